@@ -1,0 +1,41 @@
+/** Boundaries the code keeps; `npm run check` fails when one is crossed. */
+const SDKS = '^(twilio|@twilio/voice-sdk|@aws-sdk/.+|openai|@google/genai|@google/generative-ai|ably)($|/)';
+
+module.exports = {
+	forbidden: [
+		{
+			name: 'sdk-only-in-adapters',
+			comment: 'Outside SDKs are imported only inside their adapter folder (or the browser softphone adapter).',
+			severity: 'error',
+			from: { pathNot: '^src/lib/server/adapters/|^src/lib/softphone/adapters/' },
+			to: { path: SDKS, dependencyTypesNot: ['type-only'] }
+		},
+		{
+			name: 'domain-not-on-routes-or-trpc',
+			comment: 'Domain code (src/lib/server/<area>) imports neither routes nor tRPC.',
+			severity: 'error',
+			from: { path: '^src/lib/server/(?!trpc/)[^/]+/' },
+			to: { path: '^src/routes/|^src/lib/server/trpc/|^@trpc/' }
+		},
+		{
+			name: 'no-server-in-convex',
+			comment: 'Convex functions run in Convex: they cannot import SvelteKit server code.',
+			severity: 'error',
+			from: { path: '^convex/' },
+			to: { path: '^src/lib/server/' }
+		},
+		{
+			name: 'no-circular',
+			severity: 'warn',
+			from: {},
+			to: { circular: true }
+		}
+	],
+	options: {
+		doNotFollow: { path: 'node_modules' },
+		tsPreCompilationDeps: true,
+		tsConfig: { fileName: 'tsconfig.depcruise.json' },
+		enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+		exclude: { path: '\\.svelte-kit|_generated' }
+	}
+};

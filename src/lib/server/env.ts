@@ -1,0 +1,222 @@
+/**
+ * The one place that reads process.env. Every setting is validated here; each outside service
+ * picks its adapter by an explicit switch that defaults to the local twin, and choosing a real
+ * adapter without its credentials fails at start naming the missing variables.
+ */
+import { z } from 'zod';
+
+const bool = z
+	.enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+	.transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const optionalString = z
+	.string()
+	.optional()
+	.transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const RawEnv = z.object({
+	NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+	PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+	PUBLIC_BASE_URL: optionalString.pipe(z.url({ message: 'PUBLIC_BASE_URL must be an absolute URL such as https://calls.example.com' }).optional()),
+	DATA_DIR: z.string().default('./data'),
+	DATABASE_URL: optionalString.pipe(
+		z
+			.string()
+			.regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
+			.optional()
+	),
+	PGLITE_DIR: optionalString,
+	AUTH_SECRET: optionalString.pipe(z.string().min(32, 'AUTH_SECRET must be at least 32 characters').optional()),
+	SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+	DEMO_DATA: bool.optional(),
+	LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+
+	TELEPHONY: z.enum(['local', 'twilio']).default('local'),
+	TWILIO_ACCOUNT_SID: optionalString.pipe(z.string().regex(/^AC[0-9a-f]{32}$/, 'TWILIO_ACCOUNT_SID is AC followed by 32 hex digits').optional()),
+	TWILIO_AUTH_TOKEN: optionalString,
+	TWILIO_API_KEY_SID: optionalString,
+	TWILIO_API_KEY_SECRET: optionalString,
+	TWILIO_TWIML_APP_SID: optionalString,
+	TWILIO_API_BASE_URL: optionalString,
+
+	STORAGE: z.enum(['local', 's3']).default('local'),
+	S3_BUCKET: optionalString,
+	S3_REGION: optionalString,
+	S3_ACCESS_KEY_ID: optionalString,
+	S3_SECRET_ACCESS_KEY: optionalString,
+	S3_ENDPOINT: optionalString,
+
+	SPEECH: z.enum(['local', 'openai']).default('local'),
+	OPENAI_API_KEY: optionalString,
+	OPENAI_BASE_URL: optionalString,
+	OPENAI_TRANSCRIBE_MODEL: z.string().default('gpt-4o-transcribe'),
+
+	LANGUAGE_AI: z.enum(['local', 'gemini']).default('local'),
+	GEMINI_API_KEY: optionalString,
+	GEMINI_MODEL: z.string().default('gemini-2.5-flash'),
+	GEMINI_BASE_URL: optionalString,
+
+	BROADCAST: z.enum(['local', 'ably']).default('local'),
+	ABLY_API_KEY: optionalString,
+	ABLY_REST_HOST: optionalString,
+
+	LIVE: z.enum(['local', 'convex']).default('local'),
+	PUBLIC_CONVEX_URL: optionalString.pipe(z.url().optional()),
+	CONVEX_AUTH_PRIVATE_KEY: optionalString,
+	CONVEX_AUTH_KEY_ID: z.string().default('switchboard-1')
+});
+
+export type RawEnv = z.infer<typeof RawEnv>;
+
+/** Variables each real adapter needs; listed in the start-up error when missing. */
+const REQUIRED: Record<string, { when: (e: RawEnv) => boolean; vars: (keyof RawEnv)[] }> = {
+	twilio: {
+		when: (e) => e.TELEPHONY === 'twilio',
+		vars: [
+			'TWILIO_ACCOUNT_SID',
+			'TWILIO_AUTH_TOKEN',
+			'TWILIO_API_KEY_SID',
+			'TWILIO_API_KEY_SECRET',
+			'TWILIO_TWIML_APP_SID',
+			'PUBLIC_BASE_URL'
+		]
+	},
+	s3: {
+		when: (e) => e.STORAGE === 's3',
+		vars: ['S3_BUCKET', 'S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']
+	},
+	openai: { when: (e) => e.SPEECH === 'openai', vars: ['OPENAI_API_KEY'] },
+	gemini: { when: (e) => e.LANGUAGE_AI === 'gemini', vars: ['GEMINI_API_KEY'] },
+	ably: { when: (e) => e.BROADCAST === 'ably', vars: ['ABLY_API_KEY'] },
+	convex: {
+		when: (e) => e.LIVE === 'convex',
+		vars: ['PUBLIC_CONVEX_URL', 'CONVEX_AUTH_PRIVATE_KEY', 'PUBLIC_BASE_URL']
+	},
+	production: { when: (e) => e.NODE_ENV === 'production' && e.TELEPHONY === 'twilio', vars: ['AUTH_SECRET'] }
+};
+
+export class ConfigError extends Error {
+	constructor(readonly problems: string[]) {
+		super(`Switchboard configuration is invalid:\n  - ${problems.join('\n  - ')}\nSee .env.example for every variable.`);
+		this.name = 'ConfigError';
+	}
+}
+
+export interface Config {
+	nodeEnv: RawEnv['NODE_ENV'];
+	port: number;
+	publicBaseUrl: string;
+	dataDir: string;
+	database: { driver: 'postgres'; url: string } | { driver: 'pglite'; dir: string };
+	authSecret: string | undefined;
+	sessionTtlHours: number;
+	demoData: boolean;
+	logLevel: RawEnv['LOG_LEVEL'];
+	telephony:
+		| { adapter: 'local'; accountSid: string | undefined; authToken: string | undefined }
+		| {
+				adapter: 'twilio';
+				accountSid: string;
+				authToken: string;
+				apiKeySid: string;
+				apiKeySecret: string;
+				twimlAppSid: string;
+				apiBaseUrl: string | undefined;
+		  };
+	storage:
+		| { adapter: 'local' }
+		| { adapter: 's3'; bucket: string; region: string; accessKeyId: string; secretAccessKey: string; endpoint: string | undefined };
+	speech: { adapter: 'local' } | { adapter: 'openai'; apiKey: string; baseUrl: string | undefined; model: string };
+	languageAi: { adapter: 'local' } | { adapter: 'gemini'; apiKey: string; model: string; baseUrl: string | undefined };
+	broadcast: { adapter: 'local' } | { adapter: 'ably'; apiKey: string; restHost: string | undefined };
+	live: { adapter: 'local' } | { adapter: 'convex'; url: string; privateKey: string; keyId: string };
+}
+
+/** Parse an environment (process.env or a test's literal) into a Config, or throw ConfigError. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+	const parsed = RawEnv.safeParse(env);
+	if (!parsed.success) {
+		throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+	}
+	const e = parsed.data;
+	const problems: string[] = [];
+	for (const [name, rule] of Object.entries(REQUIRED)) {
+		if (!rule.when(e)) continue;
+		const missing = rule.vars.filter((v) => e[v] === undefined);
+		if (missing.length) problems.push(`${name} is selected but ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set`);
+	}
+	if (problems.length) throw new ConfigError(problems);
+
+	const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+	const s = (v: string | undefined) => v as string; // presence checked by REQUIRED above
+	return {
+		nodeEnv: e.NODE_ENV,
+		port: e.PORT,
+		publicBaseUrl,
+		dataDir: e.DATA_DIR,
+		database: e.DATABASE_URL
+			? { driver: 'postgres', url: e.DATABASE_URL }
+			: { driver: 'pglite', dir: e.PGLITE_DIR ?? `${e.DATA_DIR}/pglite` },
+		authSecret: e.AUTH_SECRET,
+		sessionTtlHours: e.SESSION_TTL_HOURS,
+		demoData: e.DEMO_DATA ?? e.TELEPHONY === 'local',
+		logLevel: e.LOG_LEVEL,
+		telephony:
+			e.TELEPHONY === 'twilio'
+				? {
+						adapter: 'twilio',
+						accountSid: s(e.TWILIO_ACCOUNT_SID),
+						authToken: s(e.TWILIO_AUTH_TOKEN),
+						apiKeySid: s(e.TWILIO_API_KEY_SID),
+						apiKeySecret: s(e.TWILIO_API_KEY_SECRET),
+						twimlAppSid: s(e.TWILIO_TWIML_APP_SID),
+						apiBaseUrl: e.TWILIO_API_BASE_URL
+					}
+				: { adapter: 'local', accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN },
+		storage:
+			e.STORAGE === 's3'
+				? {
+						adapter: 's3',
+						bucket: s(e.S3_BUCKET),
+						region: s(e.S3_REGION),
+						accessKeyId: s(e.S3_ACCESS_KEY_ID),
+						secretAccessKey: s(e.S3_SECRET_ACCESS_KEY),
+						endpoint: e.S3_ENDPOINT
+					}
+				: { adapter: 'local' },
+		speech:
+			e.SPEECH === 'openai'
+				? { adapter: 'openai', apiKey: s(e.OPENAI_API_KEY), baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_TRANSCRIBE_MODEL }
+				: { adapter: 'local' },
+		languageAi:
+			e.LANGUAGE_AI === 'gemini'
+				? { adapter: 'gemini', apiKey: s(e.GEMINI_API_KEY), model: e.GEMINI_MODEL, baseUrl: e.GEMINI_BASE_URL }
+				: { adapter: 'local' },
+		broadcast: e.BROADCAST === 'ably' ? { adapter: 'ably', apiKey: s(e.ABLY_API_KEY), restHost: e.ABLY_REST_HOST } : { adapter: 'local' },
+		live:
+			e.LIVE === 'convex'
+				? { adapter: 'convex', url: s(e.PUBLIC_CONVEX_URL), privateKey: s(e.CONVEX_AUTH_PRIVATE_KEY), keyId: e.CONVEX_AUTH_KEY_ID }
+				: { adapter: 'local' }
+	};
+}
+
+/** One line per port, printed at start so an operator sees what the process talks to. */
+export function describeAdapters(c: Config): string {
+	return [
+		`database=${c.database.driver}`,
+		`telephony=${c.telephony.adapter}`,
+		`storage=${c.storage.adapter}`,
+		`speech=${c.speech.adapter}`,
+		`language_ai=${c.languageAi.adapter}`,
+		`broadcast=${c.broadcast.adapter}`,
+		`live=${c.live.adapter}`
+	].join(' ');
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, parsed once from process.env. */
+export function getConfig(): Config {
+	cached ??= parseConfig(process.env);
+	return cached;
+}

@@ -1,0 +1,63 @@
+/**
+ * The composition root: opens the archive, picks every port's adapter from validated config,
+ * starts the hot-state engine and sign-in, and hands them to routes as one object. Domain
+ * functions never reach for globals; they take what they need from here as arguments.
+ */
+import { createAdapters, type Adapters } from './adapters';
+import { createAuth, type Auth } from './auth/auth';
+import { openDatabase, type Database, type Db } from './db/client';
+import { describeAdapters, getConfig, type Config } from './env';
+import { createHotState, type HotState } from './live/hot';
+import { logger, setLogLevel } from './log';
+import { resolveLocalSecrets } from './local-secrets';
+import { seedDemo } from './seed/seed-demo';
+import { rebuildHotState } from './live/rebuild-hot-state';
+
+export interface Services {
+	config: Config;
+	database: Database;
+	db: Db;
+	adapters: Adapters;
+	hot: HotState;
+	auth: Auth;
+	close(): Promise<void>;
+}
+
+export interface CreateServicesOptions {
+	/** Seed demo users and customers when the archive is empty (local mode only). */
+	seed?: boolean;
+}
+
+export async function createServices(input: Config, options: CreateServicesOptions = {}): Promise<Services> {
+	const log = logger('services');
+	const config = await resolveLocalSecrets(input);
+	setLogLevel(config.logLevel);
+	const database = await openDatabase(config.database);
+	const adapters = await createAdapters(config);
+	const auth = createAuth(database.db, config);
+	if (options.seed ?? config.demoData) await seedDemo({ db: database.db, auth, config });
+	const hot = await createHotState(config);
+	await rebuildHotState({ db: database.db, hot });
+	log.info(`adapters: ${describeAdapters(config)}`);
+	return {
+		config,
+		database,
+		db: database.db,
+		adapters,
+		hot,
+		auth,
+		async close() {
+			await hot.close();
+			await adapters.close();
+			await database.close();
+		}
+	};
+}
+
+let app: Promise<Services> | undefined;
+
+/** The server process's services, created on first use. */
+export function getServices(): Promise<Services> {
+	app ??= createServices(getConfig());
+	return app;
+}

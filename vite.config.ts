@@ -1,0 +1,34 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import tailwindcss from '@tailwindcss/vite';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+	plugins: [tailwindcss(), sveltekit()],
+	server: { port: Number(process.env.PORT ?? 5173) },
+	test: {
+		projects: [
+			{
+				extends: true,
+				test: {
+					name: 'unit',
+					environment: 'node',
+					include: ['src/**/*.test.ts', 'convex/**/*.test.ts', 'scripts/**/*.test.ts'],
+					exclude: ['src/**/*.db.test.ts'],
+					testTimeout: 20_000
+				}
+			},
+			{
+				extends: true,
+				test: {
+					name: 'db',
+					environment: 'node',
+					include: ['src/**/*.db.test.ts'],
+					testTimeout: 60_000,
+					hookTimeout: 60_000,
+					// One PostgreSQL database is shared by the suite on the server driver.
+					fileParallelism: false
+				}
+			}
+		]
+	}
+});
