@@ -4,7 +4,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
 	plugins: [tailwindcss(), sveltekit()],
-	server: { port: Number(process.env.PORT ?? 5173) },
+	// Dev and production both serve on PORT (3000), so PUBLIC_BASE_URL's default fits both.
+	server: { port: Number(process.env.PORT ?? 3000), strictPort: true },
+	preview: { port: Number(process.env.PORT ?? 3000) },
 	test: {
 		projects: [
 			{

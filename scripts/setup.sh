@@ -46,4 +46,4 @@ if ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
 	$SUDO -u postgres psql -qc "CREATE DATABASE test" 2>/dev/null || true
 fi
 
-echo "setup: node $(node_modules/.bin/node --version), chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}'), pocketsphinx $(command -v pocketsphinx >/dev/null && echo ok || echo missing)"
+echo "setup: node $(node_modules/.bin/node --version), chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}'), pocketsphinx $(command -v pocketsphinx_continuous >/dev/null && echo ok || echo missing)"

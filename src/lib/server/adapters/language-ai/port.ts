@@ -1,0 +1,52 @@
+/**
+ * The language-AI port: grammar suggestions for agents' outgoing texts, and structured JSON
+ * answers (grading, summaries) validated against a zod schema. Gemini in production; offline,
+ * harper.js checks grammar and every structured call runs its caller's own rules.
+ */
+import type { z } from 'zod';
+
+export interface GrammarSuggestion {
+	/** UTF-16 offsets into the checked text (JavaScript string indices), end exclusive. */
+	start: number;
+	end: number;
+	/** What is wrong, in a sentence an agent understands. */
+	message: string;
+	/** Candidate texts for `text.slice(start, end)`, best first; may be empty. `''` means delete. */
+	replacements: string[];
+}
+
+export interface GenerateJsonInput<T> {
+	/** Standing instructions: role, rubric, output rules. */
+	system: string;
+	/** The material to work on (transcript, message thread...). */
+	prompt: string;
+	/** The answer's shape; the result is parsed with it, so callers get a typed, checked value. */
+	schema: z.ZodType<T>;
+	/**
+	 * The offline answer, computed by deterministic rules from the same input. Required: a
+	 * generic model cannot be imitated locally, so each caller states what its feature does
+	 * without one (keyword scoring, first-sentence summary...). Only the local twin calls it.
+	 */
+	local: (input: { system: string; prompt: string }) => T | Promise<T>;
+}
+
+export interface LanguageAiPort {
+	/** Which adapter this is, for logs and diagnostics. */
+	readonly kind: 'gemini' | 'local';
+
+	/**
+	 * Grammar, spelling and usage problems in `text` (at most 20,000 characters), ordered by
+	 * position, never overlapping. An empty list means nothing to fix.
+	 */
+	checkGrammar(text: string): Promise<GrammarSuggestion[]>;
+
+	/**
+	 * One structured answer: the model replies in JSON constrained by `schema`, and the reply is
+	 * validated with it. A reply that does not fit fails with a retryable AdapterError
+	 * (vendorCode `INVALID_OUTPUT`). Slow: call it from a job or an explicit user action.
+	 */
+	generateJson<T>(input: GenerateJsonInput<T>): Promise<T>;
+
+	/** Release engines (harper's WebAssembly instance, HTTP agents). */
+	close(): Promise<void>;
+}

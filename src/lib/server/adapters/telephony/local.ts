@@ -1,0 +1,528 @@
+/**
+ * The telephony twin: an in-memory carrier that keeps Twilio's facts (SID formats, status
+ * order, error codes, signatures) so domain code runs unchanged on a machine with no account.
+ *
+ * `LocalCarrier` is the carrier itself; the carrier issue deepens it (webhook delivery, TwiML
+ * runtime, agent devices). It moves statuses only when told (`advanceMessage`, `advanceCall`)
+ * and emits an event per change carrying the signed status callback Twilio would send, so a
+ * deliverer can POST it unchanged. `LocalTelephony` is the port adapter over it.
+ *
+ * Softphone tokens: the carrier mints real Twilio AccessToken JWTs (HS256, header
+ * `cty: twilio-fpa;v=1`, VoiceGrant with incoming allowed and an outgoing application), signed
+ * with the local auth token under a key SID derived from the account SID. The local device
+ * channel checks them with `verifyClientToken`: signature, issuer, subject and expiry.
+ */
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import twilio from 'twilio';
+import { AdapterError } from '../errors';
+import type {
+	CallDirection,
+	CallProgressEvent,
+	CallRecord,
+	CallRef,
+	CallStatus,
+	ClientToken,
+	ClientTokenInput,
+	CreateCallInput,
+	JsonWebhookRequest,
+	MessageRecord,
+	MessageRef,
+	MessageStatus,
+	RecordingMedia,
+	SendMessageInput,
+	TelephonyPort,
+	UpdateCallInput,
+	WebhookRequest
+} from './port';
+import { assertClientTokenInput, signWebhook, validateJsonWebhookSignature, validateWebhookSignature } from './shared';
+
+const API_VERSION = '2010-04-01';
+const E164 = /^\+[1-9]\d{6,14}$/;
+const CALL_PARTY = /^(\+[1-9]\d{6,14}|client:[^\s]{1,256}|sip:\S+)$/;
+
+/** A status callback exactly as Twilio would POST it: the URL, the form fields and their signature. */
+export interface SignedCallback {
+	url: string;
+	params: Record<string, string>;
+	signature: string;
+}
+
+export interface LocalMessage extends MessageRecord {
+	mediaUrls: string[];
+	statusCallback: string | null;
+}
+
+/** What an answered call runs: TwiML fetched from a URL, or given inline. */
+export type CallInstructions = { url: string; method: 'GET' | 'POST' } | { twiml: string };
+
+export interface LocalCall extends CallRecord {
+	instructions: CallInstructions;
+	statusCallback: string | null;
+	statusCallbackEvent: CallProgressEvent[];
+	record: boolean;
+	timeoutSeconds: number;
+	/** Next `SequenceNumber` for this call's status callbacks (Twilio counts from 0). */
+	sequence: number;
+}
+
+export interface LocalRecording {
+	sid: string;
+	accountSid: string;
+	callSid: string | null;
+	url: string;
+	body: Uint8Array;
+	contentType: string;
+	durationSeconds: number;
+	channels: 1 | 2;
+}
+
+export interface LocalCarrierEvents {
+	/** An outbound message was accepted. */
+	message: [message: LocalMessage];
+	/** A message changed status; `callback` is set when the sender asked for status callbacks. */
+	'message-status': [message: LocalMessage, callback: SignedCallback | null];
+	/** An outbound call was accepted. */
+	call: [call: LocalCall];
+	/** A call changed status; `callback` is set when the requested events include this change. */
+	'call-status': [call: LocalCall, callback: SignedCallback | null];
+	/** A live call was given new TwiML. */
+	'call-redirect': [call: LocalCall];
+}
+
+export interface LocalCarrierOptions {
+	accountSid: string;
+	authToken: string;
+	/** Origin (and path prefix) the carrier's REST paths and RecordingUrls live under. */
+	apiBaseUrl: string;
+	/** Clock, for tests. */
+	now?: () => Date;
+}
+
+export interface VerifiedClientToken {
+	identity: string;
+	expiresAt: Date;
+	outgoingApplicationSid: string | null;
+	incomingAllow: boolean;
+}
+
+const MESSAGE_FLOW: MessageStatus[] = ['queued', 'sending', 'sent', 'delivered'];
+const MESSAGE_FINAL = new Set<MessageStatus>(['delivered', 'undelivered', 'failed', 'received', 'read', 'canceled']);
+const CALL_FLOW: CallStatus[] = ['queued', 'initiated', 'ringing', 'in-progress', 'completed'];
+const CALL_FINAL = new Set<CallStatus>(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
+const NOT_ANSWERED = new Set<CallStatus>(['queued', 'initiated', 'ringing']);
+
+function sid(prefix: string): string {
+	return prefix + randomBytes(16).toString('hex');
+}
+
+/** Twilio's RFC 2822 timestamp: `Wed, 18 Aug 2010 20:01:40 +0000`. */
+export function rfc2822(date: Date): string {
+	return date.toUTCString().replace(/GMT$/, '+0000');
+}
+
+function carrierError(message: string, status: number, vendorCode: number): AdapterError {
+	return new AdapterError(message, { port: 'telephony', adapter: 'local', status, vendorCode, retryable: false });
+}
+
+/** Which requested progress event a status change answers to, if any. */
+function progressEvent(status: CallStatus): CallProgressEvent | null {
+	if (status === 'initiated' || status === 'ringing') return status;
+	if (status === 'in-progress') return 'answered';
+	return CALL_FINAL.has(status) ? 'completed' : null;
+}
+
+export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
+	readonly accountSid: string;
+	readonly apiBaseUrl: string;
+	readonly messages = new Map<string, LocalMessage>();
+	readonly calls = new Map<string, LocalCall>();
+	readonly recordings = new Map<string, LocalRecording>();
+	readonly #authToken: string;
+	readonly #now: () => Date;
+
+	constructor(options: LocalCarrierOptions) {
+		super();
+		if (!/^AC[0-9a-f]{32}$/.test(options.accountSid)) throw new Error('LocalCarrier needs an account SID: AC followed by 32 hex digits');
+		if (!options.authToken) throw new Error('LocalCarrier needs an auth token to sign webhooks');
+		this.accountSid = options.accountSid;
+		this.#authToken = options.authToken;
+		this.apiBaseUrl = options.apiBaseUrl.replace(/\/+$/, '');
+		this.#now = options.now ?? (() => new Date());
+	}
+
+	/** The key SID local softphone tokens are issued under (Twilio's `iss`). */
+	get tokenKeySid(): string {
+		return `SK${createHash('sha256').update(`switchboard-local-key:${this.accountSid}`).digest('hex').slice(0, 32)}`;
+	}
+
+	/** The stand-in for the TwiML App SID local softphone tokens grant outgoing calls through. */
+	get applicationSid(): string {
+		return `AP${createHash('sha256').update(`switchboard-local-app:${this.accountSid}`).digest('hex').slice(0, 32)}`;
+	}
+
+	// --- signatures ---------------------------------------------------------------------------
+
+	sign(url: string, params: Record<string, string | string[]>): string {
+		return signWebhook(this.#authToken, url, params);
+	}
+
+	validate(request: WebhookRequest): boolean {
+		return validateWebhookSignature(this.#authToken, request);
+	}
+
+	validateJson(request: JsonWebhookRequest): boolean {
+		return validateJsonWebhookSignature(this.#authToken, request);
+	}
+
+	#signed(url: string, params: Record<string, string>): SignedCallback {
+		return { url, params, signature: this.sign(url, params) };
+	}
+
+	// --- messages -----------------------------------------------------------------------------
+
+	sendMessage(input: SendMessageInput): LocalMessage {
+		if (!E164.test(input.to)) throw carrierError(`The 'To' number ${input.to} is not a valid phone number.`, 400, 21211);
+		if (!E164.test(input.from) && !/^MG[0-9a-f]{32}$/.test(input.from)) {
+			throw carrierError(`The 'From' number ${input.from} is not a valid phone number or Messaging Service SID.`, 400, 21212);
+		}
+		const media = input.mediaUrls ?? [];
+		if (!input.body && media.length === 0) throw carrierError('Message body is required.', 400, 21602);
+		if (input.body.length > 1600) throw carrierError('The concatenated message body exceeds the 1600 character limit.', 400, 21617);
+		if (media.length > 10) throw carrierError('The number of media files exceeds the limit of 10.', 400, 21623);
+		const message: LocalMessage = {
+			sid: sid(media.length ? 'MM' : 'SM'),
+			status: 'queued',
+			accountSid: this.accountSid,
+			from: input.from,
+			to: input.to,
+			body: input.body,
+			direction: 'outbound-api',
+			numMedia: media.length,
+			numSegments: Math.max(1, Math.ceil(input.body.length / 153)),
+			errorCode: null,
+			errorMessage: null,
+			dateCreated: this.#now(),
+			dateSent: null,
+			mediaUrls: [...media],
+			statusCallback: input.statusCallback ?? null
+		};
+		this.messages.set(message.sid, message);
+		this.emit('message', structuredClone(message));
+		return structuredClone(message);
+	}
+
+	/**
+	 * Move a message on: to the next status of queued, sending, sent, delivered, or to `to`
+	 * (`failed`/`undelivered` take an error code, 30003 unreachable by default).
+	 */
+	advanceMessage(messageSid: string, to?: MessageStatus, errorCode = 30003): LocalMessage {
+		const message = this.#message(messageSid);
+		if (MESSAGE_FINAL.has(message.status)) {
+			throw carrierError(`Message ${messageSid} is already ${message.status}.`, 400, 30001);
+		}
+		const next = to ?? MESSAGE_FLOW[MESSAGE_FLOW.indexOf(message.status) + 1];
+		if (!next) throw carrierError(`Message ${messageSid} has no status after ${message.status}.`, 400, 30001);
+		message.status = next;
+		if (next === 'sent' || next === 'delivered') message.dateSent ??= this.#now();
+		if (next === 'failed' || next === 'undelivered') {
+			message.errorCode = errorCode;
+			message.errorMessage = errorCode === 30003 ? 'Unreachable destination handset' : `Delivery failed (${errorCode})`;
+		}
+		const callback = message.statusCallback
+			? this.#signed(message.statusCallback, {
+					AccountSid: this.accountSid,
+					ApiVersion: API_VERSION,
+					From: message.from,
+					MessageSid: message.sid,
+					MessageStatus: message.status,
+					To: message.to,
+					...(message.errorCode !== null ? { ErrorCode: String(message.errorCode) } : {})
+				})
+			: null;
+		this.emit('message-status', structuredClone(message), callback);
+		return structuredClone(message);
+	}
+
+	fetchMessage(messageSid: string): LocalMessage {
+		return structuredClone(this.#message(messageSid));
+	}
+
+	#message(messageSid: string): LocalMessage {
+		const message = this.messages.get(messageSid);
+		if (!message) {
+			throw carrierError(`The requested resource /${API_VERSION}/Accounts/${this.accountSid}/Messages/${messageSid}.json was not found`, 404, 20404);
+		}
+		return message;
+	}
+
+	// --- calls --------------------------------------------------------------------------------
+
+	createCall(input: CreateCallInput): LocalCall {
+		if (!CALL_PARTY.test(input.to)) throw carrierError(`The 'To' ${input.to} is not a valid phone number, client or SIP address.`, 400, 21211);
+		if (!CALL_PARTY.test(input.from)) throw carrierError(`The 'From' ${input.from} is not a valid phone number or client.`, 400, 21212);
+		const instructions: CallInstructions =
+			input.twiml !== undefined ? { twiml: input.twiml } : { url: input.url, method: input.method ?? 'POST' };
+		if ('url' in instructions && !/^https?:\/\//.test(instructions.url)) {
+			throw carrierError(`Url ${instructions.url} is not a valid URL.`, 400, 21205);
+		}
+		const call: LocalCall = {
+			sid: sid('CA'),
+			status: 'queued',
+			accountSid: this.accountSid,
+			from: input.from,
+			to: input.to,
+			direction: 'outbound-api' satisfies CallDirection,
+			parentCallSid: null,
+			durationSeconds: null,
+			startTime: null,
+			endTime: null,
+			dateCreated: this.#now(),
+			instructions,
+			statusCallback: input.statusCallback ?? null,
+			statusCallbackEvent: input.statusCallbackEvent?.length ? [...input.statusCallbackEvent] : ['completed'],
+			record: input.record ?? false,
+			timeoutSeconds: input.timeoutSeconds ?? 60,
+			sequence: 0
+		};
+		this.calls.set(call.sid, call);
+		this.emit('call', structuredClone(call));
+		return structuredClone(call);
+	}
+
+	/**
+	 * Move a call on: to the next status of queued, initiated, ringing, in-progress, completed,
+	 * or to `to` (busy, no-answer, failed, canceled end a call that was not answered).
+	 */
+	advanceCall(callSid: string, to?: CallStatus): LocalCall {
+		const call = this.#call(callSid);
+		if (CALL_FINAL.has(call.status)) throw carrierError(`Call ${callSid} has already ended (${call.status}).`, 400, 21220);
+		const next = to ?? CALL_FLOW[CALL_FLOW.indexOf(call.status) + 1];
+		if (!next) throw carrierError(`Call ${callSid} has no status after ${call.status}.`, 400, 21220);
+		if ((next === 'busy' || next === 'no-answer' || next === 'canceled') && !NOT_ANSWERED.has(call.status)) {
+			throw carrierError(`Call ${callSid} was answered; it cannot become ${next}.`, 400, 21220);
+		}
+		return this.#setCallStatus(call, next);
+	}
+
+	updateCall(callSid: string, input: UpdateCallInput): LocalCall {
+		const call = this.#call(callSid);
+		if (CALL_FINAL.has(call.status)) throw carrierError('Call is not in-progress. Cannot redirect.', 400, 21220);
+		if ('status' in input) {
+			if (input.status === 'canceled' && !NOT_ANSWERED.has(call.status)) return structuredClone(call);
+			return this.#setCallStatus(call, input.status);
+		}
+		call.instructions = 'twiml' in input ? { twiml: input.twiml } : { url: input.url, method: input.method ?? 'POST' };
+		this.emit('call-redirect', structuredClone(call));
+		return structuredClone(call);
+	}
+
+	fetchCall(callSid: string): LocalCall {
+		return structuredClone(this.#call(callSid));
+	}
+
+	#call(callSid: string): LocalCall {
+		const call = this.calls.get(callSid);
+		if (!call) {
+			throw carrierError(`The requested resource /${API_VERSION}/Accounts/${this.accountSid}/Calls/${callSid}.json was not found`, 404, 20404);
+		}
+		return call;
+	}
+
+	#setCallStatus(call: LocalCall, status: CallStatus): LocalCall {
+		const now = this.#now();
+		if (status === 'in-progress') call.startTime ??= now;
+		call.status = status;
+		if (CALL_FINAL.has(status)) {
+			call.endTime = now;
+			call.durationSeconds = call.startTime ? Math.round((now.getTime() - call.startTime.getTime()) / 1000) : 0;
+		}
+		const event = progressEvent(status);
+		let callback: SignedCallback | null = null;
+		if (call.statusCallback && event && call.statusCallbackEvent.includes(event)) {
+			callback = this.#signed(call.statusCallback, {
+				AccountSid: this.accountSid,
+				ApiVersion: API_VERSION,
+				CallSid: call.sid,
+				CallStatus: status,
+				Called: call.to,
+				Caller: call.from,
+				CallbackSource: 'call-progress-events',
+				Direction: call.direction,
+				From: call.from,
+				SequenceNumber: String(call.sequence++),
+				Timestamp: rfc2822(now),
+				To: call.to,
+				...(CALL_FINAL.has(status) ? { CallDuration: String(call.durationSeconds ?? 0) } : {})
+			});
+		}
+		this.emit('call-status', structuredClone(call), callback);
+		return structuredClone(call);
+	}
+
+	// --- recordings ---------------------------------------------------------------------------
+
+	/** Keep audio as a recording and return its SID and the RecordingUrl webhooks carry. */
+	addRecording(input: {
+		callSid?: string;
+		body: Uint8Array;
+		contentType?: string;
+		durationSeconds?: number;
+		channels?: 1 | 2;
+	}): LocalRecording {
+		const recordingSid = sid('RE');
+		const recording: LocalRecording = {
+			sid: recordingSid,
+			accountSid: this.accountSid,
+			callSid: input.callSid ?? null,
+			url: `${this.apiBaseUrl}/${API_VERSION}/Accounts/${this.accountSid}/Recordings/${recordingSid}`,
+			body: input.body,
+			contentType: input.contentType ?? 'audio/x-wav',
+			durationSeconds: input.durationSeconds ?? 0,
+			channels: input.channels ?? 1
+		};
+		this.recordings.set(recordingSid, recording);
+		return recording;
+	}
+
+	fetchRecording(url: string): RecordingMedia {
+		const prefix = `${this.apiBaseUrl}/${API_VERSION}/Accounts/${this.accountSid}/Recordings/`;
+		if (!url.startsWith(prefix)) {
+			throw new AdapterError(`Refusing to fetch ${url}: recordings are fetched only from ${prefix}`, {
+				port: 'telephony',
+				adapter: 'local',
+				retryable: false
+			});
+		}
+		const recordingSid = url.slice(prefix.length).replace(/\.(wav|mp3)$/, '');
+		const recording = this.recordings.get(recordingSid);
+		if (!recording) throw carrierError(`The requested resource ${url} was not found`, 404, 20404);
+		return { body: recording.body.slice(), contentType: recording.contentType };
+	}
+
+	// --- softphone tokens ---------------------------------------------------------------------
+
+	mintClientToken(input: ClientTokenInput): ClientToken {
+		assertClientTokenInput(input);
+		const { AccessToken } = twilio.jwt;
+		const token = new AccessToken(this.accountSid, this.tokenKeySid, this.#authToken, {
+			identity: input.identity,
+			ttl: input.ttlSeconds
+		});
+		token.addGrant(new AccessToken.VoiceGrant({ outgoingApplicationSid: this.applicationSid, incomingAllow: true }));
+		const issuedAt = Math.floor(this.#now().getTime() / 1000);
+		return { token: token.toJwt(), identity: input.identity, expiresAt: new Date((issuedAt + input.ttlSeconds) * 1000) };
+	}
+
+	/** Check a softphone token this carrier minted; null when forged, for another account, or expired. */
+	verifyClientToken(token: string): VerifiedClientToken | null {
+		const [header, payload, signature, ...rest] = token.split('.');
+		if (!header || !payload || !signature || rest.length) return null;
+		const expected = createHmac('sha256', this.#authToken).update(`${header}.${payload}`).digest();
+		const given = Buffer.from(signature, 'base64url');
+		if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+		let claims: {
+			iss?: unknown;
+			sub?: unknown;
+			exp?: unknown;
+			grants?: { identity?: unknown; voice?: { incoming?: { allow?: unknown }; outgoing?: { application_sid?: unknown } } };
+		};
+		try {
+			const head = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { alg?: unknown };
+			if (head.alg !== 'HS256') return null;
+			claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof claims;
+		} catch {
+			return null;
+		}
+		if (claims.iss !== this.tokenKeySid || claims.sub !== this.accountSid) return null;
+		if (typeof claims.exp !== 'number' || claims.exp * 1000 <= this.#now().getTime()) return null;
+		const identity = claims.grants?.identity;
+		if (typeof identity !== 'string') return null;
+		const app = claims.grants?.voice?.outgoing?.application_sid;
+		return {
+			identity,
+			expiresAt: new Date(claims.exp * 1000),
+			outgoingApplicationSid: typeof app === 'string' ? app : null,
+			incomingAllow: claims.grants?.voice?.incoming?.allow === true
+		};
+	}
+}
+
+/** The telephony port over an in-process LocalCarrier. */
+export class LocalTelephony implements TelephonyPort {
+	readonly kind = 'local';
+	readonly carrier: LocalCarrier;
+
+	constructor(carrier: LocalCarrier) {
+		this.carrier = carrier;
+	}
+
+	get accountSid(): string {
+		return this.carrier.accountSid;
+	}
+
+	validateWebhook(request: WebhookRequest): boolean {
+		return this.carrier.validate(request);
+	}
+
+	validateJsonWebhook(request: JsonWebhookRequest): boolean {
+		return this.carrier.validateJson(request);
+	}
+
+	signWebhook(request: { url: string; params: Record<string, string | string[]> }): string {
+		return this.carrier.sign(request.url, request.params);
+	}
+
+	sendMessage(input: SendMessageInput): Promise<MessageRef> {
+		return this.#run(() => {
+			const m = this.carrier.sendMessage(input);
+			return { sid: m.sid, status: m.status };
+		});
+	}
+
+	createCall(input: CreateCallInput): Promise<CallRef> {
+		return this.#run(() => {
+			const c = this.carrier.createCall(input);
+			return { sid: c.sid, status: c.status };
+		});
+	}
+
+	updateCall(callSid: string, input: UpdateCallInput): Promise<CallRef> {
+		return this.#run(() => {
+			const c = this.carrier.updateCall(callSid, input);
+			return { sid: c.sid, status: c.status };
+		});
+	}
+
+	fetchMessage(messageSid: string): Promise<MessageRecord> {
+		return this.#run(() => {
+			const { mediaUrls: _m, statusCallback: _s, ...record } = this.carrier.fetchMessage(messageSid);
+			return record;
+		});
+	}
+
+	fetchCall(callSid: string): Promise<CallRecord> {
+		return this.#run(() => {
+			const { instructions: _i, statusCallback: _s, statusCallbackEvent: _e, record: _r, timeoutSeconds: _t, sequence: _q, ...record } =
+				this.carrier.fetchCall(callSid);
+			return record;
+		});
+	}
+
+	fetchRecording(url: string): Promise<RecordingMedia> {
+		return this.#run(() => this.carrier.fetchRecording(url));
+	}
+
+	createClientToken(input: ClientTokenInput): Promise<ClientToken> {
+		return this.#run(() => this.carrier.mintClientToken(input));
+	}
+
+	/** Carrier errors surface as rejected promises, as they would from a network client. */
+	#run<T>(fn: () => T): Promise<T> {
+		try {
+			return Promise.resolve(fn());
+		} catch (err) {
+			return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+		}
+	}
+}

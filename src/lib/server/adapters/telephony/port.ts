@@ -1,0 +1,205 @@
+/**
+ * The telephony port: everything Switchboard asks of a carrier. Twilio is the production
+ * adapter; the local carrier is the twin. Both follow Twilio's wire facts (SIDs, statuses,
+ * webhook signatures), so domain code and webhooks never know which one answers.
+ */
+
+/** Twilio's message statuses, outbound and inbound. */
+export type MessageStatus =
+	| 'accepted'
+	| 'scheduled'
+	| 'queued'
+	| 'sending'
+	| 'sent'
+	| 'delivered'
+	| 'undelivered'
+	| 'failed'
+	| 'receiving'
+	| 'received'
+	| 'read'
+	| 'partially_delivered'
+	| 'canceled';
+
+/** Twilio's call statuses. */
+export type CallStatus = 'queued' | 'initiated' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'failed' | 'no-answer' | 'canceled';
+
+export type MessageDirection = 'inbound' | 'outbound-api' | 'outbound-call' | 'outbound-reply';
+export type CallDirection = 'inbound' | 'outbound-api' | 'outbound-dial';
+
+/** Call progress events a status callback can ask for (`answered` arrives as `in-progress`). */
+export type CallProgressEvent = 'initiated' | 'ringing' | 'answered' | 'completed';
+
+/** A form-encoded webhook as received: repeated names carry every value. */
+export interface WebhookRequest {
+	/** The `X-Twilio-Signature` header; missing or empty never validates. */
+	signature: string | null | undefined;
+	/** The public URL the carrier requested (configured base URL + path + query), not the proxy-side URL. */
+	url: string;
+	/** Every form field received, unmodified. */
+	params: Record<string, string | string[]>;
+}
+
+/** A JSON-body webhook: the URL carries `bodySHA256`, the signature covers the URL only. */
+export interface JsonWebhookRequest {
+	signature: string | null | undefined;
+	/** The public URL including its `bodySHA256` query parameter. */
+	url: string;
+	/** The raw body exactly as received. */
+	body: string;
+}
+
+export interface SendMessageInput {
+	/** Sender: an E.164 number owned by the account (or a Messaging Service SID, `MG...`). */
+	from: string;
+	/** Recipient in E.164. */
+	to: string;
+	/** Up to 1600 characters; may be empty when `mediaUrls` is given. */
+	body: string;
+	/** Public URLs of media to attach (MMS), at most 10. */
+	mediaUrls?: string[];
+	/** Absolute URL the carrier posts status changes to. */
+	statusCallback?: string;
+}
+
+export interface MessageRef {
+	/** `SM` (or `MM` with media) followed by 32 hex digits. */
+	sid: string;
+	status: MessageStatus;
+}
+
+export interface MessageRecord extends MessageRef {
+	accountSid: string;
+	from: string;
+	to: string;
+	body: string;
+	direction: MessageDirection;
+	numMedia: number;
+	numSegments: number;
+	/** Carrier error code on failed/undelivered messages (e.g. 30003), else null. */
+	errorCode: number | null;
+	errorMessage: string | null;
+	dateCreated: Date;
+	dateSent: Date | null;
+}
+
+interface CreateCallCommon {
+	/** Caller ID: an E.164 number owned by the account, or `client:<identity>`. */
+	from: string;
+	/** E.164 number, `client:<identity>` or a SIP URI. */
+	to: string;
+	/** Absolute URL the carrier posts progress events to. */
+	statusCallback?: string;
+	/** Which progress events reach `statusCallback`; the carrier's default is `completed` only. */
+	statusCallbackEvent?: CallProgressEvent[];
+	/** Record the call from answer. */
+	record?: boolean;
+	/** Seconds to let the callee ring before giving up (carrier default 60). */
+	timeoutSeconds?: number;
+}
+
+/** Create a call that runs either the TwiML at `url` or the inline `twiml` once answered. */
+export type CreateCallInput = CreateCallCommon &
+	({ url: string; method?: 'GET' | 'POST'; twiml?: never } | { twiml: string; url?: never; method?: never });
+
+export interface CallRef {
+	/** `CA` followed by 32 hex digits. */
+	sid: string;
+	status: CallStatus;
+}
+
+export interface CallRecord extends CallRef {
+	accountSid: string;
+	from: string;
+	to: string;
+	direction: CallDirection;
+	parentCallSid: string | null;
+	/** Whole seconds, once the call has ended. */
+	durationSeconds: number | null;
+	startTime: Date | null;
+	endTime: Date | null;
+	dateCreated: Date;
+}
+
+/**
+ * Change a live call: run new TwiML (inline or fetched from `url`), or end it. `completed`
+ * hangs up a call in any state; `canceled` only stops one that is still queued or ringing.
+ */
+export type UpdateCallInput = { twiml: string } | { url: string; method?: 'GET' | 'POST' } | { status: 'completed' | 'canceled' };
+
+export interface RecordingMedia {
+	body: Uint8Array;
+	/** e.g. `audio/x-wav` or `audio/mpeg`. */
+	contentType: string;
+}
+
+export interface ClientTokenInput {
+	/** The softphone identity that `client:<identity>` dials reach; at most 256 characters, no spaces. */
+	identity: string;
+	/** Lifetime in seconds, 60 to 86400. */
+	ttlSeconds: number;
+}
+
+export interface ClientToken {
+	token: string;
+	identity: string;
+	expiresAt: Date;
+}
+
+export interface TelephonyPort {
+	/** Which adapter this is, for logs and diagnostics. */
+	readonly kind: 'twilio' | 'local';
+
+	/** The account SID (`AC...`) webhooks from this carrier carry as `AccountSid`. */
+	readonly accountSid: string;
+
+	/**
+	 * True when `signature` is the carrier's HMAC-SHA1 of `url` plus the sorted form params,
+	 * keyed by the account's auth token. Tries the URL with and without the default port, and
+	 * compares in constant time. A missing or empty signature is false.
+	 */
+	validateWebhook(request: WebhookRequest): boolean;
+
+	/**
+	 * True when the signature covers the URL (which must carry `bodySHA256`) and the raw body's
+	 * SHA-256 matches that `bodySHA256`.
+	 */
+	validateJsonWebhook(request: JsonWebhookRequest): boolean;
+
+	/**
+	 * The `X-Twilio-Signature` the carrier would send for this URL and form params (pass
+	 * `params: {}` for a JSON webhook whose URL carries `bodySHA256`). The local carrier signs
+	 * its webhooks with it; tests use it to build valid requests.
+	 */
+	signWebhook(request: { url: string; params: Record<string, string | string[]> }): string;
+
+	/** Send an SMS or MMS; resolves once the carrier accepted it (usually `queued`). */
+	sendMessage(input: SendMessageInput): Promise<MessageRef>;
+
+	/** Place an outbound call; resolves once the carrier accepted it (usually `queued`). */
+	createCall(input: CreateCallInput): Promise<CallRef>;
+
+	/**
+	 * Redirect a live call to new TwiML or end it. Redirecting a call that has already ended
+	 * fails with AdapterError vendorCode 21220.
+	 */
+	updateCall(sid: string, input: UpdateCallInput): Promise<CallRef>;
+
+	/** Read a message back as the carrier holds it now; unknown SIDs fail with AdapterError `notFound`. */
+	fetchMessage(sid: string): Promise<MessageRecord>;
+
+	/** Read a call back as the carrier holds it now; unknown SIDs fail with AdapterError `notFound`. */
+	fetchCall(sid: string): Promise<CallRecord>;
+
+	/**
+	 * Download a recording's audio from a `RecordingUrl` the carrier sent, authenticating with
+	 * the account's credentials. Only the carrier's own API origin is accepted, so credentials
+	 * never go to another host. Append `.mp3` or `.wav` to the URL to pick the format.
+	 */
+	fetchRecording(url: string): Promise<RecordingMedia>;
+
+	/**
+	 * Mint a short-lived token for a browser softphone: it may receive calls to
+	 * `client:<identity>` and place calls through the account's voice application.
+	 */
+	createClientToken(input: ClientTokenInput): Promise<ClientToken>;
+}

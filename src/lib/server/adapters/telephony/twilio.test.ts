@@ -1,0 +1,214 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdapterError } from '../errors';
+import { sendJson, startFakeHttpServer, type FakeHttpServer } from '../test-http-server';
+import { telephonyContract } from './contract';
+import { LocalCarrier } from './local';
+import { handleTwilioRest } from './local-rest';
+import { TwilioTelephony, type TwilioTelephonyConfig } from './twilio';
+
+const ACCOUNT = `AC${'b'.repeat(32)}`;
+const settings = (apiBaseUrl: string): TwilioTelephonyConfig => ({
+	accountSid: ACCOUNT,
+	authToken: 'twilio-auth-token',
+	apiKeySid: `SK${'c'.repeat(32)}`,
+	apiKeySecret: 'key-secret',
+	twimlAppSid: `AP${'d'.repeat(32)}`,
+	apiBaseUrl
+});
+const BASIC = `Basic ${Buffer.from(`SK${'c'.repeat(32)}:key-secret`).toString('base64')}`;
+
+/** Twilio's REST paths served by the local carrier: the official client must work against it. */
+async function fakeTwilio(prefix = ''): Promise<FakeHttpServer & { carrier: LocalCarrier }> {
+	const state: { carrier?: LocalCarrier } = {};
+	const server = await startFakeHttpServer((req, res) => {
+		const r = handleTwilioRest(
+			state.carrier!,
+			{ method: req.method, path: req.path.slice(prefix.length), form: req.method === 'GET' ? req.query : req.form(), authorization: req.headers.authorization },
+			{ authorize: (user, pass) => user === `SK${'c'.repeat(32)}` && pass === 'key-secret' }
+		);
+		res.writeHead(r.status, { 'content-type': r.contentType });
+		res.end(r.body);
+	});
+	const carrier = new LocalCarrier({ accountSid: ACCOUNT, authToken: 'twilio-auth-token', apiBaseUrl: server.url + prefix });
+	state.carrier = carrier;
+	return Object.assign(server, { carrier });
+}
+
+telephonyContract('twilio client against a fake Twilio REST API', async () => {
+	const server = await fakeTwilio('/carrier');
+	return { port: new TwilioTelephony(settings(`${server.url}/carrier`)), close: () => server.close() };
+});
+
+describe('TwilioTelephony requests', () => {
+	let server: Awaited<ReturnType<typeof fakeTwilio>>;
+	let port: TwilioTelephony;
+	beforeAll(async () => {
+		server = await fakeTwilio();
+		port = new TwilioTelephony(settings(server.url));
+	});
+	afterAll(() => server.close());
+
+	it('creates a message with the API key, form fields and repeated MediaUrl', async () => {
+		server.requests.length = 0;
+		const ref = await port.sendMessage({
+			from: '+15005550006',
+			to: '+14155550123',
+			body: 'See attached',
+			mediaUrls: ['https://cdn.example.com/1.jpg', 'https://cdn.example.com/2.jpg'],
+			statusCallback: 'https://app.example.com/webhooks/twilio/sms-status'
+		});
+		expect(ref.sid).toMatch(/^MM[0-9a-f]{32}$/);
+		const req = server.requests[0]!;
+		expect(req.method).toBe('POST');
+		expect(req.path).toBe(`/2010-04-01/Accounts/${ACCOUNT}/Messages.json`);
+		expect(req.headers.authorization).toBe(BASIC);
+		expect(req.headers['content-type']).toContain('application/x-www-form-urlencoded');
+		const form = req.form();
+		expect(Object.fromEntries(form)).toMatchObject({ From: '+15005550006', To: '+14155550123', Body: 'See attached', StatusCallback: 'https://app.example.com/webhooks/twilio/sms-status' });
+		expect(form.getAll('MediaUrl')).toEqual(['https://cdn.example.com/1.jpg', 'https://cdn.example.com/2.jpg']);
+	});
+
+	it('sends from a Messaging Service SID as MessagingServiceSid', async () => {
+		server.requests.length = 0;
+		await port.sendMessage({ from: `MG${'e'.repeat(32)}`, to: '+14155550123', body: 'hi' }).catch(() => undefined);
+		expect(server.requests[0]!.form().get('MessagingServiceSid')).toBe(`MG${'e'.repeat(32)}`);
+		expect(server.requests[0]!.form().has('From')).toBe(false);
+	});
+
+	it('creates a call with URL, status callback events, record and timeout', async () => {
+		server.requests.length = 0;
+		await port.createCall({
+			from: '+15005550006',
+			to: 'client:agent_alice',
+			url: 'https://app.example.com/voice/outbound',
+			method: 'POST',
+			statusCallback: 'https://app.example.com/voice/status',
+			statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+			record: true,
+			timeoutSeconds: 20
+		});
+		const req = server.requests[0]!;
+		expect(`${req.method} ${req.path}`).toBe(`POST /2010-04-01/Accounts/${ACCOUNT}/Calls.json`);
+		const form = req.form();
+		expect(Object.fromEntries(form)).toMatchObject({
+			From: '+15005550006',
+			To: 'client:agent_alice',
+			Url: 'https://app.example.com/voice/outbound',
+			Method: 'POST',
+			StatusCallback: 'https://app.example.com/voice/status',
+			StatusCallbackMethod: 'POST',
+			Record: 'true',
+			Timeout: '20'
+		});
+		expect(form.getAll('StatusCallbackEvent')).toEqual(['initiated', 'ringing', 'answered', 'completed']);
+		expect(form.has('Twiml')).toBe(false);
+	});
+
+	it('redirects and ends calls through POST Calls/{sid}.json', async () => {
+		const { sid } = await port.createCall({ from: '+15005550006', to: '+14155550123', twiml: '<Response><Pause/></Response>' });
+		server.requests.length = 0;
+		await port.updateCall(sid, { twiml: '<Response><Say>Transferring</Say></Response>' });
+		await port.updateCall(sid, { status: 'completed' });
+		expect(server.requests.map((r) => `${r.method} ${r.path} ${r.text()}`)).toEqual([
+			`POST /2010-04-01/Accounts/${ACCOUNT}/Calls/${sid}.json Twiml=${encodeURIComponent('<Response><Say>Transferring</Say></Response>')}`,
+			`POST /2010-04-01/Accounts/${ACCOUNT}/Calls/${sid}.json Status=completed`
+		]);
+	});
+
+	it("maps Twilio's JSON resource into the port's record", async () => {
+		const canned = await startFakeHttpServer((_req, res) =>
+			sendJson(res, 200, {
+				account_sid: ACCOUNT,
+				api_version: '2010-04-01',
+				body: 'Hello',
+				date_created: 'Thu, 24 Aug 2023 05:01:45 +0000',
+				date_sent: 'Thu, 24 Aug 2023 05:01:46 +0000',
+				date_updated: 'Thu, 24 Aug 2023 05:01:46 +0000',
+				direction: 'outbound-api',
+				error_code: 30003,
+				error_message: 'Unreachable destination handset',
+				from: '+14155552345',
+				messaging_service_sid: null,
+				num_media: '1',
+				num_segments: '2',
+				price: '-0.0075',
+				price_unit: 'USD',
+				sid: `SM${'1'.repeat(32)}`,
+				status: 'undelivered',
+				subresource_uris: {},
+				to: '+14155552346',
+				uri: '/x.json'
+			})
+		);
+		try {
+			const record = await new TwilioTelephony(settings(canned.url)).fetchMessage(`SM${'1'.repeat(32)}`);
+			expect(record).toEqual({
+				sid: `SM${'1'.repeat(32)}`,
+				status: 'undelivered',
+				accountSid: ACCOUNT,
+				from: '+14155552345',
+				to: '+14155552346',
+				body: 'Hello',
+				direction: 'outbound-api',
+				numMedia: 1,
+				numSegments: 2,
+				errorCode: 30003,
+				errorMessage: 'Unreachable destination handset',
+				dateCreated: new Date('2023-08-24T05:01:45Z'),
+				dateSent: new Date('2023-08-24T05:01:46Z')
+			});
+		} finally {
+			await canned.close();
+		}
+	});
+
+	it('turns a Twilio error body into an AdapterError with its code, and 429 into a retryable one', async () => {
+		const failing = await startFakeHttpServer((req, res) =>
+			req.path.endsWith('Messages.json')
+				? sendJson(res, 400, { code: 21610, message: 'Attempt to send to unsubscribed recipient', more_info: '', status: 400 })
+				: sendJson(res, 429, { code: 20429, message: 'Too Many Requests', more_info: '', status: 429 })
+		);
+		try {
+			const p = new TwilioTelephony(settings(failing.url));
+			const refused = await p.sendMessage({ from: '+15005550006', to: '+14155550123', body: 'x' }).catch((e: unknown) => e);
+			expect(refused).toBeInstanceOf(AdapterError);
+			expect(refused).toMatchObject({ status: 400, vendorCode: 21610, retryable: false, port: 'telephony', adapter: 'twilio' });
+			expect((refused as Error).message).toContain('unsubscribed recipient');
+			await expect(p.fetchCall(`CA${'2'.repeat(32)}`)).rejects.toMatchObject({ status: 429, vendorCode: 20429, retryable: true });
+		} finally {
+			await failing.close();
+		}
+	});
+
+	it('reports an unreachable API as a retryable AdapterError', async () => {
+		const gone = await startFakeHttpServer(() => undefined);
+		const url = gone.url;
+		await gone.close();
+		await expect(new TwilioTelephony(settings(url)).fetchCall(`CA${'2'.repeat(32)}`)).rejects.toMatchObject({ retryable: true, adapter: 'twilio' });
+	});
+
+	it('downloads recording media with Basic auth, rewriting api.twilio.com to the base URL', async () => {
+		const rec = server.carrier.addRecording({ body: new Uint8Array([1, 2, 3]), contentType: 'audio/mpeg' });
+		server.requests.length = 0;
+		const twilioUrl = `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT}/Recordings/${rec.sid}.mp3`;
+		expect(await port.fetchRecording(twilioUrl)).toEqual({ body: new Uint8Array([1, 2, 3]), contentType: 'audio/mpeg' });
+		expect(server.requests[0]).toMatchObject({ method: 'GET', path: `/2010-04-01/Accounts/${ACCOUNT}/Recordings/${rec.sid}.mp3` });
+		expect(server.requests[0]!.headers.authorization).toBe(BASIC);
+		await expect(port.fetchRecording(`${server.url}/2010-04-01/Accounts/AC${'0'.repeat(32)}/Recordings/${rec.sid}`)).rejects.toMatchObject({
+			retryable: false
+		});
+	});
+});
+
+describe('TwilioTelephony without a base URL override', () => {
+	it("accepts recording URLs only on Twilio's API hosts", async () => {
+		const real = new TwilioTelephony({ ...settings('http://unused'), apiBaseUrl: undefined });
+		for (const url of [
+			`https://api.twilio.com.evil.example/2010-04-01/Accounts/${ACCOUNT}/Recordings/RE1`,
+			`http://api.twilio.com/2010-04-01/Accounts/${ACCOUNT}/Recordings/RE1`,
+			`https://api.twilio.com/2010-04-01/Accounts/AC${'0'.repeat(32)}/Recordings/RE1`
+		]) {
+			await expect(real.fetchRecording(url), url).rejects.toMatchObject({ retryable: false, message: expect.stringContaining('Refusing') });
+		}
+	});
+});

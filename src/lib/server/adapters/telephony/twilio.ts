@@ -1,0 +1,243 @@
+/**
+ * The production telephony adapter over the official `twilio` client. REST calls authenticate
+ * with the API key (revocable, unlike the auth token); the auth token only signs and checks
+ * webhooks. With `apiBaseUrl` set, a custom httpClient sends every api.twilio.com request to
+ * that origin instead, which is how the local carrier serves the same client.
+ */
+import twilio from 'twilio';
+import type { CallInstance } from 'twilio/lib/rest/api/v2010/account/call';
+import type { MessageInstance } from 'twilio/lib/rest/api/v2010/account/message';
+import type { Config } from '../../env';
+import { AdapterError } from '../errors';
+import type {
+	CallDirection,
+	CallRecord,
+	CallRef,
+	ClientToken,
+	ClientTokenInput,
+	CreateCallInput,
+	JsonWebhookRequest,
+	MessageRecord,
+	MessageRef,
+	RecordingMedia,
+	SendMessageInput,
+	TelephonyPort,
+	UpdateCallInput,
+	WebhookRequest
+} from './port';
+import {
+	TWILIO_API_ORIGIN,
+	assertClientTokenInput,
+	isTwilioApiUrl,
+	rebaseTwilioUrl,
+	signWebhook,
+	validateJsonWebhookSignature,
+	validateWebhookSignature
+} from './shared';
+
+export type TwilioTelephonyConfig = Omit<Extract<Config['telephony'], { adapter: 'twilio' }>, 'adapter'>;
+
+type RequestOptions = Parameters<InstanceType<typeof twilio.RequestClient>['request']>[0];
+
+/** Twilio's supported `httpClient` hook: the stock client, with api.twilio.com swapped for `baseUrl`. */
+export class RebasingRequestClient extends twilio.RequestClient {
+	readonly baseUrl: string;
+
+	constructor(baseUrl: string) {
+		super();
+		this.baseUrl = baseUrl.replace(/\/+$/, '');
+	}
+
+	override request<TData>(opts: RequestOptions & { data?: TData }) {
+		return super.request<TData>({ ...opts, uri: rebaseTwilioUrl(opts.uri, this.baseUrl) });
+	}
+}
+
+function asDate(value: unknown): Date | null {
+	return value instanceof Date && !Number.isNaN(value.getTime()) ? value : null;
+}
+
+function toMessageRecord(m: MessageInstance): MessageRecord {
+	return {
+		sid: m.sid,
+		status: m.status,
+		accountSid: m.accountSid,
+		from: m.from,
+		to: m.to,
+		body: m.body ?? '',
+		direction: m.direction,
+		numMedia: Number(m.numMedia ?? 0),
+		numSegments: Number(m.numSegments ?? 0),
+		errorCode: m.errorCode ?? null,
+		errorMessage: m.errorMessage ?? null,
+		dateCreated: asDate(m.dateCreated) ?? new Date(),
+		dateSent: asDate(m.dateSent)
+	};
+}
+
+function toCallRecord(c: CallInstance): CallRecord {
+	return {
+		sid: c.sid,
+		status: c.status,
+		accountSid: c.accountSid,
+		from: c.from,
+		to: c.to,
+		direction: c.direction as CallDirection,
+		parentCallSid: c.parentCallSid ?? null,
+		durationSeconds: c.duration === null || c.duration === undefined ? null : Number(c.duration),
+		startTime: asDate(c.startTime),
+		endTime: asDate(c.endTime),
+		dateCreated: asDate(c.dateCreated) ?? new Date()
+	};
+}
+
+function failure(err: unknown, action: string): AdapterError {
+	if (err instanceof twilio.RestException) {
+		return new AdapterError(`Twilio refused to ${action}: ${err.message}${err.code ? ` (error ${err.code})` : ''}`, {
+			port: 'telephony',
+			adapter: 'twilio',
+			status: err.status,
+			vendorCode: err.code,
+			cause: err
+		});
+	}
+	const reason = err instanceof Error ? err.message : String(err);
+	return new AdapterError(`Twilio could not be reached to ${action}: ${reason}`, {
+		port: 'telephony',
+		adapter: 'twilio',
+		retryable: true,
+		cause: err
+	});
+}
+
+export class TwilioTelephony implements TelephonyPort {
+	readonly kind = 'twilio';
+	readonly accountSid: string;
+	readonly #config: TwilioTelephonyConfig;
+	readonly #client: twilio.Twilio;
+	/** Where REST requests really go when the base URL is overridden (origin plus optional path prefix). */
+	readonly #apiBase: string | undefined;
+
+	constructor(config: TwilioTelephonyConfig) {
+		this.#config = config;
+		this.accountSid = config.accountSid;
+		this.#apiBase = config.apiBaseUrl?.replace(/\/+$/, '');
+		this.#client = twilio(config.apiKeySid, config.apiKeySecret, {
+			accountSid: config.accountSid,
+			httpClient: config.apiBaseUrl ? new RebasingRequestClient(config.apiBaseUrl) : undefined
+		});
+	}
+
+	validateWebhook(request: WebhookRequest): boolean {
+		return validateWebhookSignature(this.#config.authToken, request);
+	}
+
+	validateJsonWebhook(request: JsonWebhookRequest): boolean {
+		return validateJsonWebhookSignature(this.#config.authToken, request);
+	}
+
+	signWebhook(request: { url: string; params: Record<string, string | string[]> }): string {
+		return signWebhook(this.#config.authToken, request.url, request.params);
+	}
+
+	async sendMessage(input: SendMessageInput): Promise<MessageRef> {
+		const sender = input.from.startsWith('MG') ? { messagingServiceSid: input.from } : { from: input.from };
+		try {
+			const m = await this.#client.messages.create({
+				...sender,
+				to: input.to,
+				body: input.body,
+				...(input.mediaUrls?.length ? { mediaUrl: input.mediaUrls } : {}),
+				...(input.statusCallback ? { statusCallback: input.statusCallback } : {})
+			});
+			return { sid: m.sid, status: m.status };
+		} catch (err) {
+			throw failure(err, 'send the message');
+		}
+	}
+
+	async createCall(input: CreateCallInput): Promise<CallRef> {
+		try {
+			const c = await this.#client.calls.create({
+				from: input.from,
+				to: input.to,
+				...(input.twiml !== undefined ? { twiml: input.twiml } : { url: input.url, ...(input.method ? { method: input.method } : {}) }),
+				...(input.statusCallback ? { statusCallback: input.statusCallback, statusCallbackMethod: 'POST' } : {}),
+				...(input.statusCallbackEvent?.length ? { statusCallbackEvent: input.statusCallbackEvent } : {}),
+				...(input.record !== undefined ? { record: input.record } : {}),
+				...(input.timeoutSeconds !== undefined ? { timeout: input.timeoutSeconds } : {})
+			});
+			return { sid: c.sid, status: c.status };
+		} catch (err) {
+			throw failure(err, 'place the call');
+		}
+	}
+
+	async updateCall(sid: string, input: UpdateCallInput): Promise<CallRef> {
+		try {
+			const c = await this.#client.calls(sid).update(input);
+			return { sid: c.sid, status: c.status };
+		} catch (err) {
+			throw failure(err, `update call ${sid}`);
+		}
+	}
+
+	async fetchMessage(sid: string): Promise<MessageRecord> {
+		try {
+			return toMessageRecord(await this.#client.messages(sid).fetch());
+		} catch (err) {
+			throw failure(err, `fetch message ${sid}`);
+		}
+	}
+
+	async fetchCall(sid: string): Promise<CallRecord> {
+		try {
+			return toCallRecord(await this.#client.calls(sid).fetch());
+		} catch (err) {
+			throw failure(err, `fetch call ${sid}`);
+		}
+	}
+
+	async fetchRecording(url: string): Promise<RecordingMedia> {
+		const path = `/2010-04-01/Accounts/${this.accountSid}/Recordings/`;
+		const target = this.#apiBase ? rebaseTwilioUrl(url, this.#apiBase) : url;
+		const allowed = this.#apiBase ? target.startsWith(this.#apiBase + path) : isTwilioApiUrl(url) && new URL(url).pathname.startsWith(path);
+		if (!allowed) {
+			throw new AdapterError(`Refusing to send Twilio credentials to ${url}: recordings are fetched only from ${this.#apiBase ?? TWILIO_API_ORIGIN}${path}`, {
+				port: 'telephony',
+				adapter: 'twilio',
+				retryable: false
+			});
+		}
+		const auth = Buffer.from(`${this.#config.apiKeySid}:${this.#config.apiKeySecret}`).toString('base64');
+		let res: Response;
+		try {
+			// Twilio answers with a redirect to signed storage; fetch drops Authorization across origins.
+			res = await fetch(target, { headers: { authorization: `Basic ${auth}` }, redirect: 'follow' });
+		} catch (err) {
+			throw failure(err, 'download the recording');
+		}
+		if (!res.ok) {
+			throw new AdapterError(`Twilio answered ${res.status} when downloading recording ${url}`, {
+				port: 'telephony',
+				adapter: 'twilio',
+				status: res.status
+			});
+		}
+		return { body: new Uint8Array(await res.arrayBuffer()), contentType: res.headers.get('content-type') ?? 'audio/x-wav' };
+	}
+
+	createClientToken(input: ClientTokenInput): Promise<ClientToken> {
+		return Promise.resolve().then(() => {
+			assertClientTokenInput(input);
+			const { AccessToken } = twilio.jwt;
+			const token = new AccessToken(this.accountSid, this.#config.apiKeySid, this.#config.apiKeySecret, {
+				identity: input.identity,
+				ttl: input.ttlSeconds
+			});
+			token.addGrant(new AccessToken.VoiceGrant({ outgoingApplicationSid: this.#config.twimlAppSid, incomingAllow: true }));
+			const issuedAt = Math.floor(Date.now() / 1000);
+			return { token: token.toJwt(), identity: input.identity, expiresAt: new Date((issuedAt + input.ttlSeconds) * 1000) };
+		});
+	}
+}

@@ -1,0 +1,74 @@
+/**
+ * Test helper: a vendor imitation on 127.0.0.1 that records every request the real SDK sends,
+ * so adapter tests assert method, path, headers and body without any network. Test code only.
+ */
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+	method: string;
+	/** Path without the query string, still percent-encoded as sent. */
+	path: string;
+	query: URLSearchParams;
+	headers: IncomingHttpHeaders;
+	body: Buffer;
+	text(): string;
+	/** The body parsed as application/x-www-form-urlencoded. */
+	form(): URLSearchParams;
+	json(): unknown;
+}
+
+export type FakeHandler = (req: RecordedRequest, res: ServerResponse) => void | Promise<void>;
+
+export interface FakeHttpServer {
+	/** `http://127.0.0.1:<port>` */
+	url: string;
+	port: number;
+	requests: RecordedRequest[];
+	close(): Promise<void>;
+}
+
+export async function startFakeHttpServer(handler: FakeHandler): Promise<FakeHttpServer> {
+	const requests: RecordedRequest[] = [];
+	const server = createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (c: Buffer) => chunks.push(c));
+		req.on('end', () => {
+			const body = Buffer.concat(chunks);
+			const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+			const recorded: RecordedRequest = {
+				method: req.method ?? 'GET',
+				path: url.pathname,
+				query: url.searchParams,
+				headers: req.headers,
+				body,
+				text: () => body.toString('utf8'),
+				form: () => new URLSearchParams(body.toString('utf8')),
+				json: () => JSON.parse(body.toString('utf8')) as unknown
+			};
+			requests.push(recorded);
+			Promise.resolve(handler(recorded, res)).catch((err: unknown) => {
+				res.statusCode = 500;
+				res.end(String(err));
+			});
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: `http://127.0.0.1:${port}`,
+		port,
+		requests,
+		close: () =>
+			new Promise<void>((resolve, reject) => {
+				server.closeAllConnections();
+				server.close((err) => (err ? reject(err) : resolve()));
+			})
+	};
+}
+
+/** Answer with a JSON body. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+	res.writeHead(status, { 'content-type': 'application/json', ...headers });
+	res.end(JSON.stringify(body));
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, describeAdapters, parseConfig } from './env';
+
+describe('parseConfig', () => {
+	it('defaults every port to its local twin and the archive to PGlite', () => {
+		const config = parseConfig({});
+		expect(describeAdapters(config)).toBe(
+			'database=pglite telephony=local storage=local speech=local language_ai=local broadcast=local live=local'
+		);
+		expect(config.database).toEqual({ driver: 'pglite', dir: './data/pglite' });
+		expect(config.publicBaseUrl).toBe('http://localhost:3000');
+		expect(config.demoData).toBe(true);
+	});
+
+	it('uses postgres-js when DATABASE_URL is set', () => {
+		const config = parseConfig({ DATABASE_URL: 'postgres://u@db:5432/app' });
+		expect(config.database).toEqual({ driver: 'postgres', url: 'postgres://u@db:5432/app' });
+	});
+
+	it('names every missing variable when a real adapter is chosen without credentials', () => {
+		const attempt = () => parseConfig({ TELEPHONY: 'twilio', STORAGE: 's3', TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}` });
+		expect(attempt).toThrow(ConfigError);
+		try {
+			attempt();
+		} catch (error) {
+			const problems = (error as ConfigError).problems;
+			expect(problems).toEqual([
+				'twilio is selected but TWILIO_AUTH_TOKEN, TWILIO_API_KEY_SID, TWILIO_API_KEY_SECRET, TWILIO_TWIML_APP_SID, PUBLIC_BASE_URL are not set',
+				's3 is selected but S3_BUCKET, S3_REGION, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY are not set'
+			]);
+			expect((error as Error).message).toContain('.env.example');
+		}
+	});
+
+	it('rejects an unknown adapter name and a malformed value with a message that says what to fix', () => {
+		expect(() => parseConfig({ LIVE: 'firebase' })).toThrow(/LIVE/);
+		expect(() => parseConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL must start with postgres/);
+		expect(() => parseConfig({ TELEPHONY: 'twilio', TWILIO_ACCOUNT_SID: 'nope' })).toThrow(/AC followed by 32 hex/);
+	});
+
+	it('treats blank variables as unset and demo data as off with real telephony', () => {
+		const config = parseConfig({
+			TELEPHONY: 'twilio',
+			TWILIO_ACCOUNT_SID: `AC${'b'.repeat(32)}`,
+			TWILIO_AUTH_TOKEN: 't',
+			TWILIO_API_KEY_SID: 'SK1',
+			TWILIO_API_KEY_SECRET: 's',
+			TWILIO_TWIML_APP_SID: 'AP1',
+			PUBLIC_BASE_URL: 'https://calls.example.com/',
+			S3_BUCKET: '  '
+		});
+		expect(config.demoData).toBe(false);
+		expect(config.publicBaseUrl).toBe('https://calls.example.com');
+		expect(config.storage).toEqual({ adapter: 'local' });
+	});
+});

@@ -1,0 +1,16 @@
+/**
+ * Serves files of the local storage twin through the signed, short-lived URLs it hands out
+ * (`/files/<key>?exp=..&sig=..`). With S3 configured, signed URLs point at the bucket and
+ * this route has nothing to serve.
+ */
+import { error } from '@sveltejs/kit';
+import { LocalStorage } from '$lib/server/adapters/storage/local';
+import { serveLocalFile } from '$lib/server/adapters/storage/serve-local-file';
+import { getServices } from '$lib/server/services';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = async ({ params, url, request }) => {
+	const { adapters } = await getServices();
+	if (!(adapters.storage instanceof LocalStorage)) error(404, 'Files are served from object storage in this deployment.');
+	return serveLocalFile(adapters.storage, params.key, url, request.headers.get('range'));
+};
