@@ -14,6 +14,37 @@ const config = {
 			// check refuses. hooks.server.ts applies the same origin check to every other
 			// route and leaves /webhooks/twilio/* to the X-Twilio-Signature check.
 			checkOrigin: false
+		},
+		// Kit nonces its inline bootstrap script; hooks.server.ts adds the other security headers.
+		csp: {
+			mode: 'auto',
+			directives: {
+				'default-src': ['self'],
+				'script-src': ['self'],
+				// Svelte renders style attributes (style:, transitions), which nonces cannot cover.
+				'style-src': ['self', 'unsafe-inline'],
+				'img-src': ['self', 'data:', 'blob:'],
+				'font-src': ['self'],
+				// Recordings come from signed storage URLs; the softphone plays Twilio's ring tones.
+				'media-src': ['self', 'blob:', 'https:'],
+				'connect-src': [
+					'self',
+					'https://*.convex.cloud',
+					'wss://*.convex.cloud',
+					'https://*.twilio.com',
+					'wss://*.twilio.com',
+					'https://*.ably.io',
+					'wss://*.ably.io',
+					'https://*.ably-realtime.com',
+					'wss://*.ably-realtime.com',
+					'https://*.ably.net'
+				],
+				'worker-src': ['self', 'blob:'],
+				'object-src': ['none'],
+				'base-uri': ['self'],
+				'form-action': ['self'],
+				'frame-ancestors': ['none']
+			}
 		}
 	}
 };
