@@ -29,7 +29,10 @@ export default ts.config(
 		languageOptions: {
 			globals: { ...globals.browser, ...globals.node },
 			parserOptions: {
-				projectService: true,
+				projectService: {
+					// Files outside any tsconfig include (dot-folders, plain .mjs scripts).
+					allowDefaultProject: ['scripts/*.mjs', 'scripts/*.js']
+				},
 				tsconfigRootDir: import.meta.dirname,
 				extraFileExtensions: ['.svelte']
 			}
@@ -48,6 +51,11 @@ export default ts.config(
 			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
 			'no-undef': 'off'
 		}
+	},
+	{
+		// Plain-JS build and CI scripts: linted, but without type information.
+		files: ['scripts/**/*.js', 'scripts/**/*.mjs'],
+		...ts.configs.disableTypeChecked
 	},
 	{
 		// Test files build fixtures loosely; the rules that matter (floating promises) stay on.

@@ -6,6 +6,10 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		adapter: adapter({ precompress: false }),
+		typescript: {
+			// Type-check the bench and CLI scripts with the app's own settings and aliases.
+			config: (tsconfig) => ({ ...tsconfig, include: [...tsconfig.include, '../scripts/**/*.ts'] })
+		},
 		alias: {
 			$convex: 'convex'
 		},

@@ -5,7 +5,7 @@ export const load: LayoutServerLoad = async ({ locals }) => {
 	const { config } = await getServices();
 	return {
 		user: locals.user,
-		live: config.live.adapter === 'convex' ? { mode: 'convex' as const, convexUrl: config.live.url } : { mode: 'local' as const, convexUrl: null },
+		live: config.live.adapter === 'convex' ? { mode: 'convex' as const, convexUrl: config.live.url } : { mode: 'local' as const },
 		localMode: config.telephony.adapter === 'local'
 	};
 };

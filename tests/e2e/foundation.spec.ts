@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { signedIn } from './helpers';
 
 test('an agent changes status and the supervisor wallboard shows it live', async ({ browser }) => {
-	const supervisor = await signedIn(browser, 'sam@switchboard.local', '/wallboard');
+	const supervisor = await signedIn(browser, 'heidi@switchboard.local', '/wallboard');
 	const agent = await signedIn(browser, 'alice@switchboard.local');
 
 	const aliceRow = supervisor.getByRole('row', { name: /Alice/ });
@@ -25,7 +25,7 @@ test('a customer tab opened in one browser follows the agent to another and clos
 
 	await expect(tabsOf(second).getByRole('link')).toHaveCount(0);
 
-	const firstResult = first.getByRole('table', { name: 'Customers' }).getByRole('link').first();
+	const firstResult = first.getByRole('table', { name: 'Search results' }).getByRole('link').first();
 	const name = (await firstResult.innerText()).trim();
 	await firstResult.click();
 	await expect(first.getByRole('heading', { level: 1 })).toContainText(name);

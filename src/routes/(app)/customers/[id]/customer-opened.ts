@@ -1,8 +1,14 @@
 /**
- * The record page calls this in the browser whenever it shows a customer. It is the hook for the
- * live customer tabs (issue 2, item 8): opening the tab in user_contact_tabs belongs here, so the
- * tab follows the agent to their other devices. Until that is wired it does nothing.
+ * The record page calls this in the browser whenever it shows a customer: it opens (or
+ * refreshes) the customer's tab in user_contact_tabs, so the tab follows the agent to their
+ * other devices. A failure is logged and shown by the tabs bar's own state, never blocking the
+ * record itself.
  */
+import { api } from '$convex/_generated/api';
+import { mutate } from '$lib/live';
+
 export function customerOpened(customer: { id: string; label: string }): void {
-	void customer;
+	mutate(api.contactTabs.open, { customerId: customer.id, label: customer.label }).catch((error: unknown) => {
+		console.warn('could not open the customer tab', error);
+	});
 }

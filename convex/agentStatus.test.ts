@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { api } from './_generated/api';
+import { as, newConvex, rejectsWith } from './test.setup';
+
+const roster = [
+	{ userId: 'u-zoe', name: 'Zoe Agent', role: 'agent' as const },
+	{ userId: 'u-al', name: 'Al Agent', role: 'agent' as const },
+	{ userId: 'u-sue', name: 'Sue Supervisor', role: 'supervisor' as const }
+];
+
+describe('agentStatus', () => {
+	it('hydrates the roster offline and lists it to everyone, ordered by name', async () => {
+		const t = newConvex();
+		await expect(as(t, 'system').mutation(api.agentStatus.hydrate, { agents: roster, removeMissing: true })).resolves.toEqual({
+			inserted: 3,
+			updated: 0,
+			removed: 0
+		});
+		const list = await as(t, 'agent', 'u-zoe').query(api.agentStatus.list, {});
+		expect(list.map((a) => [a.name, a.status])).toEqual([
+			['Al Agent', 'offline'],
+			['Sue Supervisor', 'offline'],
+			['Zoe Agent', 'offline']
+		]);
+	});
+
+	it('lets an agent set their own status, seen live by others through the list', async () => {
+		const t = newConvex();
+		await as(t, 'system').mutation(api.agentStatus.hydrate, { agents: roster, removeMissing: true });
+		const zoe = as(t, 'agent', 'u-zoe', 'Zoe Agent');
+		const set = await zoe.mutation(api.agentStatus.setMine, { status: 'away' });
+		expect(set).toMatchObject({ userId: 'u-zoe', status: 'away' });
+		const seen = await as(t, 'supervisor', 'u-sue').query(api.agentStatus.list, {});
+		expect(seen.find((a) => a.userId === 'u-zoe')?.status).toBe('away');
+		expect(await zoe.query(api.agentStatus.mine, {})).toMatchObject({ status: 'away' });
+	});
+
+	it('keeps `since` when the status is set to what it already is', async () => {
+		const t = newConvex();
+		const zoe = as(t, 'agent', 'u-zoe');
+		const first = await zoe.mutation(api.agentStatus.setMine, { status: 'available' });
+		await new Promise((r) => setTimeout(r, 5));
+		const again = await zoe.mutation(api.agentStatus.setMine, { status: 'available' });
+		expect(again.since).toBe(first.since);
+		const changed = await zoe.mutation(api.agentStatus.setMine, { status: 'busy' });
+		expect(changed.since).toBeGreaterThan(first.since);
+	});
+
+	it('creates the row of an agent hydration has not seen yet, from the identity', async () => {
+		const t = newConvex();
+		await as(t, 'manager', 'u-new', 'New Manager').mutation(api.agentStatus.setMine, { status: 'available' });
+		expect(await as(t, 'agent').query(api.agentStatus.list, {})).toEqual([
+			expect.objectContaining({ userId: 'u-new', name: 'New Manager', role: 'manager', status: 'available' })
+		]);
+	});
+
+	it('accepts only the statuses a person may pick', async () => {
+		const t = newConvex();
+		// @ts-expect-error offline is set by sign-out, not by hand
+		await expect(as(t, 'agent').mutation(api.agentStatus.setMine, { status: 'offline' })).rejects.toThrow();
+		expect(await t.run((ctx) => ctx.db.query('agent_status').collect())).toEqual([]);
+	});
+
+	it('refuses a status change while a call is ringing for the agent', async () => {
+		const t = newConvex();
+		await t.run((ctx) =>
+			ctx.db.insert('agent_status', { userId: 'u1', name: 'One', role: 'agent', status: 'ringing', since: 1, softphone: 'ready' })
+		);
+		await rejectsWith(as(t, 'agent', 'u1').mutation(api.agentStatus.setMine, { status: 'away' }), 'CALL_RINGING');
+	});
+
+	it('re-hydration keeps statuses, refreshes names and roles, and drops users who left', async () => {
+		const t = newConvex();
+		const system = as(t, 'system');
+		await system.mutation(api.agentStatus.hydrate, { agents: roster, removeMissing: true });
+		await as(t, 'agent', 'u-zoe').mutation(api.agentStatus.setMine, { status: 'busy' });
+		const next = [
+			{ userId: 'u-zoe', name: 'Zoe Agent', role: 'manager' as const },
+			{ userId: 'u-al', name: 'Alan Agent', role: 'agent' as const }
+		];
+		await expect(system.mutation(api.agentStatus.hydrate, { agents: next, removeMissing: true })).resolves.toEqual({
+			inserted: 0,
+			updated: 2,
+			removed: 1
+		});
+		const list = await as(t, 'agent').query(api.agentStatus.list, {});
+		expect(list.map((a) => [a.name, a.role, a.status])).toEqual([
+			['Alan Agent', 'agent', 'offline'],
+			['Zoe Agent', 'manager', 'busy']
+		]);
+	});
+
+	it('records heartbeats without changing what the list shows unless the softphone changed', async () => {
+		const t = newConvex();
+		const zoe = as(t, 'agent', 'u-zoe');
+		await zoe.mutation(api.agentStatus.setMine, { status: 'available' });
+		const before = await zoe.query(api.agentStatus.list, {});
+		await zoe.mutation(api.agentStatus.heartbeat, { softphone: 'unregistered' });
+		expect(await zoe.query(api.agentStatus.list, {})).toEqual(before);
+		await zoe.mutation(api.agentStatus.heartbeat, { softphone: 'ready' });
+		expect((await zoe.query(api.agentStatus.mine, {}))?.softphone).toBe('ready');
+	});
+});

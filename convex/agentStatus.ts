@@ -1,0 +1,142 @@
+/**
+ * Agent presence: who is available, busy, away or on a call. Everyone signed in sees the list
+ * (header, wallboard); agents set their own status; the server keeps the roster in line with
+ * the archive's staff users.
+ */
+import { v } from 'convex/values';
+import type { Doc } from './_generated/dataModel';
+import type { MutationCtx, QueryCtx } from './_generated/server';
+import { agentMutation, agentQuery, systemMutation, type Caller } from './lib/functions';
+import { fail } from './lib/errors';
+import { vAgentPresence, vRole, vSelectableStatus, vSoftphoneState } from './schema';
+
+const vAgentView = v.object({
+	userId: v.string(),
+	name: v.string(),
+	role: vRole,
+	status: vAgentPresence,
+	since: v.number(),
+	softphone: vSoftphoneState
+});
+
+/** What clients see: heartbeat times stay out, so a heartbeat does not repaint every wallboard. */
+function view(row: Doc<'agent_status'>) {
+	return { userId: row.userId, name: row.name, role: row.role, status: row.status, since: row.since, softphone: row.softphone };
+}
+
+async function findByUser(ctx: QueryCtx | MutationCtx, userId: string) {
+	return ctx.db
+		.query('agent_status')
+		.withIndex('by_userId', (q) => q.eq('userId', userId))
+		.unique();
+}
+
+/** The caller's row, created on first use when start-up hydration has not seen them yet. */
+async function ensureOwnRow(ctx: MutationCtx, caller: Caller): Promise<Doc<'agent_status'>> {
+	const existing = await findByUser(ctx, caller.userId);
+	if (existing) return existing;
+	if (caller.role === 'system') fail('FORBIDDEN', 'FORBIDDEN', 'The Switchboard server has no agent status of its own.');
+	const id = await ctx.db.insert('agent_status', {
+		userId: caller.userId,
+		name: caller.name,
+		role: caller.role,
+		status: 'offline',
+		since: Date.now(),
+		softphone: 'unregistered'
+	});
+	const row = await ctx.db.get('agent_status', id);
+	if (!row) throw new Error('agent_status row vanished after insert');
+	return row;
+}
+
+export const list = agentQuery({
+	args: {},
+	returns: v.array(vAgentView),
+	handler: async (ctx) => {
+		const rows = await ctx.db.query('agent_status').collect();
+		return rows.map(view).sort((a, b) => a.name.localeCompare(b.name) || a.userId.localeCompare(b.userId));
+	}
+});
+
+export const mine = agentQuery({
+	args: {},
+	returns: v.union(vAgentView, v.null()),
+	handler: async (ctx) => {
+		const row = await findByUser(ctx, ctx.caller.userId);
+		return row ? view(row) : null;
+	}
+});
+
+/** Set the caller's own status. Setting the status they already have changes nothing (not even `since`). */
+export const setMine = agentMutation({
+	args: { status: vSelectableStatus },
+	returns: vAgentView,
+	handler: async (ctx, { status }) => {
+		const row = await ensureOwnRow(ctx, ctx.caller);
+		if (row.status === 'ringing') {
+			fail('CONFLICT', 'CALL_RINGING', 'A call is ringing for you; answer or decline it before changing your status.');
+		}
+		if (row.status === status) return view(row);
+		const since = Date.now();
+		await ctx.db.patch('agent_status', row._id, { status, since });
+		return view({ ...row, status, since });
+	}
+});
+
+/** A browser's periodic sign of life, with its softphone's health. */
+export const heartbeat = agentMutation({
+	args: { softphone: vSoftphoneState },
+	returns: v.null(),
+	handler: async (ctx, { softphone }) => {
+		const row = await ensureOwnRow(ctx, ctx.caller);
+		const patch: Partial<Doc<'agent_status'>> = { lastSeenAt: Date.now() };
+		if (row.softphone !== softphone) patch.softphone = softphone;
+		await ctx.db.patch('agent_status', row._id, patch);
+		return null;
+	}
+});
+
+const vRosterEntry = v.object({ userId: v.string(), name: v.string(), role: vRole });
+
+async function upsert(ctx: MutationCtx, entry: { userId: string; name: string; role: Doc<'agent_status'>['role'] }) {
+	const row = await findByUser(ctx, entry.userId);
+	if (!row) {
+		await ctx.db.insert('agent_status', { ...entry, status: 'offline', since: Date.now(), softphone: 'unregistered' });
+		return 'inserted' as const;
+	}
+	if (row.name === entry.name && row.role === entry.role) return 'unchanged' as const;
+	await ctx.db.patch('agent_status', row._id, { name: entry.name, role: entry.role });
+	return 'updated' as const;
+}
+
+/** Add a staff member to the roster (offline), or refresh their name and role keeping their status. */
+export const upsertAgent = systemMutation({
+	args: vRosterEntry.fields,
+	returns: v.union(v.literal('inserted'), v.literal('updated'), v.literal('unchanged')),
+	handler: (ctx, entry) => upsert(ctx, entry)
+});
+
+/**
+ * Bring the roster in line with the archive's staff list: upsert each entry (statuses kept) and,
+ * with `removeMissing`, drop rows of users who are no longer staff.
+ */
+export const hydrate = systemMutation({
+	args: { agents: v.array(vRosterEntry), removeMissing: v.boolean() },
+	returns: v.object({ inserted: v.number(), updated: v.number(), removed: v.number() }),
+	handler: async (ctx, { agents, removeMissing }) => {
+		const counts = { inserted: 0, updated: 0, removed: 0 };
+		for (const entry of agents) {
+			const outcome = await upsert(ctx, entry);
+			if (outcome !== 'unchanged') counts[outcome] += 1;
+		}
+		if (removeMissing) {
+			const keep = new Set(agents.map((a) => a.userId));
+			for (const row of await ctx.db.query('agent_status').collect()) {
+				if (keep.has(row.userId)) continue;
+				await ctx.db.delete('agent_status', row._id);
+				counts.removed += 1;
+			}
+		}
+		return counts;
+	}
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { api } from './_generated/api';
+import { as, newConvex, rejectsWith } from './test.setup';
+
+describe('function builders', () => {
+	it('refuses callers without an identity', async () => {
+		const t = newConvex();
+		await rejectsWith(t.query(api.agentStatus.list, {}), 'UNAUTHENTICATED');
+		await rejectsWith(t.mutation(api.contactTabs.open, { customerId: 'c1', label: 'Ann' }), 'UNAUTHENTICATED');
+	});
+
+	it('refuses an identity that carries no Switchboard role', async () => {
+		const t = newConvex();
+		await rejectsWith(t.withIdentity({ subject: 'u1', name: 'No Role' }).query(api.agentStatus.list, {}), 'FORBIDDEN');
+		await rejectsWith(t.withIdentity({ subject: 'u1', role: 'superuser' }).query(api.agentStatus.list, {}), 'FORBIDDEN');
+	});
+
+	it('admits each role exactly where ROLE_GUARDS says', async () => {
+		const t = newConvex();
+		for (const role of ['agent', 'manager', 'supervisor', 'admin'] as const) {
+			await expect(as(t, role).query(api.agentStatus.list, {})).resolves.toEqual([]);
+		}
+		for (const role of ['agent', 'manager', 'supervisor'] as const) {
+			await rejectsWith(as(t, role).mutation(api.agentSkills.setForAgent, { userId: 'a', skills: [] }), 'FORBIDDEN');
+		}
+		await expect(as(t, 'admin').mutation(api.agentSkills.setForAgent, { userId: 'a', skills: [] })).resolves.toBe(0);
+	});
+
+	it('keeps server-only functions from staff, admins included, and staff functions from the server', async () => {
+		const t = newConvex();
+		const entry = { userId: 'u9', name: 'Nine', role: 'agent' as const };
+		for (const role of ['agent', 'admin'] as const) {
+			await expect(as(t, role).mutation(api.agentStatus.upsertAgent, entry)).rejects.toMatchObject({
+				data: { code: 'FORBIDDEN', message: 'Only the Switchboard server may call this function.' }
+			});
+		}
+		await rejectsWith(as(t, 'system').query(api.agentStatus.list, {}), 'FORBIDDEN');
+		await expect(as(t, 'system').mutation(api.agentStatus.upsertAgent, entry)).resolves.toBe('inserted');
+	});
+
+	it('explains a refusal in words a person can act on', async () => {
+		const t = newConvex();
+		await expect(as(t, 'agent').mutation(api.agentSkills.setForAgent, { userId: 'a', skills: [] })).rejects.toMatchObject({
+			data: { kind: 'FORBIDDEN', code: 'FORBIDDEN', message: 'This needs the admin role; you are signed in as agent.' }
+		});
+	});
+});

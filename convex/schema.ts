@@ -1,0 +1,259 @@
+/**
+ * Hot state: what agents watch change, second by second. The archive (PostgreSQL) keeps what
+ * must never be lost; every table here can be rebuilt from it or is short-lived by nature.
+ * Each table's validator is exported with its `Infer` type so functions and the app share one
+ * shape. Ids of archive rows (users, customers, calls) are plain strings: they live in the
+ * archive, not here.
+ */
+import { defineSchema, defineTable } from 'convex/server';
+import { v, type Infer } from 'convex/values';
+import { ROLES } from '../src/lib/roles';
+
+/** Staff roles, from the one list the whole app shares. */
+export const vRole = v.union(...ROLES.map((role) => v.literal(role)));
+
+/** What an agent is doing. available/busy/away are set by the agent; the rest by call flow. */
+export const vAgentPresence = v.union(
+	v.literal('available'),
+	v.literal('busy'),
+	v.literal('away'),
+	v.literal('offline'),
+	v.literal('ringing'),
+	v.literal('wrapup')
+);
+export type AgentPresence = Infer<typeof vAgentPresence>;
+
+/** The statuses an agent may pick by hand; the others follow calls and sign-in. */
+export const vSelectableStatus = v.union(v.literal('available'), v.literal('busy'), v.literal('away'));
+export type SelectableStatus = Infer<typeof vSelectableStatus>;
+
+/** Whether the agent's softphone can take a call right now (routing skips unhealthy ones). */
+export const vSoftphoneState = v.union(
+	v.literal('unregistered'),
+	v.literal('registering'),
+	v.literal('ready'),
+	v.literal('error')
+);
+export type SoftphoneState = Infer<typeof vSoftphoneState>;
+
+export const agentStatusFields = {
+	userId: v.string(),
+	name: v.string(),
+	role: vRole,
+	status: vAgentPresence,
+	/** When `status` last changed (ms since epoch): longest-idle routing and the wallboard timer. */
+	since: v.number(),
+	softphone: vSoftphoneState,
+	/** Last heartbeat from any of the agent's browsers. */
+	lastSeenAt: v.optional(v.number()),
+	/** The call the agent is on, if any. */
+	activeCallSid: v.optional(v.string()),
+	lastCallEndedAt: v.optional(v.number())
+};
+export const vAgentStatus = v.object(agentStatusFields);
+export type AgentStatus = Infer<typeof vAgentStatus>;
+
+export const vIncomingCallState = v.union(
+	v.literal('routing'),
+	v.literal('offered'),
+	v.literal('accepted'),
+	v.literal('missed'),
+	v.literal('abandoned')
+);
+
+/** Inbound calls being routed or offered to one agent; the screen pop reads from here. */
+export const incomingCallFields = {
+	callSid: v.string(),
+	from: v.string(),
+	to: v.string(),
+	customerId: v.optional(v.string()),
+	customerName: v.optional(v.string()),
+	requiredSkill: v.optional(v.string()),
+	state: vIncomingCallState,
+	receivedAt: v.number(),
+	offeredTo: v.optional(v.string()),
+	offeredAt: v.optional(v.number()),
+	/** Agents who missed or declined this call, so routing does not offer it to them again. */
+	declinedBy: v.array(v.string()),
+	attempts: v.number()
+};
+export const vIncomingCall = v.object(incomingCallFields);
+export type IncomingCall = Infer<typeof vIncomingCall>;
+
+export const vCallDirection = v.union(v.literal('inbound'), v.literal('outbound'));
+export const vActiveCallState = v.union(
+	v.literal('ringing'),
+	v.literal('in-progress'),
+	v.literal('on-hold'),
+	v.literal('wrapup')
+);
+
+/** Calls an agent is on now, from answer until wrap-up ends. */
+export const activeCallFields = {
+	callSid: v.string(),
+	/** The customer's leg when the agent leg is a child call. */
+	parentCallSid: v.optional(v.string()),
+	direction: vCallDirection,
+	agentId: v.string(),
+	customerId: v.optional(v.string()),
+	customerName: v.optional(v.string()),
+	from: v.string(),
+	to: v.string(),
+	state: vActiveCallState,
+	startedAt: v.number(),
+	answeredAt: v.optional(v.number()),
+	holdStartedAt: v.optional(v.number()),
+	muted: v.boolean(),
+	recording: v.boolean(),
+	conferenceName: v.optional(v.string())
+};
+export const vActiveCall = v.object(activeCallFields);
+export type ActiveCall = Infer<typeof vActiveCall>;
+
+export const vQueuedCallState = v.union(v.literal('waiting'), v.literal('bridging'), v.literal('abandoned'));
+
+/** Callers waiting in a named queue for the next free agent. */
+export const queuedCallFields = {
+	callSid: v.string(),
+	queueName: v.string(),
+	from: v.string(),
+	customerId: v.optional(v.string()),
+	customerName: v.optional(v.string()),
+	requiredSkill: v.optional(v.string()),
+	/** Higher is served first; equal priority is first come, first served. */
+	priority: v.number(),
+	state: vQueuedCallState,
+	enqueuedAt: v.number(),
+	/** The agent picked to take this caller once bridging starts. */
+	assignedTo: v.optional(v.string())
+};
+export const vQueuedCall = v.object(queuedCallFields);
+export type QueuedCall = Infer<typeof vQueuedCall>;
+
+export const vTransferKind = v.union(v.literal('warm'), v.literal('cold'));
+export const vTransferState = v.union(
+	v.literal('pending'),
+	v.literal('accepted'),
+	v.literal('declined'),
+	v.literal('cancelled'),
+	v.literal('completed')
+);
+
+/** Transfers in flight: to a named agent or to a queue, warm (consult first) or cold. */
+export const transferFields = {
+	callSid: v.string(),
+	kind: vTransferKind,
+	fromAgentId: v.string(),
+	toAgentId: v.optional(v.string()),
+	toQueue: v.optional(v.string()),
+	customerId: v.optional(v.string()),
+	note: v.optional(v.string()),
+	state: vTransferState,
+	requestedAt: v.number(),
+	respondedAt: v.optional(v.number())
+};
+export const vTransfer = v.object(transferFields);
+export type Transfer = Infer<typeof vTransfer>;
+
+/** Skill levels run 1 (can cover) to 5 (expert); routing prefers higher levels. */
+export const agentSkillFields = {
+	userId: v.string(),
+	skill: v.string(),
+	level: v.number()
+};
+export const vAgentSkill = v.object(agentSkillFields);
+export type AgentSkill = Infer<typeof vAgentSkill>;
+
+export const vSmsDirection = v.union(v.literal('inbound'), v.literal('outbound'));
+export const vSmsState = v.union(
+	v.literal('received'),
+	v.literal('queued'),
+	v.literal('sent'),
+	v.literal('delivered'),
+	v.literal('undelivered'),
+	v.literal('failed')
+);
+
+/** Recent messages of active threads; the archive keeps every message for good. */
+export const smsMessageFields = {
+	/** Customer number and our number, both E.164, e.g. "+15551230000|+15559870000". */
+	threadKey: v.string(),
+	customerId: v.optional(v.string()),
+	direction: vSmsDirection,
+	from: v.string(),
+	to: v.string(),
+	body: v.string(),
+	messageSid: v.optional(v.string()),
+	state: vSmsState,
+	agentId: v.optional(v.string()),
+	sentAt: v.number(),
+	/** The archive row, once written. */
+	archiveId: v.optional(v.string())
+};
+export const vSmsMessage = v.object(smsMessageFields);
+export type SmsMessage = Infer<typeof vSmsMessage>;
+
+/** Who may reply in a thread right now, so two agents never answer the same customer. */
+export const smsThreadLockFields = {
+	threadKey: v.string(),
+	holderId: v.string(),
+	holderName: v.string(),
+	acquiredAt: v.number(),
+	expiresAt: v.number()
+};
+export const vSmsThreadLock = v.object(smsThreadLockFields);
+export type SmsThreadLock = Infer<typeof vSmsThreadLock>;
+
+/** Customer records an agent has open as tabs; they follow the agent across devices. */
+export const contactTabFields = {
+	userId: v.string(),
+	customerId: v.string(),
+	label: v.string(),
+	openedAt: v.number(),
+	/** Left-to-right position; new tabs go to the end. */
+	order: v.number()
+};
+export const vContactTab = v.object(contactTabFields);
+export type ContactTab = Infer<typeof vContactTab>;
+
+export default defineSchema({
+	agent_status: defineTable(vAgentStatus).index('by_userId', ['userId']).index('by_status', ['status']),
+	incoming_call_queue: defineTable(vIncomingCall)
+		.index('by_callSid', ['callSid'])
+		.index('by_state', ['state'])
+		.index('by_offeredTo', ['offeredTo']),
+	active_calls: defineTable(vActiveCall)
+		.index('by_callSid', ['callSid'])
+		.index('by_agentId', ['agentId'])
+		.index('by_state', ['state']),
+	call_queue: defineTable(vQueuedCall)
+		.index('by_callSid', ['callSid'])
+		.index('by_queueName', ['queueName'])
+		.index('by_state', ['state']),
+	transfer_queue: defineTable(vTransfer)
+		.index('by_callSid', ['callSid'])
+		.index('by_toAgentId', ['toAgentId'])
+		.index('by_fromAgentId', ['fromAgentId'])
+		.index('by_state', ['state']),
+	agent_skills: defineTable(vAgentSkill).index('by_userId', ['userId']).index('by_skill', ['skill']),
+	sms_messages: defineTable(vSmsMessage)
+		.index('by_threadKey', ['threadKey'])
+		.index('by_messageSid', ['messageSid'])
+		.index('by_customerId', ['customerId']),
+	sms_thread_locks: defineTable(vSmsThreadLock).index('by_threadKey', ['threadKey']).index('by_holderId', ['holderId']),
+	user_contact_tabs: defineTable(vContactTab).index('by_userId', ['userId'])
+});
+
+/** The nine table names, for code that walks them (hydration, change tracking). */
+export const TABLE_NAMES = [
+	'agent_status',
+	'incoming_call_queue',
+	'user_contact_tabs',
+	'active_calls',
+	'call_queue',
+	'transfer_queue',
+	'agent_skills',
+	'sms_messages',
+	'sms_thread_locks'
+] as const;
+export type TableName = (typeof TABLE_NAMES)[number];

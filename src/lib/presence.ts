@@ -1,0 +1,37 @@
+/** Display names and colours for agent presence, shared by the header and the wallboard. */
+import type { BadgeTone } from '$lib/components/ui/badge.svelte';
+
+export const STATUS_LABEL: Record<string, string> = {
+	available: 'Available',
+	busy: 'Busy',
+	away: 'Away',
+	offline: 'Offline',
+	ringing: 'Ringing',
+	wrapup: 'Wrap-up'
+};
+
+export const STATUS_TONE: Record<string, BadgeTone> = {
+	available: 'green',
+	busy: 'amber',
+	away: 'neutral',
+	offline: 'neutral',
+	ringing: 'blue',
+	wrapup: 'violet'
+};
+
+export const SOFTPHONE_LABEL: Record<string, string> = {
+	unregistered: 'Softphone off',
+	registering: 'Connecting',
+	ready: 'Softphone ready',
+	error: 'Softphone error'
+};
+
+/** "4m 05s" / "1h 12m": how long someone has been in a state. */
+export function formatSince(since: number, now: number): string {
+	const seconds = Math.max(0, Math.floor((now - since) / 1000));
+	const h = Math.floor(seconds / 3600);
+	const m = Math.floor((seconds % 3600) / 60);
+	const s = seconds % 60;
+	if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m`;
+	return `${m}m ${String(s).padStart(2, '0')}s`;
+}

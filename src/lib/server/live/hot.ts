@@ -1,0 +1,295 @@
+/**
+ * The server's handle on hot state. Server code calls `hot.query/mutation(api.area.fn, args,
+ * identity)` and never knows which engine answers:
+ *   LIVE=local  - the real convex/ functions on convex-test's engine in a worker thread
+ *                 (engine/worker.ts), with push subscriptions for the browser live path;
+ *   LIVE=convex - a Convex deployment over ConvexHttpClient, authenticated by short-lived
+ *                 RS256 tokens this server signs (jwt.ts). Browsers subscribe to Convex directly.
+ * Refusals from a function (ConvexError from convex/lib/errors.ts) arrive as AppError with the
+ * function's code; anything else is a plain Error (a bug or an outage).
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ConvexHttpClient } from 'convex/browser';
+import { getFunctionName, type FunctionArgs, type FunctionReference, type FunctionReturnType } from 'convex/server';
+import { convexToJson, type Value } from 'convex/values';
+import { AppError } from '../errors';
+import type { Config } from '../env';
+import { logger } from '../log';
+import type { FromEngine, FunctionInfo, ToEngine, WireError } from './engine/protocol';
+import type { Identity } from './identity';
+import { tokenSignerFor, type TokenSigner } from './jwt';
+
+export { SYSTEM_IDENTITY, type Identity } from './identity';
+export type { FunctionInfo } from './engine/protocol';
+
+export type QueryRef = FunctionReference<'query'>;
+export type MutationRef = FunctionReference<'mutation'>;
+
+export interface HotState {
+	readonly mode: 'local' | 'convex';
+	query<Q extends QueryRef>(ref: Q, args: FunctionArgs<Q>, identity: Identity): Promise<FunctionReturnType<Q>>;
+	mutation<M extends MutationRef>(ref: M, args: FunctionArgs<M>, identity: Identity): Promise<FunctionReturnType<M>>;
+	/**
+	 * Local mode only (throws with LIVE=convex, where browsers subscribe to Convex themselves).
+	 * `onResult` gets the current result, then every changed result after a commit. Identical
+	 * (function, args, identity) subscriptions share one run. Returns the unsubscribe function.
+	 */
+	subscribe<Q extends QueryRef>(
+		ref: Q,
+		args: FunctionArgs<Q>,
+		identity: Identity,
+		onResult: (value: FunctionReturnType<Q>) => void,
+		onError: (error: Error) => void
+	): () => void;
+	/** What the local engine knows about a function ("agentStatus:setMine"); undefined if unknown or in convex mode. */
+	describe(name: string): FunctionInfo | undefined;
+	close(): Promise<void>;
+}
+
+const log = logger('live');
+
+/** A refusal (AppError) or a failure (Error), from the engine's wire form. */
+export function errorFromWire(error: WireError): Error {
+	if (error.kind === 'INTERNAL') return new Error(`Hot-state function failed: ${error.message}`);
+	return new AppError(error.kind === 'UNAUTHENTICATED' ? 'UNAUTHORIZED' : error.kind, error.code, error.message);
+}
+
+export async function createHotState(config: Config): Promise<HotState> {
+	const live = config.live;
+	if (live.adapter === 'convex') {
+		const signer = tokenSignerFor(config);
+		if (!signer) throw new Error('LIVE=convex needs CONVEX_AUTH_PRIVATE_KEY');
+		return createConvexHotState(live.url, signer);
+	}
+	return createLocalHotState();
+}
+
+// ---------------------------------------------------------------------------------------------
+// LIVE=local
+
+export interface LocalHotStateOptions {
+	/** Project root holding convex/ and scripts/; defaults to the working directory. */
+	root?: string;
+	/** Milliseconds to wait for the engine to load. */
+	startTimeoutMs?: number;
+}
+
+interface BuildEngineModule {
+	ensureEngine(options: { root: string; quiet?: boolean }): Promise<string>;
+}
+
+/** The engine bundle's path, (re)built first when a build script is at hand and the bundle is stale. */
+async function locateEngine(root: string): Promise<string> {
+	const script = path.join(root, 'scripts/build-engine.mjs');
+	try {
+		const builder = (await import(/* @vite-ignore */ pathToFileURL(script).href)) as BuildEngineModule;
+		return await builder.ensureEngine({ root });
+	} catch (error) {
+		// A production box may ship the prebuilt bundle without the build tooling.
+		log.debug('engine: could not check the bundle, using it as built', { error: String(error) });
+		return path.join(root, '.engine/engine-worker.mjs');
+	}
+}
+
+interface Listener {
+	onResult(value: unknown): void;
+	onError(error: Error): void;
+}
+
+interface SharedSubscription {
+	subId: number;
+	key: string;
+	listeners: Set<Listener>;
+	last: { ok: true; value: unknown } | { ok: false; error: Error } | undefined;
+}
+
+function deliver(listener: Listener, last: NonNullable<SharedSubscription['last']>) {
+	try {
+		if (last.ok) listener.onResult(last.value);
+		else listener.onError(last.error);
+	} catch (error) {
+		log.error('live: a subscriber threw', { error: String(error) });
+	}
+}
+
+export async function createLocalHotState(options: LocalHotStateOptions = {}): Promise<HotState> {
+	const root = options.root ?? process.cwd();
+	const file = await locateEngine(root);
+	const worker = new Worker(file, { name: 'switchboard-engine', execArgv: [] });
+	const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+	const byKey = new Map<string, SharedSubscription>();
+	const bySubId = new Map<number, SharedSubscription>();
+	let functions = new Map<string, FunctionInfo>();
+	let nextId = 1;
+	let stopped: Error | undefined;
+
+	const send = (message: ToEngine) => worker.postMessage(message);
+
+	const stop = (reason: Error) => {
+		stopped ??= reason;
+		for (const call of pending.values()) call.reject(reason);
+		pending.clear();
+		for (const sub of bySubId.values()) for (const listener of sub.listeners) deliver(listener, { ok: false, error: reason });
+	};
+
+	await new Promise<void>((resolve, reject) => {
+		const timer = setTimeout(() => {
+			reject(new Error(`The local hot-state engine did not start within ${options.startTimeoutMs ?? 20_000} ms`));
+			void worker.terminate();
+		}, options.startTimeoutMs ?? 20_000);
+		worker.on('message', (message: FromEngine) => {
+			switch (message.type) {
+				case 'ready':
+					functions = new Map(message.functions.map((f) => [f.name, f]));
+					clearTimeout(timer);
+					resolve();
+					return;
+				case 'reply': {
+					const call = pending.get(message.id);
+					if (!call) return;
+					pending.delete(message.id);
+					if (message.ok) call.resolve(message.value);
+					else call.reject(errorFromWire(message.error));
+					return;
+				}
+				case 'update': {
+					const sub = bySubId.get(message.subId);
+					if (!sub) return;
+					sub.last = message.ok ? { ok: true, value: message.value } : { ok: false, error: errorFromWire(message.error) };
+					for (const listener of [...sub.listeners]) deliver(listener, sub.last);
+					return;
+				}
+			}
+		});
+		worker.once('error', (error) => {
+			log.error('live: the local engine crashed', { error: String(error) });
+			clearTimeout(timer);
+			reject(error);
+			stop(new Error(`The local hot-state engine stopped: ${error.message}`));
+		});
+		worker.once('exit', (code) => {
+			clearTimeout(timer);
+			reject(new Error(`The local hot-state engine exited (code ${code}) before it was ready`));
+			stop(new Error('The local hot-state engine has stopped.'));
+		});
+	});
+
+	function call(kind: 'query' | 'mutation', ref: FunctionReference<'query' | 'mutation'>, args: unknown, identity: Identity) {
+		if (stopped) return Promise.reject(stopped);
+		const id = nextId++;
+		return new Promise<unknown>((resolve, reject) => {
+			pending.set(id, { resolve, reject });
+			send({ type: 'call', id, kind, name: getFunctionName(ref), args: (args ?? {}) as Record<string, unknown>, identity });
+		});
+	}
+
+	return {
+		mode: 'local',
+		query: (ref, args, identity) => call('query', ref, args, identity),
+		mutation: (ref, args, identity) => call('mutation', ref, args, identity),
+		subscribe(ref, args, identity, onResult, onError) {
+			const name = getFunctionName(ref);
+			const plainArgs = (args ?? {}) as Record<string, unknown>;
+			const key = JSON.stringify([
+				name,
+				convexToJson(plainArgs as Value),
+				identity.subject,
+				identity.role,
+				identity.name ?? null
+			]);
+			const listener: Listener = { onResult: onResult, onError };
+			let sub = byKey.get(key);
+			if (sub) {
+				sub.listeners.add(listener);
+				const last = sub.last;
+				if (last) queueMicrotask(() => sub?.listeners.has(listener) && deliver(listener, last));
+			} else {
+				sub = { subId: nextId++, key, listeners: new Set([listener]), last: undefined };
+				byKey.set(key, sub);
+				bySubId.set(sub.subId, sub);
+				if (stopped) queueMicrotask(() => stopped && deliver(listener, { ok: false, error: stopped }));
+				else send({ type: 'subscribe', subId: sub.subId, name, args: plainArgs, identity });
+			}
+			const shared = sub;
+			return () => {
+				if (!shared.listeners.delete(listener) || shared.listeners.size > 0) return;
+				byKey.delete(shared.key);
+				bySubId.delete(shared.subId);
+				if (!stopped) send({ type: 'unsubscribe', subId: shared.subId });
+			};
+		},
+		describe: (name) => functions.get(name),
+		async close() {
+			stop(new Error('The hot-state engine was closed.'));
+			byKey.clear();
+			bySubId.clear();
+			await worker.terminate();
+		}
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// LIVE=convex
+
+function isConvexError(error: unknown): error is Error & { data: unknown } {
+	return typeof error === 'object' && error !== null && Symbol.for('ConvexError') in error;
+}
+
+function fromConvex(error: unknown): Error {
+	if (isConvexError(error)) {
+		const data = error.data as Partial<WireError> | string;
+		if (typeof data === 'object' && typeof data.code === 'string' && typeof data.message === 'string' && data.kind) {
+			return errorFromWire({ kind: data.kind, code: data.code, message: data.message });
+		}
+		return new AppError('BAD_REQUEST', 'REFUSED', typeof data === 'string' ? data : error.message);
+	}
+	return error instanceof Error ? error : new Error(String(error));
+}
+
+export function createConvexHotState(url: string, signer: TokenSigner, fetchImpl?: typeof fetch): HotState {
+	const clients = new Map<string, { client: ConvexHttpClient; refreshAt: number }>();
+
+	/** A client per identity, since a ConvexHttpClient carries one token; the token is renewed a minute early. */
+	function clientFor(identity: Identity): ConvexHttpClient {
+		const key = JSON.stringify([identity.subject, identity.role, identity.name ?? null]);
+		let entry = clients.get(key);
+		const now = Date.now();
+		if (!entry || now >= entry.refreshAt) {
+			const { token, expiresAt } = signer.sign(identity, undefined, now);
+			const client = entry?.client ?? new ConvexHttpClient(url, { logger: false, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+			client.setAuth(token);
+			if (clients.size > 2_000) clients.clear();
+			entry = { client, refreshAt: (expiresAt - 60) * 1000 };
+			clients.set(key, entry);
+		}
+		return entry.client;
+	}
+
+	return {
+		mode: 'convex',
+		async query(ref, args, identity) {
+			try {
+				return await clientFor(identity).query(ref, args);
+			} catch (error) {
+				throw fromConvex(error);
+			}
+		},
+		async mutation(ref, args, identity) {
+			try {
+				return await clientFor(identity).mutation(ref, args);
+			} catch (error) {
+				throw fromConvex(error);
+			}
+		},
+		subscribe() {
+			throw new Error('hot.subscribe is for LIVE=local; with LIVE=convex browsers subscribe to Convex directly.');
+		},
+		describe: () => undefined,
+		close() {
+			clients.clear();
+			return Promise.resolve();
+		}
+	};
+}

@@ -1,0 +1,18 @@
+/**
+ * GET /.well-known/jwks.json: the public key Convex verifies this server's tokens with
+ * (convex/auth.config.ts). It lives here rather than in the route file because TypeScript's
+ * globs skip dot-folders, so src/routes/.well-known/ is neither type-checked nor linted; the
+ * route only re-exports this.
+ */
+import type { RequestHandler } from '@sveltejs/kit';
+import { getServices } from '../services';
+import { jsonResponse } from './http';
+import { tokenSignerFor } from './jwt';
+
+export const GET: RequestHandler = async () => {
+	const signer = tokenSignerFor((await getServices()).config);
+	if (!signer) return jsonResponse({ ok: false, code: 'NOT_CONVEX', message: 'No signing key: LIVE is not convex.' }, 404);
+	return new Response(JSON.stringify(signer.jwks()), {
+		headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' }
+	});
+};

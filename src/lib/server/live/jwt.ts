@@ -1,0 +1,103 @@
+/**
+ * Production identity for Convex (LIVE=convex): the server signs short-lived RS256 tokens for
+ * the signed-in user (or itself) and publishes the public key as a JWKS, which Convex's custom
+ * JWT provider (convex/auth.config.ts) fetches to verify them. node:crypto only.
+ */
+import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
+import type { Identity } from './identity';
+
+/** Convex's `applicationID`; tokens carry it as `aud`. */
+export const CONVEX_AUDIENCE = 'convex';
+export const DEFAULT_TOKEN_TTL_SECONDS = 10 * 60;
+
+export interface TokenSignerOptions {
+	/** PEM (PKCS#8 or PKCS#1) RSA private key. Escaped newlines (\n) from an env file are accepted. */
+	privateKey: string;
+	keyId: string;
+	/** PUBLIC_BASE_URL: the `iss` claim, and where the JWKS is served. */
+	issuer: string;
+}
+
+export interface SignedToken {
+	token: string;
+	/** Seconds since the epoch. */
+	expiresAt: number;
+}
+
+export interface PublicJwk {
+	kty: string;
+	n: string;
+	e: string;
+	kid: string;
+	alg: 'RS256';
+	use: 'sig';
+}
+
+export interface TokenSigner {
+	sign(identity: Identity, ttlSeconds?: number, now?: number): SignedToken;
+	jwks(): { keys: PublicJwk[] };
+}
+
+const b64url = (input: string | Buffer) => Buffer.from(input).toString('base64url');
+
+function loadKey(pem: string): KeyObject {
+	const key = createPrivateKey(pem.includes('\\n') ? pem.replace(/\\n/g, '\n') : pem);
+	if (key.asymmetricKeyType !== 'rsa') throw new Error('CONVEX_AUTH_PRIVATE_KEY must be an RSA private key (RS256).');
+	return key;
+}
+
+export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
+	const privateKey = loadKey(options.privateKey);
+	const publicJwk = createPublicKey(privateKey).export({ format: 'jwk' });
+	const issuer = options.issuer.replace(/\/+$/, '');
+	const header = b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: options.keyId }));
+	return {
+		sign(identity, ttlSeconds = DEFAULT_TOKEN_TTL_SECONDS, now = Date.now()) {
+			const iat = Math.floor(now / 1000);
+			const exp = iat + ttlSeconds;
+			const claims = {
+				iss: issuer,
+				sub: identity.subject,
+				aud: CONVEX_AUDIENCE,
+				iat,
+				exp,
+				role: identity.role,
+				...(identity.name ? { name: identity.name } : {})
+			};
+			const body = `${header}.${b64url(JSON.stringify(claims))}`;
+			const signature = sign('sha256', Buffer.from(body), privateKey).toString('base64url');
+			return { token: `${body}.${signature}`, expiresAt: exp };
+		},
+		jwks() {
+			return {
+				keys: [
+					{
+						kty: String(publicJwk.kty),
+						n: String(publicJwk.n),
+						e: String(publicJwk.e),
+						kid: options.keyId,
+						alg: 'RS256',
+						use: 'sig'
+					}
+				]
+			};
+		}
+	};
+}
+
+const signers = new WeakMap<object, TokenSigner>();
+
+/** One signer per live config (the key is parsed once); undefined when LIVE is not convex. */
+export function tokenSignerFor(config: {
+	publicBaseUrl: string;
+	live: { adapter: 'local' } | { adapter: 'convex'; privateKey: string; keyId: string };
+}): TokenSigner | undefined {
+	const live = config.live;
+	if (live.adapter !== 'convex') return undefined;
+	let signer = signers.get(live);
+	if (!signer) {
+		signer = createTokenSigner({ privateKey: live.privateKey, keyId: live.keyId, issuer: config.publicBaseUrl });
+		signers.set(live, signer);
+	}
+	return signer;
+}
