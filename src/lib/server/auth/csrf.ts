@@ -5,12 +5,15 @@
  */
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
-/** Twilio's webhooks authenticate with X-Twilio-Signature instead. */
-const EXEMPT = '/webhooks/twilio/';
+/**
+ * Twilio's webhooks authenticate with X-Twilio-Signature instead; the local carrier's REST
+ * paths (/carrier/, local mode only) with HTTP Basic credentials, as Twilio's API does.
+ */
+const EXEMPT = ['/webhooks/twilio/', '/carrier/'];
 
 export function isCrossSiteFormPost(request: Request, url: URL): boolean {
 	if (!UNSAFE_METHODS.has(request.method)) return false;
-	if (url.pathname.startsWith(EXEMPT)) return false;
+	if (EXEMPT.some((prefix) => url.pathname.startsWith(prefix))) return false;
 	const type = (request.headers.get('content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase();
 	if (!FORM_TYPES.includes(type)) return false;
 	return request.headers.get('origin') !== url.origin;

@@ -7,7 +7,7 @@ import { roleAllows, type Guard } from '../../roles';
 import type { SessionUser } from './session-user';
 
 /**
- * Paths anyone may reach, with everything below them: sign-in, webhooks (they check their own
+ * Paths anyone may reach, with everything below them: sign-in, webhooks and the local carrier (they check their own
  * signatures), signed file URLs, health, and static files (served before hooks in both dev and
  * adapter-node, listed for when one is not). tRPC guards each procedure itself
  * (agentProcedure, adminProcedure...) and answers 401/403 in its own JSON.
@@ -18,6 +18,7 @@ const PUBLIC = [
 	'/api/auth',
 	'/api/trpc',
 	'/webhooks',
+	'/carrier',
 	'/.well-known',
 	'/files',
 	'/healthz',

@@ -1,11 +1,13 @@
 /** Picks the telephony adapter from validated config: Twilio, or the in-process local carrier. */
 import type { Config } from '../../env';
+import { CARRIER_BASE_PATH, CarrierEngine, attachCarrierEngine } from './carrier';
 import { LocalCarrier, LocalTelephony } from './local';
 import type { TelephonyPort } from './port';
 import { TwilioTelephony } from './twilio';
 
 export type * from './port';
 export { LocalCarrier, LocalTelephony } from './local';
+export { carrierEngineOf, CARRIER_BASE_PATH } from './carrier';
 
 export function createTelephony(config: Config): TelephonyPort {
 	const t = config.telephony;
@@ -16,7 +18,10 @@ export function createTelephony(config: Config): TelephonyPort {
 	if (!t.accountSid || !t.authToken) {
 		throw new Error('The local carrier needs an account SID and auth token: pass the config through resolveLocalSecrets first.');
 	}
-	// The carrier issue serves Twilio's REST paths under this prefix; RecordingUrls point there.
-	const carrier = new LocalCarrier({ accountSid: t.accountSid, authToken: t.authToken, apiBaseUrl: `${config.publicBaseUrl}/carrier` });
-	return new LocalTelephony(carrier);
+	// src/routes/carrier serves Twilio's REST paths under this prefix; RecordingUrls point there.
+	const carrier = new LocalCarrier({ accountSid: t.accountSid, authToken: t.authToken, apiBaseUrl: `${config.publicBaseUrl}${CARRIER_BASE_PATH}` });
+	const port = new LocalTelephony(carrier);
+	// The engine calls Switchboard's webhooks at the public base URL, as Twilio would.
+	attachCarrierEngine(port, new CarrierEngine({ carrier, publicBaseUrl: config.publicBaseUrl }));
+	return port;
 }

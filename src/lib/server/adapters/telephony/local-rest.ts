@@ -5,7 +5,7 @@
  * issue mounts it on a real server. Framework-free: a request in, a response out.
  */
 import { AdapterError } from '../errors';
-import type { LocalCall, LocalCarrier, LocalMessage } from './local';
+import type { LocalCall, LocalCarrier, LocalMessage, LocalRecording } from './local';
 import { rfc2822 } from './local';
 import type { CallProgressEvent, CreateCallInput, UpdateCallInput } from './port';
 
@@ -27,6 +27,72 @@ export interface RestResponse {
 export interface LocalRestOptions {
 	/** Decides whether HTTP Basic credentials (account SID + auth token, or API key + secret) may act. */
 	authorize(username: string, password: string): boolean;
+	/** Conferences and participants, served when the carrier engine runs. */
+	conferences?: ConferenceRest;
+}
+
+export interface ConferenceView {
+	sid: string;
+	accountSid: string;
+	friendlyName: string;
+	status: 'init' | 'in-progress' | 'completed';
+	dateCreated: Date;
+	dateUpdated: Date;
+	reasonEnded: string | null;
+	callSidEnding: string | null;
+}
+
+export interface ParticipantView {
+	callSid: string;
+	conferenceSid: string;
+	accountSid: string;
+	label: string | null;
+	hold: boolean;
+	muted: boolean;
+	coaching: boolean;
+	callSidToCoach: string | null;
+	startConferenceOnEnter: boolean;
+	endConferenceOnExit: boolean;
+	status: 'queued' | 'connecting' | 'ringing' | 'connected' | 'complete' | 'failed';
+	dateCreated: Date;
+	dateUpdated: Date;
+}
+
+export interface ParticipantUpdate {
+	hold?: boolean;
+	holdUrl?: string;
+	holdMethod?: 'GET' | 'POST';
+	muted?: boolean;
+	coaching?: boolean;
+	callSidToCoach?: string;
+}
+
+export interface ParticipantInput {
+	from: string;
+	to: string;
+	label?: string;
+	muted?: boolean;
+	coaching?: boolean;
+	callSidToCoach?: string;
+	startConferenceOnEnter?: boolean;
+	endConferenceOnExit?: boolean;
+	statusCallback?: string;
+	statusCallbackEvent?: CallProgressEvent[];
+	conferenceStatusCallback?: string;
+	conferenceStatusCallbackEvent?: string[];
+	timeoutSeconds?: number;
+}
+
+/** What the conference REST paths need from the carrier engine; errors are AdapterErrors with Twilio codes. */
+export interface ConferenceRest {
+	listConferences(filter: { friendlyName?: string | null; status?: string | null }): ConferenceView[];
+	getConference(sidOrName: string): ConferenceView;
+	updateConference(sidOrName: string, update: { status?: string | null }): ConferenceView;
+	listParticipants(sidOrName: string): ParticipantView[];
+	getParticipant(sidOrName: string, callSid: string): ParticipantView;
+	updateParticipant(sidOrName: string, callSid: string, update: ParticipantUpdate): ParticipantView;
+	removeParticipant(sidOrName: string, callSid: string): void;
+	addParticipant(sidOrName: string, input: ParticipantInput): ParticipantView;
 }
 
 const date = (d: Date | null) => (d ? rfc2822(d) : null);
@@ -53,6 +119,31 @@ export function messageResource(m: LocalMessage) {
 		subresource_uris: { media: `/2010-04-01/Accounts/${m.accountSid}/Messages/${m.sid}/Media.json` },
 		to: m.to,
 		uri: `/2010-04-01/Accounts/${m.accountSid}/Messages/${m.sid}.json`
+	};
+}
+
+export function recordingResource(r: LocalRecording, apiBaseUrl: string) {
+	const uri = `/2010-04-01/Accounts/${r.accountSid}/Recordings/${r.sid}`;
+	return {
+		account_sid: r.accountSid,
+		api_version: '2010-04-01',
+		call_sid: r.callSid,
+		channels: r.channels,
+		conference_sid: null,
+		date_created: rfc2822(r.dateCreated),
+		date_updated: rfc2822(r.dateCreated),
+		duration: String(r.durationSeconds),
+		encryption_details: null,
+		error_code: null,
+		media_url: `${apiBaseUrl}${uri}`,
+		price: null,
+		price_unit: 'USD',
+		sid: r.sid,
+		source: r.source,
+		start_time: rfc2822(r.dateCreated),
+		status: 'completed',
+		subresource_uris: { transcriptions: `${uri}/Transcriptions.json` },
+		uri: `${uri}.json`
 	};
 }
 
@@ -85,6 +176,139 @@ export function callResource(c: LocalCall) {
 		uri: `/2010-04-01/Accounts/${c.accountSid}/Calls/${c.sid}.json`,
 		queue_time: '0'
 	};
+}
+
+export function conferenceResource(c: ConferenceView) {
+	const uri = `/2010-04-01/Accounts/${c.accountSid}/Conferences/${c.sid}`;
+	return {
+		account_sid: c.accountSid,
+		api_version: '2010-04-01',
+		call_sid_ending_conference: c.callSidEnding,
+		date_created: rfc2822(c.dateCreated),
+		date_updated: rfc2822(c.dateUpdated),
+		friendly_name: c.friendlyName,
+		reason_conference_ended: c.reasonEnded,
+		region: 'us1',
+		sid: c.sid,
+		status: c.status,
+		subresource_uris: { participants: `${uri}/Participants.json`, recordings: `${uri}/Recordings.json` },
+		uri: `${uri}.json`
+	};
+}
+
+export function participantResource(p: ParticipantView) {
+	return {
+		account_sid: p.accountSid,
+		call_sid: p.callSid,
+		call_sid_to_coach: p.callSidToCoach,
+		coaching: p.coaching,
+		conference_sid: p.conferenceSid,
+		date_created: rfc2822(p.dateCreated),
+		date_updated: rfc2822(p.dateUpdated),
+		end_conference_on_exit: p.endConferenceOnExit,
+		hold: p.hold,
+		label: p.label,
+		muted: p.muted,
+		queue_time: '0',
+		start_conference_on_enter: p.startConferenceOnEnter,
+		status: p.status,
+		uri: `/2010-04-01/Accounts/${p.accountSid}/Conferences/${p.conferenceSid}/Participants/${p.callSid}.json`
+	};
+}
+
+/** A one-page list in Twilio's 2010-04-01 paging shape. */
+function page(path: string, key: string, items: unknown[]) {
+	return {
+		[key]: items,
+		end: Math.max(0, items.length - 1),
+		first_page_uri: `${path}?PageSize=50&Page=0`,
+		next_page_uri: null,
+		page: 0,
+		page_size: 50,
+		previous_page_uri: null,
+		start: 0,
+		uri: `${path}?PageSize=50&Page=0`
+	};
+}
+
+const boolField = (form: URLSearchParams, name: string): boolean | undefined => {
+	const v = form.get(name);
+	return v === null ? undefined : v.toLowerCase() === 'true';
+};
+
+function participantInput(form: URLSearchParams): ParticipantInput {
+	const str = (name: string) => form.get(name) ?? undefined;
+	const events = form.getAll('StatusCallbackEvent').flatMap((e) => e.split(' ')).filter(Boolean) as CallProgressEvent[];
+	const confEvents = form.getAll('ConferenceStatusCallbackEvent').flatMap((e) => e.split(' ')).filter(Boolean);
+	const input: ParticipantInput = { from: form.get('From') ?? '', to: form.get('To') ?? '' };
+	const label = str('Label');
+	if (label) input.label = label;
+	const muted = boolField(form, 'Muted');
+	if (muted !== undefined) input.muted = muted;
+	const coaching = boolField(form, 'Coaching');
+	if (coaching !== undefined) input.coaching = coaching;
+	const coach = str('CallSidToCoach');
+	if (coach) input.callSidToCoach = coach;
+	const start = boolField(form, 'StartConferenceOnEnter');
+	if (start !== undefined) input.startConferenceOnEnter = start;
+	const end = boolField(form, 'EndConferenceOnExit');
+	if (end !== undefined) input.endConferenceOnExit = end;
+	const cb = str('StatusCallback');
+	if (cb) input.statusCallback = cb;
+	if (events.length) input.statusCallbackEvent = events;
+	const ccb = str('ConferenceStatusCallback');
+	if (ccb) input.conferenceStatusCallback = ccb;
+	if (confEvents.length) input.conferenceStatusCallbackEvent = confEvents;
+	const timeout = form.get('Timeout');
+	if (timeout) input.timeoutSeconds = Number(timeout);
+	return input;
+}
+
+function participantUpdate(form: URLSearchParams): ParticipantUpdate {
+	const update: ParticipantUpdate = {};
+	const hold = boolField(form, 'Hold');
+	if (hold !== undefined) update.hold = hold;
+	const holdUrl = form.get('HoldUrl');
+	if (holdUrl) update.holdUrl = holdUrl;
+	if (form.get('HoldMethod')) update.holdMethod = form.get('HoldMethod') === 'GET' ? 'GET' : 'POST';
+	const muted = boolField(form, 'Muted');
+	if (muted !== undefined) update.muted = muted;
+	const coaching = boolField(form, 'Coaching');
+	if (coaching !== undefined) update.coaching = coaching;
+	const coach = form.get('CallSidToCoach');
+	if (coach) update.callSidToCoach = coach;
+	return update;
+}
+
+function handleConferences(api: ConferenceRest, accountPath: string, rest: string, method: string, form: URLSearchParams): RestResponse | null {
+	if (rest === 'Conferences.json' && method === 'GET') {
+		const list = api.listConferences({ friendlyName: form.get('FriendlyName'), status: form.get('Status') });
+		return json(200, page(`${accountPath}Conferences.json`, 'conferences', list.map(conferenceResource)));
+	}
+	let m = /^Conferences\/([^/]+)\.json$/.exec(rest);
+	if (m?.[1]) {
+		const key = decodeURIComponent(m[1]);
+		if (method === 'GET') return json(200, conferenceResource(api.getConference(key)));
+		if (method === 'POST') return json(200, conferenceResource(api.updateConference(key, { status: form.get('Status') })));
+	}
+	m = /^Conferences\/([^/]+)\/Participants\.json$/.exec(rest);
+	if (m?.[1]) {
+		const key = decodeURIComponent(m[1]);
+		if (method === 'GET') return json(200, page(`${accountPath}${rest}`, 'participants', api.listParticipants(key).map(participantResource)));
+		if (method === 'POST') return json(201, participantResource(api.addParticipant(key, participantInput(form))));
+	}
+	m = /^Conferences\/([^/]+)\/Participants\/([^/]+)\.json$/.exec(rest);
+	if (m?.[1] && m[2]) {
+		const key = decodeURIComponent(m[1]);
+		const callSid = decodeURIComponent(m[2]);
+		if (method === 'GET') return json(200, participantResource(api.getParticipant(key, callSid)));
+		if (method === 'POST') return json(200, participantResource(api.updateParticipant(key, callSid, participantUpdate(form))));
+		if (method === 'DELETE') {
+			api.removeParticipant(key, callSid);
+			return { status: 204, contentType: 'application/json', body: '' };
+		}
+	}
+	return null;
 }
 
 function json(status: number, body: unknown): RestResponse {
@@ -160,7 +384,16 @@ export function handleTwilioRest(carrier: LocalCarrier, request: RestRequest, op
 			if (!input) return restError(400, 21218, 'Invalid application or TwiML: pass Url, Twiml or Status.');
 			return json(200, callResource(carrier.updateCall(match[1], input)));
 		}
-		match = /^Recordings\/(RE[0-9a-f]{32})(\.wav|\.mp3)?$/.exec(rest);
+		if (options.conferences && rest.startsWith('Conferences')) {
+			const answer = handleConferences(options.conferences, prefix, rest, method, request.form);
+			if (answer) return answer;
+		}
+		match = /^Recordings\/(RE[0-9a-f]{32})(\.wav|\.mp3|\.json)?$/.exec(rest);
+		if (match?.[1] && match[2] === '.json' && method === 'GET') {
+			const recording = carrier.recordings.get(match[1]);
+			if (!recording) return restError(404, 20404, `The requested resource ${request.path} was not found`);
+			return json(200, recordingResource(recording, carrier.apiBaseUrl));
+		}
 		if (match?.[1] && method === 'GET') {
 			const media = carrier.fetchRecording(`${carrier.apiBaseUrl}${request.path}`);
 			return { status: 200, contentType: media.contentType, body: media.body };

@@ -26,6 +26,7 @@ import type {
 	ClientTokenInput,
 	CreateCallInput,
 	JsonWebhookRequest,
+	MessageDirection,
 	MessageRecord,
 	MessageRef,
 	MessageStatus,
@@ -36,6 +37,7 @@ import type {
 	WebhookRequest
 } from './port';
 import { assertClientTokenInput, signWebhook, validateJsonWebhookSignature, validateWebhookSignature } from './shared';
+import { callParams } from './carrier/params';
 
 const API_VERSION = '2010-04-01';
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -75,6 +77,9 @@ export interface LocalRecording {
 	contentType: string;
 	durationSeconds: number;
 	channels: 1 | 2;
+	/** Twilio's `source`: RecordVerb, DialVerb, OutboundAPI, Conference... */
+	source: string;
+	dateCreated: Date;
 }
 
 export interface LocalCarrierEvents {
@@ -138,6 +143,8 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 	readonly messages = new Map<string, LocalMessage>();
 	readonly calls = new Map<string, LocalCall>();
 	readonly recordings = new Map<string, LocalRecording>();
+	/** Sender/recipient pairs blocked by a STOP keyword (`${sender}|${recipient}`), as Twilio keeps them. */
+	readonly optOuts = new Set<string>();
 	readonly #authToken: string;
 	readonly #now: () => Date;
 
@@ -181,7 +188,7 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 
 	// --- messages -----------------------------------------------------------------------------
 
-	sendMessage(input: SendMessageInput): LocalMessage {
+	sendMessage(input: SendMessageInput, options: { direction?: MessageDirection } = {}): LocalMessage {
 		if (!E164.test(input.to)) throw carrierError(`The 'To' number ${input.to} is not a valid phone number.`, 400, 21211);
 		if (!E164.test(input.from) && !/^MG[0-9a-f]{32}$/.test(input.from)) {
 			throw carrierError(`The 'From' number ${input.from} is not a valid phone number or Messaging Service SID.`, 400, 21212);
@@ -190,6 +197,9 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 		if (!input.body && media.length === 0) throw carrierError('Message body is required.', 400, 21602);
 		if (input.body.length > 1600) throw carrierError('The concatenated message body exceeds the 1600 character limit.', 400, 21617);
 		if (media.length > 10) throw carrierError('The number of media files exceeds the limit of 10.', 400, 21623);
+		if (this.optOuts.has(`${input.from}|${input.to}`)) {
+			throw carrierError(`Attempt to send to unsubscribed recipient: ${input.to} replied STOP to ${input.from}.`, 400, 21610);
+		}
 		const message: LocalMessage = {
 			sid: sid(media.length ? 'MM' : 'SM'),
 			status: 'queued',
@@ -197,7 +207,7 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 			from: input.from,
 			to: input.to,
 			body: input.body,
-			direction: 'outbound-api',
+			direction: options.direction ?? 'outbound-api',
 			numMedia: media.length,
 			numSegments: Math.max(1, Math.ceil(input.body.length / 153)),
 			errorCode: null,
@@ -236,11 +246,37 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 					From: message.from,
 					MessageSid: message.sid,
 					MessageStatus: message.status,
+					SmsSid: message.sid,
+					SmsStatus: message.status,
 					To: message.to,
 					...(message.errorCode !== null ? { ErrorCode: String(message.errorCode) } : {})
 				})
 			: null;
 		this.emit('message-status', structuredClone(message), callback);
+		return structuredClone(message);
+	}
+
+	/** A message from a phone to an owned number: stored as `inbound`/`received`, no status callbacks. */
+	receiveMessage(input: { from: string; to: string; body: string; mediaUrls?: string[] }): LocalMessage {
+		const media = input.mediaUrls ?? [];
+		const message: LocalMessage = {
+			sid: sid(media.length ? 'MM' : 'SM'),
+			status: 'received',
+			accountSid: this.accountSid,
+			from: input.from,
+			to: input.to,
+			body: input.body.slice(0, 1600),
+			direction: 'inbound',
+			numMedia: media.length,
+			numSegments: Math.max(1, Math.ceil(input.body.length / 153)),
+			errorCode: null,
+			errorMessage: null,
+			dateCreated: this.#now(),
+			dateSent: this.#now(),
+			mediaUrls: [...media],
+			statusCallback: null
+		};
+		this.messages.set(message.sid, message);
 		return structuredClone(message);
 	}
 
@@ -329,7 +365,7 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 		return call;
 	}
 
-	#setCallStatus(call: LocalCall, status: CallStatus): LocalCall {
+	#setCallStatus(call: LocalCall, status: CallStatus, extra: Record<string, string> = {}): LocalCall {
 		const now = this.#now();
 		if (status === 'in-progress') call.startTime ??= now;
 		call.status = status;
@@ -341,23 +377,69 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 		let callback: SignedCallback | null = null;
 		if (call.statusCallback && event && call.statusCallbackEvent.includes(event)) {
 			callback = this.#signed(call.statusCallback, {
-				AccountSid: this.accountSid,
-				ApiVersion: API_VERSION,
-				CallSid: call.sid,
-				CallStatus: status,
-				Called: call.to,
-				Caller: call.from,
+				...callParams(call),
 				CallbackSource: 'call-progress-events',
-				Direction: call.direction,
-				From: call.from,
 				SequenceNumber: String(call.sequence++),
 				Timestamp: rfc2822(now),
-				To: call.to,
-				...(CALL_FINAL.has(status) ? { CallDuration: String(call.durationSeconds ?? 0) } : {})
+				...(CALL_FINAL.has(status) ? { CallDuration: String(call.durationSeconds ?? 0) } : {}),
+				...extra
 			});
 		}
 		this.emit('call-status', structuredClone(call), callback);
 		return structuredClone(call);
+	}
+
+	/**
+	 * Open a call leg the network started rather than the REST API: an inbound call to an owned
+	 * number (`inbound`) or a leg a <Dial> rings (`outbound-dial`, with its parent). No `call`
+	 * event: the carrier engine that opens the leg also runs it.
+	 */
+	openLeg(input: {
+		from: string;
+		to: string;
+		direction: CallDirection;
+		status: 'queued' | 'ringing';
+		parentCallSid?: string;
+		statusCallback?: string | null;
+		statusCallbackEvent?: CallProgressEvent[];
+		instructions?: CallInstructions;
+		timeoutSeconds?: number;
+	}): LocalCall {
+		const call: LocalCall = {
+			sid: sid('CA'),
+			status: input.status,
+			accountSid: this.accountSid,
+			from: input.from,
+			to: input.to,
+			direction: input.direction,
+			parentCallSid: input.parentCallSid ?? null,
+			durationSeconds: null,
+			startTime: null,
+			endTime: null,
+			dateCreated: this.#now(),
+			instructions: input.instructions ?? { twiml: '<Response/>' },
+			statusCallback: input.statusCallback ?? null,
+			statusCallbackEvent: input.statusCallbackEvent?.length ? [...input.statusCallbackEvent] : ['completed'],
+			record: false,
+			timeoutSeconds: input.timeoutSeconds ?? 60,
+			sequence: 0
+		};
+		this.calls.set(call.sid, call);
+		return structuredClone(call);
+	}
+
+	/** Like advanceCall, with extra fields for the status callback (RecordingUrl on completed). */
+	advanceCallWith(callSid: string, to: CallStatus, extra: Record<string, string>): LocalCall {
+		const call = this.#call(callSid);
+		if (CALL_FINAL.has(call.status)) throw carrierError(`Call ${callSid} has already ended (${call.status}).`, 400, 21220);
+		return this.#setCallStatus(call, to, extra);
+	}
+
+	/** True for the account's own credentials, or the local key SID with the auth token (REST Basic auth). */
+	checkCredentials(username: string, password: string): boolean {
+		const a = createHash('sha256').update(password).digest();
+		const b = createHash('sha256').update(this.#authToken).digest();
+		return (username === this.accountSid || username === this.tokenKeySid) && timingSafeEqual(a, b);
 	}
 
 	// --- recordings ---------------------------------------------------------------------------
@@ -369,6 +451,7 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 		contentType?: string;
 		durationSeconds?: number;
 		channels?: 1 | 2;
+		source?: string;
 	}): LocalRecording {
 		const recordingSid = sid('RE');
 		const recording: LocalRecording = {
@@ -379,7 +462,9 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 			body: input.body,
 			contentType: input.contentType ?? 'audio/x-wav',
 			durationSeconds: input.durationSeconds ?? 0,
-			channels: input.channels ?? 1
+			channels: input.channels ?? 1,
+			source: input.source ?? 'RecordVerb',
+			dateCreated: this.#now()
 		};
 		this.recordings.set(recordingSid, recording);
 		return recording;

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { encodeWav, parseWavMono, renderConversation, speak } from './audio';
+
+function channelEnergy(wav: Uint8Array, channels: number): number[] {
+	const b = Buffer.from(wav);
+	const energy = new Array<number>(channels).fill(0);
+	for (let o = 44, f = 0; o + channels * 2 <= b.length; f++) {
+		for (let c = 0; c < channels; c++, o += 2) energy[c]! += Math.abs(b.readInt16LE(o));
+	}
+	return energy;
+}
+
+describe('call audio', () => {
+	it('writes a readable 8 kHz 16-bit WAV', () => {
+		const wav = encodeWav([new Int16Array([1, 2, 3])]);
+		expect(parseWavMono(Buffer.from(wav))).toEqual({ rate: 8000, samples: new Int16Array([1, 2, 3]) });
+	});
+
+	it('speaks with espeak-ng at 8 kHz', async () => {
+		const samples = await speak('Hello, this is a test call.');
+		expect(samples).not.toBeNull();
+		expect(samples!.length).toBeGreaterThan(8000);
+	});
+
+	it('puts each speaker of a script in its own channel', async () => {
+		const onlyFirst = await renderConversation({ seconds: 4, channels: 2, utterances: [{ channel: 0, text: 'Hello there' }] });
+		const [first, second] = channelEnergy(onlyFirst, 2);
+		expect(first).toBeGreaterThan(0);
+		expect(second).toBe(0);
+		const tones = await renderConversation({ seconds: 6, channels: 2, utterances: [] });
+		expect(channelEnergy(tones, 2).every((e) => e > 0)).toBe(true);
+		expect(Buffer.from(tones).readUInt32LE(40)).toBe(6 * 8000 * 4);
+	});
+});

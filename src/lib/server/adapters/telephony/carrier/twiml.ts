@@ -1,0 +1,200 @@
+/**
+ * A small strict XML parser for TwiML, and the checks Twilio makes before running a document.
+ * Anything Twilio would refuse to parse (bad nesting, unknown entities, text outside the root,
+ * a root other than <Response>, an unknown verb) becomes a TwimlError with Twilio's code 12100,
+ * so the runtime can end the call or run the fallback as Twilio does.
+ */
+
+export interface XmlElement {
+	name: string;
+	attrs: Record<string, string>;
+	children: XmlNode[];
+}
+export type XmlNode = XmlElement | string;
+
+export class TwimlError extends Error {
+	readonly code: number;
+	constructor(message: string, code = 12100) {
+		super(message);
+		this.name = 'TwimlError';
+		this.code = code;
+	}
+}
+
+const NAME = /[A-Za-z_:][\w:.-]*/y;
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+function decode(text: string, at: number): string {
+	return text.replace(/&([^;&\s]*);?/g, (whole, ref: string) => {
+		if (!whole.endsWith(';')) throw new TwimlError(`Unterminated entity "${whole}" near offset ${at}`);
+		if (ref in ENTITIES) return ENTITIES[ref]!;
+		const num = /^#(x[0-9a-f]+|\d+)$/i.exec(ref);
+		if (num?.[1]) {
+			const code = num[1][0] === 'x' || num[1][0] === 'X' ? parseInt(num[1].slice(1), 16) : parseInt(num[1], 10);
+			if (code > 0x10ffff) throw new TwimlError(`Invalid character reference &${ref}; near offset ${at}`);
+			return String.fromCodePoint(code);
+		}
+		throw new TwimlError(`Unknown entity &${ref}; near offset ${at}`);
+	});
+}
+
+/** Parse one XML document into its root element. Whitespace-only text between elements is dropped. */
+export function parseXml(source: string): XmlElement {
+	let i = 0;
+	const s = source.replace(/^\uFEFF/, '');
+	const fail = (what: string): never => {
+		throw new TwimlError(`${what} at offset ${i}`);
+	};
+	const name = (): string => {
+		NAME.lastIndex = i;
+		const m = NAME.exec(s);
+		if (!m) return fail('Expected a name');
+		i += m[0].length;
+		return m[0];
+	};
+	const skipSpace = () => {
+		while (i < s.length && /\s/.test(s[i]!)) i++;
+	};
+	const skipMisc = () => {
+		for (;;) {
+			skipSpace();
+			if (s.startsWith('<?', i)) {
+				const end = s.indexOf('?>', i);
+				if (end < 0) fail('Unterminated processing instruction');
+				i = end + 2;
+			} else if (s.startsWith('<!--', i)) {
+				const end = s.indexOf('-->', i);
+				if (end < 0) fail('Unterminated comment');
+				i = end + 3;
+			} else if (s.startsWith('<!DOCTYPE', i)) {
+				fail('DOCTYPE is not allowed in TwiML');
+			} else return;
+		}
+	};
+	const element = (): XmlElement => {
+		if (s[i] !== '<') fail('Expected an element');
+		i++;
+		const el: XmlElement = { name: name(), attrs: {}, children: [] };
+		for (;;) {
+			const before = i;
+			skipSpace();
+			if (s.startsWith('/>', i)) {
+				i += 2;
+				return el;
+			}
+			if (s[i] === '>') {
+				i++;
+				break;
+			}
+			if (i === before) fail(`Expected whitespace, ">" or "/>" in <${el.name}>`);
+			const attr = name();
+			skipSpace();
+			if (s[i] !== '=') fail(`Attribute ${attr} has no value`);
+			i++;
+			skipSpace();
+			const quote = s[i];
+			if (quote !== '"' && quote !== "'") return fail(`Attribute ${attr} value must be quoted`);
+			const end = s.indexOf(quote, i + 1);
+			if (end < 0) fail(`Unterminated value of attribute ${attr}`);
+			const raw = s.slice(i + 1, end);
+			if (raw.includes('<')) fail(`"<" in the value of attribute ${attr}`);
+			if (attr in el.attrs) fail(`Duplicate attribute ${attr} on <${el.name}>`);
+			el.attrs[attr] = decode(raw, i);
+			i = end + 1;
+		}
+		let text = '';
+		const flush = () => {
+			if (text.trim()) el.children.push(decode(text, i));
+			text = '';
+		};
+		for (;;) {
+			if (i >= s.length) fail(`Unclosed <${el.name}>`);
+			if (s.startsWith('</', i)) {
+				flush();
+				i += 2;
+				const closing = name();
+				if (closing !== el.name) fail(`</${closing}> does not close <${el.name}>`);
+				skipSpace();
+				if (s[i] !== '>') fail(`Expected ">" after </${closing}`);
+				i++;
+				return el;
+			}
+			if (s.startsWith('<!--', i)) {
+				const end = s.indexOf('-->', i);
+				if (end < 0) fail('Unterminated comment');
+				i = end + 3;
+			} else if (s.startsWith('<![CDATA[', i)) {
+				const end = s.indexOf(']]>', i);
+				if (end < 0) fail('Unterminated CDATA section');
+				flush();
+				el.children.push(s.slice(i + 9, end));
+				i = end + 3;
+			} else if (s[i] === '<') {
+				flush();
+				el.children.push(element());
+			} else {
+				text += s[i];
+				i++;
+			}
+		}
+	};
+	skipMisc();
+	if (i >= s.length) fail('Empty document');
+	const root = element();
+	skipMisc();
+	if (i < s.length) fail('Content after the root element');
+	return root;
+}
+
+/** The text inside an element (nouns such as a queue name or a number). */
+export function textOf(el: XmlElement): string {
+	return el.children
+		.map((c) => (typeof c === 'string' ? c : ''))
+		.join('')
+		.trim();
+}
+
+export function elementsOf(el: XmlElement): XmlElement[] {
+	return el.children.filter((c): c is XmlElement => typeof c !== 'string');
+}
+
+/** Verbs the runtime executes. */
+export const VOICE_VERBS = new Set(['Say', 'Play', 'Pause', 'Gather', 'Dial', 'Enqueue', 'Record', 'Redirect', 'Hangup', 'Leave', 'Reject']);
+/** Real Twilio verbs the local carrier skips with a 12200 warning instead of failing the call. */
+export const UNSUPPORTED_VERBS = new Set(['Connect', 'Pay', 'Prompt', 'Refer', 'Start', 'Stop', 'Echo', 'Sms', 'Message', 'Siprec', 'Stream']);
+const DIAL_NOUNS = new Set(['Client', 'Number', 'Queue', 'Conference', 'Sip', 'Sim', 'Application', 'WhatsApp']);
+const GATHER_CHILDREN = new Set(['Say', 'Play', 'Pause']);
+
+/** Parse a voice document and check it the way Twilio does before executing it. */
+export function parseVoiceTwiml(source: string): XmlElement {
+	const root = parseXml(source);
+	if (root.name !== 'Response') throw new TwimlError(`The root element is <${root.name}>; TwiML documents start with <Response>`);
+	if (root.children.some((c) => typeof c === 'string')) throw new TwimlError('Text directly inside <Response> is not TwiML');
+	for (const verb of elementsOf(root)) {
+		if (!VOICE_VERBS.has(verb.name) && !UNSUPPORTED_VERBS.has(verb.name)) throw new TwimlError(`Unknown verb <${verb.name}>`);
+		if (verb.name === 'Dial') {
+			for (const noun of elementsOf(verb)) {
+				if (!DIAL_NOUNS.has(noun.name)) throw new TwimlError(`<${noun.name}> is not allowed inside <Dial>`);
+			}
+			const clients = elementsOf(verb).filter((n) => n.name === 'Client' || n.name === 'Number');
+			if (clients.length > 10) throw new TwimlError('A <Dial> can ring at most 10 <Client>/<Number> nouns at once');
+		}
+		if (verb.name === 'Gather') {
+			for (const child of elementsOf(verb)) {
+				if (!GATHER_CHILDREN.has(child.name)) throw new TwimlError(`<${child.name}> is not allowed inside <Gather>`);
+			}
+		}
+		if (verb.name === 'Enqueue' && textOf(verb).length > 64) throw new TwimlError('Queue names are at most 64 characters');
+	}
+	return root;
+}
+
+/** Parse a messaging reply: <Response> with <Message> (and <Redirect>) children. */
+export function parseMessagingTwiml(source: string): XmlElement {
+	const root = parseXml(source);
+	if (root.name !== 'Response') throw new TwimlError(`The root element is <${root.name}>; TwiML documents start with <Response>`);
+	for (const verb of elementsOf(root)) {
+		if (verb.name !== 'Message' && verb.name !== 'Redirect') throw new TwimlError(`Unknown messaging verb <${verb.name}>`);
+	}
+	return root;
+}
