@@ -5,15 +5,19 @@
  *
  *   live propagation   mutation committed -> changed result received by 50 subscribed clients
  *                      (each a different agent), through the worker engine and the live hub;
- *                      baseline: the mutation's own round trip to the engine.
+ *                      baseline: the mutation's own round trip to the engine. Measured twice:
+ *                      in-process through the hub, and over HTTP against the production build
+ *                      (50 SSE streams, mutations through POST /api/live/mutation).
  *   phone lookup       the app's lookupCustomerByPhone (normalization + indexed query) at
  *                      100,000 customers, on PGlite and on PostgreSQL; baseline: the bare
  *                      indexed SELECT on the same driver.
  */
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
-import { benchLivePropagation, percentile } from '../src/lib/server/live/bench';
+import { benchLivePropagation, benchLivePropagationHttp, percentile } from '../src/lib/server/live/bench';
 import { benchPhoneLookup } from '../src/lib/server/crm/bench';
 import { openDatabase, type Db } from '../src/lib/server/db/client';
 import { setLogLevel } from '../src/lib/server/log';
@@ -70,6 +74,41 @@ async function lookupOn(label: string, db: Db) {
 console.log('bench: live propagation (50 clients)');
 const live = await benchLivePropagation({ clients: 50, rounds: 40 });
 add('live propagation, 50 clients', live.latenciesMs, 'mutation round trip', live.mutationMs);
+
+async function liveOverHttp() {
+	if (!existsSync('build/index.js')) {
+		console.log('  no production build yet: npm run build');
+		const built = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'ignore' });
+		if (built.status !== 0) throw new Error('npm run build failed; run it to see why');
+	}
+	const port = 4390;
+	const base = `http://localhost:${port}`;
+	const server = spawn('node', ['build/index.js'], {
+		env: { ...process.env, PORT: String(port), PUBLIC_BASE_URL: base, ORIGIN: base, PGLITE_DIR: 'memory://', DATA_DIR: 'bench-results/data', LOG_LEVEL: 'warn' },
+		stdio: ['ignore', 'ignore', 'inherit']
+	});
+	try {
+		for (let i = 0; ; i++) {
+			if (i > 240) throw new Error('the production server did not start in 120 s');
+			const up = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+			if (up) break;
+			await new Promise((r) => setTimeout(r, 500));
+		}
+		const signIn = await fetch(`${base}/api/auth/sign-in/email`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', origin: base },
+			body: JSON.stringify({ email: 'alice@switchboard.local', password: 'switchboard-demo' })
+		});
+		if (!signIn.ok) throw new Error(`demo sign-in answered ${signIn.status}`);
+		const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+		const http = await benchLivePropagationHttp({ baseUrl: base, cookie, clients: 50, rounds: 30 });
+		add('live propagation over HTTP/SSE, 50 streams', http.latenciesMs, 'mutation POST round trip', http.mutationMs);
+	} finally {
+		server.kill('SIGTERM');
+	}
+}
+
+await liveOverHttp();
 
 console.log('bench: phone lookup on PGlite');
 const lite = await openDatabase({ driver: 'pglite', dir: 'memory://' });
