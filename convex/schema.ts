@@ -75,7 +75,11 @@ export const incomingCallFields = {
 	offeredAt: v.optional(v.number()),
 	/** Agents who missed or declined this call, so routing does not offer it to them again. */
 	declinedBy: v.array(v.string()),
-	attempts: v.number()
+	attempts: v.number(),
+	/** The queue the dialled number routes to, and every skill an agent needs for it. */
+	queueName: v.optional(v.string()),
+	requiredSkills: v.optional(v.array(v.string())),
+	customerCompany: v.optional(v.string())
 };
 export const vIncomingCall = v.object(incomingCallFields);
 export type IncomingCall = Infer<typeof vIncomingCall>;
@@ -105,7 +109,11 @@ export const activeCallFields = {
 	holdStartedAt: v.optional(v.number()),
 	muted: v.boolean(),
 	recording: v.boolean(),
-	conferenceName: v.optional(v.string())
+	conferenceName: v.optional(v.string()),
+	queueName: v.optional(v.string()),
+	customerCompany: v.optional(v.string()),
+	/** When the call ended and wrap-up began. */
+	endedAt: v.optional(v.number())
 };
 export const vActiveCall = v.object(activeCallFields);
 export type ActiveCall = Infer<typeof vActiveCall>;
@@ -125,7 +133,10 @@ export const queuedCallFields = {
 	state: vQueuedCallState,
 	enqueuedAt: v.number(),
 	/** The agent picked to take this caller once bridging starts. */
-	assignedTo: v.optional(v.string())
+	assignedTo: v.optional(v.string()),
+	requiredSkills: v.optional(v.array(v.string())),
+	customerCompany: v.optional(v.string()),
+	to: v.optional(v.string())
 };
 export const vQueuedCall = v.object(queuedCallFields);
 export type QueuedCall = Infer<typeof vQueuedCall>;
@@ -168,6 +179,7 @@ export const vSmsDirection = v.union(v.literal('inbound'), v.literal('outbound')
 export const vSmsState = v.union(
 	v.literal('received'),
 	v.literal('queued'),
+	v.literal('sending'),
 	v.literal('sent'),
 	v.literal('delivered'),
 	v.literal('undelivered'),
@@ -188,7 +200,10 @@ export const smsMessageFields = {
 	agentId: v.optional(v.string()),
 	sentAt: v.number(),
 	/** The archive row, once written. */
-	archiveId: v.optional(v.string())
+	archiveId: v.optional(v.string()),
+	/** Carrier error code and its explanation, on failed/undelivered texts. */
+	errorCode: v.optional(v.number()),
+	errorMessage: v.optional(v.string())
 };
 export const vSmsMessage = v.object(smsMessageFields);
 export type SmsMessage = Infer<typeof vSmsMessage>;
@@ -199,7 +214,11 @@ export const smsThreadLockFields = {
 	holderId: v.string(),
 	holderName: v.string(),
 	acquiredAt: v.number(),
-	expiresAt: v.number()
+	expiresAt: v.number(),
+	/** Set when a supervisor took the lock over: whom they took it from, so that agent's composer can say so. */
+	previousHolderId: v.optional(v.string()),
+	previousHolderName: v.optional(v.string()),
+	takenOverAt: v.optional(v.number())
 };
 export const vSmsThreadLock = v.object(smsThreadLockFields);
 export type SmsThreadLock = Infer<typeof vSmsThreadLock>;
@@ -239,7 +258,8 @@ export default defineSchema({
 	sms_messages: defineTable(vSmsMessage)
 		.index('by_threadKey', ['threadKey'])
 		.index('by_messageSid', ['messageSid'])
-		.index('by_customerId', ['customerId']),
+		.index('by_customerId', ['customerId'])
+		.index('by_archiveId', ['archiveId']),
 	sms_thread_locks: defineTable(vSmsThreadLock).index('by_threadKey', ['threadKey']).index('by_holderId', ['holderId']),
 	user_contact_tabs: defineTable(vContactTab).index('by_userId', ['userId'])
 });

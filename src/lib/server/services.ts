@@ -6,12 +6,14 @@
 import { createAdapters, type Adapters } from './adapters';
 import { createAuth, type Auth } from './auth/auth';
 import { openDatabase, type Database, type Db } from './db/client';
+import { createJobs, type Jobs } from './jobs/jobs';
 import { describeAdapters, getConfig, type Config } from './env';
 import { createHotState, type HotState } from './live/hot';
 import { logger, setLogLevel } from './log';
 import { resolveLocalSecrets } from './local-secrets';
 import { seedDemo } from './seed/seed-demo';
 import { rebuildHotState } from './live/rebuild-hot-state';
+import { seedVoiceQueues } from './voice/seed-voice-queues';
 
 export interface Services {
 	config: Config;
@@ -20,6 +22,7 @@ export interface Services {
 	adapters: Adapters;
 	hot: HotState;
 	auth: Auth;
+	jobs: Jobs;
 	close(): Promise<void>;
 }
 
@@ -35,9 +38,13 @@ export async function createServices(input: Config, options: CreateServicesOptio
 	const database = await openDatabase(config.database);
 	const adapters = await createAdapters(config);
 	const auth = createAuth(database.db, config);
-	if (options.seed ?? config.demoData) await seedDemo({ db: database.db, auth, config });
+	if (options.seed ?? config.demoData) {
+		await seedDemo({ db: database.db, auth, config });
+		await seedVoiceQueues(database.db);
+	}
 	const hot = await createHotState(config);
 	await rebuildHotState({ db: database.db, hot });
+	const jobs = await createJobs({ database, db: database.db, adapters, hot, connectionString: config.database.driver === 'postgres' ? config.database.url : undefined });
 	log.info(`adapters: ${describeAdapters(config)}`);
 	return {
 		config,
@@ -46,7 +53,9 @@ export async function createServices(input: Config, options: CreateServicesOptio
 		adapters,
 		hot,
 		auth,
+		jobs,
 		async close() {
+			await jobs.stop();
 			await hot.close();
 			await adapters.close();
 			await database.close();

@@ -1,10 +1,14 @@
 import { router } from './init';
 import { adminRouter } from './routers/admin';
+import { complianceRouter } from './routers/compliance';
 import { crmRouter } from './routers/crm';
+import { smsRouter } from './routers/sms';
 
 export const appRouter = router({
 	admin: adminRouter,
-	crm: crmRouter
+	compliance: complianceRouter,
+	crm: crmRouter,
+	sms: smsRouter
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,3 +2,7 @@
 export * from './auth';
 export * from './crm';
 export * from './staff';
+export * from './compliance';
+export * from './voice';
+export * from './webhooks';
+export * from './sms';

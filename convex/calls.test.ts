@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { api } from './_generated/api';
+import { as, newConvex, rejectsWith, type TestConvex } from './test.setup';
+
+const sys = (t: TestConvex) => as(t, 'system', 'switchboard');
+
+/** An agent who is available with a ready softphone and the given skills; `idleSince` orders them. */
+async function agent(t: TestConvex, userId: string, skills: string[], idleSince: number, softphone: 'ready' | 'error' = 'ready') {
+	const me = as(t, 'agent', userId, userId);
+	await me.mutation(api.agentStatus.setMine, { status: 'available' });
+	await me.mutation(api.agentStatus.heartbeat, { softphone });
+	await t.run(async (ctx) => {
+		const row = await ctx.db
+			.query('agent_status')
+			.withIndex('by_userId', (q) => q.eq('userId', userId))
+			.unique();
+		if (row) await ctx.db.patch('agent_status', row._id, { since: idleSince });
+		for (const skill of skills) await ctx.db.insert('agent_skills', { userId, skill, level: 3 });
+	});
+	return me;
+}
+
+const call = (callSid: string, requiredSkills = ['sales']) => ({
+	callSid,
+	from: '+12125550123',
+	to: '+14155550100',
+	customerId: 'cust-1',
+	customerName: 'Ada Lovelace',
+	queueName: 'sales',
+	requiredSkills
+});
+
+const statusOf = (t: TestConvex, userId: string) =>
+	t.run(async (ctx) =>
+		(
+			await ctx.db
+				.query('agent_status')
+				.withIndex('by_userId', (q) => q.eq('userId', userId))
+				.unique()
+		)?.status
+	);
+
+describe('calls routing', () => {
+	it('offers the longest-idle healthy agent with the skills, and repeats the decision for a retried webhook', async () => {
+		const t = newConvex();
+		await agent(t, 'a-recent', ['sales'], 2_000);
+		await agent(t, 'a-oldest-no-skill', ['support'], 500);
+		await agent(t, 'a-oldest-bad-phone', ['sales'], 600, 'error');
+		await agent(t, 'a-idle', ['sales'], 1_000);
+		const first = await sys(t).mutation(api.calls.routeInbound, call('CA1'));
+		expect(first).toMatchObject({ kind: 'offered', agentId: 'a-idle', attempts: 1 });
+		expect(await statusOf(t, 'a-idle')).toBe('ringing');
+		expect(await sys(t).mutation(api.calls.routeInbound, call('CA1'))).toEqual(first);
+		const pop = await as(t, 'agent', 'a-idle').query(api.calls.ringingForMe, {});
+		expect(pop).toMatchObject({ callSid: 'CA1', customerName: 'Ada Lovelace', state: 'offered' });
+	});
+
+	it('moves a missed call to the next agent, marks the first away, then queues it', async () => {
+		const t = newConvex();
+		await agent(t, 'a1', ['sales'], 1);
+		await agent(t, 'a2', ['sales'], 2);
+		expect(await sys(t).mutation(api.calls.routeInbound, call('CA2'))).toMatchObject({ agentId: 'a1' });
+		expect(await sys(t).mutation(api.calls.missCall, { callSid: 'CA2' })).toMatchObject({ kind: 'offered', agentId: 'a2', attempts: 2 });
+		expect(await statusOf(t, 'a1')).toBe('away');
+		await as(t, 'agent', 'a2').mutation(api.calls.rejectCall, { callSid: 'CA2' });
+		expect(await statusOf(t, 'a2')).toBe('available');
+		expect(await sys(t).mutation(api.calls.missCall, { callSid: 'CA2' })).toEqual({ kind: 'queued', queueName: 'sales', position: 1 });
+	});
+
+	it('queues callers nobody can take, in arrival order, and lets one available agent claim a waiting caller', async () => {
+		const t = newConvex();
+		expect(await sys(t).mutation(api.calls.routeInbound, call('CA3'))).toEqual({ kind: 'queued', queueName: 'sales', position: 1 });
+		expect(await sys(t).mutation(api.calls.routeInbound, call('CA4'))).toEqual({ kind: 'queued', queueName: 'sales', position: 2 });
+		const away = as(t, 'agent', 'a-away', 'a-away');
+		await away.mutation(api.agentStatus.setMine, { status: 'away' });
+		await rejectsWith(away.mutation(api.calls.acceptCall, { callSid: 'CA3' }), 'NOT_ELIGIBLE');
+		const b = await agent(t, 'b', ['sales'], 1);
+		expect(await b.mutation(api.calls.acceptCall, { callSid: 'CA3' })).toEqual({ callSid: 'CA3', via: 'queue', customerId: 'cust-1' });
+		await rejectsWith((await agent(t, 'c', ['sales'], 2)).mutation(api.calls.acceptCall, { callSid: 'CA3' }), 'CALL_TAKEN');
+		const waiting = await b.query(api.calls.waiting, {});
+		expect(waiting.map((w) => w.callSid)).toEqual(['CA4']);
+	});
+
+	it('accepts only for the ringing agent, then wrap-up, then available', async () => {
+		const t = newConvex();
+		const a = await agent(t, 'a', ['sales'], 1);
+		const other = await agent(t, 'o', ['sales'], 5);
+		await sys(t).mutation(api.calls.routeInbound, call('CA5'));
+		await rejectsWith(other.mutation(api.calls.acceptCall, { callSid: 'CA5' }), 'NOT_OFFERED');
+		expect(await a.mutation(api.calls.acceptCall, { callSid: 'CA5' })).toMatchObject({ via: 'offer' });
+		expect(await statusOf(t, 'a')).toBe('busy');
+		await rejectsWith(a.mutation(api.calls.finishWrapup, { callSid: 'CA5' }), 'CALL_IN_PROGRESS');
+		expect(await sys(t).mutation(api.calls.completeCall, { callSid: 'CA5' })).toEqual({ answeredBy: 'a' });
+		expect(await statusOf(t, 'a')).toBe('wrapup');
+		expect(await sys(t).mutation(api.calls.completeCall, { callSid: 'CA5' })).toEqual({ answeredBy: 'a' });
+		await a.mutation(api.calls.finishWrapup, { callSid: 'CA5' });
+		expect(await statusOf(t, 'a')).toBe('available');
+		expect(await t.run((ctx) => ctx.db.query('active_calls').collect())).toEqual([]);
+	});
+
+	it('frees a ringing agent when the caller hangs up first, and refuses browsers the system functions', async () => {
+		const t = newConvex();
+		await agent(t, 'a', ['sales'], 1);
+		await sys(t).mutation(api.calls.routeInbound, call('CA6'));
+		expect(await sys(t).mutation(api.calls.completeCall, { callSid: 'CA6' })).toEqual({ answeredBy: null });
+		expect(await statusOf(t, 'a')).toBe('available');
+		await rejectsWith(as(t, 'agent', 'a').mutation(api.calls.routeInbound, call('CA7')), 'FORBIDDEN');
+	});
+});

@@ -1,0 +1,336 @@
+/**
+ * Inbound call routing in hot state. These mutations are serializable, so the rules that decide
+ * between agents hold under any concurrency: a call is offered to one agent at a time, exactly
+ * one agent gets it, and a caller nobody can take waits in call_queue, oldest first.
+ *
+ * Flow: the voice webhook calls routeInbound (offer or enqueue); the agent's softphone calls
+ * acceptCall (or rejectCall); the dial-action webhook calls missCall when the ring timed out;
+ * the status webhook calls completeCall when the caller's leg ends; the agent's wrap-up form
+ * calls finishWrapup.
+ */
+import { v } from 'convex/values';
+import type { Doc } from './_generated/dataModel';
+import type { MutationCtx, QueryCtx } from './_generated/server';
+import { fail } from './lib/errors';
+import { agentMutation, agentQuery, systemMutation, type Caller } from './lib/functions';
+import { canTake, findAgent, pickAgent } from './lib/routing';
+import { vIncomingCall, vQueuedCall } from './schema';
+
+/** What the webhook does next: Dial the agent's client, or put the caller in the named queue. */
+const vDecision = v.union(
+	v.object({ kind: v.literal('offered'), agentId: v.string(), agentName: v.string(), attempts: v.number() }),
+	v.object({ kind: v.literal('queued'), queueName: v.string(), position: v.number() }),
+	v.object({ kind: v.literal('accepted'), agentId: v.string() }),
+	v.object({ kind: v.literal('ended') })
+);
+type Decision = typeof vDecision.type;
+
+async function incomingBySid(ctx: QueryCtx | MutationCtx, callSid: string) {
+	return ctx.db
+		.query('incoming_call_queue')
+		.withIndex('by_callSid', (q) => q.eq('callSid', callSid))
+		.unique();
+}
+
+async function queuedBySid(ctx: QueryCtx | MutationCtx, callSid: string) {
+	return ctx.db
+		.query('call_queue')
+		.withIndex('by_callSid', (q) => q.eq('callSid', callSid))
+		.unique();
+}
+
+/** 1-based place among the callers waiting in the same queue (priority first, then arrival). */
+async function positionOf(ctx: QueryCtx | MutationCtx, entry: Doc<'call_queue'>): Promise<number> {
+	const waiting = await ctx.db
+		.query('call_queue')
+		.withIndex('by_queueName', (q) => q.eq('queueName', entry.queueName))
+		.collect();
+	return (
+		waiting.filter(
+			(w) =>
+				w.state === 'waiting' &&
+				(w.priority > entry.priority ||
+					(w.priority === entry.priority && (w.enqueuedAt < entry.enqueuedAt || (w.enqueuedAt === entry.enqueuedAt && w._id < entry._id))))
+		).length + 1
+	);
+}
+
+async function setAgent(ctx: MutationCtx, agent: Doc<'agent_status'>, patch: Partial<Doc<'agent_status'>>) {
+	await ctx.db.patch('agent_status', agent._id, patch);
+}
+
+/** Offer the call to the next eligible agent, or enqueue it; the incoming row must exist. */
+async function offerOrEnqueue(ctx: MutationCtx, incoming: Doc<'incoming_call_queue'>, now: number): Promise<Decision> {
+	const required = incoming.requiredSkills ?? (incoming.requiredSkill ? [incoming.requiredSkill] : []);
+	const agent = await pickAgent(ctx, required, incoming.declinedBy, now);
+	if (agent) {
+		const attempts = incoming.attempts + 1;
+		await ctx.db.patch('incoming_call_queue', incoming._id, { state: 'offered', offeredTo: agent.userId, offeredAt: now, attempts });
+		await setAgent(ctx, agent, { status: 'ringing', since: now, activeCallSid: incoming.callSid });
+		return { kind: 'offered', agentId: agent.userId, agentName: agent.name, attempts };
+	}
+	await ctx.db.patch('incoming_call_queue', incoming._id, { state: 'routing', offeredTo: undefined, offeredAt: undefined });
+	const queueName = incoming.queueName ?? 'default';
+	let entry = await queuedBySid(ctx, incoming.callSid);
+	if (!entry) {
+		const id = await ctx.db.insert('call_queue', {
+			callSid: incoming.callSid,
+			queueName,
+			from: incoming.from,
+			to: incoming.to,
+			customerId: incoming.customerId,
+			customerName: incoming.customerName,
+			customerCompany: incoming.customerCompany,
+			requiredSkill: required[0],
+			requiredSkills: required,
+			priority: 0,
+			state: 'waiting',
+			enqueuedAt: now
+		});
+		entry = await ctx.db.get('call_queue', id);
+		if (!entry) throw new Error('call_queue row vanished after insert');
+	}
+	return { kind: 'queued', queueName, position: await positionOf(ctx, entry) };
+}
+
+/** The decision already taken for a call (a retried webhook gets the same answer). */
+async function currentDecision(ctx: QueryCtx | MutationCtx, incoming: Doc<'incoming_call_queue'>): Promise<Decision> {
+	if (incoming.state === 'accepted' && incoming.offeredTo) return { kind: 'accepted', agentId: incoming.offeredTo };
+	if (incoming.state === 'offered' && incoming.offeredTo) {
+		const agent = await findAgent(ctx, incoming.offeredTo);
+		return { kind: 'offered', agentId: incoming.offeredTo, agentName: agent?.name ?? incoming.offeredTo, attempts: incoming.attempts };
+	}
+	const entry = await queuedBySid(ctx, incoming.callSid);
+	if (entry && entry.state === 'waiting') return { kind: 'queued', queueName: entry.queueName, position: await positionOf(ctx, entry) };
+	return { kind: 'ended' };
+}
+
+export const routeInbound = systemMutation({
+	args: {
+		callSid: v.string(),
+		from: v.string(),
+		to: v.string(),
+		customerId: v.optional(v.string()),
+		customerName: v.optional(v.string()),
+		customerCompany: v.optional(v.string()),
+		queueName: v.string(),
+		requiredSkills: v.array(v.string())
+	},
+	returns: vDecision,
+	handler: async (ctx, args) => {
+		const existing = await incomingBySid(ctx, args.callSid);
+		if (existing) return currentDecision(ctx, existing);
+		const now = Date.now();
+		const id = await ctx.db.insert('incoming_call_queue', {
+			callSid: args.callSid,
+			from: args.from,
+			to: args.to,
+			customerId: args.customerId,
+			customerName: args.customerName,
+			customerCompany: args.customerCompany,
+			queueName: args.queueName,
+			requiredSkills: args.requiredSkills,
+			requiredSkill: args.requiredSkills[0],
+			state: 'routing',
+			receivedAt: now,
+			declinedBy: [],
+			attempts: 0
+		});
+		const incoming = await ctx.db.get('incoming_call_queue', id);
+		if (!incoming) throw new Error('incoming_call_queue row vanished after insert');
+		return offerOrEnqueue(ctx, incoming, now);
+	}
+});
+
+async function startActiveCall(ctx: MutationCtx, incoming: Doc<'incoming_call_queue'>, caller: Caller, now: number) {
+	await ctx.db.insert('active_calls', {
+		callSid: incoming.callSid,
+		direction: 'inbound',
+		agentId: caller.userId,
+		customerId: incoming.customerId,
+		customerName: incoming.customerName,
+		customerCompany: incoming.customerCompany,
+		queueName: incoming.queueName,
+		from: incoming.from,
+		to: incoming.to,
+		state: 'in-progress',
+		startedAt: incoming.receivedAt,
+		answeredAt: now,
+		muted: false,
+		recording: true
+	});
+}
+
+const vAccepted = v.object({ callSid: v.string(), via: v.union(v.literal('offer'), v.literal('queue')), customerId: v.optional(v.string()) });
+
+/**
+ * Take the call: exactly one agent wins. The agent it is offered to may take it while it rings;
+ * a waiting caller may be claimed by any available agent with the skills. Everyone else gets
+ * CONFLICT CALL_TAKEN (someone was faster) or NOT_OFFERED.
+ */
+export const acceptCall = agentMutation({
+	args: { callSid: v.string() },
+	returns: vAccepted,
+	handler: async (ctx, { callSid }) => {
+		const now = Date.now();
+		const incoming = await incomingBySid(ctx, callSid);
+		if (!incoming) fail('NOT_FOUND', 'CALL_NOT_FOUND', 'This call has already ended.');
+		if (incoming.state === 'accepted') {
+			if (incoming.offeredTo === ctx.caller.userId) fail('CONFLICT', 'ALREADY_ACCEPTED', 'You have already taken this call.');
+			fail('CONFLICT', 'CALL_TAKEN', 'Another agent has taken this call.');
+		}
+		const agent = await findAgent(ctx, ctx.caller.userId);
+		if (!agent) fail('FORBIDDEN', 'NOT_AN_AGENT', 'You are not on the agent roster; sign out and in again.');
+		let via: 'offer' | 'queue';
+		if (incoming.state === 'offered' && incoming.offeredTo === ctx.caller.userId) {
+			via = 'offer';
+		} else {
+			const entry = await queuedBySid(ctx, callSid);
+			const required = incoming.requiredSkills ?? [];
+			if (!entry || entry.state !== 'waiting') fail('CONFLICT', 'NOT_OFFERED', 'This call is ringing for another agent.');
+			if (!(await canTake(ctx, agent, required, now))) {
+				fail('FORBIDDEN', 'NOT_ELIGIBLE', 'Only an available agent with a ready softphone and the queue skills can take a waiting caller.');
+			}
+			await ctx.db.patch('call_queue', entry._id, { state: 'bridging', assignedTo: ctx.caller.userId });
+			via = 'queue';
+		}
+		await ctx.db.patch('incoming_call_queue', incoming._id, { state: 'accepted', offeredTo: ctx.caller.userId, offeredAt: incoming.offeredAt ?? now });
+		await setAgent(ctx, agent, { status: 'busy', since: now, activeCallSid: callSid });
+		await startActiveCall(ctx, incoming, ctx.caller, now);
+		return { callSid, via, customerId: incoming.customerId };
+	}
+});
+
+/** Decline a ringing offer: the agent stays available and is not offered this call again. Rerouting follows the dial action. */
+export const rejectCall = agentMutation({
+	args: { callSid: v.string() },
+	returns: v.null(),
+	handler: async (ctx, { callSid }) => {
+		const incoming = await incomingBySid(ctx, callSid);
+		if (!incoming || incoming.state !== 'offered' || incoming.offeredTo !== ctx.caller.userId) {
+			fail('CONFLICT', 'NOT_OFFERED', 'This call is not ringing for you.');
+		}
+		await ctx.db.patch('incoming_call_queue', incoming._id, {
+			state: 'missed',
+			declinedBy: [...incoming.declinedBy, ctx.caller.userId]
+		});
+		const agent = await findAgent(ctx, ctx.caller.userId);
+		if (agent) await setAgent(ctx, agent, { status: 'available', since: Date.now(), activeCallSid: undefined });
+		return null;
+	}
+});
+
+/**
+ * The offer ended without an answer (ring timeout, busy, rejected): mark the agent missed (an
+ * agent who let it ring out is set away, so absent agents stop getting calls), then offer the
+ * next agent or enqueue. Calls already accepted or ended are left alone.
+ */
+export const missCall = systemMutation({
+	args: { callSid: v.string() },
+	returns: vDecision,
+	handler: async (ctx, { callSid }) => {
+		const now = Date.now();
+		const incoming = await incomingBySid(ctx, callSid);
+		if (!incoming) return { kind: 'ended' } as const;
+		if (incoming.state === 'accepted') return currentDecision(ctx, incoming);
+		const missedBy = incoming.offeredTo;
+		let declinedBy = incoming.declinedBy;
+		if (incoming.state === 'offered' && missedBy) {
+			declinedBy = declinedBy.includes(missedBy) ? declinedBy : [...declinedBy, missedBy];
+			const agent = await findAgent(ctx, missedBy);
+			if (agent && agent.status === 'ringing' && agent.activeCallSid === callSid) {
+				await setAgent(ctx, agent, { status: 'away', since: now, activeCallSid: undefined });
+			}
+		}
+		const updated = { ...incoming, declinedBy, offeredTo: undefined };
+		await ctx.db.patch('incoming_call_queue', incoming._id, { declinedBy, state: 'missed' });
+		return offerOrEnqueue(ctx, updated, now);
+	}
+});
+
+/**
+ * The caller's leg ended. An answered call moves to wrap-up (agent status `wrapup`); an
+ * unanswered one frees the agent it was ringing for and leaves the queue. Safe to repeat.
+ */
+export const completeCall = systemMutation({
+	args: { callSid: v.string() },
+	returns: v.object({ answeredBy: v.union(v.string(), v.null()) }),
+	handler: async (ctx, { callSid }) => {
+		const now = Date.now();
+		const incoming = await incomingBySid(ctx, callSid);
+		const queued = await queuedBySid(ctx, callSid);
+		if (queued) await ctx.db.delete('call_queue', queued._id);
+		if (incoming) await ctx.db.delete('incoming_call_queue', incoming._id);
+		const active = await ctx.db
+			.query('active_calls')
+			.withIndex('by_callSid', (q) => q.eq('callSid', callSid))
+			.unique();
+		if (active) {
+			if (active.state !== 'wrapup') {
+				await ctx.db.patch('active_calls', active._id, { state: 'wrapup', endedAt: now });
+				const agent = await findAgent(ctx, active.agentId);
+				if (agent && agent.activeCallSid === callSid) await setAgent(ctx, agent, { status: 'wrapup', since: now });
+			}
+			return { answeredBy: active.agentId };
+		}
+		if (incoming?.state === 'offered' && incoming.offeredTo) {
+			const agent = await findAgent(ctx, incoming.offeredTo);
+			if (agent && agent.status === 'ringing' && agent.activeCallSid === callSid) {
+				await setAgent(ctx, agent, { status: 'available', since: now, activeCallSid: undefined });
+			}
+		}
+		return { answeredBy: null };
+	}
+});
+
+/** The agent finished wrap-up (disposition saved in the archive): the call leaves hot state and the agent is available. */
+export const finishWrapup = agentMutation({
+	args: { callSid: v.string() },
+	returns: v.null(),
+	handler: async (ctx, { callSid }) => {
+		const active = await ctx.db
+			.query('active_calls')
+			.withIndex('by_callSid', (q) => q.eq('callSid', callSid))
+			.unique();
+		if (!active || active.agentId !== ctx.caller.userId) fail('NOT_FOUND', 'CALL_NOT_FOUND', 'You have no call in wrap-up with this id.');
+		if (active.state !== 'wrapup') fail('CONFLICT', 'CALL_IN_PROGRESS', 'Hang up before finishing wrap-up.');
+		await ctx.db.delete('active_calls', active._id);
+		const agent = await findAgent(ctx, ctx.caller.userId);
+		if (agent && agent.status === 'wrapup') await setAgent(ctx, agent, { status: 'available', since: Date.now(), activeCallSid: undefined });
+		return null;
+	}
+});
+
+/** The call ringing for me, if any: the softphone's screen pop. */
+export const ringingForMe = agentQuery({
+	args: {},
+	returns: v.union(vIncomingCall.extend({ _id: v.id('incoming_call_queue'), _creationTime: v.number() }), v.null()),
+	handler: async (ctx) => {
+		const rows = await ctx.db
+			.query('incoming_call_queue')
+			.withIndex('by_offeredTo', (q) => q.eq('offeredTo', ctx.caller.userId))
+			.collect();
+		return rows.find((r) => r.state === 'offered') ?? null;
+	}
+});
+
+/** Callers waiting, by queue then position: the wallboard and the agents' "take next" list. */
+export const waiting = agentQuery({
+	args: { queueName: v.optional(v.string()) },
+	returns: v.array(vQueuedCall.extend({ _id: v.id('call_queue'), _creationTime: v.number() })),
+	handler: async (ctx, { queueName }) => {
+		const rows =
+			queueName === undefined
+				? await ctx.db
+						.query('call_queue')
+						.withIndex('by_state', (q) => q.eq('state', 'waiting'))
+						.collect()
+				: (
+						await ctx.db
+							.query('call_queue')
+							.withIndex('by_queueName', (q) => q.eq('queueName', queueName))
+							.collect()
+					).filter((r) => r.state === 'waiting');
+		return rows.sort((a, b) => a.queueName.localeCompare(b.queueName) || b.priority - a.priority || a.enqueuedAt - b.enqueuedAt);
+	}
+});

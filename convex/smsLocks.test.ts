@@ -1,0 +1,140 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { api } from './_generated/api';
+import { LEASE_MS } from './smsLocks';
+import { as, newConvex, rejectsWith } from './test.setup';
+
+const threadKey = '+14155550123|+14155550000';
+const T0 = new Date('2026-11-24T09:00:00Z').getTime();
+
+beforeEach(() => {
+	vi.useFakeTimers({ toFake: ['Date'] });
+	vi.setSystemTime(T0);
+});
+afterEach(() => vi.useRealTimers());
+
+const locks = (t: ReturnType<typeof newConvex>) => t.run((ctx) => ctx.db.query('sms_thread_locks').collect());
+
+describe('smsLocks', () => {
+	it('gives the lease to the first agent and refuses the second with the holder named', async () => {
+		const t = newConvex();
+		const ann = as(t, 'agent', 'u-ann', 'Ann Lee');
+		const bob = as(t, 'agent', 'u-bob', 'Bob Ray');
+		expect(await ann.mutation(api.smsLocks.acquire, { threadKey })).toMatchObject({
+			holderId: 'u-ann',
+			holderName: 'Ann Lee',
+			acquiredAt: T0,
+			expiresAt: T0 + LEASE_MS
+		});
+		await expect(bob.mutation(api.smsLocks.acquire, { threadKey })).rejects.toMatchObject({
+			data: {
+				code: 'LOCK_HELD_BY',
+				kind: 'CONFLICT',
+				message: expect.stringMatching(/^Ann Lee is replying in this conversation/)
+			}
+		});
+		expect(await bob.query(api.smsLocks.forThread, { threadKey })).toMatchObject({ holderId: 'u-ann' });
+		expect(await locks(t)).toHaveLength(1);
+	});
+
+	it('lets the holder renew and re-acquire, keeping when they started', async () => {
+		const t = newConvex();
+		const ann = as(t, 'agent', 'u-ann');
+		await ann.mutation(api.smsLocks.acquire, { threadKey });
+		vi.setSystemTime(T0 + 15_000);
+		expect(await ann.mutation(api.smsLocks.heartbeat, { threadKey })).toMatchObject({
+			acquiredAt: T0,
+			expiresAt: T0 + 15_000 + LEASE_MS
+		});
+		vi.setSystemTime(T0 + 30_000);
+		// Still within the renewed lease: nobody else can take it.
+		await rejectsWith(as(t, 'agent', 'u-bob').mutation(api.smsLocks.acquire, { threadKey }), 'LOCK_HELD_BY');
+		expect(await ann.mutation(api.smsLocks.acquire, { threadKey })).toMatchObject({
+			acquiredAt: T0,
+			expiresAt: T0 + 30_000 + LEASE_MS
+		});
+	});
+
+	it('lets another agent take an expired lease, and the old holder cannot heartbeat it back', async () => {
+		const t = newConvex();
+		const ann = as(t, 'agent', 'u-ann', 'Ann');
+		const bob = as(t, 'agent', 'u-bob', 'Bob');
+		await ann.mutation(api.smsLocks.acquire, { threadKey });
+		vi.setSystemTime(T0 + LEASE_MS - 1);
+		await rejectsWith(bob.mutation(api.smsLocks.acquire, { threadKey }), 'LOCK_HELD_BY');
+		vi.setSystemTime(T0 + LEASE_MS);
+		expect(await bob.mutation(api.smsLocks.acquire, { threadKey })).toMatchObject({
+			holderId: 'u-bob',
+			acquiredAt: T0 + LEASE_MS
+		});
+		await expect(ann.mutation(api.smsLocks.heartbeat, { threadKey })).rejects.toMatchObject({
+			data: { code: 'LOCK_LOST', message: expect.stringMatching(/Bob has it now/) }
+		});
+		expect(await locks(t)).toEqual([expect.objectContaining({ holderId: 'u-bob' })]);
+	});
+
+	it('lets a supervisor take over, records whom from, and a later heartbeat does not restore the agent', async () => {
+		const t = newConvex();
+		const ann = as(t, 'agent', 'u-ann', 'Ann');
+		const sue = as(t, 'supervisor', 'u-sue', 'Sue');
+		await ann.mutation(api.smsLocks.acquire, { threadKey });
+		await rejectsWith(as(t, 'agent', 'u-bob').mutation(api.smsLocks.takeOver, { threadKey }), 'FORBIDDEN');
+		vi.setSystemTime(T0 + 5_000);
+		expect(await sue.mutation(api.smsLocks.takeOver, { threadKey })).toMatchObject({
+			holderId: 'u-sue',
+			holderName: 'Sue',
+			previousHolderId: 'u-ann',
+			previousHolderName: 'Ann',
+			takenOverAt: T0 + 5_000
+		});
+		await rejectsWith(ann.mutation(api.smsLocks.heartbeat, { threadKey }), 'LOCK_LOST');
+		await rejectsWith(ann.mutation(api.smsLocks.acquire, { threadKey }), 'LOCK_HELD_BY');
+		expect(await ann.mutation(api.smsLocks.release, { threadKey })).toBe(false);
+		expect(await ann.query(api.smsLocks.forThread, { threadKey })).toMatchObject({
+			holderId: 'u-sue',
+			previousHolderId: 'u-ann'
+		});
+		// Once the supervisor lets go, the next holder starts clean.
+		expect(await sue.mutation(api.smsLocks.release, { threadKey })).toBe(true);
+		const again = await ann.mutation(api.smsLocks.acquire, { threadKey });
+		expect(again.previousHolderId).toBeUndefined();
+	});
+
+	it('releases only for the holder', async () => {
+		const t = newConvex();
+		await as(t, 'agent', 'u-ann').mutation(api.smsLocks.acquire, { threadKey });
+		expect(await as(t, 'agent', 'u-bob').mutation(api.smsLocks.release, { threadKey })).toBe(false);
+		expect(await as(t, 'agent', 'u-ann').mutation(api.smsLocks.release, { threadKey })).toBe(true);
+		expect(await as(t, 'agent', 'u-ann').query(api.smsLocks.forThread, { threadKey })).toBeNull();
+	});
+
+	it('refuses the send path for a non-holder, claims a free thread for the sender, and is server-only', async () => {
+		const t = newConvex();
+		const server = as(t, 'system', 'switchboard', 'Switchboard server');
+		await as(t, 'agent', 'u-ann', 'Ann').mutation(api.smsLocks.acquire, { threadKey });
+		await expect(
+			server.mutation(api.smsLocks.assertHolder, { threadKey, userId: 'u-bob', userName: 'Bob' })
+		).rejects.toMatchObject({
+			data: { code: 'LOCK_HELD_BY', message: expect.stringMatching(/^Ann is replying/) }
+		});
+		expect(await server.mutation(api.smsLocks.assertHolder, { threadKey, userId: 'u-ann', userName: 'Ann' })).toMatchObject({
+			holderId: 'u-ann'
+		});
+		const other = '+14155550124|+14155550000';
+		expect(
+			await server.mutation(api.smsLocks.assertHolder, { threadKey: other, userId: 'u-bob', userName: 'Bob' })
+		).toMatchObject({ holderId: 'u-bob' });
+		await rejectsWith(as(t, 'agent', 'u-ann').mutation(api.smsLocks.acquire, { threadKey: other }), 'LOCK_HELD_BY');
+		expect(await server.mutation(api.smsLocks.releaseFor, { threadKey: other, userId: 'u-bob' })).toBe(true);
+		await rejectsWith(
+			as(t, 'agent', 'u-bob').mutation(api.smsLocks.assertHolder, { threadKey, userId: 'u-bob', userName: 'Bob' }),
+			'FORBIDDEN'
+		);
+	});
+
+	it('refuses malformed thread keys and anonymous callers', async () => {
+		const t = newConvex();
+		await rejectsWith(as(t, 'agent').mutation(api.smsLocks.acquire, { threadKey: 'thread-1' }), 'INVALID_THREAD_KEY');
+		await rejectsWith(t.mutation(api.smsLocks.acquire, { threadKey }), 'UNAUTHENTICATED');
+		expect(await locks(t)).toEqual([]);
+	});
+});

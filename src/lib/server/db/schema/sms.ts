@@ -1,0 +1,145 @@
+/**
+ * SMS archive: one thread per (customer number, Switchboard number), every message ever sent or
+ * received in it, each agent's read marker for unread counts, and the canned responses agents
+ * insert. Bodies are stored verbatim (no trimming, no HTML escaping): the UI renders them as text.
+ */
+import { sql } from 'drizzle-orm';
+import {
+	check,
+	index,
+	integer,
+	jsonb,
+	pgTable,
+	primaryKey,
+	text,
+	timestamp,
+	uniqueIndex,
+	uuid,
+	varchar
+} from 'drizzle-orm/pg-core';
+import { user } from './auth';
+import { outboundAttempts } from './compliance';
+import { customers } from './crm';
+
+export const SMS_DIRECTIONS = ['inbound', 'outbound'] as const;
+export type SmsDirection = (typeof SMS_DIRECTIONS)[number];
+
+export const SMS_STATUSES = ['queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'received'] as const;
+export type SmsStatus = (typeof SMS_STATUSES)[number];
+
+/** Twilio's limit for one (concatenated) message body. */
+export const SMS_BODY_MAX = 1600;
+
+export interface SmsMedia {
+	url: string;
+	contentType: string;
+}
+
+const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
+const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
+const E164 = (column: unknown) => sql`${column} ~ '^\\+[1-9][0-9]{6,14}$'`;
+
+export const smsThreads = pgTable(
+	'sms_threads',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		/** The customer's number, E.164. */
+		customerPhone: text('customer_phone').notNull(),
+		/** Our number the customer texts with, E.164. */
+		ourPhone: text('our_phone').notNull(),
+		customerId: uuid('customer_id').references(() => customers.id, { onDelete: 'set null' }),
+		/** The agent the thread is assigned to (the inbox's "mine"); null is unassigned. */
+		assignedTo: text('assigned_to').references(() => user.id, { onDelete: 'set null' }),
+		lastMessageAt: at('last_message_at').notNull().defaultNow(),
+		/** The first characters of the latest message, for the inbox list. */
+		lastMessagePreview: text('last_message_preview').notNull().default(''),
+		lastDirection: text('last_direction', { enum: SMS_DIRECTIONS }),
+		createdAt: at('created_at').notNull().defaultNow()
+	},
+	(t) => [
+		check('sms_threads_customer_phone_check', E164(t.customerPhone)),
+		check('sms_threads_our_phone_check', E164(t.ourPhone)),
+		uniqueIndex('sms_threads_pair_key').on(t.customerPhone, t.ourPhone),
+		// Inbox order: latest first; id breaks ties for stable keyset paging.
+		index('sms_threads_inbox_idx').on(t.lastMessageAt.desc(), t.id.desc()),
+		index('sms_threads_assigned_inbox_idx').on(t.assignedTo, t.lastMessageAt.desc(), t.id.desc()),
+		index('sms_threads_customer_idx').on(t.customerId)
+	]
+);
+
+export const smsMessages = pgTable(
+	'sms_messages',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		threadId: uuid('thread_id')
+			.notNull()
+			.references(() => smsThreads.id, { onDelete: 'cascade' }),
+		/** Twilio's SM.../MM... sid; null only between recording an outbound send and the carrier accepting it. */
+		messageSid: text('message_sid'),
+		direction: text('direction', { enum: SMS_DIRECTIONS }).notNull(),
+		fromPhone: text('from_phone').notNull(),
+		toPhone: text('to_phone').notNull(),
+		body: varchar('body', { length: SMS_BODY_MAX }).notNull(),
+		status: text('status', { enum: SMS_STATUSES }).notNull(),
+		errorCode: integer('error_code'),
+		/** A sentence a person understands (from the error code), not the carrier's raw text. */
+		errorMessage: text('error_message'),
+		media: jsonb('media').$type<SmsMedia[]>().notNull().default([]),
+		numSegments: integer('num_segments').notNull().default(1),
+		/** The agent who sent it (outbound). */
+		authorId: text('author_id').references(() => user.id, { onDelete: 'set null' }),
+		/** The compliance gate's decision this send rested on. */
+		attemptId: uuid('attempt_id').references(() => outboundAttempts.id, { onDelete: 'set null' }),
+		createdAt: at('created_at').notNull().defaultNow(),
+		statusUpdatedAt: at('status_updated_at').notNull().defaultNow(),
+		sentAt: at('sent_at'),
+		deliveredAt: at('delivered_at')
+	},
+	(t) => [
+		check('sms_messages_direction_check', sql`${t.direction} in (${inList(SMS_DIRECTIONS)})`),
+		check('sms_messages_status_check', sql`${t.status} in (${inList(SMS_STATUSES)})`),
+		uniqueIndex('sms_messages_sid_key').on(t.messageSid),
+		index('sms_messages_thread_idx').on(t.threadId, t.createdAt.desc(), t.id.desc())
+	]
+);
+
+/** Up to when each agent has read a thread; inbound messages after it are unread for them. */
+export const smsReadMarkers = pgTable(
+	'sms_read_markers',
+	{
+		threadId: uuid('thread_id')
+			.notNull()
+			.references(() => smsThreads.id, { onDelete: 'cascade' }),
+		userId: text('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		lastReadAt: at('last_read_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.threadId, t.userId] })]
+);
+
+export const CANNED_LIMITS = { title: 100, body: SMS_BODY_MAX } as const;
+
+export const cannedResponses = pgTable(
+	'canned_responses',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		title: varchar('title', { length: CANNED_LIMITS.title }).notNull(),
+		/** Text with {{customer.firstName}}, {{agent.name}}, {{company}} placeholders. */
+		body: varchar('body', { length: CANNED_LIMITS.body }).notNull(),
+		createdBy: text('created_by').references(() => user.id, { onDelete: 'set null' }),
+		updatedBy: text('updated_by').references(() => user.id, { onDelete: 'set null' }),
+		/** Retired responses stay for history but leave the agents' picker. */
+		retiredAt: at('retired_at'),
+		createdAt: at('created_at').notNull().defaultNow(),
+		updatedAt: at('updated_at')
+			.notNull()
+			.defaultNow()
+			.$onUpdate(() => new Date())
+	},
+	(t) => [
+		index('canned_responses_active_idx')
+			.on(t.title)
+			.where(sql`${t.retiredAt} is null`)
+	]
+);

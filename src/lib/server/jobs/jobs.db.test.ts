@@ -1,0 +1,64 @@
+/** Jobs are queued inside the caller's transaction: committed rows get their job, rolled-back ones none. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdapters } from '../adapters';
+import { createTestDb, type TestDb } from '../db/test-db';
+import { parseConfig } from '../env';
+import { createLocalHotState, type HotState } from '../live/hot';
+import { setLogLevel } from '../log';
+import type { Jobs } from './jobs';
+import { createTestJobs } from './test-jobs';
+
+let testDb: TestDb;
+let hot: HotState;
+let jobs: Jobs;
+let closeAdapters: () => Promise<void>;
+
+const data = (n: number) => ({ callSid: `CA${String(n).padStart(32, '0')}`, recordingSid: `RE${String(n).padStart(32, '0')}`, recordingUrl: 'x', durationSeconds: 1, channels: 2 });
+
+beforeAll(async () => {
+	setLogLevel('silent');
+	const config = parseConfig({
+		TELEPHONY: 'local',
+		TWILIO_ACCOUNT_SID: `AC${'7'.repeat(32)}`,
+		TWILIO_AUTH_TOKEN: 'jobs-test-token',
+		AUTH_SECRET: 'jobs-test-secret-at-least-32-characters!',
+		PUBLIC_BASE_URL: 'https://sb.example.com',
+		DATA_DIR: mkdtempSync(path.join(tmpdir(), 'switchboard-jobs-')),
+		LOG_LEVEL: 'silent'
+	});
+	const adapters = await createAdapters(config);
+	closeAdapters = () => adapters.close();
+	[testDb, hot] = await Promise.all([createTestDb(), createLocalHotState()]);
+	// Queue only: this file checks the transaction rule, not the handlers.
+	jobs = await createTestJobs(testDb, { adapters, hot }, { work: false });
+}, 60_000);
+afterAll(async () => {
+	await jobs?.stop();
+	await Promise.allSettled([hot.close(), closeAdapters(), testDb.close()]);
+});
+
+describe('jobs', () => {
+	it('queues a job with the transaction that commits, visible as created', async () => {
+		const id = await testDb.db.transaction((tx) => jobs.enqueue(tx, 'fetch-recording', data(1)));
+		expect(await jobs.status('fetch-recording', id)).toMatchObject({ id, name: 'fetch-recording', state: 'created', retryCount: 0, error: null });
+	});
+
+	it('queues nothing when the transaction rolls back', async () => {
+		let id = '';
+		await expect(
+			testDb.db.transaction(async (tx) => {
+				id = await jobs.enqueue(tx, 'fetch-recording', data(2));
+				throw new Error('the webhook failed after queueing');
+			})
+		).rejects.toThrow('the webhook failed');
+		expect(id).not.toBe('');
+		expect(await jobs.status('fetch-recording', id)).toBeNull();
+	});
+
+	it('answers null for an unknown job id', async () => {
+		expect(await jobs.status('fetch-recording', '00000000-0000-4000-8000-000000000000')).toBeNull();
+	});
+});

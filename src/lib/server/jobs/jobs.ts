@@ -1,0 +1,152 @@
+/**
+ * Durable background jobs on pg-boss 12, in the archive itself: on the same PGlite instance as
+ * drizzle in local mode (one connection, so the worker runs in this process), on PostgreSQL
+ * otherwise. A job is queued inside the caller's drizzle transaction (`enqueue(tx, ...)`), so it
+ * exists exactly when the row that needs it was committed. pg-boss's job table is the visible
+ * status (`status(name, id)`); domain rows add their own (e.g. calls.recording_status).
+ */
+import { sql } from 'drizzle-orm';
+import { fromDrizzle, fromPglite, PgBoss, type JobWithMetadata, type Queue } from 'pg-boss';
+import type { Adapters } from '../adapters';
+import type { Database, Db, Tx } from '../db/client';
+import type { HotState } from '../live/hot';
+import { logger } from '../log';
+import { fetchRecordingJob, type FetchRecordingData } from '../voice/fetch-recording';
+
+/** Every job's payload by queue name: the one list of what can be queued. */
+export interface JobData {
+	'fetch-recording': FetchRecordingData;
+}
+export type JobName = keyof JobData;
+
+/** What handlers get to work with (the composition root's pieces). */
+export interface JobDeps {
+	db: Db;
+	adapters: Pick<Adapters, 'telephony' | 'storage'>;
+	hot: HotState;
+}
+
+export interface JobContext {
+	id: string;
+	/** 0 on the first attempt. */
+	retryCount: number;
+	/** True when a failure now is final (no retry follows). */
+	lastAttempt: boolean;
+}
+
+type Handler<N extends JobName> = (deps: JobDeps, data: JobData[N], job: JobContext) => Promise<void>;
+
+interface QueueSpec<N extends JobName> {
+	options: Omit<Queue, 'name'>;
+	handle: Handler<N>;
+}
+
+/** Queue settings and handlers. Retries back off; a job that keeps failing stays visible as `failed`. */
+export const JOB_QUEUES: { [N in JobName]: QueueSpec<N> } = {
+	'fetch-recording': {
+		options: { notify: true, retryLimit: 5, retryDelay: 5, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 300 },
+		handle: fetchRecordingJob
+	}
+};
+
+export const JOB_STATES = ['created', 'retry', 'active', 'completed', 'cancelled', 'failed'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export interface JobStatus {
+	id: string;
+	name: JobName;
+	state: JobState;
+	retryCount: number;
+	createdOn: Date;
+	completedOn: Date | null;
+	/** The error of the last failed attempt, when there was one. */
+	error: string | null;
+}
+
+export interface Jobs {
+	/** Queue a job in the caller's transaction: it runs only if that transaction commits. Returns the job id. */
+	enqueue<N extends JobName>(tx: Tx | Db, name: N, data: JobData[N], options?: { startAfter?: Date | number }): Promise<string>;
+	/** A job's state as pg-boss keeps it, or null when unknown (or deleted after its retention). */
+	status(name: JobName, id: string): Promise<JobStatus | null>;
+	/** Stop the worker and let running handlers finish; call before the archive closes. */
+	stop(): Promise<void>;
+}
+
+export interface CreateJobsInput extends JobDeps {
+	database: Pick<Database, 'driver' | 'pglite'>;
+	/** PostgreSQL mode: pg-boss's own pool connects here (config.database.url). */
+	connectionString?: string;
+	/** Run handlers in this process (default true); false only queues, for processes that must not work. */
+	work?: boolean;
+	/** Seconds between polls when LISTEN/NOTIFY is not delivering (default 2). */
+	pollingIntervalSeconds?: number;
+}
+
+const log = logger('jobs');
+
+function errorText(output: unknown): string | null {
+	if (!output || typeof output !== 'object') return null;
+	const o = output as { message?: unknown };
+	return typeof o.message === 'string' ? o.message : null;
+}
+
+export async function createJobs(input: CreateJobsInput): Promise<Jobs> {
+	const { database } = input;
+	let boss: PgBoss;
+	if (database.driver === 'pglite') {
+		if (!database.pglite) throw new Error('createJobs: the PGlite archive did not expose its instance');
+		boss = new PgBoss({ db: fromPglite(database.pglite), backend: 'pglite', useListenNotify: true, schema: 'pgboss' });
+	} else {
+		if (!input.connectionString) throw new Error('createJobs: PostgreSQL mode needs the database URL as connectionString');
+		boss = new PgBoss({ connectionString: input.connectionString, useListenNotify: true, schema: 'pgboss', max: 4 });
+	}
+	boss.on('error', (error) => log.error('pg-boss error', { error: String((error as { message?: string }).message ?? error) }));
+	await boss.start();
+
+	const deps: JobDeps = { db: input.db, adapters: input.adapters, hot: input.hot };
+	for (const [name, spec] of Object.entries(JOB_QUEUES) as [JobName, QueueSpec<JobName>][]) {
+		await boss.createQueue(name, spec.options);
+		if (input.work === false) continue;
+		const retryLimit = spec.options.retryLimit ?? 2;
+		await boss.work(
+			name,
+			{ pollingIntervalSeconds: input.pollingIntervalSeconds ?? 2, includeMetadata: true as const },
+			async ([job]: JobWithMetadata<JobData[JobName]>[]) => {
+				if (!job) return;
+				try {
+					await spec.handle(deps, job.data, { id: job.id, retryCount: job.retryCount, lastAttempt: job.retryCount >= retryLimit });
+				} catch (error) {
+					log.warn(`job ${name} failed`, { id: job.id, attempt: job.retryCount + 1, error: error instanceof Error ? error.message : String(error) });
+					throw error;
+				}
+			}
+		);
+	}
+
+	return {
+		async enqueue(tx, name, data, options = {}) {
+			const id = await boss.send(name, data as object, {
+				db: fromDrizzle(tx as never, sql as never),
+				...(options.startAfter !== undefined ? { startAfter: options.startAfter } : {})
+			});
+			if (!id) throw new Error(`pg-boss did not queue ${name}`);
+			return id;
+		},
+		async status(name, id) {
+			const [job] = await boss.findJobs<JobData[JobName]>(name, { id });
+			if (!job) return null;
+			return {
+				id: job.id,
+				name,
+				state: job.state,
+				retryCount: job.retryCount,
+				createdOn: job.createdOn,
+				completedOn: job.completedOn ?? null,
+				error: job.state === 'failed' || job.state === 'retry' ? errorText(job.output) : null
+			};
+		},
+		async stop() {
+			await boss.stop({ graceful: true, timeout: 5000 });
+		}
+	};
+}

@@ -1,0 +1,29 @@
+/**
+ * Jobs for tests: pg-boss on the test archive (the same PGlite instance, or the per-file
+ * PostgreSQL database named by DATABASE_URL), polling fast. Test code only; may read process.env.
+ */
+import { sql } from 'drizzle-orm';
+import type { TestDb } from '../db/test-db';
+import { createJobs, type JobDeps, type Jobs } from './jobs';
+
+/** The per-file test database's own URL (DATABASE_URL points at the maintenance database). */
+async function testDatabaseUrl(testDb: TestDb): Promise<string | undefined> {
+	const base = process.env.DATABASE_URL;
+	if (!base || testDb.database.driver !== 'postgres') return undefined;
+	// postgres-js answers with the rows themselves.
+	const rows = (await testDb.db.execute(sql`select current_database() as name`)) as unknown as { name: string }[];
+	const url = new URL(base);
+	url.pathname = `/${rows[0]?.name ?? ''}`;
+	return url.toString();
+}
+
+export async function createTestJobs(testDb: TestDb, deps: Omit<JobDeps, 'db'>, options: { work?: boolean } = {}): Promise<Jobs> {
+	return createJobs({
+		database: testDb.database,
+		db: testDb.db,
+		...deps,
+		connectionString: await testDatabaseUrl(testDb),
+		pollingIntervalSeconds: 0.5,
+		work: options.work
+	});
+}

@@ -1,0 +1,147 @@
+/**
+ * A customer's text, as the inbound webhook hands it over (signature already checked): archived
+ * first, once per MessageSid, then read as a keyword. STOP-style keywords write the consent
+ * ledger in the same transaction; the result carries the reply the webhook should answer with
+ * (TwiML `<Message>` body), or null for no reply.
+ *
+ * Opt-ins only count when the number is opted out: "Yes" is an ordinary answer from anyone else.
+ */
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { checkConsent } from '../compliance/check-consent';
+import { classifyKeyword, type KeywordMatch } from '../compliance/classify-keyword';
+import { recordConsent } from '../compliance/record-consent';
+import { normalizePhone } from '../crm/normalize-phone';
+import type { Db } from '../db/client';
+import { SMS_BODY_MAX, smsMessages, smsThreads } from '../db/schema/sms';
+import { badRequest } from '../errors';
+import { toMessageView, toThreadView, type SmsMessageView, type SmsThreadView } from './message-view';
+import { appendMessage, findOrCreateThread } from './record-message';
+
+export const ZInboundSms = z.object({
+	messageSid: z.string().regex(/^(SM|MM)[0-9a-f]{32}$/, { error: 'MessageSid must be SM or MM followed by 32 hex digits.' }),
+	from: z.string().min(1).max(40),
+	to: z.string().min(1).max(40),
+	// Twilio sends at most 1600; a longer body from elsewhere is cut rather than lost.
+	body: z.string().transform((b) => b.slice(0, SMS_BODY_MAX)),
+	media: z
+		.array(z.object({ url: z.url(), contentType: z.string().max(200) }))
+		.max(10)
+		.default([]),
+	numSegments: z.number().int().min(1).max(100).default(1),
+	receivedAt: z.date().optional()
+});
+export type InboundSms = z.input<typeof ZInboundSms>;
+
+export interface ReceiveOptions {
+	/** The business name in automatic replies. */
+	company: string;
+}
+
+export interface ReceiveResult {
+	/** True when this MessageSid was archived before (a webhook retry): nothing was written. */
+	duplicate: boolean;
+	message: SmsMessageView;
+	thread: SmsThreadView;
+	keyword: KeywordMatch;
+	/** What the ledger did: an opt-out/opt-in entry id, or null. */
+	consentEntryId: number | null;
+	/** Body of the reply the webhook returns as `<Message>`, or null for an empty `<Response/>`. */
+	reply: string | null;
+}
+
+export const replies = {
+	optOut: (company: string) =>
+		`You are unsubscribed from ${company} texts and will receive no more messages. Reply START to resubscribe.`,
+	optIn: (company: string) => `You are resubscribed to ${company} texts. Reply STOP to unsubscribe, HELP for help.`,
+	help: (company: string) =>
+		`${company}: reply to this message to reach our team. Reply STOP to unsubscribe, START to resubscribe.`
+};
+
+export async function receiveInboundSms(db: Db, input: InboundSms, options: ReceiveOptions): Promise<ReceiveResult> {
+	const parsed = ZInboundSms.safeParse(input);
+	if (!parsed.success) throw badRequest('INVALID_INBOUND_SMS', parsed.error.issues[0]?.message ?? 'Invalid inbound message.');
+	const sms = parsed.data;
+	const customerPhone = normalizePhone(sms.from).e164;
+	const ourPhone = normalizePhone(sms.to).e164;
+	const keyword = classifyKeyword(sms.body);
+
+	return db.transaction(async (tx) => {
+		const thread = await findOrCreateThread(tx, customerPhone, ourPhone);
+		const row = await appendMessage(tx, {
+			thread,
+			messageSid: sms.messageSid,
+			direction: 'inbound',
+			body: sms.body,
+			status: 'received',
+			media: sms.media,
+			numSegments: sms.numSegments,
+			at: sms.receivedAt
+		});
+		if (!row) {
+			// A retry: answer as before, write nothing.
+			const [existing] = await tx.select().from(smsMessages).where(eq(smsMessages.messageSid, sms.messageSid));
+			if (!existing) throw new Error('duplicate message sid without a row');
+			const consent = await checkConsent(tx, { phone: customerPhone, channel: 'sms' });
+			const reply =
+				keyword?.kind === 'opt_out'
+					? replies.optOut(options.company)
+					: keyword?.kind === 'help'
+						? replies.help(options.company)
+						: keyword?.kind === 'opt_in' && consent.entry?.messageSid === sms.messageSid
+							? replies.optIn(options.company)
+							: null;
+			return {
+				duplicate: true,
+				message: toMessageView(existing),
+				thread: toThreadView(thread),
+				keyword,
+				consentEntryId: null,
+				reply
+			};
+		}
+		let consentEntryId: number | null = null;
+		let reply: string | null = null;
+		if (keyword?.kind === 'opt_out') {
+			const entry = await recordConsent(tx, {
+				phone: customerPhone,
+				channel: 'all',
+				action: 'opt_out',
+				source: 'keyword',
+				keyword: keyword.keyword,
+				messageSid: sms.messageSid,
+				reason: `Texted ${keyword.keyword} to ${ourPhone}.`,
+				occurredAt: row.createdAt
+			});
+			consentEntryId = entry.id;
+			reply = replies.optOut(options.company);
+		} else if (keyword?.kind === 'opt_in') {
+			const consent = await checkConsent(tx, { phone: customerPhone, channel: 'sms' });
+			if (consent.state === 'opted_out') {
+				const entry = await recordConsent(tx, {
+					phone: customerPhone,
+					channel: 'sms',
+					action: 'opt_in',
+					source: 'keyword',
+					keyword: keyword.keyword,
+					messageSid: sms.messageSid,
+					reason: `Texted ${keyword.keyword} to ${ourPhone}.`,
+					occurredAt: row.createdAt
+				});
+				consentEntryId = entry.id;
+				reply = replies.optIn(options.company);
+			}
+		} else if (keyword?.kind === 'help') {
+			reply = replies.help(options.company);
+		}
+		const [fresh] = await tx.select().from(smsThreads).where(eq(smsThreads.id, thread.id));
+		return {
+			duplicate: false,
+			message: toMessageView(row),
+			thread: toThreadView(fresh ?? thread),
+			keyword,
+			consentEntryId,
+			reply
+		};
+	});
+}

@@ -1,0 +1,46 @@
+/**
+ * The send path the tRPC procedure calls: the thread lock is checked on the SERVER (hot state's
+ * `assertHolder` refuses with LOCK_HELD_BY while another agent holds the thread, and claims a
+ * free one for the sender), then sendSms, then the lock is released and the message published
+ * live. A refusal from either the lock or the gate leaves nothing half written.
+ */
+import { api } from '$convex/_generated/api';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { smsThreads } from '../db/schema/sms';
+import { notFound } from '../errors';
+import type { HotState } from '../live/hot';
+import { SYSTEM_IDENTITY } from '../live/identity';
+import { logger } from '../log';
+import { threadKeyOf } from './message-view';
+import { publishMessage } from './publish-hot';
+import { sendSms, validateSmsBody, type SendSmsDeps, type SendSmsResult } from './send-sms';
+
+const log = logger('sms');
+
+export async function sendInThread(
+	db: Db,
+	deps: SendSmsDeps & { hot: HotState },
+	input: { threadId: string; body: string; actor: { id: string; name: string } }
+): Promise<SendSmsResult> {
+	const [thread] = /^[0-9a-f-]{36}$/i.test(input.threadId)
+		? await db.select().from(smsThreads).where(eq(smsThreads.id, input.threadId))
+		: [];
+	if (!thread) throw notFound('THREAD_NOT_FOUND', 'That conversation no longer exists; reload the inbox.');
+	const threadKey = threadKeyOf(thread.customerPhone, thread.ourPhone);
+	validateSmsBody(input.body);
+	await deps.hot.mutation(
+		api.smsLocks.assertHolder,
+		{ threadKey, userId: input.actor.id, userName: input.actor.name },
+		SYSTEM_IDENTITY
+	);
+	// On a refusal the sender keeps the lease (they are still composing); it lapses on its own if they leave.
+	const result = await sendSms(db, deps, { threadId: thread.id, body: input.body, actor: input.actor });
+	await publishMessage(deps.hot, result.thread, result.message);
+	await deps.hot
+		.mutation(api.smsLocks.releaseFor, { threadKey, userId: input.actor.id }, SYSTEM_IDENTITY)
+		.catch((error: unknown) =>
+			log.warn('sms: could not release a thread lock after sending', { threadKey, error: String(error) })
+		);
+	return result;
+}

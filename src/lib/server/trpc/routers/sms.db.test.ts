@@ -1,0 +1,198 @@
+import { TRPCError } from '@trpc/server';
+import { count } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api } from '$convex/_generated/api';
+import { makeStaff } from '../../auth/test-helpers';
+import { recordConsent } from '../../compliance/record-consent';
+import { makeCustomer } from '../../crm/test-factories';
+import { outboundAttempts } from '../../db/schema/compliance';
+import { smsMessages, smsThreads } from '../../db/schema/sms';
+import { createTestDb, type TestDb } from '../../db/test-db';
+import { createLocalHotState, type HotState } from '../../live/hot';
+import type { Services } from '../../services';
+import { receiveInboundSms } from '../../sms/receive-inbound-sms';
+import { localTelephony, messageSid, OUR_NUMBER, PUBLIC_BASE_URL } from '../../sms/test-helpers';
+import { createCallerFactory, type SessionUser } from '../init';
+import { smsRouter } from './sms';
+
+let t: TestDb;
+let hot: HotState;
+const { carrier, telephony } = localTelephony();
+let ann: SessionUser;
+let bob: SessionUser;
+let manager: SessionUser;
+const createCaller = createCallerFactory(smsRouter);
+
+beforeAll(async () => {
+	[t, hot] = await Promise.all([createTestDb(), createLocalHotState()]);
+	ann = await makeStaff(t.db, 'agent');
+	bob = await makeStaff(t.db, 'agent');
+	manager = await makeStaff(t.db, 'manager');
+}, 60_000);
+afterAll(async () => {
+	await hot.close();
+	await t.close();
+});
+
+const services = () =>
+	({ db: t.db, hot, adapters: { telephony }, config: { publicBaseUrl: PUBLIC_BASE_URL } }) as unknown as Services;
+const as = (user: SessionUser | null) => createCaller({ services: services(), user });
+const identity = (u: SessionUser) => ({ subject: u.id, role: u.role, name: u.name });
+
+let n = 0;
+const freshPhone = () => `+1707555${String(1000 + ++n).padStart(4, '0')}`;
+/** Strictly increasing times, so messages written back to back never tie on created_at. */
+let last = 0;
+const tick = () => new Date((last = Math.max(Date.now(), last + 1)));
+const inbound = (from: string, body: string) =>
+	receiveInboundSms(t.db, { messageSid: messageSid(), from, to: OUR_NUMBER, body, receivedAt: tick() }, { company: 'Acme' });
+
+async function counts() {
+	const [m] = await t.db.select({ n: count() }).from(smsMessages);
+	const [th] = await t.db.select({ n: count() }).from(smsThreads);
+	const [a] = await t.db.select({ n: count() }).from(outboundAttempts);
+	return { messages: m?.n, threads: th?.n, attempts: a?.n };
+}
+
+async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
+	const error = await promise.then(
+		() => null,
+		(e: unknown) => e
+	);
+	if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
+	return error;
+}
+const appCode = (e: TRPCError) => (e.cause as { code?: string } | undefined)?.code;
+
+describe('sms router', () => {
+	it('lists the inbox newest first with unread counts, filters and search, and marks read', async () => {
+		const phone = freshPhone();
+		const customer = await makeCustomer(t.db, { firstName: 'Grace', lastName: 'Hopper', phones: [{ number: phone }] });
+		await inbound(freshPhone(), 'older thread');
+		const first = await inbound(phone, 'Where is my parcel?');
+		await inbound(phone, 'Hello??');
+		const inbox = await as(ann).inbox({});
+		expect(inbox.items[0]).toMatchObject({
+			id: first.thread.id,
+			customerId: customer.id,
+			customerName: 'Grace Hopper',
+			unread: 2,
+			lastMessagePreview: 'Hello??'
+		});
+		expect((await as(ann).inbox({ search: 'hopper' })).items.map((i) => i.id)).toEqual([first.thread.id]);
+		expect((await as(ann).inbox({ search: 'parcel' })).items.map((i) => i.id)).toEqual([first.thread.id]);
+		expect((await as(ann).inbox({ search: phone.slice(2, 8) })).items.map((i) => i.id)).toContain(first.thread.id);
+		expect((await as(ann).inbox({ search: '%' })).items).toEqual([]);
+		await as(ann).markRead({ threadId: first.thread.id });
+		expect((await as(ann).inbox({})).items[0]?.unread).toBe(0);
+		expect((await as(bob).inbox({})).items[0]?.unread).toBe(2);
+		expect((await as(ann).inbox({ filter: 'mine' })).items).toEqual([]);
+		await as(ann).assign({ threadId: first.thread.id, userId: ann.id });
+		expect((await as(ann).inbox({ filter: 'mine' })).items.map((i) => i.id)).toEqual([first.thread.id]);
+		expect((await as(ann).inbox({ filter: 'unassigned' })).items.map((i) => i.id)).not.toContain(first.thread.id);
+		const nobody = await trpcError(as(ann).assign({ threadId: first.thread.id, userId: 'no-such-user' }));
+		expect(appCode(nobody)).toBe('ASSIGNEE_NOT_FOUND');
+		const paged = await as(ann).inbox({ limit: 1 });
+		const next = await as(ann).inbox({ limit: 1, cursor: paged.nextCursor ?? undefined });
+		expect(next.items[0]?.id).not.toBe(paged.items[0]?.id);
+	});
+
+	it('pages a thread back in time', async () => {
+		const phone = freshPhone();
+		let threadId = '';
+		for (let i = 0; i < 5; i++) threadId = (await inbound(phone, `m${i}`)).thread.id;
+		const page1 = await as(ann).messages({ threadId, limit: 2 });
+		expect(page1.items.map((m) => m.body)).toEqual(['m4', 'm3']);
+		const page2 = await as(ann).messages({ threadId, limit: 2, cursor: page1.nextCursor ?? undefined });
+		expect(page2.items.map((m) => m.body)).toEqual(['m2', 'm1']);
+		const page3 = await as(ann).messages({ threadId, limit: 2, cursor: page2.nextCursor ?? undefined });
+		expect(page3).toMatchObject({ items: [{ body: 'm0' }], nextCursor: null });
+	});
+
+	it("hydrates an opened thread's last 10 messages into hot state", async () => {
+		const phone = freshPhone();
+		let thread = (await inbound(phone, 'm0')).thread;
+		for (let i = 1; i < 12; i++) thread = (await inbound(phone, `m${i}`)).thread;
+		expect(await as(ann).open({ threadId: thread.id })).toEqual({ hydrated: 10 });
+		const live = await hot.query(api.smsMessages.forThread, { threadKey: thread.threadKey }, identity(ann));
+		expect(live.map((m) => m.body)).toEqual(Array.from({ length: 10 }, (_, i) => `m${i + 2}`));
+	});
+
+	it('sends into a thread, publishes it live and releases the lock; refuses while another agent holds it', async () => {
+		const phone = freshPhone();
+		const { thread } = await inbound(phone, 'Hi there');
+		expect(await as(ann).open({ threadId: thread.id })).toEqual({ hydrated: 1 });
+
+		await hot.mutation(api.smsLocks.acquire, { threadKey: thread.threadKey }, identity(ann));
+		const before = await counts();
+		const refused = await trpcError(as(bob).send({ threadId: thread.id, body: 'Let me help' }));
+		expect(refused.code).toBe('CONFLICT');
+		expect(appCode(refused)).toBe('LOCK_HELD_BY');
+		expect(refused.message).toMatch(new RegExp(`^${ann.name} is replying`));
+		expect(await counts()).toEqual(before);
+
+		const sent = await as(ann).send({ threadId: thread.id, body: '<b>On it</b>' });
+		expect(sent.thread.assignedTo).toBe(ann.id);
+		expect(sent.message).toMatchObject({ status: 'queued', body: '<b>On it</b>', authorId: ann.id });
+		expect(carrier.messages.get(sent.message.messageSid!)?.body).toBe('<b>On it</b>');
+		expect(await hot.query(api.smsLocks.forThread, { threadKey: thread.threadKey }, identity(bob))).toBeNull();
+		const live = await hot.query(api.smsMessages.forThread, { threadKey: thread.threadKey }, identity(bob));
+		expect(live.map((m) => [m.direction, m.body, m.state])).toEqual([
+			['inbound', 'Hi there', 'received'],
+			['outbound', '<b>On it</b>', 'queued']
+		]);
+		// Free again: Bob may send now.
+		await expect(as(bob).send({ threadId: thread.id, body: 'Anything else?' })).resolves.toMatchObject({
+			message: { authorId: bob.id }
+		});
+	});
+
+	it('refuses DNC, empty and over-long bodies with clear codes, writing no message', async () => {
+		const phone = freshPhone();
+		const { thread } = await inbound(phone, 'STOP');
+		const before = await counts();
+		const dnc = await trpcError(as(ann).send({ threadId: thread.id, body: 'Please reply' }));
+		expect(dnc.code).toBe('FORBIDDEN');
+		expect(appCode(dnc)).toBe('DNC_BLOCKED');
+		expect(dnc.message).toMatch(/opted out by keyword STOP on \d{4}-\d\d-\d\d; they must text START to receive messages\.$/);
+		expect(await counts()).toEqual({ ...before, attempts: (before.attempts ?? 0) + 1 });
+		const empty = await trpcError(as(ann).send({ threadId: thread.id, body: '  ' }));
+		expect([empty.code, appCode(empty)]).toEqual(['BAD_REQUEST', 'EMPTY_BODY']);
+		const long = await trpcError(as(ann).send({ threadId: thread.id, body: 'x'.repeat(2000) }));
+		expect([long.code, appCode(long), long.message]).toEqual([
+			'BAD_REQUEST',
+			'BODY_TOO_LONG',
+			'The message is 2,000 characters; the limit is 1,600. Shorten it by 400.'
+		]);
+		expect(await counts()).toEqual({ ...before, attempts: (before.attempts ?? 0) + 1 });
+		await recordConsent(t.db, { phone, channel: 'sms', action: 'opt_in', source: 'keyword', keyword: 'START' });
+		await expect(as(ann).send({ threadId: thread.id, body: 'Welcome back' })).resolves.toBeTruthy();
+	});
+
+	it('lets managers edit canned responses and agents insert them filled', async () => {
+		const created = await as(manager).canned.create({
+			title: 'Greeting',
+			body: 'Hi {{customer.firstName}}, {{agent.name}} from {{company}} here.'
+		});
+		const error = await trpcError(as(ann).canned.create({ title: 'Nope', body: 'x' }));
+		expect(error.code).toBe('FORBIDDEN');
+		const bad = await trpcError(as(manager).canned.create({ title: 'Bad', body: 'Hi {{customer.lastName}}' }));
+		expect(appCode(bad)).toBe('INVALID_CANNED_RESPONSE');
+		const customer = await makeCustomer(t.db, { firstName: 'Ada' });
+		expect(await as(ann).canned.render({ id: created.id, customerId: customer.id, company: 'Acme' })).toEqual({
+			text: `Hi Ada, ${ann.name} from Acme here.`
+		});
+		expect((await as(ann).canned.render({ id: created.id })).text).toBe(`Hi there, ${ann.name} from us here.`);
+		const edited = await as(manager).canned.update({ id: created.id, title: 'Greeting', body: 'Hello {{customer.firstName}}!' });
+		expect(edited.body).toBe('Hello {{customer.firstName}}!');
+		expect((await as(ann).canned.list()).map((c) => c.id)).toContain(created.id);
+		await as(manager).canned.retire({ id: created.id });
+		expect((await as(ann).canned.list()).map((c) => c.id)).not.toContain(created.id);
+		expect((await as(manager).canned.list({ includeRetired: true })).find((c) => c.id === created.id)?.retired).toBe(true);
+		expect(appCode(await trpcError(as(ann).canned.render({ id: created.id })))).toBe('CANNED_RESPONSE_NOT_FOUND');
+	});
+
+	it('refuses callers who are not signed in', async () => {
+		expect((await trpcError(as(null).inbox({}))).code).toBe('UNAUTHORIZED');
+	});
+});

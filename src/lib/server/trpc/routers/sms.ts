@@ -1,0 +1,168 @@
+/**
+ * SMS procedures for staff: the inbox, a thread's messages paged back in time, sending into a
+ * thread (the server checks the thread lock in hot state and the consent ledger before
+ * anything is written), read markers and canned responses (managers edit, agents use).
+ */
+import { z } from 'zod';
+import {
+	createCannedResponse,
+	renderCannedForCustomer,
+	listCannedResponses,
+	setCannedResponseRetired,
+	updateCannedResponse
+} from '../../sms/canned-responses';
+import { assignThread, INBOX_FILTERS, listInbox, listThreadMessages, markThreadRead, MAX_INBOX_PAGE } from '../../sms/inbox';
+import { hydrateThread } from '../../sms/publish-hot';
+import { sendInThread } from '../../sms/send-in-thread';
+import { SMS_DIRECTIONS, SMS_STATUSES } from '../../db/schema/sms';
+import { agentProcedure, managerProcedure, router } from '../init';
+
+// ---- shapes ----
+const ZThread = z.object({
+	id: z.string(),
+	threadKey: z.string(),
+	customerPhone: z.string(),
+	ourPhone: z.string(),
+	customerId: z.string().nullable(),
+	assignedTo: z.string().nullable(),
+	lastMessageAt: z.iso.datetime(),
+	lastMessagePreview: z.string(),
+	lastDirection: z.enum(SMS_DIRECTIONS).nullable()
+});
+const ZMessage = z.object({
+	id: z.string(),
+	threadId: z.string(),
+	messageSid: z.string().nullable(),
+	direction: z.enum(SMS_DIRECTIONS),
+	from: z.string(),
+	to: z.string(),
+	body: z.string(),
+	status: z.enum(SMS_STATUSES),
+	errorCode: z.int().nullable(),
+	errorMessage: z.string().nullable(),
+	media: z.array(z.object({ url: z.string(), contentType: z.string() })),
+	authorId: z.string().nullable(),
+	createdAt: z.iso.datetime(),
+	statusUpdatedAt: z.iso.datetime()
+});
+const ZCanned = z.object({
+	id: z.string(),
+	title: z.string(),
+	body: z.string(),
+	retired: z.boolean(),
+	createdBy: z.string().nullable(),
+	updatedBy: z.string().nullable(),
+	createdAt: z.iso.datetime(),
+	updatedAt: z.iso.datetime()
+});
+const ZThreadId = z.object({ threadId: z.uuid({ error: 'threadId must be a conversation id.' }) });
+
+// ---- inbox ----
+export const ZInboxRequest = z.object({
+	filter: z.enum(INBOX_FILTERS).default('all'),
+	search: z.string().max(100, { error: 'Search for at most 100 characters.' }).default(''),
+	limit: z.int().min(1).max(MAX_INBOX_PAGE).default(50),
+	cursor: z.string().max(100).optional()
+});
+export type TInboxRequest = z.input<typeof ZInboxRequest>;
+export const ZInboxResponse = z.object({
+	items: z.array(ZThread.extend({ customerName: z.string().nullable(), unread: z.int() })),
+	nextCursor: z.string().nullable()
+});
+
+// ---- thread messages ----
+export const ZThreadMessagesRequest = ZThreadId.extend({
+	limit: z.int().min(1).max(MAX_INBOX_PAGE).default(30),
+	cursor: z.string().max(100).optional()
+});
+export type TThreadMessagesRequest = z.input<typeof ZThreadMessagesRequest>;
+export const ZThreadMessagesResponse = z.object({ thread: ZThread, items: z.array(ZMessage), nextCursor: z.string().nullable() });
+
+// ---- send ----
+/** The body's limits are checked by the domain, which answers EMPTY_BODY / BODY_TOO_LONG with the count. */
+export const ZSendRequest = ZThreadId.extend({ body: z.string().max(100_000) });
+export type TSendRequest = z.input<typeof ZSendRequest>;
+export const ZSendResponse = z.object({ thread: ZThread, message: ZMessage });
+
+// ---- read markers, assignment, hydration ----
+export const ZMarkReadResponse = z.object({ lastReadAt: z.iso.datetime() });
+export const ZAssignRequest = ZThreadId.extend({ userId: z.string().min(1).nullable() });
+
+// ---- canned responses ----
+export const ZCannedInput = z.object({ title: z.string(), body: z.string() });
+export const ZCannedUpdateRequest = ZCannedInput.extend({ id: z.uuid() });
+export const ZCannedRetireRequest = z.object({ id: z.uuid(), retired: z.boolean().default(true) });
+export const ZCannedRenderRequest = z.object({
+	id: z.uuid(),
+	customerId: z.uuid().nullable().optional(),
+	company: z.string().max(200).optional()
+});
+
+export const smsRouter = router({
+	inbox: agentProcedure
+		.input(ZInboxRequest)
+		.output(ZInboxResponse)
+		.query(({ ctx, input }) => listInbox(ctx.services.db, ctx.user, input)),
+
+	messages: agentProcedure
+		.input(ZThreadMessagesRequest)
+		.output(ZThreadMessagesResponse)
+		.query(({ ctx, input }) => listThreadMessages(ctx.services.db, input)),
+
+	/** The thread became active in someone's view: copy its last messages into hot state. */
+	open: agentProcedure
+		.input(ZThreadId)
+		.output(z.object({ hydrated: z.int() }))
+		.mutation(async ({ ctx, input }) => ({ hydrated: await hydrateThread(ctx.services.db, ctx.services.hot, input.threadId) })),
+
+	send: agentProcedure
+		.input(ZSendRequest)
+		.output(ZSendResponse)
+		.mutation(({ ctx, input }) =>
+			sendInThread(
+				ctx.services.db,
+				{ telephony: ctx.services.adapters.telephony, publicBaseUrl: ctx.services.config.publicBaseUrl, hot: ctx.services.hot },
+				{ threadId: input.threadId, body: input.body, actor: ctx.user }
+			)
+		),
+
+	markRead: agentProcedure
+		.input(ZThreadId)
+		.output(ZMarkReadResponse)
+		.mutation(({ ctx, input }) => markThreadRead(ctx.services.db, ctx.user, input)),
+
+	assign: agentProcedure
+		.input(ZAssignRequest)
+		.output(ZThread)
+		.mutation(({ ctx, input }) => assignThread(ctx.services.db, input)),
+
+	canned: router({
+		list: agentProcedure
+			.input(z.object({ includeRetired: z.boolean().default(false) }).default({ includeRetired: false }))
+			.output(z.array(ZCanned))
+			.query(({ ctx, input }) => listCannedResponses(ctx.services.db, input)),
+
+		/** The response's text filled for this customer and the calling agent, for the composer. */
+		render: agentProcedure
+			.input(ZCannedRenderRequest)
+			.output(z.object({ text: z.string() }))
+			.query(async ({ ctx, input }) => ({
+				text: await renderCannedForCustomer(ctx.services.db, { ...input, agentName: ctx.user.name })
+			})),
+
+		create: managerProcedure
+			.input(ZCannedInput)
+			.output(ZCanned)
+			.mutation(({ ctx, input }) => createCannedResponse(ctx.services.db, ctx.user, input)),
+
+		update: managerProcedure
+			.input(ZCannedUpdateRequest)
+			.output(ZCanned)
+			.mutation(({ ctx, input }) => updateCannedResponse(ctx.services.db, ctx.user, input.id, input)),
+
+		retire: managerProcedure
+			.input(ZCannedRetireRequest)
+			.output(ZCanned)
+			.mutation(({ ctx, input }) => setCannedResponseRetired(ctx.services.db, ctx.user, input.id, input.retired))
+	})
+});

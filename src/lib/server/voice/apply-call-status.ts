@@ -1,0 +1,98 @@
+/**
+ * A call-progress status callback, for the customer's leg or an agent leg our Dial created
+ * (which carries ParentCallSid). Each delivery is recorded once and folded into the call row
+ * order-independently (fold-call-status.ts). When the customer's leg ends, hot state moves the
+ * agent to wrap-up or frees the agent it was ringing for.
+ */
+import { eq } from 'drizzle-orm';
+import { api } from '$convex/_generated/api';
+import { calls } from '../db/schema/voice';
+import { SYSTEM_IDENTITY } from '../live/hot';
+import { logger } from '../log';
+import { recordDeliveryOnce } from '../webhooks/delivery-ledger';
+import type { TVoiceStatusCallback } from '../webhooks/voice-params';
+import { addCallEvent, ensureCall, staffIdOrNull } from './call-archive';
+import { agentIdFromClient, phoneNumberOrNull } from './caller-number';
+import { FINAL_RANK, foldCallStatus, STATUS_RANK } from './fold-call-status';
+import type { VoiceServices } from './voice-services';
+
+const log = logger('voice');
+
+/** RFC 2822 `Timestamp` when it parses, else the arrival time. */
+export function eventTime(timestamp: string | undefined, fallback: Date): Date {
+	const ms = timestamp ? Date.parse(timestamp) : NaN;
+	return Number.isFinite(ms) ? new Date(ms) : fallback;
+}
+
+export interface ApplyCallStatusResult {
+	replay: boolean;
+	/** True when this delivery ended the customer's leg. */
+	ended: boolean;
+}
+
+export async function applyCallStatus(
+	services: VoiceServices,
+	input: { status: TVoiceStatusCallback; dedupeKey: string; now?: Date }
+): Promise<ApplyCallStatusResult> {
+	const { status } = input;
+	const now = input.now ?? new Date();
+	const at = eventTime(status.Timestamp, now);
+	const leg = status.ParentCallSid ? 'agent' : 'customer';
+	const callSid = status.ParentCallSid ?? status.CallSid;
+
+	const result = await services.db.transaction(async (tx): Promise<ApplyCallStatusResult> => {
+		if (!(await recordDeliveryOnce(tx, input.dedupeKey, 'voice.status'))) return { replay: true, ended: false };
+		const row = await ensureCall(tx, {
+			callSid,
+			direction: status.Direction?.startsWith('outbound') && leg === 'customer' ? 'outbound' : 'inbound',
+			fromRaw: status.From,
+			toRaw: leg === 'customer' ? status.To : '',
+			fromE164: phoneNumberOrNull(status.From),
+			toE164: leg === 'customer' ? phoneNumberOrNull(status.To) : null,
+			receivedAt: at
+		});
+		const agentId = leg === 'agent' ? agentIdFromClient(status.To) : null;
+		const folded = foldCallStatus(row, {
+			leg,
+			status: status.CallStatus,
+			at,
+			callSid: status.CallSid,
+			durationSeconds: status.CallDuration,
+			agentId
+		});
+		await tx
+			.update(calls)
+			.set({
+				status: folded.status,
+				statusRank: folded.statusRank,
+				receivedAt: folded.receivedAt,
+				ringingAt: folded.ringingAt,
+				answeredAt: folded.answeredAt,
+				endedAt: folded.endedAt,
+				agentCallSid: folded.agentCallSid,
+				talkSeconds: folded.talkSeconds,
+				waitSeconds: folded.waitSeconds,
+				outcome: folded.outcome,
+				agentId: folded.agentId === row.agentId ? row.agentId : staffIdOrNull(folded.agentId)
+			})
+			.where(eq(calls.id, row.id));
+		await addCallEvent(tx, {
+			callId: row.id,
+			kind: `${leg === 'agent' ? 'agent' : 'status'}.${status.CallStatus}`,
+			at,
+			sequenceNumber: status.SequenceNumber,
+			payload: { callSid: status.CallSid, duration: status.CallDuration ?? null, agentId, recordingSid: status.RecordingSid ?? null }
+		});
+		return { replay: false, ended: leg === 'customer' && STATUS_RANK[status.CallStatus] === FINAL_RANK && row.statusRank < FINAL_RANK };
+	});
+
+	if (result.ended) {
+		try {
+			await services.hot.mutation(api.calls.completeCall, { callSid }, SYSTEM_IDENTITY);
+		} catch (error) {
+			// The archive already holds the truth; hot state is rebuilt from it, so the webhook still succeeds.
+			log.error('could not end the call in hot state', { callSid, error: String(error) });
+		}
+	}
+	return result;
+}

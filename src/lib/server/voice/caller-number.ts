@@ -1,0 +1,37 @@
+/**
+ * `From`/`To` as the carrier sends them are not always phone numbers: `anonymous`, Twilio's
+ * placeholder numbers for withheld callers, `client:<identity>` (a softphone) and SIP URIs are
+ * all legitimate. Those belong to no customer; everything else is normalized to E.164.
+ */
+import { AppError } from '../errors';
+import { normalizePhone } from '../crm/normalize-phone';
+
+/** Twilio's stand-ins for callers it cannot name: unknown, restricted, blocked, unavailable, anonymous. */
+const PLACEHOLDER_NUMBERS = new Set(['+266696687', '+7378742833', '+2562533', '+86282452253', '+8656696']);
+
+/** The E.164 number, or null when `raw` is not a reachable phone number. Never throws. */
+export function phoneNumberOrNull(raw: string): string | null {
+	const value = raw.trim();
+	if (value === '' || /^(anonymous|unknown|restricted|private)$/i.test(value)) return null;
+	if (/^(client|sip|sips):/i.test(value) || value.includes('@')) return null;
+	if (PLACEHOLDER_NUMBERS.has(value)) return null;
+	try {
+		return normalizePhone(value).e164;
+	} catch (error) {
+		if (error instanceof AppError && error.code === 'INVALID_PHONE') return null;
+		throw error;
+	}
+}
+
+const AGENT_PREFIX = 'agent_';
+
+/** The softphone identity an agent registers with, which `<Dial><Client>` rings. */
+export function agentClientIdentity(userId: string): string {
+	return `${AGENT_PREFIX}${userId}`;
+}
+
+/** The agent's user id from `client:agent_<id>` (an agent leg's `To`), or null. */
+export function agentIdFromClient(address: string): string | null {
+	const m = /^client:agent_(.+)$/.exec(address.trim());
+	return m?.[1] ?? null;
+}

@@ -1,0 +1,63 @@
+/**
+ * The `fetch-recording` job: the carrier's recording (a two-channel call or a voicemail) is
+ * fetched with the account's credentials and stored through the Storage port, then the call row
+ * says where. Queued by the recording status webhook in its own transaction, so the webhook
+ * answers at once. Retries back off; the last failed attempt leaves `recording_status = failed`.
+ */
+import { and, eq } from 'drizzle-orm';
+import type { StoragePort } from '../adapters/storage/port';
+import type { TelephonyPort } from '../adapters/telephony/port';
+import { AdapterError } from '../adapters/errors';
+import type { Db } from '../db/client';
+import { calls } from '../db/schema/voice';
+import { logger } from '../log';
+
+export interface FetchRecordingData {
+	callSid: string;
+	recordingSid: string;
+	recordingUrl: string;
+	durationSeconds: number | null;
+	channels: number | null;
+}
+
+const log = logger('voice');
+
+/** `recordings/<CallSid>/<RecordingSid>.wav`: one folder per call. */
+export function recordingKey(callSid: string, recordingSid: string): string {
+	return `recordings/${callSid}/${recordingSid}.wav`;
+}
+
+/** Twilio serves a RecordingUrl without an extension as WAV; ask for it explicitly. */
+export function wavUrl(url: string): string {
+	return /\.(wav|mp3)$/i.test(url) ? url : `${url}.wav`;
+}
+
+/** A failure that will not go away by trying again (a 404 right after the callback may: Twilio can lag). */
+function permanent(error: unknown): boolean {
+	return error instanceof AdapterError && !error.retryable && !error.notFound;
+}
+
+export async function fetchRecordingJob(
+	deps: { db: Db; adapters: { telephony: Pick<TelephonyPort, 'fetchRecording'>; storage: Pick<StoragePort, 'put'> } },
+	data: FetchRecordingData,
+	job: { lastAttempt: boolean }
+): Promise<void> {
+	const { db, adapters } = deps;
+	const key = recordingKey(data.callSid, data.recordingSid);
+	const thisRecording = and(eq(calls.callSid, data.callSid), eq(calls.recordingSid, data.recordingSid));
+	try {
+		const media = await adapters.telephony.fetchRecording(wavUrl(data.recordingUrl));
+		await adapters.storage.put(key, media.body, media.contentType || 'audio/x-wav');
+	} catch (error) {
+		if (job.lastAttempt || permanent(error)) {
+			await db.update(calls).set({ recordingStatus: 'failed' }).where(thisRecording);
+			log.error('recording could not be stored', { callSid: data.callSid, recordingSid: data.recordingSid, error: String(error) });
+			return;
+		}
+		throw error;
+	}
+	await db
+		.update(calls)
+		.set({ recordingStatus: 'stored', recordingKey: key, recordingSeconds: data.durationSeconds, recordingChannels: data.channels })
+		.where(thisRecording);
+}

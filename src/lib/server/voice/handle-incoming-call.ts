@@ -1,0 +1,119 @@
+/**
+ * An inbound call, from the carrier's first request to the TwiML that rings an agent or queues
+ * the caller. The archive comes first (caller record, call row, delivery ledger in one
+ * transaction), then the routing decision in hot state, then TwiML. A retried delivery writes
+ * nothing and gets the same answer, because routeInbound returns the decision already taken.
+ * Slow work (recordings, transcripts) is not done here; it follows from later callbacks as jobs.
+ */
+import { eq } from 'drizzle-orm';
+import { api } from '$convex/_generated/api';
+import { recordUnknownCaller } from '../crm/record-unknown-caller';
+import type { Db } from '../db/client';
+import { calls } from '../db/schema/voice';
+import { SYSTEM_IDENTITY } from '../live/hot';
+import { recordDeliveryOnce } from '../webhooks/delivery-ledger';
+import type { TVoiceRequest } from '../webhooks/voice-params';
+import { addCallEvent, ensureCall, keepFirst, loadCall, type CallerView } from './call-archive';
+import { phoneNumberOrNull } from './caller-number';
+import { findVoiceQueue, isQueueOpen } from './find-voice-queue';
+import { notOurNumberTwiml, routingTwiml, voicemailTwiml } from './routing-twiml';
+import type { VoiceServices } from './voice-services';
+
+export interface IncomingCallInput {
+	call: TVoiceRequest;
+	dedupeKey: string;
+	now?: Date;
+}
+
+export async function handleIncomingCall(services: VoiceServices, { call, dedupeKey, now = new Date() }: IncomingCallInput): Promise<string> {
+	const { db, hot } = services;
+	const fromE164 = phoneNumberOrNull(call.From);
+	const toE164 = phoneNumberOrNull(call.To);
+	const queue = toE164 ? await findVoiceQueue(db, toE164) : null;
+	const base = { callSid: call.CallSid, direction: 'inbound' as const, fromRaw: call.From, toRaw: call.To, fromE164, toE164, receivedAt: now };
+
+	if (!queue) {
+		await db.transaction(async (tx) => {
+			if (!(await recordDeliveryOnce(tx, dedupeKey, 'voice.incoming'))) return;
+			const row = await ensureCall(tx, base);
+			await tx
+				.update(calls)
+				.set({ rejectedAt: keepFirst(calls.rejectedAt, now), rejectReason: 'number-not-routed', outcome: 'rejected' })
+				.where(eq(calls.id, row.id));
+			await addCallEvent(tx, { callId: row.id, kind: 'rejected', at: now, payload: { reason: 'number-not-routed', to: call.To } });
+		});
+		return notOurNumberTwiml();
+	}
+
+	const open = isQueueOpen(queue.openingHours, now);
+	const caller = await db.transaction(async (tx): Promise<CallerView | null> => {
+		const fresh = await recordDeliveryOnce(tx, dedupeKey, 'voice.incoming');
+		if (!fresh) return (await loadCall(tx, call.CallSid))?.caller ?? null;
+		const customer = fromE164 ? (await recordUnknownCaller(tx, { phone: fromE164 })).customer : null;
+		const row = await ensureCall(tx, { ...base, customerId: customer?.id ?? null, queue: queue.name });
+		await tx
+			.update(calls)
+			.set({
+				fromRaw: call.From,
+				toRaw: call.To,
+				fromE164,
+				toE164,
+				customerId: customer?.id ?? null,
+				queue: queue.name,
+				...(open ? {} : { voicemailAt: now })
+			})
+			.where(eq(calls.id, row.id));
+		await addCallEvent(tx, {
+			callId: row.id,
+			kind: 'received',
+			at: now,
+			payload: { from: call.From, to: call.To, queue: queue.name, customerId: customer?.id ?? null, callerName: call.CallerName ?? null }
+		});
+		if (!open) await addCallEvent(tx, { callId: row.id, kind: 'voicemail', at: now, payload: { reason: 'closed' } });
+		return customer ? { customerId: customer.id, name: customer.displayName, company: customer.company } : null;
+	});
+	if (!open) return voicemailTwiml();
+
+	const decision = await hot.mutation(
+		api.calls.routeInbound,
+		{
+			callSid: call.CallSid,
+			from: fromE164 ?? call.From,
+			to: toE164 ?? call.To,
+			customerId: caller?.customerId,
+			customerName: caller?.name,
+			customerCompany: caller?.company || undefined,
+			queueName: queue.name,
+			requiredSkills: queue.requiredSkills
+		},
+		SYSTEM_IDENTITY
+	);
+	await recordRoutingDecision(db, call.CallSid, decision, now);
+	return routingTwiml({ decision, callSid: call.CallSid, from: call.From, queue, caller, notice: true });
+}
+
+/** The offer or queue entry as call events (once per decision: a retried webhook gets the same one back). */
+export async function recordRoutingDecision(
+	db: Db,
+	callSid: string,
+	decision: { kind: string; agentId?: string; attempts?: number; position?: number; queueName?: string },
+	now: Date
+): Promise<void> {
+	if (decision.kind !== 'offered' && decision.kind !== 'queued') return;
+	await db.transaction(async (tx) => {
+		const found = await loadCall(tx, callSid);
+		if (!found) return;
+		const kind = decision.kind === 'offered' ? `offered:${decision.agentId}:${decision.attempts}` : 'queued';
+		const key = `voice.routing:${callSid}:${kind}`;
+		if (!(await recordDeliveryOnce(tx, key, 'voice.routing'))) return;
+		if (decision.kind === 'queued') {
+			await tx
+				.update(calls)
+				.set({ queuedAt: keepFirst(calls.queuedAt, now) })
+				.where(eq(calls.id, found.call.id));
+			await addCallEvent(tx, { callId: found.call.id, kind: 'queued', at: now, payload: { queue: decision.queueName, position: decision.position } });
+		} else {
+			await addCallEvent(tx, { callId: found.call.id, kind: 'offered', at: now, payload: { agentId: decision.agentId, attempt: decision.attempts } });
+		}
+	});
+}

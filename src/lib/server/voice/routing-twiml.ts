@@ -1,0 +1,89 @@
+/** Turns a hot-state routing decision into the TwiML the carrier runs next. Pure. */
+import type { VoiceQueue } from './find-voice-queue';
+import { agentClientIdentity } from './caller-number';
+import type { CallerView } from './call-archive';
+import { dialClient, enqueue, hangup, record, reject, response, say } from './twiml';
+import { AGENT_LEG_EVENTS, VOICE_PATHS } from './voice-paths';
+
+export const CONSENT_NOTICE = 'This call may be recorded for quality and training.';
+export const VOICEMAIL_PROMPT = 'Sorry, nobody can take your call right now. Please leave a message after the tone.';
+export const NOT_IN_SERVICE = 'The number you have called is not in service.';
+/** Where callers wait when Switchboard itself fails mid-request (agents can still dequeue from it). */
+export const FALLBACK_QUEUE = 'support';
+export const TECHNICAL_TROUBLE = 'Sorry, we are having technical trouble. Please hold while we connect you.';
+
+export type RoutingDecision =
+	| { kind: 'offered'; agentId: string; agentName: string; attempts: number }
+	| { kind: 'queued'; queueName: string; position: number }
+	| { kind: 'accepted'; agentId: string }
+	| { kind: 'ended' };
+
+export interface RoutingTwimlInput {
+	decision: RoutingDecision;
+	callSid: string;
+	from: string;
+	queue: Pick<VoiceQueue, 'name' | 'ringSeconds'>;
+	caller: CallerView | null;
+	/** Say the recording notice first (the first answer to a call; not on re-routes). */
+	notice: boolean;
+}
+
+/** The caller's details as `<Parameter>`s: the softphone shows them before the record loads. */
+function screenPop(input: RoutingTwimlInput): Record<string, string> {
+	const p: Record<string, string> = { callSid: input.callSid, from: input.from, queue: input.queue.name };
+	if (input.caller) {
+		p.customerId = input.caller.customerId;
+		p.customerName = input.caller.name;
+		if (input.caller.company) p.company = input.caller.company;
+	}
+	return p;
+}
+
+export function routingTwiml(input: RoutingTwimlInput): string {
+	const notice = input.notice ? [say(CONSENT_NOTICE)] : [];
+	const { decision } = input;
+	if (decision.kind === 'offered' || decision.kind === 'accepted') {
+		return response(
+			...notice,
+			dialClient({
+				answerOnBridge: true,
+				action: VOICE_PATHS.dialAction,
+				timeoutSeconds: input.queue.ringSeconds,
+				record: 'record-from-answer-dual',
+				recordingStatusCallback: VOICE_PATHS.recording,
+				statusCallback: VOICE_PATHS.status,
+				statusCallbackEvent: AGENT_LEG_EVENTS,
+				identity: agentClientIdentity(decision.agentId),
+				parameters: screenPop(input)
+			})
+		);
+	}
+	if (decision.kind === 'queued') {
+		return response(...notice, enqueue(input.queue.name, { waitUrl: VOICE_PATHS.wait, action: VOICE_PATHS.enqueueAction }));
+	}
+	return response(hangup());
+}
+
+/** Closed, or waited too long: take a message (its transcription comes with the transcription issue). */
+export function voicemailTwiml(): string {
+	return response(
+		say(VOICEMAIL_PROMPT),
+		record({
+			maxLength: 120,
+			playBeep: true,
+			recordingStatusCallback: VOICE_PATHS.recording,
+			recordingStatusCallbackEvent: 'completed absent',
+			action: VOICE_PATHS.voicemailDone
+		})
+	);
+}
+
+/** A number Switchboard does not route: refuse it cleanly (the carrier plays its own message). */
+export function notOurNumberTwiml(): string {
+	return response(reject());
+}
+
+/** When the archive or hot state fails mid-call: keep the caller in the number's queue rather than drop them. */
+export function fallbackTwiml(queueName: string): string {
+	return response(say(TECHNICAL_TROUBLE), enqueue(queueName, { waitUrl: VOICE_PATHS.wait, action: VOICE_PATHS.enqueueAction }));
+}

@@ -1,0 +1,132 @@
+/**
+ * Test harness for the voice webhooks: services built from pieces (fresh test archive, the
+ * local carrier's telephony adapter with a fixed account, the real local hot-state engine),
+ * signed requests to the handlers, and row counts for "nothing was written" checks. Test code only.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { count } from 'drizzle-orm';
+import { api } from '$convex/_generated/api';
+import { createAdapters, type Adapters } from '../adapters';
+import { makeCustomer, makeStaff } from '../crm/test-factories';
+import { customers } from '../db/schema/crm';
+import { callEvents, calls, voiceQueues } from '../db/schema/voice';
+import { webhookDeliveries } from '../db/schema/webhooks';
+import { createTestDb, type TestDb } from '../db/test-db';
+import type { Jobs } from '../jobs/jobs';
+import { createTestJobs } from '../jobs/test-jobs';
+import { parseConfig, type Config } from '../env';
+import { createLocalHotState, SYSTEM_IDENTITY, type HotState, type Identity } from '../live/hot';
+import { setLogLevel } from '../log';
+import { signedRequest } from '../webhooks/test-requests';
+import type { TwilioParams } from '../webhooks/verify-twilio-request';
+import { seedVoiceQueues } from './seed-voice-queues';
+import { VOICE_PATHS } from './voice-paths';
+import type { VoiceServices } from './voice-services';
+import {
+	callStatusWebhook,
+	dialActionWebhook,
+	enqueueActionWebhook,
+	incomingCallWebhook,
+	queueWaitWebhook,
+	recordingStatusWebhook,
+	voicemailDoneWebhook
+} from './voice-webhooks';
+
+export const PUBLIC_BASE_URL = 'https://switchboard.example.com';
+export const ACCOUNT_SID = `AC${'5'.repeat(32)}`;
+export const SALES_NUMBER = '+14155550100';
+export const SUPPORT_NUMBER = '+14155550101';
+
+let sidCounter = 0;
+/** A fresh `CA` + 32 hex CallSid. */
+export function newCallSid(): string {
+	sidCounter += 1;
+	return `CA${(Date.now().toString(16) + sidCounter.toString(16).padStart(8, '0')).padStart(32, '0').slice(-32)}`;
+}
+
+export interface VoiceHarness {
+	services: VoiceServices;
+	config: Config;
+	testDb: TestDb;
+	hot: HotState;
+	adapters: Adapters;
+	jobs: Jobs;
+	/** POST signed params to a voice path, as the carrier would. */
+	post(pathname: string, params: TwilioParams, options?: { headers?: Record<string, string>; signature?: string | null; body?: string }): Promise<Response>;
+	/** A staff user in the archive who is available in hot state with a ready softphone and these skills. */
+	addAgent(skills: string[], name?: string): Promise<Identity>;
+	addCustomer(phone: string, firstName?: string): Promise<string>;
+	/** Route `number` to a queue of its own (tests use one per case, so hot-state agents do not cross). */
+	addQueue(number: string, name: string, requiredSkills: string[], ringSeconds?: number): Promise<void>;
+	counts(): Promise<{ calls: number; events: number; deliveries: number; customers: number }>;
+	close(): Promise<void>;
+}
+
+export const HANDLERS: Record<string, (s: VoiceServices, r: Request, u: URL) => Promise<Response>> = {
+	[VOICE_PATHS.incoming]: incomingCallWebhook,
+	[VOICE_PATHS.status]: callStatusWebhook,
+	[VOICE_PATHS.dialAction]: dialActionWebhook,
+	[VOICE_PATHS.wait]: queueWaitWebhook,
+	[VOICE_PATHS.enqueueAction]: enqueueActionWebhook,
+	[VOICE_PATHS.voicemailDone]: voicemailDoneWebhook,
+	[VOICE_PATHS.recording]: recordingStatusWebhook
+};
+
+export async function createVoiceHarness(): Promise<VoiceHarness> {
+	const config = parseConfig({
+		TELEPHONY: 'local',
+		TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+		TWILIO_AUTH_TOKEN: 'voice-harness-token',
+		AUTH_SECRET: 'voice-harness-secret-at-least-32-characters',
+		PUBLIC_BASE_URL,
+		DATA_DIR: mkdtempSync(path.join(tmpdir(), 'switchboard-voice-')),
+		LOG_LEVEL: 'error'
+	});
+	setLogLevel('error');
+	const [testDb, adapters, hot] = await Promise.all([createTestDb(), createAdapters(config), createLocalHotState()]);
+	await seedVoiceQueues(testDb.db);
+	const jobs = await createTestJobs(testDb, { adapters, hot });
+	const services: VoiceServices = { config, db: testDb.db, hot, adapters, jobs };
+	const skills: { userId: string; skill: string; level: number }[] = [];
+
+	return {
+		services,
+		config,
+		testDb,
+		hot,
+		adapters,
+		jobs,
+		post(pathname, params, options = {}) {
+			const handler = HANDLERS[new URL(pathname, PUBLIC_BASE_URL).pathname];
+			if (!handler) throw new Error(`no voice handler for ${pathname}`);
+			const { request, url } = signedRequest(adapters.telephony, { path: pathname, params, publicBaseUrl: PUBLIC_BASE_URL, ...options });
+			return handler(services, request, url);
+		},
+		async addAgent(agentSkills, name) {
+			const staff = await makeStaff(testDb.db, 'agent');
+			const identity: Identity = { subject: staff.id, role: 'agent', name: name ?? staff.name };
+			skills.push(...agentSkills.map((skill) => ({ userId: staff.id, skill, level: 3 })));
+			await hot.mutation(api.agentSkills.replaceAll, { skills }, SYSTEM_IDENTITY);
+			await hot.mutation(api.agentStatus.heartbeat, { softphone: 'ready' }, identity);
+			await hot.mutation(api.agentStatus.setMine, { status: 'available' }, identity);
+			return identity;
+		},
+		async addCustomer(phone, firstName = 'Ada') {
+			return (await makeCustomer(testDb.db, { firstName, lastName: 'Lovelace', company: 'Analytical Engines', phones: [{ number: phone }] })).id;
+		},
+		async addQueue(number, name, requiredSkills, ringSeconds = 20) {
+			await testDb.db.insert(voiceQueues).values({ number, name, requiredSkills, ringSeconds });
+		},
+		async counts() {
+			const n = async (table: typeof calls | typeof callEvents | typeof webhookDeliveries | typeof customers) =>
+				(await testDb.db.select({ n: count() }).from(table))[0]?.n ?? 0;
+			return { calls: await n(calls), events: await n(callEvents), deliveries: await n(webhookDeliveries), customers: await n(customers) };
+		},
+		async close() {
+			await jobs.stop();
+			await Promise.allSettled([hot.close(), adapters.close(), testDb.close()]);
+		}
+	};
+}

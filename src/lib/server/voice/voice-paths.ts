@@ -1,0 +1,17 @@
+/**
+ * Where the carrier reaches Switchboard's voice webhooks. TwiML carries these as relative URLs,
+ * which Twilio resolves against the request it is answering (the public base URL).
+ */
+export const VOICE_PATHS = {
+	incoming: '/webhooks/twilio/voice',
+	status: '/webhooks/twilio/voice/status',
+	dialAction: '/webhooks/twilio/voice/dial-action',
+	/** Queue and voicemail routes (issue 4, next step): hold music and position, queue exit, recording. */
+	wait: '/webhooks/twilio/voice/wait',
+	enqueueAction: '/webhooks/twilio/voice/enqueue-action',
+	voicemailDone: '/webhooks/twilio/voice/voicemail-done',
+	recording: '/webhooks/twilio/voice/recording'
+} as const;
+
+/** The progress events requested for every agent leg. */
+export const AGENT_LEG_EVENTS = 'initiated ringing answered completed';

@@ -1,0 +1,298 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api } from '$convex/_generated/api';
+import { callEvents, calls, voiceQueues } from '../db/schema/voice';
+import type { Identity } from '../live/hot';
+import { formBody } from '../webhooks/test-requests';
+import { ACCOUNT_SID, createVoiceHarness, newCallSid, SALES_NUMBER, type VoiceHarness } from './test-harness';
+import { seedVoiceQueues } from './seed-voice-queues';
+import { VOICE_PATHS } from './voice-paths';
+
+let h: VoiceHarness;
+beforeAll(async () => {
+	h = await createVoiceHarness();
+	// A queue nobody has the skill for: its callers always wait.
+	await h.addQueue('+14155550102', 'nobody', ['nobody-has-this']);
+}, 60_000);
+afterAll(() => h.close());
+
+const XML = '<?xml version="1.0" encoding="UTF-8"?>';
+const NOTICE = '<Say>This call may be recorded for quality and training.</Say>';
+const incoming = (callSid: string, from: string, to: string) => ({
+	CallSid: callSid,
+	AccountSid: ACCOUNT_SID,
+	From: from,
+	To: to,
+	CallStatus: 'ringing',
+	Direction: 'inbound',
+	ApiVersion: '2010-04-01'
+});
+
+function dialXml(agentId: string, params: Record<string, string>, notice = true, ring = 20) {
+	const p = Object.entries(params)
+		.map(([k, v]) => `<Parameter name="${k}" value="${v}"/>`)
+		.join('');
+	return (
+		`${XML}<Response>${notice ? NOTICE : ''}<Dial answerOnBridge="true" action="/webhooks/twilio/voice/dial-action" timeout="${ring}" record="record-from-answer-dual" recordingStatusCallback="/webhooks/twilio/voice/recording">` +
+		`<Client statusCallback="/webhooks/twilio/voice/status" statusCallbackEvent="initiated ringing answered completed"><Identity>agent_${agentId}</Identity>${p}</Client></Dial></Response>`
+	);
+}
+const enqueueXml = (queue: string, notice = true) =>
+	`${XML}<Response>${notice ? NOTICE : ''}<Enqueue waitUrl="/webhooks/twilio/voice/wait" action="/webhooks/twilio/voice/enqueue-action">${queue}</Enqueue></Response>`;
+
+async function callRow(callSid: string) {
+	const [row] = await h.testDb.db.select().from(calls).where(eq(calls.callSid, callSid));
+	return row;
+}
+async function eventKinds(callSid: string) {
+	const row = await callRow(callSid);
+	if (!row) return [];
+	return (await h.testDb.db.select().from(callEvents).where(eq(callEvents.callId, row.id)).orderBy(callEvents.createdAt)).map((e) => e.kind);
+}
+
+describe('POST /webhooks/twilio/voice', () => {
+	it('rings the free skilled agent with the customer as Parameters, archives the call, and answers a retry the same way', async () => {
+		const agent = await h.addAgent(['sales']);
+		const customerId = await h.addCustomer('+12125550123');
+		const sid = newCallSid();
+		const headers = { 'I-Twilio-Idempotency-Token': `tok-${sid}` };
+		const res = await h.post(VOICE_PATHS.incoming, incoming(sid, '+12125550123', SALES_NUMBER), { headers });
+		expect(res.status).toBe(200);
+		expect(res.headers.get('content-type')).toMatch(/text\/xml/);
+		const expected = dialXml(agent.subject, {
+			callSid: sid,
+			from: '+12125550123',
+			queue: 'sales',
+			customerId,
+			customerName: 'Ada Lovelace',
+			company: 'Analytical Engines'
+		});
+		expect(await res.text()).toBe(expected);
+		expect(await callRow(sid)).toMatchObject({ customerId, queue: 'sales', fromE164: '+12125550123', toE164: SALES_NUMBER, outcome: null });
+		expect(await eventKinds(sid)).toEqual(['received', 'offered']);
+		expect(await h.hot.query(api.calls.ringingForMe, {}, agent)).toMatchObject({ callSid: sid, customerName: 'Ada Lovelace' });
+
+		const before = await h.counts();
+		const retry = await h.post(VOICE_PATHS.incoming, incoming(sid, '+12125550123', SALES_NUMBER), { headers });
+		expect(await retry.text()).toBe(expected);
+		expect(await h.counts()).toEqual(before);
+	});
+
+	it('refuses forged, missing and replayed-with-changed-body signatures with 403 and writes nothing', async () => {
+		const sid = newCallSid();
+		const params = incoming(sid, '+12125550177', SALES_NUMBER);
+		const before = await h.counts();
+		expect((await h.post(VOICE_PATHS.incoming, params, { signature: 'Zm9yZ2VkLXNpZ25hdHVyZQ==' })).status).toBe(403);
+		expect((await h.post(VOICE_PATHS.incoming, params, { signature: null })).status).toBe(403);
+		const signature = h.adapters.telephony.signWebhook({ url: `${h.config.publicBaseUrl}${VOICE_PATHS.incoming}`, params });
+		const changed = formBody({ ...params, From: '+12125550100' });
+		expect((await h.post(VOICE_PATHS.incoming, params, { signature, body: changed })).status).toBe(403);
+		expect((await h.post(VOICE_PATHS.status, { ...params, CallStatus: 'completed' }, { signature: 'bad' })).status).toBe(403);
+		expect((await h.post(VOICE_PATHS.dialAction, { ...params, DialCallStatus: 'no-answer' }, { signature: null })).status).toBe(403);
+		expect(await h.counts()).toEqual(before);
+		expect(await callRow(sid)).toBeUndefined();
+	});
+
+	it('answers a 2 MB body with 413 and a missing CallSid with 400, writing nothing', async () => {
+		const before = await h.counts();
+		const big = await h.post(VOICE_PATHS.incoming, { ...incoming(newCallSid(), '+12125550123', SALES_NUMBER), Junk: 'x'.repeat(2 * 1024 * 1024) });
+		expect(big.status).toBe(413);
+		const { CallSid: _omit, ...noSid } = incoming(newCallSid(), '+12125550123', SALES_NUMBER);
+		const missing = await h.post(VOICE_PATHS.incoming, noSid);
+		expect(missing.status).toBe(400);
+		expect(await missing.text()).toMatch(/CallSid is missing/);
+		expect((await h.post(VOICE_PATHS.status, { CallSid: newCallSid(), CallStatus: 'exploded' })).status).toBe(400);
+		expect(await h.counts()).toEqual(before);
+	});
+
+	it.each(['anonymous', '+266696687', 'client:alice', 'sip:alice@example.com', ''])(
+		'takes a call from %j as an unknown caller without a customer, with valid TwiML',
+		async (from) => {
+			const before = await h.counts();
+			const sid = newCallSid();
+			const res = await h.post(VOICE_PATHS.incoming, incoming(sid, from, '+14155550102'));
+			expect(res.status).toBe(200);
+			expect(await res.text()).toBe(enqueueXml('nobody'));
+			expect(await callRow(sid)).toMatchObject({ fromRaw: from, fromE164: null, customerId: null });
+			expect((await h.counts()).customers).toBe(before.customers);
+		}
+	);
+
+	it('makes an unknown-caller lead for a number the CRM does not know', async () => {
+		const before = await h.counts();
+		const sid = newCallSid();
+		await h.post(VOICE_PATHS.incoming, incoming(sid, '+12125550166', SALES_NUMBER));
+		expect((await h.counts()).customers).toBe(before.customers + 1);
+		expect((await callRow(sid))?.customerId).toEqual(expect.any(String));
+	});
+
+	it('rejects a number Switchboard does not route with <Reject/>, recorded as rejected', async () => {
+		const sid = newCallSid();
+		const res = await h.post(VOICE_PATHS.incoming, incoming(sid, '+12125550123', '+14155550188'));
+		expect(res.status).toBe(200);
+		expect(await res.text()).toBe(`${XML}<Response><Reject/></Response>`);
+		expect(await callRow(sid)).toMatchObject({ outcome: 'rejected', rejectReason: 'number-not-routed' });
+		const weird = await h.post(VOICE_PATHS.incoming, incoming(newCallSid(), '+12125550123', 'sip:desk@example.com'));
+		expect(await weird.text()).toBe(`${XML}<Response><Reject/></Response>`);
+	});
+});
+
+describe('opening hours and seeding', () => {
+	it('sends callers to voicemail outside opening hours, and seeding the demo queues twice adds nothing', async () => {
+		await h.testDb.db.insert(voiceQueues).values({ number: '+14155550105', name: 'closed', requiredSkills: [], openingHours: { timezone: 'UTC', days: {} } });
+		const sid = newCallSid();
+		const res = await h.post(VOICE_PATHS.incoming, incoming(sid, '+12125550123', '+14155550105'));
+		expect(await res.text()).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?><Response><Say>Sorry, nobody can take your call right now\. .*<Record /);
+		expect((await callRow(sid))?.voicemailAt).toBeInstanceOf(Date);
+		expect(await eventKinds(sid)).toEqual(['received', 'voicemail']);
+		expect(await seedVoiceQueues(h.testDb.db)).toBe(0);
+	});
+});
+
+describe('POST /webhooks/twilio/voice/dial-action', () => {
+	it('moves an unanswered call to the next agent (first marked away), then to the queue; answered calls hang up', async () => {
+		await h.addQueue('+14155550103', 'dialq', ['dialq'], 15);
+		const first = await h.addAgent(['dialq']);
+		const second = await h.addAgent(['dialq']);
+		const sid = newCallSid();
+		const res = await h.post(VOICE_PATHS.incoming, incoming(sid, '+12125550199', '+14155550103'));
+		expect(await res.text()).toContain(`<Identity>agent_${first.subject}</Identity>`);
+
+		const dial = { ...incoming(sid, '+12125550199', '+14155550103'), DialCallStatus: 'no-answer', DialCallSid: newCallSid() };
+		const next = await h.post(VOICE_PATHS.dialAction, dial);
+		const nextXml = await next.text();
+		expect(nextXml).toMatch(new RegExp(`^${XML.replace(/[?.]/g, '\\$&')}<Response><Dial answerOnBridge="true"[^>]* timeout="15"`));
+		expect(nextXml).toContain(`<Identity>agent_${second.subject}</Identity>`);
+		const statuses = await h.hot.query(api.agentStatus.list, {}, first);
+		expect(statuses.find((s) => s.userId === first.subject)?.status).toBe('away');
+		expect(statuses.find((s) => s.userId === second.subject)?.status).toBe('ringing');
+
+		// The same delivery again: no second miss, same answer.
+		expect(await (await h.post(VOICE_PATHS.dialAction, dial)).text()).toBe(nextXml);
+
+		const secondMiss = await h.post(VOICE_PATHS.dialAction, { ...dial, DialCallSid: newCallSid(), DialCallStatus: 'busy' });
+		expect(await secondMiss.text()).toBe(enqueueXml('dialq', false));
+		expect(await eventKinds(sid)).toEqual(['received', 'offered', 'missed', 'offered', 'missed', 'queued']);
+
+		const done = await h.post(VOICE_PATHS.dialAction, { ...dial, DialCallSid: newCallSid(), DialCallStatus: 'completed' });
+		expect(await done.text()).toBe(`${XML}<Response><Hangup/></Response>`);
+	});
+});
+
+function permutations<T>(items: T[]): T[][] {
+	if (items.length <= 1) return [items];
+	return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+}
+
+describe('POST /webhooks/twilio/voice/status', () => {
+	const rfc2822 = (d: Date) => d.toUTCString().replace('GMT', '+0000');
+
+	it('leaves the same final call from all 24 orders of initiated/ringing/in-progress/completed, each delivered twice', async () => {
+		const t0 = new Date('2026-11-24T09:00:00Z');
+		const events: Record<string, string>[] = [
+			{ CallStatus: 'initiated', SequenceNumber: '0', Timestamp: rfc2822(t0) },
+			{ CallStatus: 'ringing', SequenceNumber: '1', Timestamp: rfc2822(new Date(t0.getTime() + 1000)) },
+			{ CallStatus: 'in-progress', SequenceNumber: '2', Timestamp: rfc2822(new Date(t0.getTime() + 2000)) },
+			{ CallStatus: 'completed', SequenceNumber: '3', Timestamp: rfc2822(new Date(t0.getTime() + 60_000)), CallDuration: '58' }
+		];
+		const orders = permutations(events);
+		expect(orders).toHaveLength(24);
+		const finals = [];
+		for (const order of orders) {
+			const sid = newCallSid();
+			for (const e of [...order, ...order]) {
+				const res = await h.post(VOICE_PATHS.status, { ...incoming(sid, '+12125550123', SALES_NUMBER), CallbackSource: 'call-progress-events', ...e });
+				expect(res.status).toBe(204);
+			}
+			const row = await callRow(sid);
+			finals.push(row);
+			expect(row).toMatchObject({
+				status: 'completed',
+				statusRank: 3,
+				outcome: 'abandoned',
+				receivedAt: t0,
+				ringingAt: new Date(t0.getTime() + 1000),
+				endedAt: new Date(t0.getTime() + 60_000),
+				waitSeconds: 60
+			});
+			expect((await eventKinds(sid)).sort()).toEqual(['status.completed', 'status.in-progress', 'status.initiated', 'status.ringing']);
+		}
+	});
+
+	it('records the agent leg (answered, talk time) whatever the order, and moves the agent to wrap-up when the caller hangs up', async () => {
+		await h.addQueue('+14155550104', 'statusq', ['statusq']);
+		const agent: Identity = await h.addAgent(['statusq']);
+		const t0 = new Date('2026-11-24T10:00:00Z');
+		const at = (s: number) => rfc2822(new Date(t0.getTime() + s * 1000));
+		for (const [n, order] of permutations([0, 1, 2, 3]).entries()) {
+			const sid = newCallSid();
+			const agentLeg = newCallSid();
+			await h.post(VOICE_PATHS.incoming, incoming(sid, '+12125550123', '+14155550104'));
+			if (n === 0) await h.hot.mutation(api.calls.acceptCall, { callSid: sid }, agent);
+			const legEvents = [
+				{ CallStatus: 'initiated', SequenceNumber: '0', Timestamp: at(1) },
+				{ CallStatus: 'ringing', SequenceNumber: '1', Timestamp: at(2) },
+				{ CallStatus: 'in-progress', SequenceNumber: '2', Timestamp: at(5) },
+				{ CallStatus: 'completed', SequenceNumber: '3', Timestamp: at(65), CallDuration: '60' }
+			];
+			for (const i of order) {
+				const e = legEvents[i] ?? {};
+				await h.post(VOICE_PATHS.status, { ...incoming(agentLeg, '+12125550123', `client:agent_${agent.subject}`), ParentCallSid: sid, ...e });
+			}
+			const end = { ...incoming(sid, '+12125550123', '+14155550104'), CallStatus: 'completed', SequenceNumber: '1', Timestamp: at(66), CallDuration: '66' };
+			await h.post(VOICE_PATHS.status, end);
+			expect(await callRow(sid)).toMatchObject({ outcome: 'answered', agentId: agent.subject, agentCallSid: agentLeg, talkSeconds: 60, status: 'completed' });
+			if (n === 0) {
+				const me = (await h.hot.query(api.agentStatus.list, {}, agent)).find((s) => s.userId === agent.subject);
+				expect(me?.status).toBe('wrapup');
+				await h.hot.mutation(api.calls.finishWrapup, { callSid: sid }, agent);
+			}
+		}
+	});
+});
+
+describe('queue and voicemail webhooks', () => {
+	it('announces the position while holding, then leaves at the maximum wait for voicemail; the call ends as voicemail', async () => {
+		const sid = newCallSid();
+		const base = incoming(sid, '+12125550155', '+14155550102');
+		expect(await (await h.post(VOICE_PATHS.incoming, base)).text()).toBe(enqueueXml('nobody'));
+		expect((await h.hot.query(api.calls.waiting, { queueName: 'nobody' }, { subject: 'x', role: 'agent' })).map((w) => w.callSid)).toContain(sid);
+
+		const hold = await h.post(VOICE_PATHS.wait, { ...base, QueuePosition: '2', QueueTime: '30', CurrentQueueSize: '2' });
+		expect(await hold.text()).toBe(`${XML}<Response><Say>You are caller number 2 in line. Please stay on the line.</Say><Pause length="15"/></Response>`);
+		const first = await h.post(VOICE_PATHS.wait, { ...base, QueuePosition: '1', QueueTime: '60' });
+		expect(await first.text()).toContain('<Say>You are next in line.');
+		expect(await (await h.post(VOICE_PATHS.wait, { ...base, QueuePosition: '1', QueueTime: '300' })).text()).toBe(`${XML}<Response><Leave/></Response>`);
+
+		const exit = await h.post(VOICE_PATHS.enqueueAction, { ...base, QueueResult: 'leave', QueueTime: '301' });
+		expect(await exit.text()).toBe(
+			`${XML}<Response><Say>Sorry, nobody can take your call right now. Please leave a message after the tone.</Say><Record maxLength="120" playBeep="true" recordingStatusCallback="/webhooks/twilio/voice/recording" recordingStatusCallbackEvent="completed absent" action="/webhooks/twilio/voice/voicemail-done"/></Response>`
+		);
+		expect((await h.hot.query(api.calls.waiting, { queueName: 'nobody' }, { subject: 'x', role: 'agent' })).map((w) => w.callSid)).not.toContain(sid);
+
+		const recordingSid = `RE${'c'.repeat(32)}`;
+		const done = await h.post(VOICE_PATHS.voicemailDone, { ...base, RecordingSid: recordingSid, RecordingUrl: 'https://api.twilio.com/rec/RE1', RecordingDuration: '12' });
+		expect(await done.text()).toBe(`${XML}<Response><Say>Thank you for your message. Goodbye.</Say><Hangup/></Response>`);
+		const rec = { CallSid: sid, AccountSid: ACCOUNT_SID, RecordingSid: recordingSid, RecordingStatus: 'completed', RecordingUrl: 'https://api.twilio.com/rec/RE1', RecordingChannels: '1', RecordingSource: 'RecordVerb' };
+		expect((await h.post(VOICE_PATHS.recording, rec)).status).toBe(204);
+		const before = await h.counts();
+		expect((await h.post(VOICE_PATHS.recording, rec)).status).toBe(204);
+		expect(await h.counts()).toEqual(before);
+		expect((await h.post(VOICE_PATHS.recording, { ...rec, RecordingSid: 'RE-nonsense' })).status).toBe(400);
+
+		await h.post(VOICE_PATHS.status, { ...base, CallStatus: 'completed', SequenceNumber: '4', CallDuration: '330' });
+		expect(await callRow(sid)).toMatchObject({ outcome: 'voicemail', status: 'completed', queue: 'nobody' });
+		expect(await eventKinds(sid)).toEqual(['received', 'queued', 'voicemail', 'voicemail.recorded', 'recording.completed', 'status.completed']);
+	});
+
+	it('records a caller who hangs up in the queue as abandoned', async () => {
+		const sid = newCallSid();
+		const base = incoming(sid, '+12125550156', '+14155550102');
+		await h.post(VOICE_PATHS.incoming, base);
+		expect(await (await h.post(VOICE_PATHS.enqueueAction, { ...base, QueueResult: 'hangup', QueueTime: '40' })).text()).toBe(
+			`${XML}<Response><Hangup/></Response>`
+		);
+		await h.post(VOICE_PATHS.status, { ...base, CallStatus: 'completed', SequenceNumber: '2', CallDuration: '41' });
+		expect(await callRow(sid)).toMatchObject({ outcome: 'abandoned' });
+	});
+});

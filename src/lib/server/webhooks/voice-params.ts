@@ -1,0 +1,88 @@
+/**
+ * The voice webhooks' parameter sets as zod schemas (TWILIO.md "Voice request parameters").
+ * Only the fields Switchboard uses are read; the rest pass the signature check and are dropped.
+ * `From`/`To` stay free text: `anonymous`, `client:alice` and SIP URIs are legitimate values.
+ */
+import { z } from 'zod';
+
+const sid = (prefix: string, name: string) =>
+	z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `${name} must be ${prefix} followed by 32 hex digits`);
+
+const count = (name: string) => z.coerce.number({ error: `${name} must be a whole number` }).int().min(0);
+
+export const CALL_STATUSES = ['queued', 'initiated', 'ringing', 'in-progress', 'completed', 'busy', 'failed', 'no-answer', 'canceled'] as const;
+export const ZCallStatus = z.enum(CALL_STATUSES, { error: `CallStatus must be one of ${CALL_STATUSES.join(', ')}` });
+export type TCallStatus = z.infer<typeof ZCallStatus>;
+
+export const DIAL_CALL_STATUSES = ['completed', 'answered', 'busy', 'no-answer', 'failed', 'canceled'] as const;
+
+/** Every voice request (the incoming call, its redirects and actions). */
+export const ZVoiceRequest = z.object({
+	CallSid: sid('CA', 'CallSid'),
+	AccountSid: sid('AC', 'AccountSid').optional(),
+	From: z.string().max(512).default(''),
+	To: z.string().max(512).default(''),
+	CallStatus: ZCallStatus.optional(),
+	Direction: z.string().max(32).optional(),
+	ParentCallSid: sid('CA', 'ParentCallSid').optional(),
+	CallerName: z.string().max(256).optional()
+});
+export type TVoiceRequest = z.infer<typeof ZVoiceRequest>;
+
+/** A call-progress status callback: `SequenceNumber` (from 0) and `Timestamp` let events be ordered. */
+export const ZVoiceStatusCallback = ZVoiceRequest.extend({
+	CallStatus: ZCallStatus,
+	SequenceNumber: count('SequenceNumber').optional(),
+	/** RFC 2822, e.g. `Tue, 24 Nov 2026 09:00:00 +0000`. */
+	Timestamp: z.string().max(64).optional(),
+	CallDuration: count('CallDuration').optional(),
+	RecordingSid: z.string().max(64).optional(),
+	RecordingUrl: z.string().max(2048).optional()
+});
+export type TVoiceStatusCallback = z.infer<typeof ZVoiceStatusCallback>;
+
+/** `<Dial action>`: how the dial ended. */
+export const ZDialAction = ZVoiceRequest.extend({
+	DialCallStatus: z.enum(DIAL_CALL_STATUSES, { error: `DialCallStatus must be one of ${DIAL_CALL_STATUSES.join(', ')}` }),
+	DialCallSid: sid('CA', 'DialCallSid').optional(),
+	DialCallDuration: count('DialCallDuration').optional()
+});
+export type TDialAction = z.infer<typeof ZDialAction>;
+
+/** `<Enqueue action>`: why the caller left the queue. */
+export const ZEnqueueAction = ZVoiceRequest.extend({
+	QueueResult: z.string().max(64),
+	QueueSid: z.string().max(64).optional(),
+	QueueTime: count('QueueTime').optional()
+});
+export type TEnqueueAction = z.infer<typeof ZEnqueueAction>;
+
+/** `<Enqueue waitUrl>`: fetched while the caller waits. */
+export const ZQueueWait = ZVoiceRequest.extend({
+	QueuePosition: count('QueuePosition').optional(),
+	QueueTime: count('QueueTime').optional(),
+	CurrentQueueSize: count('CurrentQueueSize').optional()
+});
+export type TQueueWait = z.infer<typeof ZQueueWait>;
+
+export const RECORDING_STATUSES = ['in-progress', 'completed', 'absent', 'failed'] as const;
+
+/** Recording status callback (`<Dial record>` and `<Record>`). */
+export const ZRecordingStatus = ZVoiceRequest.extend({
+	RecordingSid: sid('RE', 'RecordingSid'),
+	RecordingUrl: z.string().max(2048).optional(),
+	RecordingStatus: z.enum(RECORDING_STATUSES, { error: `RecordingStatus must be one of ${RECORDING_STATUSES.join(', ')}` }),
+	RecordingDuration: count('RecordingDuration').optional(),
+	RecordingChannels: count('RecordingChannels').optional(),
+	RecordingSource: z.string().max(64).optional()
+});
+export type TRecordingStatus = z.infer<typeof ZRecordingStatus>;
+
+/** `<Record action>`: the voicemail was taken (or the caller hung up first). */
+export const ZRecordAction = ZVoiceRequest.extend({
+	RecordingUrl: z.string().max(2048).optional(),
+	RecordingSid: sid('RE', 'RecordingSid').optional(),
+	RecordingDuration: count('RecordingDuration').optional(),
+	Digits: z.string().max(32).optional()
+});
+export type TRecordAction = z.infer<typeof ZRecordAction>;
