@@ -19,6 +19,7 @@ const PUBLIC = [
 	'/api/trpc',
 	'/webhooks',
 	'/carrier',
+	'/phone',
 	'/.well-known',
 	'/files',
 	'/healthz',

@@ -1,0 +1,111 @@
+/** The browser's local device against the real device channel and a carrier on a virtual clock (no HTTP server in between). */
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { setLogLevel } from '$lib/server/log';
+import { CUSTOMER, SWITCHBOARD_NUMBER, startHarness, twiml, type Harness } from '$lib/server/adapters/telephony/carrier/test-switchboard';
+import { applyDeviceAction, openDeviceChannel } from '../device-channel.server';
+import type { SoftphoneCall } from '../device';
+import type { SoftphoneActionRequest } from '../protocol';
+import { LocalSoftphoneDevice } from './local';
+
+let h: Harness;
+beforeAll(() => setLogLevel('silent'));
+afterEach(async () => {
+	await h.close();
+});
+
+const IDENTITY = 'agent_u1';
+
+function browserDevice(harness: Harness) {
+	const sources: { close(): void; drop(): void }[] = [];
+	class FakeEventSource {
+		readonly CLOSED = 2;
+		readyState = 1;
+		onmessage: ((event: MessageEvent<string>) => void) | null = null;
+		onerror: ((event: Event) => void) | null = null;
+		#close: () => void = () => {};
+		constructor(url: string) {
+			expect(url).toBe('/api/softphone/events');
+			queueMicrotask(() => {
+				this.#close = openDeviceChannel(harness.engine, IDENTITY, (e) => this.onmessage?.(new MessageEvent('message', { data: JSON.stringify(e) })));
+			});
+			sources.push({ close: () => this.close(), drop: () => this.drop() });
+		}
+		close() {
+			this.readyState = 2;
+			this.#close();
+		}
+		/** The server went away; the browser will retry. */
+		drop() {
+			this.#close();
+			this.readyState = 0;
+			this.onerror?.(new Event('error'));
+		}
+	}
+	const fetchImpl = ((_url: string, init: RequestInit) => {
+		const outcome = applyDeviceAction(IDENTITY, JSON.parse(init.body as string) as SoftphoneActionRequest);
+		return Promise.resolve(Response.json(outcome, { status: outcome.ok ? 200 : outcome.status }));
+	}) as unknown as typeof fetch;
+	const device = new LocalSoftphoneDevice({ EventSource: FakeEventSource as unknown as typeof EventSource, fetch: fetchImpl });
+	return { device, sources };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe('LocalSoftphoneDevice', () => {
+	it('registers, rings with the caller and custom parameters, accepts and hangs up like a Voice SDK device', async () => {
+		h = await startHarness();
+		h.routes.set(
+			'/webhooks/twilio/voice',
+			() => twiml(`<Dial action="/voice/dial-done"><Client><Identity>${IDENTITY}</Identity><Parameter name="customerName" value="Ada Lovelace"/></Client></Dial>`)
+		);
+		h.routes.set('/voice/dial-done', () => twiml('<Hangup/>'));
+		const { device } = browserDevice(h);
+		const seen: string[] = [];
+		let ringing: SoftphoneCall | null = null;
+		device.on('registered', () => seen.push('registered'));
+		device.on('incoming', (call) => {
+			ringing = call;
+			for (const e of ['accept', 'disconnect', 'cancel'] as const) call.on(e, () => seen.push(e));
+		});
+		await device.register();
+		await tick();
+		expect(seen).toEqual(['registered']);
+
+		const customer = h.engine.phone(CUSTOMER).call(SWITCHBOARD_NUMBER);
+		await h.clock.advance(1000);
+		const call = ringing as SoftphoneCall | null;
+		expect(call?.from).toBe(CUSTOMER);
+		expect(call?.customParameters.get('customerName')).toBe('Ada Lovelace');
+
+		call?.accept();
+		await tick();
+		await h.clock.advance(500);
+		expect(seen).toContain('accept');
+		expect(customer.status).toBe('in-progress');
+
+		call?.mute(true);
+		await tick();
+		expect(call?.isMuted()).toBe(true);
+
+		call?.disconnect();
+		await tick();
+		await h.clock.advance(1000);
+		expect(seen).toContain('disconnect');
+		device.destroy();
+		expect(h.engine.devices.has(IDENTITY)).toBe(false);
+	});
+
+	it('reports unregistered and ends its calls when the stream drops', async () => {
+		h = await startHarness();
+		const { device, sources } = browserDevice(h);
+		const seen: string[] = [];
+		device.on('registered', () => seen.push('registered'));
+		device.on('unregistered', () => seen.push('unregistered'));
+		await device.register();
+		await tick();
+		sources[0]?.drop();
+		expect(seen).toEqual(['registered', 'unregistered']);
+		expect(h.engine.devices.has(IDENTITY)).toBe(false);
+		device.destroy();
+	});
+});

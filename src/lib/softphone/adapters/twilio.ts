@@ -1,0 +1,95 @@
+/**
+ * The softphone on real Twilio: @twilio/voice-sdk's Device with Switchboard's access token.
+ * Loaded with a dynamic import from the softphone state only when TELEPHONY=twilio, so the SDK
+ * never reaches local mode or the server.
+ */
+import type { Call, Device } from '@twilio/voice-sdk';
+import { Emitter } from '../emitter';
+import { SoftphoneError, type SoftphoneCall, type SoftphoneCallEvents, type SoftphoneDevice, type SoftphoneDeviceEvents } from '../device';
+
+function toError(error: unknown): SoftphoneError {
+	const e = error as { code?: unknown; message?: unknown; description?: unknown };
+	const code = typeof e.code === 'number' ? e.code : 31000;
+	const message = typeof e.message === 'string' && e.message ? e.message : typeof e.description === 'string' ? e.description : String(error);
+	return new SoftphoneError(code, message);
+}
+
+class TwilioCall extends Emitter<SoftphoneCallEvents> implements SoftphoneCall {
+	readonly #call: Call;
+
+	constructor(call: Call) {
+		super();
+		this.#call = call;
+		call.on('accept', () => this.emit('accept'));
+		call.on('cancel', () => this.emit('cancel'));
+		call.on('disconnect', () => this.emit('disconnect'));
+		call.on('reject', () => this.emit('reject'));
+		call.on('mute', (muted: boolean) => this.emit('mute', muted));
+		call.on('error', (error: unknown) => this.emit('error', toError(error)));
+	}
+
+	get callSid(): string {
+		return this.#call.parameters.CallSid ?? '';
+	}
+	get from(): string {
+		return this.#call.parameters.From ?? '';
+	}
+	get to(): string {
+		return this.#call.parameters.To ?? '';
+	}
+	get customParameters(): Map<string, string> {
+		return this.#call.customParameters;
+	}
+	accept(): void {
+		this.#call.accept();
+	}
+	reject(): void {
+		this.#call.reject();
+	}
+	disconnect(): void {
+		this.#call.disconnect();
+	}
+	mute(shouldMute = true): void {
+		this.#call.mute(shouldMute);
+	}
+	isMuted(): boolean {
+		return this.#call.isMuted();
+	}
+	sendDigits(digits: string): void {
+		this.#call.sendDigits(digits);
+	}
+}
+
+class TwilioSoftphoneDevice extends Emitter<SoftphoneDeviceEvents> implements SoftphoneDevice {
+	readonly #device: Device;
+
+	constructor(device: Device) {
+		super();
+		this.#device = device;
+		device.on('registered', () => this.emit('registered'));
+		device.on('unregistered', () => this.emit('unregistered'));
+		device.on('incoming', (call: Call) => this.emit('incoming', new TwilioCall(call)));
+		device.on('error', (error: unknown) => this.emit('error', toError(error)));
+		device.on('tokenWillExpire', () => this.emit('tokenWillExpire'));
+	}
+
+	register(): Promise<void> {
+		return this.#device.register();
+	}
+	unregister(): Promise<void> {
+		return this.#device.unregister();
+	}
+	updateToken(token: string): void {
+		this.#device.updateToken(token);
+	}
+	destroy(): void {
+		this.#device.destroy();
+		this.removeAllListeners();
+	}
+}
+
+/** A Voice SDK Device for `token`; `closeProtection` warns before leaving the page mid-call. */
+export async function createTwilioDevice(token: string): Promise<SoftphoneDevice> {
+	const { Device } = await import('@twilio/voice-sdk');
+	return new TwilioSoftphoneDevice(new Device(token, { closeProtection: true, logLevel: 'warn' }));
+}

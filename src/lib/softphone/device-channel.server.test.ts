@@ -1,0 +1,102 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { setLogLevel } from '$lib/server/log';
+import { CUSTOMER, SWITCHBOARD_NUMBER, startHarness, twiml, type Harness } from '$lib/server/adapters/telephony/carrier/test-switchboard';
+import { applyDeviceAction, openDeviceChannel } from './device-channel.server';
+import type { DeviceChannelEvent } from './protocol';
+
+let h: Harness;
+beforeAll(() => setLogLevel('silent'));
+afterEach(async () => {
+	await h.close();
+});
+
+const IDENTITY = 'agent_u1';
+const dialAgent = twiml(
+	`<Dial timeout="20" action="/voice/dial-done"><Client><Identity>${IDENTITY}</Identity><Parameter name="customerName" value="Ada Lovelace"/><Parameter name="company" value="Analytical Engines"/></Client></Dial>`
+);
+
+function channel(harness: Harness, identity = IDENTITY) {
+	const events: DeviceChannelEvent[] = [];
+	const close = openDeviceChannel(harness.engine, identity, (e) => events.push(e));
+	const deviceId = (events.find((e) => e.type === 'registered') as { deviceId: string } | undefined)?.deviceId ?? '';
+	return { events, close, deviceId, types: () => events.map((e) => e.type) };
+}
+
+describe('local softphone device channel', () => {
+	it('registers the agent, forwards an incoming call with its parameters, and applies accept, digits and hang-up', async () => {
+		h = await startHarness();
+		h.routes.set('/webhooks/twilio/voice', () => dialAgent);
+		h.routes.set('/voice/dial-done', () => twiml('<Hangup/>'));
+		const c = channel(h);
+		expect(c.events[0]).toEqual({ type: 'registered', deviceId: c.deviceId, identity: IDENTITY });
+		expect(h.engine.devices.get(IDENTITY)?.size).toBe(1);
+
+		const customer = h.engine.phone(CUSTOMER).call(SWITCHBOARD_NUMBER);
+		await h.clock.advance(1000);
+		const incoming = c.events.find((e) => e.type === 'incoming');
+		expect(incoming).toMatchObject({
+			type: 'incoming',
+			from: CUSTOMER,
+			to: `client:${IDENTITY}`,
+			customParameters: { customerName: 'Ada Lovelace', company: 'Analytical Engines' }
+		});
+		const callSid = (incoming as { callSid: string }).callSid;
+		expect(callSid).toMatch(/^CA[0-9a-f]{32}$/);
+
+		expect(applyDeviceAction(IDENTITY, { deviceId: c.deviceId, callSid, action: 'accept' })).toMatchObject({ ok: true });
+		await h.clock.advance(1000);
+		expect(c.types()).toContain('accept');
+		expect(customer.status).toBe('in-progress');
+
+		expect(applyDeviceAction(IDENTITY, { deviceId: c.deviceId, callSid, action: 'mute' })).toMatchObject({ ok: true, muted: true });
+		expect(c.events).toContainEqual({ type: 'mute', callSid, muted: true });
+		expect(applyDeviceAction(IDENTITY, { deviceId: c.deviceId, callSid, action: 'digits', digits: '12#' })).toMatchObject({ ok: true });
+
+		applyDeviceAction(IDENTITY, { deviceId: c.deviceId, callSid, action: 'disconnect' });
+		await h.clock.advance(2000);
+		expect(c.types()).toContain('disconnect');
+		expect(customer.status).toBe('completed');
+		c.close();
+	});
+
+	it('declining sends busy to the dial action; the call is then over for further actions', async () => {
+		h = await startHarness();
+		h.routes.set('/webhooks/twilio/voice', () => dialAgent);
+		h.routes.set('/voice/dial-done', () => twiml('<Say>Nobody is free.</Say><Hangup/>'));
+		const c = channel(h);
+		h.engine.phone(CUSTOMER).call(SWITCHBOARD_NUMBER);
+		await h.clock.advance(1000);
+		const callSid = (c.events.find((e) => e.type === 'incoming') as { callSid: string }).callSid;
+		expect(applyDeviceAction(IDENTITY, { deviceId: c.deviceId, callSid, action: 'reject' })).toMatchObject({ ok: true });
+		await h.clock.advance(2000);
+		expect(c.types()).toContain('reject');
+		expect(h.hits('/voice/dial-done')[0]?.form().get('DialCallStatus')).toBe('busy');
+		expect(applyDeviceAction(IDENTITY, { deviceId: c.deviceId, callSid, action: 'accept' })).toMatchObject({ ok: false, code: 'CALL_OVER' });
+		c.close();
+	});
+
+	it("refuses another agent's device and unregisters on close", async () => {
+		h = await startHarness();
+		const c = channel(h);
+		expect(applyDeviceAction('agent_mallory', { deviceId: c.deviceId, callSid: `CA${'0'.repeat(32)}`, action: 'accept' })).toMatchObject({
+			ok: false,
+			status: 404,
+			code: 'NO_DEVICE'
+		});
+		c.close();
+		expect(h.engine.devices.has(IDENTITY)).toBe(false);
+		expect(applyDeviceAction(IDENTITY, { deviceId: c.deviceId, callSid: `CA${'0'.repeat(32)}`, action: 'accept' })).toMatchObject({ code: 'NO_DEVICE' });
+	});
+
+	it('a caller ringing an agent whose tab closed keeps ringing until the dial times out (no-answer)', async () => {
+		h = await startHarness();
+		h.routes.set('/webhooks/twilio/voice', () => dialAgent);
+		h.routes.set('/voice/dial-done', () => twiml('<Hangup/>'));
+		const c = channel(h);
+		h.engine.phone(CUSTOMER).call(SWITCHBOARD_NUMBER);
+		await h.clock.advance(1000);
+		c.close();
+		await h.clock.advance(25_000);
+		expect(h.hits('/voice/dial-done')[0]?.form().get('DialCallStatus')).toBe('no-answer');
+	});
+});

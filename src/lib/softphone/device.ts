@@ -1,0 +1,61 @@
+/**
+ * The subset of the Voice SDK's Device and Call that Switchboard's softphone uses, so the same
+ * component runs on @twilio/voice-sdk (TELEPHONY=twilio) and on the local carrier's device
+ * channel (TELEPHONY=local). Names and events follow the SDK; `on` also returns an unsubscribe.
+ */
+
+export interface SoftphoneCallEvents extends Record<string, unknown[]> {
+	accept: [];
+	cancel: [];
+	disconnect: [];
+	reject: [];
+	mute: [muted: boolean];
+	error: [error: SoftphoneError];
+	/** Local carrier only: what the carrier says or plays on this leg. */
+	audio: [text: string];
+}
+
+export interface SoftphoneCall {
+	readonly callSid: string;
+	/** The caller as the carrier names them (E.164, `anonymous`, `client:...`). */
+	readonly from: string;
+	readonly to: string;
+	/** From `<Parameter>` nouns: the screen pop (customerName, company, customerId, queue...). */
+	readonly customParameters: Map<string, string>;
+	accept(): void;
+	reject(): void;
+	disconnect(): void;
+	mute(shouldMute?: boolean): void;
+	isMuted(): boolean;
+	sendDigits(digits: string): void;
+	on<K extends keyof SoftphoneCallEvents>(event: K, listener: (...args: SoftphoneCallEvents[K]) => void): () => void;
+}
+
+export interface SoftphoneDeviceEvents extends Record<string, unknown[]> {
+	registered: [];
+	unregistered: [];
+	incoming: [call: SoftphoneCall];
+	error: [error: SoftphoneError];
+	/** About 10 s before the token expires: fetch a new one and call `updateToken`. */
+	tokenWillExpire: [];
+}
+
+export interface SoftphoneDevice {
+	register(): Promise<void>;
+	unregister(): Promise<void>;
+	updateToken(token: string): void;
+	/** Disconnect every call and stop for good. */
+	destroy(): void;
+	on<K extends keyof SoftphoneDeviceEvents>(event: K, listener: (...args: SoftphoneDeviceEvents[K]) => void): () => void;
+}
+
+/** A device or call error with the Voice SDK's numeric code (31401 microphone denied, 20104 token expired...). */
+export class SoftphoneError extends Error {
+	constructor(
+		readonly code: number,
+		message: string
+	) {
+		super(message);
+		this.name = 'SoftphoneError';
+	}
+}

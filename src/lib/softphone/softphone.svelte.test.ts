@@ -1,0 +1,157 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Emitter } from './emitter';
+import { SoftphoneError, type SoftphoneCall, type SoftphoneCallEvents, type SoftphoneDevice, type SoftphoneDeviceEvents } from './device';
+import { formatDuration, Softphone, type Registration } from './softphone.svelte';
+
+class FakeCall extends Emitter<SoftphoneCallEvents> implements SoftphoneCall {
+	readonly actions: string[] = [];
+	muted = false;
+	constructor(
+		readonly callSid: string,
+		readonly from = '+12125550123',
+		readonly to = 'client:agent_u1',
+		readonly customParameters = new Map([['customerName', 'Ada Lovelace']])
+	) {
+		super();
+	}
+	accept = () => void this.actions.push('accept');
+	reject = () => void this.actions.push('reject');
+	disconnect = () => void this.actions.push('disconnect');
+	mute = (m = true) => void this.actions.push(m ? 'mute' : 'unmute');
+	isMuted = () => this.muted;
+	sendDigits = (d: string) => void this.actions.push(`digits:${d}`);
+	fire<K extends keyof SoftphoneCallEvents>(event: K, ...args: SoftphoneCallEvents[K]) {
+		this.emit(event, ...args);
+	}
+}
+
+class FakeDevice extends Emitter<SoftphoneDeviceEvents> implements SoftphoneDevice {
+	tokens: string[] = [];
+	destroyed = false;
+	register = () => {
+		queueMicrotask(() => this.emit('registered'));
+		return Promise.resolve();
+	};
+	unregister = () => Promise.resolve();
+	updateToken = (token: string) => void this.tokens.push(token);
+	destroy = () => void (this.destroyed = true);
+	fire<K extends keyof SoftphoneDeviceEvents>(event: K, ...args: SoftphoneDeviceEvents[K]) {
+		this.emit(event, ...args);
+	}
+}
+
+function setup(mode: 'local' | 'twilio' = 'local') {
+	const device = new FakeDevice();
+	const beats: Registration[] = [];
+	let n = 0;
+	const fetchImpl = vi.fn(() =>
+		Promise.resolve(Response.json({ mode, token: `token-${++n}`, identity: 'agent_u1', expiresAt: new Date(Date.now() + 3600_000).toISOString() }))
+	);
+	const phone = new Softphone({
+		fetch: fetchImpl as unknown as typeof fetch,
+		createDevice: () => Promise.resolve(device),
+		heartbeat: (state) => Promise.resolve(void beats.push(state)),
+		heartbeatMs: 60_000
+	});
+	return { phone, device, beats, fetchImpl };
+}
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+let current: Softphone | null = null;
+afterEach(() => current?.stop());
+
+describe('Softphone state', () => {
+	it('registers, reports each registration change to the heartbeat, and refreshes the token before it expires', async () => {
+		const { phone, device, beats, fetchImpl } = setup();
+		current = phone;
+		await phone.start();
+		await flush();
+		expect(phone.registration).toBe('ready');
+		expect(beats).toEqual(['registering', 'ready']);
+
+		device.fire('tokenWillExpire');
+		await flush();
+		expect(fetchImpl).toHaveBeenCalledTimes(2);
+		expect(device.tokens).toEqual(['token-2']);
+
+		device.fire('unregistered');
+		expect(phone.registration).toBe('registering');
+		expect(beats.at(-1)).toBe('registering');
+	});
+
+	it('rings, accepts, times, mutes, sends digits and clears on disconnect', async () => {
+		const { phone, device } = setup();
+		current = phone;
+		await phone.start();
+		const call = new FakeCall(`CA${'1'.repeat(32)}`);
+		device.fire('incoming', call);
+		expect(phone.call).toMatchObject({ phase: 'ringing', from: '+12125550123', customParameters: { customerName: 'Ada Lovelace' } });
+
+		phone.accept();
+		expect(call.actions).toEqual(['accept']);
+		expect(phone.call?.phase).toBe('connecting');
+		call.fire('accept');
+		expect(phone.call?.phase).toBe('active');
+		expect(phone.call?.startedAt).toBeTypeOf('number');
+
+		phone.toggleMute();
+		call.fire('mute', true);
+		expect(phone.call?.muted).toBe(true);
+		phone.sendDigits('5');
+		expect(phone.call?.digits).toBe('5');
+		phone.hangUp();
+		expect(call.actions).toEqual(['accept', 'mute', 'digits:5', 'disconnect']);
+		call.fire('disconnect');
+		expect(phone.call).toBeNull();
+	});
+
+	it('declines a ring, drops a canceled ring, and turns away a second call while busy', async () => {
+		const { phone, device } = setup();
+		current = phone;
+		await phone.start();
+		const first = new FakeCall(`CA${'1'.repeat(32)}`);
+		device.fire('incoming', first);
+		phone.reject();
+		expect(first.actions).toEqual(['reject']);
+		expect(phone.call).toBeNull();
+
+		const second = new FakeCall(`CA${'2'.repeat(32)}`);
+		device.fire('incoming', second);
+		const third = new FakeCall(`CA${'3'.repeat(32)}`);
+		device.fire('incoming', third);
+		expect(third.actions).toEqual(['reject']);
+		expect(phone.call?.callSid).toBe(second.callSid);
+		second.fire('cancel');
+		expect(phone.call).toBeNull();
+	});
+
+	it('shows a denied microphone as an error state', async () => {
+		const { phone, device, beats } = setup('twilio');
+		current = phone;
+		await phone.start();
+		await flush();
+		device.fire('error', new SoftphoneError(31401, 'Permission denied'));
+		expect(phone.registration).toBe('error');
+		expect(phone.error).toMatch(/Microphone access is blocked/);
+		expect(beats.at(-1)).toBe('error');
+	});
+
+	it('reports an error when no token can be had', async () => {
+		const phone = new Softphone({
+			fetch: (() => Promise.resolve(new Response('{}', { status: 401 }))) as unknown as typeof fetch,
+			heartbeat: () => Promise.resolve(null)
+		});
+		current = phone;
+		await phone.start();
+		expect(phone.registration).toBe('error');
+		expect(phone.error).toMatch(/HTTP 401/);
+	});
+});
+
+describe('formatDuration', () => {
+	it('formats minutes and hours', () => {
+		expect(formatDuration(0)).toBe('0:00');
+		expect(formatDuration(75)).toBe('1:15');
+		expect(formatDuration(3723)).toBe('1:02:03');
+	});
+});

@@ -1,0 +1,241 @@
+/**
+ * The agent's softphone state for the docked component: registration, the ringing or live
+ * call, its timer and mute, and a heartbeat that tells routing (agent_status.softphone) whether
+ * this browser can take a call. The device comes from the local carrier or the Voice SDK
+ * depending on the token's mode; nothing here knows which.
+ */
+import { api } from '$convex/_generated/api';
+import { mutate } from '$lib/live';
+import type { SoftphoneCall, SoftphoneDevice } from './device';
+import type { SoftphoneTokenResponse } from './protocol';
+
+export type Registration = 'unregistered' | 'registering' | 'ready' | 'error';
+
+export interface CurrentCall {
+	callSid: string;
+	from: string;
+	to: string;
+	/** Screen pop from `<Parameter>`s: customerName, company, customerId, queue... */
+	customParameters: Record<string, string>;
+	phase: 'ringing' | 'connecting' | 'active';
+	/** Epoch ms when the call was answered. */
+	startedAt: number | null;
+	muted: boolean;
+	/** Digits sent on this call, for the keypad's display. */
+	digits: string;
+}
+
+export interface SoftphoneOptions {
+	fetch?: typeof fetch;
+	/** Builds the device for a token (tests pass a fake). */
+	createDevice?: (token: SoftphoneTokenResponse) => Promise<SoftphoneDevice>;
+	/** Reports softphone health; defaults to the agent_status heartbeat. */
+	heartbeat?: (state: Registration) => Promise<unknown>;
+	heartbeatMs?: number;
+}
+
+export const HEARTBEAT_MS = 15_000;
+
+async function defaultCreateDevice(token: SoftphoneTokenResponse): Promise<SoftphoneDevice> {
+	if (token.mode === 'twilio') {
+		const { createTwilioDevice } = await import('./adapters/twilio');
+		return createTwilioDevice(token.token);
+	}
+	const { LocalSoftphoneDevice } = await import('./adapters/local');
+	return new LocalSoftphoneDevice();
+}
+
+export class Softphone {
+	registration = $state<Registration>('unregistered');
+	call = $state<CurrentCall | null>(null);
+	error = $state<string | null>(null);
+	/** Ticks every second while a call is live, for the timer. */
+	now = $state(Date.now());
+
+	readonly elapsedSeconds = $derived(this.call?.startedAt ? Math.max(0, Math.floor((this.now - this.call.startedAt) / 1000)) : 0);
+
+	#device: SoftphoneDevice | null = null;
+	#live: SoftphoneCall | null = null;
+	#heartbeatTimer: ReturnType<typeof setInterval> | null = null;
+	#clockTimer: ReturnType<typeof setInterval> | null = null;
+	#stopped = false;
+	readonly #fetch: typeof fetch;
+	readonly #createDevice: (token: SoftphoneTokenResponse) => Promise<SoftphoneDevice>;
+	readonly #heartbeat: (state: Registration) => Promise<unknown>;
+	readonly #heartbeatMs: number;
+
+	constructor(options: SoftphoneOptions = {}) {
+		this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+		this.#createDevice = options.createDevice ?? defaultCreateDevice;
+		this.#heartbeat = options.heartbeat ?? ((softphone) => mutate(api.agentStatus.heartbeat, { softphone }));
+		this.#heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
+	}
+
+	/** Fetch a token, build the device and register it; starts the heartbeat. */
+	async start(): Promise<void> {
+		this.#stopped = false;
+		this.#heartbeatTimer ??= setInterval(() => this.#report(), this.#heartbeatMs);
+		// Background tabs throttle timers (Chrome: once a minute); beat as soon as the tab is back.
+		if (typeof document !== 'undefined') document.addEventListener('visibilitychange', this.#onVisible);
+		this.#setRegistration('registering');
+		try {
+			const token = await this.#token();
+			if (this.#stopped) return;
+			const device = await this.#createDevice(token);
+			if (this.#stopped) {
+				device.destroy();
+				return;
+			}
+			this.#device = device;
+			device.on('registered', () => {
+				this.error = null;
+				this.#setRegistration('ready');
+			});
+			device.on('unregistered', () => this.#setRegistration(this.#stopped ? 'unregistered' : 'registering'));
+			device.on('error', (error) => {
+				this.error = error.code === 31401 ? 'Microphone access is blocked: allow it in the browser to take calls.' : error.message;
+				if (this.registration !== 'ready' || error.code === 31401) this.#setRegistration('error');
+			});
+			device.on('tokenWillExpire', () => void this.#refreshToken());
+			device.on('incoming', (call) => this.#incoming(call));
+			await device.register();
+		} catch (error) {
+			this.error = error instanceof Error ? error.message : String(error);
+			this.#setRegistration('error');
+		}
+	}
+
+	stop(): void {
+		this.#stopped = true;
+		if (this.#heartbeatTimer) clearInterval(this.#heartbeatTimer);
+		this.#heartbeatTimer = null;
+		if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.#onVisible);
+		this.#stopClock();
+		this.#device?.destroy();
+		this.#device = null;
+		this.#live = null;
+		this.call = null;
+		this.registration = 'unregistered';
+	}
+
+	accept(): void {
+		if (this.call?.phase !== 'ringing' || !this.#live) return;
+		this.call.phase = 'connecting';
+		this.#live.accept();
+	}
+
+	reject(): void {
+		if (this.call?.phase !== 'ringing' || !this.#live) return;
+		this.#live.reject();
+		this.#clear();
+	}
+
+	hangUp(): void {
+		if (!this.#live || !this.call || this.call.phase === 'ringing') return;
+		this.#live.disconnect();
+	}
+
+	toggleMute(): void {
+		if (this.call?.phase !== 'active' || !this.#live) return;
+		this.#live.mute(!this.call.muted);
+	}
+
+	sendDigits(digits: string): void {
+		if (this.call?.phase !== 'active' || !this.#live) return;
+		this.call.digits += digits;
+		this.#live.sendDigits(digits);
+	}
+
+	async #token(): Promise<SoftphoneTokenResponse> {
+		const response = await this.#fetch('/api/softphone/token', { credentials: 'same-origin' });
+		if (!response.ok) throw new Error(`Could not get a softphone token (HTTP ${response.status}).`);
+		return (await response.json()) as SoftphoneTokenResponse;
+	}
+
+	async #refreshToken(): Promise<void> {
+		try {
+			const token = await this.#token();
+			this.#device?.updateToken(token.token);
+		} catch (error) {
+			this.error = error instanceof Error ? error.message : String(error);
+		}
+	}
+
+	#incoming(call: SoftphoneCall): void {
+		if (this.#live) {
+			// One call at a time: a second offer goes back so routing tries someone else.
+			call.reject();
+			return;
+		}
+		this.#live = call;
+		this.call = {
+			callSid: call.callSid,
+			from: call.from,
+			to: call.to,
+			customParameters: Object.fromEntries(call.customParameters),
+			phase: 'ringing',
+			startedAt: null,
+			muted: false,
+			digits: ''
+		};
+		const mine = () => this.#live === call;
+		call.on('accept', () => {
+			if (!mine() || !this.call) return;
+			this.call.phase = 'active';
+			this.call.startedAt = Date.now();
+			this.#startClock();
+		});
+		call.on('mute', (muted) => {
+			if (mine() && this.call) this.call.muted = muted;
+		});
+		call.on('error', (error) => {
+			if (mine()) this.error = error.message;
+		});
+		for (const end of ['cancel', 'disconnect', 'reject'] as const) {
+			call.on(end, () => {
+				if (mine()) this.#clear();
+			});
+		}
+	}
+
+	#clear(): void {
+		this.#live = null;
+		this.call = null;
+		this.#stopClock();
+	}
+
+	#startClock(): void {
+		this.now = Date.now();
+		this.#clockTimer ??= setInterval(() => (this.now = Date.now()), 1000);
+	}
+
+	#stopClock(): void {
+		if (this.#clockTimer) clearInterval(this.#clockTimer);
+		this.#clockTimer = null;
+	}
+
+	readonly #onVisible = () => {
+		if (document.visibilityState === 'visible') this.#report();
+	};
+
+	#setRegistration(state: Registration): void {
+		if (this.registration === state) return;
+		this.registration = state;
+		this.#report();
+	}
+
+	#report(): void {
+		this.#heartbeat(this.registration).catch(() => {
+			// The live connection may not be up yet; the next beat reports again.
+		});
+	}
+}
+
+/** `m:ss`, or `h:mm:ss` past an hour. */
+export function formatDuration(totalSeconds: number): string {
+	const h = Math.floor(totalSeconds / 3600);
+	const m = Math.floor((totalSeconds % 3600) / 60);
+	const s = totalSeconds % 60;
+	const ss = String(s).padStart(2, '0');
+	return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}

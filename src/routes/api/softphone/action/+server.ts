@@ -1,0 +1,23 @@
+/** Accept, reject, hang up, mute or send digits on a call ringing or live at the agent's local softphone. */
+import { z } from 'zod';
+import { agentClientIdentity } from '$lib/server/voice/caller-number';
+import { applyDeviceAction } from '$lib/softphone/device-channel.server';
+import { SOFTPHONE_ACTIONS, type SoftphoneAction } from '$lib/softphone/protocol';
+import { json, problem } from '$lib/softphone/sse.server';
+import type { RequestHandler } from './$types';
+
+const ZSoftphoneActionRequest = z.object({
+	deviceId: z.uuid(),
+	callSid: z.string().regex(/^CA[0-9a-f]{32}$/, 'callSid is CA followed by 32 hex digits'),
+	action: z.enum(SOFTPHONE_ACTIONS as [SoftphoneAction, ...SoftphoneAction[]]),
+	digits: z.string().regex(/^[0-9*#w]{1,32}$/, 'digits are 0-9, * and # (at most 32)').optional()
+});
+
+export const POST: RequestHandler = async ({ locals, request }) => {
+	if (!locals.user) return problem(401, 'UNAUTHENTICATED', 'Sign in to continue.');
+	const parsed = ZSoftphoneActionRequest.safeParse(await request.json().catch(() => null));
+	if (!parsed.success) return problem(400, 'BAD_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+	if (parsed.data.action === 'digits' && !parsed.data.digits) return problem(400, 'BAD_REQUEST', 'digits: required for the digits action');
+	const outcome = applyDeviceAction(agentClientIdentity(locals.user.id), parsed.data);
+	return outcome.ok ? json(outcome) : problem(outcome.status, outcome.code, outcome.message);
+};

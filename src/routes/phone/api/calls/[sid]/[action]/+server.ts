@@ -1,0 +1,33 @@
+/** The customer phone's hands on a call: press keys, hang up, or answer/decline a call Switchboard placed. */
+import { json, problem } from '$lib/softphone/sse.server';
+import { localCarrier } from '../../../../phone-state.server';
+import type { RequestHandler } from './$types';
+
+export const POST: RequestHandler = async ({ params, request }) => {
+	const carrier = await localCarrier();
+	if (!carrier) return problem(404, 'NOT_LOCAL', 'The customer phone exists only with TELEPHONY=local.');
+	if (!/^CA[0-9a-f]{32}$/.test(params.sid)) return problem(400, 'BAD_REQUEST', 'The call SID is CA followed by 32 hex digits.');
+	const call = [...carrier.engine.phones.values()].flatMap((p) => p.calls).find((c) => c.sid === params.sid);
+	if (!call) return problem(404, 'NOT_FOUND', `No customer phone call ${params.sid}.`);
+	switch (params.action) {
+		case 'digits': {
+			const body = (await request.json().catch(() => null)) as { digits?: unknown } | null;
+			const digits = typeof body?.digits === 'string' ? body.digits : '';
+			if (!/^[0-9*#]{1,32}$/.test(digits)) return problem(400, 'BAD_REQUEST', 'digits: 0-9, * and # (at most 32)');
+			call.pressKeys(digits);
+			break;
+		}
+		case 'hangup':
+			call.hangUp();
+			break;
+		case 'answer':
+			call.answer();
+			break;
+		case 'reject':
+			call.reject();
+			break;
+		default:
+			return problem(404, 'NOT_FOUND', `No call action ${params.action}; use digits, hangup, answer or reject.`);
+	}
+	return json({ callSid: call.sid, status: call.status });
+};

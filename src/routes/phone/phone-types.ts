@@ -1,0 +1,45 @@
+/** What the customer phone page receives over its event stream: one phone's calls and texts. */
+export interface PhoneCallView {
+	sid: string;
+	/** `outgoing`: this phone called; `incoming`: Switchboard called this phone. */
+	direction: 'outgoing' | 'incoming';
+	from: string;
+	to: string;
+	/** Twilio's call statuses (ringing, in-progress, completed, busy, no-answer, canceled...). */
+	status: string;
+	/** What the caller heard: Say texts, `[play ...]`, `[beep]`. */
+	heard: string[];
+}
+
+/** The carrier's record of delivering a text to Switchboard's messaging webhook. */
+export interface WebhookDeliveryView {
+	method: 'GET' | 'POST';
+	url: string;
+	/** HTTP status Switchboard answered with; null when no answer came (timeout, refused). */
+	status: number | null;
+	/** Twilio's error code when the delivery failed (11200, 11205, 11217...). */
+	errorCode: number | null;
+	/** The X-Twilio-Signature sent validates against the URL and form params with the account's auth token. */
+	signatureValid: boolean;
+	idempotencyToken: string;
+	viaFallback: boolean;
+}
+
+export interface PhoneTextView {
+	sid: string;
+	direction: 'sent' | 'received';
+	from: string;
+	to: string;
+	body: string;
+	/** Twilio's message statuses (sending, delivered, undelivered...). */
+	status: string;
+	delivery: WebhookDeliveryView | null;
+}
+
+export interface PhoneSnapshot {
+	number: string;
+	calls: PhoneCallView[];
+	texts: PhoneTextView[];
+}
+
+export const E164 = /^\+[1-9]\d{6,14}$/;

@@ -1,0 +1,62 @@
+/**
+ * People on both ends, in Chromium with the local carrier: the customer phone page texts and
+ * calls Switchboard, and an agent's docked softphone registers and rings.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { signedIn } from './helpers';
+
+async function openPhone(page: Page, caller: string) {
+	await page.goto('/phone');
+	await expect(page.getByRole('heading', { name: 'Phone', exact: true })).toBeVisible();
+	await page.getByLabel('Your number (caller ID)').fill(caller);
+	await expect(page.getByTestId('phone-connection')).toHaveAttribute('data-state', 'live');
+}
+
+test('the customer phone page texts Switchboard and shows the signed delivery', async ({ browser }) => {
+	const page = await (await browser.newContext()).newPage();
+	await openPhone(page, '+12125550123');
+	await page.getByLabel('Switchboard number').fill('+14155550100');
+
+	await page.getByRole('textbox', { name: 'Message' }).fill('Where is my order?');
+	await page.getByRole('button', { name: 'Send' }).click();
+
+	const sent = page.getByTestId('sms-sent').filter({ hasText: 'Where is my order?' });
+	await expect(sent).toBeVisible();
+	const delivery = sent.getByTestId('sms-delivery');
+	await expect(delivery).toHaveAttribute('data-signed', 'true');
+	await expect(delivery).toContainText('POST /webhooks/twilio/sms');
+	await expect(delivery).toContainText('signature valid');
+	// Switchboard's messaging webhook checked the signature and accepted the text.
+	await expect(delivery).toHaveAttribute('data-status', '200');
+});
+
+test("an agent's softphone registers, and a call from the customer phone rings it with the caller's number", async ({ browser }) => {
+	const agent = await signedIn(browser, 'alice@switchboard.local');
+	const softphone = agent.getByRole('region', { name: 'Softphone' });
+	await expect(softphone.getByTestId('softphone-registration')).toHaveAttribute('data-state', 'ready');
+	await expect(softphone).toContainText('Waiting for calls.');
+
+	// Alice has the sales skill; +14155550100 routes to the sales queue.
+	await agent.getByLabel('My status').selectOption('available');
+	await expect(agent.getByLabel('My status')).toHaveValue('available');
+
+	const caller = '+13125550142';
+	const phone = await (await browser.newContext()).newPage();
+	await openPhone(phone, caller);
+	await phone.getByLabel('Switchboard number').fill('+14155550100');
+	await phone.getByRole('button', { name: 'Call', exact: true }).click();
+	await expect(phone.getByTestId('call-status')).toHaveAttribute('data-status', /ringing|in-progress/);
+
+	await expect(softphone.getByTestId('softphone-call')).toHaveAttribute('data-phase', 'ringing');
+	await expect(softphone.getByTestId('softphone-caller-number')).toHaveText(caller);
+	await expect(agent.getByText(`Incoming call from`, { exact: false })).toBeAttached();
+
+	await softphone.getByRole('button', { name: /Accept/ }).click();
+	await expect(softphone.getByTestId('softphone-call')).toHaveAttribute('data-phase', 'active');
+	await expect(softphone.getByTestId('softphone-timer')).toHaveText(/^0:0[1-9]$/, { timeout: 5_000 });
+	await expect(phone.getByTestId('call-status')).toHaveAttribute('data-status', 'in-progress');
+
+	await softphone.getByRole('button', { name: 'Hang up' }).click();
+	await expect(softphone).toContainText('Waiting for calls.');
+	await expect(phone.getByTestId('call-status')).toHaveAttribute('data-status', 'completed');
+});
