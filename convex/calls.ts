@@ -12,7 +12,7 @@ import { v } from 'convex/values';
 import type { Doc } from './_generated/dataModel';
 import type { MutationCtx, QueryCtx } from './_generated/server';
 import { fail } from './lib/errors';
-import { agentMutation, agentQuery, systemMutation, type Caller } from './lib/functions';
+import { agentMutation, agentQuery, systemMutation } from './lib/functions';
 import { canTake, findAgent, pickAgent } from './lib/routing';
 import { vIncomingCall, vQueuedCall } from './schema';
 
@@ -59,19 +59,34 @@ async function setAgent(ctx: MutationCtx, agent: Doc<'agent_status'>, patch: Par
 	await ctx.db.patch('agent_status', agent._id, patch);
 }
 
+/** Ring `agent` for the call. A caller offered out of the queue keeps its place (and leaves the waiting list) while it rings. */
+async function offerTo(
+	ctx: MutationCtx,
+	incoming: Doc<'incoming_call_queue'>,
+	entry: Doc<'call_queue'> | null,
+	agent: Doc<'agent_status'>,
+	now: number
+): Promise<Decision> {
+	const attempts = incoming.attempts + 1;
+	await ctx.db.patch('incoming_call_queue', incoming._id, { state: 'offered', offeredTo: agent.userId, offeredAt: now, attempts });
+	await setAgent(ctx, agent, { status: 'ringing', since: now, activeCallSid: incoming.callSid });
+	if (entry) await ctx.db.patch('call_queue', entry._id, { state: 'bridging', assignedTo: agent.userId });
+	return { kind: 'offered', agentId: agent.userId, agentName: agent.name, attempts };
+}
+
 /** Offer the call to the next eligible agent, or enqueue it; the incoming row must exist. */
 async function offerOrEnqueue(ctx: MutationCtx, incoming: Doc<'incoming_call_queue'>, now: number): Promise<Decision> {
 	const required = incoming.requiredSkills ?? (incoming.requiredSkill ? [incoming.requiredSkill] : []);
 	const agent = await pickAgent(ctx, required, incoming.declinedBy, now);
-	if (agent) {
-		const attempts = incoming.attempts + 1;
-		await ctx.db.patch('incoming_call_queue', incoming._id, { state: 'offered', offeredTo: agent.userId, offeredAt: now, attempts });
-		await setAgent(ctx, agent, { status: 'ringing', since: now, activeCallSid: incoming.callSid });
-		return { kind: 'offered', agentId: agent.userId, agentName: agent.name, attempts };
-	}
+	let entry = await queuedBySid(ctx, incoming.callSid);
+	if (agent) return offerTo(ctx, incoming, entry, agent, now);
 	await ctx.db.patch('incoming_call_queue', incoming._id, { state: 'routing', offeredTo: undefined, offeredAt: undefined });
 	const queueName = incoming.queueName ?? 'default';
-	let entry = await queuedBySid(ctx, incoming.callSid);
+	if (entry && entry.state !== 'waiting') {
+		// Back from an offer nobody answered: waiting again, at its original place in line.
+		await ctx.db.patch('call_queue', entry._id, { state: 'waiting', assignedTo: undefined });
+		entry = { ...entry, state: 'waiting', assignedTo: undefined };
+	}
 	if (!entry) {
 		const id = await ctx.db.insert('call_queue', {
 			callSid: incoming.callSid,
@@ -142,11 +157,11 @@ export const routeInbound = systemMutation({
 	}
 });
 
-async function startActiveCall(ctx: MutationCtx, incoming: Doc<'incoming_call_queue'>, caller: Caller, now: number) {
+async function startActiveCall(ctx: MutationCtx, incoming: Doc<'incoming_call_queue'>, agentId: string, now: number) {
 	await ctx.db.insert('active_calls', {
 		callSid: incoming.callSid,
 		direction: 'inbound',
-		agentId: caller.userId,
+		agentId,
 		customerId: incoming.customerId,
 		customerName: incoming.customerName,
 		customerCompany: incoming.customerCompany,
@@ -181,23 +196,98 @@ export const acceptCall = agentMutation({
 		}
 		const agent = await findAgent(ctx, ctx.caller.userId);
 		if (!agent) fail('FORBIDDEN', 'NOT_AN_AGENT', 'You are not on the agent roster; sign out and in again.');
-		let via: 'offer' | 'queue';
 		if (incoming.state === 'offered' && incoming.offeredTo === ctx.caller.userId) {
-			via = 'offer';
-		} else {
-			const entry = await queuedBySid(ctx, callSid);
-			const required = incoming.requiredSkills ?? [];
-			if (!entry || entry.state !== 'waiting') fail('CONFLICT', 'NOT_OFFERED', 'This call is ringing for another agent.');
-			if (!(await canTake(ctx, agent, required, now))) {
-				fail('FORBIDDEN', 'NOT_ELIGIBLE', 'Only an available agent with a ready softphone and the queue skills can take a waiting caller.');
-			}
-			await ctx.db.patch('call_queue', entry._id, { state: 'bridging', assignedTo: ctx.caller.userId });
-			via = 'queue';
+			await ctx.db.patch('incoming_call_queue', incoming._id, { state: 'accepted', offeredTo: ctx.caller.userId, offeredAt: incoming.offeredAt ?? now });
+			await setAgent(ctx, agent, { status: 'busy', since: now, activeCallSid: callSid });
+			await startActiveCall(ctx, incoming, ctx.caller.userId, now);
+			return { callSid, via: 'offer' as const, customerId: incoming.customerId };
 		}
-		await ctx.db.patch('incoming_call_queue', incoming._id, { state: 'accepted', offeredTo: ctx.caller.userId, offeredAt: incoming.offeredAt ?? now });
-		await setAgent(ctx, agent, { status: 'busy', since: now, activeCallSid: callSid });
-		await startActiveCall(ctx, incoming, ctx.caller, now);
-		return { callSid, via, customerId: incoming.customerId };
+		const entry = await queuedBySid(ctx, callSid);
+		if (!entry || entry.state !== 'waiting') fail('CONFLICT', 'NOT_OFFERED', 'This call is ringing for another agent.');
+		if (!(await canTake(ctx, agent, incoming.requiredSkills ?? [], now))) {
+			fail('FORBIDDEN', 'NOT_ELIGIBLE', 'Only an available agent with a ready softphone and the queue skills can take a waiting caller.');
+		}
+		await takeFromQueue(ctx, incoming, entry, agent, now);
+		return { callSid, via: 'queue' as const, customerId: incoming.customerId };
+	}
+});
+
+/** A waiting caller goes to `agent` (who may take it): the agent is busy on it and the bridge (`<Dial><Queue>`) follows. */
+async function takeFromQueue(
+	ctx: MutationCtx,
+	incoming: Doc<'incoming_call_queue'>,
+	entry: Doc<'call_queue'>,
+	agent: Doc<'agent_status'>,
+	now: number
+) {
+	await ctx.db.patch('call_queue', entry._id, { state: 'bridging', assignedTo: agent.userId });
+	await ctx.db.patch('incoming_call_queue', incoming._id, { state: 'accepted', offeredTo: agent.userId, offeredAt: incoming.offeredAt ?? now });
+	await setAgent(ctx, agent, { status: 'busy', since: now, activeCallSid: incoming.callSid });
+	await startActiveCall(ctx, incoming, agent.userId, now);
+}
+
+/** The oldest waiting caller in `queueName` (priority first), or null. */
+async function oldestWaiting(ctx: QueryCtx | MutationCtx, queueName: string): Promise<Doc<'call_queue'> | null> {
+	const rows = await ctx.db
+		.query('call_queue')
+		.withIndex('by_queueName', (q) => q.eq('queueName', queueName))
+		.collect();
+	let best: Doc<'call_queue'> | null = null;
+	for (const w of rows) {
+		if (w.state !== 'waiting') continue;
+		const earlier = w.enqueuedAt < (best?.enqueuedAt ?? Infinity) || (best !== null && w.enqueuedAt === best.enqueuedAt && w._id < best._id);
+		if (!best || w.priority > best.priority || (w.priority === best.priority && earlier)) best = w;
+	}
+	return best;
+}
+
+/**
+ * An agent's softphone dialled `queue:<name>` to take the next caller: the caller this agent
+ * already accepted from that queue, else the oldest waiting one they may take (taken for them
+ * here, as acceptCall would). Null when nobody waits or the agent may not take calls.
+ */
+export const claimFromQueue = systemMutation({
+	args: { agentId: v.string(), queueName: v.string() },
+	returns: v.union(v.object({ callSid: v.string(), customerId: v.optional(v.string()), claimed: v.boolean() }), v.null()),
+	handler: async (ctx, { agentId, queueName }) => {
+		const now = Date.now();
+		const agent = await findAgent(ctx, agentId);
+		if (!agent) return null;
+		if (agent.activeCallSid) {
+			const mine = await queuedBySid(ctx, agent.activeCallSid);
+			const incoming = await incomingBySid(ctx, agent.activeCallSid);
+			if (mine && mine.queueName === queueName && mine.state === 'bridging' && mine.assignedTo === agentId && incoming?.state === 'accepted') {
+				return { callSid: mine.callSid, customerId: incoming.customerId, claimed: false };
+			}
+		}
+		const entry = await oldestWaiting(ctx, queueName);
+		if (!entry) return null;
+		const incoming = await incomingBySid(ctx, entry.callSid);
+		if (!incoming || !(await canTake(ctx, agent, incoming.requiredSkills ?? entry.requiredSkills ?? [], now))) return null;
+		await takeFromQueue(ctx, incoming, entry, agent, now);
+		return { callSid: entry.callSid, customerId: incoming.customerId, claimed: true };
+	}
+});
+
+/**
+ * The hold loop asks whether this waiting caller can go to an agent now: only the oldest caller
+ * in its queue is offered, to the longest-idle eligible agent (the caller then leaves the queue
+ * and the agent's softphone rings). Anything else answers the current decision unchanged.
+ */
+export const offerWaiting = systemMutation({
+	args: { callSid: v.string() },
+	returns: vDecision,
+	handler: async (ctx, { callSid }) => {
+		const incoming = await incomingBySid(ctx, callSid);
+		if (!incoming) return { kind: 'ended' } as const;
+		const entry = await queuedBySid(ctx, callSid);
+		if (!entry || entry.state !== 'waiting') return currentDecision(ctx, incoming);
+		const first = await oldestWaiting(ctx, entry.queueName);
+		if (!first || first._id !== entry._id) return currentDecision(ctx, incoming);
+		const now = Date.now();
+		const agent = await pickAgent(ctx, incoming.requiredSkills ?? [], incoming.declinedBy, now);
+		if (!agent) return currentDecision(ctx, incoming);
+		return offerTo(ctx, incoming, entry, agent, now);
 	}
 });
 

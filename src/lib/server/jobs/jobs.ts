@@ -12,10 +12,12 @@ import type { Database, Db, Tx } from '../db/client';
 import type { HotState } from '../live/hot';
 import { logger } from '../log';
 import { fetchRecordingJob, type FetchRecordingData } from '../voice/fetch-recording';
+import { closeCallJob, type CloseCallData } from '../voice/record-call-activity';
 
 /** Every job's payload by queue name: the one list of what can be queued. */
 export interface JobData {
 	'fetch-recording': FetchRecordingData;
+	'close-call': CloseCallData;
 }
 export type JobName = keyof JobData;
 
@@ -46,6 +48,10 @@ export const JOB_QUEUES: { [N in JobName]: QueueSpec<N> } = {
 	'fetch-recording': {
 		options: { notify: true, retryLimit: 5, retryDelay: 5, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 300 },
 		handle: fetchRecordingJob
+	},
+	'close-call': {
+		options: { notify: true, retryLimit: 3, retryDelay: 10, retryBackoff: true, expireInSeconds: 60 },
+		handle: closeCallJob
 	}
 };
 

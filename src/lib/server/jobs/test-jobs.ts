@@ -11,9 +11,10 @@ async function testDatabaseUrl(testDb: TestDb): Promise<string | undefined> {
 	const base = process.env.DATABASE_URL;
 	if (!base || testDb.database.driver !== 'postgres') return undefined;
 	// postgres-js answers with the rows themselves.
-	const rows = (await testDb.db.execute(sql`select current_database() as name`)) as unknown as { name: string }[];
+	const rows: unknown = await testDb.db.execute(sql`select current_database() as name`);
+	const name = (rows as { name: string }[])[0]?.name ?? '';
 	const url = new URL(base);
-	url.pathname = `/${rows[0]?.name ?? ''}`;
+	url.pathname = `/${name}`;
 	return url.toString();
 }
 

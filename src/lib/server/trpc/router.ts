@@ -1,11 +1,13 @@
 import { router } from './init';
 import { adminRouter } from './routers/admin';
+import { callsRouter } from './routers/calls';
 import { complianceRouter } from './routers/compliance';
 import { crmRouter } from './routers/crm';
 import { smsRouter } from './routers/sms';
 
 export const appRouter = router({
 	admin: adminRouter,
+	calls: callsRouter,
 	compliance: complianceRouter,
 	crm: crmRouter,
 	sms: smsRouter

@@ -14,6 +14,7 @@ import type { TVoiceStatusCallback } from '../webhooks/voice-params';
 import { addCallEvent, ensureCall, staffIdOrNull } from './call-archive';
 import { agentIdFromClient, phoneNumberOrNull } from './caller-number';
 import { FINAL_RANK, foldCallStatus, STATUS_RANK } from './fold-call-status';
+import { recordCallActivity, WRAPUP_GRACE_SECONDS } from './record-call-activity';
 import type { VoiceServices } from './voice-services';
 
 const log = logger('voice');
@@ -83,7 +84,13 @@ export async function applyCallStatus(
 			sequenceNumber: status.SequenceNumber,
 			payload: { callSid: status.CallSid, duration: status.CallDuration ?? null, agentId, recordingSid: status.RecordingSid ?? null }
 		});
-		return { replay: false, ended: leg === 'customer' && STATUS_RANK[status.CallStatus] === FINAL_RANK && row.statusRank < FINAL_RANK };
+		const ended = leg === 'customer' && STATUS_RANK[status.CallStatus] === FINAL_RANK && row.statusRank < FINAL_RANK;
+		if (ended) {
+			// Unanswered calls are on the timeline now; answered ones at wrap-up, or by this job if it never comes.
+			if (folded.outcome !== 'answered') await recordCallActivity(tx, row.id);
+			await services.jobs.enqueue(tx, 'close-call', { callId: row.id }, { startAfter: new Date(now.getTime() + WRAPUP_GRACE_SECONDS * 1000) });
+		}
+		return { replay: false, ended };
 	});
 
 	if (result.ended) {

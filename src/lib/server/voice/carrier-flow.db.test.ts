@@ -20,9 +20,11 @@ let services: VoiceServices;
 const answered: number[] = [];
 
 beforeAll(async () => {
-	[carrier, h] = await Promise.all([startHarness(), createVoiceHarness()]);
+	carrier = await startHarness();
+	// The recording job fetches from this carrier, as the webhooks' telephony does.
+	h = await createVoiceHarness({ telephony: new LocalTelephony(carrier.carrier) });
 	setLogLevel('silent');
-	services = { ...h.services, config: { publicBaseUrl: carrier.server.url }, adapters: { telephony: new LocalTelephony(carrier.carrier) } };
+	services = { ...h.services, config: { publicBaseUrl: carrier.server.url } };
 	for (const [path, handler] of Object.entries(HANDLERS)) {
 		carrier.routes.set(path, async (req) => {
 			const url = new URL(`${req.path}${req.query.size ? `?${req.query.toString()}` : ''}`, carrier.server.url);
@@ -65,6 +67,14 @@ describe('an inbound call through the local carrier', () => {
 		expect(kinds).toEqual(expect.arrayContaining(['received', 'offered', 'agent.ringing', 'agent.in-progress', 'agent.completed', 'status.completed']));
 		const me = (await h.hot.query(api.agentStatus.list, {}, agent)).find((s) => s.userId === agent.subject);
 		expect(me?.status).toBe('wrapup');
+		// The two-channel recording reaches Storage through the fetch-recording job (real time: pg-boss polls).
+		let stored = row;
+		for (let i = 0; i < 100 && stored?.recordingStatus !== 'stored'; i++) {
+			await new Promise((r) => setTimeout(r, 50));
+			[stored] = await h.testDb.db.select().from(calls).where(eq(calls.callSid, phoneCall.sid));
+		}
+		expect(stored).toMatchObject({ recordingStatus: 'stored', recordingChannels: 2, recordingKey: `recordings/${phoneCall.sid}/${stored?.recordingSid}.wav` });
+		expect((await h.adapters.storage.head(stored?.recordingKey ?? ''))?.size).toBeGreaterThan(44);
 		// Every request the carrier sent passed the signature check and was handled.
 		expect(answered.length).toBeGreaterThan(5);
 		expect(answered.filter((status) => status !== 200 && status !== 204)).toEqual([]);
@@ -93,6 +103,72 @@ describe('an inbound call through the local carrier', () => {
 		expect(row).toMatchObject({ outcome: 'answered', agentId: keen.subject });
 		const statuses = await h.hot.query(api.agentStatus.list, {}, keen);
 		expect(statuses.find((s) => s.userId === sleepy.subject)?.status).toBe('away');
+		expect(answered.filter((status) => status !== 200 && status !== 204)).toEqual([]);
+	});
+
+	it('bridges an agent who dials queue:<name> to the oldest waiting caller, then the next, in arrival order', async () => {
+		await h.addQueue('+14155550120', 'pickup', ['pickup-skill']);
+		const first = carrier.engine.phone('+13035550101').call('+14155550120');
+		await carrier.clock.advance(1000);
+		const second = carrier.engine.phone('+13035550102').call('+14155550120');
+		for (let i = 0; i < 3; i++) await carrier.clock.advance(1000);
+		const waiting = await h.hot.query(api.calls.waiting, { queueName: 'pickup' }, { subject: 'x', role: 'agent' });
+		expect(waiting.map((w) => w.callSid)).toEqual([first.sid, second.sid]);
+
+		// The pickup request runs before the clock moves, so the hold loop does not offer them first.
+		const agent = await h.addAgent(['pickup-skill'], 'Pat Picker');
+		const device = carrier.engine.device(`agent_${agent.subject}`);
+		device.register();
+		const pickup = device.connect({ params: { To: 'queue:pickup' } });
+		for (let i = 0; i < 5; i++) await carrier.clock.advance(1000);
+		const [bridged] = await h.testDb.db.select().from(calls).where(eq(calls.callSid, first.sid));
+		expect(bridged).toMatchObject({ agentId: agent.subject, agentCallSid: pickup.parameters.CallSid });
+		expect(bridged?.answeredAt).not.toBeNull();
+		expect((await h.hot.query(api.calls.waiting, { queueName: 'pickup' }, agent)).map((w) => w.callSid)).toEqual([second.sid]);
+
+		for (let i = 0; i < 20; i++) await carrier.clock.advance(1000);
+		first.hangUp();
+		for (let i = 0; i < 5; i++) await carrier.clock.advance(1000);
+		const [done] = await h.testDb.db.select().from(calls).where(eq(calls.callSid, first.sid));
+		expect(done).toMatchObject({ outcome: 'answered', agentId: agent.subject, status: 'completed' });
+		// Derived from answer to hang-up (no agent-leg callbacks on a pickup); the twin's virtual clock makes its value meaningless here.
+		expect(done?.talkSeconds).toEqual(expect.any(Number));
+		expect((await h.hot.query(api.agentStatus.list, {}, agent)).find((s) => s.userId === agent.subject)?.status).toBe('wrapup');
+		second.hangUp();
+		for (let i = 0; i < 3; i++) await carrier.clock.advance(1000);
+		expect(answered.filter((status) => status !== 200 && status !== 204)).toEqual([]);
+	});
+
+	it('tells an agent who dials an empty queue that nobody is waiting', async () => {
+		const agent = await h.addAgent(['empty-skill']);
+		const device = carrier.engine.device(`agent_${agent.subject}`);
+		device.register();
+		const pickup = device.connect({ params: { To: 'queue:empty-queue' } });
+		for (let i = 0; i < 5; i++) await carrier.clock.advance(1000);
+		expect(pickup.heard.join(' ')).toContain('Nobody is waiting');
+	});
+
+	it('offers the oldest waiting caller to an agent who becomes available, through the hold loop', async () => {
+		await h.addQueue('+14155550121', 'later', ['later-skill']);
+		const caller = carrier.engine.phone('+13035550103').call('+14155550121');
+		for (let i = 0; i < 3; i++) await carrier.clock.advance(1000);
+		expect((await h.hot.query(api.calls.waiting, { queueName: 'later' }, { subject: 'x', role: 'agent' })).map((w) => w.callSid)).toEqual([caller.sid]);
+
+		const agent = await h.addAgent(['later-skill'], 'Lee Later');
+		const device = carrier.engine.device(`agent_${agent.subject}`);
+		device.register();
+		const pops: string[] = [];
+		device.on('incoming', (call) => {
+			pops.push(call.customParameters.get('callSid') ?? '');
+			void h.hot.mutation(api.calls.acceptCall, { callSid: call.customParameters.get('callSid') ?? '' }, agent).then(() => call.accept());
+		});
+		for (let i = 0; i < 40 && pops.length === 0; i++) await carrier.clock.advance(1000);
+		expect(pops).toEqual([caller.sid]);
+		for (let i = 0; i < 10; i++) await carrier.clock.advance(1000);
+		caller.hangUp();
+		for (let i = 0; i < 5; i++) await carrier.clock.advance(1000);
+		const [row] = await h.testDb.db.select().from(calls).where(eq(calls.callSid, caller.sid));
+		expect(row).toMatchObject({ outcome: 'answered', agentId: agent.subject });
 		expect(answered.filter((status) => status !== 200 && status !== 204)).toEqual([]);
 	});
 });

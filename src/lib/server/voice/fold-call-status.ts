@@ -94,6 +94,8 @@ export function foldCallStatus(facts: CallFacts, event: StatusEvent): CallFacts 
 			next.talkSeconds = duration;
 		}
 	}
+	// A caller bridged by an agent's <Dial><Queue> has no agent-leg callbacks: talk is answer to hang-up.
+	if (next.talkSeconds === null && next.answeredAt && next.endedAt) next.talkSeconds = seconds(next.answeredAt, next.endedAt);
 	next.waitSeconds = waitOf(next);
 	next.outcome = outcomeOf(next);
 	return next;

@@ -16,6 +16,7 @@ import type { TVoiceRequest } from '../webhooks/voice-params';
 import { addCallEvent, ensureCall, keepFirst, loadCall, type CallerView } from './call-archive';
 import { phoneNumberOrNull } from './caller-number';
 import { findVoiceQueue, isQueueOpen } from './find-voice-queue';
+import { agentPickupTarget, handleAgentPickup } from './handle-agent-pickup';
 import { notOurNumberTwiml, routingTwiml, voicemailTwiml } from './routing-twiml';
 import type { VoiceServices } from './voice-services';
 
@@ -27,6 +28,8 @@ export interface IncomingCallInput {
 
 export async function handleIncomingCall(services: VoiceServices, { call, dedupeKey, now = new Date() }: IncomingCallInput): Promise<string> {
 	const { db, hot } = services;
+	const pickup = agentPickupTarget(call);
+	if (pickup) return handleAgentPickup(services, { call, ...pickup, dedupeKey, now });
 	const fromE164 = phoneNumberOrNull(call.From);
 	const toE164 = phoneNumberOrNull(call.To);
 	const queue = toE164 ? await findVoiceQueue(db, toE164) : null;

@@ -1,7 +1,8 @@
 /**
  * The caller's side of waiting in a queue: the hold loop (`<Enqueue waitUrl>`, fetched again
- * each time its TwiML ends) announces the position and sends the caller to voicemail after the
- * queue's maximum wait; the queue's exit (`<Enqueue action>`) ends the call or takes a message.
+ * each time its TwiML ends) hands the oldest caller to an agent who became free, announces the
+ * position and sends the caller to voicemail after the queue's maximum wait; the queue's exit
+ * (`<Enqueue action>`) rings the agent, ends the call or takes a message.
  */
 import { eq } from 'drizzle-orm';
 import { api } from '$convex/_generated/api';
@@ -10,9 +11,10 @@ import { SYSTEM_IDENTITY } from '../live/hot';
 import { logger } from '../log';
 import { recordDeliveryOnce } from '../webhooks/delivery-ledger';
 import type { TEnqueueAction, TQueueWait } from '../webhooks/voice-params';
-import { addCallEvent, keepFirst, loadCall } from './call-archive';
-import { findVoiceQueue } from './find-voice-queue';
-import { voicemailTwiml } from './routing-twiml';
+import { addCallEvent, keepFirst, loadCall, type CallRow } from './call-archive';
+import { findVoiceQueue, type VoiceQueue } from './find-voice-queue';
+import { recordRoutingDecision } from './handle-incoming-call';
+import { routingTwiml, voicemailTwiml } from './routing-twiml';
 import { hangup, leave, pause, response, say } from './twiml';
 import type { VoiceServices } from './voice-services';
 
@@ -27,12 +29,37 @@ export function positionAnnouncement(position: number | undefined): string {
 	return `You are caller number ${position} in line. Please stay on the line.`;
 }
 
-/** The hold loop: read-only, so it answers in one indexed query. */
+/**
+ * The hold loop. Each turn first asks hot state whether this caller (when oldest in line) can go
+ * to an agent who became free; if so the caller leaves the queue and the enqueue action rings
+ * that agent. Otherwise: voicemail after the maximum wait, or the position and more hold.
+ */
 export async function handleQueueWait(services: VoiceServices, wait: TQueueWait): Promise<string> {
+	try {
+		const decision = await services.hot.mutation(api.calls.offerWaiting, { callSid: wait.CallSid }, SYSTEM_IDENTITY);
+		if (decision.kind === 'offered') return response(leave());
+	} catch (error) {
+		log.error('could not offer a waiting caller', { callSid: wait.CallSid, error: String(error) });
+	}
 	const found = await loadCall(services.db, wait.CallSid);
 	const queue = found?.call.toE164 ? await findVoiceQueue(services.db, found.call.toE164) : null;
 	if (queue && (wait.QueueTime ?? 0) >= queue.maxWaitSeconds) return response(leave());
 	return response(say(positionAnnouncement(wait.QueuePosition)), pause(HOLD_SECONDS));
+}
+
+/** The decision hot state holds for a caller who left the queue (routeInbound answers it unchanged for a known call). */
+async function decisionOnLeave(services: VoiceServices, call: CallRow, queue: VoiceQueue | null) {
+	return services.hot.mutation(
+		api.calls.routeInbound,
+		{
+			callSid: call.callSid,
+			from: call.fromE164 ?? call.fromRaw,
+			to: call.toE164 ?? call.toRaw,
+			queueName: call.queue ?? queue?.name ?? 'default',
+			requiredSkills: queue?.requiredSkills ?? []
+		},
+		SYSTEM_IDENTITY
+	);
 }
 
 const TO_VOICEMAIL = new Set(['leave', 'queue-full', 'error', 'system-error']);
@@ -43,6 +70,23 @@ export async function handleEnqueueAction(
 ): Promise<string> {
 	const { exit } = input;
 	const now = input.now ?? new Date();
+	if (exit.QueueResult === 'leave') {
+		// Left because an agent became free (offerWaiting), or because the wait was too long.
+		const found = await loadCall(services.db, exit.CallSid);
+		const queue = found?.call.toE164 ? await findVoiceQueue(services.db, found.call.toE164) : null;
+		const decision = found ? await decisionOnLeave(services, found.call, queue).catch(() => null) : null;
+		if (found && decision?.kind === 'offered') {
+			await recordRoutingDecision(services.db, exit.CallSid, decision, now);
+			return routingTwiml({
+				decision,
+				callSid: exit.CallSid,
+				from: found.call.fromRaw,
+				queue: { name: found.call.queue ?? queue?.name ?? 'default', ringSeconds: queue?.ringSeconds ?? 20 },
+				caller: found.caller,
+				notice: false
+			});
+		}
+	}
 	const voicemail = TO_VOICEMAIL.has(exit.QueueResult);
 	await services.db.transaction(async (tx) => {
 		if (!(await recordDeliveryOnce(tx, input.dedupeKey, 'voice.enqueue-action'))) return;

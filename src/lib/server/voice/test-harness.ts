@@ -29,6 +29,7 @@ import {
 	dialActionWebhook,
 	enqueueActionWebhook,
 	incomingCallWebhook,
+	queueBridgeWebhook,
 	queueWaitWebhook,
 	recordingStatusWebhook,
 	voicemailDoneWebhook
@@ -71,10 +72,16 @@ export const HANDLERS: Record<string, (s: VoiceServices, r: Request, u: URL) => 
 	[VOICE_PATHS.wait]: queueWaitWebhook,
 	[VOICE_PATHS.enqueueAction]: enqueueActionWebhook,
 	[VOICE_PATHS.voicemailDone]: voicemailDoneWebhook,
-	[VOICE_PATHS.recording]: recordingStatusWebhook
+	[VOICE_PATHS.recording]: recordingStatusWebhook,
+	[VOICE_PATHS.queueBridge]: queueBridgeWebhook
 };
 
-export async function createVoiceHarness(): Promise<VoiceHarness> {
+export interface VoiceHarnessOptions {
+	/** Replace the local telephony adapter (e.g. one bound to a carrier twin), for the webhooks and the jobs alike. */
+	telephony?: Adapters['telephony'];
+}
+
+export async function createVoiceHarness(options: VoiceHarnessOptions = {}): Promise<VoiceHarness> {
 	const config = parseConfig({
 		TELEPHONY: 'local',
 		TWILIO_ACCOUNT_SID: ACCOUNT_SID,
@@ -85,7 +92,8 @@ export async function createVoiceHarness(): Promise<VoiceHarness> {
 		LOG_LEVEL: 'error'
 	});
 	setLogLevel('error');
-	const [testDb, adapters, hot] = await Promise.all([createTestDb(), createAdapters(config), createLocalHotState()]);
+	const [testDb, created, hot] = await Promise.all([createTestDb(), createAdapters(config), createLocalHotState()]);
+	const adapters: Adapters = options.telephony ? { ...created, telephony: options.telephony } : created;
 	await seedVoiceQueues(testDb.db);
 	const jobs = await createTestJobs(testDb, { adapters, hot });
 	const services: VoiceServices = { config, db: testDb.db, hot, adapters, jobs };
@@ -126,7 +134,7 @@ export async function createVoiceHarness(): Promise<VoiceHarness> {
 		},
 		async close() {
 			await jobs.stop();
-			await Promise.allSettled([hot.close(), adapters.close(), testDb.close()]);
+			await Promise.allSettled([hot.close(), created.close(), testDb.close()]);
 		}
 	};
 }

@@ -10,7 +10,9 @@ export const VOICE_PATHS = {
 	wait: '/webhooks/twilio/voice/wait',
 	enqueueAction: '/webhooks/twilio/voice/enqueue-action',
 	voicemailDone: '/webhooks/twilio/voice/voicemail-done',
-	recording: '/webhooks/twilio/voice/recording'
+	recording: '/webhooks/twilio/voice/recording',
+	/** `<Dial><Queue url>`: runs on the dequeued caller's leg as an agent's pickup bridges it. */
+	queueBridge: '/webhooks/twilio/voice/queue-bridge'
 } as const;
 
 /** The progress events requested for every agent leg. */

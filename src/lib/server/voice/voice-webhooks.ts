@@ -8,6 +8,7 @@ import { noContent, twimlResponse } from '../webhooks/responses';
 import { twilioWebhook } from '../webhooks/twilio-webhook';
 import { ZDialAction, ZEnqueueAction, ZQueueWait, ZRecordAction, ZRecordingStatus, ZVoiceRequest, ZVoiceStatusCallback } from '../webhooks/voice-params';
 import { applyCallStatus } from './apply-call-status';
+import { handleQueueBridge, ZQueueBridge } from './handle-agent-pickup';
 import { handleDialAction } from './handle-dial-action';
 import { handleIncomingCall } from './handle-incoming-call';
 import { handleEnqueueAction, handleQueueWait } from './handle-queue-callbacks';
@@ -101,5 +102,19 @@ export function recordingStatusWebhook(services: VoiceServices, request: Request
 			await recordRecordingStatus(services, { recording, dedupeKey });
 			return noContent();
 		}
+	});
+}
+
+/** POST /webhooks/twilio/voice/queue-bridge?agent=<id>: an agent's `<Dial><Queue>` dequeued this caller. */
+export function queueBridgeWebhook(services: VoiceServices, request: Request, url: URL): Promise<Response> {
+	return twilioWebhook(request, url, services, {
+		name: 'voice.queue-bridge',
+		schema: ZQueueBridge,
+		handle: async (bridge) => {
+			const dedupeKey = deliveryKey(request.headers, 'voice.queue-bridge', [bridge.CallSid, bridge.DequeingCallSid]);
+			return twimlResponse(await handleQueueBridge(services, { bridge, agentId: url.searchParams.get('agent'), dedupeKey }));
+		},
+		// The bridge goes ahead either way; the archive catches up from the status callbacks.
+		onError: () => twimlResponse(response())
 	});
 }

@@ -1,0 +1,292 @@
+/**
+ * Wrap-up and the customer timeline, driven through the real voice webhooks: an answered call is
+ * wrapped up by its own agent (once) and lands on the timeline with disposition and durations;
+ * unanswered calls land there when the caller's leg ends; a recording plays through a signed URL.
+ */
+import { TRPCError } from '@trpc/server';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api } from '$convex/_generated/api';
+import { user } from '../../db/schema/auth';
+import { activities } from '../../db/schema/crm';
+import { calls } from '../../db/schema/voice';
+import type { Identity } from '../../live/hot';
+import type { Services } from '../../services';
+import { closeCallJob } from '../../voice/record-call-activity';
+import { ACCOUNT_SID, createVoiceHarness, newCallSid, type VoiceHarness } from '../../voice/test-harness';
+import { VOICE_PATHS } from '../../voice/voice-paths';
+import { createCallerFactory, type SessionUser } from '../init';
+import { callsRouter } from './calls';
+
+let h: VoiceHarness;
+const createCaller = createCallerFactory(callsRouter);
+const as = (who: Identity) =>
+	createCaller({
+		services: { ...h.services, adapters: h.adapters } as unknown as Services,
+		user: {
+			id: who.subject,
+			name: who.name ?? '',
+			email: 'x@test.local',
+			role: 'agent'
+		} satisfies SessionUser
+	});
+
+beforeAll(async () => {
+	h = await createVoiceHarness();
+	await h.addQueue('+14155550110', 'wrapup-test', ['wrapup-skill']);
+	await h.addQueue('+14155550111', 'nobody-test', ['skill-nobody-has']);
+}, 60_000);
+afterAll(() => h.close());
+
+const T0 = Date.parse('2026-11-24T09:00:00Z');
+const at = (s: number) => new Date(T0 + s * 1000).toUTCString();
+const incoming = (sid: string, from: string, to: string) => ({
+	CallSid: sid,
+	AccountSid: ACCOUNT_SID,
+	From: from,
+	To: to,
+	CallStatus: 'ringing',
+	Direction: 'inbound'
+});
+
+async function timeline(customerId: string) {
+	return h.testDb.db
+		.select()
+		.from(activities)
+		.where(and(eq(activities.customerId, customerId), eq(activities.kind, 'call')));
+}
+const callRow = async (sid: string) => (await h.testDb.db.select().from(calls).where(eq(calls.callSid, sid)))[0];
+
+let queues = 0;
+async function answeredCall() {
+	// A queue and skill of its own, so agents from earlier cases (available again after wrap-up) do not take it.
+	queues += 1;
+	const number = `+1415555${String(2000 + queues)}`;
+	await h.addQueue(number, `wrapup-${queues}`, [`wrapup-skill-${queues}`]);
+	const agent = await h.addAgent([`wrapup-skill-${queues}`]);
+	await h.testDb.db.update(user).set({ name: 'Alice Moreno' }).where(eq(user.id, agent.subject));
+	const phone = `+1212555${String(Math.floor(Math.random() * 9000) + 1000)}`;
+	const customerId = await h.addCustomer(phone, 'Grace');
+	const sid = newCallSid();
+	const leg = newCallSid();
+	const base = incoming(sid, phone, number);
+	expect(await (await h.post(VOICE_PATHS.incoming, base)).text()).toContain(`agent_${agent.subject}`);
+	await h.hot.mutation(api.calls.acceptCall, { callSid: sid }, agent);
+	const agentLeg = {
+		...base,
+		CallSid: leg,
+		ParentCallSid: sid,
+		To: `client:agent_${agent.subject}`,
+		Direction: 'outbound-dial'
+	};
+	await h.post(VOICE_PATHS.status, {
+		...agentLeg,
+		CallStatus: 'in-progress',
+		SequenceNumber: '2',
+		Timestamp: at(10)
+	});
+	await h.post(VOICE_PATHS.status, {
+		...agentLeg,
+		CallStatus: 'completed',
+		SequenceNumber: '3',
+		Timestamp: at(262),
+		CallDuration: '252'
+	});
+	await h.post(VOICE_PATHS.status, {
+		...base,
+		CallStatus: 'completed',
+		SequenceNumber: '4',
+		Timestamp: at(262),
+		CallDuration: '262'
+	});
+	return { agent, customerId, sid };
+}
+
+describe('calls.wrapUp', () => {
+	it('saves disposition, notes and wrap-up seconds, writes one call activity, and frees the agent', async () => {
+		const { agent, customerId, sid } = await answeredCall();
+		expect(await timeline(customerId)).toEqual([]);
+		expect((await h.hot.query(api.agentStatus.list, {}, agent)).find((s) => s.userId === agent.subject)?.status).toBe('wrapup');
+
+		const res = await as(agent).wrapUp({
+			callSid: sid,
+			disposition: 'resolved',
+			notes: '  Reset the password.  '
+		});
+		const row = await callRow(sid);
+		expect(row).toMatchObject({
+			disposition: 'resolved',
+			notes: 'Reset the password.',
+			outcome: 'answered',
+			talkSeconds: 252,
+			activityId: res.activityId
+		});
+		expect(res.wrapupSeconds).toBe(row?.wrapupSeconds);
+		const [activity, ...more] = await timeline(customerId);
+		expect(more).toEqual([]);
+		expect(activity).toMatchObject({
+			id: res.activityId,
+			actorId: agent.subject,
+			summary: 'Inbound call, answered by Alice Moreno, 4m 12s'
+		});
+		expect(activity?.data).toMatchObject({
+			callId: row?.id,
+			callSid: sid,
+			outcome: 'answered',
+			talkSeconds: 252,
+			waitSeconds: expect.any(Number),
+			disposition: 'resolved'
+		});
+		expect((await h.hot.query(api.agentStatus.list, {}, agent)).find((s) => s.userId === agent.subject)?.status).toBe('available');
+
+		await expect(as(agent).wrapUp({ callSid: sid, disposition: 'resolved' })).rejects.toMatchObject({ code: 'CONFLICT' });
+		// The close-call job's safety net changes nothing once the wrap-up wrote the activity.
+		await closeCallJob({ db: h.testDb.db }, { callId: row?.id ?? '' });
+		expect(await timeline(customerId)).toHaveLength(1);
+	});
+
+	it('refuses another agent, a call still in progress, and an empty disposition', async () => {
+		const { sid } = await answeredCall();
+		const other = await h.addAgent([]);
+		await expect(as(other).wrapUp({ callSid: sid, disposition: 'resolved' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+		await expect(as(other).wrapUp({ callSid: sid, disposition: ' ' })).rejects.toBeInstanceOf(TRPCError);
+		await expect(as(other).wrapUp({ callSid: newCallSid(), disposition: 'resolved' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+		const agent = await h.addAgent(['wrapup-skill']);
+		const live = newCallSid();
+		const base = incoming(live, '+12125559876', '+14155550110');
+		await h.post(VOICE_PATHS.incoming, base);
+		await h.hot.mutation(api.calls.acceptCall, { callSid: live }, agent);
+		const agentLeg = {
+			...base,
+			CallSid: newCallSid(),
+			ParentCallSid: live,
+			To: `client:agent_${agent.subject}`
+		};
+		await h.post(VOICE_PATHS.status, {
+			...agentLeg,
+			CallStatus: 'in-progress',
+			SequenceNumber: '1'
+		});
+		await expect(as(agent).wrapUp({ callSid: live, disposition: 'resolved' })).rejects.toMatchObject({
+			code: 'CONFLICT',
+			message: 'Hang up before saving the wrap-up.'
+		});
+	});
+
+	it('writes the close-call safety net activity for an answered call nobody wrapped up', async () => {
+		const { customerId, sid } = await answeredCall();
+		const row = await callRow(sid);
+		await closeCallJob({ db: h.testDb.db }, { callId: row?.id ?? '' });
+		await closeCallJob({ db: h.testDb.db }, { callId: row?.id ?? '' });
+		const entries = await timeline(customerId);
+		expect(entries).toHaveLength(1);
+		expect(entries[0]?.data).toMatchObject({
+			outcome: 'answered',
+			disposition: null
+		});
+	});
+});
+
+describe('unanswered calls on the timeline', () => {
+	it('writes one activity when an abandoned caller leg ends, however often the callback is retried', async () => {
+		const customerId = await h.addCustomer('+12125550177', 'Ada');
+		const sid = newCallSid();
+		const base = incoming(sid, '+12125550177', '+14155550111');
+		await h.post(VOICE_PATHS.incoming, base);
+		await h.post(VOICE_PATHS.enqueueAction, {
+			...base,
+			QueueResult: 'hangup',
+			QueueTime: '65'
+		});
+		const completed = {
+			...base,
+			CallStatus: 'completed',
+			SequenceNumber: '2',
+			CallDuration: '66'
+		};
+		await h.post(VOICE_PATHS.status, completed);
+		await h.post(VOICE_PATHS.status, completed);
+		await h.post(VOICE_PATHS.status, { ...completed, SequenceNumber: '3' });
+		const entries = await timeline(customerId);
+		expect(entries).toHaveLength(1);
+		expect(entries[0]?.summary).toMatch(/^Inbound call, abandoned after \d+s waiting$/);
+		expect(entries[0]?.data).toMatchObject({
+			outcome: 'abandoned',
+			callSid: sid
+		});
+	});
+
+	it('writes a voicemail call with its recording key once the voicemail was recorded', async () => {
+		const customerId = await h.addCustomer('+12125550178', 'Lin');
+		const sid = newCallSid();
+		const base = incoming(sid, '+12125550178', '+14155550111');
+		await h.post(VOICE_PATHS.incoming, base);
+		await h.post(VOICE_PATHS.enqueueAction, {
+			...base,
+			QueueResult: 'leave',
+			QueueTime: '300'
+		});
+		const recordingSid = `RE${'d'.repeat(32)}`;
+		await h.post(VOICE_PATHS.recording, {
+			...base,
+			RecordingSid: recordingSid,
+			RecordingStatus: 'completed',
+			RecordingUrl: 'https://elsewhere.example/rec',
+			RecordingChannels: '1'
+		});
+		const pending = await callRow(sid);
+		expect(pending).toMatchObject({
+			recordingSid,
+			recordingStatus: expect.stringMatching(/^(fetching|failed)$/)
+		});
+		expect(await h.jobs.status('fetch-recording', pending?.recordingJobId ?? '')).not.toBeNull();
+		await h.post(VOICE_PATHS.status, {
+			...base,
+			CallStatus: 'completed',
+			SequenceNumber: '5'
+		});
+		const [entry, ...more] = await timeline(customerId);
+		expect(more).toEqual([]);
+		expect(entry).toMatchObject({ summary: 'Inbound call, voicemail left' });
+		expect(entry?.data).toMatchObject({
+			outcome: 'voicemail',
+			recordingKey: `recordings/${sid}/${recordingSid}.wav`
+		});
+	});
+});
+
+describe('calls.recordingUrl', () => {
+	it('signs a five-minute URL for a stored recording and explains when there is none yet', async () => {
+		const agent = await h.addAgent([]);
+		const sid = newCallSid();
+		const key = `recordings/${sid}/RE${'e'.repeat(32)}.wav`;
+		await h.adapters.storage.put(key, new Uint8Array([1, 2, 3]), 'audio/x-wav');
+		const [row] = await h.testDb.db
+			.insert(calls)
+			.values({
+				callSid: sid,
+				direction: 'inbound',
+				recordingStatus: 'stored',
+				recordingKey: key,
+				recordingSeconds: 30,
+				recordingChannels: 2
+			})
+			.returning();
+		const before = Date.now();
+		const res = await as(agent).recordingUrl({ callId: row?.id ?? '' });
+		expect(res).toMatchObject({ durationSeconds: 30, channels: 2 });
+		expect(res.url).toContain(key);
+		const ttl = Date.parse(res.expiresAt) - before;
+		expect(ttl).toBeGreaterThan(290_000);
+		expect(ttl).toBeLessThanOrEqual(301_000);
+
+		await h.testDb.db.update(calls).set({ recordingStatus: 'fetching' }).where(eq(calls.callSid, sid));
+		await expect(as(agent).recordingUrl({ callId: row?.id ?? '' })).rejects.toMatchObject({ code: 'CONFLICT' });
+		await expect(
+			as(agent).recordingUrl({
+				callId: '00000000-0000-4000-8000-000000000000'
+			})
+		).rejects.toMatchObject({ code: 'NOT_FOUND' });
+	});
+});

@@ -1,0 +1,106 @@
+/** The recording job: fetch with the account's credentials, store under the call's folder, say where on the call row. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdapterError } from '../adapters/errors';
+import { LocalStorage } from '../adapters/storage';
+import { calls } from '../db/schema/voice';
+import { createTestDb, type TestDb } from '../db/test-db';
+import { setLogLevel } from '../log';
+import { fetchRecordingJob, recordingKey, wavUrl } from './fetch-recording';
+
+let t: TestDb;
+const storage = new LocalStorage({
+	root: mkdtempSync(path.join(tmpdir(), 'sb-rec-')),
+	secret: 'x'.repeat(32),
+	publicBaseUrl: 'https://sb.example.com'
+});
+const WAV = new Uint8Array([82, 73, 70, 70, 1, 2, 3, 4]);
+
+beforeAll(async () => {
+	setLogLevel('silent');
+	t = await createTestDb();
+}, 60_000);
+afterAll(() => t.close());
+
+let n = 0;
+async function callWithRecording() {
+	n += 1;
+	const callSid = `CA${String(n).padStart(32, 'a')}`;
+	const recordingSid = `RE${String(n).padStart(32, 'b')}`;
+	await t.db.insert(calls).values({
+		callSid,
+		direction: 'inbound',
+		recordingSid,
+		recordingStatus: 'fetching'
+	});
+	return {
+		callSid,
+		recordingSid,
+		recordingUrl: `https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/${recordingSid}`,
+		durationSeconds: 42,
+		channels: 2
+	};
+}
+const row = async (callSid: string) => (await t.db.select().from(calls).where(eq(calls.callSid, callSid)))[0];
+
+describe('fetchRecordingJob', () => {
+	it('fetches the WAV, stores it under recordings/<CallSid>/<RecordingSid>.wav and marks the call stored', async () => {
+		const data = await callWithRecording();
+		const asked: string[] = [];
+		const telephony = {
+			fetchRecording: (url: string) => {
+				asked.push(url);
+				return Promise.resolve({ body: WAV, contentType: 'audio/x-wav' });
+			}
+		};
+		await fetchRecordingJob({ db: t.db, adapters: { telephony, storage } }, data, { lastAttempt: false });
+		expect(asked).toEqual([`${data.recordingUrl}.wav`]);
+		const key = recordingKey(data.callSid, data.recordingSid);
+		expect(key).toBe(`recordings/${data.callSid}/${data.recordingSid}.wav`);
+		expect((await storage.get(key))?.body).toEqual(WAV);
+		expect(await row(data.callSid)).toMatchObject({
+			recordingStatus: 'stored',
+			recordingKey: key,
+			recordingSeconds: 42,
+			recordingChannels: 2
+		});
+	});
+
+	it('throws a passing failure so pg-boss retries, and marks the recording failed on the last attempt', async () => {
+		const data = await callWithRecording();
+		const telephony = {
+			fetchRecording: () => Promise.reject(new AdapterError('timeout', { port: 'telephony', adapter: 'twilio' }))
+		};
+		await expect(
+			fetchRecordingJob({ db: t.db, adapters: { telephony, storage } }, data, {
+				lastAttempt: false
+			})
+		).rejects.toThrow('timeout');
+		expect((await row(data.callSid))?.recordingStatus).toBe('fetching');
+		await fetchRecordingJob({ db: t.db, adapters: { telephony, storage } }, data, { lastAttempt: true });
+		expect((await row(data.callSid))?.recordingStatus).toBe('failed');
+	});
+
+	it('gives up at once on a refusal that retrying cannot fix (a URL off the carrier origin)', async () => {
+		const data = await callWithRecording();
+		const telephony = {
+			fetchRecording: async () =>
+				Promise.reject(
+					new AdapterError('Refusing to fetch', {
+						port: 'telephony',
+						adapter: 'local',
+						retryable: false
+					})
+				)
+		};
+		await fetchRecordingJob({ db: t.db, adapters: { telephony, storage } }, data, { lastAttempt: false });
+		expect((await row(data.callSid))?.recordingStatus).toBe('failed');
+	});
+
+	it('keeps an explicit format in the URL', () => {
+		expect(wavUrl('https://api.twilio.com/x/RE1.mp3')).toBe('https://api.twilio.com/x/RE1.mp3');
+	});
+});

@@ -1,0 +1,64 @@
+/**
+ * The agent's wrap-up form: disposition, notes and the seconds spent since the caller hung up go
+ * into the archive with the call's one timeline activity, in one transaction; then hot state
+ * frees the agent (finishWrapup). Only the agent who took the call may wrap it up, once.
+ */
+import { eq } from 'drizzle-orm';
+import { api } from '$convex/_generated/api';
+import type { Db } from '../db/client';
+import { calls } from '../db/schema/voice';
+import { AppError } from '../errors';
+import type { HotState, Identity } from '../live/hot';
+import { logger } from '../log';
+import { recordCallActivity } from './record-call-activity';
+
+const log = logger('voice');
+
+export interface WrapUpInput {
+	callSid: string;
+	disposition: string;
+	notes: string;
+}
+
+export interface WrapUpResult {
+	callId: string;
+	wrapupSeconds: number;
+	activityId: string | null;
+}
+
+export async function wrapUpCall(
+	deps: { db: Db; hot: Pick<HotState, 'mutation'> },
+	agent: Identity,
+	input: WrapUpInput,
+	now = new Date()
+): Promise<WrapUpResult> {
+	const result = await deps.db.transaction(async (tx) => {
+		const [call] = await tx.select().from(calls).where(eq(calls.callSid, input.callSid)).for('update');
+		if (!call) throw new AppError('NOT_FOUND', 'CALL_NOT_FOUND', `No call ${input.callSid} in the archive.`);
+		if (call.agentId !== agent.subject) throw new AppError('FORBIDDEN', 'NOT_YOUR_CALL', 'Only the agent who took this call can wrap it up.');
+		if (!call.endedAt) throw new AppError('CONFLICT', 'CALL_IN_PROGRESS', 'Hang up before saving the wrap-up.');
+		if (call.wrappedUpAt) throw new AppError('CONFLICT', 'ALREADY_WRAPPED_UP', 'This call is already wrapped up.');
+		const wrapupSeconds = Math.max(0, Math.round((now.getTime() - call.endedAt.getTime()) / 1000));
+		await tx
+			.update(calls)
+			.set({
+				disposition: input.disposition,
+				notes: input.notes,
+				wrapupSeconds,
+				wrappedUpAt: now
+			})
+			.where(eq(calls.id, call.id));
+		const activityId = await recordCallActivity(tx, call.id);
+		return { callId: call.id, wrapupSeconds, activityId };
+	});
+	try {
+		await deps.hot.mutation(api.calls.finishWrapup, { callSid: input.callSid }, agent);
+	} catch (error) {
+		// The archive holds the wrap-up; hot state may already have let the call go (rebuilt, or never accepted there).
+		log.warn('finishWrapup refused after the archive wrap-up', {
+			callSid: input.callSid,
+			error: String(error)
+		});
+	}
+	return result;
+}
