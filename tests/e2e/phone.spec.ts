@@ -55,8 +55,17 @@ test("an agent's softphone registers, and a call from the customer phone rings i
 	await expect(softphone.getByTestId('softphone-call')).toHaveAttribute('data-phase', 'active');
 	await expect(softphone.getByTestId('softphone-timer')).toHaveText(/^0:0[1-9]$/, { timeout: 5_000 });
 	await expect(phone.getByTestId('call-status')).toHaveAttribute('data-status', 'in-progress');
+	// Accepting claimed the call in hot state: the agent is busy, live in the header.
+	await expect(agent.getByLabel('My status')).toHaveValue('busy');
 
 	await softphone.getByRole('button', { name: 'Hang up' }).click();
-	await expect(softphone).toContainText('Waiting for calls.');
 	await expect(phone.getByTestId('call-status')).toHaveAttribute('data-status', 'completed');
+	// Then wrap-up, automatically, before the agent is offered the next call.
+	await expect(agent.getByLabel('My status')).toHaveValue('wrapup');
+	const wrapUp = softphone.getByRole('form', { name: 'Wrap-up' });
+	await wrapUp.getByLabel('Disposition').selectOption('Resolved');
+	await wrapUp.getByLabel('Notes').fill('Asked about order #4411; shipped today.');
+	await wrapUp.getByRole('button', { name: 'Save and finish wrap-up' }).click();
+	await expect(softphone).toContainText('Waiting for calls.');
+	await expect(agent.getByLabel('My status')).toHaveValue('available');
 });

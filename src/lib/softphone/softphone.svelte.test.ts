@@ -40,7 +40,7 @@ class FakeDevice extends Emitter<SoftphoneDeviceEvents> implements SoftphoneDevi
 	}
 }
 
-function setup(mode: 'local' | 'twilio' = 'local') {
+function setup(mode: 'local' | 'twilio' = 'local', claim: (callSid: string) => Promise<unknown> = () => Promise.resolve()) {
 	const device = new FakeDevice();
 	const beats: Registration[] = [];
 	let n = 0;
@@ -51,7 +51,8 @@ function setup(mode: 'local' | 'twilio' = 'local') {
 		fetch: fetchImpl as unknown as typeof fetch,
 		createDevice: () => Promise.resolve(device),
 		heartbeat: (state) => Promise.resolve(void beats.push(state)),
-		heartbeatMs: 60_000
+		heartbeatMs: 60_000,
+		claim
 	});
 	return { phone, device, beats, fetchImpl };
 }
@@ -87,7 +88,7 @@ describe('Softphone state', () => {
 		device.fire('incoming', call);
 		expect(phone.call).toMatchObject({ phase: 'ringing', from: '+12125550123', customParameters: { customerName: 'Ada Lovelace' } });
 
-		phone.accept();
+		void phone.accept();
 		expect(call.actions).toEqual(['accept']);
 		expect(phone.call?.phase).toBe('connecting');
 		call.fire('accept');
@@ -103,6 +104,33 @@ describe('Softphone state', () => {
 		expect(call.actions).toEqual(['accept', 'mute', 'digits:5', 'disconnect']);
 		call.fire('disconnect');
 		expect(phone.call).toBeNull();
+	});
+
+	it('claims the caller in hot state before answering, and gives the ring up when another agent won it', async () => {
+		const claimed: string[] = [];
+		let winner = true;
+		const claim = (callSid: string) => {
+			claimed.push(callSid);
+			return winner ? Promise.resolve() : Promise.reject(new Error('Another agent has taken this call.'));
+		};
+		const { phone, device } = setup('local', claim);
+		current = phone;
+		await phone.start();
+		const parent = `CA${'a'.repeat(32)}`;
+		const first = new FakeCall(`CA${'2'.repeat(32)}`, '+12125550123', 'client:agent_u1', new Map([['callSid', parent]]));
+		device.fire('incoming', first);
+		await phone.accept();
+		expect(claimed).toEqual([parent]);
+		expect(first.actions).toEqual(['accept']);
+		first.fire('disconnect');
+
+		winner = false;
+		const second = new FakeCall(`CA${'3'.repeat(32)}`, '+12125550123', 'client:agent_u1', new Map([['callSid', parent]]));
+		device.fire('incoming', second);
+		await phone.accept();
+		expect(second.actions).toEqual(['reject']);
+		expect(phone.call).toBeNull();
+		expect(phone.error).toBe('Another agent has taken this call.');
 	});
 
 	it('declines a ring, drops a canceled ring, and turns away a second call while busy', async () => {

@@ -25,6 +25,14 @@ export interface CurrentCall {
 	digits: string;
 }
 
+/** The call just ended, waiting for the agent's disposition and notes. */
+export interface WrapUp {
+	/** The caller's CallSid (the archive's key for the call). */
+	callSid: string;
+	from: string;
+	customerName: string | null;
+}
+
 export interface SoftphoneOptions {
 	fetch?: typeof fetch;
 	/** Builds the device for a token (tests pass a fake). */
@@ -32,6 +40,11 @@ export interface SoftphoneOptions {
 	/** Reports softphone health; defaults to the agent_status heartbeat. */
 	heartbeat?: (state: Registration) => Promise<unknown>;
 	heartbeatMs?: number;
+	/**
+	 * Claims a ringing call in hot state before the device answers it (convex calls.acceptCall:
+	 * one winner, agent marked busy). Rejects when another agent has it.
+	 */
+	claim?: (parentCallSid: string) => Promise<unknown>;
 }
 
 export const HEARTBEAT_MS = 15_000;
@@ -48,6 +61,8 @@ async function defaultCreateDevice(token: SoftphoneTokenResponse): Promise<Softp
 export class Softphone {
 	registration = $state<Registration>('unregistered');
 	call = $state<CurrentCall | null>(null);
+	/** Set when an answered call ends; the component shows the wrap-up form until it is saved. */
+	wrapUp = $state<WrapUp | null>(null);
 	error = $state<string | null>(null);
 	/** Ticks every second while a call is live, for the timer. */
 	now = $state(Date.now());
@@ -63,12 +78,14 @@ export class Softphone {
 	readonly #createDevice: (token: SoftphoneTokenResponse) => Promise<SoftphoneDevice>;
 	readonly #heartbeat: (state: Registration) => Promise<unknown>;
 	readonly #heartbeatMs: number;
+	readonly #claim: (parentCallSid: string) => Promise<unknown>;
 
 	constructor(options: SoftphoneOptions = {}) {
 		this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
 		this.#createDevice = options.createDevice ?? defaultCreateDevice;
 		this.#heartbeat = options.heartbeat ?? ((softphone) => mutate(api.agentStatus.heartbeat, { softphone }));
 		this.#heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
+		this.#claim = options.claim ?? ((callSid) => mutate(api.calls.acceptCall, { callSid }));
 	}
 
 	/** Fetch a token, build the device and register it; starts the heartbeat. */
@@ -118,10 +135,23 @@ export class Softphone {
 		this.registration = 'unregistered';
 	}
 
-	accept(): void {
+	/** Claim the call in hot state (the caller's CallSid rides in the screen pop), then answer it. */
+	async accept(): Promise<void> {
 		if (this.call?.phase !== 'ringing' || !this.#live) return;
+		const live = this.#live;
 		this.call.phase = 'connecting';
-		this.#live.accept();
+		const parent = this.call.customParameters.callSid;
+		if (parent) {
+			try {
+				await this.#claim(parent);
+			} catch (error) {
+				this.error = error instanceof Error ? error.message : String(error);
+				live.reject();
+				this.#clear();
+				return;
+			}
+		}
+		if (this.#live === live) live.accept();
 	}
 
 	reject(): void {
@@ -193,9 +223,20 @@ export class Softphone {
 		});
 		for (const end of ['cancel', 'disconnect', 'reject'] as const) {
 			call.on(end, () => {
-				if (mine()) this.#clear();
+				if (!mine()) return;
+				const ended = this.call;
+				const parent = ended?.customParameters.callSid;
+				if (end === 'disconnect' && ended?.phase === 'active' && parent) {
+					this.wrapUp = { callSid: parent, from: ended.from, customerName: ended.customParameters.customerName ?? null };
+				}
+				this.#clear();
 			});
 		}
+	}
+
+	/** The wrap-up was saved (or the agent dismissed it). */
+	finishWrapUp(): void {
+		this.wrapUp = null;
 	}
 
 	#clear(): void {

@@ -1,0 +1,79 @@
+/**
+ * One list of a thread's messages from two sources: pages read from the archive (every message,
+ * newest first) and the live hot copy (the last few, updated as they arrive or change status).
+ * Keyed by the archive id; the live copy wins for status, since it is the newer news.
+ */
+
+export type MessageStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'received';
+
+export interface ThreadMessage {
+	id: string;
+	direction: 'inbound' | 'outbound';
+	body: string;
+	status: MessageStatus;
+	errorMessage: string | null;
+	/** Epoch milliseconds. */
+	at: number;
+}
+
+export interface ArchivedMessage {
+	id: string;
+	direction: 'inbound' | 'outbound';
+	body: string;
+	status: MessageStatus;
+	errorMessage: string | null;
+	createdAt: string;
+}
+
+export interface LiveMessage {
+	archiveId: string;
+	direction: 'inbound' | 'outbound';
+	body: string;
+	state: MessageStatus;
+	errorMessage?: string;
+	sentAt: number;
+}
+
+const RANK: Record<MessageStatus, number> = { queued: 0, sending: 1, sent: 2, delivered: 3, undelivered: 3, failed: 3, received: 3 };
+
+/** Oldest first; a status never moves back whichever source is behind. */
+export function mergeMessages(archived: readonly ArchivedMessage[], live: readonly LiveMessage[]): ThreadMessage[] {
+	const byId = new Map<string, ThreadMessage>();
+	for (const m of archived) {
+		byId.set(m.id, { id: m.id, direction: m.direction, body: m.body, status: m.status, errorMessage: m.errorMessage, at: Date.parse(m.createdAt) });
+	}
+	for (const m of live) {
+		if (!m.archiveId) continue;
+		const known = byId.get(m.archiveId);
+		if (known && RANK[known.status] > RANK[m.state]) continue;
+		byId.set(m.archiveId, {
+			id: m.archiveId,
+			direction: m.direction,
+			body: m.body,
+			status: m.state,
+			errorMessage: m.errorMessage ?? known?.errorMessage ?? null,
+			at: known?.at ?? m.sentAt
+		});
+	}
+	return [...byId.values()].sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
+}
+
+export const STATUS_LABEL: Record<MessageStatus, string> = {
+	queued: 'Queued',
+	sending: 'Sending',
+	sent: 'Sent',
+	delivered: 'Delivered',
+	undelivered: 'Undelivered',
+	failed: 'Failed',
+	received: 'Received'
+};
+
+export const STATUS_TONE: Record<MessageStatus, 'neutral' | 'green' | 'amber' | 'red' | 'blue'> = {
+	queued: 'neutral',
+	sending: 'neutral',
+	sent: 'blue',
+	delivered: 'green',
+	undelivered: 'red',
+	failed: 'red',
+	received: 'neutral'
+};

@@ -1,0 +1,6 @@
+/** Twilio messaging status callback for texts Switchboard sent. Signed by the carrier; no session, no CSRF origin (hooks skip /webhooks). */
+import { getServices } from '$lib/server/services';
+import { smsStatusWebhook } from '$lib/server/sms/sms-webhooks';
+import type { RequestHandler } from './$types';
+
+export const POST: RequestHandler = async ({ request, url }) => smsStatusWebhook(await getServices(), request, url);
