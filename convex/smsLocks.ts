@@ -12,21 +12,14 @@ import type { Doc } from './_generated/dataModel';
 import type { MutationCtx, QueryCtx } from './_generated/server';
 import { agentMutation, agentQuery, supervisorMutation, systemMutation, type Caller } from './lib/functions';
 import { fail } from './lib/errors';
+import { vSmsThreadLock } from './schema';
 
 /** How long a lease lasts without a heartbeat; composers beat every few seconds. */
 export const LEASE_MS = 20_000;
 const MAX_THREAD_KEY = 64;
 
-const vLockView = v.object({
-	threadKey: v.string(),
-	holderId: v.string(),
-	holderName: v.string(),
-	acquiredAt: v.number(),
-	expiresAt: v.number(),
-	previousHolderId: v.optional(v.string()),
-	previousHolderName: v.optional(v.string()),
-	takenOverAt: v.optional(v.number())
-});
+/** What clients see of a lock: the table's own fields, without Convex's system fields. */
+const vLockView = vSmsThreadLock;
 
 type Lock = Doc<'sms_thread_locks'>;
 

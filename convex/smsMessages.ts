@@ -8,7 +8,7 @@ import type { Doc } from './_generated/dataModel';
 import type { MutationCtx, QueryCtx } from './_generated/server';
 import { agentQuery, systemMutation } from './lib/functions';
 import { fail } from './lib/errors';
-import { smsMessageFields, vSmsDirection, vSmsState } from './schema';
+import { smsMessageFields } from './schema';
 
 /** Messages kept per thread; the inbox pages older ones from the archive. */
 export const RECENT_PER_THREAD = 10;
@@ -23,20 +23,9 @@ const RANK: Record<Doc<'sms_messages'>['state'], number> = {
 	received: 3
 };
 
-const vMessageInput = v.object({
-	archiveId: v.string(),
-	customerId: v.optional(v.string()),
-	direction: vSmsDirection,
-	from: v.string(),
-	to: v.string(),
-	body: v.string(),
-	messageSid: v.optional(v.string()),
-	state: vSmsState,
-	agentId: v.optional(v.string()),
-	sentAt: v.number(),
-	errorCode: v.optional(v.number()),
-	errorMessage: v.optional(v.string())
-});
+/** A message from the archive: the table's fields, minus the thread (given once) and with its archive id required. */
+const { threadKey: _threadKey, archiveId: _archiveId, ...messageInputFields } = smsMessageFields;
+const vMessageInput = v.object({ ...messageInputFields, archiveId: v.string() });
 
 const vMessageView = v.object({ ...smsMessageFields, archiveId: v.string() });
 
