@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
-const PORT = 4173;
+/** E2E_PORT lets several worktrees run the specs side by side. */
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 
 /** Debian's chromium; Playwright cannot download its own browser on these machines. */
 const CHROMIUM = '/usr/bin/chromium';

@@ -81,7 +81,7 @@ async function liveOverHttp() {
 		const built = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'ignore' });
 		if (built.status !== 0) throw new Error('npm run build failed; run it to see why');
 	}
-	const port = 4390;
+	const port = Number(process.env.BENCH_PORT ?? 4390);
 	const base = `http://localhost:${port}`;
 	const server = spawn('node', ['build/index.js'], {
 		env: { ...process.env, PORT: String(port), PUBLIC_BASE_URL: base, ORIGIN: base, PGLITE_DIR: 'memory://', DATA_DIR: 'bench-results/data', LOG_LEVEL: 'warn' },
