@@ -4,6 +4,7 @@
  */
 import type { activities, customerPhones, customers } from '../db/schema/crm';
 import type { ActivityKind, CustomerKind, CustomerSource, LeadStatus, PhoneLabel } from '../db/schema/crm';
+import type { CallDetailView } from '../voice/call-details';
 import { formatPhone } from './format-phone';
 
 export interface PhoneView {
@@ -40,6 +41,8 @@ export interface ActivityView {
 	actorId: string | null;
 	summary: string;
 	data: Record<string, unknown>;
+	/** For call activities: the call as the archive holds it now (recording state, agent, durations). */
+	call: CallDetailView | null;
 }
 
 export interface TimelinePage {
@@ -101,7 +104,8 @@ export function toActivityView(row: ActivityRow): ActivityView {
 		occurredAt: row.occurredAt.toISOString(),
 		actorId: row.actorId,
 		summary: row.summary,
-		data: row.data
+		data: row.data,
+		call: null
 	};
 }
 

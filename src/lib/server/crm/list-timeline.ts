@@ -3,6 +3,7 @@ import { and, desc, eq, lt, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { activities } from '../db/schema/crm';
 import { badRequest } from '../errors';
+import { loadCallDetails } from '../voice/call-details';
 import { ZCustomerId, parseOrThrow } from './customer-input';
 import { toActivityView, type TimelinePage } from './customer-view';
 
@@ -28,6 +29,13 @@ function decodeCursor(cursor: string): { occurredAt: Date; id: string } {
 	return { occurredAt, id };
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The archive call an activity is about (call activities carry `data.callId`). */
+function callIdOf(data: Record<string, unknown>): string | null {
+	return typeof data.callId === 'string' && UUID.test(data.callId) ? data.callId : null;
+}
+
 /** Does not check that the customer exists: an unknown id simply has an empty timeline. */
 export async function listTimeline(db: Db, input: ListTimelineInput): Promise<TimelinePage> {
 	const customerId = parseOrThrow(ZCustomerId, input.customerId, 'INVALID_CUSTOMER_ID');
@@ -51,8 +59,12 @@ export async function listTimeline(db: Db, input: ListTimelineInput): Promise<Ti
 		.limit(limit + 1);
 	const page = rows.slice(0, limit);
 	const last = page.at(-1);
+	const details = await loadCallDetails(db, page.flatMap((a) => callIdOf(a.data) ?? []));
 	return {
-		items: page.map(toActivityView),
+		items: page.map((row) => {
+			const callId = callIdOf(row.data);
+			return { ...toActivityView(row), call: (callId && details.get(callId)) || null };
+		}),
 		nextCursor: rows.length > limit && last ? encodeCursor(last.occurredAt, last.id) : null
 	};
 }

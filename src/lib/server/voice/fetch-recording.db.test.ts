@@ -56,7 +56,7 @@ describe('fetchRecordingJob', () => {
 				return Promise.resolve({ body: WAV, contentType: 'audio/x-wav' });
 			}
 		};
-		await fetchRecordingJob({ db: t.db, adapters: { telephony, storage } }, data, { lastAttempt: false });
+		await fetchRecordingJob({ db: t.db, adapters: { telephony, storage } }, data, { lastAttempt: false, retryCount: 1 });
 		expect(asked).toEqual([`${data.recordingUrl}.wav`]);
 		const key = recordingKey(data.callSid, data.recordingSid);
 		expect(key).toBe(`recordings/${data.callSid}/${data.recordingSid}.wav`);
@@ -65,7 +65,9 @@ describe('fetchRecordingJob', () => {
 			recordingStatus: 'stored',
 			recordingKey: key,
 			recordingSeconds: 42,
-			recordingChannels: 2
+			recordingChannels: 2,
+			recordingAttempts: 2,
+			recordingError: null
 		});
 	});
 
@@ -79,9 +81,10 @@ describe('fetchRecordingJob', () => {
 				lastAttempt: false
 			})
 		).rejects.toThrow('timeout');
-		expect((await row(data.callSid))?.recordingStatus).toBe('fetching');
-		await fetchRecordingJob({ db: t.db, adapters: { telephony, storage } }, data, { lastAttempt: true });
-		expect((await row(data.callSid))?.recordingStatus).toBe('failed');
+		// Still processing, but the failed attempt and its reason are on the row for the timeline.
+		expect(await row(data.callSid)).toMatchObject({ recordingStatus: 'fetching', recordingAttempts: 1, recordingError: 'timeout' });
+		await fetchRecordingJob({ db: t.db, adapters: { telephony, storage } }, data, { lastAttempt: true, retryCount: 5 });
+		expect(await row(data.callSid)).toMatchObject({ recordingStatus: 'failed', recordingAttempts: 6, recordingError: 'timeout' });
 	});
 
 	it('gives up at once on a refusal that retrying cannot fix (a URL off the carrier origin)', async () => {

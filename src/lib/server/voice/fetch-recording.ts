@@ -40,24 +40,38 @@ function permanent(error: unknown): boolean {
 export async function fetchRecordingJob(
 	deps: { db: Db; adapters: { telephony: Pick<TelephonyPort, 'fetchRecording'>; storage: Pick<StoragePort, 'put'> } },
 	data: FetchRecordingData,
-	job: { lastAttempt: boolean }
+	job: { lastAttempt: boolean; retryCount?: number }
 ): Promise<void> {
 	const { db, adapters } = deps;
 	const key = recordingKey(data.callSid, data.recordingSid);
 	const thisRecording = and(eq(calls.callSid, data.callSid), eq(calls.recordingSid, data.recordingSid));
+	const attempts = (job.retryCount ?? 0) + 1;
 	try {
 		const media = await adapters.telephony.fetchRecording(wavUrl(data.recordingUrl));
 		await adapters.storage.put(key, media.body, media.contentType || 'audio/x-wav');
 	} catch (error) {
-		if (job.lastAttempt || permanent(error)) {
-			await db.update(calls).set({ recordingStatus: 'failed' }).where(thisRecording);
-			log.error('recording could not be stored', { callSid: data.callSid, recordingSid: data.recordingSid, error: String(error) });
+		const reason = error instanceof Error ? error.message : String(error);
+		const final = job.lastAttempt || permanent(error);
+		// The timeline shows each failed attempt while pg-boss retries, and the last one once it gives up.
+		await db
+			.update(calls)
+			.set({ recordingAttempts: attempts, recordingError: reason, ...(final ? { recordingStatus: 'failed' as const } : {}) })
+			.where(thisRecording);
+		if (final) {
+			log.error('recording could not be stored', { callSid: data.callSid, recordingSid: data.recordingSid, attempts, error: reason });
 			return;
 		}
 		throw error;
 	}
 	await db
 		.update(calls)
-		.set({ recordingStatus: 'stored', recordingKey: key, recordingSeconds: data.durationSeconds, recordingChannels: data.channels })
+		.set({
+			recordingStatus: 'stored',
+			recordingKey: key,
+			recordingSeconds: data.durationSeconds,
+			recordingChannels: data.channels,
+			recordingAttempts: attempts,
+			recordingError: null
+		})
 		.where(thisRecording);
 }

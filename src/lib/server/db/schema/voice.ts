@@ -72,6 +72,9 @@ export const calls = pgTable(
 		recordingStatus: text('recording_status', { enum: RECORDING_STATES }),
 		/** The pg-boss job that fetches the recording (its state is queryable while `fetching`). */
 		recordingJobId: text('recording_job_id'),
+		/** Attempts the fetch job has made so far, and the last attempt's error (shown on the timeline while pg-boss retries). */
+		recordingAttempts: integer('recording_attempts').notNull().default(0),
+		recordingError: text('recording_error'),
 		/** Storage key, e.g. `recordings/CA.../RE....wav`. */
 		recordingKey: text('recording_key'),
 		recordingSeconds: integer('recording_seconds'),

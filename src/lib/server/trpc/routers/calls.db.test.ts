@@ -12,6 +12,7 @@ import { activities } from '../../db/schema/crm';
 import { calls } from '../../db/schema/voice';
 import type { Identity } from '../../live/hot';
 import type { Services } from '../../services';
+import { listTimeline } from '../../crm/list-timeline';
 import { closeCallJob } from '../../voice/record-call-activity';
 import { ACCOUNT_SID, createVoiceHarness, newCallSid, type VoiceHarness } from '../../voice/test-harness';
 import { VOICE_PATHS } from '../../voice/voice-paths';
@@ -288,5 +289,58 @@ describe('calls.recordingUrl', () => {
 				callId: '00000000-0000-4000-8000-000000000000'
 			})
 		).rejects.toMatchObject({ code: 'NOT_FOUND' });
+	});
+});
+
+describe('a call on the customer timeline', () => {
+	it('carries the call as the archive holds it now: agent, durations, disposition, notes and the recording state', async () => {
+		const { agent, customerId, sid } = await answeredCall();
+		await as(agent).wrapUp({ callSid: sid, disposition: 'Resolved', notes: 'Shipped <b>today</b>.' });
+		const row = await callRow(sid);
+		const recordingSid = `RE${'f'.repeat(32)}`;
+		await h.testDb.db
+			.update(calls)
+			.set({ recordingSid, recordingStatus: 'fetching', recordingAttempts: 1, recordingError: 'carrier answered 503' })
+			.where(eq(calls.callSid, sid));
+
+		const [item] = (await listTimeline(h.testDb.db, { customerId })).items;
+		expect(item?.call).toEqual({
+			callId: row?.id,
+			callSid: sid,
+			direction: 'inbound',
+			outcome: 'answered',
+			queue: expect.stringMatching(/^wrapup-/),
+			agentId: agent.subject,
+			agentName: 'Alice Moreno',
+			from: expect.stringMatching(/^\+1212555/),
+			waitSeconds: row?.waitSeconds,
+			talkSeconds: 252,
+			wrapupSeconds: row?.wrapupSeconds,
+			disposition: 'Resolved',
+			notes: 'Shipped <b>today</b>.',
+			recording: { status: 'processing', attempts: 1, lastError: 'carrier answered 503' }
+		});
+
+		// The job finishing later shows on the next read, through the timeline and calls.detail alike.
+		await h.testDb.db
+			.update(calls)
+			.set({ recordingStatus: 'stored', recordingKey: 'recordings/x.wav', recordingSeconds: 252, recordingChannels: 2, recordingError: null })
+			.where(eq(calls.callSid, sid));
+		const detail = await as(agent).detail({ callId: row?.id ?? '' });
+		expect(detail.recording).toEqual({ status: 'stored', seconds: 252, channels: 2 });
+		expect((await listTimeline(h.testDb.db, { customerId })).items[0]?.call?.recording).toEqual(detail.recording);
+
+		await h.testDb.db.update(calls).set({ recordingStatus: 'failed', recordingAttempts: 6 }).where(eq(calls.callSid, sid));
+		expect((await as(agent).detail({ callId: row?.id ?? '' })).recording).toEqual({ status: 'failed', attempts: 6, lastError: null });
+	});
+
+	it('answers calls.detail and calls.recordingUrl only to signed-in staff, and NOT_FOUND for an unknown call', async () => {
+		const anonymous = createCaller({ services: h.services as unknown as Services, user: null });
+		const id = '00000000-0000-4000-8000-000000000001';
+		await expect(anonymous.detail({ callId: id })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+		await expect(anonymous.recordingUrl({ callId: id })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+		const agent = await h.addAgent([]);
+		await expect(as(agent).detail({ callId: id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+		await expect(as(agent).detail({ callId: 'not-a-uuid' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
 	});
 });

@@ -1,8 +1,11 @@
 /**
- * Call procedures for staff: the wrap-up form (disposition, notes; frees the agent in hot state)
- * and a short-lived signed URL to play a call's recording from the timeline.
+ * Call procedures for staff: the wrap-up form (disposition, notes; frees the agent in hot state),
+ * a call's details as the timeline shows them (polled while its recording is processing) and a
+ * short-lived signed URL to play its recording, asked for only when someone presses play.
  */
 import { z } from 'zod';
+import { CALL_DIRECTIONS, CALL_OUTCOMES } from '../../db/schema/voice';
+import { getCallDetail } from '../../voice/call-details';
 import { recordingUrl } from '../../voice/recording-url';
 import { wrapUpCall } from '../../voice/wrap-up-call';
 import { agentProcedure, router } from '../init';
@@ -17,6 +20,33 @@ export const ZRecordingUrlResponse = z.object({
 	durationSeconds: z.int().nullable(),
 	channels: z.int().nullable()
 });
+
+const ZRecordingView = z.discriminatedUnion('status', [
+	z.object({ status: z.literal('none') }),
+	z.object({ status: z.literal('processing'), attempts: z.int(), lastError: z.string().nullable() }),
+	z.object({ status: z.literal('stored'), seconds: z.int().nullable(), channels: z.int().nullable() }),
+	z.object({ status: z.literal('failed'), attempts: z.int(), lastError: z.string().nullable() })
+]);
+export const ZCallDetail = z.object({
+	callId: z.string(),
+	callSid: z.string(),
+	direction: z.enum(CALL_DIRECTIONS),
+	outcome: z.enum(CALL_OUTCOMES).nullable(),
+	queue: z.string().nullable(),
+	agentId: z.string().nullable(),
+	agentName: z.string().nullable(),
+	from: z.string(),
+	waitSeconds: z.int().nullable(),
+	talkSeconds: z.int().nullable(),
+	wrapupSeconds: z.int().nullable(),
+	disposition: z.string().nullable(),
+	notes: z.string(),
+	recording: ZRecordingView
+});
+export type TCallDetail = z.output<typeof ZCallDetail>;
+
+export const ZCallDetailRequest = z.object({ callId: z.uuid({ error: 'callId must be a call id.' }) });
+export type TCallDetailRequest = z.input<typeof ZCallDetailRequest>;
 
 export const ZWrapUpRequest = z.object({
 	callSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/, {
@@ -33,6 +63,11 @@ export const ZWrapUpResponse = z.object({
 });
 
 export const callsRouter = router({
+	detail: agentProcedure
+		.input(ZCallDetailRequest)
+		.output(ZCallDetail)
+		.query(({ ctx, input }) => getCallDetail(ctx.services.db, input.callId)),
+
 	recordingUrl: agentProcedure
 		.input(ZRecordingUrlRequest)
 		.output(ZRecordingUrlResponse)

@@ -1,0 +1,84 @@
+/**
+ * What a customer's timeline shows of a call, read fresh from the call row rather than from the
+ * activity's snapshot: the recording moves from processing to stored (or failed) after the
+ * activity is written, and the agent's name follows the staff record.
+ */
+import { eq, inArray } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client';
+import { user } from '../db/schema/auth';
+import { calls, type CallDirectionArchive, type CallOutcome } from '../db/schema/voice';
+import { notFound } from '../errors';
+
+/** `processing` while the fetch job runs (or retries), `none` when nothing was recorded. */
+export type RecordingView =
+	| { status: 'none' }
+	| { status: 'processing'; attempts: number; lastError: string | null }
+	| { status: 'stored'; seconds: number | null; channels: number | null }
+	| { status: 'failed'; attempts: number; lastError: string | null };
+
+export interface CallDetailView {
+	callId: string;
+	callSid: string;
+	direction: CallDirectionArchive;
+	outcome: CallOutcome | null;
+	queue: string | null;
+	agentId: string | null;
+	agentName: string | null;
+	/** The caller's number as the carrier sent it (E.164 when it is one). */
+	from: string;
+	waitSeconds: number | null;
+	talkSeconds: number | null;
+	wrapupSeconds: number | null;
+	disposition: string | null;
+	notes: string;
+	recording: RecordingView;
+}
+
+type Row = typeof calls.$inferSelect;
+
+export function recordingView(call: Pick<Row, 'recordingStatus' | 'recordingAttempts' | 'recordingError' | 'recordingSeconds' | 'recordingChannels'>): RecordingView {
+	switch (call.recordingStatus) {
+		case 'fetching':
+			return { status: 'processing', attempts: call.recordingAttempts, lastError: call.recordingError };
+		case 'stored':
+			return { status: 'stored', seconds: call.recordingSeconds, channels: call.recordingChannels };
+		case 'failed':
+			return { status: 'failed', attempts: call.recordingAttempts, lastError: call.recordingError };
+		default:
+			return { status: 'none' };
+	}
+}
+
+function toView(call: Row, agentName: string | null): CallDetailView {
+	return {
+		callId: call.id,
+		callSid: call.callSid,
+		direction: call.direction,
+		outcome: call.outcome,
+		queue: call.queue,
+		agentId: call.agentId,
+		agentName,
+		from: call.fromE164 ?? call.fromRaw,
+		waitSeconds: call.waitSeconds,
+		talkSeconds: call.talkSeconds,
+		wrapupSeconds: call.wrapupSeconds,
+		disposition: call.disposition,
+		notes: call.notes,
+		recording: recordingView(call)
+	};
+}
+
+/** The calls with these ids, by id; unknown ids are simply missing from the map. */
+export async function loadCallDetails(db: Db | Tx, callIds: readonly string[]): Promise<Map<string, CallDetailView>> {
+	const ids = [...new Set(callIds)];
+	if (ids.length === 0) return new Map();
+	const rows = await db.select({ call: calls, agentName: user.name }).from(calls).leftJoin(user, eq(user.id, calls.agentId)).where(inArray(calls.id, ids));
+	return new Map(rows.map((r) => [r.call.id, toView(r.call, r.agentName)]));
+}
+
+/** One call's details; NOT_FOUND when there is no such call. */
+export async function getCallDetail(db: Db, callId: string): Promise<CallDetailView> {
+	const found = (await loadCallDetails(db, [callId])).get(callId);
+	if (!found) throw notFound('CALL_NOT_FOUND', 'No such call; it may have been deleted.');
+	return found;
+}

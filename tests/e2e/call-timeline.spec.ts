@@ -1,0 +1,77 @@
+/**
+ * A call end to end in Chromium with the local carrier: a customer calls from /phone, the agent
+ * accepts, opens the record from the screen pop, hangs up and saves the wrap-up; the call is on
+ * the customer's timeline with its details, and its recording plays through a short-lived signed
+ * URL that the page asks for only on play (a tampered URL answers 403).
+ */
+import { expect, test } from '@playwright/test';
+import { signedIn } from './helpers';
+
+test('an answered call lands on the timeline with its details and a playable recording', async ({ browser }) => {
+	const agent = await signedIn(browser, 'alice@switchboard.local');
+	const softphone = agent.getByRole('region', { name: 'Softphone' });
+	await expect(softphone.getByTestId('softphone-registration')).toHaveAttribute('data-state', 'ready');
+	await agent.getByLabel('My status').selectOption('available');
+	await expect(agent.getByLabel('My status')).toHaveValue('available');
+
+	const caller = '+13125550177';
+	const phone = await (await browser.newContext()).newPage();
+	await phone.goto('/phone');
+	await phone.getByLabel('Your number (caller ID)').fill(caller);
+	await expect(phone.getByTestId('phone-connection')).toHaveAttribute('data-state', 'live');
+	await phone.getByLabel('Switchboard number').fill('+14155550100');
+	await phone.getByRole('button', { name: 'Call', exact: true }).click();
+
+	await expect(softphone.getByTestId('softphone-call')).toHaveAttribute('data-phase', 'ringing');
+	await softphone.getByRole('button', { name: /Accept/ }).click();
+	await expect(softphone.getByTestId('softphone-timer')).toHaveText(/^0:0[2-9]$/, { timeout: 8_000 });
+	await softphone.getByRole('link', { name: 'Open customer record' }).click();
+	await expect(agent).toHaveURL(/\/customers\/[0-9a-f-]{36}$/);
+	// No recording link is in the page ahead of time.
+	expect(await agent.content()).not.toContain('/files/recordings/');
+
+	await softphone.getByRole('button', { name: 'Hang up' }).click();
+	const wrapUp = softphone.getByRole('form', { name: 'Wrap-up' });
+	await wrapUp.getByLabel('Disposition').selectOption('Resolved');
+	await wrapUp.getByLabel('Notes').fill('Asked about <b>order</b> 4411; shipped today.');
+	await wrapUp.getByRole('button', { name: 'Save and finish wrap-up' }).click();
+	await expect(softphone).toContainText('Waiting for calls.');
+
+	const entry = agent.getByTestId('timeline-call').first();
+	await expect(entry).toContainText('Inbound call');
+	await expect(entry).toContainText('Answered');
+	await expect(entry).toContainText('Taken by Alice Moreno');
+	await expect(entry).toContainText('sales queue');
+	await expect(entry).toContainText(caller);
+	await expect(entry).toContainText('Resolved');
+	await expect(entry.getByText('Talk')).toBeVisible();
+	await expect(entry.getByText('Wrap-up')).toBeVisible();
+	// Notes are text, never markup.
+	await expect(entry.getByTestId('timeline-call-notes')).toHaveText('Asked about <b>order</b> 4411; shipped today.');
+
+	// Processing turns into a player by itself once the recording job has stored the file.
+	await expect(entry).toHaveAttribute('data-recording', 'stored', { timeout: 20_000 });
+	await entry.getByRole('button', { name: /Play recording/ }).click();
+	const player = entry.getByTestId('recording-player');
+	await expect(player).toBeVisible();
+	const src = await player.getAttribute('src');
+	expect(src).toMatch(/\/files\/recordings\/CA[0-9a-f]{32}\/RE[0-9a-f]{32}\.wav\?exp=\d+&sig=/);
+	await expect.poll(() => player.evaluate((a: HTMLAudioElement) => (a.error ? `error ${a.error.code}` : a.readyState))).toBeGreaterThanOrEqual(1);
+	expect(await player.evaluate((a: HTMLAudioElement) => a.duration)).toBeGreaterThan(1);
+	await agent.screenshot({ path: 'test-results/call-timeline.png', fullPage: true });
+
+	const url = new URL(src ?? '', agent.url());
+	const ok = await agent.request.get(url.href);
+	expect(ok.status()).toBe(200);
+	expect(ok.headers()['content-type']).toMatch(/^audio\//);
+	expect((await ok.body()).subarray(0, 4).toString('ascii')).toBe('RIFF');
+
+	const tamperedSig = new URL(url);
+	tamperedSig.searchParams.set('sig', `${url.searchParams.get('sig')?.slice(0, -2) ?? ''}AA`);
+	expect((await agent.request.get(tamperedSig.href)).status()).toBe(403);
+	// Stretching the expiry breaks the signature too: an old link cannot be made to live longer.
+	const longer = new URL(url);
+	longer.searchParams.set('exp', String(Number(url.searchParams.get('exp')) + 3600));
+	expect((await agent.request.get(longer.href)).status()).toBe(403);
+	// (An honestly expired link answers 403 too: storage/local.test.ts moves the clock past it.)
+});
