@@ -14,7 +14,7 @@ import type { MutationCtx, QueryCtx } from './_generated/server';
 import { fail } from './lib/errors';
 import { agentMutation, agentQuery, systemMutation } from './lib/functions';
 import { canTake, findAgent, pickAgent } from './lib/routing';
-import { vIncomingCall, vQueuedCall } from './schema';
+import { vActiveCall, vIncomingCall, vQueuedCall } from './schema';
 
 /** What the webhook does next: Dial the agent's client, or put the caller in the named queue. */
 const vDecision = v.union(
@@ -422,5 +422,140 @@ export const waiting = agentQuery({
 							.collect()
 					).filter((r) => r.state === 'waiting');
 		return rows.sort((a, b) => a.queueName.localeCompare(b.queueName) || b.priority - a.priority || a.enqueuedAt - b.enqueuedAt);
+	}
+});
+
+const vHydrateIncoming = v.object({
+	callSid: v.string(),
+	from: v.string(),
+	to: v.string(),
+	customerId: v.optional(v.string()),
+	customerName: v.optional(v.string()),
+	customerCompany: v.optional(v.string()),
+	queueName: v.string(),
+	requiredSkills: v.array(v.string()),
+	state: v.union(v.literal('routing'), v.literal('offered'), v.literal('accepted')),
+	receivedAt: v.number(),
+	offeredTo: v.optional(v.string()),
+	offeredAt: v.optional(v.number()),
+	declinedBy: v.array(v.string()),
+	attempts: v.number()
+});
+const vHydrateQueued = v.object({
+	callSid: v.string(),
+	queueName: v.string(),
+	from: v.string(),
+	to: v.optional(v.string()),
+	customerId: v.optional(v.string()),
+	customerName: v.optional(v.string()),
+	customerCompany: v.optional(v.string()),
+	requiredSkills: v.array(v.string()),
+	enqueuedAt: v.number(),
+	state: v.union(v.literal('waiting'), v.literal('bridging')),
+	assignedTo: v.optional(v.string())
+});
+const vHydrateActive = v.object({
+	callSid: v.string(),
+	agentId: v.string(),
+	from: v.string(),
+	to: v.string(),
+	customerId: v.optional(v.string()),
+	customerName: v.optional(v.string()),
+	customerCompany: v.optional(v.string()),
+	queueName: v.optional(v.string()),
+	state: v.union(v.literal('in-progress'), v.literal('wrapup')),
+	startedAt: v.number(),
+	answeredAt: v.optional(v.number()),
+	endedAt: v.optional(v.number())
+});
+
+/**
+ * Start-up: make the call tables match the calls the archive (checked with the carrier) says are
+ * live. Rows for calls not in the lists that were created before `before` are ghosts and go;
+ * a row hot state already has for a live call is kept (it may know more than the archive), except
+ * that a call the archive proves over moves to wrap-up. Agents follow: ringing, busy or in
+ * wrap-up on the rebuilt calls, and freed from calls that are gone.
+ */
+export const hydrateCalls = systemMutation({
+	args: { incoming: v.array(vHydrateIncoming), queued: v.array(vHydrateQueued), active: v.array(vHydrateActive), before: v.number() },
+	returns: v.object({ inserted: v.number(), removed: v.number(), agentsUpdated: v.number() }),
+	handler: async (ctx, { incoming, queued, active, before }) => {
+		const now = Date.now();
+		let inserted = 0;
+		let removed = 0;
+		const liveSids = new Set([...incoming, ...queued, ...active].map((c) => c.callSid));
+		for (const table of ['incoming_call_queue', 'call_queue', 'active_calls'] as const) {
+			for (const row of await ctx.db.query(table).collect()) {
+				if (liveSids.has(row.callSid) || row._creationTime >= before) continue;
+				await ctx.db.delete(table, row._id);
+				removed += 1;
+			}
+		}
+		for (const c of incoming) {
+			if (await incomingBySid(ctx, c.callSid)) continue;
+			await ctx.db.insert('incoming_call_queue', { ...c, requiredSkill: c.requiredSkills[0] });
+			inserted += 1;
+		}
+		for (const c of queued) {
+			if (await queuedBySid(ctx, c.callSid)) continue;
+			await ctx.db.insert('call_queue', { ...c, requiredSkill: c.requiredSkills[0], priority: 0 });
+			inserted += 1;
+		}
+		for (const c of active) {
+			const existing = await ctx.db
+				.query('active_calls')
+				.withIndex('by_callSid', (q) => q.eq('callSid', c.callSid))
+				.unique();
+			if (existing) {
+				if (c.state === 'wrapup' && existing.state !== 'wrapup') await ctx.db.patch('active_calls', existing._id, { state: 'wrapup', endedAt: c.endedAt ?? now });
+				continue;
+			}
+			await ctx.db.insert('active_calls', { ...c, direction: 'inbound', muted: false, recording: c.state === 'in-progress' });
+			inserted += 1;
+		}
+
+		// Agents: what the rebuilt calls say they are doing, and free from calls that are gone.
+		const doing = new Map<string, { status: 'ringing' | 'busy' | 'wrapup'; callSid: string; since: number }>();
+		for (const c of incoming) if (c.state === 'offered' && c.offeredTo) doing.set(c.offeredTo, { status: 'ringing', callSid: c.callSid, since: c.offeredAt ?? now });
+		for (const c of active) {
+			doing.set(c.agentId, c.state === 'wrapup' ? { status: 'wrapup', callSid: c.callSid, since: c.endedAt ?? now } : { status: 'busy', callSid: c.callSid, since: c.answeredAt ?? now });
+		}
+		let agentsUpdated = 0;
+		for (const agent of await ctx.db.query('agent_status').collect()) {
+			const want = doing.get(agent.userId);
+			if (want) {
+				if (agent.status === want.status && agent.activeCallSid === want.callSid) continue;
+				await setAgent(ctx, agent, { status: want.status, activeCallSid: want.callSid, since: want.since });
+				agentsUpdated += 1;
+			} else if (agent.status === 'offline' || agent.status === 'away') {
+				if (agent.activeCallSid) await setAgent(ctx, agent, { activeCallSid: undefined });
+			} else if ((agent.activeCallSid && !liveSids.has(agent.activeCallSid)) || agent.status === 'ringing' || agent.status === 'wrapup') {
+				// On a call that is over: back to work rather than stuck ringing, busy or in wrap-up.
+				await setAgent(ctx, agent, { status: 'available', activeCallSid: undefined, since: now });
+				agentsUpdated += 1;
+			}
+		}
+		return { inserted, removed, agentsUpdated };
+	}
+});
+
+/** Every call in hot state, for the wallboard: ringing or being routed, waiting in a queue, and on a call or in wrap-up. */
+export const board = agentQuery({
+	args: {},
+	returns: v.object({
+		incoming: v.array(vIncomingCall.extend({ _id: v.id('incoming_call_queue'), _creationTime: v.number() })),
+		waiting: v.array(vQueuedCall.extend({ _id: v.id('call_queue'), _creationTime: v.number() })),
+		active: v.array(vActiveCall.extend({ _id: v.id('active_calls'), _creationTime: v.number() }))
+	}),
+	handler: async (ctx) => {
+		const incoming = (await ctx.db.query('incoming_call_queue').collect()).filter((r) => r.state !== 'accepted').sort((a, b) => a.receivedAt - b.receivedAt);
+		const waiting = (
+			await ctx.db
+				.query('call_queue')
+				.withIndex('by_state', (q) => q.eq('state', 'waiting'))
+				.collect()
+		).sort((a, b) => a.queueName.localeCompare(b.queueName) || b.priority - a.priority || a.enqueuedAt - b.enqueuedAt);
+		const active = (await ctx.db.query('active_calls').collect()).sort((a, b) => a.startedAt - b.startedAt);
+		return { incoming, waiting, active };
 	}
 });

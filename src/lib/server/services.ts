@@ -43,8 +43,9 @@ export async function createServices(input: Config, options: CreateServicesOptio
 		await seedVoiceQueues(database.db);
 	}
 	const hot = await createHotState(config);
-	await rebuildHotState({ db: database.db, hot });
 	const jobs = await createJobs({ database, db: database.db, adapters, hot, connectionString: config.database.driver === 'postgres' ? config.database.url : undefined });
+	// Calls that ended while the server was down are closed (with the carrier's word) before any webhook is served.
+	await rebuildHotState({ db: database.db, hot, voice: { config, db: database.db, hot, adapters, jobs } });
 	log.info(`adapters: ${describeAdapters(config)}`);
 	return {
 		config,

@@ -33,7 +33,7 @@ export interface ApplyCallStatusResult {
 
 export async function applyCallStatus(
 	services: VoiceServices,
-	input: { status: TVoiceStatusCallback; dedupeKey: string; now?: Date }
+	input: { status: TVoiceStatusCallback; dedupeKey: string; now?: Date; /** Set when the status did not come from a callback (start-up reconciliation). */ source?: string }
 ): Promise<ApplyCallStatusResult> {
 	const { status } = input;
 	const now = input.now ?? new Date();
@@ -82,7 +82,13 @@ export async function applyCallStatus(
 			kind: `${leg === 'agent' ? 'agent' : 'status'}.${status.CallStatus}`,
 			at,
 			sequenceNumber: status.SequenceNumber,
-			payload: { callSid: status.CallSid, duration: status.CallDuration ?? null, agentId, recordingSid: status.RecordingSid ?? null }
+			payload: {
+				callSid: status.CallSid,
+				duration: status.CallDuration ?? null,
+				agentId,
+				recordingSid: status.RecordingSid ?? null,
+				...(input.source ? { source: input.source } : {})
+			}
 		});
 		const ended = leg === 'customer' && STATUS_RANK[status.CallStatus] === FINAL_RANK && row.statusRank < FINAL_RANK;
 		if (ended) {
