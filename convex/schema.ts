@@ -176,14 +176,17 @@ export const vAgentSkill = v.object(agentSkillFields);
 export type AgentSkill = Infer<typeof vAgentSkill>;
 
 export const vSmsDirection = v.union(v.literal('inbound'), v.literal('outbound'));
+/** `waiting`: held for the sending number's throughput; `canceled`: never handed to the carrier. */
 export const vSmsState = v.union(
 	v.literal('received'),
+	v.literal('waiting'),
 	v.literal('queued'),
 	v.literal('sending'),
 	v.literal('sent'),
 	v.literal('delivered'),
 	v.literal('undelivered'),
-	v.literal('failed')
+	v.literal('failed'),
+	v.literal('canceled')
 );
 
 /** Recent messages of active threads; the archive keeps every message for good. */

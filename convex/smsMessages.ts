@@ -14,12 +14,14 @@ import { smsMessageFields } from './schema';
 export const RECENT_PER_THREAD = 10;
 
 const RANK: Record<Doc<'sms_messages'>['state'], number> = {
+	waiting: -1,
 	queued: 0,
 	sending: 1,
 	sent: 2,
 	delivered: 3,
 	undelivered: 3,
 	failed: 3,
+	canceled: 3,
 	received: 3
 };
 

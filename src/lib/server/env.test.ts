@@ -53,4 +53,14 @@ describe('parseConfig', () => {
 		expect(config.publicBaseUrl).toBe('https://calls.example.com');
 		expect(config.storage).toEqual({ adapter: 'local' });
 	});
+
+	it('reads SMS throughput per sender type and per number, refusing nonsense with the variable named', () => {
+		expect(parseConfig({}).smsRates).toEqual({ longCode: 1, tollFree: 3, overrides: {} });
+		const config = parseConfig({ SMS_RATE_LONG_CODE: '0.5', SMS_RATE_OVERRIDES: '+14155550100=2, +18005550100=30' });
+		expect(config.smsRates).toEqual({ longCode: 0.5, tollFree: 3, overrides: { '+14155550100': 2, '+18005550100': 30 } });
+		expect(() => parseConfig({ SMS_RATE_TOLL_FREE: '0' })).toThrow(/SMS_RATE_TOLL_FREE must be more than 0/);
+		expect(() => parseConfig({ SMS_RATE_LONG_CODE: 'fast' })).toThrow(/SMS_RATE_LONG_CODE must be a number/);
+		expect(() => parseConfig({ SMS_RATE_OVERRIDES: '4155550100=2' })).toThrow(/"4155550100=2" must be an E.164 number/);
+		expect(() => parseConfig({ SMS_RATE_OVERRIDES: '+14155550100=-1' })).toThrow(/rate for \+14155550100 must be/);
+	});
 });

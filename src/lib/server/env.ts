@@ -14,6 +14,31 @@ const optionalString = z
 	.optional()
 	.transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** Message segments per second one sender may hand to the carrier (Twilio: 1 per long code, 3 per toll-free). */
+const rate = (name: string) =>
+	z.coerce
+		.number({ error: `${name} must be a number of segments per second, e.g. 1` })
+		.positive(`${name} must be more than 0 segments per second`)
+		.max(1000, `${name} must be at most 1000 segments per second`);
+
+const E164_NUMBER = /^\+[1-9]\d{6,14}$/;
+
+/** `+14155550100=2,+18005550100=30`: per-number rates that win over the sender type's. */
+function parseRateOverrides(value: string | undefined): { rates: Record<string, number>; problems: string[] } {
+	const rates: Record<string, number> = {};
+	const problems: string[] = [];
+	for (const item of (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+		const [number, perSecond, ...rest] = item.split('=').map((s) => s.trim());
+		const parsed = Number(perSecond);
+		if (!number || !E164_NUMBER.test(number) || rest.length) {
+			problems.push(`SMS_RATE_OVERRIDES: "${item}" must be an E.164 number, "=", and a rate, e.g. +14155550100=2`);
+		} else if (!Number.isFinite(parsed) || parsed <= 0 || parsed > 1000) {
+			problems.push(`SMS_RATE_OVERRIDES: the rate for ${number} must be a number of segments per second between 0 and 1000`);
+		} else rates[number] = parsed;
+	}
+	return { rates, problems };
+}
+
 const RawEnv = z.object({
 	NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 	PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -60,6 +85,10 @@ const RawEnv = z.object({
 	ABLY_API_KEY: optionalString,
 	ABLY_REST_HOST: optionalString,
 
+	SMS_RATE_LONG_CODE: rate('SMS_RATE_LONG_CODE').default(1),
+	SMS_RATE_TOLL_FREE: rate('SMS_RATE_TOLL_FREE').default(3),
+	SMS_RATE_OVERRIDES: optionalString.pipe(z.string().optional()),
+
 	LIVE: z.enum(['local', 'convex']).default('local'),
 	PUBLIC_CONVEX_URL: optionalString.pipe(z.url().optional()),
 	CONVEX_AUTH_PRIVATE_KEY: optionalString,
@@ -102,6 +131,13 @@ export class ConfigError extends Error {
 	}
 }
 
+export interface SmsRates {
+	longCode: number;
+	tollFree: number;
+	/** Per-number rates by E.164 number; they win over the sender type's. */
+	overrides: Record<string, number>;
+}
+
 export interface Config {
 	nodeEnv: RawEnv['NODE_ENV'];
 	port: number;
@@ -129,6 +165,8 @@ export interface Config {
 	speech: { adapter: 'local' } | { adapter: 'openai'; apiKey: string; baseUrl: string | undefined; model: string };
 	languageAi: { adapter: 'local' } | { adapter: 'gemini'; apiKey: string; model: string; baseUrl: string | undefined };
 	broadcast: { adapter: 'local' } | { adapter: 'ably'; apiKey: string; restHost: string | undefined };
+	/** Outbound throughput per sender, in message segments per second (sms/sender-rate.ts applies it). */
+	smsRates: SmsRates;
 	live: { adapter: 'local' } | { adapter: 'convex'; url: string; privateKey: string; keyId: string };
 }
 
@@ -145,6 +183,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		const missing = rule.vars.filter((v) => e[v] === undefined);
 		if (missing.length) problems.push(`${name} is selected but ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set`);
 	}
+	const overrides = parseRateOverrides(e.SMS_RATE_OVERRIDES);
+	problems.push(...overrides.problems);
 	if (problems.length) throw new ConfigError(problems);
 
 	const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
@@ -193,6 +233,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 				? { adapter: 'gemini', apiKey: s(e.GEMINI_API_KEY), model: e.GEMINI_MODEL, baseUrl: e.GEMINI_BASE_URL }
 				: { adapter: 'local' },
 		broadcast: e.BROADCAST === 'ably' ? { adapter: 'ably', apiKey: s(e.ABLY_API_KEY), restHost: e.ABLY_REST_HOST } : { adapter: 'local' },
+		smsRates: { longCode: e.SMS_RATE_LONG_CODE, tollFree: e.SMS_RATE_TOLL_FREE, overrides: overrides.rates },
 		live:
 			e.LIVE === 'convex'
 				? { adapter: 'convex', url: s(e.PUBLIC_CONVEX_URL), privateKey: s(e.CONVEX_AUTH_PRIVATE_KEY), keyId: e.CONVEX_AUTH_KEY_ID }

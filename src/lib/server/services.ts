@@ -43,7 +43,7 @@ export async function createServices(input: Config, options: CreateServicesOptio
 		await seedVoiceQueues(database.db);
 	}
 	const hot = await createHotState(config);
-	const jobs = await createJobs({ database, db: database.db, adapters, hot, connectionString: config.database.driver === 'postgres' ? config.database.url : undefined });
+	const jobs = await createJobs({ database, db: database.db, adapters, hot, settings: config, connectionString: config.database.driver === 'postgres' ? config.database.url : undefined });
 	// Calls that ended while the server was down are closed (with the carrier's word) before any webhook is served.
 	await rebuildHotState({ db: database.db, hot, voice: { config, db: database.db, hot, adapters, jobs } });
 	log.info(`adapters: ${describeAdapters(config)}`);

@@ -9,8 +9,10 @@ import { sql } from 'drizzle-orm';
 import { fromDrizzle, fromPglite, PgBoss, type JobWithMetadata, type Queue } from 'pg-boss';
 import type { Adapters } from '../adapters';
 import type { Database, Db, Tx } from '../db/client';
+import type { Config } from '../env';
 import type { HotState } from '../live/hot';
 import { logger } from '../log';
+import { sendQueuedSmsJob, type SendQueuedSmsData } from '../sms/send-queued-sms';
 import { fetchRecordingJob, type FetchRecordingData } from '../voice/fetch-recording';
 import { closeCallJob, type CloseCallData } from '../voice/record-call-activity';
 
@@ -18,6 +20,7 @@ import { closeCallJob, type CloseCallData } from '../voice/record-call-activity'
 export interface JobData {
 	'fetch-recording': FetchRecordingData;
 	'close-call': CloseCallData;
+	'send-sms': SendQueuedSmsData;
 }
 export type JobName = keyof JobData;
 
@@ -26,6 +29,10 @@ export interface JobDeps {
 	db: Db;
 	adapters: Pick<Adapters, 'telephony' | 'storage'>;
 	hot: HotState;
+	/** The settings handlers read (status callback URLs, SMS throughput). */
+	settings: Pick<Config, 'publicBaseUrl' | 'smsRates'>;
+	/** For handlers that queue follow-up work. */
+	jobs: Pick<Jobs, 'enqueue'>;
 }
 
 export interface JobContext {
@@ -41,6 +48,13 @@ type Handler<N extends JobName> = (deps: JobDeps, data: JobData[N], job: JobCont
 interface QueueSpec<N extends JobName> {
 	options: Omit<Queue, 'name'>;
 	handle: Handler<N>;
+	/** Handlers running at once in this process (default 1). */
+	localConcurrency?: number;
+	/**
+	 * Seconds between polls while LISTEN/NOTIFY delivers (pg-boss's default is 30): a queue whose
+	 * jobs wait behind each other must look again soon, since NOTIFY fires only on insert.
+	 */
+	notifyPollingIntervalSeconds?: number;
 }
 
 /** Queue settings and handlers. Retries back off; a job that keeps failing stays visible as `failed`. */
@@ -52,6 +66,15 @@ export const JOB_QUEUES: { [N in JobName]: QueueSpec<N> } = {
 	'close-call': {
 		options: { notify: true, retryLimit: 3, retryDelay: 10, retryBackoff: true, expireInSeconds: 60 },
 		handle: closeCallJob
+	},
+	// One job per outbound text, keyed by the sending number: pg-boss runs a number's jobs one at a
+	// time in order (key_strict_fifo), so each number has exactly one dispatcher pacing its sends.
+	// Its handler never fails for good (a failed job would hold the number's queue back).
+	'send-sms': {
+		options: { policy: 'key_strict_fifo', notify: true, retryLimit: 3, retryDelay: 1, retryBackoff: true, expireInSeconds: 120 },
+		handle: sendQueuedSmsJob,
+		localConcurrency: 4,
+		notifyPollingIntervalSeconds: 2
 	}
 };
 
@@ -71,14 +94,19 @@ export interface JobStatus {
 
 export interface Jobs {
 	/** Queue a job in the caller's transaction: it runs only if that transaction commits. Returns the job id. */
-	enqueue<N extends JobName>(tx: Tx | Db, name: N, data: JobData[N], options?: { startAfter?: Date | number }): Promise<string>;
+	enqueue<N extends JobName>(
+		tx: Tx | Db,
+		name: N,
+		data: JobData[N],
+		options?: { startAfter?: Date | number; singletonKey?: string }
+	): Promise<string>;
 	/** A job's state as pg-boss keeps it, or null when unknown (or deleted after its retention). */
 	status(name: JobName, id: string): Promise<JobStatus | null>;
 	/** Stop the worker and let running handlers finish; call before the archive closes. */
 	stop(): Promise<void>;
 }
 
-export interface CreateJobsInput extends JobDeps {
+export interface CreateJobsInput extends Omit<JobDeps, 'jobs'> {
 	database: Pick<Database, 'driver' | 'pglite'>;
 	/** PostgreSQL mode: pg-boss's own pool connects here (config.database.url). */
 	connectionString?: string;
@@ -109,31 +137,12 @@ export async function createJobs(input: CreateJobsInput): Promise<Jobs> {
 	boss.on('error', (error) => log.error('pg-boss error', { error: String((error as { message?: string }).message ?? error) }));
 	await boss.start();
 
-	const deps: JobDeps = { db: input.db, adapters: input.adapters, hot: input.hot };
-	for (const [name, spec] of Object.entries(JOB_QUEUES) as [JobName, QueueSpec<JobName>][]) {
-		await boss.createQueue(name, spec.options);
-		if (input.work === false) continue;
-		const retryLimit = spec.options.retryLimit ?? 2;
-		await boss.work(
-			name,
-			{ pollingIntervalSeconds: input.pollingIntervalSeconds ?? 2, includeMetadata: true as const },
-			async ([job]: JobWithMetadata<JobData[JobName]>[]) => {
-				if (!job) return;
-				try {
-					await spec.handle(deps, job.data, { id: job.id, retryCount: job.retryCount, lastAttempt: job.retryCount >= retryLimit });
-				} catch (error) {
-					log.warn(`job ${name} failed`, { id: job.id, attempt: job.retryCount + 1, error: error instanceof Error ? error.message : String(error) });
-					throw error;
-				}
-			}
-		);
-	}
-
-	return {
+	const jobs: Jobs = {
 		async enqueue(tx, name, data, options = {}) {
 			const id = await boss.send(name, data as object, {
 				db: fromDrizzle(tx as never, sql as never),
-				...(options.startAfter !== undefined ? { startAfter: options.startAfter } : {})
+				...(options.startAfter !== undefined ? { startAfter: options.startAfter } : {}),
+				...(options.singletonKey !== undefined ? { singletonKey: options.singletonKey } : {})
 			});
 			if (!id) throw new Error(`pg-boss did not queue ${name}`);
 			return id;
@@ -155,4 +164,31 @@ export async function createJobs(input: CreateJobsInput): Promise<Jobs> {
 			await boss.stop({ graceful: true, timeout: 5000 });
 		}
 	};
+
+	const deps: JobDeps = { db: input.db, adapters: input.adapters, hot: input.hot, settings: input.settings, jobs };
+	for (const [name, spec] of Object.entries(JOB_QUEUES) as [JobName, QueueSpec<JobName>][]) {
+		await boss.createQueue(name, spec.options);
+		if (input.work === false) continue;
+		const retryLimit = spec.options.retryLimit ?? 2;
+		await boss.work(
+			name,
+			{
+				pollingIntervalSeconds: Math.min(input.pollingIntervalSeconds ?? 2, spec.notifyPollingIntervalSeconds ?? 2),
+				...(spec.notifyPollingIntervalSeconds ? { notifyPollingIntervalSeconds: spec.notifyPollingIntervalSeconds } : {}),
+				includeMetadata: true as const,
+				localConcurrency: spec.localConcurrency ?? 1
+			},
+			async ([job]: JobWithMetadata<JobData[JobName]>[]) => {
+				if (!job) return;
+				try {
+					await spec.handle(deps, job.data, { id: job.id, retryCount: job.retryCount, lastAttempt: job.retryCount >= retryLimit });
+				} catch (error) {
+					log.warn(`job ${name} failed`, { id: job.id, attempt: job.retryCount + 1, error: error instanceof Error ? error.message : String(error) });
+					throw error;
+				}
+			}
+		);
+	}
+
+	return jobs;
 }

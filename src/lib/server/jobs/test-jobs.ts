@@ -4,6 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { TestDb } from '../db/test-db';
+import { DEFAULT_SMS_RATES } from '../sms/sender-rate';
 import { createJobs, type JobDeps, type Jobs } from './jobs';
 
 /** The per-file test database's own URL (DATABASE_URL points at the maintenance database). */
@@ -18,11 +19,17 @@ async function testDatabaseUrl(testDb: TestDb): Promise<string | undefined> {
 	return url.toString();
 }
 
-export async function createTestJobs(testDb: TestDb, deps: Omit<JobDeps, 'db'>, options: { work?: boolean } = {}): Promise<Jobs> {
+/** `settings` defaults to a test base URL and Twilio's default SMS rates. */
+export async function createTestJobs(
+	testDb: TestDb,
+	deps: Omit<JobDeps, 'db' | 'settings' | 'jobs'> & { settings?: JobDeps['settings'] },
+	options: { work?: boolean } = {}
+): Promise<Jobs> {
 	return createJobs({
 		database: testDb.database,
 		db: testDb.db,
 		...deps,
+		settings: deps.settings ?? { publicBaseUrl: 'https://switchboard.test', smsRates: DEFAULT_SMS_RATES },
 		connectionString: await testDatabaseUrl(testDb),
 		pollingIntervalSeconds: 0.5,
 		work: options.work

@@ -25,7 +25,17 @@ export interface StatusResult {
 	message: SmsMessageView | null;
 }
 
-const RANK: Record<SmsStatus, number> = { queued: 0, sending: 1, sent: 2, delivered: 3, undelivered: 3, failed: 3, received: 3 };
+const RANK: Record<SmsStatus, number> = {
+	waiting: -1,
+	queued: 0,
+	sending: 1,
+	sent: 2,
+	delivered: 3,
+	undelivered: 3,
+	failed: 3,
+	canceled: 3,
+	received: 3
+};
 
 /** Twilio's statuses in our vocabulary; the rest (read, receiving...) do not change an outbound text. */
 function mapStatus(status: string): SmsStatus | null {

@@ -51,6 +51,8 @@ export interface NewMessage {
 	numSegments?: number;
 	authorId?: string | null;
 	attemptId?: string | null;
+	/** Outbound: the place in the sending number's queue. */
+	queueSeq?: number | null;
 	at?: Date;
 }
 
@@ -72,6 +74,7 @@ export async function appendMessage(tx: Tx, m: NewMessage): Promise<typeof smsMe
 			numSegments: m.numSegments ?? 1,
 			authorId: m.authorId ?? null,
 			attemptId: m.attemptId ?? null,
+			queueSeq: m.queueSeq ?? null,
 			createdAt: at,
 			statusUpdatedAt: at
 		})

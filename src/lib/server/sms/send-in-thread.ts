@@ -1,8 +1,9 @@
 /**
  * The send path the tRPC procedure calls: the thread lock is checked on the SERVER (hot state's
  * `assertHolder` refuses with LOCK_HELD_BY while another agent holds the thread, and claims a
- * free one for the sender), then sendSms, then the lock is released and the message published
- * live. A refusal from either the lock or the gate leaves nothing half written.
+ * free one for the sender), then sendSms records it (waiting for its number's send slot), then
+ * the lock is released and the message published live; the send-sms job takes it from there.
+ * A refusal from either the lock or the gate leaves nothing half written.
  */
 import { api } from '$convex/_generated/api';
 import { eq } from 'drizzle-orm';

@@ -1,25 +1,19 @@
 /**
- * An agent's outbound text. Validation first; then one transaction runs the compliance gate and,
- * only when it allows, records the message as `queued` (a refusal commits just its audit row
- * and throws DNC_BLOCKED). After the commit the telephony port sends it with a status callback;
- * the carrier's answer (sid, or an error explained) is written back to the same row. A 21610
- * answer also lands in the consent ledger.
+ * An agent's outbound text is recorded, not sent, here. Validation first; then one transaction
+ * takes the sending number's queue slot, runs the compliance gate and, only when it allows,
+ * records the message as `waiting` and queues its `send-sms` job (a refusal commits just its
+ * audit row and throws DNC_BLOCKED). The job (send-queued-sms.ts) hands texts to the carrier in
+ * order at the number's throughput, checking the ledger again right before each send.
  */
-import { and, eq, isNull } from 'drizzle-orm';
-import type { TelephonyPort } from '../adapters/telephony';
-import { AdapterError } from '../adapters/errors';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { gateOutbound } from '../compliance/gate-outbound';
-import { recordCarrierOptOut, UNSUBSCRIBED_RECIPIENT } from '../compliance/record-carrier-opt-out';
 import { normalizePhone } from '../crm/normalize-phone';
-import type { Db } from '../db/client';
-import { SMS_BODY_MAX, smsMessages, smsThreads } from '../db/schema/sms';
+import type { Db, Tx } from '../db/client';
+import { SMS_BODY_MAX, smsSenders, smsThreads } from '../db/schema/sms';
 import { badRequest, notFound, type AppError } from '../errors';
-import { logger } from '../log';
-import { explainErrorCode } from './error-codes';
 import { toMessageView, toThreadView, type SmsMessageView, type SmsThreadView } from './message-view';
 import { appendMessage, findOrCreateThread } from './record-message';
-
-const log = logger('sms');
+import { countSegments } from './segments';
 
 export const SMS_STATUS_CALLBACK_PATH = '/webhooks/twilio/sms/status';
 
@@ -28,10 +22,13 @@ export type SendSmsInput = ({ threadId: string; to?: never; from?: never } | { t
 	actor: { id: string };
 };
 
+/** The one job the send path queues (jobs/jobs.ts `Jobs` fits; spelled out so sms/ does not import jobs/). */
+export interface SendSmsQueue {
+	enqueue(tx: Tx | Db, name: 'send-sms', data: { ourPhone: string }, options: { singletonKey: string }): Promise<string>;
+}
+
 export interface SendSmsDeps {
-	telephony: TelephonyPort;
-	/** config.publicBaseUrl: the status callback goes to `${publicBaseUrl}/webhooks/twilio/sms/status`. */
-	publicBaseUrl: string;
+	jobs: SendSmsQueue;
 }
 
 export interface SendSmsResult {
@@ -51,7 +48,20 @@ export function validateSmsBody(body: string): void {
 	}
 }
 
-const segmentsOf = (body: string) => (body.length <= 160 ? 1 : Math.ceil(body.length / 153));
+/**
+ * Lock the sending number's row (created on first use) and take the next place in its queue.
+ * Taken before the gate's lock on the recipient, the order the dispatcher takes them in too.
+ */
+export async function takeQueueSlot(tx: Tx, ourPhone: string): Promise<number> {
+	await tx.insert(smsSenders).values({ phone: ourPhone }).onConflictDoNothing({ target: smsSenders.phone });
+	const [row] = await tx
+		.update(smsSenders)
+		.set({ lastSeq: sql`${smsSenders.lastSeq} + 1` })
+		.where(eq(smsSenders.phone, ourPhone))
+		.returning({ seq: smsSenders.lastSeq });
+	if (!row) throw new Error(`sms_senders row for ${ourPhone} vanished`);
+	return row.seq;
+}
 
 export async function sendSms(db: Db, deps: SendSmsDeps, input: SendSmsInput): Promise<SendSmsResult> {
 	validateSmsBody(input.body);
@@ -68,6 +78,7 @@ export async function sendSms(db: Db, deps: SendSmsDeps, input: SendSmsInput): P
 
 	let refused: AppError | null = null;
 	const recorded = await db.transaction(async (tx) => {
+		const seq = await takeQueueSlot(tx, pair.ourPhone);
 		const decision = await gateOutbound(tx, { to: pair.customerPhone, channel: 'sms', actor: input.actor, from: pair.ourPhone });
 		if (!decision.allowed) {
 			refused = decision.error;
@@ -84,54 +95,20 @@ export async function sendSms(db: Db, deps: SendSmsDeps, input: SendSmsInput): P
 			messageSid: null,
 			direction: 'outbound',
 			body: input.body,
-			status: 'queued',
-			numSegments: segmentsOf(input.body),
+			status: 'waiting',
+			numSegments: countSegments(input.body),
 			authorId: input.actor.id,
-			attemptId: decision.attemptId
+			attemptId: decision.attemptId,
+			queueSeq: seq,
+			// Stamped under the number's lock, so the thread shows texts in the order they go out.
+			at: new Date()
 		});
 		if (!row) throw new Error('insert into sms_messages returned no row');
+		await deps.jobs.enqueue(tx, 'send-sms', { ourPhone: pair.ourPhone }, { singletonKey: pair.ourPhone });
 		const [fresh] = await tx.select().from(smsThreads).where(eq(smsThreads.id, thread.id));
 		return { row, thread: fresh ?? thread };
 	});
 	// The refusal's audit row is committed; nothing else was written.
 	if (refused || !recorded) throw refused ?? new Error('send was neither recorded nor refused');
-
-	const { row, thread } = recorded;
-	try {
-		const ref = await deps.telephony.sendMessage({
-			from: thread.ourPhone,
-			to: thread.customerPhone,
-			body: input.body,
-			statusCallback: `${deps.publicBaseUrl}${SMS_STATUS_CALLBACK_PATH}`
-		});
-		// A status callback may already have moved the row on; only fill in what is missing.
-		const [updated] = await db.update(smsMessages).set({ messageSid: ref.sid }).where(eq(smsMessages.id, row.id)).returning();
-		return { message: toMessageView(updated ?? row), thread: toThreadView(thread) };
-	} catch (error) {
-		const code = error instanceof AdapterError && error.vendorCode !== undefined ? Number(error.vendorCode) : null;
-		log.warn('sms: the carrier refused a message', { messageId: row.id, code, error: String(error) });
-		if (code === UNSUBSCRIBED_RECIPIENT) {
-			await recordCarrierOptOut(db, {
-				phone: thread.customerPhone,
-				messageSid: row.id,
-				from: thread.ourPhone,
-				userId: input.actor.id
-			});
-		}
-		const explained =
-			code !== null && Number.isFinite(code)
-				? explainErrorCode(code)
-				: 'The carrier did not accept the message (it may be down); try again in a moment.';
-		const [failed] = await db
-			.update(smsMessages)
-			.set({
-				status: 'failed',
-				errorCode: code !== null && Number.isFinite(code) ? code : null,
-				errorMessage: explained,
-				statusUpdatedAt: new Date()
-			})
-			.where(eq(smsMessages.id, row.id))
-			.returning();
-		return { message: toMessageView(failed ?? row), thread: toThreadView(thread) };
-	}
+	return { message: toMessageView(recorded.row), thread: toThreadView(recorded.thread) };
 }

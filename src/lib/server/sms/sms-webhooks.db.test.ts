@@ -15,10 +15,13 @@ import { messagingReplyTwiml } from './messaging-twiml';
 import { replies } from './receive-inbound-sms';
 import { sendInThread } from './send-in-thread';
 import { inboundSmsWebhook, SMS_COMPANY_NAME, SMS_PATHS, smsStatusWebhook, type SmsWebhookServices } from './sms-webhooks';
-import { localTelephony, messageSid, OUR_NUMBER, PUBLIC_BASE_URL, TEST_ACCOUNT_SID } from './test-helpers';
+import type { Jobs } from '../jobs/jobs';
+import { createTestJobs } from '../jobs/test-jobs';
+import { dispatchAll, localTelephony, messageSid, OUR_NUMBER, PUBLIC_BASE_URL, TEST_ACCOUNT_SID } from './test-helpers';
 
 let t: TestDb;
 let hot: HotState;
+let jobs: Jobs;
 let services: SmsWebhookServices;
 let agent: { id: string; name: string };
 let viewer: Identity;
@@ -27,11 +30,14 @@ const { telephony } = localTelephony();
 beforeAll(async () => {
 	setLogLevel('silent');
 	[t, hot] = await Promise.all([createTestDb(), createLocalHotState()]);
+	// Queue only: sendAs runs the number's dispatcher itself, as the send-sms jobs would.
+	jobs = await createTestJobs(t, { adapters: { telephony } as never, hot }, { work: false });
 	services = { config: { publicBaseUrl: PUBLIC_BASE_URL }, db: t.db, hot, adapters: { telephony } };
 	agent = await makeStaff(t.db, 'agent');
 	viewer = { subject: agent.id, role: 'agent', name: agent.name };
 }, 60_000);
 afterAll(async () => {
+	await jobs.stop();
 	await Promise.allSettled([hot.close(), t.close()]);
 });
 
@@ -70,8 +76,12 @@ const messageBySid = async (sid: string) => (await t.db.select().from(smsMessage
 const threadOf = async (phone: string) =>
 	(await t.db.select().from(smsThreads).where(eq(smsThreads.customerPhone, phone)))[0] ?? expect.unreachable(`no thread for ${phone}`);
 
+/** Send as the agent and let the number's dispatcher hand it to the carrier. */
 async function sendAs(threadId: string, body: string) {
-	return sendInThread(t.db, { telephony, publicBaseUrl: PUBLIC_BASE_URL, hot }, { threadId, body, actor: agent });
+	const result = await sendInThread(t.db, { jobs, hot }, { threadId, body, actor: agent });
+	await dispatchAll({ db: t.db, telephony, hot }, result.thread.ourPhone);
+	const row = (await t.db.select().from(smsMessages).where(eq(smsMessages.id, result.message.id)))[0];
+	return { ...result, message: { ...result.message, messageSid: row?.messageSid ?? null, status: row?.status ?? result.message.status } };
 }
 async function refusal(promise: Promise<unknown>): Promise<AppError> {
 	const error = await promise.then(

@@ -9,18 +9,37 @@ import { activities } from '../db/schema/crm';
 import { smsMessages, smsThreads } from '../db/schema/sms';
 import { createTestDb, type TestDb } from '../db/test-db';
 import { AppError } from '../errors';
+import type { TelephonyPort } from '../adapters/telephony/port';
+import type { Jobs } from '../jobs/jobs';
+import { createTestJobs } from '../jobs/test-jobs';
+import { toMessageView } from './message-view';
 import { applyStatusCallback, type StatusCallback } from './apply-status-callback';
 import { receiveInboundSms, replies } from './receive-inbound-sms';
 import { sendSms } from './send-sms';
-import { OUR_NUMBER, PUBLIC_BASE_URL, localTelephony, messageSid } from './test-helpers';
+import { OUR_NUMBER, PUBLIC_BASE_URL, SILENT_HOT, dispatchAll, localTelephony, messageSid } from './test-helpers';
 
 let t: TestDb;
+let jobs: Jobs;
 let agent: { id: string; name: string };
 beforeAll(async () => {
 	t = await createTestDb();
+	// Queue only: each test runs the number's dispatcher itself (dispatchAll), as the send-sms jobs would.
+	jobs = await createTestJobs(t, { adapters: localTelephony() as never, hot: SILENT_HOT }, { work: false });
 	agent = await makeStaff(t.db, 'agent');
+}, 60_000);
+afterAll(async () => {
+	await jobs.stop();
+	await t.close();
 });
-afterAll(() => t.close());
+
+/** Record a send, then hand it to `telephony` as the number's dispatcher would. */
+async function sendNow(telephony: Pick<TelephonyPort, 'sendMessage'>, input: Parameters<typeof sendSms>[2]) {
+	const recorded = await sendSms(t.db, { jobs }, input);
+	expect(recorded.message).toMatchObject({ status: 'waiting', messageSid: null });
+	await dispatchAll({ db: t.db, telephony }, recorded.thread.ourPhone);
+	const [row] = await t.db.select().from(smsMessages).where(eq(smsMessages.id, recorded.message.id));
+	return { ...recorded, message: toMessageView(row!) };
+}
 
 const company = 'Acme Support';
 let n = 0;
@@ -156,11 +175,7 @@ describe('sendSms', () => {
 		const { carrier, telephony } = localTelephony();
 		const phone = freshPhone();
 		const { thread } = await inbound(phone, 'Can you help?');
-		const result = await sendSms(
-			t.db,
-			{ telephony, publicBaseUrl: PUBLIC_BASE_URL },
-			{ threadId: thread.id, body: 'Sure, Ada!', actor: agent }
-		);
+		const result = await sendNow(telephony, { threadId: thread.id, body: 'Sure, Ada!', actor: agent });
 		expect(result.message).toMatchObject({
 			direction: 'outbound',
 			status: 'queued',
@@ -216,11 +231,7 @@ describe('sendSms', () => {
 
 	it('explains a delivery failure', async () => {
 		const { carrier, telephony } = localTelephony();
-		const result = await sendSms(
-			t.db,
-			{ telephony, publicBaseUrl: PUBLIC_BASE_URL },
-			{ to: freshPhone(), from: OUR_NUMBER, body: 'Hi', actor: agent }
-		);
+		const result = await sendNow(telephony, { to: freshPhone(), from: OUR_NUMBER, body: 'Hi', actor: agent });
 		const callbacks: StatusCallback[] = [];
 		carrier.on(
 			'message-status',
@@ -242,16 +253,12 @@ describe('sendSms', () => {
 	it('adds a ledger entry when a status callback reports 21610', async () => {
 		const { telephony } = localTelephony();
 		const phone = freshPhone();
-		const result = await sendSms(
-			t.db,
-			{ telephony, publicBaseUrl: PUBLIC_BASE_URL },
-			{ to: phone, from: OUR_NUMBER, body: 'Hi', actor: agent }
-		);
+		const result = await sendNow(telephony, { to: phone, from: OUR_NUMBER, body: 'Hi', actor: agent });
 		await applyStatusCallback(t.db, { MessageSid: result.message.messageSid!, MessageStatus: 'failed', ErrorCode: '21610' });
 		const [entry] = await t.db.select().from(consentLedger).where(eq(consentLedger.phone, phone));
 		expect(entry).toMatchObject({ source: 'carrier_error', action: 'opt_out', messageSid: result.message.messageSid });
 		const error = await rejection(
-			sendSms(t.db, { telephony, publicBaseUrl: PUBLIC_BASE_URL }, { to: phone, from: OUR_NUMBER, body: 'Again', actor: agent })
+			sendNow(telephony, { to: phone, from: OUR_NUMBER, body: 'Again', actor: agent })
 		);
 		expect(error.code).toBe('DNC_BLOCKED');
 	});
@@ -269,7 +276,7 @@ describe('sendSms', () => {
 		});
 		const before = await counts();
 		const error = await rejection(
-			sendSms(t.db, { telephony, publicBaseUrl: PUBLIC_BASE_URL }, { to: phone, from: OUR_NUMBER, body: 'Hello?', actor: agent })
+			sendNow(telephony, { to: phone, from: OUR_NUMBER, body: 'Hello?', actor: agent })
 		);
 		expect(error).toMatchObject({ kind: 'FORBIDDEN', code: 'DNC_BLOCKED' });
 		expect(error.message).toBe(
@@ -298,7 +305,7 @@ describe('sendSms', () => {
 			'threadId' in patch
 				? { threadId: patch.threadId, body: 'Hi' }
 				: { to: freshPhone(), from: OUR_NUMBER, body: 'Hi', ...patch };
-		const error = await rejection(sendSms(t.db, { telephony, publicBaseUrl: PUBLIC_BASE_URL }, { ...input, actor: agent }));
+		const error = await rejection(sendNow(telephony, { ...input, actor: agent }));
 		expect(error.code).toBe(code);
 		expect(error.message).toMatch(message);
 		expect(await counts()).toEqual(before);
@@ -309,11 +316,7 @@ describe('sendSms', () => {
 		const { carrier, telephony } = localTelephony();
 		const body = `<script>alert("x")</script>${'y'.repeat(1600 - 27)}`;
 		expect(body).toHaveLength(1600);
-		const result = await sendSms(
-			t.db,
-			{ telephony, publicBaseUrl: PUBLIC_BASE_URL },
-			{ to: freshPhone(), from: OUR_NUMBER, body, actor: agent }
-		);
+		const result = await sendNow(telephony, { to: freshPhone(), from: OUR_NUMBER, body, actor: agent });
 		expect(result.message.body).toBe(body);
 		expect(carrier.messages.get(result.message.messageSid!)?.body).toBe(body);
 	});
@@ -324,11 +327,7 @@ describe('sendSms', () => {
 			...telephony,
 			sendMessage: () => Promise.reject(Object.assign(new Error('Unreachable'), {}))
 		} as unknown as typeof telephony;
-		const result = await sendSms(
-			t.db,
-			{ telephony: failing, publicBaseUrl: PUBLIC_BASE_URL },
-			{ to: freshPhone(), from: OUR_NUMBER, body: 'Hi', actor: agent }
-		);
+		const result = await sendNow(failing, { to: freshPhone(), from: OUR_NUMBER, body: 'Hi', actor: agent });
 		expect(result.message).toMatchObject({
 			status: 'failed',
 			messageSid: null,
@@ -346,11 +345,7 @@ describe('sendSms', () => {
 			vendorCode: 21610
 		});
 		const failing = { ...telephony, sendMessage: () => Promise.reject(unsubscribed) } as unknown as typeof telephony;
-		const result = await sendSms(
-			t.db,
-			{ telephony: failing, publicBaseUrl: PUBLIC_BASE_URL },
-			{ to: phone, from: OUR_NUMBER, body: 'Hi', actor: agent }
-		);
+		const result = await sendNow(failing, { to: phone, from: OUR_NUMBER, body: 'Hi', actor: agent });
 		expect(result.message).toMatchObject({
 			status: 'failed',
 			errorCode: 21610,

@@ -4,7 +4,7 @@
  * Keyed by the archive id; the live copy wins for status, since it is the newer news.
  */
 
-export type MessageStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'received';
+export type MessageStatus = 'waiting' | 'queued' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'canceled' | 'received';
 
 export interface ThreadMessage {
 	id: string;
@@ -34,7 +34,17 @@ export interface LiveMessage {
 	sentAt: number;
 }
 
-const RANK: Record<MessageStatus, number> = { queued: 0, sending: 1, sent: 2, delivered: 3, undelivered: 3, failed: 3, received: 3 };
+const RANK: Record<MessageStatus, number> = {
+	waiting: -1,
+	queued: 0,
+	sending: 1,
+	sent: 2,
+	delivered: 3,
+	undelivered: 3,
+	failed: 3,
+	canceled: 3,
+	received: 3
+};
 
 /** Oldest first; a status never moves back whichever source is behind. */
 export function mergeMessages(archived: readonly ArchivedMessage[], live: readonly LiveMessage[]): ThreadMessage[] {
@@ -59,21 +69,26 @@ export function mergeMessages(archived: readonly ArchivedMessage[], live: readon
 }
 
 export const STATUS_LABEL: Record<MessageStatus, string> = {
+	// Held by Switchboard until the number's send slot (carriers allow about one text a second per number).
+	waiting: 'Waiting to send',
 	queued: 'Queued',
 	sending: 'Sending',
 	sent: 'Sent',
 	delivered: 'Delivered',
 	undelivered: 'Undelivered',
 	failed: 'Failed',
+	canceled: 'Not sent',
 	received: 'Received'
 };
 
 export const STATUS_TONE: Record<MessageStatus, 'neutral' | 'green' | 'amber' | 'red' | 'blue'> = {
+	waiting: 'amber',
 	queued: 'neutral',
 	sending: 'neutral',
 	sent: 'blue',
 	delivered: 'green',
 	undelivered: 'red',
 	failed: 'red',
+	canceled: 'red',
 	received: 'neutral'
 };

@@ -5,6 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+	bigint,
 	check,
 	index,
 	integer,
@@ -24,7 +25,11 @@ import { customers } from './crm';
 export const SMS_DIRECTIONS = ['inbound', 'outbound'] as const;
 export type SmsDirection = (typeof SMS_DIRECTIONS)[number];
 
-export const SMS_STATUSES = ['queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'received'] as const;
+/**
+ * `waiting`: recorded and waiting its turn for the sending number's throughput (sms/send-queued-sms.ts);
+ * `canceled`: never handed to the carrier (the re-check before sending refused it). The rest are Twilio's.
+ */
+export const SMS_STATUSES = ['waiting', 'queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'canceled', 'received'] as const;
 export type SmsStatus = (typeof SMS_STATUSES)[number];
 
 /** Twilio's limit for one (concatenated) message body. */
@@ -93,14 +98,37 @@ export const smsMessages = pgTable(
 		createdAt: at('created_at').notNull().defaultNow(),
 		statusUpdatedAt: at('status_updated_at').notNull().defaultNow(),
 		sentAt: at('sent_at'),
-		deliveredAt: at('delivered_at')
+		deliveredAt: at('delivered_at'),
+		/** Outbound: the send's place in its sending number's queue (sms_senders.last_seq when recorded). */
+		queueSeq: bigint('queue_seq', { mode: 'number' }),
+		/** Outbound: when the dispatcher began handing it to the carrier; set while `waiting` means in flight. */
+		dispatchStartedAt: at('dispatch_started_at')
 	},
 	(t) => [
 		check('sms_messages_direction_check', sql`${t.direction} in (${inList(SMS_DIRECTIONS)})`),
 		check('sms_messages_status_check', sql`${t.status} in (${inList(SMS_STATUSES)})`),
 		uniqueIndex('sms_messages_sid_key').on(t.messageSid),
-		index('sms_messages_thread_idx').on(t.threadId, t.createdAt.desc(), t.id.desc())
+		index('sms_messages_thread_idx').on(t.threadId, t.createdAt.desc(), t.id.desc()),
+		// The dispatcher's "next text for this number": the head of its waiting queue.
+		index('sms_messages_waiting_idx')
+			.on(t.fromPhone, t.queueSeq)
+			.where(sql`${t.status} = 'waiting'`)
 	]
+);
+
+/**
+ * One row per Switchboard number that has sent a text: its queue counter (the order texts go out
+ * in) and when it may next hand a segment to the carrier (its throughput, see sms/sender-rate.ts).
+ * Only the number's one dispatcher (a key_strict_fifo job per number) moves `next_send_at`.
+ */
+export const smsSenders = pgTable(
+	'sms_senders',
+	{
+		phone: text('phone').primaryKey(),
+		lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
+		nextSendAt: at('next_send_at').notNull().defaultNow()
+	},
+	(t) => [check('sms_senders_phone_check', E164(t.phone))]
 );
 
 /** Up to when each agent has read a thread; inbound messages after it are unread for them. */

@@ -11,12 +11,15 @@ import { createTestDb, type TestDb } from '../../db/test-db';
 import { createLocalHotState, type HotState } from '../../live/hot';
 import type { Services } from '../../services';
 import { receiveInboundSms } from '../../sms/receive-inbound-sms';
-import { localTelephony, messageSid, OUR_NUMBER, PUBLIC_BASE_URL } from '../../sms/test-helpers';
+import type { Jobs } from '../../jobs/jobs';
+import { createTestJobs } from '../../jobs/test-jobs';
+import { dispatchAll, localTelephony, messageSid, OUR_NUMBER, PUBLIC_BASE_URL } from '../../sms/test-helpers';
 import { createCallerFactory, type SessionUser } from '../init';
 import { smsRouter } from './sms';
 
 let t: TestDb;
 let hot: HotState;
+let jobs: Jobs;
 const { carrier, telephony } = localTelephony();
 let ann: SessionUser;
 let bob: SessionUser;
@@ -25,17 +28,19 @@ const createCaller = createCallerFactory(smsRouter);
 
 beforeAll(async () => {
 	[t, hot] = await Promise.all([createTestDb(), createLocalHotState()]);
+	jobs = await createTestJobs(t, { adapters: { telephony } as never, hot }, { work: false });
 	ann = await makeStaff(t.db, 'agent');
 	bob = await makeStaff(t.db, 'agent');
 	manager = await makeStaff(t.db, 'manager');
 }, 60_000);
 afterAll(async () => {
+	await jobs.stop();
 	await hot.close();
 	await t.close();
 });
 
 const services = () =>
-	({ db: t.db, hot, adapters: { telephony }, config: { publicBaseUrl: PUBLIC_BASE_URL } }) as unknown as Services;
+	({ db: t.db, hot, jobs, adapters: { telephony }, config: { publicBaseUrl: PUBLIC_BASE_URL } }) as unknown as Services;
 const as = (user: SessionUser | null) => createCaller({ services: services(), user });
 const identity = (u: SessionUser) => ({ subject: u.id, role: u.role, name: u.name });
 
@@ -133,9 +138,17 @@ describe('sms router', () => {
 
 		const sent = await as(ann).send({ threadId: thread.id, body: '<b>On it</b>' });
 		expect(sent.thread.assignedTo).toBe(ann.id);
-		expect(sent.message).toMatchObject({ status: 'queued', body: '<b>On it</b>', authorId: ann.id });
-		expect(carrier.messages.get(sent.message.messageSid!)?.body).toBe('<b>On it</b>');
+		expect(sent.message).toMatchObject({ status: 'waiting', body: '<b>On it</b>', authorId: ann.id, messageSid: null });
 		expect(await hot.query(api.smsLocks.forThread, { threadKey: thread.threadKey }, identity(bob))).toBeNull();
+		const waiting = await hot.query(api.smsMessages.forThread, { threadKey: thread.threadKey }, identity(bob));
+		expect(waiting.map((m) => [m.direction, m.body, m.state])).toEqual([
+			['inbound', 'Hi there', 'received'],
+			['outbound', '<b>On it</b>', 'waiting']
+		]);
+		// The number's dispatcher hands it to the carrier and the inbox sees it move on, live.
+		const [outcome] = await dispatchAll({ db: t.db, telephony, hot });
+		expect(outcome).toMatchObject({ kind: 'sent', messageId: sent.message.id });
+		expect(carrier.messages.get(outcome?.kind === 'sent' ? outcome.messageSid : '')?.body).toBe('<b>On it</b>');
 		const live = await hot.query(api.smsMessages.forThread, { threadKey: thread.threadKey }, identity(bob));
 		expect(live.map((m) => [m.direction, m.body, m.state])).toEqual([
 			['inbound', 'Hi there', 'received'],

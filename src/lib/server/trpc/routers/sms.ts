@@ -121,7 +121,7 @@ export const smsRouter = router({
 		.mutation(({ ctx, input }) =>
 			sendInThread(
 				ctx.services.db,
-				{ telephony: ctx.services.adapters.telephony, publicBaseUrl: ctx.services.config.publicBaseUrl, hot: ctx.services.hot },
+				{ jobs: ctx.services.jobs, hot: ctx.services.hot },
 				{ threadId: input.threadId, body: input.body, actor: ctx.user }
 			)
 		),

@@ -1,0 +1,179 @@
+/**
+ * Outbound texts queue per Switchboard number instead of failing: recorded `waiting` with a
+ * send-sms job in the same transaction, handed to the carrier in order at the number's
+ * throughput, and checked against the ledger again right before each send.
+ */
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeStaff } from '../auth/test-helpers';
+import { recordConsent } from '../compliance/record-consent';
+import { outboundAttempts } from '../db/schema/compliance';
+import { smsMessages } from '../db/schema/sms';
+import { createTestDb, type TestDb } from '../db/test-db';
+import type { Jobs } from '../jobs/jobs';
+import { createTestJobs } from '../jobs/test-jobs';
+import { setLogLevel } from '../log';
+import type { MessageRef, SendMessageInput } from '../adapters/telephony/port';
+import { sendSms } from './send-sms';
+import { sendSpacingMs, senderKind, senderRate } from './sender-rate';
+import { dispatchAll, dispatchOnce, localTelephony, SILENT_HOT } from './test-helpers';
+
+let t: TestDb;
+let queueOnly: Jobs;
+let agent: { id: string; name: string };
+beforeAll(async () => {
+	setLogLevel('error');
+	t = await createTestDb();
+	queueOnly = await createTestJobs(t, { adapters: localTelephony() as never, hot: SILENT_HOT }, { work: false });
+	agent = await makeStaff(t.db, 'agent');
+}, 60_000);
+afterAll(async () => {
+	await queueOnly.stop().catch(() => {});
+	await t.close();
+});
+
+let n = 0;
+const freshPhone = () => `+1303555${String(1000 + ++n).padStart(4, '0')}`;
+let numbers = 0;
+/** A Switchboard number of its own per test, so queues never mix. */
+const freshSender = () => `+1415556${String(1000 + ++numbers).padStart(4, '0')}`;
+
+const rows = (ourPhone: string) =>
+	t.db.select().from(smsMessages).where(eq(smsMessages.fromPhone, ourPhone)).orderBy(asc(smsMessages.queueSeq));
+const jobsFor = async (ourPhone: string) => {
+	const result: unknown = await t.db.execute(sql`select state from pgboss.job where name = 'send-sms' and singleton_key = ${ourPhone}`);
+	// PGlite answers { rows }, postgres-js the rows themselves.
+	return ((result as { rows?: unknown[] }).rows ?? (result as unknown[])) as { state: string }[];
+};
+
+describe('sender rates', () => {
+	it('reads the rate from the number, then its kind, in segments per second', () => {
+		const rates = { longCode: 1, tollFree: 3, overrides: { '+14155550100': 10 } };
+		expect(senderKind('+18005550100')).toBe('toll_free');
+		expect(senderKind('+14155550101')).toBe('long_code');
+		expect(senderRate(rates, '+18775550100')).toBe(3);
+		expect(senderRate(rates, '+14155550100')).toBe(10);
+		expect(sendSpacingMs(rates, '+14155550199', 1)).toBe(1000);
+		expect(sendSpacingMs(rates, '+14155550199', 3)).toBe(3000);
+		expect(sendSpacingMs(rates, '+18005550100', 1)).toBe(334);
+	});
+});
+
+describe('the send queue', () => {
+	it('records each send as waiting with its own send-sms job, in the same transaction; a refusal queues nothing', async () => {
+		const ours = freshSender();
+		const to = freshPhone();
+		for (const body of ['one', 'two', 'three']) {
+			const { message } = await sendSms(t.db, { jobs: queueOnly }, { to, from: ours, body, actor: agent });
+			expect(message).toMatchObject({ status: 'waiting', messageSid: null, body });
+		}
+		expect((await rows(ours)).map((r) => [r.body, r.queueSeq, r.status])).toEqual([
+			['one', 1, 'waiting'],
+			['two', 2, 'waiting'],
+			['three', 3, 'waiting']
+		]);
+		expect((await jobsFor(ours)).map((j) => j.state)).toEqual(['created', 'created', 'created']);
+
+		await recordConsent(t.db, { phone: to, channel: 'all', action: 'opt_out', source: 'keyword', keyword: 'STOP' });
+		await expect(sendSms(t.db, { jobs: queueOnly }, { to, from: ours, body: 'four', actor: agent })).rejects.toMatchObject({
+			code: 'DNC_BLOCKED'
+		});
+		expect(await rows(ours)).toHaveLength(3);
+		expect(await jobsFor(ours)).toHaveLength(3);
+	});
+
+	it('cancels a waiting text when STOP arrives before its turn, with the reason, and sends the rest in order', async () => {
+		const ours = freshSender();
+		const stays = freshPhone();
+		const stops = freshPhone();
+		const { carrier, telephony } = localTelephony();
+		for (const [to, body] of [
+			[stops, 'first'],
+			[stays, 'second'],
+			[stops, 'third']
+		] as const) {
+			await sendSms(t.db, { jobs: queueOnly }, { to, from: ours, body, actor: agent });
+		}
+		// The first goes out; then the customer texts STOP while the third still waits.
+		expect(await dispatchOnce({ db: t.db, telephony }, ours)).toMatchObject({ kind: 'sent' });
+		await recordConsent(t.db, { phone: stops, channel: 'all', action: 'opt_out', source: 'keyword', keyword: 'STOP' });
+		expect((await dispatchAll({ db: t.db, telephony }, ours)).map((o) => o.kind)).toEqual(['sent', 'canceled']);
+
+		const after = await rows(ours);
+		expect(after.map((r) => [r.body, r.status, r.messageSid === null])).toEqual([
+			['first', 'queued', false],
+			['second', 'queued', false],
+			['third', 'canceled', true]
+		]);
+		expect(after[2]?.errorMessage).toMatch(
+			/^Not sent: \+1 303 555 \d{4} opted out by keyword STOP on \d{4}-\d\d-\d\d; they must text START to receive messages\.$/
+		);
+		expect([...carrier.messages.values()].map((m) => m.body)).toEqual(['first', 'second']);
+		// Both checks are in the audit trail: allowed when recorded, refused right before sending.
+		const attempts = await t.db
+			.select()
+			.from(outboundAttempts)
+			.where(and(eq(outboundAttempts.toPhone, stops), eq(outboundAttempts.fromPhone, ours)))
+			.orderBy(asc(outboundAttempts.attemptedAt));
+		expect(attempts.map((a) => a.decision)).toEqual(['allowed', 'allowed', 'allowed', 'refused']);
+		expect(attempts.at(-1)).toMatchObject({ id: after[2]?.attemptId, code: 'DNC_BLOCKED', actorId: agent.id });
+	});
+});
+
+describe('the send queue under a burst (real pg-boss workers)', () => {
+	it('sends 20 concurrent texts on one number, all of them, in queue order, never closer than the number allows', async () => {
+		const ours = freshSender();
+		const perSecond = 20;
+		const spacing = 1000 / perSecond;
+		const { carrier, telephony } = localTelephony();
+		const handed: { at: number; body: string }[] = [];
+		const recording = {
+			sendMessage: (m: SendMessageInput): Promise<MessageRef> => {
+				handed.push({ at: Date.now(), body: m.body });
+				return telephony.sendMessage(m);
+			}
+		};
+		// One pg-boss per database, as in the app: NOTIFY wakes only the first instance's workers.
+		await queueOnly.stop();
+		const workers = await createTestJobs(t, {
+			// The dispatcher only sends; nothing else of the adapters is used.
+			adapters: { telephony: recording } as never,
+			hot: SILENT_HOT,
+			settings: { publicBaseUrl: 'https://switchboard.test', smsRates: { longCode: 1, tollFree: 3, overrides: { [ours]: perSecond } } }
+		});
+		try {
+			const customers = Array.from({ length: 4 }, freshPhone);
+			const results = await Promise.all(
+				Array.from({ length: 20 }, (_, i) =>
+					sendSms(t.db, { jobs: workers }, { to: customers[i % 4] ?? '', from: ours, body: `burst ${i}`, actor: agent })
+				)
+			);
+			expect(results.every((r) => r.message.status === 'waiting')).toBe(true);
+
+			// Wait on the condition: every text left the queue.
+			const deadline = Date.now() + 30_000;
+			let settled = await rows(ours);
+			while (settled.some((r) => r.status === 'waiting') && Date.now() < deadline) {
+				await new Promise((resolve) => setTimeout(resolve, 50));
+				settled = await rows(ours);
+			}
+
+			// None lost, none twice: 20 rows, 20 carrier messages, one per body.
+			expect(settled.map((r) => r.status)).toEqual(Array(20).fill('queued'));
+			expect(new Set(settled.map((r) => r.messageSid)).size).toBe(20);
+			expect(carrier.messages.size).toBe(20);
+			// In order: the carrier was asked in the order the queue recorded them (which is also the threads' order).
+			const queueOrder = settled.map((r) => r.body);
+			expect(handed.map((h) => h.body)).toEqual(queueOrder);
+			expect([...settled].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()).map((r) => r.body)).toEqual(queueOrder);
+			// Never more than the number's rate: consecutive requests at least 1/rate apart (1 ms for the clock's granularity).
+			const gaps = handed.slice(1).map((h, i) => h.at - (handed[i]?.at ?? 0));
+			expect(Math.min(...gaps)).toBeGreaterThanOrEqual(spacing - 1);
+			for (const start of handed) {
+				expect(handed.filter((h) => h.at >= start.at && h.at < start.at + 1000).length).toBeLessThanOrEqual(perSecond);
+			}
+		} finally {
+			await workers.stop();
+		}
+	}, 60_000);
+});
