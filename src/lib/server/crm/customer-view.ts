@@ -4,7 +4,9 @@
  */
 import type { activities, customerPhones, customers } from '../db/schema/crm';
 import type { ActivityKind, CustomerKind, CustomerSource, LeadStatus, PhoneLabel } from '../db/schema/crm';
+import type { CallbackTaskView } from '../callbacks/callback-view';
 import type { CallDetailView } from '../voice/call-details';
+import { displayName } from './display-name';
 import { formatPhone } from './format-phone';
 
 export interface PhoneView {
@@ -43,6 +45,8 @@ export interface ActivityView {
 	data: Record<string, unknown>;
 	/** For call activities: the call as the archive holds it now (recording state, agent, durations). */
 	call: CallDetailView | null;
+	/** For callback activities: the task as it stands now (open, taken by, done with an outcome). */
+	callback: CallbackTaskView | null;
 }
 
 export interface TimelinePage {
@@ -63,10 +67,7 @@ type CustomerRow = typeof customers.$inferSelect;
 type PhoneRow = typeof customerPhones.$inferSelect;
 type ActivityRow = typeof activities.$inferSelect;
 
-export function displayName(c: Pick<CustomerRow, 'firstName' | 'lastName' | 'company'>): string {
-	const name = `${c.firstName} ${c.lastName}`.trim();
-	return name || c.company || 'Unknown caller';
-}
+export { displayName } from './display-name';
 
 export function toSummary(row: CustomerRow): CustomerSummary {
 	return {
@@ -105,7 +106,8 @@ export function toActivityView(row: ActivityRow): ActivityView {
 		actorId: row.actorId,
 		summary: row.summary,
 		data: row.data,
-		call: null
+		call: null,
+		callback: null
 	};
 }
 

@@ -3,6 +3,7 @@ import { and, desc, eq, lt, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { activities } from '../db/schema/crm';
 import { badRequest } from '../errors';
+import { loadCallbackViews } from '../callbacks/callback-view';
 import { loadCallDetails } from '../voice/call-details';
 import { ZCustomerId, parseOrThrow } from './customer-input';
 import { toActivityView, type TimelinePage } from './customer-view';
@@ -31,9 +32,10 @@ function decodeCursor(cursor: string): { occurredAt: Date; id: string } {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The archive call an activity is about (call activities carry `data.callId`). */
-function callIdOf(data: Record<string, unknown>): string | null {
-	return typeof data.callId === 'string' && UUID.test(data.callId) ? data.callId : null;
+/** The archive row an activity is about (call activities carry `data.callId`, callbacks `data.taskId`). */
+function idOf(data: Record<string, unknown>, key: 'callId' | 'taskId'): string | null {
+	const id = data[key];
+	return typeof id === 'string' && UUID.test(id) ? id : null;
 }
 
 /** Does not check that the customer exists: an unknown id simply has an empty timeline. */
@@ -59,11 +61,18 @@ export async function listTimeline(db: Db, input: ListTimelineInput): Promise<Ti
 		.limit(limit + 1);
 	const page = rows.slice(0, limit);
 	const last = page.at(-1);
-	const details = await loadCallDetails(db, page.flatMap((a) => callIdOf(a.data) ?? []));
+	const calls = page.filter((a) => a.kind !== 'callback');
+	const tasks = page.filter((a) => a.kind === 'callback');
+	const [details, callbacks] = await Promise.all([
+		loadCallDetails(db, calls.flatMap((a) => idOf(a.data, 'callId') ?? [])),
+		loadCallbackViews(db, tasks.flatMap((a) => idOf(a.data, 'taskId') ?? []))
+	]);
 	return {
 		items: page.map((row) => {
-			const callId = callIdOf(row.data);
-			return { ...toActivityView(row), call: (callId && details.get(callId)) || null };
+			const view = toActivityView(row);
+			if (row.kind === 'callback') return { ...view, callback: callbacks.get(idOf(row.data, 'taskId') ?? '') ?? null };
+			const callId = idOf(row.data, 'callId');
+			return { ...view, call: (callId && details.get(callId)) || null };
 		}),
 		nextCursor: rows.length > limit && last ? encodeCursor(last.occurredAt, last.id) : null
 	};

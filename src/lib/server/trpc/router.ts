@@ -1,5 +1,6 @@
 import { router } from './init';
 import { adminRouter } from './routers/admin';
+import { callbacksRouter } from './routers/callbacks';
 import { callsRouter } from './routers/calls';
 import { complianceRouter } from './routers/compliance';
 import { crmRouter } from './routers/crm';
@@ -7,6 +8,7 @@ import { smsRouter } from './routers/sms';
 
 export const appRouter = router({
 	admin: adminRouter,
+	callbacks: callbacksRouter,
 	calls: callsRouter,
 	compliance: complianceRouter,
 	crm: crmRouter,

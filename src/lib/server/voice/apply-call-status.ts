@@ -9,6 +9,7 @@ import { api } from '$convex/_generated/api';
 import { calls } from '../db/schema/voice';
 import { SYSTEM_IDENTITY } from '../live/hot';
 import { logger } from '../log';
+import { openCallbackTask } from '../callbacks/open-callback-task';
 import { recordDeliveryOnce } from '../webhooks/delivery-ledger';
 import type { TVoiceStatusCallback } from '../webhooks/voice-params';
 import { addCallEvent, ensureCall, staffIdOrNull } from './call-archive';
@@ -93,7 +94,11 @@ export async function applyCallStatus(
 		const ended = leg === 'customer' && STATUS_RANK[status.CallStatus] === FINAL_RANK && row.statusRank < FINAL_RANK;
 		if (ended) {
 			// Unanswered calls are on the timeline now; answered ones at wrap-up, or by this job if it never comes.
-			if (folded.outcome !== 'answered') await recordCallActivity(tx, row.id);
+			if (folded.outcome !== 'answered') {
+				await recordCallActivity(tx, row.id);
+				// A caller who gave up in the queue, or left a message, is owed a call back.
+				await openCallbackTask(tx, row.id);
+			}
 			await services.jobs.enqueue(tx, 'close-call', { callId: row.id }, { startAfter: new Date(now.getTime() + WRAPUP_GRACE_SECONDS * 1000) });
 		}
 		return { replay: false, ended };

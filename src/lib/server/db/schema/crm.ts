@@ -22,7 +22,7 @@ export type CustomerSource = (typeof CUSTOMER_SOURCES)[number];
 export const PHONE_LABELS = ['mobile', 'work', 'home', 'other'] as const;
 export type PhoneLabel = (typeof PHONE_LABELS)[number];
 
-export const ACTIVITY_KINDS = ['call', 'sms', 'note', 'voicemail', 'system'] as const;
+export const ACTIVITY_KINDS = ['call', 'sms', 'note', 'voicemail', 'system', 'callback'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
 /** Column limits, shared with input validation so the app rejects long values before the database does. */

@@ -6,3 +6,4 @@ export * from './compliance';
 export * from './voice';
 export * from './webhooks';
 export * from './sms';
+export * from './callbacks';

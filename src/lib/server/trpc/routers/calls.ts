@@ -21,7 +21,7 @@ export const ZRecordingUrlResponse = z.object({
 	channels: z.int().nullable()
 });
 
-const ZRecordingView = z.discriminatedUnion('status', [
+export const ZRecordingView = z.discriminatedUnion('status', [
 	z.object({ status: z.literal('none') }),
 	z.object({ status: z.literal('processing'), attempts: z.int(), lastError: z.string().nullable() }),
 	z.object({ status: z.literal('stored'), seconds: z.int().nullable(), channels: z.int().nullable() }),

@@ -14,6 +14,7 @@ import { MAX_SEARCH_OFFSET, MAX_SEARCH_PAGE_SIZE, MAX_SEARCH_QUERY_LENGTH, searc
 import { updateCustomer } from '../../crm/update-customer';
 import { ACTIVITY_KINDS, CUSTOMER_KINDS, CUSTOMER_SOURCES, LEAD_STATUSES, PHONE_LABELS } from '../../db/schema/crm';
 import { agentProcedure, router } from '../init';
+import { ZCallbackTask } from './callbacks';
 import { ZCallDetail } from './calls';
 
 /**
@@ -66,7 +67,8 @@ const ZActivity = z.object({
 	actorId: z.string().nullable(),
 	summary: z.string(),
 	data: z.record(z.string(), z.unknown()),
-	call: ZCallDetail.nullable()
+	call: ZCallDetail.nullable(),
+	callback: ZCallbackTask.nullable()
 });
 const ZTimelinePage = z.object({ items: z.array(ZActivity), nextCursor: z.string().nullable() });
 const ZCustomerRecord = ZCustomerSummary.extend({
