@@ -559,3 +559,17 @@ export const board = agentQuery({
 		return { incoming, waiting, active };
 	}
 });
+
+/** The call's recording was paused or resumed at the carrier: the softphone and wallboard show it. */
+export const setRecording = systemMutation({
+	args: { callSid: v.string(), recording: v.boolean() },
+	returns: v.null(),
+	handler: async (ctx, { callSid, recording }) => {
+		const active = await ctx.db
+			.query('active_calls')
+			.withIndex('by_callSid', (q) => q.eq('callSid', callSid))
+			.unique();
+		if (active && active.recording !== recording) await ctx.db.patch('active_calls', active._id, { recording });
+		return null;
+	}
+});

@@ -40,7 +40,11 @@ class FakeDevice extends Emitter<SoftphoneDeviceEvents> implements SoftphoneDevi
 	}
 }
 
-function setup(mode: 'local' | 'twilio' = 'local', claim: (callSid: string) => Promise<unknown> = () => Promise.resolve()) {
+function setup(
+	mode: 'local' | 'twilio' = 'local',
+	claim: (callSid: string) => Promise<unknown> = () => Promise.resolve(),
+	setRecording: (callSid: string, paused: boolean) => Promise<{ recording: 'on' | 'paused' }> = (_c, paused) => Promise.resolve({ recording: paused ? 'paused' : 'on' })
+) {
 	const device = new FakeDevice();
 	const beats: Registration[] = [];
 	let n = 0;
@@ -52,7 +56,8 @@ function setup(mode: 'local' | 'twilio' = 'local', claim: (callSid: string) => P
 		createDevice: () => Promise.resolve(device),
 		heartbeat: (state) => Promise.resolve(void beats.push(state)),
 		heartbeatMs: 60_000,
-		claim
+		claim,
+		setRecording
 	});
 	return { phone, device, beats, fetchImpl };
 }
@@ -62,6 +67,36 @@ let current: Softphone | null = null;
 afterEach(() => current?.stop());
 
 describe('Softphone state', () => {
+	it('shows a routed call as recorded once connected, and pauses and resumes it through the server', async () => {
+		const asked: [string, boolean][] = [];
+		let refuse = false;
+		const { phone, device } = setup('local', undefined, (callSid, paused) => {
+			asked.push([callSid, paused]);
+			return refuse ? Promise.reject(new Error('Only the agent on this call can pause its recording.')) : Promise.resolve({ recording: paused ? 'paused' : 'on' });
+		});
+		current = phone;
+		await phone.start();
+		const parent = `CA${'9'.repeat(32)}`;
+		const call = new FakeCall(`CA${'2'.repeat(32)}`, '+12125550123', 'client:agent_u1', new Map([['callSid', parent]]));
+		device.fire('incoming', call);
+		expect(phone.call?.recording).toBeNull();
+		await phone.accept();
+		call.fire('accept');
+		expect(phone.call?.recording).toBe('on');
+		await phone.toggleRecording();
+		expect(phone.call?.recording).toBe('paused');
+		await phone.toggleRecording();
+		expect(phone.call?.recording).toBe('on');
+		expect(asked).toEqual([
+			[parent, true],
+			[parent, false]
+		]);
+		refuse = true;
+		await phone.toggleRecording();
+		expect(phone.call?.recording).toBe('on');
+		expect(phone.error).toMatch(/Only the agent/);
+	});
+
 	it('registers, reports each registration change to the heartbeat, and refreshes the token before it expires', async () => {
 		const { phone, device, beats, fetchImpl } = setup();
 		current = phone;

@@ -23,6 +23,8 @@ export interface CurrentCall {
 	muted: boolean;
 	/** Digits sent on this call, for the keypad's display. */
 	digits: string;
+	/** The call recording's state once connected (routed calls are recorded from answer); null when not recorded. */
+	recording: 'on' | 'paused' | null;
 }
 
 /** The call just ended, waiting for the agent's disposition and notes. */
@@ -45,6 +47,8 @@ export interface SoftphoneOptions {
 	 * one winner, agent marked busy). Rejects when another agent has it.
 	 */
 	claim?: (parentCallSid: string) => Promise<unknown>;
+	/** Pauses or resumes the call's recording on the server (calls.setRecording; the server checks who may). */
+	setRecording?: (parentCallSid: string, paused: boolean) => Promise<{ recording: 'on' | 'paused' }>;
 }
 
 export const HEARTBEAT_MS = 15_000;
@@ -64,6 +68,8 @@ export class Softphone {
 	/** Set when an answered call ends; the component shows the wrap-up form until it is saved. */
 	wrapUp = $state<WrapUp | null>(null);
 	error = $state<string | null>(null);
+	/** True while a pause or resume is on its way to the carrier. */
+	recordingBusy = $state(false);
 	/** Ticks every second while a call is live, for the timer. */
 	now = $state(Date.now());
 
@@ -79,6 +85,7 @@ export class Softphone {
 	readonly #heartbeat: (state: Registration) => Promise<unknown>;
 	readonly #heartbeatMs: number;
 	readonly #claim: (parentCallSid: string) => Promise<unknown>;
+	readonly #setRecording: (parentCallSid: string, paused: boolean) => Promise<{ recording: 'on' | 'paused' }>;
 
 	constructor(options: SoftphoneOptions = {}) {
 		this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
@@ -86,6 +93,12 @@ export class Softphone {
 		this.#heartbeat = options.heartbeat ?? ((softphone) => mutate(api.agentStatus.heartbeat, { softphone }));
 		this.#heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
 		this.#claim = options.claim ?? ((callSid) => mutate(api.calls.acceptCall, { callSid }));
+		this.#setRecording =
+			options.setRecording ??
+			(async (callSid, paused) => {
+				const { trpc } = await import('$lib/trpc');
+				return trpc.calls.setRecording.mutate({ callSid, paused });
+			});
 	}
 
 	/** Fetch a token, build the device and register it; starts the heartbeat. */
@@ -170,6 +183,23 @@ export class Softphone {
 		this.#live.mute(!this.call.muted);
 	}
 
+	/** Pause the recording (a card number, a private matter) or resume it. */
+	async toggleRecording(): Promise<void> {
+		const call = this.call;
+		const parent = call?.customParameters.callSid;
+		if (call?.phase !== 'active' || !call.recording || !parent || this.recordingBusy) return;
+		this.recordingBusy = true;
+		try {
+			const result = await this.#setRecording(parent, call.recording === 'on');
+			if (this.call === call) call.recording = result.recording;
+			this.error = null;
+		} catch (error) {
+			this.error = error instanceof Error ? error.message : String(error);
+		} finally {
+			this.recordingBusy = false;
+		}
+	}
+
 	sendDigits(digits: string): void {
 		if (this.call?.phase !== 'active' || !this.#live) return;
 		this.call.digits += digits;
@@ -206,13 +236,16 @@ export class Softphone {
 			phase: 'ringing',
 			startedAt: null,
 			muted: false,
-			digits: ''
+			digits: '',
+			recording: null
 		};
 		const mine = () => this.#live === call;
 		call.on('accept', () => {
 			if (!mine() || !this.call) return;
 			this.call.phase = 'active';
 			this.call.startedAt = Date.now();
+			// Routed calls carry the caller's CallSid and are recorded from answer (after the notice).
+			if (this.call.customParameters.callSid) this.call.recording = 'on';
 			this.#startClock();
 		});
 		call.on('mute', (muted) => {

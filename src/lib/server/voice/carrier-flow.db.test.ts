@@ -7,10 +7,14 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '$convex/_generated/api';
 import { LocalTelephony } from '../adapters/telephony';
-import { CUSTOMER, SWITCHBOARD_NUMBER, startHarness, type Harness } from '../adapters/telephony/carrier/test-switchboard';
+import { parseWavMono } from '../adapters/telephony/carrier/audio';
+import { CUSTOMER, SWITCHBOARD_NUMBER, TOKEN, startHarness, type Harness } from '../adapters/telephony/carrier/test-switchboard';
+import { TwilioTelephony } from '../adapters/telephony/twilio';
+import { makeStaff } from '../crm/test-factories';
 import { callEvents, calls } from '../db/schema/voice';
 import { setLogLevel } from '../log';
 import { createVoiceHarness, HANDLERS, type VoiceHarness } from './test-harness';
+import { setCallRecording } from './set-call-recording';
 import type { VoiceServices } from './voice-services';
 
 let carrier: Harness;
@@ -170,5 +174,61 @@ describe('an inbound call through the local carrier', () => {
 		const [row] = await h.testDb.db.select().from(calls).where(eq(calls.callSid, caller.sid));
 		expect(row).toMatchObject({ outcome: 'answered', agentId: agent.subject });
 		expect(answered.filter((status) => status !== 200 && status !== 204)).toEqual([]);
+	});
+
+	it('pauses and resumes the recording through the official client over the carrier REST: the paused stretch leaves the file', async () => {
+		// What local mode runs on: the twilio client pointed at the carrier's REST under /carrier.
+		const rest = new TwilioTelephony({
+			accountSid: carrier.carrier.accountSid,
+			authToken: TOKEN,
+			apiKeySid: carrier.carrier.tokenKeySid,
+			apiKeySecret: TOKEN,
+			twimlAppSid: carrier.carrier.applicationSid,
+			apiBaseUrl: await carrier.serveCarrier()
+		});
+		const viaRest = { ...services, adapters: { ...services.adapters, telephony: rest } };
+		await h.addQueue('+14155550130', 'pausing', ['pause-skill']);
+		const agent = await h.addAgent(['pause-skill'], 'Paula Pause');
+		const device = carrier.engine.device(`agent_${agent.subject}`);
+		device.register();
+		device.on('incoming', (call) => {
+			void h.hot.mutation(api.calls.acceptCall, { callSid: call.customParameters.get('callSid') ?? '' }, agent).then(() => call.accept());
+		});
+		const phoneCall = carrier.engine.phone('+13035550177').call('+14155550130');
+		const live = async () => (await h.testDb.db.select().from(calls).where(eq(calls.callSid, phoneCall.sid)))[0];
+		for (let i = 0; i < 20 && !(await live())?.answeredAt; i++) await carrier.clock.advance(1000);
+		const me = { id: agent.subject, role: 'agent' as const };
+		const stranger = await makeStaff(h.testDb.db, 'agent');
+		await expect(setCallRecording(viaRest, { id: stranger.id, role: 'agent' }, { callSid: phoneCall.sid, paused: true })).rejects.toMatchObject({ code: 'NOT_YOUR_CALL' });
+
+		for (let i = 0; i < 10; i++) await carrier.clock.advance(1000);
+		expect(await setCallRecording(viaRest, me, { callSid: phoneCall.sid, paused: true })).toEqual({ callSid: phoneCall.sid, recording: 'paused' });
+		const board = await h.hot.query(api.calls.board, {}, agent);
+		expect(board.active.find((a) => a.callSid === phoneCall.sid)?.recording).toBe(false);
+		for (let i = 0; i < 20; i++) await carrier.clock.advance(1000);
+		// A supervisor may resume it too.
+		const supervisor = await makeStaff(h.testDb.db, 'supervisor');
+		expect(await setCallRecording(viaRest, { id: supervisor.id, role: 'supervisor' }, { callSid: phoneCall.sid, paused: false })).toMatchObject({ recording: 'on' });
+		for (let i = 0; i < 30; i++) await carrier.clock.advance(1000);
+		phoneCall.hangUp();
+		for (let i = 0; i < 5; i++) await carrier.clock.advance(1000);
+		await expect(setCallRecording(viaRest, me, { callSid: phoneCall.sid, paused: true })).rejects.toMatchObject({ code: 'CALL_NOT_LIVE' });
+
+		let stored = await live();
+		for (let i = 0; i < 100 && stored?.recordingStatus !== 'stored'; i++) {
+			await new Promise((r) => setTimeout(r, 50));
+			stored = await live();
+		}
+		const talk = stored?.talkSeconds ?? 0;
+		expect(talk).toBeGreaterThanOrEqual(58);
+		// The recording callback reports the recorded time only, and the file holds exactly that.
+		expect(stored?.recordingSeconds).toBe(talk - 20);
+		const file = await h.adapters.storage.get(stored?.recordingKey ?? '');
+		const body = Buffer.from(file?.body ?? new Uint8Array());
+		const frames = (body.length - 44) / 4;
+		expect(Math.round(frames / 8000)).toBe(talk - 20);
+		expect(parseWavMono(body).rate).toBe(8000);
+		const kinds = (await h.testDb.db.select().from(callEvents).where(eq(callEvents.callId, stored?.id ?? ''))).map((e) => e.kind);
+		expect(kinds).toEqual(expect.arrayContaining(['recording.paused', 'recording.resumed', 'recording.completed']));
 	});
 });

@@ -384,6 +384,16 @@ export function handleTwilioRest(carrier: LocalCarrier, request: RestRequest, op
 			if (!input) return restError(400, 21218, 'Invalid application or TwiML: pass Url, Twiml or Status.');
 			return json(200, callResource(carrier.updateCall(match[1], input)));
 		}
+		match = /^Calls\/(CA[0-9a-f]{32})\/Recordings\/(RE[0-9a-f]{32}|Twilio\.CURRENT)\.json$/.exec(rest);
+		if (match?.[1] && match[2] && method === 'POST') {
+			const status = request.form.get('Status');
+			if (status !== 'paused' && status !== 'in-progress') return restError(400, 21218, 'Status must be paused or in-progress.');
+			const behavior = request.form.get('PauseBehavior');
+			if (behavior !== null && behavior !== 'skip' && behavior !== 'silence') return restError(400, 21218, 'PauseBehavior must be skip or silence.');
+			const r = carrier.updateCallRecording(match[1], match[2], { status, ...(behavior ? { pauseBehavior: behavior } : {}) });
+			const uri = `/2010-04-01/Accounts/${carrier.accountSid}/Calls/${r.callSid}/Recordings/${r.sid}.json`;
+			return json(200, { account_sid: carrier.accountSid, api_version: '2010-04-01', call_sid: r.callSid, sid: r.sid, status: r.status, source: 'DialVerb', channels: 2, uri });
+		}
 		if (options.conferences && rest.startsWith('Conferences')) {
 			const answer = handleConferences(options.conferences, prefix, rest, method, request.form);
 			if (answer) return answer;

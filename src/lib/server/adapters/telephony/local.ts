@@ -20,6 +20,7 @@ import type {
 	CallDirection,
 	CallProgressEvent,
 	CallRecord,
+	CallRecordingRef,
 	CallRef,
 	CallStatus,
 	ClientToken,
@@ -34,6 +35,7 @@ import type {
 	SendMessageInput,
 	TelephonyPort,
 	UpdateCallInput,
+	UpdateCallRecordingInput,
 	WebhookRequest
 } from './port';
 import { assertClientTokenInput, signWebhook, validateJsonWebhookSignature, validateWebhookSignature } from './shared';
@@ -444,6 +446,15 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 
 	// --- recordings ---------------------------------------------------------------------------
 
+	/** Set by the carrier engine, which runs the recordings of bridged calls. */
+	recordingControl: ((callSid: string, recordingSid: string, input: UpdateCallRecordingInput) => CallRecordingRef) | null = null;
+
+	/** Pause or resume a live call's recording (`recordingSid` may be `Twilio.CURRENT`). */
+	updateCallRecording(callSid: string, recordingSid: string, input: UpdateCallRecordingInput): CallRecordingRef {
+		if (!this.recordingControl) throw carrierError(`The requested resource /Calls/${callSid}/Recordings/${recordingSid} was not found`, 404, 20404);
+		return this.recordingControl(callSid, recordingSid, input);
+	}
+
 	/** Keep audio as a recording and return its SID and the RecordingUrl webhooks carry. */
 	addRecording(input: {
 		callSid?: string;
@@ -452,8 +463,10 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 		durationSeconds?: number;
 		channels?: 1 | 2;
 		source?: string;
+		/** A SID handed out while the recording ran (pause/resume refer to it). */
+		sid?: string;
 	}): LocalRecording {
-		const recordingSid = sid('RE');
+		const recordingSid = input.sid ?? sid('RE');
 		const recording: LocalRecording = {
 			sid: recordingSid,
 			accountSid: this.accountSid,
@@ -596,6 +609,10 @@ export class LocalTelephony implements TelephonyPort {
 
 	fetchRecording(url: string): Promise<RecordingMedia> {
 		return this.#run(() => this.carrier.fetchRecording(url));
+	}
+
+	updateCallRecording(callSid: string, input: UpdateCallRecordingInput): Promise<CallRecordingRef> {
+		return this.#run(() => this.carrier.updateCallRecording(callSid, 'Twilio.CURRENT', input));
 	}
 
 	createClientToken(input: ClientTokenInput): Promise<ClientToken> {

@@ -126,6 +126,23 @@ export interface CallRecord extends CallRef {
  */
 export type UpdateCallInput = { twiml: string } | { url: string; method?: 'GET' | 'POST' } | { status: 'completed' | 'canceled' };
 
+/**
+ * Pause or resume a call's recording (Twilio: `calls(sid).recordings('Twilio.CURRENT').update`).
+ * While paused, `skip` leaves that stretch out of the file (the duration is shorter); `silence`
+ * (Twilio's default) keeps it as silence.
+ */
+export interface UpdateCallRecordingInput {
+	status: 'paused' | 'in-progress';
+	pauseBehavior?: 'skip' | 'silence';
+}
+
+export interface CallRecordingRef {
+	/** `RE` followed by 32 hex digits. */
+	sid: string;
+	callSid: string;
+	status: 'in-progress' | 'paused' | 'stopped' | 'processing' | 'completed' | 'absent';
+}
+
 export interface RecordingMedia {
 	body: Uint8Array;
 	/** e.g. `audio/x-wav` or `audio/mpeg`. */
@@ -183,6 +200,12 @@ export interface TelephonyPort {
 	 * fails with AdapterError vendorCode 21220.
 	 */
 	updateCall(sid: string, input: UpdateCallInput): Promise<CallRef>;
+
+	/**
+	 * Pause or resume the recording running on a live call (the one `<Dial record>` started on
+	 * the caller's leg). A call with no recording in progress fails with AdapterError `notFound`.
+	 */
+	updateCallRecording(callSid: string, input: UpdateCallRecordingInput): Promise<CallRecordingRef>;
 
 	/** Read a message back as the carrier holds it now; unknown SIDs fail with AdapterError `notFound`. */
 	fetchMessage(sid: string): Promise<MessageRecord>;

@@ -12,6 +12,7 @@ import { AdapterError } from '../errors';
 import type {
 	CallDirection,
 	CallRecord,
+	CallRecordingRef,
 	CallRef,
 	ClientToken,
 	ClientTokenInput,
@@ -23,6 +24,7 @@ import type {
 	SendMessageInput,
 	TelephonyPort,
 	UpdateCallInput,
+	UpdateCallRecordingInput,
 	WebhookRequest
 } from './port';
 import {
@@ -179,6 +181,18 @@ export class TwilioTelephony implements TelephonyPort {
 			return { sid: c.sid, status: c.status };
 		} catch (err) {
 			throw failure(err, `update call ${sid}`);
+		}
+	}
+
+	async updateCallRecording(callSid: string, input: UpdateCallRecordingInput): Promise<CallRecordingRef> {
+		try {
+			const r = await this.#client
+				.calls(callSid)
+				.recordings('Twilio.CURRENT')
+				.update({ status: input.status, ...(input.pauseBehavior ? { pauseBehavior: input.pauseBehavior } : {}) });
+			return { sid: r.sid, callSid: r.callSid, status: r.status };
+		} catch (err) {
+			throw failure(err, `${input.status === 'paused' ? 'pause' : 'resume'} the recording of call ${callSid}`);
 		}
 	}
 

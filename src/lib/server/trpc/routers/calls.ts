@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { CALL_DIRECTIONS, CALL_OUTCOMES } from '../../db/schema/voice';
 import { getCallDetail } from '../../voice/call-details';
 import { recordingUrl } from '../../voice/recording-url';
+import { setCallRecording } from '../../voice/set-call-recording';
 import { wrapUpCall } from '../../voice/wrap-up-call';
 import { agentProcedure, router } from '../init';
 
@@ -48,6 +49,12 @@ export type TCallDetail = z.output<typeof ZCallDetail>;
 export const ZCallDetailRequest = z.object({ callId: z.uuid({ error: 'callId must be a call id.' }) });
 export type TCallDetailRequest = z.input<typeof ZCallDetailRequest>;
 
+const ZCallSid = z.string().regex(/^CA[0-9a-fA-F]{32}$/, { error: 'callSid must be CA followed by 32 hex digits.' });
+
+export const ZSetRecordingRequest = z.object({ callSid: ZCallSid, paused: z.boolean() });
+export type TSetRecordingRequest = z.input<typeof ZSetRecordingRequest>;
+export const ZSetRecordingResponse = z.object({ callSid: z.string(), recording: z.enum(['on', 'paused']) });
+
 export const ZWrapUpRequest = z.object({
 	callSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/, {
 		error: 'callSid must be CA followed by 32 hex digits.'
@@ -75,6 +82,11 @@ export const callsRouter = router({
 			const result = await recordingUrl({ db: ctx.services.db, storage: ctx.services.adapters.storage }, input.callId);
 			return { ...result, expiresAt: result.expiresAt.toISOString() };
 		}),
+
+	setRecording: agentProcedure
+		.input(ZSetRecordingRequest)
+		.output(ZSetRecordingResponse)
+		.mutation(({ ctx, input }) => setCallRecording(ctx.services, ctx.user, input)),
 
 	wrapUp: agentProcedure
 		.input(ZWrapUpRequest)

@@ -32,3 +32,24 @@ describe('call audio', () => {
 		expect(Buffer.from(tones).readUInt32LE(40)).toBe(6 * 8000 * 4);
 	});
 });
+
+describe('paused stretches of a recording', () => {
+	const samples = (wav: Uint8Array) => {
+		const b = Buffer.from(wav);
+		return Array.from({ length: (b.length - 44) / 2 }, (_, i) => b.readInt16LE(44 + i * 2));
+	};
+	it('silences a paused stretch and keeps the length', async () => {
+		const plain = samples(await renderConversation({ seconds: 10, channels: 1, utterances: [] }));
+		const silenced = samples(await renderConversation({ seconds: 10, channels: 1, utterances: [], pauses: [{ from: 2, to: 6, skip: false }] }));
+		expect(silenced.length).toBe(plain.length);
+		expect(plain.slice(2 * 8000, 6 * 8000).some((s) => s !== 0)).toBe(true);
+		expect(silenced.slice(2 * 8000, 6 * 8000).every((s) => s === 0)).toBe(true);
+		expect(silenced.slice(6 * 8000)).toEqual(plain.slice(6 * 8000));
+	});
+	it('cuts a skipped stretch out', async () => {
+		const plain = samples(await renderConversation({ seconds: 10, channels: 2, utterances: [] }));
+		const skipped = samples(await renderConversation({ seconds: 10, channels: 2, utterances: [], pauses: [{ from: 2, to: 6, skip: true }] }));
+		expect(skipped.length).toBe(plain.length - 4 * 8000 * 2);
+		expect(skipped.slice(2 * 8000 * 2)).toEqual(plain.slice(6 * 8000 * 2));
+	});
+});

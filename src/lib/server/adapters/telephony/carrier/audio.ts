@@ -104,12 +104,37 @@ export function encodeWav(channels: Int16Array[], rate = SAMPLE_RATE): Uint8Arra
 	return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
 }
 
+/** A paused stretch of a recording, in seconds from its start: cut out (`skip`) or silenced. */
+export interface Pause {
+	from: number;
+	to: number;
+	skip: boolean;
+}
+
+/** Silence or cut the paused stretches; cuts go last to first so earlier offsets stay true. */
+function applyPauses(tracks: Int16Array[], pauses: Pause[]): Int16Array[] {
+	let out = tracks;
+	const frame = (s: number, len: number) => Math.max(0, Math.min(len, Math.round(s * SAMPLE_RATE)));
+	for (const p of pauses) if (!p.skip) for (const t of out) t.fill(0, frame(p.from, t.length), frame(p.to, t.length));
+	for (const p of [...pauses].filter((q) => q.skip).sort((x, y) => y.from - x.from)) {
+		out = out.map((t) => {
+			const a = frame(p.from, t.length);
+			const b = frame(p.to, t.length);
+			const cut = new Int16Array(t.length - (b - a));
+			cut.set(t.subarray(0, a), 0);
+			cut.set(t.subarray(b), a);
+			return cut;
+		});
+	}
+	return out;
+}
+
 /**
  * Lay a conversation out over `seconds` of audio: utterances one after another, each in its
  * channel, with a short gap; lines that do not fit are cut. Without utterances each channel
  * gets a brief tone every few seconds (a different pitch per side).
  */
-export async function renderConversation(input: { seconds: number; channels: 1 | 2; utterances: Utterance[] }): Promise<Uint8Array> {
+export async function renderConversation(input: { seconds: number; channels: 1 | 2; utterances: Utterance[]; pauses?: Pause[] }): Promise<Uint8Array> {
 	const frames = Math.round(Math.min(input.seconds, MAX_AUDIO_SECONDS) * SAMPLE_RATE);
 	const tracks = Array.from({ length: input.channels }, () => new Int16Array(frames));
 	const place = (channel: number, at: number, samples: Int16Array) => {
@@ -129,7 +154,7 @@ export async function renderConversation(input: { seconds: number; channels: 1 |
 			place(side, at, tone(0.6, side === 0 ? 330 : 520));
 		}
 	}
-	return encodeWav(tracks);
+	return encodeWav(applyPauses(tracks, input.pauses ?? []));
 }
 
 /** Seconds of speech a scripted line takes (for Record timing), from espeak-ng when available. */

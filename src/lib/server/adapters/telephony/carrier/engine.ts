@@ -11,7 +11,7 @@ import type { LocalCall, LocalCarrier, LocalMessage } from '../local';
 import { rfc2822 } from '../local';
 import type { ConferenceRest, ConferenceView, ParticipantInput, ParticipantUpdate, ParticipantView } from '../local-rest';
 import type { CallProgressEvent, CallStatus } from '../port';
-import { estimateSpeechSeconds, renderConversation, type Utterance } from './audio';
+import { estimateSpeechSeconds, renderConversation, type Pause, type Utterance } from './audio';
 import { Interrupted, RealClock, type Clock } from './clock';
 import { callParams, inboundSmsParams } from './params';
 import { ClientDevice, CustomerPhone, DeviceCall, PhoneCall, type LegParty, type PartyHost, type PhoneText, type ScriptLine } from './parties';
@@ -57,6 +57,9 @@ interface Bridge {
 	listeners: Set<() => void>;
 	/** Set when the bridge is recorded (Dial record, or a recorded REST call). */
 	recording: { channels: 1 | 2; statusCallback: string | null; events: string[]; method: 'GET' | 'POST'; source: string } | null;
+	/** The running recording's SID and its paused stretches (ms since epoch; `until` null while paused). */
+	recordingSid: string | null;
+	pauses: { from: number; until: number | null; skip: boolean }[];
 }
 
 interface QueueEntry {
@@ -198,6 +201,7 @@ export class CarrierEngine implements PartyHost, ConferenceRest {
 			clock: this.clock,
 			timeoutMs: options.webhookTimeoutMs
 		});
+		this.carrier.recordingControl = (callSid, recordingSid, input) => this.updateCallRecording(callSid, recordingSid, input);
 		this.carrier.on('call', (call) => this.#track(this.#outbound(call)));
 		this.carrier.on('call-status', (call, callback) => {
 			if (callback) this.dispatcher.notify({ kind: 'call-status', url: callback.url, params: callback.params, callSid: call.sid });
@@ -553,7 +557,16 @@ export class CarrierEngine implements PartyHost, ConferenceRest {
 	}
 
 	#bridge(a: Leg, b: Leg, recording: Bridge['recording']): Bridge {
-		const bridge: Bridge = { a, b, startedAt: this.clock.now().getTime(), closed: false, listeners: new Set(), recording };
+		const bridge: Bridge = {
+			a,
+			b,
+			startedAt: this.clock.now().getTime(),
+			closed: false,
+			listeners: new Set(),
+			recording,
+			recordingSid: recording ? newSid('RE') : null,
+			pauses: []
+		};
 		a.bridge = bridge;
 		b.bridge = bridge;
 		return bridge;
@@ -570,23 +583,52 @@ export class CarrierEngine implements PartyHost, ConferenceRest {
 
 	async #endBridge(bridge: Bridge): Promise<{ seconds: number; recording: { url: string; sid: string } | null }> {
 		this.#closeBridge(bridge);
-		const seconds = Math.round((this.clock.now().getTime() - bridge.startedAt) / 1000);
+		const endedAt = this.clock.now().getTime();
+		const seconds = Math.round((endedAt - bridge.startedAt) / 1000);
 		let recording: { url: string; sid: string } | null = null;
 		if (bridge.recording) {
 			const r = bridge.recording;
-			const rec = await this.#makeRecording(bridge.a, seconds, r.channels, bridge.b, r.source);
+			// Paused stretches, in seconds from the start of the recording: skipped ones leave the file, the rest fall silent.
+			const pauses = bridge.pauses.map((p) => ({ from: (p.from - bridge.startedAt) / 1000, to: ((p.until ?? endedAt) - bridge.startedAt) / 1000, skip: p.skip }));
+			const skipped = pauses.filter((p) => p.skip).reduce((sum, p) => sum + (p.to - p.from), 0);
+			const recorded = Math.max(0, Math.round(seconds - skipped));
+			const rec = await this.#makeRecording(bridge.a, seconds, r.channels, bridge.b, r.source, { sid: bridge.recordingSid, pauses, durationSeconds: recorded });
 			recording = rec;
 			if (r.statusCallback && r.events.includes('completed')) {
 				this.dispatcher.notify({
 					kind: 'recording-status',
 					url: r.statusCallback,
 					method: r.method,
-					params: this.#recordingParams(bridge.a, rec, seconds, r.channels, r.source, bridge.startedAt),
+					params: this.#recordingParams(bridge.a, rec, recorded, r.channels, r.source, bridge.startedAt),
 					callSid: bridge.a.sid
 				});
 			}
 		}
 		return { seconds, recording };
+	}
+
+	/**
+	 * REST `Calls/{CallSid}/Recordings/{Sid|Twilio.CURRENT}` update: pause or resume the recording
+	 * running on the call's bridge (the caller's leg or the agent's). Repeating the current state
+	 * changes nothing, as on Twilio.
+	 */
+	updateCallRecording(callSid: string, recordingSid: string, input: { status: 'paused' | 'in-progress'; pauseBehavior?: 'skip' | 'silence' }) {
+		const bridge = this.legs.get(callSid)?.bridge;
+		if (!bridge || bridge.closed || !bridge.recordingSid || (recordingSid !== 'Twilio.CURRENT' && recordingSid !== bridge.recordingSid)) {
+			throw new AdapterError(`The requested resource /Calls/${callSid}/Recordings/${recordingSid} was not found: no recording is in progress on this call.`, {
+				port: 'telephony',
+				adapter: 'local',
+				status: 404,
+				vendorCode: 20404,
+				retryable: false
+			});
+		}
+		const now = this.clock.now().getTime();
+		const open = bridge.pauses.at(-1);
+		const paused = open !== undefined && open.until === null;
+		if (input.status === 'paused' && !paused) bridge.pauses.push({ from: now, until: null, skip: input.pauseBehavior === 'skip' });
+		if (input.status === 'in-progress' && open && paused) open.until = now;
+		return { sid: bridge.recordingSid, callSid: bridge.a.sid, status: input.status };
 	}
 
 	// --- recordings ---------------------------------------------------------------------------
@@ -606,9 +648,23 @@ export class CarrierEngine implements PartyHost, ConferenceRest {
 		return out;
 	}
 
-	async #makeRecording(a: Leg, seconds: number, channels: 1 | 2, b: Leg | null, source: string): Promise<{ url: string; sid: string }> {
-		const body = await this.clock.track(renderConversation({ seconds: Math.max(1, seconds), channels, utterances: this.#utterances(a, b) }));
-		const rec = this.carrier.addRecording({ callSid: a.sid, body, durationSeconds: seconds, channels, source });
+	async #makeRecording(
+		a: Leg,
+		seconds: number,
+		channels: 1 | 2,
+		b: Leg | null,
+		source: string,
+		extra: { sid?: string | null; pauses?: Pause[]; durationSeconds?: number } = {}
+	): Promise<{ url: string; sid: string }> {
+		const body = await this.clock.track(renderConversation({ seconds: Math.max(1, seconds), channels, utterances: this.#utterances(a, b), pauses: extra.pauses ?? [] }));
+		const rec = this.carrier.addRecording({
+			callSid: a.sid,
+			body,
+			durationSeconds: extra.durationSeconds ?? seconds,
+			channels,
+			source,
+			...(extra.sid ? { sid: extra.sid } : {})
+		});
 		return { url: rec.url, sid: rec.sid };
 	}
 
