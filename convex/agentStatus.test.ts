@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { api } from './_generated/api';
 import { as, newConvex, rejectsWith } from './test.setup';
 
@@ -90,14 +90,24 @@ describe('agentStatus', () => {
 		]);
 	});
 
-	it('records heartbeats without changing what the list shows unless the softphone changed', async () => {
-		const t = newConvex();
-		const zoe = as(t, 'agent', 'u-zoe');
-		await zoe.mutation(api.agentStatus.setMine, { status: 'available' });
-		const before = await zoe.query(api.agentStatus.list, {});
-		await zoe.mutation(api.agentStatus.heartbeat, { softphone: 'unregistered' });
-		expect(await zoe.query(api.agentStatus.list, {})).toEqual(before);
-		await zoe.mutation(api.agentStatus.heartbeat, { softphone: 'ready' });
-		expect((await zoe.query(api.agentStatus.mine, {}))?.softphone).toBe('ready');
+	it('shows heartbeats only to 30 s, so beats within one window change nothing the list shows', async () => {
+		vi.useFakeTimers({ toFake: ['Date'] });
+		try {
+			vi.setSystemTime(new Date('2026-11-24T09:00:00.000Z'));
+			const t = newConvex();
+			const zoe = as(t, 'agent', 'u-zoe');
+			await zoe.mutation(api.agentStatus.setMine, { status: 'available' });
+			await zoe.mutation(api.agentStatus.heartbeat, { softphone: 'unregistered' });
+			const before = await zoe.query(api.agentStatus.list, {});
+			expect(before[0]?.heartbeatAt).toBe(Date.parse('2026-11-24T09:00:00.000Z'));
+			vi.setSystemTime(new Date('2026-11-24T09:00:15.000Z'));
+			await zoe.mutation(api.agentStatus.heartbeat, { softphone: 'unregistered' });
+			expect(await zoe.query(api.agentStatus.list, {})).toEqual(before);
+			vi.setSystemTime(new Date('2026-11-24T09:00:31.000Z'));
+			await zoe.mutation(api.agentStatus.heartbeat, { softphone: 'ready' });
+			expect(await zoe.query(api.agentStatus.mine, {})).toMatchObject({ softphone: 'ready', heartbeatAt: Date.parse('2026-11-24T09:00:30.000Z') });
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 });

@@ -16,12 +16,25 @@ const vAgentView = v.object({
 	role: vRole,
 	status: vAgentPresence,
 	since: v.number(),
-	softphone: vSoftphoneState
+	softphone: vSoftphoneState,
+	/** The last heartbeat, to HEARTBEAT_BUCKET_MS; the wallboard flags a softphone whose beats stopped. */
+	heartbeatAt: v.union(v.number(), v.null())
 });
 
-/** What clients see: heartbeat times stay out, so a heartbeat does not repaint every wallboard. */
+/** Heartbeats are shown to the wallboard at this resolution. */
+export const HEARTBEAT_BUCKET_MS = 30_000;
+
+/** What clients see: the heartbeat only to 30 s, so a heartbeat does not repaint every wallboard. */
 function view(row: Doc<'agent_status'>) {
-	return { userId: row.userId, name: row.name, role: row.role, status: row.status, since: row.since, softphone: row.softphone };
+	return {
+		userId: row.userId,
+		name: row.name,
+		role: row.role,
+		status: row.status,
+		since: row.since,
+		softphone: row.softphone,
+		heartbeatAt: row.seenBucket ?? null
+	};
 }
 
 async function findByUser(ctx: QueryCtx | MutationCtx, userId: string) {
@@ -89,7 +102,10 @@ export const heartbeat = agentMutation({
 	returns: v.null(),
 	handler: async (ctx, { softphone }) => {
 		const row = await ensureOwnRow(ctx, ctx.caller);
-		const patch: Partial<Doc<'agent_status'>> = { lastSeenAt: Date.now() };
+		const now = Date.now();
+		const patch: Partial<Doc<'agent_status'>> = { lastSeenAt: now };
+		const bucket = Math.floor(now / HEARTBEAT_BUCKET_MS) * HEARTBEAT_BUCKET_MS;
+		if (row.seenBucket !== bucket) patch.seenBucket = bucket;
 		if (row.softphone !== softphone) patch.softphone = softphone;
 		await ctx.db.patch('agent_status', row._id, patch);
 		return null;

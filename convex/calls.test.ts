@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { api } from './_generated/api';
 import { as, newConvex, rejectsWith, type TestConvex } from './test.setup';
 
@@ -105,5 +105,46 @@ describe('calls routing', () => {
 		expect(await sys(t).mutation(api.calls.completeCall, { callSid: 'CA6' })).toEqual({ answeredBy: null });
 		expect(await statusOf(t, 'a')).toBe('available');
 		await rejectsWith(as(t, 'agent', 'a').mutation(api.calls.routeInbound, call('CA7')), 'FORBIDDEN');
+	});
+});
+
+describe('a softphone that stops sending heartbeats', () => {
+	it('is not offered calls once its last heartbeat is older than the limit, and is again after a new beat', async () => {
+		vi.useFakeTimers({ toFake: ['Date'] });
+		try {
+			vi.setSystemTime(new Date('2026-11-24T09:00:00Z'));
+			const t = newConvex();
+			// Keep "silent" the longest idle, so only its heartbeat can keep a call from it.
+			const idleOrder = () =>
+				t.run(async (ctx) => {
+					for (const [userId, since] of [['silent', 1], ['steady', 2]] as const) {
+						const row = await ctx.db
+							.query('agent_status')
+							.withIndex('by_userId', (q) => q.eq('userId', userId))
+							.unique();
+						if (row) await ctx.db.patch('agent_status', row._id, { since });
+					}
+				});
+			const silent = await agent(t, 'silent', ['sales'], 1);
+			await agent(t, 'steady', ['sales'], 2);
+			// Both beat now; only "steady" keeps beating as time passes.
+			vi.setSystemTime(new Date('2026-11-24T09:00:50Z'));
+			await as(t, 'agent', 'steady', 'steady').mutation(api.agentStatus.heartbeat, { softphone: 'ready' });
+			vi.setSystemTime(new Date('2026-11-24T09:00:59Z'));
+			// 59 s after its last beat the silent agent (idle longest) still gets the call.
+			expect(await sys(t).mutation(api.calls.routeInbound, call(`CA${'7'.repeat(32)}`))).toMatchObject({ kind: 'offered', agentId: 'silent' });
+			await sys(t).mutation(api.calls.completeCall, { callSid: `CA${'7'.repeat(32)}` });
+			await idleOrder();
+			vi.setSystemTime(new Date('2026-11-24T09:01:01Z'));
+			// 61 s: missed heartbeat, so the call goes to the agent whose softphone is alive.
+			expect(await sys(t).mutation(api.calls.routeInbound, call(`CA${'8'.repeat(32)}`))).toMatchObject({ kind: 'offered', agentId: 'steady' });
+			await sys(t).mutation(api.calls.completeCall, { callSid: `CA${'8'.repeat(32)}` });
+			await idleOrder();
+			vi.setSystemTime(new Date('2026-11-24T09:01:30Z'));
+			await silent.mutation(api.agentStatus.heartbeat, { softphone: 'ready' });
+			expect(await sys(t).mutation(api.calls.routeInbound, call(`CA${'9'.repeat(32)}`))).toMatchObject({ kind: 'offered', agentId: 'silent' });
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 });

@@ -573,3 +573,23 @@ export const setRecording = systemMutation({
 		return null;
 	}
 });
+
+/** The queue's wrap-up time ran out: the call leaves hot state and its agent, still in wrap-up on it, is available. */
+export const endWrapup = systemMutation({
+	args: { callSid: v.string() },
+	returns: v.object({ freed: v.union(v.string(), v.null()) }),
+	handler: async (ctx, { callSid }) => {
+		const active = await ctx.db
+			.query('active_calls')
+			.withIndex('by_callSid', (q) => q.eq('callSid', callSid))
+			.unique();
+		if (!active || active.state !== 'wrapup') return { freed: null };
+		await ctx.db.delete('active_calls', active._id);
+		const agent = await findAgent(ctx, active.agentId);
+		if (agent && agent.status === 'wrapup' && agent.activeCallSid === callSid) {
+			await setAgent(ctx, agent, { status: 'available', since: Date.now(), activeCallSid: undefined });
+			return { freed: agent.userId };
+		}
+		return { freed: null };
+	}
+});

@@ -32,7 +32,9 @@ export const vSoftphoneState = v.union(
 	v.literal('unregistered'),
 	v.literal('registering'),
 	v.literal('ready'),
-	v.literal('error')
+	v.literal('error'),
+	/** The browser refused the microphone: the softphone cannot take a call until it is allowed. */
+	v.literal('no-microphone')
 );
 export type SoftphoneState = Infer<typeof vSoftphoneState>;
 
@@ -46,6 +48,8 @@ export const agentStatusFields = {
 	softphone: vSoftphoneState,
 	/** Last heartbeat from any of the agent's browsers. */
 	lastSeenAt: v.optional(v.number()),
+	/** lastSeenAt rounded down to HEARTBEAT_BUCKET_MS: what the wallboard sees, so a beat repaints it at most that often. */
+	seenBucket: v.optional(v.number()),
 	/** The call the agent is on, if any. */
 	activeCallSid: v.optional(v.string()),
 	lastCallEndedAt: v.optional(v.number())

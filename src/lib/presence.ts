@@ -23,8 +23,23 @@ export const SOFTPHONE_LABEL: Record<string, string> = {
 	unregistered: 'Softphone off',
 	registering: 'Connecting',
 	ready: 'Softphone ready',
-	error: 'Softphone error'
+	error: 'Softphone error',
+	'no-microphone': 'Microphone blocked'
 };
+
+/** Routing stops offering calls to a softphone silent this long (convex/lib/routing.ts HEARTBEAT_STALE_MS). */
+export const HEARTBEAT_STALE_MS = 60_000;
+/** Wallboard heartbeats are rounded down to this (convex/agentStatus.ts). */
+const BUCKET_MS = 30_000;
+
+/** Why calls cannot reach this agent's softphone now, or null when it is healthy. */
+export function softphoneProblem(agent: { softphone: string; heartbeatAt: number | null; status: string }, now: number): string | null {
+	if (agent.softphone !== 'ready') return SOFTPHONE_LABEL[agent.softphone] ?? agent.softphone;
+	if (agent.heartbeatAt !== null && now - agent.heartbeatAt > HEARTBEAT_STALE_MS + BUCKET_MS) {
+		return `Missed heartbeat (last ${formatSince(agent.heartbeatAt, now)} ago)`;
+	}
+	return null;
+}
 
 /** "4m 05s" / "1h 12m": how long someone has been in a state. */
 export function formatSince(since: number, now: number): string {

@@ -7,6 +7,8 @@ import { expect, test } from '@playwright/test';
 import { signedIn } from './helpers';
 
 test('an abandoned caller becomes a callback task that an agent takes and closes', async ({ browser }) => {
+	// Three browsers and a 6 s wait in the queue: ~30 s on a quiet box, more when the 2 cores are shared.
+	test.setTimeout(90_000);
 	const caller = '+13125550188';
 	const phone = await (await browser.newContext()).newPage();
 	await phone.goto('/phone');

@@ -188,15 +188,35 @@ describe('Softphone state', () => {
 		expect(phone.call).toBeNull();
 	});
 
-	it('shows a denied microphone as an error state', async () => {
+	it('reports a microphone the browser denies (Voice SDK error 31401) as no-microphone', async () => {
 		const { phone, device, beats } = setup('twilio');
 		current = phone;
 		await phone.start();
 		await flush();
 		device.fire('error', new SoftphoneError(31401, 'Permission denied'));
-		expect(phone.registration).toBe('error');
+		expect(phone.registration).toBe('no-microphone');
 		expect(phone.error).toMatch(/Microphone access is blocked/);
-		expect(beats.at(-1)).toBe('error');
+		expect(beats.at(-1)).toBe('no-microphone');
+	});
+
+	it('checks the microphone permission before registering, and does not register while it is denied', async () => {
+		const beats: Registration[] = [];
+		let created = 0;
+		const phone = new Softphone({
+			fetch: (() => Promise.reject(new Error('no token wanted'))) as unknown as typeof fetch,
+			createDevice: () => {
+				created += 1;
+				return Promise.resolve(new FakeDevice());
+			},
+			heartbeat: (state) => Promise.resolve(void beats.push(state)),
+			heartbeatMs: 60_000,
+			microphonePermission: () => Promise.resolve('denied')
+		});
+		current = phone;
+		await phone.start();
+		expect(phone.registration).toBe('no-microphone');
+		expect(beats).toEqual(['registering', 'no-microphone']);
+		expect(created).toBe(0);
 	});
 
 	it('reports an error when no token can be had', async () => {

@@ -9,7 +9,7 @@ import { mutate } from '$lib/live';
 import type { SoftphoneCall, SoftphoneDevice } from './device';
 import type { SoftphoneTokenResponse } from './protocol';
 
-export type Registration = 'unregistered' | 'registering' | 'ready' | 'error';
+export type Registration = 'unregistered' | 'registering' | 'ready' | 'error' | 'no-microphone';
 
 export interface CurrentCall {
 	callSid: string;
@@ -47,11 +47,21 @@ export interface SoftphoneOptions {
 	 * one winner, agent marked busy). Rejects when another agent has it.
 	 */
 	claim?: (parentCallSid: string) => Promise<unknown>;
+	/** Reads the microphone permission ('granted' | 'denied' | 'prompt'); null when the browser cannot tell. */
+	microphonePermission?: () => Promise<PermissionState | null>;
 	/** Pauses or resumes the call's recording on the server (calls.setRecording; the server checks who may). */
 	setRecording?: (parentCallSid: string, paused: boolean) => Promise<{ recording: 'on' | 'paused' }>;
 }
 
 export const HEARTBEAT_MS = 15_000;
+
+const MICROPHONE_BLOCKED = 'Microphone access is blocked: allow it in the browser to take calls.';
+
+async function browserMicrophonePermission(): Promise<PermissionState | null> {
+	if (typeof navigator === 'undefined' || !navigator.permissions) return null;
+	const status = await navigator.permissions.query({ name: 'microphone' });
+	return status.state;
+}
 
 async function defaultCreateDevice(token: SoftphoneTokenResponse): Promise<SoftphoneDevice> {
 	if (token.mode === 'twilio') {
@@ -86,6 +96,7 @@ export class Softphone {
 	readonly #heartbeatMs: number;
 	readonly #claim: (parentCallSid: string) => Promise<unknown>;
 	readonly #setRecording: (parentCallSid: string, paused: boolean) => Promise<{ recording: 'on' | 'paused' }>;
+	readonly #microphone: () => Promise<PermissionState | null>;
 
 	constructor(options: SoftphoneOptions = {}) {
 		this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
@@ -93,6 +104,7 @@ export class Softphone {
 		this.#heartbeat = options.heartbeat ?? ((softphone) => mutate(api.agentStatus.heartbeat, { softphone }));
 		this.#heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
 		this.#claim = options.claim ?? ((callSid) => mutate(api.calls.acceptCall, { callSid }));
+		this.#microphone = options.microphonePermission ?? browserMicrophonePermission;
 		this.#setRecording =
 			options.setRecording ??
 			(async (callSid, paused) => {
@@ -108,6 +120,8 @@ export class Softphone {
 		// Background tabs throttle timers (Chrome: once a minute); beat as soon as the tab is back.
 		if (typeof document !== 'undefined') document.addEventListener('visibilitychange', this.#onVisible);
 		this.#setRegistration('registering');
+		// A blocked microphone means no call can be answered: say so (routing skips this softphone) and keep watching.
+		if ((await this.#watchMicrophone()) === 'denied') return;
 		try {
 			const token = await this.#token();
 			if (this.#stopped) return;
@@ -123,8 +137,13 @@ export class Softphone {
 			});
 			device.on('unregistered', () => this.#setRegistration(this.#stopped ? 'unregistered' : 'registering'));
 			device.on('error', (error) => {
-				this.error = error.code === 31401 ? 'Microphone access is blocked: allow it in the browser to take calls.' : error.message;
-				if (this.registration !== 'ready' || error.code === 31401) this.#setRegistration('error');
+				if (error.code === 31401) {
+					this.error = MICROPHONE_BLOCKED;
+					this.#setRegistration('no-microphone');
+					return;
+				}
+				this.error = error.message;
+				if (this.registration !== 'ready') this.#setRegistration('error');
 			});
 			device.on('tokenWillExpire', () => void this.#refreshToken());
 			device.on('incoming', (call) => this.#incoming(call));
@@ -137,6 +156,8 @@ export class Softphone {
 
 	stop(): void {
 		this.#stopped = true;
+		if (this.#micStatus) this.#micStatus.onchange = null;
+		this.#micStatus = null;
 		if (this.#heartbeatTimer) clearInterval(this.#heartbeatTimer);
 		this.#heartbeatTimer = null;
 		if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.#onVisible);
@@ -204,6 +225,36 @@ export class Softphone {
 		if (this.call?.phase !== 'active' || !this.#live) return;
 		this.call.digits += digits;
 		this.#live.sendDigits(digits);
+	}
+
+	#micStatus: PermissionStatus | null = null;
+
+	async #watchMicrophone(): Promise<PermissionState | null> {
+		const state = await this.#microphone().catch(() => null);
+		if (state === 'denied') {
+			this.error = MICROPHONE_BLOCKED;
+			this.#setRegistration('no-microphone');
+		}
+		if (!this.#micStatus && typeof navigator !== 'undefined' && navigator.permissions) {
+			// Allowing the microphone later (or blocking it) is picked up without a reload.
+			const status = await navigator.permissions.query({ name: 'microphone' }).catch(() => null);
+			if (status) {
+				this.#micStatus = status;
+				status.onchange = () => {
+					if (this.#stopped) return;
+					if (status.state === 'denied') {
+						this.error = MICROPHONE_BLOCKED;
+						this.#setRegistration('no-microphone');
+					} else if (this.registration === 'no-microphone') {
+						this.error = null;
+						this.#device?.destroy();
+						this.#device = null;
+						void this.start();
+					}
+				};
+			}
+		}
+		return state;
 	}
 
 	async #token(): Promise<SoftphoneTokenResponse> {

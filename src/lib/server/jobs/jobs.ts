@@ -14,12 +14,13 @@ import type { HotState } from '../live/hot';
 import { logger } from '../log';
 import { sendQueuedSmsJob, type SendQueuedSmsData } from '../sms/send-queued-sms';
 import { fetchRecordingJob, type FetchRecordingData } from '../voice/fetch-recording';
-import { closeCallJob, type CloseCallData } from '../voice/record-call-activity';
+import { closeCallJob, endWrapupJob, type CloseCallData, type EndWrapupData } from '../voice/record-call-activity';
 
 /** Every job's payload by queue name: the one list of what can be queued. */
 export interface JobData {
 	'fetch-recording': FetchRecordingData;
 	'close-call': CloseCallData;
+	'end-wrapup': EndWrapupData;
 	'send-sms': SendQueuedSmsData;
 }
 export type JobName = keyof JobData;
@@ -66,6 +67,10 @@ export const JOB_QUEUES: { [N in JobName]: QueueSpec<N> } = {
 	'close-call': {
 		options: { notify: true, retryLimit: 3, retryDelay: 10, retryBackoff: true, expireInSeconds: 60 },
 		handle: closeCallJob
+	},
+	'end-wrapup': {
+		options: { notify: true, retryLimit: 3, retryDelay: 2, retryBackoff: true, expireInSeconds: 60 },
+		handle: endWrapupJob
 	},
 	// One job per outbound text, keyed by the sending number: pg-boss runs a number's jobs one at a
 	// time in order (key_strict_fifo), so each number has exactly one dispatcher pacing its sends.

@@ -6,7 +6,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { api } from '$convex/_generated/api';
-import { calls } from '../db/schema/voice';
+import { calls, voiceQueues } from '../db/schema/voice';
 import { SYSTEM_IDENTITY } from '../live/hot';
 import { logger } from '../log';
 import { openCallbackTask } from '../callbacks/open-callback-task';
@@ -100,6 +100,11 @@ export async function applyCallStatus(
 				await openCallbackTask(tx, row.id);
 			}
 			await services.jobs.enqueue(tx, 'close-call', { callId: row.id }, { startAfter: new Date(now.getTime() + WRAPUP_GRACE_SECONDS * 1000) });
+			if (folded.outcome === 'answered') {
+				// The queue's wrap-up time: then the agent is offered calls again, saved form or not.
+				const [queue] = row.queue ? await tx.select({ wrapupSeconds: voiceQueues.wrapupSeconds }).from(voiceQueues).where(eq(voiceQueues.name, row.queue)).limit(1) : [];
+				await services.jobs.enqueue(tx, 'end-wrapup', { callSid }, { startAfter: new Date(now.getTime() + (queue?.wrapupSeconds ?? 60) * 1000) });
+			}
 		}
 		return { replay: false, ended };
 	});

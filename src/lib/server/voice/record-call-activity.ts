@@ -9,6 +9,8 @@ import { recordActivity } from '../crm/record-activity';
 import type { Db, Tx } from '../db/client';
 import { user } from '../db/schema/auth';
 import { calls, type CallOutcome } from '../db/schema/voice';
+import { api } from '$convex/_generated/api';
+import { SYSTEM_IDENTITY, type HotState } from '../live/hot';
 import { recordingKey } from './fetch-recording';
 
 /** `4m 12s`, `45s`. */
@@ -86,6 +88,15 @@ export async function recordCallActivity(tx: Tx | Db, callId: string): Promise<s
 
 /** Minutes an answered call waits for its wrap-up before the `close-call` job writes its activity without one. */
 export const WRAPUP_GRACE_SECONDS = 15 * 60;
+
+export interface EndWrapupData {
+	callSid: string;
+}
+
+/** The `end-wrapup` job: the queue's wrap-up time is over, so the agent is available again unless they already are. */
+export async function endWrapupJob(deps: { hot: Pick<HotState, 'mutation'> }, data: EndWrapupData): Promise<void> {
+	await deps.hot.mutation(api.calls.endWrapup, { callSid: data.callSid }, SYSTEM_IDENTITY);
+}
 
 export interface CloseCallData {
 	callId: string;

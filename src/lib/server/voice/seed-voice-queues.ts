@@ -6,8 +6,8 @@ import type { Db } from '../db/client';
 import { voiceQueues } from '../db/schema/voice';
 
 export const DEMO_VOICE_QUEUES = [
-	{ number: '+14155550100', name: 'sales', requiredSkills: ['sales'], maxWaitSeconds: 300, ringSeconds: 20, openingHours: null },
-	{ number: '+14155550101', name: 'support', requiredSkills: ['support'], maxWaitSeconds: 300, ringSeconds: 20, openingHours: null }
+	{ number: '+14155550100', name: 'sales', requiredSkills: ['sales'], maxWaitSeconds: 300, ringSeconds: 20, wrapupSeconds: 60, openingHours: null },
+	{ number: '+14155550101', name: 'support', requiredSkills: ['support'], maxWaitSeconds: 300, ringSeconds: 20, wrapupSeconds: 60, openingHours: null }
 ] as const;
 
 /** Insert the demo numbers that are missing; returns how many were added. */

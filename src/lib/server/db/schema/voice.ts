@@ -133,6 +133,8 @@ export const voiceQueues = pgTable('voice_queues', {
 	maxWaitSeconds: integer('max_wait_seconds').notNull().default(300),
 	/** Seconds the agent's softphone rings before the call moves on. */
 	ringSeconds: integer('ring_seconds').notNull().default(20),
+	/** Seconds an agent stays in wrap-up after a call before routing offers them calls again (the form still saves later). */
+	wrapupSeconds: integer('wrapup_seconds').notNull().default(60),
 	openingHours: jsonb('opening_hours').$type<OpeningHours>(),
 	createdAt: ts('created_at').notNull().defaultNow()
 });

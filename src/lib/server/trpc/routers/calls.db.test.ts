@@ -4,7 +4,7 @@
  * unanswered calls land there when the caller's leg ends; a recording plays through a signed URL.
  */
 import { TRPCError } from '@trpc/server';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '$convex/_generated/api';
 import { user } from '../../db/schema/auth';
@@ -13,7 +13,7 @@ import { calls } from '../../db/schema/voice';
 import type { Identity } from '../../live/hot';
 import type { Services } from '../../services';
 import { listTimeline } from '../../crm/list-timeline';
-import { closeCallJob } from '../../voice/record-call-activity';
+import { closeCallJob, endWrapupJob } from '../../voice/record-call-activity';
 import { ACCOUNT_SID, createVoiceHarness, newCallSid, type VoiceHarness } from '../../voice/test-harness';
 import { VOICE_PATHS } from '../../voice/voice-paths';
 import { createCallerFactory, type SessionUser } from '../init';
@@ -186,6 +186,31 @@ describe('calls.wrapUp', () => {
 			outcome: 'answered',
 			disposition: null
 		});
+	});
+});
+
+describe('wrap-up time', () => {
+	it("frees the agent when the queue's wrap-up time is over, and the form still saves afterwards", async () => {
+		const { agent, sid } = await answeredCall();
+		const status = async () => (await h.hot.query(api.agentStatus.list, {}, agent)).find((s) => s.userId === agent.subject)?.status;
+		expect(await status()).toBe('wrapup');
+		// The status webhook queued the end of wrap-up for the queue's wrap-up time (60 s by default).
+		const result: unknown = await h.testDb.db.execute(sql`select start_after, created_on from pgboss.job where name = 'end-wrapup' and data->>'callSid' = ${sid}`);
+		// PGlite answers { rows }, postgres-js the rows themselves.
+		const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { start_after: Date; created_on: Date }[];
+		const [job] = rows;
+		expect(job).toBeDefined();
+		const delay = (new Date(job?.start_after ?? 0).getTime() - new Date(job?.created_on ?? 0).getTime()) / 1000;
+		expect(delay).toBeGreaterThan(55);
+		expect(delay).toBeLessThan(65);
+
+		await endWrapupJob({ hot: h.hot }, { callSid: sid });
+		expect(await status()).toBe('available');
+		await endWrapupJob({ hot: h.hot }, { callSid: sid });
+		expect(await status()).toBe('available');
+		const saved = await as(agent).wrapUp({ callSid: sid, disposition: 'Resolved', notes: 'late' });
+		expect(saved.activityId).toEqual(expect.any(String));
+		expect(await status()).toBe('available');
 	});
 });
 

@@ -1,0 +1,1 @@
+ALTER TABLE "voice_queues" ADD COLUMN "wrapup_seconds" integer DEFAULT 60 NOT NULL;
