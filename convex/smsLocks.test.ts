@@ -36,6 +36,23 @@ describe('smsLocks', () => {
 		expect(await locks(t)).toHaveLength(1);
 	});
 
+	it('lists every thread being replied in for the inbox, and drops a lock once released', async () => {
+		const t = newConvex();
+		const ann = as(t, 'agent', 'u-ann', 'Ann Lee');
+		const bob = as(t, 'agent', 'u-bob', 'Bob Ray');
+		const other = '+14155550999|+14155550000';
+		await ann.mutation(api.smsLocks.acquire, { threadKey });
+		await bob.mutation(api.smsLocks.acquire, { threadKey: other });
+		const listed = await bob.query(api.smsLocks.active, {});
+		expect(listed.map((l) => [l.threadKey, l.holderName]).sort()).toEqual([
+			[threadKey, 'Ann Lee'],
+			[other, 'Bob Ray']
+		]);
+		await ann.mutation(api.smsLocks.release, { threadKey });
+		expect((await bob.query(api.smsLocks.active, {})).map((l) => l.threadKey)).toEqual([other]);
+		await rejectsWith(t.query(api.smsLocks.active, {}), 'UNAUTHENTICATED');
+	});
+
 	it('lets the holder renew and re-acquire, keeping when they started', async () => {
 		const t = newConvex();
 		const ann = as(t, 'agent', 'u-ann');

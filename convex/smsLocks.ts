@@ -83,6 +83,19 @@ export const forThread = agentQuery({
 	}
 });
 
+/** Locks the inbox list shows ("Bob is replying"), at most this many. */
+const MAX_LISTED = 500;
+
+/**
+ * Every current lock, for the inbox list. Lapsed leases stay in the table until someone takes
+ * or releases them, so clients drop rows whose `expiresAt` has passed by their own clock.
+ */
+export const active = agentQuery({
+	args: {},
+	returns: v.array(vLockView),
+	handler: async (ctx) => (await ctx.db.query('sms_thread_locks').take(MAX_LISTED)).map(view)
+});
+
 /** Start replying: take the lease, or renew it when the caller holds it. LOCK_HELD_BY while someone else does. */
 export const acquire = agentMutation({
 	args: { threadKey: v.string() },

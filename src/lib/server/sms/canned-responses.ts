@@ -5,7 +5,7 @@ import type { Db } from '../db/client';
 import { customers } from '../db/schema/crm';
 import { CANNED_LIMITS, cannedResponses } from '../db/schema/sms';
 import { badRequest, notFound } from '../errors';
-import { fillTemplate, unknownPlaceholders, type TemplateVars } from './fill-template';
+import { fillTemplate, unknownPlaceholders, type TemplateVars } from '$lib/sms/fill-template';
 
 export interface CannedResponseView {
 	id: string;

@@ -3,13 +3,15 @@
  * caller's unread count, filters (mine, unassigned, all) and search; a thread's messages
  * paged back in time; read markers. Keyset paging throughout, on the inbox and thread indexes.
  */
-import { and, desc, eq, ilike, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, ilike, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import { user } from '../db/schema/auth';
 import { customers } from '../db/schema/crm';
 import { smsMessages, smsReadMarkers, smsThreads } from '../db/schema/sms';
-import { badRequest, notFound } from '../errors';
+import { roleAllows, type Role } from '$lib/roles';
+import { AppError, badRequest, notFound } from '../errors';
 import { toMessageView, toThreadView, type SmsMessageView, type SmsThreadView } from './message-view';
 
 export const INBOX_FILTERS = ['mine', 'unassigned', 'all'] as const;
@@ -19,14 +21,20 @@ export const ZInboxQuery = z.object({
 	filter: z.enum(INBOX_FILTERS).default('all'),
 	search: z.string().trim().max(100).default(''),
 	limit: z.number().int().min(1).max(MAX_INBOX_PAGE).default(50),
-	cursor: z.string().max(100).optional()
+	cursor: z.string().max(100).optional(),
+	/** Only these threads (a live inbox re-reading the ones a notice named); still filtered and searched. */
+	ids: z.array(z.uuid()).max(MAX_INBOX_PAGE).optional()
 });
 export type InboxQuery = z.input<typeof ZInboxQuery>;
 
 export interface InboxThread extends SmsThreadView {
 	customerName: string | null;
+	/** The assigned agent's name, when the thread is assigned. */
+	assigneeName: string | null;
 	unread: number;
 }
+
+const assignee = alias(user, 'assignee');
 
 const cursorOf = (at: Date, id: string) => `${at.toISOString()}|${id}`;
 function readCursor(cursor: string): { at: Date; id: string } {
@@ -65,6 +73,10 @@ export async function listInbox(
 			)
 		);
 	}
+	if (q.ids) {
+		if (q.ids.length === 0) return { items: [], nextCursor: null };
+		where.push(inArray(smsThreads.id, q.ids));
+	}
 	if (q.cursor) {
 		const c = readCursor(q.cursor);
 		where.push(or(lt(smsThreads.lastMessageAt, c.at), and(eq(smsThreads.lastMessageAt, c.at), lt(smsThreads.id, c.id))));
@@ -77,10 +89,12 @@ export async function listInbox(
 			firstName: customers.firstName,
 			lastName: customers.lastName,
 			company: customers.company,
+			assigneeName: assignee.name,
 			unread
 		})
 		.from(smsThreads)
 		.leftJoin(customers, eq(customers.id, smsThreads.customerId))
+		.leftJoin(assignee, eq(assignee.id, smsThreads.assignedTo))
 		.leftJoin(smsReadMarkers, and(eq(smsReadMarkers.threadId, smsThreads.id), eq(smsReadMarkers.userId, viewer.id)))
 		.where(and(...where))
 		.orderBy(desc(smsThreads.lastMessageAt), desc(smsThreads.id))
@@ -91,6 +105,7 @@ export async function listInbox(
 		items: page.map((r) => ({
 			...toThreadView(r.thread),
 			customerName: r.firstName === null ? null : `${r.firstName} ${r.lastName ?? ''}`.trim() || r.company || null,
+			assigneeName: r.assigneeName,
 			unread: Number(r.unread)
 		})),
 		nextCursor: rows.length > q.limit && last ? cursorOf(last.thread.lastMessageAt, last.thread.id) : null
@@ -160,19 +175,50 @@ export async function markThreadRead(
 	return { lastReadAt: (row?.lastReadAt ?? at).toISOString() };
 }
 
+/**
+ * Who may give a thread to whom: anyone may take an unassigned thread or hand back their own;
+ * moving a thread between other people is for managers and up.
+ */
+export function mayAssign(actor: { id: string; role: Role }, current: string | null, next: string | null): boolean {
+	if (roleAllows('manager', actor.role)) return true;
+	if (next === actor.id) return current === null || current === actor.id;
+	return next === null && current === actor.id;
+}
+
 /** Give a thread to an agent (or back to unassigned). */
-export async function assignThread(db: Db, input: { threadId: string; userId: string | null }): Promise<SmsThreadView> {
+export async function assignThread(
+	db: Db,
+	actor: { id: string; role: Role },
+	input: { threadId: string; userId: string | null }
+): Promise<SmsThreadView> {
 	if (!z.uuid().safeParse(input.threadId).success)
 		throw notFound('THREAD_NOT_FOUND', 'That conversation no longer exists; reload the inbox.');
 	if (input.userId !== null) {
 		const [staff] = await db.select({ id: user.id }).from(user).where(eq(user.id, input.userId));
 		if (!staff) throw badRequest('ASSIGNEE_NOT_FOUND', 'Pick a staff member to assign the conversation to.');
 	}
+	const [thread] = await db.select({ assignedTo: smsThreads.assignedTo }).from(smsThreads).where(eq(smsThreads.id, input.threadId));
+	if (!thread) throw notFound('THREAD_NOT_FOUND', 'That conversation no longer exists; reload the inbox.');
+	if (!mayAssign(actor, thread.assignedTo, input.userId)) {
+		throw new AppError(
+			'FORBIDDEN',
+			'ASSIGN_NOT_ALLOWED',
+			'Agents can take unassigned conversations and hand back their own; ask a manager to move someone else\'s.'
+		);
+	}
+	// Conditional on what was read, so two agents taking one thread at once cannot both win.
 	const [row] = await db
 		.update(smsThreads)
 		.set({ assignedTo: input.userId })
-		.where(eq(smsThreads.id, input.threadId))
+		.where(
+			and(
+				eq(smsThreads.id, input.threadId),
+				thread.assignedTo === null ? isNull(smsThreads.assignedTo) : eq(smsThreads.assignedTo, thread.assignedTo)
+			)
+		)
 		.returning();
-	if (!row) throw notFound('THREAD_NOT_FOUND', 'That conversation no longer exists; reload the inbox.');
+	if (!row) {
+		throw new AppError('CONFLICT', 'ASSIGNMENT_CHANGED', 'Someone else changed who has this conversation just now; look again and retry.');
+	}
 	return toThreadView(row);
 }

@@ -7,6 +7,7 @@
  */
 import { api } from '$convex/_generated/api';
 import { eq } from 'drizzle-orm';
+import type { BroadcastPort } from '../adapters/broadcast';
 import type { Db } from '../db/client';
 import { smsThreads } from '../db/schema/sms';
 import { notFound } from '../errors';
@@ -14,6 +15,7 @@ import type { HotState } from '../live/hot';
 import { SYSTEM_IDENTITY } from '../live/identity';
 import { logger } from '../log';
 import { threadKeyOf } from './message-view';
+import { announceInboxChange } from './inbox-events';
 import { publishMessage } from './publish-hot';
 import { sendSms, validateSmsBody, type SendSmsDeps, type SendSmsResult } from './send-sms';
 
@@ -21,7 +23,7 @@ const log = logger('sms');
 
 export async function sendInThread(
 	db: Db,
-	deps: SendSmsDeps & { hot: HotState },
+	deps: SendSmsDeps & { hot: HotState; broadcast: BroadcastPort },
 	input: { threadId: string; body: string; actor: { id: string; name: string } }
 ): Promise<SendSmsResult> {
 	const [thread] = /^[0-9a-f-]{36}$/i.test(input.threadId)
@@ -38,6 +40,7 @@ export async function sendInThread(
 	// On a refusal the sender keeps the lease (they are still composing); it lapses on its own if they leave.
 	const result = await sendSms(db, deps, { threadId: thread.id, body: input.body, actor: input.actor });
 	await publishMessage(deps.hot, result.thread, result.message);
+	void announceInboxChange(deps.broadcast, { threadId: result.thread.id, kind: 'message' });
 	await deps.hot
 		.mutation(api.smsLocks.releaseFor, { threadKey, userId: input.actor.id }, SYSTEM_IDENTITY)
 		.catch((error: unknown) =>

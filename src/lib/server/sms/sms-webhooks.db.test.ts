@@ -1,6 +1,7 @@
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '$convex/_generated/api';
+import { LocalBroadcast } from '../adapters/broadcast/local';
 import { makeStaff } from '../auth/test-helpers';
 import { consentLedger } from '../db/schema/compliance';
 import { smsMessages, smsThreads } from '../db/schema/sms';
@@ -11,6 +12,7 @@ import { createLocalHotState, type HotState, type Identity } from '../live/hot';
 import { setLogLevel } from '../log';
 import { formBody, signedRequest } from '../webhooks/test-requests';
 import type { TwilioParams } from '../webhooks/verify-twilio-request';
+import { watchInbox, type InboxChange } from './inbox-events';
 import { messagingReplyTwiml } from './messaging-twiml';
 import { replies } from './receive-inbound-sms';
 import { sendInThread } from './send-in-thread';
@@ -26,14 +28,30 @@ let services: SmsWebhookServices;
 let agent: { id: string; name: string };
 let viewer: Identity;
 const { telephony } = localTelephony();
+const broadcast = new LocalBroadcast();
+/** Every inbox change notice announced, as an open inbox would see them. */
+const changes: InboxChange[] = [];
+/** Resolves once a notice matching `match` has arrived (it may have already). */
+function announced(match: Partial<InboxChange>): Promise<InboxChange> {
+	const hit = (c: InboxChange) => Object.entries(match).every(([k, v]) => c[k as keyof InboxChange] === v);
+	return new Promise((resolve) => {
+		const poll = () => {
+			const found = changes.find(hit);
+			if (found) resolve(found);
+			else setImmediate(poll);
+		};
+		poll();
+	});
+}
 
 beforeAll(async () => {
 	setLogLevel('silent');
 	[t, hot] = await Promise.all([createTestDb(), createLocalHotState()]);
 	// Queue only: sendAs runs the number's dispatcher itself, as the send-sms jobs would.
 	jobs = await createTestJobs(t, { adapters: { telephony } as never, hot }, { work: false });
-	services = { config: { publicBaseUrl: PUBLIC_BASE_URL }, db: t.db, hot, adapters: { telephony } };
+	services = { config: { publicBaseUrl: PUBLIC_BASE_URL }, db: t.db, hot, adapters: { telephony, broadcast } };
 	agent = await makeStaff(t.db, 'agent');
+	await watchInbox(broadcast, agent.id, (change) => changes.push(change));
 	viewer = { subject: agent.id, role: 'agent', name: agent.name };
 }, 60_000);
 afterAll(async () => {
@@ -78,7 +96,7 @@ const threadOf = async (phone: string) =>
 
 /** Send as the agent and let the number's dispatcher hand it to the carrier. */
 async function sendAs(threadId: string, body: string) {
-	const result = await sendInThread(t.db, { jobs, hot }, { threadId, body, actor: agent });
+	const result = await sendInThread(t.db, { jobs, hot, broadcast }, { threadId, body, actor: agent });
 	await dispatchAll({ db: t.db, telephony, hot }, result.thread.ourPhone);
 	const row = (await t.db.select().from(smsMessages).where(eq(smsMessages.id, result.message.id)))[0];
 	return { ...result, message: { ...result.message, messageSid: row?.messageSid ?? null, status: row?.status ?? result.message.status } };
@@ -105,6 +123,9 @@ describe('POST /webhooks/twilio/sms', () => {
 		expect(await messageBySid(sid)).toMatchObject({ direction: 'inbound', status: 'received', fromPhone: phone, toPhone: OUR_NUMBER, body: 'Hi, where is my order?' });
 		const recent = await hot.query(api.smsMessages.forThread, { threadKey: `${phone}|${OUR_NUMBER}` }, viewer);
 		expect(recent.map((m) => [m.messageSid, m.body, m.state])).toEqual([[sid, 'Hi, where is my order?', 'received']]);
+		// Every open inbox is told which thread changed.
+		const thread = await threadOf(phone);
+		await expect(announced({ threadId: thread.id })).resolves.toEqual({ threadId: thread.id, kind: 'message' });
 	});
 
 	it('refuses missing, forged and replayed-with-changed-body signatures with 403 and writes nothing', async () => {
@@ -257,7 +278,7 @@ describe('POST /webhooks/twilio/sms/status', () => {
 		post(SMS_PATHS.status, { AccountSid: TEST_ACCOUNT_SID, MessageSid: sid, MessageStatus, SmsStatus: MessageStatus, From: OUR_NUMBER, ...extra });
 
 	it('moves a text forward only: delivered before sent leaves it delivered, live too', async () => {
-		const { sid, threadKey } = await sentMessage();
+		const { sid, threadKey, threadId } = await sentMessage();
 		expect((await status(sid, 'delivered')).status).toBe(204);
 		expect((await status(sid, 'sent')).status).toBe(204);
 		expect((await status(sid, 'sending')).status).toBe(204);
@@ -266,6 +287,7 @@ describe('POST /webhooks/twilio/sms/status', () => {
 		expect(row?.deliveredAt).toBeInstanceOf(Date);
 		const recent = await hot.query(api.smsMessages.forThread, { threadKey }, viewer);
 		expect(recent.find((m) => m.messageSid === sid)?.state).toBe('delivered');
+		await expect(announced({ threadId, kind: 'status' })).resolves.toBeTruthy();
 	});
 
 	it('applies each (MessageSid, MessageStatus) once', async () => {

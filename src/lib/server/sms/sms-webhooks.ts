@@ -8,6 +8,7 @@
  * hydrating the thread again repairs the copy.
  */
 import { eq } from 'drizzle-orm';
+import type { BroadcastPort } from '../adapters/broadcast';
 import type { TelephonyPort } from '../adapters/telephony/port';
 import { recordCarrierOptOut, UNSUBSCRIBED_RECIPIENT } from '../compliance/record-carrier-opt-out';
 import type { Db } from '../db/client';
@@ -20,6 +21,7 @@ import { recordDeliveryOnce } from '../webhooks/delivery-ledger';
 import { noContent, twimlResponse } from '../webhooks/responses';
 import { twilioWebhook } from '../webhooks/twilio-webhook';
 import { applyStatusCallback } from './apply-status-callback';
+import { announceInboxChange } from './inbox-events';
 import { toThreadView, type SmsMessageView } from './message-view';
 import { messagingReplyTwiml } from './messaging-twiml';
 import { publishMessage } from './publish-hot';
@@ -37,7 +39,7 @@ export interface SmsWebhookServices {
 	config: Pick<Config, 'publicBaseUrl'>;
 	db: Db;
 	hot: HotState;
-	adapters: { telephony: Pick<TelephonyPort, 'validateWebhook' | 'accountSid'> };
+	adapters: { telephony: Pick<TelephonyPort, 'validateWebhook' | 'accountSid'>; broadcast: BroadcastPort };
 }
 
 const log = logger('sms');
@@ -56,6 +58,7 @@ export function inboundSmsWebhook(services: SmsWebhookServices, request: Request
 			);
 			// Published on a retry too: the first delivery may have died between the archive commit and this.
 			await publishMessage(services.hot, result.thread, result.message);
+			void announceInboxChange(services.adapters.broadcast, { threadId: result.thread.id, kind: 'message' });
 			return twimlResponse(messagingReplyTwiml(result.reply));
 		}
 	});
@@ -113,7 +116,10 @@ export function smsStatusWebhook(services: SmsWebhookServices, request: Request,
 		schema: ZSmsStatusCallback,
 		handle: async (status) => {
 			const outcome = await applySmsStatus(services.db, status);
-			if (outcome.changed && outcome.message) await publishStatus(services, outcome.message);
+			if (outcome.changed && outcome.message) {
+				await publishStatus(services, outcome.message);
+				void announceInboxChange(services.adapters.broadcast, { threadId: outcome.message.threadId, kind: 'status' });
+			}
 			return noContent();
 		}
 	});

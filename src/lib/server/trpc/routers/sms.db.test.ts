@@ -1,7 +1,9 @@
 import { TRPCError } from '@trpc/server';
-import { count } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '$convex/_generated/api';
+import { LocalBroadcast } from '../../adapters/broadcast/local';
+import type { GrammarSuggestion, LanguageAiPort } from '../../adapters/language-ai';
 import { makeStaff } from '../../auth/test-helpers';
 import { recordConsent } from '../../compliance/record-consent';
 import { makeCustomer } from '../../crm/test-factories';
@@ -10,6 +12,7 @@ import { smsMessages, smsThreads } from '../../db/schema/sms';
 import { createTestDb, type TestDb } from '../../db/test-db';
 import { createLocalHotState, type HotState } from '../../live/hot';
 import type { Services } from '../../services';
+import { watchInbox, type InboxChange } from '../../sms/inbox-events';
 import { receiveInboundSms } from '../../sms/receive-inbound-sms';
 import type { Jobs } from '../../jobs/jobs';
 import { createTestJobs } from '../../jobs/test-jobs';
@@ -25,6 +28,15 @@ let ann: SessionUser;
 let bob: SessionUser;
 let manager: SessionUser;
 const createCaller = createCallerFactory(smsRouter);
+const broadcast = new LocalBroadcast();
+const seen: { viewer: string; change: InboxChange }[] = [];
+/** The grammar checker the router sees; a test may swap it for one that fails. */
+let languageAi: Pick<LanguageAiPort, 'checkGrammar'> = {
+	checkGrammar: (text) =>
+		Promise.resolve(
+			[...text.matchAll(/\bteh\b/g)].map((m): GrammarSuggestion => ({ start: m.index, end: m.index + 3, message: 'Did you mean "the"?', replacements: ['the', 'tea', 'ten', 'tech'] }))
+		)
+};
 
 beforeAll(async () => {
 	[t, hot] = await Promise.all([createTestDb(), createLocalHotState()]);
@@ -32,6 +44,7 @@ beforeAll(async () => {
 	ann = await makeStaff(t.db, 'agent');
 	bob = await makeStaff(t.db, 'agent');
 	manager = await makeStaff(t.db, 'manager');
+	for (const viewer of [ann, bob]) await watchInbox(broadcast, viewer.id, (change) => seen.push({ viewer: viewer.id, change }));
 }, 60_000);
 afterAll(async () => {
 	await jobs.stop();
@@ -40,7 +53,16 @@ afterAll(async () => {
 });
 
 const services = () =>
-	({ db: t.db, hot, jobs, adapters: { telephony }, config: { publicBaseUrl: PUBLIC_BASE_URL } }) as unknown as Services;
+	({ db: t.db, hot, jobs, adapters: { telephony, broadcast, languageAi }, config: { publicBaseUrl: PUBLIC_BASE_URL } }) as unknown as Services;
+/** Resolves once `viewer`'s inbox has been told of a change matching `match`. */
+function noticed(viewer: SessionUser, match: Partial<InboxChange>): Promise<void> {
+	const hit = (s: (typeof seen)[number]) =>
+		s.viewer === viewer.id && Object.entries(match).every(([k, v]) => s.change[k as keyof InboxChange] === v);
+	return new Promise((resolve) => {
+		const poll = () => (seen.some(hit) ? resolve() : setImmediate(poll));
+		poll();
+	});
+}
 const as = (user: SessionUser | null) => createCaller({ services: services(), user });
 const identity = (u: SessionUser) => ({ subject: u.id, role: u.role, name: u.name });
 
@@ -192,10 +214,10 @@ describe('sms router', () => {
 		const bad = await trpcError(as(manager).canned.create({ title: 'Bad', body: 'Hi {{customer.lastName}}' }));
 		expect(appCode(bad)).toBe('INVALID_CANNED_RESPONSE');
 		const customer = await makeCustomer(t.db, { firstName: 'Ada' });
-		expect(await as(ann).canned.render({ id: created.id, customerId: customer.id, company: 'Acme' })).toEqual({
-			text: `Hi Ada, ${ann.name} from Acme here.`
+		expect(await as(ann).canned.render({ id: created.id, customerId: customer.id })).toEqual({
+			text: `Hi Ada, ${ann.name} from Switchboard here.`
 		});
-		expect((await as(ann).canned.render({ id: created.id })).text).toBe(`Hi there, ${ann.name} from us here.`);
+		expect((await as(ann).canned.render({ id: created.id })).text).toBe(`Hi there, ${ann.name} from Switchboard here.`);
 		const edited = await as(manager).canned.update({ id: created.id, title: 'Greeting', body: 'Hello {{customer.firstName}}!' });
 		expect(edited.body).toBe('Hello {{customer.firstName}}!');
 		expect((await as(ann).canned.list()).map((c) => c.id)).toContain(created.id);
@@ -203,6 +225,70 @@ describe('sms router', () => {
 		expect((await as(ann).canned.list()).map((c) => c.id)).not.toContain(created.id);
 		expect((await as(manager).canned.list({ includeRetired: true })).find((c) => c.id === created.id)?.retired).toBe(true);
 		expect(appCode(await trpcError(as(ann).canned.render({ id: created.id })))).toBe('CANNED_RESPONSE_NOT_FOUND');
+	});
+
+	it('re-reads only the threads a notice names, with the filter and the caller\'s unread count', async () => {
+		const a = await inbound(freshPhone(), 'first');
+		const b = await inbound(freshPhone(), 'second');
+		await as(bob).markRead({ threadId: a.thread.id });
+		const both = await as(ann).inbox({ ids: [a.thread.id, b.thread.id] });
+		expect(both.items.map((i) => [i.id, i.unread])).toEqual([
+			[b.thread.id, 1],
+			[a.thread.id, 1]
+		]);
+		expect((await as(bob).inbox({ ids: [a.thread.id] })).items[0]?.unread).toBe(0);
+		await as(ann).assign({ threadId: a.thread.id, userId: ann.id });
+		// Assigned now: it leaves "unassigned" (so an inbox showing that filter drops it) and joins Ann's "mine".
+		expect((await as(bob).inbox({ filter: 'unassigned', ids: [a.thread.id, b.thread.id] })).items.map((i) => i.id)).toEqual([b.thread.id]);
+		expect((await as(ann).inbox({ filter: 'mine', ids: [a.thread.id] })).items[0]).toMatchObject({ assigneeName: ann.name });
+		expect((await as(ann).inbox({ ids: [] })).items).toEqual([]);
+		expect((await trpcError(as(ann).inbox({ ids: ['not-a-uuid'] }))).code).toBe('BAD_REQUEST');
+	});
+
+	it('announces assignments to every inbox and read markers only to the reader', async () => {
+		const { thread } = await inbound(freshPhone(), 'hello');
+		await as(bob).markRead({ threadId: thread.id });
+		await noticed(bob, { threadId: thread.id, kind: 'read' });
+		await as(bob).assign({ threadId: thread.id, userId: bob.id });
+		await Promise.all([noticed(ann, { threadId: thread.id, kind: 'assigned' }), noticed(bob, { threadId: thread.id, kind: 'assigned' })]);
+		// The assignment notice came after Bob's read notice, and Ann never got the read one.
+		expect(seen.some((s) => s.viewer === ann.id && s.change.threadId === thread.id && s.change.kind === 'read')).toBe(false);
+	});
+
+	it('lets agents take unassigned threads and hand back their own; moving others\' is for managers', async () => {
+		const { thread } = await inbound(freshPhone(), 'who has this?');
+		await as(ann).assign({ threadId: thread.id, userId: ann.id });
+		const steal = await trpcError(as(bob).assign({ threadId: thread.id, userId: bob.id }));
+		expect([steal.code, appCode(steal)]).toEqual(['FORBIDDEN', 'ASSIGN_NOT_ALLOWED']);
+		const drop = await trpcError(as(bob).assign({ threadId: thread.id, userId: null }));
+		expect(appCode(drop)).toBe('ASSIGN_NOT_ALLOWED');
+		await expect(as(manager).assign({ threadId: thread.id, userId: bob.id })).resolves.toMatchObject({ assignedTo: bob.id });
+		await expect(as(bob).assign({ threadId: thread.id, userId: null })).resolves.toMatchObject({ assignedTo: null });
+	});
+
+	it('two agents taking one unassigned thread at once: exactly one gets it', async () => {
+		const { thread } = await inbound(freshPhone(), 'race');
+		const results = await Promise.allSettled([as(ann).assign({ threadId: thread.id, userId: ann.id }), as(bob).assign({ threadId: thread.id, userId: bob.id })]);
+		expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+		const [row] = await t.db.select().from(smsThreads).where(eq(smsThreads.id, thread.id));
+		const winner = results.findIndex((r) => r.status === 'fulfilled') === 0 ? ann.id : bob.id;
+		expect(row?.assignedTo).toBe(winner);
+	});
+
+	it('suggests spelling fixes through the LanguageAI port, at most three choices, and fails with a clear code', async () => {
+		expect(await as(ann).grammar({ text: 'I saw teh parcel.' })).toEqual([
+			{ start: 6, end: 9, message: 'Did you mean "the"?', replacements: ['the', 'tea', 'ten'] }
+		]);
+		expect(await as(ann).grammar({ text: '   ' })).toEqual([]);
+		expect((await trpcError(as(ann).grammar({ text: 'x'.repeat(1601) }))).code).toBe('BAD_REQUEST');
+		const working = languageAi;
+		languageAi = { checkGrammar: () => Promise.reject(new Error('model unavailable')) };
+		try {
+			expect(appCode(await trpcError(as(ann).grammar({ text: 'teh' })))).toBe('SUGGESTIONS_UNAVAILABLE');
+		} finally {
+			languageAi = working;
+		}
+		expect((await trpcError(as(null).grammar({ text: 'teh' }))).code).toBe('UNAUTHORIZED');
 	});
 
 	it('refuses callers who are not signed in', async () => {

@@ -12,9 +12,12 @@ import {
 	updateCannedResponse
 } from '../../sms/canned-responses';
 import { assignThread, INBOX_FILTERS, listInbox, listThreadMessages, markThreadRead, MAX_INBOX_PAGE } from '../../sms/inbox';
+import { announceInboxChange } from '../../sms/inbox-events';
 import { hydrateThread } from '../../sms/publish-hot';
 import { sendInThread } from '../../sms/send-in-thread';
-import { SMS_DIRECTIONS, SMS_STATUSES } from '../../db/schema/sms';
+import { SMS_COMPANY_NAME } from '../../sms/sms-webhooks';
+import { suggestGrammar } from '../../sms/suggest-grammar';
+import { SMS_BODY_MAX, SMS_DIRECTIONS, SMS_STATUSES } from '../../db/schema/sms';
 import { agentProcedure, managerProcedure, router } from '../init';
 
 // ---- shapes ----
@@ -62,11 +65,13 @@ export const ZInboxRequest = z.object({
 	filter: z.enum(INBOX_FILTERS).default('all'),
 	search: z.string().max(100, { error: 'Search for at most 100 characters.' }).default(''),
 	limit: z.int().min(1).max(MAX_INBOX_PAGE).default(50),
-	cursor: z.string().max(100).optional()
+	cursor: z.string().max(100).optional(),
+	/** Re-read just these threads (the live inbox, after a change notice). */
+	ids: z.array(z.uuid()).max(MAX_INBOX_PAGE).optional()
 });
 export type TInboxRequest = z.input<typeof ZInboxRequest>;
 export const ZInboxResponse = z.object({
-	items: z.array(ZThread.extend({ customerName: z.string().nullable(), unread: z.int() })),
+	items: z.array(ZThread.extend({ customerName: z.string().nullable(), assigneeName: z.string().nullable(), unread: z.int() })),
 	nextCursor: z.string().nullable()
 });
 
@@ -94,9 +99,15 @@ export const ZCannedUpdateRequest = ZCannedInput.extend({ id: z.uuid() });
 export const ZCannedRetireRequest = z.object({ id: z.uuid(), retired: z.boolean().default(true) });
 export const ZCannedRenderRequest = z.object({
 	id: z.uuid(),
-	customerId: z.uuid().nullable().optional(),
-	company: z.string().max(200).optional()
+	customerId: z.uuid().nullable().optional()
 });
+
+// ---- grammar ----
+/** At most one text; longer drafts are refused by send anyway. */
+export const ZGrammarRequest = z.object({ text: z.string().max(SMS_BODY_MAX, { error: `Suggestions cover at most ${SMS_BODY_MAX} characters.` }) });
+export const ZGrammarResponse = z.array(
+	z.object({ start: z.int().min(0), end: z.int().min(0), message: z.string(), replacements: z.array(z.string()) })
+);
 
 export const smsRouter = router({
 	inbox: agentProcedure
@@ -121,7 +132,7 @@ export const smsRouter = router({
 		.mutation(({ ctx, input }) =>
 			sendInThread(
 				ctx.services.db,
-				{ jobs: ctx.services.jobs, hot: ctx.services.hot },
+				{ jobs: ctx.services.jobs, hot: ctx.services.hot, broadcast: ctx.services.adapters.broadcast },
 				{ threadId: input.threadId, body: input.body, actor: ctx.user }
 			)
 		),
@@ -129,12 +140,27 @@ export const smsRouter = router({
 	markRead: agentProcedure
 		.input(ZThreadId)
 		.output(ZMarkReadResponse)
-		.mutation(({ ctx, input }) => markThreadRead(ctx.services.db, ctx.user, input)),
+		.mutation(async ({ ctx, input }) => {
+			const read = await markThreadRead(ctx.services.db, ctx.user, input);
+			// The reader's other tabs clear the count too.
+			void announceInboxChange(ctx.services.adapters.broadcast, { threadId: input.threadId, kind: 'read', forUser: ctx.user.id });
+			return read;
+		}),
 
 	assign: agentProcedure
 		.input(ZAssignRequest)
 		.output(ZThread)
-		.mutation(({ ctx, input }) => assignThread(ctx.services.db, input)),
+		.mutation(async ({ ctx, input }) => {
+			const thread = await assignThread(ctx.services.db, ctx.user, input);
+			void announceInboxChange(ctx.services.adapters.broadcast, { threadId: thread.id, kind: 'assigned' });
+			return thread;
+		}),
+
+	/** Spelling and grammar suggestions for a draft (a POST, so customers' words stay out of URLs and logs). */
+	grammar: agentProcedure
+		.input(ZGrammarRequest)
+		.output(ZGrammarResponse)
+		.mutation(({ ctx, input }) => suggestGrammar(ctx.services.adapters.languageAi, input.text)),
 
 	canned: router({
 		list: agentProcedure
@@ -147,7 +173,7 @@ export const smsRouter = router({
 			.input(ZCannedRenderRequest)
 			.output(z.object({ text: z.string() }))
 			.query(async ({ ctx, input }) => ({
-				text: await renderCannedForCustomer(ctx.services.db, { ...input, agentName: ctx.user.name })
+				text: await renderCannedForCustomer(ctx.services.db, { ...input, agentName: ctx.user.name, company: SMS_COMPANY_NAME })
 			})),
 
 		create: managerProcedure

@@ -1,0 +1,32 @@
+/** The live inbox's stream: a server-sent event per inbox change notice (see sms/inbox-events.ts). */
+import { roleAllows } from '$lib/roles';
+import { getServices } from '$lib/server/services';
+import { watchInbox } from '$lib/server/sms/inbox-events';
+import { problem, sseResponse } from '$lib/softphone/sse.server';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = async ({ locals, request }) => {
+	if (!locals.user) return problem(401, 'UNAUTHENTICATED', 'Sign in to continue.');
+	if (!roleAllows('agent', locals.user.role)) return problem(403, 'FORBIDDEN', 'The inbox is for staff.');
+	const { broadcast } = (await getServices()).adapters;
+	const viewer = locals.user.id;
+	return sseResponse(request.signal, (sink) => {
+		let stop: (() => void) | null = null;
+		let ended = false;
+		watchInbox(broadcast, viewer, (change) => sink.send(change)).then(
+			(unsubscribe) => {
+				if (ended) unsubscribe();
+				else {
+					stop = unsubscribe;
+					// The browser reloads its list on this, so nothing between its first load and now is missed.
+					sink.send({ kind: 'ready' });
+				}
+			},
+			() => sink.close()
+		);
+		return () => {
+			ended = true;
+			stop?.();
+		};
+	});
+};
