@@ -59,6 +59,8 @@ export async function gateOutbound(tx: Tx, input: GateInput): Promise<GateDecisi
 			phone: input.to,
 			entryId: entry?.id,
 			source: entry?.source,
+			keyword: entry?.keyword ?? null,
+			channel: entry?.channel,
 			occurredAt: entry?.occurredAt.toISOString()
 		});
 		return { allowed: false, attemptId: row.id, code: 'DNC_BLOCKED', reason: decision.reason, consent, error };

@@ -26,6 +26,8 @@ export const ZConsentFilters = z.object({
 	channel: z.enum(CONSENT_CHANNELS).optional(),
 	action: z.enum(CONSENT_ACTIONS).optional(),
 	source: z.enum(CONSENT_SOURCES).optional(),
+	/** The staff member behind the entries (manual entries, imports). */
+	userId: z.string().min(1).max(100).optional(),
 	from: z.date().optional(),
 	to: z.date().optional(),
 	limit: z.number().int().min(1).max(MAX_PAGE).default(50),
@@ -59,6 +61,7 @@ export async function listConsentEntries(
 		f.channel ? eq(consentLedger.channel, f.channel) : undefined,
 		f.action ? eq(consentLedger.action, f.action) : undefined,
 		f.source ? eq(consentLedger.source, f.source) : undefined,
+		f.userId ? eq(consentLedger.userId, f.userId) : undefined,
 		f.from ? gte(consentLedger.occurredAt, f.from) : undefined,
 		f.to ? lte(consentLedger.occurredAt, f.to) : undefined
 	];
@@ -87,6 +90,8 @@ export const ZAttemptFilters = z.object({
 	phone: z.string().max(40).optional(),
 	channel: z.enum(OUTBOUND_CHANNELS).optional(),
 	decision: z.enum(ATTEMPT_DECISIONS).optional(),
+	/** The staff member who asked. */
+	userId: z.string().min(1).max(100).optional(),
 	from: z.date().optional(),
 	to: z.date().optional(),
 	limit: z.number().int().min(1).max(MAX_PAGE).default(50),
@@ -118,6 +123,7 @@ export async function listOutboundAttempts(
 		phone ? eq(outboundAttempts.toPhone, phone) : undefined,
 		f.channel ? eq(outboundAttempts.channel, f.channel) : undefined,
 		f.decision ? eq(outboundAttempts.decision, f.decision) : undefined,
+		f.userId ? eq(outboundAttempts.actorId, f.userId) : undefined,
 		f.from ? gte(outboundAttempts.attemptedAt, f.from) : undefined,
 		f.to ? lte(outboundAttempts.attemptedAt, f.to) : undefined
 	];

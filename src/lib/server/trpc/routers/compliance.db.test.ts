@@ -63,7 +63,9 @@ describe('compliance router', () => {
 		const badPhone = await trpcError(as(manager).add({ phone: 'call me', reason: 'because' }));
 		expect(badPhone.code).toBe('BAD_REQUEST');
 		expect(await ledgerRows()).toBe(before);
-		expect((await trpcError(as(agent).list({}))).code).toBe('FORBIDDEN');
+		expect((await trpcError(as(agent).exportCsv({}))).code).toBe('FORBIDDEN');
+		expect((await trpcError(as(agent).import({ csv: '+14155550143', reason: 'because' }))).code).toBe('FORBIDDEN');
+		expect((await trpcError(as(agent).remove({ phone: '+14155550142', reason: 'because' }))).code).toBe('FORBIDDEN');
 		expect((await trpcError(as(null).status({ phone: '+14155550143', channel: 'sms' }))).code).toBe('UNAUTHORIZED');
 	});
 
@@ -78,5 +80,29 @@ describe('compliance router', () => {
 		expect(exported.filename).toMatch(/^do-not-contact-\d{4}-\d\d-\d\d\.csv$/);
 		expect(exported.csv).toContain(`,'+14155550144,all,opt_out,agent,,,${manager.name},'=cmd|calc\r\n`);
 		expect((await trpcError(as(manager).list({ from: 'yesterday' }))).code).toBe('BAD_REQUEST');
+	});
+
+	it("lets agents read the trail and a customer's numbers' state, and filter by who", async () => {
+		await as(manager).add({ phone: '+14155550145', channel: 'voice', reason: 'No calls please' });
+		const mine = await as(agent).list({ userId: manager.id, phone: '+14155550145' });
+		expect(mine.items).toEqual([expect.objectContaining({ userName: manager.name, channel: 'voice' })]);
+		expect((await as(agent).list({ userId: agent.id })).items).toEqual([]);
+		const states = await as(agent).states({ phones: ['(415) 555-0145', '+14155550199'] });
+		expect(states).toEqual([
+			{ phone: '+14155550145', sms: { state: 'none', entry: null }, voice: { state: 'opted_out', entry: expect.objectContaining({ userName: manager.name }) } },
+			{ phone: '+14155550199', sms: { state: 'none', entry: null }, voice: { state: 'none', entry: null } }
+		]);
+		expect((await as(agent).actors()).map((a) => a.id)).toEqual(expect.arrayContaining([agent.id, manager.id]));
+		const conflict = await trpcError(as(manager).add({ phone: '+14155550145', channel: 'voice', reason: 'Again' }));
+		expect([conflict.code, (conflict.cause as { code?: string }).code]).toEqual(['CONFLICT', 'ALREADY_LISTED']);
+	});
+
+	it('imports for managers, answering a bad file with the rows to fix', async () => {
+		const report = await as(manager).import({ csv: 'phone\n+14155550160\n+14155550161', reason: 'Registry', dryRun: true });
+		expect(report).toMatchObject({ rows: 2, toAdd: 2, errorCount: 0, added: 0 });
+		const bad = await trpcError(as(manager).import({ csv: 'phone\n+14155550162\nnope', reason: 'Registry' }));
+		expect(bad.code).toBe('BAD_REQUEST');
+		expect(bad.message).toMatch(/^1 row needs fixing, so nothing was imported; line 3: 'nope' is not a phone number/);
+		expect(await as(manager).import({ csv: 'phone\n+14155550160\n+14155550161', reason: 'Registry' })).toMatchObject({ added: 2 });
 	});
 });

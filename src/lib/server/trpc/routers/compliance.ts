@@ -1,10 +1,15 @@
 /**
- * Do-Not-Contact ledger procedures: managers add and remove numbers by hand (with a reason),
- * read the ledger and the gate's decisions with filters, and export the ledger as CSV. Any
- * agent may ask a number's current state (the composer and the dialer show it).
+ * Do-Not-Contact ledger procedures. Every staff member may read the audit trail (the ledger and
+ * the gate's decisions, filtered and paged) and a number's current state (the composer, the
+ * dialer and the customer record show it); managers and supervisors change the list: add and
+ * remove numbers by hand with a reason, import a CSV file, and export the ledger as CSV (a bulk
+ * copy of customers' numbers, so not for every agent).
  */
 import { z } from 'zod';
+import { listStaffUsers } from '../../auth/list-staff-users';
 import { checkConsent } from '../../compliance/check-consent';
+import { consentStates, type NumberConsent } from '../../compliance/consent-states';
+import { importConsent, MAX_IMPORT_CHARS } from '../../compliance/import-consent';
 import { exportConsentCsv } from '../../compliance/export-consent-csv';
 import { listConsentEntries, listOutboundAttempts, MAX_PAGE } from '../../compliance/list-consent';
 import { addToDoNotContact, removeFromDoNotContact } from '../../compliance/manage-consent';
@@ -61,6 +66,7 @@ const ZLedgerFilters = z.object({
 	channel: z.enum(CONSENT_CHANNELS).optional(),
 	action: z.enum(CONSENT_ACTIONS).optional(),
 	source: z.enum(CONSENT_SOURCES).optional(),
+	userId: z.string().min(1).max(100).optional(),
 	from: ZDate.optional(),
 	to: ZDate.optional()
 });
@@ -79,6 +85,7 @@ export const ZListAttemptsRequest = z.object({
 	phone: z.string().max(40).optional(),
 	channel: z.enum(OUTBOUND_CHANNELS).optional(),
 	decision: z.enum(ATTEMPT_DECISIONS).optional(),
+	userId: z.string().min(1).max(100).optional(),
 	from: ZDate.optional(),
 	to: ZDate.optional(),
 	limit: z.int().min(1).max(MAX_PAGE).default(50),
@@ -104,6 +111,36 @@ export const ZListAttemptsResponse = z.object({
 	nextCursor: z.string().nullable()
 });
 
+// ---- many numbers' state (the customer record) ----
+export const ZStatesRequest = z.object({ phones: z.array(z.string().max(40)).max(50) });
+const ZChannelState = z.object({
+	state: z.enum(['opted_out', 'opted_in', 'none']),
+	entry: ZEntry.extend({ userName: z.string().nullable() }).nullable()
+});
+export const ZStatesResponse = z.array(z.object({ phone: z.string(), sms: ZChannelState, voice: ZChannelState }));
+
+// ---- import ----
+export const ZImportRequest = z.object({
+	csv: z.string().max(MAX_IMPORT_CHARS + 1),
+	fileName: z.string().max(200).optional(),
+	channel: z.enum(CONSENT_CHANNELS).optional(),
+	reason: z.string().max(1000),
+	dryRun: z.boolean().default(false)
+});
+export const ZImportResponse = z.object({
+	rows: z.int(),
+	toAdd: z.int(),
+	alreadyListed: z.int(),
+	duplicates: z.int(),
+	errorCount: z.int(),
+	errors: z.array(z.object({ line: z.int(), value: z.string(), message: z.string() })),
+	added: z.int(),
+	dryRun: z.boolean()
+});
+
+// ---- staff, for the "who" filter ----
+export const ZActorsResponse = z.array(z.object({ id: z.string(), name: z.string(), role: z.string() }));
+
 // ---- export ----
 export const ZExportRequest = ZLedgerFilters;
 export const ZExportResponse = z.object({ filename: z.string(), csv: z.string() });
@@ -127,7 +164,26 @@ export const complianceRouter = router({
 			return { ...state, entry: state.entry ? entryOut(state.entry) : null };
 		}),
 
-	list: managerProcedure
+	states: agentProcedure
+		.input(ZStatesRequest)
+		.output(ZStatesResponse)
+		.query(async ({ ctx, input }) => {
+			const phones = input.phones.map((p) => normalizePhone(p).e164);
+			const states = await consentStates(ctx.services.db, phones);
+			const channel = (c: NumberConsent['channels']['sms']) => ({ state: c.state, entry: c.entry ? entryOut(c.entry) : null });
+			return [...states.values()].map((s) => ({ phone: s.phone, sms: channel(s.channels.sms), voice: channel(s.channels.voice) }));
+		}),
+
+	import: managerProcedure
+		.input(ZImportRequest)
+		.output(ZImportResponse)
+		.mutation(({ ctx, input }) => importConsent(ctx.services.db, ctx.user, input)),
+
+	actors: agentProcedure
+		.output(ZActorsResponse)
+		.query(async ({ ctx }) => (await listStaffUsers(ctx.services.db)).map((u) => ({ id: u.id, name: u.name, role: u.role }))),
+
+	list: agentProcedure
 		.input(ZListEntriesRequest)
 		.output(ZListEntriesResponse)
 		.query(async ({ ctx, input }) => {
@@ -135,7 +191,7 @@ export const complianceRouter = router({
 			return { items: page.items.map(entryOut), nextCursor: page.nextCursor };
 		}),
 
-	attempts: managerProcedure
+	attempts: agentProcedure
 		.input(ZListAttemptsRequest)
 		.output(ZListAttemptsResponse)
 		.query(async ({ ctx, input }) => {

@@ -1,0 +1,2 @@
+CREATE INDEX "consent_ledger_user_idx" ON "consent_ledger" USING btree ("user_id","occurred_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "outbound_attempts_actor_idx" ON "outbound_attempts" USING btree ("actor_id","attempted_at" DESC NULLS LAST);
