@@ -8,7 +8,7 @@ import type { Doc } from './_generated/dataModel';
 import type { MutationCtx, QueryCtx } from './_generated/server';
 import { agentMutation, agentQuery, systemMutation, type Caller } from './lib/functions';
 import { fail } from './lib/errors';
-import { vAgentPresence, vRole, vSelectableStatus, vSoftphoneState } from './schema';
+import { vAgentPresence, vMissedCall, vRole, vSelectableStatus, vSoftphoneState } from './schema';
 
 const vAgentView = v.object({
 	userId: v.string(),
@@ -18,7 +18,9 @@ const vAgentView = v.object({
 	since: v.number(),
 	softphone: vSoftphoneState,
 	/** The last heartbeat, to HEARTBEAT_BUCKET_MS; the wallboard flags a softphone whose beats stopped. */
-	heartbeatAt: v.union(v.number(), v.null())
+	heartbeatAt: v.union(v.number(), v.null()),
+	missedCalls: v.number(),
+	lastMissed: v.union(vMissedCall, v.null())
 });
 
 /** Heartbeats are shown to the wallboard at this resolution. */
@@ -33,7 +35,9 @@ function view(row: Doc<'agent_status'>) {
 		status: row.status,
 		since: row.since,
 		softphone: row.softphone,
-		heartbeatAt: row.seenBucket ?? null
+		heartbeatAt: row.seenBucket ?? null,
+		missedCalls: row.missedCalls ?? 0,
+		lastMissed: row.lastMissed ?? null
 	};
 }
 

@@ -62,9 +62,18 @@ describe('calls routing', () => {
 		expect(await sys(t).mutation(api.calls.routeInbound, call('CA2'))).toMatchObject({ agentId: 'a1' });
 		expect(await sys(t).mutation(api.calls.missCall, { callSid: 'CA2' })).toMatchObject({ kind: 'offered', agentId: 'a2', attempts: 2 });
 		expect(await statusOf(t, 'a1')).toBe('away');
+		// Marked missed where the agent and the wallboard see it: how many, and which caller.
+		const a1 = await as(t, 'agent', 'a1').query(api.agentStatus.mine, {});
+		expect(a1).toMatchObject({ missedCalls: 1, lastMissed: { callSid: 'CA2', from: '+12125550123', customerName: 'Ada Lovelace' } });
+		expect(a1?.lastMissed?.at).toBe(a1?.since);
+		// A decline is not a miss: the agent said no and stays available.
 		await as(t, 'agent', 'a2').mutation(api.calls.rejectCall, { callSid: 'CA2' });
 		expect(await statusOf(t, 'a2')).toBe('available');
 		expect(await sys(t).mutation(api.calls.missCall, { callSid: 'CA2' })).toEqual({ kind: 'queued', queueName: 'sales', position: 1 });
+		expect(await as(t, 'agent', 'a2').query(api.agentStatus.mine, {})).toMatchObject({ status: 'available', missedCalls: 0, lastMissed: null });
+		// A retried dial action changes nothing more.
+		await sys(t).mutation(api.calls.missCall, { callSid: 'CA2' });
+		expect(await as(t, 'agent', 'a1').query(api.agentStatus.mine, {})).toMatchObject({ missedCalls: 1 });
 	});
 
 	it('queues callers nobody can take, in arrival order, and lets one available agent claim a waiting caller', async () => {

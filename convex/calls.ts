@@ -312,8 +312,9 @@ export const rejectCall = agentMutation({
 
 /**
  * The offer ended without an answer (ring timeout, busy, rejected): mark the agent missed (an
- * agent who let it ring out is set away, so absent agents stop getting calls), then offer the
- * next agent or enqueue. Calls already accepted or ended are left alone.
+ * agent who let it ring out is set away, so absent agents stop getting calls, and their softphone
+ * and the wallboard say which call they missed), then offer the next agent or enqueue. Calls
+ * already accepted or ended are left alone.
  */
 export const missCall = systemMutation({
 	args: { callSid: v.string() },
@@ -329,7 +330,13 @@ export const missCall = systemMutation({
 			declinedBy = declinedBy.includes(missedBy) ? declinedBy : [...declinedBy, missedBy];
 			const agent = await findAgent(ctx, missedBy);
 			if (agent && agent.status === 'ringing' && agent.activeCallSid === callSid) {
-				await setAgent(ctx, agent, { status: 'away', since: now, activeCallSid: undefined });
+				await setAgent(ctx, agent, {
+					status: 'away',
+					since: now,
+					activeCallSid: undefined,
+					missedCalls: (agent.missedCalls ?? 0) + 1,
+					lastMissed: { callSid, from: incoming.from, customerName: incoming.customerName, at: now }
+				});
 			}
 		}
 		const updated = { ...incoming, declinedBy, offeredTo: undefined };

@@ -38,6 +38,15 @@ export const vSoftphoneState = v.union(
 );
 export type SoftphoneState = Infer<typeof vSoftphoneState>;
 
+/** A call that rang an agent out unanswered (ring timeout, busy, no device). */
+export const vMissedCall = v.object({
+	callSid: v.string(),
+	from: v.string(),
+	customerName: v.optional(v.string()),
+	at: v.number()
+});
+export type MissedCall = Infer<typeof vMissedCall>;
+
 export const agentStatusFields = {
 	userId: v.string(),
 	name: v.string(),
@@ -52,7 +61,11 @@ export const agentStatusFields = {
 	seenBucket: v.optional(v.number()),
 	/** The call the agent is on, if any. */
 	activeCallSid: v.optional(v.string()),
-	lastCallEndedAt: v.optional(v.number())
+	lastCallEndedAt: v.optional(v.number()),
+	/** Calls offered to the agent that rang out unanswered since hot state was built. */
+	missedCalls: v.optional(v.number()),
+	/** The latest of them: the agent's softphone and the wallboard say who it was. */
+	lastMissed: v.optional(vMissedCall)
 };
 export const vAgentStatus = v.object(agentStatusFields);
 export type AgentStatus = Infer<typeof vAgentStatus>;

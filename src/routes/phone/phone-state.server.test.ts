@@ -45,6 +45,39 @@ describe('customer phone snapshots', () => {
 		stop();
 	});
 
+	it('says when the caller waits in a queue and when an agent is on the line', async () => {
+		h = await startHarness();
+		let agentFree = false;
+		h.routes.set('/webhooks/twilio/voice', () =>
+			twiml(agentFree ? '<Dial><Client>agent_a</Client></Dial>' : '<Say>Please hold.</Say><Enqueue waitUrl="/wait">support</Enqueue>')
+		);
+		h.routes.set('/wait', () => twiml('<Play>/audio/hold-music.wav</Play>'));
+		const snapshots: PhoneSnapshot[] = [];
+		const stop = watchPhone(h.engine, new LocalTelephony(h.carrier), CUSTOMER, (s) => snapshots.push(s));
+		const waiting = h.engine.scenario.placeCall({ from: CUSTOMER, to: SWITCHBOARD_NUMBER });
+		/** Run the virtual clock until `check` holds (webhooks are real HTTP, so let them land between steps). */
+		const runUntil = async (check: () => boolean) => {
+			for (let i = 0; i < 40 && !check(); i++) {
+				await h.clock.advance(250);
+				await new Promise((r) => setTimeout(r, 10));
+			}
+			await until(check);
+		};
+		await runUntil(() => snapshots.at(-1)?.calls[0]?.heard.some((l) => l.includes('hold-music.wav')) ?? false);
+		expect(snapshots.at(-1)?.calls[0]).toMatchObject({ status: 'in-progress', bridged: false, queue: 'support' });
+		expect(snapshots.at(-1)?.calls[0]?.heard).toEqual(expect.arrayContaining(['Please hold.', expect.stringMatching(/^\[play .*hold-music\.wav\]$/)]));
+		h.engine.scenario.hangUp(waiting.sid);
+
+		agentFree = true;
+		h.engine.scenario.agent('agent_a');
+		const talking = h.engine.scenario.placeCall({ from: CUSTOMER, to: SWITCHBOARD_NUMBER });
+		let answered = false;
+		await runUntil(() => (answered ||= h.engine.scenario.answerAs('agent_a') !== null));
+		await runUntil(() => snapshots.at(-1)?.calls[0]?.bridged === true);
+		expect(snapshots.at(-1)?.calls[0]).toMatchObject({ sid: talking.sid, status: 'in-progress', bridged: true, queue: null });
+		stop();
+	});
+
 	it('shows a refused delivery with its status and Twilio error code', async () => {
 		h = await startHarness();
 		const snapshots: PhoneSnapshot[] = [];

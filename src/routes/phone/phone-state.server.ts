@@ -43,10 +43,24 @@ export function phoneSnapshot(engine: CarrierEngine, telephony: TelephonyPort, p
 			delivery: delivery ? deliveryView(telephony, delivery) : null
 		};
 	});
+	const waiting = new Map<string, string>();
+	for (const q of engine.queues.values()) for (const e of q.entries) waiting.set(e.leg.sid, q.name);
 	const calls = phone.calls
 		.slice(-MAX_CALLS)
 		.reverse()
-		.map((c) => ({ sid: c.sid, direction: c.direction, from: c.from, to: c.to, status: c.status, heard: [...c.heard] }));
+		.map((c) => {
+			const bridge = engine.legs.get(c.sid)?.bridge;
+			return {
+				sid: c.sid,
+				direction: c.direction,
+				from: c.from,
+				to: c.to,
+				status: c.status,
+				heard: [...c.heard],
+				bridged: Boolean(bridge && !bridge.closed),
+				queue: waiting.get(c.sid) ?? null
+			};
+		});
 	return { number: phone.number, calls, texts };
 }
 

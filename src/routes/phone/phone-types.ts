@@ -9,6 +9,10 @@ export interface PhoneCallView {
 	status: string;
 	/** What the caller heard: Say texts, `[play ...]`, `[beep]`. */
 	heard: string[];
+	/** Talking to someone (an agent's softphone or another phone), not to Switchboard's prompts. */
+	bridged: boolean;
+	/** The queue the caller waits in right now, if any. */
+	queue: string | null;
 }
 
 /** The carrier's record of delivering a text to Switchboard's messaging webhook. */

@@ -8,7 +8,7 @@ import type { SessionUser } from './session-user';
 
 /**
  * Paths anyone may reach, with everything below them: sign-in, webhooks and the local carrier (they check their own
- * signatures), signed file URLs, health, and static files (served before hooks in both dev and
+ * signatures), signed file URLs, hold music (the carrier fetches it without a session), health, and static files (served before hooks in both dev and
  * adapter-node, listed for when one is not). tRPC guards each procedure itself
  * (agentProcedure, adminProcedure...) and answers 401/403 in its own JSON.
  */
@@ -22,6 +22,7 @@ const PUBLIC = [
 	'/phone',
 	'/.well-known',
 	'/files',
+	'/audio',
 	'/healthz',
 	'/_app',
 	'/favicon.ico',

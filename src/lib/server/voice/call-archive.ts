@@ -1,5 +1,5 @@
 /** Small archive helpers the voice use-cases share: the call row by CallSid, its events, its caller. */
-import { eq, sql, type AnyColumn } from 'drizzle-orm';
+import { and, desc, eq, sql, type AnyColumn } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
 import { user } from '../db/schema/auth';
 import { customers } from '../db/schema/crm';
@@ -56,4 +56,16 @@ export async function loadCall(db: Db | Tx, callSid: string): Promise<{ call: Ca
 /** `coalesce(column, at)`: a timestamp that keeps its first value (the cast lets postgres-js send the parameter). */
 export function keepFirst(column: AnyColumn, at: Date) {
 	return sql<Date>`coalesce(${column}, ${at.toISOString()}::timestamptz)`;
+}
+
+/** The agent the call was last offered to (its latest `offered` event), or null. */
+export async function lastOfferedAgent(tx: Db | Tx, callId: string): Promise<string | null> {
+	const [row] = await tx
+		.select({ payload: callEvents.payload })
+		.from(callEvents)
+		.where(and(eq(callEvents.callId, callId), eq(callEvents.kind, 'offered')))
+		.orderBy(desc(callEvents.createdAt))
+		.limit(1);
+	const agentId = row?.payload.agentId;
+	return typeof agentId === 'string' ? agentId : null;
 }

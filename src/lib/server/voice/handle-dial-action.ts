@@ -8,7 +8,7 @@ import { api } from '$convex/_generated/api';
 import { SYSTEM_IDENTITY } from '../live/hot';
 import { recordDeliveryOnce } from '../webhooks/delivery-ledger';
 import type { TDialAction } from '../webhooks/voice-params';
-import { addCallEvent, loadCall } from './call-archive';
+import { addCallEvent, lastOfferedAgent, loadCall } from './call-archive';
 import { findVoiceQueue } from './find-voice-queue';
 import { recordRoutingDecision } from './handle-incoming-call';
 import { hangup, response } from './twiml';
@@ -28,11 +28,18 @@ export async function handleDialAction(
 		const fresh = await recordDeliveryOnce(tx, input.dedupeKey, 'voice.dial-action');
 		const loaded = await loadCall(tx, dial.CallSid);
 		if (fresh && loaded) {
+			// A miss names the agent it rang (the latest offer), so reports and the timeline can say who.
+			const agentId = answered ? null : await lastOfferedAgent(tx, loaded.call.id);
 			await addCallEvent(tx, {
 				callId: loaded.call.id,
 				kind: answered ? 'dial.completed' : 'missed',
 				at: now,
-				payload: { dialCallStatus: dial.DialCallStatus, dialCallSid: dial.DialCallSid ?? null, duration: dial.DialCallDuration ?? null }
+				payload: {
+					dialCallStatus: dial.DialCallStatus,
+					dialCallSid: dial.DialCallSid ?? null,
+					duration: dial.DialCallDuration ?? null,
+					...(answered ? {} : { agentId })
+				}
 			});
 		}
 		return loaded ? { ...loaded, fresh } : null;

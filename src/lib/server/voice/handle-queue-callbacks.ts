@@ -1,7 +1,7 @@
 /**
  * The caller's side of waiting in a queue: the hold loop (`<Enqueue waitUrl>`, fetched again
  * each time its TwiML ends) hands the oldest caller to an agent who became free, announces the
- * position and sends the caller to voicemail after the queue's maximum wait; the queue's exit
+ * position over hold music and sends the caller to voicemail after the queue's maximum wait; the queue's exit
  * (`<Enqueue action>`) rings the agent, ends the call or takes a message.
  */
 import { eq } from 'drizzle-orm';
@@ -15,13 +15,20 @@ import { addCallEvent, keepFirst, loadCall, type CallRow } from './call-archive'
 import { findVoiceQueue, type VoiceQueue } from './find-voice-queue';
 import { recordRoutingDecision } from './handle-incoming-call';
 import { routingTwiml, voicemailTwiml } from './routing-twiml';
-import { hangup, leave, pause, response, say } from './twiml';
+import { HOLD_MUSIC_PATH } from './hold-music';
+import { hangup, leave, play, response, say } from './twiml';
 import type { VoiceServices } from './voice-services';
 
 const log = logger('voice');
 
-/** Seconds of hold between announcements. */
-export const HOLD_SECONDS = 15;
+/**
+ * One turn of the hold loop: the position, then the hold music (HOLD_MUSIC_SECONDS), then the
+ * carrier fetches the wait URL again. Each turn also asks whether an agent became free, so a
+ * turn is kept short: a free agent waits at most one turn for the oldest caller.
+ */
+export function holdTurnTwiml(position: number | undefined): string {
+	return response(say(positionAnnouncement(position)), play(HOLD_MUSIC_PATH));
+}
 
 export function positionAnnouncement(position: number | undefined): string {
 	if (!position || position < 1) return 'Please stay on the line; the next available agent will be with you shortly.';
@@ -44,7 +51,7 @@ export async function handleQueueWait(services: VoiceServices, wait: TQueueWait)
 	const found = await loadCall(services.db, wait.CallSid);
 	const queue = found?.call.toE164 ? await findVoiceQueue(services.db, found.call.toE164) : null;
 	if (queue && (wait.QueueTime ?? 0) >= queue.maxWaitSeconds) return response(leave());
-	return response(say(positionAnnouncement(wait.QueuePosition)), pause(HOLD_SECONDS));
+	return holdTurnTwiml(wait.QueuePosition);
 }
 
 /** The decision hot state holds for a caller who left the queue (routeInbound answers it unchanged for a known call). */

@@ -11,6 +11,12 @@ describe('callSummary', () => {
 		expect(callSummary({ ...base, outcome: 'rejected' })).toBe('Inbound call, rejected');
 	});
 
+	it('names the agents the call rang out on', () => {
+		expect(callSummary({ ...base, outcome: 'answered', missedBy: ['Bob'] })).toBe('Inbound call, answered by Alice, 4m 12s (missed by Bob)');
+		expect(callSummary({ ...base, outcome: 'abandoned', missedBy: ['Bob', 'Carol'] })).toBe('Inbound call, abandoned after 1m 05s waiting (missed by Bob, Carol)');
+		expect(callSummary({ ...base, outcome: 'answered', missedBy: [] })).toBe('Inbound call, answered by Alice, 4m 12s');
+	});
+
 	it('formats durations', () => {
 		expect(formatDuration(0)).toBe('0s');
 		expect(formatDuration(45)).toBe('45s');

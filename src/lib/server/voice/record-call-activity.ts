@@ -4,11 +4,11 @@
  * saves the wrap-up (so disposition and notes are in it). The call row keeps the activity's id
  * and is locked while it is written, so retries and races write it once.
  */
-import { eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { recordActivity } from '../crm/record-activity';
 import type { Db, Tx } from '../db/client';
 import { user } from '../db/schema/auth';
-import { calls, type CallOutcome } from '../db/schema/voice';
+import { callEvents, calls, type CallOutcome } from '../db/schema/voice';
 import { api } from '$convex/_generated/api';
 import { SYSTEM_IDENTITY, type HotState } from '../live/hot';
 import { recordingKey } from './fetch-recording';
@@ -26,18 +26,34 @@ export function callSummary(call: {
 	agentName: string | null;
 	talkSeconds: number | null;
 	waitSeconds: number | null;
+	/** Agents it rang who did not answer, in order. */
+	missedBy?: string[];
 }): string {
 	const direction = call.direction === 'inbound' ? 'Inbound call' : 'Outbound call';
+	const missed = call.missedBy?.length ? ` (missed by ${call.missedBy.join(', ')})` : '';
 	switch (call.outcome) {
 		case 'answered':
-			return `${direction}, answered by ${call.agentName ?? 'an agent'}, ${formatDuration(call.talkSeconds)}`;
+			return `${direction}, answered by ${call.agentName ?? 'an agent'}, ${formatDuration(call.talkSeconds)}${missed}`;
 		case 'voicemail':
-			return `${direction}, voicemail left`;
+			return `${direction}, voicemail left${missed}`;
 		case 'abandoned':
-			return `${direction}, abandoned after ${formatDuration(call.waitSeconds)} waiting`;
+			return `${direction}, abandoned after ${formatDuration(call.waitSeconds)} waiting${missed}`;
 		case 'rejected':
 			return `${direction}, rejected`;
 	}
+}
+
+/** The agents a call rang out on (its `missed` events), by name, first miss first, each once. */
+async function missedByOf(tx: Tx | Db, callId: string): Promise<{ agentId: string; name: string }[]> {
+	const rows = await tx
+		.select({ agentId: user.id, name: user.name })
+		.from(callEvents)
+		.innerJoin(user, eq(user.id, sql<string>`${callEvents.payload}->>'agentId'`))
+		.where(and(eq(callEvents.callId, callId), eq(callEvents.kind, 'missed')))
+		.orderBy(asc(callEvents.createdAt));
+	const byAgent = new Map<string, { agentId: string; name: string }>();
+	for (const row of rows) if (!byAgent.has(row.agentId)) byAgent.set(row.agentId, row);
+	return [...byAgent.values()];
 }
 
 /**
@@ -55,6 +71,7 @@ export async function recordCallActivity(tx: Tx | Db, callId: string): Promise<s
 	const { call } = found;
 	if (call.activityId) return call.activityId;
 	if (!call.customerId || !call.outcome) return null;
+	const missedBy = await missedByOf(tx, call.id);
 	const activity = await recordActivity(tx, {
 		customerId: call.customerId,
 		kind: 'call',
@@ -63,7 +80,8 @@ export async function recordCallActivity(tx: Tx | Db, callId: string): Promise<s
 		summary: callSummary({
 			...call,
 			outcome: call.outcome,
-			agentName: found.agentName
+			agentName: found.agentName,
+			missedBy: missedBy.map((m) => m.name)
 		}),
 		data: {
 			callId: call.id,
@@ -72,6 +90,7 @@ export async function recordCallActivity(tx: Tx | Db, callId: string): Promise<s
 			outcome: call.outcome,
 			queue: call.queue,
 			agentId: call.agentId,
+			missedBy: missedBy.map((m) => m.agentId),
 			waitSeconds: call.waitSeconds,
 			talkSeconds: call.talkSeconds,
 			wrapupSeconds: call.wrapupSeconds,

@@ -14,7 +14,8 @@ import { handleIncomingCall } from './handle-incoming-call';
 import { handleEnqueueAction, handleQueueWait } from './handle-queue-callbacks';
 import { handleVoicemailDone, recordRecordingStatus } from './record-recording';
 import { FALLBACK_QUEUE, fallbackTwiml } from './routing-twiml';
-import { hangup, pause, response } from './twiml';
+import { HOLD_MUSIC_PATH } from './hold-music';
+import { hangup, play, response } from './twiml';
 import type { VoiceServices } from './voice-services';
 
 /** POST /webhooks/twilio/voice: a call to a Switchboard number. */
@@ -61,8 +62,8 @@ export function queueWaitWebhook(services: VoiceServices, request: Request, url:
 		name: 'voice.wait',
 		schema: ZQueueWait,
 		handle: async (wait) => twimlResponse(await handleQueueWait(services, wait)),
-		// Keep holding rather than drop the caller.
-		onError: () => twimlResponse(response(pause(10)))
+		// Keep holding (music, no position) rather than drop the caller.
+		onError: () => twimlResponse(response(play(HOLD_MUSIC_PATH)))
 	});
 }
 
