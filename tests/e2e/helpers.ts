@@ -14,3 +14,50 @@ export async function signedIn(browser: Browser, email: string, path = '/'): Pro
 	await expect(page.getByTestId('live-connection')).toHaveAttribute('data-state', 'live');
 	return page;
 }
+
+/** The customer phone page (/phone) as `caller`, on the carrier's network. */
+export async function openPhone(browser: Browser, caller: string): Promise<Page> {
+	const page = await (await browser.newContext()).newPage();
+	await page.goto('/phone');
+	await expect(page.getByRole('heading', { name: 'Phone', exact: true })).toBeVisible();
+	await page.getByLabel('Your number (caller ID)').fill(caller);
+	await expect(page.getByTestId('phone-connection')).toHaveAttribute('data-state', 'live');
+	return page;
+}
+
+/** Change the phone page's caller ID and wait until it is on the network as that number. */
+export async function callAs(phone: Page, caller: string): Promise<void> {
+	await phone.getByLabel('Your number (caller ID)').fill(caller);
+	await expect(phone.getByTestId('phone-connection')).toHaveAttribute('data-state', 'live');
+}
+
+/** Dial `number` from an open customer phone page. */
+export async function dial(phone: Page, number: string): Promise<void> {
+	await phone.getByLabel('Switchboard number').fill(number);
+	await phone.getByRole('button', { name: 'Call', exact: true }).click();
+	await expect(phone.getByTestId('call-status')).toHaveAttribute('data-status', /ringing|in-progress/);
+}
+
+/** Demo customers the phone page suggests as caller IDs: number and full name. */
+export async function demoCallers(phone: Page, count: number): Promise<{ number: string; name: string }[]> {
+	const options = await phone.locator('#caller-suggestions option').evaluateAll((list) =>
+		list.map((o) => ({ number: (o as HTMLOptionElement).value, label: o.textContent ?? '' }))
+	);
+	if (options.length < count) throw new Error(`the phone page suggests ${options.length} demo callers, the test needs ${count}`);
+	return options.slice(0, count).map((o) => ({ number: o.number, name: o.label.split(',')[0]?.trim() ?? '' }));
+}
+
+/** Set an agent's status from the header, waiting until hot state has it. */
+export async function setStatus(agent: Page, status: 'available' | 'away' | 'busy'): Promise<void> {
+	await agent.getByLabel('My status').selectOption(status);
+	await expect(agent.getByLabel('My status')).toHaveValue(status);
+}
+
+/** Save the wrap-up form in the agent's softphone; the agent is available again. */
+export async function wrapUp(agent: Page, disposition: string, notes = ''): Promise<void> {
+	const form = agent.getByRole('region', { name: 'Softphone' }).getByRole('form', { name: 'Wrap-up' });
+	await form.getByLabel('Disposition').selectOption(disposition);
+	if (notes) await form.getByLabel('Notes').fill(notes);
+	await form.getByRole('button', { name: 'Save and finish wrap-up' }).click();
+	await expect(agent.getByLabel('My status')).toHaveValue('available');
+}

@@ -3,13 +3,13 @@ import { describeHeard, heardLines } from './heard-lines';
 
 describe('heardLines', () => {
 	it('lists a hold loop once per line, in the order first heard, with play counts', () => {
-		const loop = ['You are caller number 2 in line. Please stay on the line.', '[play https://calls.example.com/audio/hold-music.wav]'];
-		const heard = ['This call may be recorded for quality and training.', ...loop, ...loop, ...loop, 'You are next in line. Please stay on the line.'];
+		const loop = ['You are caller number 2 in line.', '[play https://calls.example.com/audio/hold-music.wav]'];
+		const heard = ['This call may be recorded for quality and training.', ...loop, ...loop, ...loop, 'You are next in line.'];
 		expect(heardLines(heard)).toEqual([
 			{ text: 'This call may be recorded for quality and training.', kind: 'speech', times: 1 },
-			{ text: 'You are caller number 2 in line. Please stay on the line.', kind: 'speech', times: 3 },
+			{ text: 'You are caller number 2 in line.', kind: 'speech', times: 3 },
 			{ text: 'Hold music', kind: 'music', times: 3 },
-			{ text: 'You are next in line. Please stay on the line.', kind: 'speech', times: 1 }
+			{ text: 'You are next in line.', kind: 'speech', times: 1 }
 		]);
 		expect(heardLines([])).toEqual([]);
 	});

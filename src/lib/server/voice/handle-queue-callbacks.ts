@@ -32,8 +32,8 @@ export function holdTurnTwiml(position: number | undefined): string {
 
 export function positionAnnouncement(position: number | undefined): string {
 	if (!position || position < 1) return 'Please stay on the line; the next available agent will be with you shortly.';
-	if (position === 1) return 'You are next in line. Please stay on the line.';
-	return `You are caller number ${position} in line. Please stay on the line.`;
+	if (position === 1) return 'You are next in line.';
+	return `You are caller number ${position} in line.`;
 }
 
 /**

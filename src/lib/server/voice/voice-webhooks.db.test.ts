@@ -259,9 +259,9 @@ describe('queue and voicemail webhooks', () => {
 		expect((await h.hot.query(api.calls.waiting, { queueName: 'nobody' }, { subject: 'x', role: 'agent' })).map((w) => w.callSid)).toContain(sid);
 
 		const hold = await h.post(VOICE_PATHS.wait, { ...base, QueuePosition: '2', QueueTime: '30', CurrentQueueSize: '2' });
-		expect(await hold.text()).toBe(`${XML}<Response><Say>You are caller number 2 in line. Please stay on the line.</Say><Play>/audio/hold-music.wav</Play></Response>`);
+		expect(await hold.text()).toBe(`${XML}<Response><Say>You are caller number 2 in line.</Say><Play>/audio/hold-music.wav</Play></Response>`);
 		const first = await h.post(VOICE_PATHS.wait, { ...base, QueuePosition: '1', QueueTime: '60' });
-		expect(await first.text()).toBe(`${XML}<Response><Say>You are next in line. Please stay on the line.</Say><Play>/audio/hold-music.wav</Play></Response>`);
+		expect(await first.text()).toBe(`${XML}<Response><Say>You are next in line.</Say><Play>/audio/hold-music.wav</Play></Response>`);
 		expect(await (await h.post(VOICE_PATHS.wait, { ...base, QueuePosition: '1', QueueTime: '300' })).text()).toBe(`${XML}<Response><Leave/></Response>`);
 
 		const exit = await h.post(VOICE_PATHS.enqueueAction, { ...base, QueueResult: 'leave', QueueTime: '301' });
