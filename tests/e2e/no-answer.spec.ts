@@ -65,8 +65,9 @@ test('an unanswered offer moves to the next skilled agent, and the first is mark
 
 		// The archive: the call's timeline entry says who answered and who let it ring out.
 		await carol.goto(record ?? '/');
-		const timeline = carol.getByRole('list', { name: 'Activity timeline' });
-		await expect(timeline.getByText(/Inbound call, answered by Carol Díaz, .*\(missed by Bob Okafor\)/)).toBeVisible();
+		const entry = carol.getByRole('list', { name: 'Activity timeline' }).getByTestId('timeline-call').first();
+		await expect(entry).toContainText('Taken by Carol Díaz');
+		await expect(entry.getByTestId('timeline-call-missed')).toHaveText('Rang out on Bob Okafor (missed)');
 
 		// One click brings Bob back, and the notice goes.
 		await missed.getByRole('button', { name: "I'm back: set me Available" }).click();

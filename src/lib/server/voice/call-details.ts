@@ -3,10 +3,10 @@
  * activity's snapshot: the recording moves from processing to stored (or failed) after the
  * activity is written, and the agent's name follows the staff record.
  */
-import { eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
 import { user } from '../db/schema/auth';
-import { calls, type CallDirectionArchive, type CallOutcome } from '../db/schema/voice';
+import { callEvents, calls, type CallDirectionArchive, type CallOutcome } from '../db/schema/voice';
 import { notFound } from '../errors';
 
 /** `processing` while the fetch job runs (or retries), `none` when nothing was recorded. */
@@ -24,6 +24,8 @@ export interface CallDetailView {
 	queue: string | null;
 	agentId: string | null;
 	agentName: string | null;
+	/** Agents the call rang who let it ring out, first miss first, by name. */
+	missedBy: string[];
 	/** The caller's number as the carrier sent it (E.164 when it is one). */
 	from: string;
 	waitSeconds: number | null;
@@ -49,7 +51,25 @@ export function recordingView(call: Pick<Row, 'recordingStatus' | 'recordingAtte
 	}
 }
 
-function toView(call: Row, agentName: string | null): CallDetailView {
+/** For each call, the agents it rang out on (its `missed` events), first miss first, each once. */
+export async function loadMissedBy(db: Db | Tx, callIds: readonly string[]): Promise<Map<string, { agentId: string; name: string }[]>> {
+	const out = new Map<string, { agentId: string; name: string }[]>();
+	if (callIds.length === 0) return out;
+	const rows = await db
+		.select({ callId: callEvents.callId, agentId: user.id, name: user.name })
+		.from(callEvents)
+		.innerJoin(user, eq(user.id, sql<string>`${callEvents.payload}->>'agentId'`))
+		.where(and(inArray(callEvents.callId, [...callIds]), eq(callEvents.kind, 'missed')))
+		.orderBy(asc(callEvents.createdAt));
+	for (const row of rows) {
+		const list = out.get(row.callId) ?? [];
+		if (!list.some((m) => m.agentId === row.agentId)) list.push({ agentId: row.agentId, name: row.name });
+		out.set(row.callId, list);
+	}
+	return out;
+}
+
+function toView(call: Row, agentName: string | null, missedBy: string[]): CallDetailView {
 	return {
 		callId: call.id,
 		callSid: call.callSid,
@@ -58,6 +78,7 @@ function toView(call: Row, agentName: string | null): CallDetailView {
 		queue: call.queue,
 		agentId: call.agentId,
 		agentName,
+		missedBy,
 		from: call.fromE164 ?? call.fromRaw,
 		waitSeconds: call.waitSeconds,
 		talkSeconds: call.talkSeconds,
@@ -72,8 +93,11 @@ function toView(call: Row, agentName: string | null): CallDetailView {
 export async function loadCallDetails(db: Db | Tx, callIds: readonly string[]): Promise<Map<string, CallDetailView>> {
 	const ids = [...new Set(callIds)];
 	if (ids.length === 0) return new Map();
-	const rows = await db.select({ call: calls, agentName: user.name }).from(calls).leftJoin(user, eq(user.id, calls.agentId)).where(inArray(calls.id, ids));
-	return new Map(rows.map((r) => [r.call.id, toView(r.call, r.agentName)]));
+	const [rows, missed] = await Promise.all([
+		db.select({ call: calls, agentName: user.name }).from(calls).leftJoin(user, eq(user.id, calls.agentId)).where(inArray(calls.id, ids)),
+		loadMissedBy(db, ids)
+	]);
+	return new Map(rows.map((r) => [r.call.id, toView(r.call, r.agentName, (missed.get(r.call.id) ?? []).map((m) => m.name))]));
 }
 
 /** One call's details; NOT_FOUND when there is no such call. */

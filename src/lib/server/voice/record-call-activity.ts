@@ -4,13 +4,14 @@
  * saves the wrap-up (so disposition and notes are in it). The call row keeps the activity's id
  * and is locked while it is written, so retries and races write it once.
  */
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { recordActivity } from '../crm/record-activity';
 import type { Db, Tx } from '../db/client';
 import { user } from '../db/schema/auth';
-import { callEvents, calls, type CallOutcome } from '../db/schema/voice';
+import { calls, type CallOutcome } from '../db/schema/voice';
 import { api } from '$convex/_generated/api';
 import { SYSTEM_IDENTITY, type HotState } from '../live/hot';
+import { loadMissedBy } from './call-details';
 import { recordingKey } from './fetch-recording';
 
 /** `4m 12s`, `45s`. */
@@ -43,18 +44,6 @@ export function callSummary(call: {
 	}
 }
 
-/** The agents a call rang out on (its `missed` events), by name, first miss first, each once. */
-async function missedByOf(tx: Tx | Db, callId: string): Promise<{ agentId: string; name: string }[]> {
-	const rows = await tx
-		.select({ agentId: user.id, name: user.name })
-		.from(callEvents)
-		.innerJoin(user, eq(user.id, sql<string>`${callEvents.payload}->>'agentId'`))
-		.where(and(eq(callEvents.callId, callId), eq(callEvents.kind, 'missed')))
-		.orderBy(asc(callEvents.createdAt));
-	const byAgent = new Map<string, { agentId: string; name: string }>();
-	for (const row of rows) if (!byAgent.has(row.agentId)) byAgent.set(row.agentId, row);
-	return [...byAgent.values()];
-}
 
 /**
  * Write the call's activity if it is due and not yet written; returns its id (or null when the
@@ -71,7 +60,7 @@ export async function recordCallActivity(tx: Tx | Db, callId: string): Promise<s
 	const { call } = found;
 	if (call.activityId) return call.activityId;
 	if (!call.customerId || !call.outcome) return null;
-	const missedBy = await missedByOf(tx, call.id);
+	const missedBy = (await loadMissedBy(tx, [call.id])).get(call.id) ?? [];
 	const activity = await recordActivity(tx, {
 		customerId: call.customerId,
 		kind: 'call',

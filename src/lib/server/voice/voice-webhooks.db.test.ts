@@ -5,6 +5,7 @@ import { callEvents, calls, voiceQueues } from '../db/schema/voice';
 import type { Identity } from '../live/hot';
 import { formBody } from '../webhooks/test-requests';
 import { ACCOUNT_SID, createVoiceHarness, newCallSid, SALES_NUMBER, type VoiceHarness } from './test-harness';
+import { loadCallDetails } from './call-details';
 import { seedVoiceQueues } from './seed-voice-queues';
 import { VOICE_PATHS } from './voice-paths';
 
@@ -176,6 +177,13 @@ describe('POST /webhooks/twilio/voice/dial-action', () => {
 
 		const done = await h.post(VOICE_PATHS.dialAction, { ...dial, DialCallSid: newCallSid(), DialCallStatus: 'completed' });
 		expect(await done.text()).toBe(`${XML}<Response><Hangup/></Response>`);
+
+		// The archive names who missed it, in order, for reports and the timeline.
+		const row = await callRow(sid);
+		const misses = await h.testDb.db.select().from(callEvents).where(eq(callEvents.callId, row?.id ?? '')).orderBy(callEvents.createdAt);
+		expect(misses.filter((e) => e.kind === 'missed').map((e) => e.payload.agentId)).toEqual([first.subject, second.subject]);
+		const details = await loadCallDetails(h.testDb.db, [row?.id ?? '']);
+		expect(details.get(row?.id ?? '')?.missedBy).toEqual([first.name, second.name]);
 	});
 });
 

@@ -337,6 +337,7 @@ describe('a call on the customer timeline', () => {
 			queue: expect.stringMatching(/^wrapup-/),
 			agentId: agent.subject,
 			agentName: 'Alice Moreno',
+			missedBy: [],
 			from: expect.stringMatching(/^\+1212555/),
 			waitSeconds: row?.waitSeconds,
 			talkSeconds: 252,

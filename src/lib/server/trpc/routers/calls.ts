@@ -36,6 +36,7 @@ export const ZCallDetail = z.object({
 	queue: z.string().nullable(),
 	agentId: z.string().nullable(),
 	agentName: z.string().nullable(),
+	missedBy: z.array(z.string()),
 	from: z.string(),
 	waitSeconds: z.int().nullable(),
 	talkSeconds: z.int().nullable(),

@@ -10,6 +10,7 @@ const call = (recording: TCallDetail['recording']): TCallDetail => ({
 	queue: 'sales',
 	agentId: 'u1',
 	agentName: 'Alice',
+	missedBy: [],
 	from: '+12125550123',
 	waitSeconds: 12,
 	talkSeconds: 245,
