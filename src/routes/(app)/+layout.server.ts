@@ -1,8 +1,16 @@
 import { redirect } from '@sveltejs/kit';
+import { getServices } from '$lib/server/services';
+import { createCallerFactory } from '$lib/server/trpc/init';
+import { preferencesRouter } from '$lib/server/trpc/routers/preferences';
 import type { LayoutServerLoad } from './$types';
 
-export const load: LayoutServerLoad = ({ locals, url }) => {
+const createCaller = createCallerFactory(preferencesRouter);
+
+export const load: LayoutServerLoad = async ({ locals, url, depends }) => {
 	// hooks.server.ts guards these pages too; this narrows the type for the layout.
 	if (!locals.user) redirect(303, `/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
-	return { user: locals.user };
+	// The settings page invalidates this after a change, so the softphone follows at once.
+	depends('app:preferences');
+	const preferences = await createCaller({ services: await getServices(), user: locals.user }).mine();
+	return { user: locals.user, preferences };
 };

@@ -4,6 +4,7 @@ import { callbacksRouter } from './routers/callbacks';
 import { callsRouter } from './routers/calls';
 import { complianceRouter } from './routers/compliance';
 import { crmRouter } from './routers/crm';
+import { preferencesRouter } from './routers/preferences';
 import { smsRouter } from './routers/sms';
 
 export const appRouter = router({
@@ -12,6 +13,7 @@ export const appRouter = router({
 	calls: callsRouter,
 	compliance: complianceRouter,
 	crm: crmRouter,
+	preferences: preferencesRouter,
 	sms: smsRouter
 });
 

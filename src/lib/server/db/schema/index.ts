@@ -7,3 +7,4 @@ export * from './voice';
 export * from './webhooks';
 export * from './sms';
 export * from './callbacks';
+export * from './preferences';
