@@ -107,6 +107,39 @@ describe('calls routing', () => {
 		expect(await t.run((ctx) => ctx.db.query('active_calls').collect())).toEqual([]);
 	});
 
+	it("lists my call in wrap-up with the end of the queue's wrap-up time, to me only", async () => {
+		const t = newConvex();
+		const a = await agent(t, 'a', ['sales'], 1);
+		const b = await agent(t, 'b', ['sales'], 5);
+		await sys(t).mutation(api.calls.routeInbound, call('CA8'));
+		await a.mutation(api.calls.acceptCall, { callSid: 'CA8' });
+		expect(await a.query(api.calls.myWrapups, {})).toEqual([]);
+		await sys(t).mutation(api.calls.completeCall, { callSid: 'CA8', wrapupSeconds: 45 });
+		const [mine, ...more] = await a.query(api.calls.myWrapups, {});
+		expect(more).toEqual([]);
+		expect(mine).toMatchObject({ callSid: 'CA8', from: '+12125550123', customerId: 'cust-1', customerName: 'Ada Lovelace' });
+		expect((mine?.wrapupEndsAt ?? 0) - (mine?.endedAt ?? 0)).toBe(45_000);
+		expect(await b.query(api.calls.myWrapups, {})).toEqual([]);
+		await sys(t).mutation(api.calls.endWrapup, { callSid: 'CA8' });
+		expect(await a.query(api.calls.myWrapups, {})).toEqual([]);
+	});
+
+	it('rebuilds an agent on a live call as busy, even with an older call still waiting for its wrap-up form', async () => {
+		const t = newConvex();
+		await agent(t, 'a', ['sales'], 1);
+		const common = { from: '+12125550123', to: '+14155550100', agentId: 'a', queueName: 'sales', startedAt: 1 };
+		await sys(t).mutation(api.calls.hydrateCalls, {
+			incoming: [],
+			queued: [],
+			active: [
+				{ ...common, callSid: 'CA10', state: 'in-progress', answeredAt: 2 },
+				{ ...common, callSid: 'CA9', state: 'wrapup', answeredAt: 1, endedAt: 2, wrapupEndsAt: 62 }
+			],
+			before: 0
+		});
+		expect(await statusOf(t, 'a')).toBe('busy');
+	});
+
 	it('frees a ringing agent when the caller hangs up first, and refuses browsers the system functions', async () => {
 		const t = newConvex();
 		await agent(t, 'a', ['sales'], 1);

@@ -350,9 +350,10 @@ export const missCall = systemMutation({
  * unanswered one frees the agent it was ringing for and leaves the queue. Safe to repeat.
  */
 export const completeCall = systemMutation({
-	args: { callSid: v.string() },
+	/** wrapupSeconds: the queue's wrap-up time, for the countdown the agent sees (the end-wrapup job keeps the time). */
+	args: { callSid: v.string(), wrapupSeconds: v.optional(v.number()) },
 	returns: v.object({ answeredBy: v.union(v.string(), v.null()) }),
-	handler: async (ctx, { callSid }) => {
+	handler: async (ctx, { callSid, wrapupSeconds }) => {
 		const now = Date.now();
 		const incoming = await incomingBySid(ctx, callSid);
 		const queued = await queuedBySid(ctx, callSid);
@@ -364,7 +365,7 @@ export const completeCall = systemMutation({
 			.unique();
 		if (active) {
 			if (active.state !== 'wrapup') {
-				await ctx.db.patch('active_calls', active._id, { state: 'wrapup', endedAt: now });
+				await ctx.db.patch('active_calls', active._id, { state: 'wrapup', endedAt: now, wrapupEndsAt: wrapupSeconds === undefined ? undefined : now + wrapupSeconds * 1000 });
 				const agent = await findAgent(ctx, active.agentId);
 				if (agent && agent.activeCallSid === callSid) await setAgent(ctx, agent, { status: 'wrapup', since: now });
 			}
@@ -395,6 +396,38 @@ export const finishWrapup = agentMutation({
 		const agent = await findAgent(ctx, ctx.caller.userId);
 		if (agent && agent.status === 'wrapup') await setAgent(ctx, agent, { status: 'available', since: Date.now(), activeCallSid: undefined });
 		return null;
+	}
+});
+
+/** My calls in wrap-up, newest first: the softphone's wrap-up form and its countdown (a reloaded page gets its form back). */
+export const myWrapups = agentQuery({
+	args: {},
+	returns: v.array(
+		v.object({
+			callSid: v.string(),
+			from: v.string(),
+			customerId: v.union(v.string(), v.null()),
+			customerName: v.union(v.string(), v.null()),
+			endedAt: v.union(v.number(), v.null()),
+			wrapupEndsAt: v.union(v.number(), v.null())
+		})
+	),
+	handler: async (ctx) => {
+		const rows = await ctx.db
+			.query('active_calls')
+			.withIndex('by_agentId', (q) => q.eq('agentId', ctx.caller.userId))
+			.collect();
+		return rows
+			.filter((r) => r.state === 'wrapup')
+			.sort((a, b) => (b.endedAt ?? 0) - (a.endedAt ?? 0))
+			.map((r) => ({
+				callSid: r.callSid,
+				from: r.from,
+				customerId: r.customerId ?? null,
+				customerName: r.customerName ?? null,
+				endedAt: r.endedAt ?? null,
+				wrapupEndsAt: r.wrapupEndsAt ?? null
+			}));
 	}
 });
 
@@ -473,7 +506,8 @@ const vHydrateActive = v.object({
 	state: v.union(v.literal('in-progress'), v.literal('wrapup')),
 	startedAt: v.number(),
 	answeredAt: v.optional(v.number()),
-	endedAt: v.optional(v.number())
+	endedAt: v.optional(v.number()),
+	wrapupEndsAt: v.optional(v.number())
 });
 
 /**
@@ -514,7 +548,7 @@ export const hydrateCalls = systemMutation({
 				.withIndex('by_callSid', (q) => q.eq('callSid', c.callSid))
 				.unique();
 			if (existing) {
-				if (c.state === 'wrapup' && existing.state !== 'wrapup') await ctx.db.patch('active_calls', existing._id, { state: 'wrapup', endedAt: c.endedAt ?? now });
+				if (c.state === 'wrapup' && existing.state !== 'wrapup') await ctx.db.patch('active_calls', existing._id, { state: 'wrapup', endedAt: c.endedAt ?? now, wrapupEndsAt: c.wrapupEndsAt });
 				continue;
 			}
 			await ctx.db.insert('active_calls', { ...c, direction: 'inbound', muted: false, recording: c.state === 'in-progress' });
@@ -524,9 +558,9 @@ export const hydrateCalls = systemMutation({
 		// Agents: what the rebuilt calls say they are doing, and free from calls that are gone.
 		const doing = new Map<string, { status: 'ringing' | 'busy' | 'wrapup'; callSid: string; since: number }>();
 		for (const c of incoming) if (c.state === 'offered' && c.offeredTo) doing.set(c.offeredTo, { status: 'ringing', callSid: c.callSid, since: c.offeredAt ?? now });
-		for (const c of active) {
-			doing.set(c.agentId, c.state === 'wrapup' ? { status: 'wrapup', callSid: c.callSid, since: c.endedAt ?? now } : { status: 'busy', callSid: c.callSid, since: c.answeredAt ?? now });
-		}
+		for (const c of active) if (c.state === 'in-progress') doing.set(c.agentId, { status: 'busy', callSid: c.callSid, since: c.answeredAt ?? now });
+		// An agent on (or ringing with) a live call is doing that, whatever older call still waits for its wrap-up form.
+		for (const c of active) if (c.state === 'wrapup' && !doing.has(c.agentId)) doing.set(c.agentId, { status: 'wrapup', callSid: c.callSid, since: c.endedAt ?? now });
 		let agentsUpdated = 0;
 		for (const agent of await ctx.db.query('agent_status').collect()) {
 			const want = doing.get(agent.userId);

@@ -130,7 +130,9 @@ export const activeCallFields = {
 	queueName: v.optional(v.string()),
 	customerCompany: v.optional(v.string()),
 	/** When the call ended and wrap-up began. */
-	endedAt: v.optional(v.number())
+	endedAt: v.optional(v.number()),
+	/** When the queue's wrap-up time runs out and the agent is available again by themselves (the softphone's countdown). */
+	wrapupEndsAt: v.optional(v.number())
 };
 export const vActiveCall = v.object(activeCallFields);
 export type ActiveCall = Infer<typeof vActiveCall>;

@@ -41,6 +41,9 @@ test('an answered call lands on the timeline with its details and a playable rec
 
 	await softphone.getByRole('button', { name: 'Hang up' }).click();
 	const wrapUp = softphone.getByRole('form', { name: 'Wrap-up' });
+	// The sales queue's 60 s of wrap-up count down in the form (Ready now would end them early).
+	await expect(wrapUp.getByTestId('wrapup-countdown')).toContainText(/Back to Available in 0:[0-5]\d|1:00/);
+	await expect(agent.getByLabel('My status')).toHaveValue('wrapup');
 	await wrapUp.getByLabel('Disposition').selectOption('Resolved');
 	await wrapUp.getByLabel('Notes').fill('Asked about <b>order</b> 4411; shipped today.');
 	await wrapUp.getByRole('button', { name: 'Save and finish wrap-up' }).click();

@@ -34,11 +34,11 @@ test("an agent's softphone registers, and a call from the customer phone rings i
 	const agent = await signedIn(browser, 'alice@switchboard.local');
 	const softphone = agent.getByRole('region', { name: 'Softphone' });
 	await expect(softphone.getByTestId('softphone-registration')).toHaveAttribute('data-state', 'ready');
-	await expect(softphone).toContainText('Waiting for calls.');
 
 	// Alice has the sales skill; +14155550100 routes to the sales queue.
 	await agent.getByLabel('My status').selectOption('available');
 	await expect(agent.getByLabel('My status')).toHaveValue('available');
+	await expect(softphone).toContainText('Waiting for calls.');
 
 	const caller = '+13125550142';
 	const phone = await (await browser.newContext()).newPage();

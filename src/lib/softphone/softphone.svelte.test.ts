@@ -231,6 +231,130 @@ describe('Softphone state', () => {
 	});
 });
 
+describe('wrap-up', () => {
+	const parentOf = (n: string) => `CA${n.repeat(32)}`;
+
+	/** A softphone whose answered call from `caller` just ended; Ready now goes to `readyNow`. */
+	async function endedCall(readyNow: (callSid: string) => Promise<unknown> = () => Promise.resolve(), n = '7', name = 'Ada Lovelace') {
+		const device = new FakeDevice();
+		const phone = new Softphone({
+			fetch: (() => Promise.resolve(Response.json({ mode: 'local', token: 't', identity: 'agent_u1', expiresAt: new Date(Date.now() + 3600_000).toISOString() }))) as unknown as typeof fetch,
+			createDevice: () => Promise.resolve(device),
+			heartbeat: () => Promise.resolve(null),
+			heartbeatMs: 60_000,
+			claim: () => Promise.resolve(),
+			readyNow
+		});
+		current = phone;
+		await phone.start();
+		const hangUp = async (digit: string, customerName: string) => {
+			const call = new FakeCall(`CA${'1'.repeat(31)}${digit}`, '+12125550123', 'client:agent_u1', new Map([['callSid', parentOf(digit)], ['customerName', customerName]]));
+			device.fire('incoming', call);
+			await phone.accept();
+			call.fire('accept');
+			call.fire('disconnect');
+		};
+		await hangUp(n, name);
+		return { phone, hangUp };
+	}
+	const live = (n: string, wrapupEndsAt: number | null, customerName: string | null = 'Ada Lovelace') => ({ callSid: parentOf(n), from: '+12125550123', customerName, wrapupEndsAt });
+
+	it('counts down to the end of the wrap-up time that hot state gives', async () => {
+		const { phone } = await endedCall();
+		expect(phone.wrapUp).toMatchObject({ callSid: parentOf('7'), customerName: 'Ada Lovelace', state: 'wrapping', endsAt: null });
+		// Until hot state says when it ends, there is nothing to count.
+		expect(phone.wrapUpSecondsLeft).toBeNull();
+		const endsAt = Date.now() + 60_000;
+		phone.syncWrapUps([live('7', endsAt)]);
+		phone.now = endsAt - 42_000;
+		expect(phone.wrapUpSecondsLeft).toBe(42);
+		phone.now = endsAt - 500;
+		expect(phone.wrapUpSecondsLeft).toBe(1);
+		phone.now = endsAt + 3_000;
+		// The time is up but hot state has not let the call go yet: zero, still wrapping.
+		expect(phone.wrapUpSecondsLeft).toBe(0);
+		expect(phone.wrapUp?.state).toBe('wrapping');
+	});
+
+	it('says the agent is available again when the wrap-up time ran out, and keeps the form with what was typed', async () => {
+		const { phone } = await endedCall();
+		phone.syncWrapUps([live('7', Date.now() + 60_000)]);
+		const form = phone.wrapUp;
+		if (!form) throw new Error('no wrap-up');
+		form.disposition = 'Resolved';
+		form.notes = 'Refund sent';
+		phone.syncWrapUps([]);
+		expect(phone.wrapUp).toMatchObject({ state: 'ready', readyBy: 'timeout', disposition: 'Resolved', notes: 'Refund sent' });
+		expect(phone.wrapUpSecondsLeft).toBeNull();
+		phone.finishWrapUp(parentOf('7'));
+		expect(phone.wrapUp).toBeNull();
+	});
+
+	it('does not take a call that hot state never listed for ready', async () => {
+		const { phone } = await endedCall();
+		// The live list had not caught up yet: an empty list is not "the time ran out".
+		phone.syncWrapUps([]);
+		expect(phone.wrapUp?.state).toBe('wrapping');
+	});
+
+	it('Ready now asks the server, then shows the agent available with the form still open', async () => {
+		const asked: string[] = [];
+		const { phone } = await endedCall((sid) => Promise.resolve(void asked.push(sid)));
+		phone.syncWrapUps([live('7', Date.now() + 60_000)]);
+		await phone.readyNow();
+		expect(asked).toEqual([parentOf('7')]);
+		expect(phone.wrapUp).toMatchObject({ state: 'ready', readyBy: 'agent' });
+		// Hot state then lets the call go: it stays "ready by the agent", not "time ran out".
+		phone.syncWrapUps([]);
+		expect(phone.wrapUp?.readyBy).toBe('agent');
+		await phone.readyNow();
+		expect(asked).toHaveLength(1);
+	});
+
+	it('keeps counting and shows the error when Ready now is refused', async () => {
+		const { phone } = await endedCall(() => Promise.reject(new Error('Only the agent who took this call can end its wrap-up.')));
+		phone.syncWrapUps([live('7', Date.now() + 60_000)]);
+		await phone.readyNow();
+		expect(phone.wrapUp?.state).toBe('wrapping');
+		expect(phone.error).toMatch(/Only the agent/);
+		expect(phone.readyBusy).toBe(false);
+	});
+
+	it('brings the form back after a reload from hot state, but never one already saved', async () => {
+		const { phone } = await endedCall();
+		phone.syncWrapUps([live('7', Date.now() + 60_000)]);
+		phone.finishWrapUp(parentOf('7'));
+		// Saved, but the live list still has it for a moment: it must not come back.
+		phone.syncWrapUps([live('7', Date.now() + 60_000)]);
+		expect(phone.wrapUp).toBeNull();
+
+		const fresh = new Softphone({ heartbeat: () => Promise.resolve(null), fetch: (() => Promise.resolve(new Response('{}', { status: 503 }))) as unknown as typeof fetch });
+		current = fresh;
+		const endsAt = Date.now() + 30_000;
+		fresh.syncWrapUps([live('8', endsAt, 'Grace Hopper')]);
+		expect(fresh.wrapUp).toMatchObject({ callSid: parentOf('8'), customerName: 'Grace Hopper', state: 'wrapping', endsAt, seenLive: true });
+		fresh.syncWrapUps([]);
+		expect(fresh.wrapUp?.readyBy).toBe('timeout');
+	});
+
+	it('keeps an unsaved older form when the next call ends, showing the call still in wrap-up first', async () => {
+		const { phone, hangUp } = await endedCall();
+		phone.syncWrapUps([live('7', Date.now() + 60_000)]);
+		phone.syncWrapUps([]);
+		const older = phone.wrapUp;
+		if (older) older.notes = 'first call notes';
+		await hangUp('8', 'Grace Hopper');
+		phone.syncWrapUps([live('8', Date.now() + 60_000, 'Grace Hopper')]);
+		expect(phone.wrapUps.map((w) => [w.callSid, w.state])).toEqual([
+			[parentOf('7'), 'ready'],
+			[parentOf('8'), 'wrapping']
+		]);
+		expect(phone.wrapUp?.customerName).toBe('Grace Hopper');
+		phone.finishWrapUp(parentOf('8'));
+		expect(phone.wrapUp).toMatchObject({ callSid: parentOf('7'), notes: 'first call notes' });
+	});
+});
+
 describe('formatDuration', () => {
 	it('formats minutes and hours', () => {
 		expect(formatDuration(0)).toBe('0:00');

@@ -27,12 +27,34 @@ export interface CurrentCall {
 	recording: 'on' | 'paused' | null;
 }
 
-/** The call just ended, waiting for the agent's disposition and notes. */
+/** An answered call that ended, waiting for the agent's disposition and notes. */
 export interface WrapUp {
 	/** The caller's CallSid (the archive's key for the call). */
 	callSid: string;
 	from: string;
 	customerName: string | null;
+	/**
+	 * `wrapping` while the agent is in wrap-up (no calls offered); `ready` once they are available
+	 * again, by Ready now (`readyBy: 'agent'`) or because the queue's wrap-up time ran out
+	 * (`'timeout'`). The form still saves when ready.
+	 */
+	state: 'wrapping' | 'ready';
+	readyBy: 'agent' | 'timeout' | null;
+	/** When the wrap-up time runs out (epoch ms, from hot state); null until hot state has said. */
+	endsAt: number | null;
+	/** Hot state has shown this call in wrap-up, so its leaving there means the agent is available. */
+	seenLive: boolean;
+	/** The form's fields, kept per call so a second pending wrap-up never mixes them up. */
+	disposition: string;
+	notes: string;
+}
+
+/** A call in wrap-up as hot state has it (convex calls.myWrapups). */
+export interface LiveWrapUp {
+	callSid: string;
+	from: string;
+	customerName: string | null;
+	wrapupEndsAt: number | null;
 }
 
 export interface SoftphoneOptions {
@@ -51,6 +73,8 @@ export interface SoftphoneOptions {
 	microphonePermission?: () => Promise<PermissionState | null>;
 	/** Pauses or resumes the call's recording on the server (calls.setRecording; the server checks who may). */
 	setRecording?: (parentCallSid: string, paused: boolean) => Promise<{ recording: 'on' | 'paused' }>;
+	/** Ends wrap-up now on the server (calls.readyNow), so calls are offered again. */
+	readyNow?: (parentCallSid: string) => Promise<unknown>;
 }
 
 export const HEARTBEAT_MS = 15_000;
@@ -75,8 +99,10 @@ async function defaultCreateDevice(token: SoftphoneTokenResponse): Promise<Softp
 export class Softphone {
 	registration = $state<Registration>('unregistered');
 	call = $state<CurrentCall | null>(null);
-	/** Set when an answered call ends; the component shows the wrap-up form until it is saved. */
-	wrapUp = $state<WrapUp | null>(null);
+	/** Answered calls whose form is not saved yet, oldest first; the component shows `wrapUp`. */
+	wrapUps = $state<WrapUp[]>([]);
+	/** True while Ready now is on its way. */
+	readyBusy = $state(false);
 	error = $state<string | null>(null);
 	/** True while a pause or resume is on its way to the carrier. */
 	recordingBusy = $state(false);
@@ -84,6 +110,12 @@ export class Softphone {
 	now = $state(Date.now());
 
 	readonly elapsedSeconds = $derived(this.call?.startedAt ? Math.max(0, Math.floor((this.now - this.call.startedAt) / 1000)) : 0);
+	/** The form to show: the call still in wrap-up first (its time is running), else the oldest unsaved one. */
+	readonly wrapUp = $derived(this.wrapUps.find((w) => w.state === 'wrapping') ?? this.wrapUps[0] ?? null);
+	/** Seconds until the shown wrap-up ends by itself; null when not counting (unknown, or already ready). */
+	readonly wrapUpSecondsLeft = $derived(
+		this.wrapUp?.state === 'wrapping' && this.wrapUp.endsAt !== null ? Math.max(0, Math.ceil((this.wrapUp.endsAt - this.now) / 1000)) : null
+	);
 
 	#device: SoftphoneDevice | null = null;
 	#live: SoftphoneCall | null = null;
@@ -97,6 +129,10 @@ export class Softphone {
 	readonly #claim: (parentCallSid: string) => Promise<unknown>;
 	readonly #setRecording: (parentCallSid: string, paused: boolean) => Promise<{ recording: 'on' | 'paused' }>;
 	readonly #microphone: () => Promise<PermissionState | null>;
+	readonly #readyNow: (parentCallSid: string) => Promise<unknown>;
+	/** Wrap-ups saved here: hot state may still list them for a moment, and they must not come back. */
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping that nothing renders
+	readonly #finished = new Set<string>();
 
 	constructor(options: SoftphoneOptions = {}) {
 		this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
@@ -105,6 +141,12 @@ export class Softphone {
 		this.#heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
 		this.#claim = options.claim ?? ((callSid) => mutate(api.calls.acceptCall, { callSid }));
 		this.#microphone = options.microphonePermission ?? browserMicrophonePermission;
+		this.#readyNow =
+			options.readyNow ??
+			(async (callSid) => {
+				const { trpc } = await import('$lib/trpc');
+				return trpc.calls.readyNow.mutate({ callSid });
+			});
 		this.#setRecording =
 			options.setRecording ??
 			(async (callSid, paused) => {
@@ -311,22 +353,79 @@ export class Softphone {
 				const ended = this.call;
 				const parent = ended?.customParameters.callSid;
 				if (end === 'disconnect' && ended?.phase === 'active' && parent) {
-					this.wrapUp = { callSid: parent, from: ended.from, customerName: ended.customParameters.customerName ?? null };
+					this.#addWrapUp({ callSid: parent, from: ended.from, customerName: ended.customParameters.customerName ?? null }, false);
 				}
 				this.#clear();
 			});
 		}
 	}
 
-	/** The wrap-up was saved (or the agent dismissed it). */
-	finishWrapUp(): void {
-		this.wrapUp = null;
+	/** The wrap-up of `callSid` was saved: its form goes. */
+	finishWrapUp(callSid: string): void {
+		this.#finished.add(callSid);
+		this.wrapUps = this.wrapUps.filter((w) => w.callSid !== callSid);
+		this.#tickIfNeeded();
+	}
+
+	/** "Ready now": be offered calls again before the wrap-up time runs out; the form stays to be saved. */
+	async readyNow(): Promise<void> {
+		const wrapUp = this.wrapUp;
+		if (wrapUp?.state !== 'wrapping' || this.readyBusy) return;
+		this.readyBusy = true;
+		try {
+			await this.#readyNow(wrapUp.callSid);
+			wrapUp.state = 'ready';
+			wrapUp.readyBy = 'agent';
+			this.error = null;
+		} catch (error) {
+			this.error = error instanceof Error ? error.message : String(error);
+		} finally {
+			this.readyBusy = false;
+			this.#tickIfNeeded();
+		}
+	}
+
+	/**
+	 * Hot state's list of my calls in wrap-up (live query): it brings the countdown's end, a form
+	 * back after a reload, and the moment the agent is available again (the call leaves the list
+	 * when the wrap-up time ran out).
+	 */
+	syncWrapUps(live: readonly LiveWrapUp[]): void {
+		for (const row of live) {
+			if (this.#finished.has(row.callSid)) continue;
+			const known = this.wrapUps.find((w) => w.callSid === row.callSid);
+			if (known) {
+				known.endsAt = row.wrapupEndsAt;
+				known.seenLive = true;
+			} else {
+				this.#addWrapUp({ callSid: row.callSid, from: row.from, customerName: row.customerName }, true, row.wrapupEndsAt);
+			}
+		}
+		for (const w of this.wrapUps) {
+			if (w.state === 'wrapping' && w.seenLive && !live.some((row) => row.callSid === w.callSid)) {
+				w.state = 'ready';
+				w.readyBy = 'timeout';
+			}
+		}
+		this.#tickIfNeeded();
+	}
+
+	#addWrapUp(call: { callSid: string; from: string; customerName: string | null }, seenLive: boolean, endsAt: number | null = null): void {
+		if (this.#finished.has(call.callSid) || this.wrapUps.some((w) => w.callSid === call.callSid)) return;
+		this.wrapUps.push({ ...call, state: 'wrapping', readyBy: null, endsAt, seenLive, disposition: '', notes: '' });
+		this.#tickIfNeeded();
 	}
 
 	#clear(): void {
 		this.#live = null;
 		this.call = null;
-		this.#stopClock();
+		this.#tickIfNeeded();
+	}
+
+	/** The clock runs while a call is live or a wrap-up counts down. */
+	#tickIfNeeded(): void {
+		if (this.call?.phase === 'active' || this.wrapUps.some((w) => w.state === 'wrapping' && w.endsAt !== null)) this.#startClock();
+		else this.#stopClock();
 	}
 
 	#startClock(): void {

@@ -30,7 +30,12 @@ export interface ApplyCallStatusResult {
 	replay: boolean;
 	/** True when this delivery ended the customer's leg. */
 	ended: boolean;
+	/** For an answered call that just ended: the queue's wrap-up seconds before the agent is available again. */
+	wrapupSeconds?: number;
 }
+
+/** Wrap-up time for a call whose queue is unknown or gone. */
+export const DEFAULT_WRAPUP_SECONDS = 60;
 
 export async function applyCallStatus(
 	services: VoiceServices,
@@ -103,7 +108,9 @@ export async function applyCallStatus(
 			if (folded.outcome === 'answered') {
 				// The queue's wrap-up time: then the agent is offered calls again, saved form or not.
 				const [queue] = row.queue ? await tx.select({ wrapupSeconds: voiceQueues.wrapupSeconds }).from(voiceQueues).where(eq(voiceQueues.name, row.queue)).limit(1) : [];
-				await services.jobs.enqueue(tx, 'end-wrapup', { callSid }, { startAfter: new Date(now.getTime() + (queue?.wrapupSeconds ?? 60) * 1000) });
+				const wrapupSeconds = queue?.wrapupSeconds ?? DEFAULT_WRAPUP_SECONDS;
+				await services.jobs.enqueue(tx, 'end-wrapup', { callSid }, { startAfter: new Date(now.getTime() + wrapupSeconds * 1000) });
+				return { replay: false, ended, wrapupSeconds };
 			}
 		}
 		return { replay: false, ended };
@@ -111,7 +118,7 @@ export async function applyCallStatus(
 
 	if (result.ended) {
 		try {
-			await services.hot.mutation(api.calls.completeCall, { callSid }, SYSTEM_IDENTITY);
+			await services.hot.mutation(api.calls.completeCall, { callSid, wrapupSeconds: result.wrapupSeconds }, SYSTEM_IDENTITY);
 		} catch (error) {
 			// The archive already holds the truth; hot state is rebuilt from it, so the webhook still succeeds.
 			log.error('could not end the call in hot state', { callSid, error: String(error) });

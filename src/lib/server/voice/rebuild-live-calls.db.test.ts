@@ -15,6 +15,7 @@ import { createLocalHotState, type HotState, type Identity } from '../live/hot';
 import { rebuildHotState } from '../live/rebuild-hot-state';
 import { ACCOUNT_SID, createVoiceHarness, newCallSid, type VoiceHarness } from './test-harness';
 import { VOICE_PATHS } from './voice-paths';
+import { endWrapUpEarly } from './end-wrap-up-early';
 import { wrapUpCall } from './wrap-up-call';
 
 let h: VoiceHarness;
@@ -48,6 +49,7 @@ beforeAll(async () => {
 	await h.addQueue('+14155550302', 'rb-answer', ['rb-answer']);
 	await h.addQueue('+14155550303', 'rb-ring', ['rb-ring']);
 	await h.addQueue('+14155550304', 'rb-wrap', ['rb-wrap']);
+	await h.addQueue('+14155550305', 'rb-ready', ['rb-ready']);
 }, 60_000);
 afterAll(async () => {
 	await Promise.allSettled(restarted.map((r) => r.close()));
@@ -67,7 +69,8 @@ async function call(to: string, from: string, carrierSays: CallStatus | 'unknown
 async function agentLeg(parent: string, to: string, from: string, agent: Identity, status: 'in-progress' | 'completed', seq: number) {
 	await h.post(VOICE_PATHS.status, {
 		...incoming(parent, from, to),
-		CallSid: `CA${parent.slice(2, 18)}${'a'.repeat(16)}`,
+		// The parent's tail is what differs between calls (newCallSid counts there).
+		CallSid: `CA${parent.slice(-16)}${'a'.repeat(16)}`,
 		ParentCallSid: parent,
 		To: `client:agent_${agent.subject}`,
 		CallStatus: status,
@@ -80,8 +83,8 @@ const row = async (sid: string) => (await h.testDb.db.select().from(calls).where
 const statusOf = async (hot: HotState, userId: string) => (await hot.query(api.agentStatus.list, {}, viewer)).find((a) => a.userId === userId)?.status;
 
 describe('rebuilding the live calls at start', () => {
-	let first: string, second: string, gone: string, forgotten: string, unreachable: string, answered: string, ringing: string, wrapping: string;
-	let answerer: Identity, ringer: Identity, wrapper: Identity;
+	let first: string, second: string, gone: string, forgotten: string, unreachable: string, answered: string, ringing: string, wrapping: string, readied: string;
+	let answerer: Identity, ringer: Identity, wrapper: Identity, readier: Identity;
 
 	beforeAll(async () => {
 		await h.addCustomer('+12125550301', 'Queenie');
@@ -105,6 +108,15 @@ describe('rebuilding the live calls at start', () => {
 		await agentLeg(wrapping, '+14155550304', '+12125550308', wrapper, 'in-progress', 1);
 		await agentLeg(wrapping, '+14155550304', '+12125550308', wrapper, 'completed', 2);
 		await h.post(VOICE_PATHS.status, { ...incoming(wrapping, '+12125550308', '+14155550304'), CallStatus: 'completed', SequenceNumber: '3', CallDuration: '70' });
+
+		// Pressed Ready now before the restart: back at work, only the form is left to save.
+		readier = await h.addAgent(['rb-ready']);
+		readied = await call('+14155550305', '+12125550309', 'completed');
+		await h.hot.mutation(api.calls.acceptCall, { callSid: readied }, readier);
+		await agentLeg(readied, '+14155550305', '+12125550309', readier, 'in-progress', 1);
+		await agentLeg(readied, '+14155550305', '+12125550309', readier, 'completed', 2);
+		await h.post(VOICE_PATHS.status, { ...incoming(readied, '+12125550309', '+14155550305'), CallStatus: 'completed', SequenceNumber: '3', CallDuration: '40' });
+		await endWrapUpEarly({ db: h.testDb.db, hot: h.hot }, readier, readied);
 	}, 60_000);
 
 	it('puts queued callers back in order, the ringing offer and the answered call back, and closes calls that ended while down', async () => {
@@ -129,6 +141,10 @@ describe('rebuilding the live calls at start', () => {
 		]);
 		expect(await hot.query(api.calls.ringingForMe, {}, ringer)).toMatchObject({ callSid: ringing });
 		expect([await statusOf(hot, answerer.subject), await statusOf(hot, ringer.subject), await statusOf(hot, wrapper.subject)]).toEqual(['busy', 'ringing', 'wrapup']);
+		// The wrap-up countdown comes back with it, ending the queue's wrap-up time after the call ended.
+		const [wrapRow] = await hot.query(api.calls.myWrapups, {}, wrapper);
+		expect(wrapRow?.wrapupEndsAt).toBe(((await row(wrapping))?.endedAt?.getTime() ?? 0) + 60_000);
+		expect(await hot.query(api.calls.myWrapups, {}, readier)).toEqual([]);
 
 		// Ended while down: closed as the carrier's final callback would have, with its activity; no hot row.
 		for (const sid of [gone, forgotten]) {

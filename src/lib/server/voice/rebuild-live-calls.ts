@@ -19,7 +19,7 @@ import { customers } from '../db/schema/crm';
 import { callEvents, calls, voiceQueues } from '../db/schema/voice';
 import { SYSTEM_IDENTITY } from '../live/hot';
 import { logger } from '../log';
-import { applyCallStatus } from './apply-call-status';
+import { applyCallStatus, DEFAULT_WRAPUP_SECONDS } from './apply-call-status';
 import { WRAPUP_GRACE_SECONDS } from './record-call-activity';
 import type { VoiceServices } from './voice-services';
 
@@ -150,6 +150,8 @@ export async function rebuildLiveCalls(services: VoiceServices, now = new Date()
 				isNotNull(calls.endedAt),
 				isNotNull(calls.agentId),
 				isNull(calls.wrappedUpAt),
+				// Ready now, or the wrap-up time ran out: the agent is back at work, only the form is left.
+				isNull(calls.readyAt),
 				isNull(calls.activityId),
 				gt(calls.endedAt, new Date(now.getTime() - WRAPUP_GRACE_SECONDS * 1000))
 			)
@@ -161,6 +163,7 @@ export async function rebuildLiveCalls(services: VoiceServices, now = new Date()
 	const byCustomer = new Map(people.map((p) => [p.id, { name: displayName(p), company: p.company }]));
 	const queueRows = await db.select().from(voiceQueues);
 	const skillsOf = new Map(queueRows.map((q) => [q.name, q.requiredSkills]));
+	const wrapupOf = new Map(queueRows.map((q) => [q.name, q.wrapupSeconds]));
 	const events = live.length
 		? await db
 				.select({ callId: callEvents.callId, kind: callEvents.kind, at: callEvents.at, payload: callEvents.payload })
@@ -218,7 +221,8 @@ export async function rebuildLiveCalls(services: VoiceServices, now = new Date()
 			state: 'wrapup',
 			startedAt: call.receivedAt.getTime(),
 			answeredAt: call.answeredAt?.getTime(),
-			endedAt: call.endedAt?.getTime()
+			endedAt: call.endedAt?.getTime(),
+			wrapupEndsAt: call.endedAt ? call.endedAt.getTime() + (wrapupOf.get(call.queue ?? '') ?? DEFAULT_WRAPUP_SECONDS) * 1000 : undefined
 		});
 		counts.wrapup += 1;
 	}

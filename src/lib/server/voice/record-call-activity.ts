@@ -4,7 +4,7 @@
  * saves the wrap-up (so disposition and notes are in it). The call row keeps the activity's id
  * and is locked while it is written, so retries and races write it once.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import { recordActivity } from '../crm/record-activity';
 import type { Db, Tx } from '../db/client';
 import { user } from '../db/schema/auth';
@@ -101,9 +101,17 @@ export interface EndWrapupData {
 	callSid: string;
 }
 
-/** The `end-wrapup` job: the queue's wrap-up time is over, so the agent is available again unless they already are. */
-export async function endWrapupJob(deps: { hot: Pick<HotState, 'mutation'> }, data: EndWrapupData): Promise<void> {
+/**
+ * The `end-wrapup` job: the queue's wrap-up time is over, so the agent is available again unless
+ * they already are. A call with no ready time yet (no Ready now, no saved form) gets this moment,
+ * so its wrap-up seconds stop here; safe to retry.
+ */
+export async function endWrapupJob(deps: { db: Db; hot: Pick<HotState, 'mutation'> }, data: EndWrapupData): Promise<void> {
 	await deps.hot.mutation(api.calls.endWrapup, { callSid: data.callSid }, SYSTEM_IDENTITY);
+	await deps.db
+		.update(calls)
+		.set({ readyAt: new Date() })
+		.where(and(eq(calls.callSid, data.callSid), isNull(calls.readyAt), isNotNull(calls.endedAt)));
 }
 
 export interface CloseCallData {

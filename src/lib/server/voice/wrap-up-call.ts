@@ -1,7 +1,8 @@
 /**
- * The agent's wrap-up form: disposition, notes and the seconds spent since the caller hung up go
- * into the archive with the call's one timeline activity, in one transaction; then hot state
- * frees the agent (finishWrapup). Only the agent who took the call may wrap it up, once.
+ * The agent's wrap-up form: disposition, notes and the wrap-up seconds (from the caller hanging up
+ * to the agent being available again: this save, or an earlier Ready now or end of the queue's
+ * wrap-up time) go into the archive with the call's one timeline activity, in one transaction;
+ * then hot state frees the agent (finishWrapup). Only the agent who took the call may, once.
  */
 import { eq } from 'drizzle-orm';
 import { api } from '$convex/_generated/api';
@@ -38,27 +39,32 @@ export async function wrapUpCall(
 		if (call.agentId !== agent.subject) throw new AppError('FORBIDDEN', 'NOT_YOUR_CALL', 'Only the agent who took this call can wrap it up.');
 		if (!call.endedAt) throw new AppError('CONFLICT', 'CALL_IN_PROGRESS', 'Hang up before saving the wrap-up.');
 		if (call.wrappedUpAt) throw new AppError('CONFLICT', 'ALREADY_WRAPPED_UP', 'This call is already wrapped up.');
-		const wrapupSeconds = Math.max(0, Math.round((now.getTime() - call.endedAt.getTime()) / 1000));
+		const readyAt = call.readyAt ?? now;
+		const wrapupSeconds = Math.max(0, Math.round((readyAt.getTime() - call.endedAt.getTime()) / 1000));
 		await tx
 			.update(calls)
 			.set({
 				disposition: input.disposition,
 				notes: input.notes,
 				wrapupSeconds,
-				wrappedUpAt: now
+				wrappedUpAt: now,
+				readyAt
 			})
 			.where(eq(calls.id, call.id));
 		const activityId = await recordCallActivity(tx, call.id);
-		return { callId: call.id, wrapupSeconds, activityId };
+		return { callId: call.id, wrapupSeconds, activityId, wasReady: call.readyAt !== null };
 	});
-	try {
-		await deps.hot.mutation(api.calls.finishWrapup, { callSid: input.callSid }, agent);
-	} catch (error) {
-		// The archive holds the wrap-up; hot state may already have let the call go (rebuilt, or never accepted there).
-		log.warn('finishWrapup refused after the archive wrap-up', {
-			callSid: input.callSid,
-			error: String(error)
-		});
+	// Already ready (Ready now, or the wrap-up time ran out): hot state let the call go then.
+	if (!result.wasReady) {
+		try {
+			await deps.hot.mutation(api.calls.finishWrapup, { callSid: input.callSid }, agent);
+		} catch (error) {
+			// The archive holds the wrap-up; hot state may already have let the call go (rebuilt, or never accepted there).
+			log.warn('finishWrapup refused after the archive wrap-up', {
+				callSid: input.callSid,
+				error: String(error)
+			});
+		}
 	}
-	return result;
+	return { callId: result.callId, wrapupSeconds: result.wrapupSeconds, activityId: result.activityId };
 }

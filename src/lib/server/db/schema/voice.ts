@@ -66,6 +66,11 @@ export const calls = pgTable(
 		notes: text('notes').notNull().default(''),
 		/** When the agent saved the wrap-up form (set once). */
 		wrappedUpAt: ts('wrapped_up_at'),
+		/**
+		 * When the agent was available again after this answered call (set once): they pressed Ready
+		 * now, saved the form, or the queue's wrap-up time ran out. wrapupSeconds runs from endedAt to here.
+		 */
+		readyAt: ts('ready_at'),
 		/** The call's recording (two-channel call or voicemail); the audio moves to Storage in a job. */
 		recordingSid: text('recording_sid'),
 		/** `fetching` while the job runs, then `stored` or `failed`; null when nothing was recorded. */

@@ -204,13 +204,69 @@ describe('wrap-up time', () => {
 		expect(delay).toBeGreaterThan(55);
 		expect(delay).toBeLessThan(65);
 
-		await endWrapupJob({ hot: h.hot }, { callSid: sid });
+		// The softphone counts down to the same moment: hot state has it on the call in wrap-up.
+		const [shown] = await h.hot.query(api.calls.myWrapups, {}, agent);
+		expect(shown).toMatchObject({ callSid: sid, customerName: expect.stringContaining('Grace') });
+		expect((shown?.wrapupEndsAt ?? 0) - (shown?.endedAt ?? 0)).toBe(60_000);
+
+		await endWrapupJob({ db: h.testDb.db, hot: h.hot }, { callSid: sid });
 		expect(await status()).toBe('available');
-		await endWrapupJob({ hot: h.hot }, { callSid: sid });
+		expect(await h.hot.query(api.calls.myWrapups, {}, agent)).toEqual([]);
+		const readyAt = (await callRow(sid))?.readyAt;
+		expect(readyAt).toBeInstanceOf(Date);
+		await endWrapupJob({ db: h.testDb.db, hot: h.hot }, { callSid: sid });
 		expect(await status()).toBe('available');
+		expect((await callRow(sid))?.readyAt).toEqual(readyAt);
 		const saved = await as(agent).wrapUp({ callSid: sid, disposition: 'Resolved', notes: 'late' });
 		expect(saved.activityId).toEqual(expect.any(String));
+		// Wrap-up lasted until the time ran out, not until the late save.
+		const row = await callRow(sid);
+		expect(saved.wrapupSeconds).toBe(Math.round(((readyAt?.getTime() ?? 0) - (row?.endedAt?.getTime() ?? 0)) / 1000));
 		expect(await status()).toBe('available');
+	});
+});
+
+describe('calls.readyNow', () => {
+	const status = async (agent: Identity) => (await h.hot.query(api.agentStatus.list, {}, agent)).find((s) => s.userId === agent.subject)?.status;
+
+	it('frees the agent before the wrap-up time, once; the form still saves and its wrap-up time stops at Ready now', async () => {
+		const { agent, sid } = await answeredCall();
+		expect(await status(agent)).toBe('wrapup');
+		const first = await as(agent).readyNow({ callSid: sid });
+		expect(await status(agent)).toBe('available');
+		expect(await h.hot.query(api.calls.myWrapups, {}, agent)).toEqual([]);
+		const row = await callRow(sid);
+		expect(row?.readyAt?.toISOString()).toBe(first.readyAt);
+		// Pressed twice (two tabs): the same moment, one event.
+		expect(await as(agent).readyNow({ callSid: sid })).toEqual(first);
+		const events = await h.testDb.db.execute(sql`select kind from call_events where call_id = ${row?.id ?? ''} and kind = 'wrapup.ready'`);
+		expect((Array.isArray(events) ? events : (events as { rows: unknown[] }).rows).length).toBe(1);
+		// The timer's job finds the agent already free and changes nothing.
+		await endWrapupJob({ db: h.testDb.db, hot: h.hot }, { callSid: sid });
+		expect((await callRow(sid))?.readyAt?.toISOString()).toBe(first.readyAt);
+
+		const saved = await as(agent).wrapUp({ callSid: sid, disposition: 'Resolved', notes: 'Done after Ready now' });
+		expect(saved.wrapupSeconds).toBe(Math.round((Date.parse(first.readyAt) - (row?.endedAt?.getTime() ?? 0)) / 1000));
+		expect(await status(agent)).toBe('available');
+	});
+
+	it('refuses another agent, a call still going and a malformed CallSid, changing nothing', async () => {
+		const { agent, sid } = await answeredCall();
+		const other = await h.addAgent([]);
+		await expect(as(other).readyNow({ callSid: sid })).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'Only the agent who took this call can end its wrap-up.' });
+		await expect(as(agent).readyNow({ callSid: newCallSid() })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+		await expect(as(agent).readyNow({ callSid: 'CA123' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('callSid must be CA followed by 32 hex digits.') });
+		expect(await status(agent)).toBe('wrapup');
+		expect((await callRow(sid))?.readyAt).toBeNull();
+
+		const busy = await h.addAgent(['wrapup-skill']);
+		const live = newCallSid();
+		const base = incoming(live, '+12125559875', '+14155550110');
+		await h.post(VOICE_PATHS.incoming, base);
+		await h.hot.mutation(api.calls.acceptCall, { callSid: live }, busy);
+		await h.post(VOICE_PATHS.status, { ...base, CallSid: newCallSid(), ParentCallSid: live, To: `client:agent_${busy.subject}`, CallStatus: 'in-progress', SequenceNumber: '1' });
+		await expect(as(busy).readyNow({ callSid: live })).rejects.toMatchObject({ code: 'CONFLICT', message: 'The call is still going: hang up first.' });
+		expect(await status(busy)).toBe('busy');
 	});
 });
 

@@ -1,11 +1,13 @@
 /**
- * Call procedures for staff: the wrap-up form (disposition, notes; frees the agent in hot state),
+ * Call procedures for staff: the wrap-up form (disposition, notes; frees the agent in hot state)
+ * and its "Ready now" (frees the agent before the queue's wrap-up time, the form still to save),
  * a call's details as the timeline shows them (polled while its recording is processing) and a
  * short-lived signed URL to play its recording, asked for only when someone presses play.
  */
 import { z } from 'zod';
 import { CALL_DIRECTIONS, CALL_OUTCOMES } from '../../db/schema/voice';
 import { getCallDetail } from '../../voice/call-details';
+import { endWrapUpEarly } from '../../voice/end-wrap-up-early';
 import { recordingUrl } from '../../voice/recording-url';
 import { setCallRecording } from '../../voice/set-call-recording';
 import { wrapUpCall } from '../../voice/wrap-up-call';
@@ -70,6 +72,10 @@ export const ZWrapUpResponse = z.object({
 	activityId: z.string().nullable()
 });
 
+export const ZReadyNowRequest = z.object({ callSid: ZCallSid });
+export type TReadyNowRequest = z.input<typeof ZReadyNowRequest>;
+export const ZReadyNowResponse = z.object({ callSid: z.string(), readyAt: z.iso.datetime() });
+
 export const callsRouter = router({
 	detail: agentProcedure
 		.input(ZCallDetailRequest)
@@ -88,6 +94,15 @@ export const callsRouter = router({
 		.input(ZSetRecordingRequest)
 		.output(ZSetRecordingResponse)
 		.mutation(({ ctx, input }) => setCallRecording(ctx.services, ctx.user, input)),
+
+	/** "Ready now": end wrap-up before the queue's wrap-up time; the form still saves afterwards. */
+	readyNow: agentProcedure
+		.input(ZReadyNowRequest)
+		.output(ZReadyNowResponse)
+		.mutation(async ({ ctx, input }) => {
+			const result = await endWrapUpEarly(ctx.services, { subject: ctx.user.id, role: ctx.user.role, name: ctx.user.name }, input.callSid);
+			return { callSid: result.callSid, readyAt: result.readyAt.toISOString() };
+		}),
 
 	wrapUp: agentProcedure
 		.input(ZWrapUpRequest)
