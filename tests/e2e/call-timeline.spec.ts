@@ -8,6 +8,8 @@ import { expect, test } from '@playwright/test';
 import { signedIn } from './helpers';
 
 test('an answered call lands on the timeline with its details and a playable recording', async ({ browser }) => {
+	// Two browsers, a recording job and a player: ~20 s on a quiet box, more when the 2 cores are shared.
+	test.setTimeout(90_000);
 	const agent = await signedIn(browser, 'alice@switchboard.local');
 	const softphone = agent.getByRole('region', { name: 'Softphone' });
 	await expect(softphone.getByTestId('softphone-registration')).toHaveAttribute('data-state', 'ready');
@@ -24,7 +26,15 @@ test('an answered call lands on the timeline with its details and a playable rec
 
 	await expect(softphone.getByTestId('softphone-call')).toHaveAttribute('data-phase', 'ringing');
 	await softphone.getByRole('button', { name: /Accept/ }).click();
-	await expect(softphone.getByTestId('softphone-timer')).toHaveText(/^0:0[2-9]$/, { timeout: 8_000 });
+	// The timer runs: it reaches 2 s whatever it showed first (a busy machine may skip a tick).
+	const timer = softphone.getByTestId('softphone-timer');
+	await expect(timer).toHaveText(/^\d+:\d\d$/);
+	await expect
+		.poll(async () => {
+			const [m = 0, sec = 0] = ((await timer.textContent()) ?? '').split(':').map(Number);
+			return m * 60 + sec;
+		})
+		.toBeGreaterThanOrEqual(2);
 	// The recording can be paused (and resumed) from the softphone; the server does it at the carrier.
 	const recording = softphone.getByTestId('softphone-recording');
 	await expect(recording).toHaveAttribute('data-state', 'on');
@@ -62,7 +72,7 @@ test('an answered call lands on the timeline with its details and a playable rec
 	await expect(entry.getByTestId('timeline-call-notes')).toHaveText('Asked about <b>order</b> 4411; shipped today.');
 
 	// Processing turns into a player by itself once the recording job has stored the file.
-	await expect(entry).toHaveAttribute('data-recording', 'stored', { timeout: 20_000 });
+	await expect(entry).toHaveAttribute('data-recording', 'stored', { timeout: 45_000 });
 	await entry.getByRole('button', { name: /Play recording/ }).click();
 	const player = entry.getByTestId('recording-player');
 	await expect(player).toBeVisible();
