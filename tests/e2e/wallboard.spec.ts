@@ -59,6 +59,8 @@ test('the wallboard shows a live call with its duration and a queued caller with
 		await softphone.getByRole('button', { name: 'Hang up' }).click();
 		const form = softphone.getByRole('form', { name: 'Wrap-up' });
 		await expect(form).toHaveAttribute('data-state', 'wrapping');
+		// Hanging up from the keyboard's point of view: the form takes focus, so the disposition is one key away.
+		await expect(form.getByLabel('Disposition')).toBeFocused();
 		await expect(live).toHaveAttribute('data-state', 'wrapup');
 		await form.getByLabel('Disposition').selectOption('Sale');
 		await form.getByRole('button', { name: 'Ready now' }).click();
