@@ -2,6 +2,7 @@
  * The supervisor's wallboard, live, with the local carrier: an agent's call shows with its running
  * duration, a second caller waits in the queue with their wait time, and when the agent ends
  * wrap-up early (Ready now) the waiting caller is put through to them. Both wrap-up forms save.
+ * The agent's "open the record when I answer" setting (kept on the server) opens it on answer.
  */
 import { expect, test, type Locator } from '@playwright/test';
 import { callAs, demoCallers, dial, openPhone, setStatus, signedIn } from './helpers';
@@ -30,6 +31,11 @@ test('the wallboard shows a live call with its duration and a queued caller with
 		const [one, two] = await demoCallers(first, 2);
 		if (!one || !two) throw new Error('no demo callers');
 		await Promise.all([callAs(first, one.number), callAs(second, two.number)]);
+		// Alice's setting, kept on the server: the caller's record opens by itself when she answers.
+		await agent.goto('/settings');
+		await agent.getByLabel('When I answer').check();
+		await expect(agent.locator('#open-record-status')).toContainText('Saved');
+		await agent.goto('/');
 		await expect(softphone.getByTestId('softphone-registration')).toHaveAttribute('data-state', 'ready');
 		await setStatus(agent, 'available');
 
@@ -37,6 +43,9 @@ test('the wallboard shows a live call with its duration and a queued caller with
 		await expect(softphone.getByTestId('softphone-caller-name')).toHaveText(one.name);
 		await softphone.getByRole('button', { name: /Accept/ }).click();
 		await expect(softphone.getByTestId('softphone-call')).toHaveAttribute('data-phase', 'active');
+		await expect(agent).toHaveURL(/\/customers\/[0-9a-f-]{36}$/);
+		await expect(agent.getByRole('heading', { level: 1 })).toHaveText(one.name);
+		await expect(softphone).toContainText('Their record is open');
 
 		const live = supervisor.getByTestId('wallboard-call').filter({ hasText: `Alice Moreno with ${one.name}` });
 		await expect(live).toHaveAttribute('data-state', 'in-progress');
@@ -84,6 +93,9 @@ test('the wallboard shows a live call with its duration and a queued caller with
 		await expect(supervisor.getByTestId('wallboard-call').filter({ hasText: 'Alice Moreno' })).toHaveCount(0);
 	} finally {
 		await setStatus(agent, 'away');
+		await agent.goto('/settings');
+		await agent.getByLabel('Only when I click').check();
+		await expect(agent.locator('#open-record-status')).toContainText('Saved');
 		await Promise.all([supervisor, agent, first, second].map((p) => p.context().close()));
 	}
 });
