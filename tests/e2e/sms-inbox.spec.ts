@@ -61,7 +61,7 @@ test('a text appears live in two inboxes; the lock holds on screen and on the se
 	// A manager writes the canned response on its page.
 	const manager = await signedIn(browser, 'frank@switchboard.local', '/inbox/canned');
 	const title = `Order update ${caller.slice(-4)}`;
-	await manager.getByLabel('Title').fill(title);
+	await manager.getByLabel('Title', { exact: true }).fill(title);
 	await manager.getByLabel('Text', { exact: true }).fill('Hi ');
 	await manager.getByRole('button', { name: 'Customer first name' }).click();
 	await manager.getByLabel('Text', { exact: true }).press('End');
