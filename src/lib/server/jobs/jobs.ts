@@ -12,7 +12,7 @@ import type { Database, Db, Tx } from '../db/client';
 import type { Config } from '../env';
 import type { HotState } from '../live/hot';
 import { logger } from '../log';
-import { sendQueuedSmsJob, type SendQueuedSmsData } from '../sms/send-queued-sms';
+import { sendQueuedSmsJob, type DispatchClock, type SendQueuedSmsData } from '../sms/send-queued-sms';
 import { fetchRecordingJob, type FetchRecordingData } from '../voice/fetch-recording';
 import { closeCallJob, endWrapupJob, type CloseCallData, type EndWrapupData } from '../voice/record-call-activity';
 
@@ -34,6 +34,8 @@ export interface JobDeps {
 	settings: Pick<Config, 'publicBaseUrl' | 'smsRates'>;
 	/** For handlers that queue follow-up work. */
 	jobs: Pick<Jobs, 'enqueue'>;
+	/** Time for handlers that pace themselves (the SMS dispatcher); real time unless a test passes its own. */
+	clock?: DispatchClock;
 }
 
 export interface JobContext {
@@ -77,7 +79,7 @@ export const JOB_QUEUES: { [N in JobName]: QueueSpec<N> } = {
 	// Its handler never fails for good (a failed job would hold the number's queue back).
 	'send-sms': {
 		options: { policy: 'key_strict_fifo', notify: true, retryLimit: 3, retryDelay: 1, retryBackoff: true, expireInSeconds: 120 },
-		handle: sendQueuedSmsJob,
+		handle: (deps, data, job) => sendQueuedSmsJob(deps, data, job, deps.clock),
 		localConcurrency: 4,
 		notifyPollingIntervalSeconds: 2
 	}
@@ -170,7 +172,14 @@ export async function createJobs(input: CreateJobsInput): Promise<Jobs> {
 		}
 	};
 
-	const deps: JobDeps = { db: input.db, adapters: input.adapters, hot: input.hot, settings: input.settings, jobs };
+	const deps: JobDeps = {
+		db: input.db,
+		adapters: input.adapters,
+		hot: input.hot,
+		settings: input.settings,
+		jobs,
+		...(input.clock ? { clock: input.clock } : {})
+	};
 	for (const [name, spec] of Object.entries(JOB_QUEUES) as [JobName, QueueSpec<JobName>][]) {
 		await boss.createQueue(name, spec.options);
 		if (input.work === false) continue;
