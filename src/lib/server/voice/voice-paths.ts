@@ -6,7 +6,7 @@ export const VOICE_PATHS = {
 	incoming: '/webhooks/twilio/voice',
 	status: '/webhooks/twilio/voice/status',
 	dialAction: '/webhooks/twilio/voice/dial-action',
-	/** Queue and voicemail routes (issue 4, next step): hold music and position, queue exit, recording. */
+	/** Queue and voicemail routes: hold music and position, queue exit, voicemail, recording callbacks. */
 	wait: '/webhooks/twilio/voice/wait',
 	enqueueAction: '/webhooks/twilio/voice/enqueue-action',
 	voicemailDone: '/webhooks/twilio/voice/voicemail-done',

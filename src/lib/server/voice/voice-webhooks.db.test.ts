@@ -4,7 +4,7 @@ import { api } from '$convex/_generated/api';
 import { callEvents, calls, voiceQueues } from '../db/schema/voice';
 import type { Identity } from '../live/hot';
 import { formBody } from '../webhooks/test-requests';
-import { ACCOUNT_SID, createVoiceHarness, newCallSid, SALES_NUMBER, type VoiceHarness } from './test-harness';
+import { ACCOUNT_SID, createVoiceHarness, HANDLERS, newCallSid, SALES_NUMBER, type VoiceHarness } from './test-harness';
 import { loadCallDetails } from './call-details';
 import { seedVoiceQueues } from './seed-voice-queues';
 import { VOICE_PATHS } from './voice-paths';
@@ -90,6 +90,29 @@ describe('POST /webhooks/twilio/voice', () => {
 		expect((await h.post(VOICE_PATHS.incoming, params, { signature, body: changed })).status).toBe(403);
 		expect((await h.post(VOICE_PATHS.status, { ...params, CallStatus: 'completed' }, { signature: 'bad' })).status).toBe(403);
 		expect((await h.post(VOICE_PATHS.dialAction, { ...params, DialCallStatus: 'no-answer' }, { signature: null })).status).toBe(403);
+		expect(await h.counts()).toEqual(before);
+		expect(await callRow(sid)).toBeUndefined();
+	});
+
+	it('refuses a forged or missing signature with 403 on every voice route, writing nothing', async () => {
+		const sid = newCallSid();
+		const params = {
+			...incoming(sid, '+12125550178', SALES_NUMBER),
+			CallStatus: 'completed',
+			DialCallStatus: 'no-answer',
+			QueueResult: 'hangup',
+			RecordingSid: `RE${'1'.repeat(32)}`,
+			RecordingStatus: 'completed',
+			DequeingCallSid: newCallSid()
+		};
+		const before = await h.counts();
+		const paths = Object.keys(HANDLERS);
+		expect(paths).toEqual(expect.arrayContaining(Object.values(VOICE_PATHS)));
+		for (const path of paths) {
+			const forged = await h.post(path, params, { signature: 'Zm9yZ2VkLXNpZ25hdHVyZQ==' });
+			const missing = await h.post(path, params, { signature: null });
+			expect([path, forged.status, missing.status]).toEqual([path, 403, 403]);
+		}
 		expect(await h.counts()).toEqual(before);
 		expect(await callRow(sid)).toBeUndefined();
 	});
