@@ -1,13 +1,13 @@
 /** Picks the telephony adapter from validated config: Twilio, or the in-process local carrier. */
 import type { Config } from '../../env';
-import { CARRIER_BASE_PATH, CarrierEngine, attachCarrierEngine } from './carrier';
+import { CARRIER_BASE_PATH, CarrierEngine, LOCAL_NUMBER_DEFAULTS, attachCarrierEngine } from './carrier';
 import { LocalCarrier, LocalTelephony } from './local';
 import type { TelephonyPort } from './port';
 import { TwilioTelephony } from './twilio';
 
 export type * from './port';
 export { LocalCarrier, LocalTelephony } from './local';
-export { carrierEngineOf, CARRIER_BASE_PATH } from './carrier';
+export { carrierEngineOf, CARRIER_BASE_PATH, LOCAL_NUMBER_DEFAULTS } from './carrier';
 
 export function createTelephony(config: Config): TelephonyPort {
 	const t = config.telephony;
@@ -22,6 +22,6 @@ export function createTelephony(config: Config): TelephonyPort {
 	const carrier = new LocalCarrier({ accountSid: t.accountSid, authToken: t.authToken, apiBaseUrl: `${config.publicBaseUrl}${CARRIER_BASE_PATH}` });
 	const port = new LocalTelephony(carrier);
 	// The engine calls Switchboard's webhooks at the public base URL, as Twilio would.
-	attachCarrierEngine(port, new CarrierEngine({ carrier, publicBaseUrl: config.publicBaseUrl }));
+	attachCarrierEngine(port, new CarrierEngine({ carrier, publicBaseUrl: config.publicBaseUrl, defaults: LOCAL_NUMBER_DEFAULTS }));
 	return port;
 }

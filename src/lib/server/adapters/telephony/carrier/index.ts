@@ -3,7 +3,7 @@
  * agent devices and customer phones, records calls, and serves Twilio's REST paths.
  */
 import type { TelephonyPort } from '../port';
-import type { CarrierEngine } from './engine';
+import type { CarrierEngine, NumberConfig } from './engine';
 
 export { CarrierEngine, type CarrierEngineOptions, type NumberConfig } from './engine';
 export { RealClock, VirtualClock, Interrupted, type Clock } from './clock';
@@ -14,6 +14,16 @@ export { handleCarrierHttp } from './http';
 
 /** Where the carrier's HTTP surface is mounted in the app: REST at `${CARRIER_BASE_PATH}/2010-04-01/...`. */
 export const CARRIER_BASE_PATH = '/carrier';
+
+/**
+ * How local mode configures every Switchboard number, as an operator would in Twilio's console:
+ * the primary URLs are the engine's defaults; the fallback URLs are Switchboard's fallback
+ * routes (src/routes/webhooks/twilio/{voice,sms}/fallback), so a failing primary reaches them.
+ */
+export const LOCAL_NUMBER_DEFAULTS: Partial<NumberConfig> = {
+	voiceFallbackUrl: '/webhooks/twilio/voice/fallback',
+	smsFallbackUrl: '/webhooks/twilio/sms/fallback'
+};
 
 const engines = new WeakMap<TelephonyPort, CarrierEngine>();
 
