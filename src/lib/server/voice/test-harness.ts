@@ -19,6 +19,7 @@ import { createTestJobs } from '../jobs/test-jobs';
 import { parseConfig, type Config } from '../env';
 import { createLocalHotState, SYSTEM_IDENTITY, type HotState, type Identity } from '../live/hot';
 import { setLogLevel } from '../log';
+import { FALLBACK_PATHS, voiceFallbackWebhook } from '../webhooks/fallback-webhooks';
 import { signedRequest } from '../webhooks/test-requests';
 import type { TwilioParams } from '../webhooks/verify-twilio-request';
 import { seedVoiceQueues } from './seed-voice-queues';
@@ -73,7 +74,8 @@ export const HANDLERS: Record<string, (s: VoiceServices, r: Request, u: URL) => 
 	[VOICE_PATHS.enqueueAction]: enqueueActionWebhook,
 	[VOICE_PATHS.voicemailDone]: voicemailDoneWebhook,
 	[VOICE_PATHS.recording]: recordingStatusWebhook,
-	[VOICE_PATHS.queueBridge]: queueBridgeWebhook
+	[VOICE_PATHS.queueBridge]: queueBridgeWebhook,
+	[FALLBACK_PATHS.voice]: voiceFallbackWebhook
 };
 
 export interface VoiceHarnessOptions {
