@@ -225,7 +225,9 @@ export const smsMessageFields = {
 	archiveId: v.optional(v.string()),
 	/** Carrier error code and its explanation, on failed/undelivered texts. */
 	errorCode: v.optional(v.number()),
-	errorMessage: v.optional(v.string())
+	errorMessage: v.optional(v.string()),
+	/** MMS files that came with it; the inbox reads them (signed URLs of our storage) from the archive. */
+	mediaCount: v.optional(v.number())
 };
 export const vSmsMessage = v.object(smsMessageFields);
 export type SmsMessage = Infer<typeof vSmsMessage>;

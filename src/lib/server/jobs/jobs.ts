@@ -12,6 +12,7 @@ import type { Database, Db, Tx } from '../db/client';
 import type { Config } from '../env';
 import type { HotState } from '../live/hot';
 import { logger } from '../log';
+import { fetchMmsMediaJob, type FetchMmsMediaData } from '../sms/fetch-mms-media';
 import { sendQueuedSmsJob, type DispatchClock, type SendQueuedSmsData } from '../sms/send-queued-sms';
 import { fetchRecordingJob, type FetchRecordingData } from '../voice/fetch-recording';
 import { closeCallJob, endWrapupJob, type CloseCallData, type EndWrapupData } from '../voice/record-call-activity';
@@ -22,6 +23,7 @@ export interface JobData {
 	'close-call': CloseCallData;
 	'end-wrapup': EndWrapupData;
 	'send-sms': SendQueuedSmsData;
+	'fetch-mms-media': FetchMmsMediaData;
 }
 export type JobName = keyof JobData;
 
@@ -82,6 +84,12 @@ export const JOB_QUEUES: { [N in JobName]: QueueSpec<N> } = {
 		handle: (deps, data, job) => sendQueuedSmsJob(deps, data, job, deps.clock),
 		localConcurrency: 4,
 		notifyPollingIntervalSeconds: 2
+	},
+	// An inbound MMS's media into storage; only files still pending are fetched again on a retry.
+	'fetch-mms-media': {
+		options: { notify: true, retryLimit: 4, retryDelay: 5, retryBackoff: true, retryDelayMax: 120, expireInSeconds: 300 },
+		handle: fetchMmsMediaJob,
+		localConcurrency: 2
 	}
 };
 

@@ -1,5 +1,5 @@
 /** The plain shapes SMS functions return: ids and ISO timestamps, ready for tRPC and the hot copy. */
-import type { smsMessages, smsThreads, SmsDirection, SmsMedia, SmsStatus } from '../db/schema/sms';
+import type { smsMessages, smsThreads, SmsDirection, SmsStatus } from '../db/schema/sms';
 
 export interface SmsMessageView {
 	id: string;
@@ -12,7 +12,8 @@ export interface SmsMessageView {
 	status: SmsStatus;
 	errorCode: number | null;
 	errorMessage: string | null;
-	media: SmsMedia[];
+	/** How many MMS media files came with it; the files themselves come from `sms.attachments` (never the carrier's URLs). */
+	mediaCount: number;
 	authorId: string | null;
 	createdAt: string;
 	statusUpdatedAt: string;
@@ -45,7 +46,7 @@ export function toMessageView(row: typeof smsMessages.$inferSelect): SmsMessageV
 		status: row.status,
 		errorCode: row.errorCode,
 		errorMessage: row.errorMessage,
-		media: row.media,
+		mediaCount: row.media.length,
 		authorId: row.authorId,
 		createdAt: row.createdAt.toISOString(),
 		statusUpdatedAt: row.statusUpdatedAt.toISOString()

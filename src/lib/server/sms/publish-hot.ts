@@ -29,7 +29,8 @@ function toHot(m: SmsMessageView, thread: Pick<SmsThreadView, 'customerId'>) {
 		...(m.authorId ? { agentId: m.authorId } : {}),
 		sentAt: new Date(m.createdAt).getTime(),
 		...(m.errorCode !== null ? { errorCode: m.errorCode } : {}),
-		...(m.errorMessage !== null ? { errorMessage: m.errorMessage } : {})
+		...(m.errorMessage !== null ? { errorMessage: m.errorMessage } : {}),
+		...(m.mediaCount > 0 ? { mediaCount: m.mediaCount } : {})
 	};
 }
 

@@ -13,9 +13,10 @@ import { classifyKeyword, type KeywordMatch } from '../compliance/classify-keywo
 import { recordConsent } from '../compliance/record-consent';
 import { normalizePhone } from '../crm/normalize-phone';
 import type { Db } from '../db/client';
-import { SMS_BODY_MAX, smsMessages, smsThreads } from '../db/schema/sms';
+import { SMS_BODY_MAX, smsAttachments, smsMessages, smsThreads } from '../db/schema/sms';
 import { badRequest } from '../errors';
 import { toMessageView, toThreadView, type SmsMessageView, type SmsThreadView } from './message-view';
+import type { MmsMediaQueue } from './fetch-mms-media';
 import { appendMessage, findOrCreateThread } from './record-message';
 
 export const ZInboundSms = z.object({
@@ -36,6 +37,8 @@ export type InboundSms = z.input<typeof ZInboundSms>;
 export interface ReceiveOptions {
 	/** The business name in automatic replies. */
 	company: string;
+	/** Where an MMS's `fetch-mms-media` job is queued; needed only when the message has media. */
+	jobs?: MmsMediaQueue;
 }
 
 export interface ReceiveResult {
@@ -65,6 +68,9 @@ export async function receiveInboundSms(db: Db, input: InboundSms, options: Rece
 	const customerPhone = normalizePhone(sms.from).e164;
 	const ourPhone = normalizePhone(sms.to).e164;
 	const keyword = classifyKeyword(sms.body);
+
+	const { jobs } = options;
+	if (sms.media.length > 0 && !jobs) throw new Error('receiveInboundSms: an MMS needs options.jobs to fetch its media');
 
 	return db.transaction(async (tx) => {
 		const thread = await findOrCreateThread(tx, customerPhone, ourPhone);
@@ -99,6 +105,13 @@ export async function receiveInboundSms(db: Db, input: InboundSms, options: Rece
 				consentEntryId: null,
 				reply
 			};
+		}
+		if (sms.media.length > 0 && jobs) {
+			// Pending until the job has them in storage; the webhook never waits on the carrier's media host.
+			await tx.insert(smsAttachments).values(
+				sms.media.map((m, index) => ({ messageId: row.id, index, sourceUrl: m.url, contentType: m.contentType.toLowerCase() }))
+			);
+			await jobs.enqueue(tx, 'fetch-mms-media', { messageId: row.id });
 		}
 		let consentEntryId: number | null = null;
 		let reply: string | null = null;

@@ -1,10 +1,10 @@
-import { count, eq } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '$convex/_generated/api';
 import { LocalBroadcast } from '../adapters/broadcast/local';
 import { makeStaff } from '../auth/test-helpers';
 import { consentLedger } from '../db/schema/compliance';
-import { smsMessages, smsThreads } from '../db/schema/sms';
+import { smsAttachments, smsMessages, smsThreads } from '../db/schema/sms';
 import { webhookDeliveries } from '../db/schema/webhooks';
 import { createTestDb, type TestDb } from '../db/test-db';
 import { AppError } from '../errors';
@@ -49,7 +49,7 @@ beforeAll(async () => {
 	[t, hot] = await Promise.all([createTestDb(), createLocalHotState()]);
 	// Queue only: sendAs runs the number's dispatcher itself, as the send-sms jobs would.
 	jobs = await createTestJobs(t, { adapters: { telephony } as never, hot }, { work: false });
-	services = { config: { publicBaseUrl: PUBLIC_BASE_URL }, db: t.db, hot, adapters: { telephony, broadcast } };
+	services = { config: { publicBaseUrl: PUBLIC_BASE_URL }, db: t.db, hot, jobs, adapters: { telephony, broadcast } };
 	agent = await makeStaff(t.db, 'agent');
 	await watchInbox(broadcast, agent.id, (change) => changes.push(change));
 	viewer = { subject: agent.id, role: 'agent', name: agent.name };
@@ -200,22 +200,40 @@ describe('POST /webhooks/twilio/sms', () => {
 		}
 	});
 
-	it('keeps MMS media from MediaUrl{N} and MediaContentType{N}', async () => {
+	it('keeps MMS media from MediaUrl{N} and MediaContentType{N} as pending attachments with one fetch job; a replay adds none', async () => {
 		const phone = freshPhone();
 		const sid = `MM${'ab'.repeat(16)}`;
-		const res = await post(SMS_PATHS.inbound, {
+		const params = {
 			...inboundParams(phone, '', sid),
 			NumMedia: '2',
 			MediaUrl0: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1',
 			MediaContentType0: 'image/jpeg',
 			MediaUrl1: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME2',
 			MediaContentType1: 'image/png'
-		});
+		};
+		const res = await post(SMS_PATHS.inbound, params);
 		expect(res.status).toBe(200);
-		expect((await messageBySid(sid))?.media).toEqual([
+		const message = await messageBySid(sid);
+		expect(message?.media).toEqual([
 			{ url: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1', contentType: 'image/jpeg' },
 			{ url: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME2', contentType: 'image/png' }
 		]);
+		const rows = () => t.db.select().from(smsAttachments).where(eq(smsAttachments.messageId, message?.id ?? ''));
+		expect((await rows()).map((a) => [a.index, a.status, a.contentType]).sort()).toEqual([
+			[0, 'pending', 'image/jpeg'],
+			[1, 'pending', 'image/png']
+		]);
+		const queued = async () => {
+			const result: unknown = await t.db.execute(sql`select id from pgboss.job where name = 'fetch-mms-media' and data->>'messageId' = ${message?.id ?? ''}`);
+			return ((result as { rows?: unknown[] }).rows ?? (result as unknown[])).length;
+		};
+		expect(await queued()).toBe(1);
+
+		// Twilio retries the same delivery: same answer, nothing new.
+		const replay = await post(SMS_PATHS.inbound, params);
+		expect(replay.status).toBe(200);
+		expect(await rows()).toHaveLength(2);
+		expect(await queued()).toBe(1);
 	});
 
 	it('answers nonsense with 400 naming the field, and writes nothing', async () => {

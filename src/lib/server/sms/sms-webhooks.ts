@@ -21,6 +21,7 @@ import { recordDeliveryOnce } from '../webhooks/delivery-ledger';
 import { noContent, twimlResponse } from '../webhooks/responses';
 import { twilioWebhook } from '../webhooks/twilio-webhook';
 import { applyStatusCallback } from './apply-status-callback';
+import type { MmsMediaQueue } from './fetch-mms-media';
 import { announceInboxChange } from './inbox-events';
 import { toThreadView, type SmsMessageView } from './message-view';
 import { messagingReplyTwiml } from './messaging-twiml';
@@ -39,6 +40,8 @@ export interface SmsWebhookServices {
 	config: Pick<Config, 'publicBaseUrl'>;
 	db: Db;
 	hot: HotState;
+	/** Queues an MMS's media fetch in the message's own transaction. */
+	jobs: MmsMediaQueue;
 	adapters: { telephony: Pick<TelephonyPort, 'validateWebhook' | 'accountSid'>; broadcast: BroadcastPort };
 }
 
@@ -54,7 +57,7 @@ export function inboundSmsWebhook(services: SmsWebhookServices, request: Request
 			const result = await receiveInboundSms(
 				services.db,
 				{ messageSid: sms.MessageSid, from: sms.From, to: sms.To, body: sms.Body, media: sms.media, numSegments: sms.NumSegments },
-				{ company: SMS_COMPANY_NAME }
+				{ company: SMS_COMPANY_NAME, jobs: services.jobs }
 			);
 			// Published on a retry too: the first delivery may have died between the archive commit and this.
 			await publishMessage(services.hot, result.thread, result.message);

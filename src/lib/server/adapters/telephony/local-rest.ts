@@ -408,6 +408,12 @@ export function handleTwilioRest(carrier: LocalCarrier, request: RestRequest, op
 			const media = carrier.fetchRecording(`${carrier.apiBaseUrl}${request.path}`);
 			return { status: 200, contentType: media.contentType, body: media.body };
 		}
+		if (/^Messages\/MM[0-9a-f]{32}\/Media\/ME[0-9a-f]{32}$/.test(rest) && method === 'GET') {
+			// The media file itself, as Twilio serves a MediaUrl to the account's credentials.
+			const media = carrier.mediaAt(request.path);
+			if (!media) return restError(404, 20404, `The requested resource ${request.path} was not found`);
+			return { status: 200, contentType: media.contentType, body: media.body };
+		}
 		return restError(404, 20404, `The requested resource ${request.path} was not found`);
 	} catch (err) {
 		if (err instanceof AdapterError && err.status && typeof err.vendorCode === 'number') {

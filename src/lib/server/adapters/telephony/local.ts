@@ -27,6 +27,7 @@ import type {
 	ClientTokenInput,
 	CreateCallInput,
 	JsonWebhookRequest,
+	MediaLimits,
 	MessageDirection,
 	MessageRecord,
 	MessageRef,
@@ -40,6 +41,7 @@ import type {
 } from './port';
 import { assertClientTokenInput, signWebhook, validateJsonWebhookSignature, validateWebhookSignature } from './shared';
 import { callParams } from './carrier/params';
+import { basicAuthorization, fetchCarrierMedia } from './media';
 
 const API_VERSION = '2010-04-01';
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -54,6 +56,8 @@ export interface SignedCallback {
 
 export interface LocalMessage extends MessageRecord {
 	mediaUrls: string[];
+	/** For media the carrier keeps (a phone's attachments): each file's type, by position; null where unknown. */
+	mediaContentTypes?: (string | null)[];
 	statusCallback: string | null;
 }
 
@@ -82,6 +86,15 @@ export interface LocalRecording {
 	/** Twilio's `source`: RecordVerb, DialVerb, OutboundAPI, Conference... */
 	source: string;
 	dateCreated: Date;
+}
+
+/** A media file a phone attached to a text, kept by the carrier and served at its MediaUrl (Basic auth). */
+export interface LocalMedia {
+	sid: string;
+	messageSid: string;
+	url: string;
+	body: Uint8Array;
+	contentType: string;
 }
 
 export interface LocalCarrierEvents {
@@ -145,6 +158,8 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 	readonly messages = new Map<string, LocalMessage>();
 	readonly calls = new Map<string, LocalCall>();
 	readonly recordings = new Map<string, LocalRecording>();
+	/** MMS media phones sent, by ME sid. */
+	readonly media = new Map<string, LocalMedia>();
 	/** Sender/recipient pairs blocked by a STOP keyword (`${sender}|${recipient}`), as Twilio keeps them. */
 	readonly optOuts = new Set<string>();
 	readonly #authToken: string;
@@ -259,10 +274,25 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 	}
 
 	/** A message from a phone to an owned number: stored as `inbound`/`received`, no status callbacks. */
-	receiveMessage(input: { from: string; to: string; body: string; mediaUrls?: string[] }): LocalMessage {
-		const media = input.mediaUrls ?? [];
+	receiveMessage(input: {
+		from: string;
+		to: string;
+		body: string;
+		mediaUrls?: string[];
+		/** Files the phone attached: kept by the carrier and sent as MediaUrls on its own origin, as Twilio does. */
+		attachments?: { body: Uint8Array; contentType: string }[];
+	}): LocalMessage {
+		const attachments = input.attachments ?? [];
+		const messageSid = sid(attachments.length || input.mediaUrls?.length ? 'MM' : 'SM');
+		const hosted = attachments.map((a) => {
+			const mediaSid = sid('ME');
+			const url = `${this.apiBaseUrl}/${API_VERSION}/Accounts/${this.accountSid}/Messages/${messageSid}/Media/${mediaSid}`;
+			this.media.set(mediaSid, { sid: mediaSid, messageSid, url, body: a.body.slice(), contentType: a.contentType });
+			return url;
+		});
+		const media = [...hosted, ...(input.mediaUrls ?? [])].slice(0, 10);
 		const message: LocalMessage = {
-			sid: sid(media.length ? 'MM' : 'SM'),
+			sid: messageSid,
 			status: 'received',
 			accountSid: this.accountSid,
 			from: input.from,
@@ -276,6 +306,7 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 			dateCreated: this.#now(),
 			dateSent: this.#now(),
 			mediaUrls: [...media],
+			mediaContentTypes: media.map((_, n) => attachments[n]?.contentType ?? null),
 			statusCallback: null
 		};
 		this.messages.set(message.sid, message);
@@ -498,6 +529,19 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 		return { body: recording.body.slice(), contentType: recording.contentType };
 	}
 
+	/** A media file by its URL path below the API base (`/2010-04-01/Accounts/AC.../Messages/MM.../Media/ME...`). */
+	mediaAt(path: string): LocalMedia | null {
+		const m = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Messages\/(MM[0-9a-f]{32})\/Media\/(ME[0-9a-f]{32})$/.exec(path);
+		if (!m || m[1] !== this.accountSid) return null;
+		const media = this.media.get(m[3] ?? '');
+		return media && media.messageSid === m[2] ? media : null;
+	}
+
+	/** The Basic credentials Switchboard fetches this carrier's media with (the account SID and auth token). */
+	restAuthorization(): string {
+		return basicAuthorization(this.accountSid, this.#authToken);
+	}
+
 	// --- softphone tokens ---------------------------------------------------------------------
 
 	mintClientToken(input: ClientTokenInput): ClientToken {
@@ -550,9 +594,11 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 export class LocalTelephony implements TelephonyPort {
 	readonly kind = 'local';
 	readonly carrier: LocalCarrier;
+	readonly #fetch: typeof fetch | undefined;
 
-	constructor(carrier: LocalCarrier) {
+	constructor(carrier: LocalCarrier, options: { fetch?: typeof fetch } = {}) {
 		this.carrier = carrier;
+		this.#fetch = options.fetch;
 	}
 
 	get accountSid(): string {
@@ -594,7 +640,7 @@ export class LocalTelephony implements TelephonyPort {
 
 	fetchMessage(messageSid: string): Promise<MessageRecord> {
 		return this.#run(() => {
-			const { mediaUrls: _m, statusCallback: _s, ...record } = this.carrier.fetchMessage(messageSid);
+			const { mediaUrls: _m, mediaContentTypes: _t, statusCallback: _s, ...record } = this.carrier.fetchMessage(messageSid);
 			return record;
 		});
 	}
@@ -613,6 +659,23 @@ export class LocalTelephony implements TelephonyPort {
 
 	updateCallRecording(callSid: string, input: UpdateCallRecordingInput): Promise<CallRecordingRef> {
 		return this.#run(() => this.carrier.updateCallRecording(callSid, 'Twilio.CURRENT', input));
+	}
+
+	/** Over HTTP, as from Twilio: the carrier serves its media on its own origin (the app's /carrier in local mode). */
+	fetchMedia(url: string, limits: MediaLimits): Promise<RecordingMedia> {
+		const origin = new URL(this.carrier.apiBaseUrl).origin;
+		const auth = this.carrier.restAuthorization();
+		return fetchCarrierMedia(
+			{
+				adapter: 'local',
+				allowed: (u) => u.origin === origin,
+				describe: `the local carrier's origin ${origin}`,
+				authorization: (u) => (u.origin === origin ? auth : null),
+				...(this.#fetch ? { fetch: this.#fetch } : {})
+			},
+			url,
+			limits
+		);
 	}
 
 	createClientToken(input: ClientTokenInput): Promise<ClientToken> {

@@ -149,6 +149,18 @@ export interface RecordingMedia {
 	contentType: string;
 }
 
+/** What a caller of `fetchMedia` accepts; the adapter refuses anything else before storing a byte. */
+export interface MediaLimits {
+	/** Largest body accepted, in bytes. */
+	maxBytes: number;
+	/** Whether a served media type (`image/jpeg`, lowercase, no parameters) is accepted. */
+	accept(contentType: string): boolean;
+	/** The accepted types in words, for the refusal's message. */
+	acceptedDescription: string;
+	/** Give up on one request after this long (default 30 s). */
+	timeoutMs?: number;
+}
+
 export interface ClientTokenInput {
 	/** The softphone identity that `client:<identity>` dials reach; at most 256 characters, no spaces. */
 	identity: string;
@@ -219,6 +231,16 @@ export interface TelephonyPort {
 	 * never go to another host. Append `.mp3` or `.wav` to the URL to pick the format.
 	 */
 	fetchRecording(url: string): Promise<RecordingMedia>;
+
+	/**
+	 * Download one inbound MMS media file from a `MediaUrl{N}` the carrier sent. Only the
+	 * carrier's media hosts are asked (Twilio: api.twilio.com and *.twiliocdn.com over HTTPS; the
+	 * local carrier: its own origin), each redirect is checked against the same list, and the
+	 * account's Basic credentials go to the API origin only. Fails with a non-retryable
+	 * AdapterError for another host, a refused type or a body over `limits.maxBytes`; 429/5xx and
+	 * network failures are retryable.
+	 */
+	fetchMedia(url: string, limits: MediaLimits): Promise<RecordingMedia>;
 
 	/**
 	 * Mint a short-lived token for a browser softphone: it may receive calls to

@@ -18,6 +18,7 @@ import type {
 	ClientTokenInput,
 	CreateCallInput,
 	JsonWebhookRequest,
+	MediaLimits,
 	MessageRecord,
 	MessageRef,
 	RecordingMedia,
@@ -36,6 +37,7 @@ import {
 	validateJsonWebhookSignature,
 	validateWebhookSignature
 } from './shared';
+import { basicAuthorization, fetchCarrierMedia } from './media';
 
 export type TwilioTelephonyConfig = Omit<Extract<Config['telephony'], { adapter: 'twilio' }>, 'adapter'>;
 
@@ -239,6 +241,35 @@ export class TwilioTelephony implements TelephonyPort {
 			});
 		}
 		return { body: new Uint8Array(await res.arrayBuffer()), contentType: res.headers.get('content-type') ?? 'audio/x-wav' };
+	}
+
+	fetchMedia(url: string, limits: MediaLimits): Promise<RecordingMedia> {
+		const auth = basicAuthorization(this.#config.apiKeySid, this.#config.apiKeySecret);
+		if (this.#apiBase) {
+			// A twin or test server stands in for Twilio: its origin is the only media host.
+			const origin = new URL(this.#apiBase).origin;
+			return fetchCarrierMedia(
+				{
+					adapter: 'twilio',
+					allowed: (u) => u.origin === origin,
+					describe: origin,
+					authorization: (u) => (u.origin === origin ? auth : null)
+				},
+				rebaseTwilioUrl(url, this.#apiBase),
+				limits
+			);
+		}
+		return fetchCarrierMedia(
+			{
+				adapter: 'twilio',
+				allowed: (u) => u.protocol === 'https:' && u.port === '' && (isTwilioApiUrl(u.href) || u.hostname.endsWith('.twiliocdn.com')),
+				describe: 'api.twilio.com and *.twiliocdn.com over HTTPS',
+				// Credentials go to the API only; the storage hosts it redirects to take signed URLs.
+				authorization: (u) => (isTwilioApiUrl(u.href) ? auth : null)
+			},
+			url,
+			limits
+		);
 	}
 
 	createClientToken(input: ClientTokenInput): Promise<ClientToken> {

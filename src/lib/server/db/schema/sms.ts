@@ -131,6 +131,43 @@ export const smsSenders = pgTable(
 	(t) => [check('sms_senders_phone_check', E164(t.phone))]
 );
 
+export const SMS_ATTACHMENT_STATUSES = ['pending', 'stored', 'failed'] as const;
+export type SmsAttachmentStatus = (typeof SMS_ATTACHMENT_STATUSES)[number];
+
+/**
+ * One row per MMS media file of an inbound message, written `pending` in the webhook's
+ * transaction; the `fetch-mms-media` job (sms/fetch-mms-media.ts) fetches it from the carrier's
+ * media host into the Storage port (`stored`, with its key and size) or says why not (`failed`).
+ * `source_url` is the carrier's MediaUrl: read by the job only, never sent to a browser.
+ */
+export const smsAttachments = pgTable(
+	'sms_attachments',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		messageId: uuid('message_id')
+			.notNull()
+			.references(() => smsMessages.id, { onDelete: 'cascade' }),
+		/** N of MediaUrl{N}, 0 to 9. */
+		index: integer('index').notNull(),
+		sourceUrl: text('source_url').notNull(),
+		/** What the carrier declared (MediaContentType{N}), then what its media host served. */
+		contentType: text('content_type').notNull(),
+		sizeBytes: integer('size_bytes'),
+		storageKey: text('storage_key'),
+		status: text('status', { enum: SMS_ATTACHMENT_STATUSES }).notNull().default('pending'),
+		/** Why the file could not be stored (failed), or the last attempt's failure while retrying. */
+		error: text('error'),
+		attempts: integer('attempts').notNull().default(0),
+		createdAt: at('created_at').notNull().defaultNow(),
+		storedAt: at('stored_at')
+	},
+	(t) => [
+		check('sms_attachments_status_check', sql`${t.status} in (${inList(SMS_ATTACHMENT_STATUSES)})`),
+		check('sms_attachments_index_check', sql`${t.index} >= 0 and ${t.index} < 10`),
+		uniqueIndex('sms_attachments_message_index_key').on(t.messageId, t.index)
+	]
+);
+
 /** Up to when each agent has read a thread; inbound messages after it are unread for them. */
 export const smsReadMarkers = pgTable(
 	'sms_read_markers',

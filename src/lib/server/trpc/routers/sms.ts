@@ -13,11 +13,12 @@ import {
 } from '../../sms/canned-responses';
 import { assignThread, INBOX_FILTERS, listInbox, listThreadMessages, markThreadRead, MAX_INBOX_PAGE } from '../../sms/inbox';
 import { announceInboxChange } from '../../sms/inbox-events';
+import { listMessageAttachments } from '../../sms/message-attachments';
 import { hydrateThread } from '../../sms/publish-hot';
 import { sendInThread } from '../../sms/send-in-thread';
 import { SMS_COMPANY_NAME } from '../../sms/sms-webhooks';
 import { suggestGrammar } from '../../sms/suggest-grammar';
-import { SMS_BODY_MAX, SMS_DIRECTIONS, SMS_STATUSES } from '../../db/schema/sms';
+import { SMS_ATTACHMENT_STATUSES, SMS_BODY_MAX, SMS_DIRECTIONS, SMS_STATUSES } from '../../db/schema/sms';
 import { agentProcedure, managerProcedure, router } from '../init';
 
 // ---- shapes ----
@@ -43,7 +44,7 @@ const ZMessage = z.object({
 	status: z.enum(SMS_STATUSES),
 	errorCode: z.int().nullable(),
 	errorMessage: z.string().nullable(),
-	media: z.array(z.object({ url: z.string(), contentType: z.string() })),
+	mediaCount: z.int().min(0),
 	authorId: z.string().nullable(),
 	createdAt: z.iso.datetime(),
 	statusUpdatedAt: z.iso.datetime()
@@ -83,6 +84,24 @@ export const ZThreadMessagesRequest = ZThreadId.extend({
 export type TThreadMessagesRequest = z.input<typeof ZThreadMessagesRequest>;
 export const ZThreadMessagesResponse = z.object({ thread: ZThread, items: z.array(ZMessage), nextCursor: z.string().nullable() });
 
+// ---- MMS attachments ----
+export const ZAttachmentsRequest = z.object({
+	messageIds: z.array(z.uuid({ error: 'messageIds must be message ids.' })).min(1).max(MAX_INBOX_PAGE)
+});
+export const ZAttachment = z.object({
+	id: z.string(),
+	messageId: z.string(),
+	index: z.int(),
+	contentType: z.string(),
+	sizeBytes: z.int().nullable(),
+	status: z.enum(SMS_ATTACHMENT_STATUSES),
+	error: z.string().nullable(),
+	inline: z.boolean(),
+	fileName: z.string(),
+	url: z.string().nullable(),
+	expiresAt: z.iso.datetime().nullable()
+});
+
 // ---- send ----
 /** The body's limits are checked by the domain, which answers EMPTY_BODY / BODY_TOO_LONG with the count. */
 export const ZSendRequest = ZThreadId.extend({ body: z.string().max(100_000) });
@@ -119,6 +138,12 @@ export const smsRouter = router({
 		.input(ZThreadMessagesRequest)
 		.output(ZThreadMessagesResponse)
 		.query(({ ctx, input }) => listThreadMessages(ctx.services.db, input)),
+
+	/** MMS files of these messages, stored ones with short-lived signed URLs of our own storage. */
+	attachments: agentProcedure
+		.input(ZAttachmentsRequest)
+		.output(z.array(ZAttachment))
+		.query(({ ctx, input }) => listMessageAttachments({ db: ctx.services.db, storage: ctx.services.adapters.storage }, input.messageIds)),
 
 	/** The thread became active in someone's view: copy its last messages into hot state. */
 	open: agentProcedure

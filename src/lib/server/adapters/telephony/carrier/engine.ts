@@ -14,7 +14,7 @@ import type { CallProgressEvent, CallStatus } from '../port';
 import { estimateSpeechSeconds, renderConversation, type Pause, type Utterance } from './audio';
 import { Interrupted, RealClock, type Clock } from './clock';
 import { callParams, inboundSmsParams } from './params';
-import { ClientDevice, CustomerPhone, DeviceCall, PhoneCall, type LegParty, type PartyHost, type PhoneText, type ScriptLine } from './parties';
+import { ClientDevice, CustomerPhone, DeviceCall, PhoneCall, type LegParty, type PartyHost, type PhoneAttachment, type PhoneText, type ScriptLine } from './parties';
 import { Scenario } from './scenario';
 import { TwimlError, UNSUPPORTED_VERBS, elementsOf, parseMessagingTwiml, parseVoiceTwiml, textOf, type XmlElement } from './twiml';
 import { WebhookDispatcher, type DeliveryInput, type WebhookKind } from './webhooks';
@@ -300,9 +300,18 @@ export class CarrierEngine implements PartyHost, ConferenceRest {
 		return handle;
 	}
 
-	async phoneText(phone: CustomerPhone, to: string, body: string, mediaUrls: string[]): Promise<PhoneText> {
-		const message = this.carrier.receiveMessage({ from: phone.number, to, body, mediaUrls });
-		const text: PhoneText = { sid: message.sid, direction: 'sent', from: phone.number, to, body, mediaUrls, status: 'sending', webhook: null };
+	async phoneText(phone: CustomerPhone, to: string, body: string, mediaUrls: string[], attachments: PhoneAttachment[] = []): Promise<PhoneText> {
+		const message = this.carrier.receiveMessage({ from: phone.number, to, body, mediaUrls, attachments });
+		const text: PhoneText = {
+			sid: message.sid,
+			direction: 'sent',
+			from: phone.number,
+			to,
+			body,
+			mediaUrls: message.mediaUrls,
+			status: 'sending',
+			webhook: null
+		};
 		phone.record(text, 'text');
 		const number = this.numberConfig(to);
 		const keyword = this.#optOutKeyword(message.from, to, body);

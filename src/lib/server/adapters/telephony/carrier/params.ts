@@ -69,6 +69,8 @@ export interface InboundMessageFacts {
 	numMedia: number;
 	numSegments: number;
 	mediaUrls: string[];
+	/** The type of each media file the carrier keeps itself; others are guessed from the URL. */
+	mediaContentTypes?: (string | null)[];
 }
 
 export function callParams(call: CallFacts): Record<string, string> {
@@ -95,7 +97,7 @@ export function inboundSmsParams(m: InboundMessageFacts, messagingServiceSid: st
 	const media: Record<string, string> = {};
 	m.mediaUrls.forEach((url, n) => {
 		media[`MediaUrl${n}`] = url;
-		media[`MediaContentType${n}`] = /\.png$/i.test(url) ? 'image/png' : /\.gif$/i.test(url) ? 'image/gif' : 'image/jpeg';
+		media[`MediaContentType${n}`] = m.mediaContentTypes?.[n] ?? (/\.png$/i.test(url) ? 'image/png' : /\.gif$/i.test(url) ? 'image/gif' : 'image/jpeg');
 	});
 	return {
 		AccountSid: m.accountSid,

@@ -17,7 +17,7 @@ export interface ScriptLine {
 /** What the carrier engine offers parties; implemented by CarrierEngine. */
 export interface PartyHost {
 	phoneCall(phone: CustomerPhone, to: string, options: { script?: ScriptLine[] }): PhoneCall;
-	phoneText(phone: CustomerPhone, to: string, body: string, mediaUrls: string[]): Promise<PhoneText>;
+	phoneText(phone: CustomerPhone, to: string, body: string, mediaUrls: string[], attachments?: PhoneAttachment[]): Promise<PhoneText>;
 	answer(callSid: string, party: LegParty): void;
 	decline(callSid: string, party: LegParty): void;
 	hangUp(callSid: string): void;
@@ -272,6 +272,12 @@ export class PhoneCall extends EventEmitter<PhoneCallEvents> implements LegParty
 	}
 }
 
+/** A file a phone attaches to a text (a photo): the carrier keeps it and sends Switchboard its MediaUrl. */
+export interface PhoneAttachment {
+	body: Uint8Array;
+	contentType: string;
+}
+
 export interface PhoneText {
 	sid: string;
 	direction: 'sent' | 'received';
@@ -313,8 +319,8 @@ export class CustomerPhone extends EventEmitter<CustomerPhoneEvents> {
 		return call;
 	}
 
-	async text(to: string, body: string, mediaUrls: string[] = []): Promise<PhoneText> {
-		const text = await this.#host.phoneText(this, to, body, mediaUrls);
+	async text(to: string, body: string, mediaUrls: string[] = [], attachments: PhoneAttachment[] = []): Promise<PhoneText> {
+		const text = await this.#host.phoneText(this, to, body, mediaUrls, attachments);
 		return text;
 	}
 

@@ -1,0 +1,126 @@
+/**
+ * Fetching an inbound MMS's media from the carrier, shared by both telephony adapters: only from
+ * the carrier's own media hosts (each adapter says which), with the account's Basic credentials
+ * sent to its API origin only, following redirects by hand so every hop is checked against the
+ * same allowlist, refusing content types the caller does not accept and bodies over its limit
+ * (read as a stream and cut off, so a lying or missing Content-Length cannot get past it).
+ */
+import { AdapterError } from '../errors';
+import type { MediaLimits, RecordingMedia } from './port';
+
+/** Twilio's own answer to "how many redirects": a media URL redirects once, to signed storage. */
+const MAX_REDIRECTS = 5;
+
+export interface MediaHostPolicy {
+	adapter: 'twilio' | 'local';
+	/** May media be fetched from this URL at all (scheme, host and port)? */
+	allowed(url: URL): boolean;
+	/** The hosts `allowed` accepts, for the refusal's message ("api.twilio.com and *.twiliocdn.com"). */
+	describe: string;
+	/** The Authorization header for this URL, or null to send none (storage hosts take signed URLs). */
+	authorization(url: URL): string | null;
+	fetch?: typeof fetch;
+}
+
+function refuse(policy: MediaHostPolicy, message: string, init: { status?: number; retryable?: boolean } = {}): AdapterError {
+	return new AdapterError(message, { port: 'telephony', adapter: policy.adapter, retryable: false, ...init });
+}
+
+/** `image/jpeg; charset=binary` -> `image/jpeg`. */
+export function mediaType(header: string | null): string {
+	return (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+export async function fetchCarrierMedia(policy: MediaHostPolicy, rawUrl: string, limits: MediaLimits): Promise<RecordingMedia> {
+	const doFetch = policy.fetch ?? fetch;
+	let url: URL;
+	try {
+		url = new URL(rawUrl);
+	} catch {
+		throw refuse(policy, `The media URL ${JSON.stringify(rawUrl.slice(0, 200))} is not a URL.`);
+	}
+	for (let hop = 0; ; hop++) {
+		if (!policy.allowed(url)) {
+			const what = hop === 0 ? 'The media URL points at' : 'The carrier redirected the media to';
+			throw refuse(policy, `${what} ${url.host}, which is not the carrier's media host; MMS media is fetched only from ${policy.describe}.`);
+		}
+		const authorization = policy.authorization(url);
+		let res: Response;
+		try {
+			res = await doFetch(url, {
+				redirect: 'manual',
+				headers: { accept: '*/*', ...(authorization ? { authorization } : {}) },
+				signal: AbortSignal.timeout(limits.timeoutMs ?? 30_000)
+			});
+		} catch (err) {
+			throw new AdapterError(`Could not reach the carrier's media host ${url.host}: ${err instanceof Error ? err.message : String(err)}`, {
+				port: 'telephony',
+				adapter: policy.adapter,
+				retryable: true,
+				cause: err
+			});
+		}
+		if (res.status >= 300 && res.status < 400) {
+			const location = res.headers.get('location');
+			await res.body?.cancel();
+			if (!location) throw refuse(policy, `The carrier's media host answered ${res.status} without a Location.`, { status: res.status });
+			if (hop >= MAX_REDIRECTS) throw refuse(policy, `The carrier redirected the media more than ${MAX_REDIRECTS} times.`);
+			url = new URL(location, url);
+			continue;
+		}
+		if (!res.ok) {
+			await res.body?.cancel();
+			// 429 and 5xx may pass (AdapterError's default); anything else will not.
+			throw new AdapterError(`The carrier's media host answered ${res.status} for this media file.`, {
+				port: 'telephony',
+				adapter: policy.adapter,
+				status: res.status
+			});
+		}
+		const contentType = mediaType(res.headers.get('content-type'));
+		if (!limits.accept(contentType)) {
+			await res.body?.cancel();
+			throw refuse(policy, `Files of type ${contentType || '(none given)'} are not accepted; MMS attachments may be ${limits.acceptedDescription}.`);
+		}
+		const declared = Number(res.headers.get('content-length') ?? NaN);
+		if (Number.isFinite(declared) && declared > limits.maxBytes) {
+			await res.body?.cancel();
+			throw refuse(policy, tooLarge(declared, limits.maxBytes));
+		}
+		return { body: await readCapped(res, limits.maxBytes, policy), contentType };
+	}
+}
+
+function tooLarge(size: number | null, max: number): string {
+	const limit = `${(max / 1_000_000).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`;
+	return `The file is larger than the ${limit} limit for MMS media${size === null ? '' : ` (${size.toLocaleString('en-US')} bytes)`}.`;
+}
+
+async function readCapped(res: Response, maxBytes: number, policy: MediaHostPolicy): Promise<Uint8Array> {
+	if (!res.body) return new Uint8Array();
+	const reader = res.body.getReader();
+	const chunks: Uint8Array[] = [];
+	let total = 0;
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		total += value.byteLength;
+		if (total > maxBytes) {
+			await reader.cancel();
+			throw refuse(policy, tooLarge(null, maxBytes));
+		}
+		chunks.push(value);
+	}
+	const out = new Uint8Array(total);
+	let at = 0;
+	for (const c of chunks) {
+		out.set(c, at);
+		at += c.byteLength;
+	}
+	return out;
+}
+
+/** Basic credentials for a header. */
+export function basicAuthorization(username: string, password: string): string {
+	return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+}
