@@ -3,6 +3,7 @@
  * live, the thread lock holds on screen and on the server, a canned response goes out filled
  * and is delivered; message bodies stay inert text everywhere; grammar suggestions apply.
  */
+import { deflateSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
 import { signedIn } from './helpers';
 
@@ -211,4 +212,58 @@ test('a misspelling gets a suggestion that applies on click', async ({ browser }
 	await expect(alice.getByTestId('grammar-suggestion').filter({ hasText: '"recieved"' })).toHaveCount(0);
 	// Sending never waited on the suggester.
 	await expect(alice.getByRole('button', { name: 'Send' })).toBeEnabled();
+});
+
+/** A small solid-colour PNG, made here so the spec needs no fixture file. */
+function png(width: number, height: number, [r, g, b]: [number, number, number]): Buffer {
+	const crcTable = Array.from({ length: 256 }, (_, n) => {
+		let c = n;
+		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+		return c >>> 0;
+	});
+	const crc = (buf: Buffer) => {
+		let c = 0xffffffff;
+		for (const byte of buf) c = (crcTable[(c ^ byte) & 0xff] ?? 0) ^ (c >>> 8);
+		return (c ^ 0xffffffff) >>> 0;
+	};
+	const chunk = (type: string, data: Buffer) => {
+		const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+		const out = Buffer.alloc(12 + data.length);
+		out.writeUInt32BE(data.length, 0);
+		body.copy(out, 4);
+		out.writeUInt32BE(crc(body), 8 + data.length);
+		return out;
+	};
+	const header = Buffer.alloc(13);
+	header.writeUInt32BE(width, 0);
+	header.writeUInt32BE(height, 4);
+	header.set([8, 2, 0, 0, 0], 8);
+	const rows = Buffer.concat(Array.from({ length: height }, () => Buffer.from([0, ...Array.from({ length: width }, () => [r, g, b]).flat()])));
+	return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+test('a picture texted from the customer phone shows in the inbox from our own storage', async ({ browser }) => {
+	const caller = freshNumber();
+	const alice = await signedIn(browser, 'alice@switchboard.local', '/inbox');
+	await waitLiveInbox(alice);
+	const phone = await (await browser.newContext()).newPage();
+	await openPhone(phone, caller);
+	await phone.getByLabel('Attach a picture (MMS)').setInputFiles({ name: 'parcel.png', mimeType: 'image/png', buffer: png(96, 64, [220, 38, 38]) });
+	await expect(phone.getByTestId('sms-picture-name')).toHaveText('parcel.png');
+	await textFromPhone(phone, 'The parcel arrived like this');
+	await expect(phone.getByTestId('sms-sent').filter({ hasText: 'The parcel arrived like this' }).getByTestId('sms-media')).toHaveText('1 picture attached');
+	await phone.screenshot({ path: 'test-results/screens/phone-mms.png', fullPage: true });
+
+	await threadButton(alice, caller.replace('+', '\\+')).click();
+	const message = alice.getByTestId('message').filter({ hasText: 'The parcel arrived like this' });
+	const image = message.getByTestId('attachment-image');
+	await expect(image).toBeVisible();
+	await expect(image).toHaveAttribute('alt', 'Picture 1 from the customer');
+	// Our storage's signed, short-lived URL, never the carrier's MediaUrl.
+	const src = (await image.getAttribute('src')) ?? '';
+	expect(new URL(src).pathname).toMatch(/^\/files\/mms\/[0-9a-f-]{36}\/0\.png$/);
+	expect(new URL(src).searchParams.get('sig')).toBeTruthy();
+	expect(src).not.toContain('/carrier/');
+	await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(96);
+	await alice.screenshot({ path: 'test-results/screens/inbox-mms.png', fullPage: true });
 });

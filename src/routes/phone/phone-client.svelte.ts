@@ -2,7 +2,7 @@
  * The customer phone page's state: one handset's calls and texts from the carrier's event
  * stream (re-opened when the caller ID changes), and the actions that drive the carrier.
  */
-import { E164, type PhoneCallView, type PhoneSnapshot } from './phone-types';
+import { E164, type PhoneAttachmentInput, type PhoneCallView, type PhoneSnapshot } from './phone-types';
 
 const LIVE_STATUSES = new Set(['queued', 'initiated', 'ringing', 'in-progress']);
 
@@ -57,8 +57,8 @@ export class PhoneClient {
 		return this.#run(() => post('/phone/api/call', { from, to }));
 	}
 
-	text(from: string, to: string, body: string): Promise<void> {
-		return this.#run(() => post('/phone/api/text', { from, to, body }));
+	text(from: string, to: string, body: string, attachment?: PhoneAttachmentInput): Promise<void> {
+		return this.#run(() => post('/phone/api/text', { from, to, body, ...(attachment ? { attachment } : {}) }));
 	}
 
 	act(callSid: string, action: 'hangup' | 'answer' | 'reject'): Promise<void> {

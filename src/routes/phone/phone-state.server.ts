@@ -39,6 +39,7 @@ export function phoneSnapshot(engine: CarrierEngine, telephony: TelephonyPort, p
 			from: t.from,
 			to: t.to,
 			body: t.body,
+			mediaCount: t.mediaUrls.length,
 			status: t.status,
 			delivery: delivery ? deliveryView(telephony, delivery) : null
 		};

@@ -35,6 +35,8 @@ export interface PhoneTextView {
 	from: string;
 	to: string;
 	body: string;
+	/** Pictures or other files sent with it (MMS). */
+	mediaCount: number;
 	/** Twilio's message statuses (sending, delivered, undelivered...). */
 	status: string;
 	delivery: WebhookDeliveryView | null;
@@ -47,3 +49,13 @@ export interface PhoneSnapshot {
 }
 
 export const E164 = /^\+[1-9]\d{6,14}$/;
+
+/** A picture the phone attaches to a text (MMS), sent to the page's API as base64. */
+export interface PhoneAttachmentInput {
+	contentType: string;
+	data: string;
+}
+
+/** What the customer phone may attach: small raster images, enough to try MMS locally. */
+export const PHONE_ATTACHMENT_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
+export const PHONE_ATTACHMENT_MAX_BYTES = 1_000_000;

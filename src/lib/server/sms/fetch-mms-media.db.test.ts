@@ -51,7 +51,7 @@ function carrierHandler(req: RecordedRequest, res: ServerResponse) {
 			{ method: req.method, path: req.path.slice('/carrier'.length), form: req.query, authorization: req.headers.authorization },
 			{ authorize: (u, p) => carrier.checkCredentials(u, p) }
 		);
-		return send(res, answer.status, typeof answer.body === 'string' ? answer.body : answer.body, { 'content-type': answer.contentType });
+		return send(res, answer.status, answer.body, { 'content-type': answer.contentType });
 	}
 	if (req.path === '/flaky') {
 		if (flakyFailures > 0) {
@@ -68,7 +68,8 @@ function carrierHandler(req: RecordedRequest, res: ServerResponse) {
 		res.writeHead(200, { 'content-type': 'image/jpeg', 'transfer-encoding': 'chunked' });
 		const chunk = new Uint8Array(1_000_000);
 		for (let i = 0; i < 6; i++) res.write(chunk);
-		return res.end();
+		res.end();
+		return;
 	}
 	if (req.path === '/page') return send(res, 200, '<svg onload="alert(1)"/>', { 'content-type': 'image/svg+xml' });
 	if (req.path === '/gone') return send(res, 404, 'no such media');
@@ -84,7 +85,7 @@ beforeAll(async () => {
 	elsewhere = await startFakeHttpServer((_req, res) => send(res, 200, PNG, { 'content-type': 'image/png' }));
 	carrier = new LocalCarrier({ accountSid: TEST_ACCOUNT_SID, authToken: 'test-token', apiBaseUrl: `${carrierHost.url}/carrier` });
 	telephony = new LocalTelephony(carrier);
-	jobs = await createTestJobs(t, { adapters: { telephony, storage } as never, hot: SILENT_HOT }, { work: false });
+	jobs = await createTestJobs(t, { adapters: { telephony, storage }, hot: SILENT_HOT }, { work: false });
 }, 60_000);
 afterAll(async () => {
 	await jobs.stop().catch(() => {});

@@ -110,7 +110,7 @@ export async function fetchMmsMediaJob(deps: FetchMmsMediaDeps, data: FetchMmsMe
 		.from(smsAttachments)
 		.where(and(eq(smsAttachments.messageId, data.messageId), eq(smsAttachments.status, 'pending')))
 		.orderBy(asc(smsAttachments.index));
-	let retry: unknown = null;
+	let retry: Error | null = null;
 	for (const attachment of pending) {
 		const attempts = attachment.attempts + 1;
 		try {
@@ -138,8 +138,8 @@ export async function fetchMmsMediaJob(deps: FetchMmsMediaDeps, data: FetchMmsMe
 				.set({ attempts, error: reason, ...(final ? { status: 'failed' as const } : {}) })
 				.where(eq(smsAttachments.id, attachment.id));
 			if (final) log.warn('sms: an MMS attachment could not be stored', { messageId: message.id, index: attachment.index, attempts, error: reason });
-			else retry ??= error;
+			else retry ??= error instanceof Error ? error : new Error(reason);
 		}
 	}
-	if (retry) throw retry instanceof Error ? retry : new Error(String(retry));
+	if (retry) throw retry;
 }

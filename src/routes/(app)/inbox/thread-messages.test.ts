@@ -36,6 +36,18 @@ describe('mergeMessages', () => {
 		expect(merged).toMatchObject([{ id: 'x', status: 'failed', errorMessage: 'Unreachable' }]);
 	});
 
+	it('keeps an MMS media count from whichever copy has it', () => {
+		const merged = mergeMessages(
+			[{ ...archived('m', '2026-11-24T09:00:00.000Z'), mediaCount: 2 }, archived('p', '2026-11-24T09:00:01.000Z')],
+			[live('m', 0, 'received'), { ...live('n', Date.parse('2026-11-24T09:00:02.000Z'), 'received'), mediaCount: 1 }]
+		);
+		expect(merged.map((m) => [m.id, m.mediaCount])).toEqual([
+			['m', 2],
+			['p', 0],
+			['n', 1]
+		]);
+	});
+
 	it('keeps markup as plain text data', () => {
 		const merged = mergeMessages([{ ...archived('s', '2026-11-24T09:00:00.000Z'), body: '<script>alert(1)</script>' }], []);
 		expect(merged[0]?.body).toBe('<script>alert(1)</script>');

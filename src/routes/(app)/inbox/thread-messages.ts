@@ -12,6 +12,8 @@ export interface ThreadMessage {
 	body: string;
 	status: MessageStatus;
 	errorMessage: string | null;
+	/** MMS files that came with it (0 for a plain text). */
+	mediaCount: number;
 	/** Epoch milliseconds. */
 	at: number;
 }
@@ -22,6 +24,7 @@ export interface ArchivedMessage {
 	body: string;
 	status: MessageStatus;
 	errorMessage: string | null;
+	mediaCount?: number;
 	createdAt: string;
 }
 
@@ -31,6 +34,7 @@ export interface LiveMessage {
 	body: string;
 	state: MessageStatus;
 	errorMessage?: string;
+	mediaCount?: number;
 	sentAt: number;
 }
 
@@ -50,7 +54,15 @@ const RANK: Record<MessageStatus, number> = {
 export function mergeMessages(archived: readonly ArchivedMessage[], live: readonly LiveMessage[]): ThreadMessage[] {
 	const byId = new Map<string, ThreadMessage>();
 	for (const m of archived) {
-		byId.set(m.id, { id: m.id, direction: m.direction, body: m.body, status: m.status, errorMessage: m.errorMessage, at: Date.parse(m.createdAt) });
+		byId.set(m.id, {
+			id: m.id,
+			direction: m.direction,
+			body: m.body,
+			status: m.status,
+			errorMessage: m.errorMessage,
+			mediaCount: m.mediaCount ?? 0,
+			at: Date.parse(m.createdAt)
+		});
 	}
 	for (const m of live) {
 		if (!m.archiveId) continue;
@@ -62,6 +74,7 @@ export function mergeMessages(archived: readonly ArchivedMessage[], live: readon
 			body: m.body,
 			status: m.state,
 			errorMessage: m.errorMessage ?? known?.errorMessage ?? null,
+			mediaCount: Math.max(m.mediaCount ?? 0, known?.mediaCount ?? 0),
 			at: known?.at ?? m.sentAt
 		});
 	}

@@ -3,20 +3,30 @@ import { z } from 'zod';
 import { logger } from '$lib/server/log';
 import { json, problem } from '$lib/softphone/sse.server';
 import { localCarrier } from '../../phone-state.server';
-import { E164 } from '../../phone-types';
+import { E164, PHONE_ATTACHMENT_MAX_BYTES, PHONE_ATTACHMENT_TYPES } from '../../phone-types';
 import type { RequestHandler } from './$types';
 
 const ZPhone = z.string().trim().regex(E164, 'use an E.164 number such as +14155550100');
-const ZTextRequest = z.object({ from: ZPhone, to: ZPhone, body: z.string().trim().min(1, 'write a message').max(1600) });
+const ZAttachment = z.object({
+	contentType: z.enum(PHONE_ATTACHMENT_TYPES, { error: `attach a ${PHONE_ATTACHMENT_TYPES.join(', ')} picture` }),
+	data: z
+		.base64({ error: 'the picture must be base64' })
+		.max(Math.ceil(PHONE_ATTACHMENT_MAX_BYTES / 3) * 4, { error: `the picture must be at most ${PHONE_ATTACHMENT_MAX_BYTES / 1_000_000} MB` })
+});
+const ZTextRequest = z
+	.object({ from: ZPhone, to: ZPhone, body: z.string().trim().max(1600), attachment: ZAttachment.optional() })
+	.refine((t) => t.body !== '' || t.attachment, { path: ['body'], error: 'write a message or attach a picture' });
 
 export const POST: RequestHandler = async ({ request }) => {
 	const carrier = await localCarrier();
 	if (!carrier) return problem(404, 'NOT_LOCAL', 'The customer phone exists only with TELEPHONY=local.');
 	const parsed = ZTextRequest.safeParse(await request.json().catch(() => null));
 	if (!parsed.success) return problem(400, 'BAD_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
-	const { from, to, body } = parsed.data;
+	const { from, to, body, attachment } = parsed.data;
+	// The carrier keeps the picture and hands Switchboard its MediaUrl, as Twilio does.
+	const attachments = attachment ? [{ contentType: attachment.contentType, body: Uint8Array.from(Buffer.from(attachment.data, 'base64')) }] : [];
 	// The carrier records the text at once and resolves after Switchboard's webhook answered; the stream shows both.
-	carrier.engine.scenario.sendText({ from, to, body }).catch((error: unknown) => {
+	carrier.engine.phone(from).text(to, body, [], attachments).catch((error: unknown) => {
 		logger('phone').error('customer phone text failed', { error: error instanceof Error ? error.message : String(error) });
 	});
 	return json({ ok: true }, 202);
