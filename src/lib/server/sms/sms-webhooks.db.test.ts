@@ -85,9 +85,18 @@ const inboundParams = (from: string, body: string, sid = messageSid()): Record<s
 const inbound = (from: string, body: string, sid?: string, o?: Options) => post(SMS_PATHS.inbound, inboundParams(from, body, sid), o);
 
 async function counts() {
-	const one = async (table: typeof smsMessages | typeof smsThreads | typeof consentLedger | typeof webhookDeliveries) =>
+	const one = async (table: typeof smsMessages | typeof smsThreads | typeof consentLedger | typeof webhookDeliveries | typeof smsAttachments) =>
 		(await t.db.select({ n: count() }).from(table))[0]?.n ?? 0;
-	return { messages: await one(smsMessages), threads: await one(smsThreads), ledger: await one(consentLedger), deliveries: await one(webhookDeliveries) };
+	const jobs: unknown = await t.db.execute(sql`select count(*)::int as n from pgboss.job where name = 'fetch-mms-media'`);
+	const mediaJobs = (((jobs as { rows?: unknown[] }).rows ?? (jobs as unknown[]))[0] as { n: number } | undefined)?.n ?? 0;
+	return {
+		messages: await one(smsMessages),
+		threads: await one(smsThreads),
+		ledger: await one(consentLedger),
+		deliveries: await one(webhookDeliveries),
+		attachments: await one(smsAttachments),
+		mediaJobs
+	};
 }
 
 const messageBySid = async (sid: string) => (await t.db.select().from(smsMessages).where(eq(smsMessages.messageSid, sid)))[0];
@@ -131,7 +140,8 @@ describe('POST /webhooks/twilio/sms', () => {
 	it('refuses missing, forged and replayed-with-changed-body signatures with 403 and writes nothing', async () => {
 		const phone = freshPhone();
 		const before = await counts();
-		const params = inboundParams(phone, 'hello');
+		// An MMS, so a forged one must not leave attachments or a fetch job either.
+		const params = { ...inboundParams(phone, 'hello'), NumMedia: '1', MediaUrl0: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1', MediaContentType0: 'image/png' };
 		const missing = await post(SMS_PATHS.inbound, params, { signature: null });
 		const forged = await post(SMS_PATHS.inbound, params, { signature: 'bm90IGEgc2lnbmF0dXJl' });
 		const good = signedRequest(telephony, { path: SMS_PATHS.inbound, params, publicBaseUrl: PUBLIC_BASE_URL });
@@ -247,6 +257,10 @@ describe('POST /webhooks/twilio/sms', () => {
 			[{ ...inboundParams(phone, 'hi'), NumMedia: 'two' }, /NumMedia must be a whole number/],
 			[{ ...inboundParams(phone, 'hi'), NumMedia: '1' }, /MediaUrl0 must be an http\(s\) URL \(NumMedia is 1\)/],
 			[{ ...inboundParams(phone, 'hi'), NumMedia: '1', MediaUrl0: 'javascript:alert(1)' }, /MediaUrl0 must be an http\(s\) URL/],
+			[
+				{ ...inboundParams(phone, 'hi'), NumMedia: '2', MediaUrl0: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1' },
+				/MediaUrl1 must be an http\(s\) URL \(NumMedia is 2\)/
+			],
 			[{ ...inboundParams(phone, 'hi'), From: 'not a number' }, /INVALID_PHONE: .*not a phone number/]
 		];
 		for (const [params, message] of cases) {

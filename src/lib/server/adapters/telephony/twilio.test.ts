@@ -15,6 +15,7 @@ const settings = (apiBaseUrl: string): TwilioTelephonyConfig => ({
 	twimlAppSid: `AP${'d'.repeat(32)}`,
 	apiBaseUrl
 });
+const IMAGES = { maxBytes: 1000, accept: (t: string) => t.startsWith('image/'), acceptedDescription: 'images' };
 const BASIC = `Basic ${Buffer.from(`SK${'c'.repeat(32)}:key-secret`).toString('base64')}`;
 
 /** Twilio's REST paths served by the local carrier: the official client must work against it. */
@@ -197,6 +198,44 @@ describe('TwilioTelephony requests', () => {
 		await expect(port.fetchRecording(`${server.url}/2010-04-01/Accounts/AC${'0'.repeat(32)}/Recordings/${rec.sid}`)).rejects.toMatchObject({
 			retryable: false
 		});
+	});
+});
+
+describe('TwilioTelephony MMS media', () => {
+	let server: Awaited<ReturnType<typeof fakeTwilio>>;
+	beforeAll(async () => {
+		server = await fakeTwilio();
+	});
+	afterAll(() => server.close());
+
+	it("downloads a phone's MMS media with the API key, rewriting api.twilio.com to the base URL", async () => {
+		const port = new TwilioTelephony(settings(server.url));
+		const m = server.carrier.receiveMessage({ from: '+14155550123', to: '+15005550006', body: '', attachments: [{ body: new Uint8Array([7, 8]), contentType: 'image/gif' }] });
+		const served = m.mediaUrls[0] ?? '';
+		server.requests.length = 0;
+		expect(await port.fetchMedia(served.replace(server.url, 'https://api.twilio.com'), IMAGES)).toEqual({ body: new Uint8Array([7, 8]), contentType: 'image/gif' });
+		expect(server.requests).toHaveLength(1);
+		expect(server.requests[0]!.headers.authorization).toBe(BASIC);
+		// The wrong credentials get Twilio's 401, which is not worth retrying.
+		const wrong = new TwilioTelephony({ ...settings(server.url), apiKeySecret: 'nope' });
+		await expect(wrong.fetchMedia(served, IMAGES)).rejects.toMatchObject({ status: 401, retryable: false });
+	});
+
+	it("without an override, asks only Twilio's media hosts over HTTPS, before any request", async () => {
+		const real = new TwilioTelephony({ ...settings('http://unused'), apiBaseUrl: undefined });
+		for (const url of [
+			'https://cdn.example.com/1.jpg',
+			`http://api.twilio.com/2010-04-01/Accounts/${ACCOUNT}/Messages/MM1/Media/ME1`,
+			`https://api.twilio.com:8443/2010-04-01/Accounts/${ACCOUNT}/Messages/MM1/Media/ME1`,
+			'https://media.twiliocdn.com.evil.example/x.jpg',
+			'https://twiliocdn.com/x.jpg',
+			'not a url'
+		]) {
+			await expect(real.fetchMedia(url, IMAGES), url).rejects.toMatchObject({ retryable: false, adapter: 'twilio' });
+		}
+		await expect(real.fetchMedia('https://cdn.example.com/1.jpg', IMAGES)).rejects.toThrow(
+			"The media URL points at cdn.example.com, which is not the carrier's media host; MMS media is fetched only from api.twilio.com and *.twiliocdn.com over HTTPS."
+		);
 	});
 });
 
