@@ -144,7 +144,9 @@ describe('the send queue under a burst (real pg-boss workers, virtual time)', ()
 		// Twilio's long-code default: one segment per second.
 		const rates = { longCode: 1, tollFree: 3, overrides: {} };
 		const customers = Array.from({ length: 4 }, freshPhone);
-		const stopper = customers[1] ?? '';
+		// Which customer texts STOP is chosen when it happens: concurrent sends take their places in any order.
+		let stopper = '';
+		let accepted: Promise<unknown> = Promise.resolve();
 		// Every fifth text is two segments long, so it holds the number's slot for two seconds.
 		const bodyOf = (i: number) => (i % 5 === 0 ? `burst ${i} `.padEnd(200, 'x') : `burst ${i}`);
 
@@ -153,8 +155,14 @@ describe('the send queue under a burst (real pg-boss workers, virtual time)', ()
 		const clock = virtualClock(async (now) => {
 			if (stop || now - start < 7_500) return;
 			// The customer texts STOP through the inbound path while most of the burst still waits.
-			const waiting = (await rows(ours)).filter((r) => r.status === 'waiting').length;
-			stop = { at: now, waiting };
+			// Every send was recorded before the STOP (one recorded after it would be refused at once, not queued).
+			await accepted;
+			const queue = await rows(ours);
+			const waiting = queue.filter((r) => r.status === 'waiting');
+			const handedTo = new Set(queue.filter((r) => r.status !== 'waiting').map((r) => r.toPhone));
+			// A customer with texts on both sides of the STOP: some already handed over, some still waiting.
+			stopper = waiting.find((r) => handedTo.has(r.toPhone))?.toPhone ?? '';
+			stop = { at: now, waiting: waiting.length };
 			await receiveInboundSms(t.db, { messageSid: messageSid(), from: stopper, to: ours, body: 'stop' }, { company: 'Switchboard' });
 		});
 		const start = clock.now();
@@ -175,11 +183,13 @@ describe('the send queue under a burst (real pg-boss workers, virtual time)', ()
 			clock
 		});
 		try {
-			const results = await Promise.all(
+			const sends = Promise.all(
 				Array.from({ length: 20 }, (_, i) =>
 					sendSms(t.db, { jobs: workers }, { to: customers[i % 4] ?? '', from: ours, body: bodyOf(i), actor: agent })
 				)
 			);
+			accepted = sends.catch(() => {});
+			const results = await sends;
 			expect(results.every((r) => r.message.status === 'waiting')).toBe(true);
 
 			// Wait on the condition: every text left the queue (real time here is only how long the workers take).
@@ -198,6 +208,7 @@ describe('the send queue under a burst (real pg-boss workers, virtual time)', ()
 			expect(stop).not.toBeNull();
 			const { at: stopAt, waiting } = stop as unknown as { at: number; waiting: number };
 			expect(waiting).toBeGreaterThan(0);
+			expect(customers).toContain(stopper);
 
 			const sent = settled.filter((r) => r.status === 'queued');
 			const canceled = settled.filter((r) => r.status === 'canceled');
