@@ -56,10 +56,10 @@ export const consentLedger = pgTable(
 		check('consent_ledger_action_check', sql`${t.action} in (${inList(CONSENT_ACTIONS)})`),
 		check('consent_ledger_source_check', sql`${t.source} in (${inList(CONSENT_SOURCES)})`),
 		// The current state of a number is the first row of this index for the number.
-		index('consent_ledger_phone_latest_idx').on(t.phone, t.occurredAt.desc(), t.id.desc()),
-		index('consent_ledger_occurred_idx').on(t.occurredAt.desc(), t.id.desc()),
+		index('consent_ledger_phone_latest_idx').on(t.phone, t.occurredAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+		index('consent_ledger_occurred_idx').on(t.occurredAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
 		// The audit trail's "who" filter.
-		index('consent_ledger_user_idx').on(t.userId, t.occurredAt.desc(), t.id.desc())
+		index('consent_ledger_user_idx').on(t.userId, t.occurredAt.desc().nullsFirst(), t.id.desc().nullsFirst())
 	]
 );
 
@@ -84,8 +84,8 @@ export const outboundAttempts = pgTable(
 	(t) => [
 		check('outbound_attempts_channel_check', sql`${t.channel} in (${inList(OUTBOUND_CHANNELS)})`),
 		check('outbound_attempts_decision_check', sql`${t.decision} in (${inList(ATTEMPT_DECISIONS)})`),
-		index('outbound_attempts_to_idx').on(t.toPhone, t.attemptedAt.desc()),
-		index('outbound_attempts_attempted_idx').on(t.attemptedAt.desc(), t.id),
-		index('outbound_attempts_actor_idx').on(t.actorId, t.attemptedAt.desc())
+		index('outbound_attempts_to_idx').on(t.toPhone, t.attemptedAt.desc().nullsFirst()),
+		index('outbound_attempts_attempted_idx').on(t.attemptedAt.desc().nullsFirst(), t.id),
+		index('outbound_attempts_actor_idx').on(t.actorId, t.attemptedAt.desc().nullsFirst())
 	]
 );

@@ -66,8 +66,8 @@ export const smsThreads = pgTable(
 		check('sms_threads_our_phone_check', E164(t.ourPhone)),
 		uniqueIndex('sms_threads_pair_key').on(t.customerPhone, t.ourPhone),
 		// Inbox order: latest first; id breaks ties for stable keyset paging.
-		index('sms_threads_inbox_idx').on(t.lastMessageAt.desc(), t.id.desc()),
-		index('sms_threads_assigned_inbox_idx').on(t.assignedTo, t.lastMessageAt.desc(), t.id.desc()),
+		index('sms_threads_inbox_idx').on(t.lastMessageAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+		index('sms_threads_assigned_inbox_idx').on(t.assignedTo, t.lastMessageAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
 		index('sms_threads_customer_idx').on(t.customerId)
 	]
 );
@@ -108,7 +108,7 @@ export const smsMessages = pgTable(
 		check('sms_messages_direction_check', sql`${t.direction} in (${inList(SMS_DIRECTIONS)})`),
 		check('sms_messages_status_check', sql`${t.status} in (${inList(SMS_STATUSES)})`),
 		uniqueIndex('sms_messages_sid_key').on(t.messageSid),
-		index('sms_messages_thread_idx').on(t.threadId, t.createdAt.desc(), t.id.desc()),
+		index('sms_messages_thread_idx').on(t.threadId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
 		// The dispatcher's "next text for this number": the head of its waiting queue.
 		index('sms_messages_waiting_idx')
 			.on(t.fromPhone, t.queueSeq)

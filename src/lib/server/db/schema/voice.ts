@@ -95,9 +95,9 @@ export const calls = pgTable(
 		check('calls_direction_check', sql`${t.direction} in (${inList(CALL_DIRECTIONS)})`),
 		check('calls_outcome_check', sql`${t.outcome} is null or ${t.outcome} in (${inList(CALL_OUTCOMES)})`),
 		check('calls_recording_status_check', sql`${t.recordingStatus} is null or ${t.recordingStatus} in (${inList(RECORDING_STATES)})`),
-		index('calls_customer_received_idx').on(t.customerId, t.receivedAt.desc()),
-		index('calls_agent_received_idx').on(t.agentId, t.receivedAt.desc()),
-		index('calls_received_at_idx').on(t.receivedAt.desc())
+		index('calls_customer_received_idx').on(t.customerId, t.receivedAt.desc().nullsFirst()),
+		index('calls_agent_received_idx').on(t.agentId, t.receivedAt.desc().nullsFirst()),
+		index('calls_received_at_idx').on(t.receivedAt.desc().nullsFirst())
 	]
 );
 
