@@ -3,7 +3,7 @@
  * lead (source `unknown-caller`) holding just that number, so the timeline has somewhere to go.
  */
 import type { Db } from '../db/client';
-import { createCustomer } from './create-customer';
+import { createCustomerSummary } from './create-customer';
 import type { CustomerSummary } from './customer-view';
 import { lookupCustomerByPhone } from './lookup-customer-by-phone';
 
@@ -16,13 +16,7 @@ export interface CallerRecord {
 export async function recordUnknownCaller(db: Db, input: { phone: string }): Promise<CallerRecord> {
 	const found = await lookupCustomerByPhone(db, input);
 	if (found) return { customer: found.customer, created: false };
-	const {
-		phones: _phones,
-		notes: _notes,
-		timeline: _timeline,
-		ownerName: _ownerName,
-		...customer
-	} = await createCustomer(db, {
+	const customer = await createCustomerSummary(db, {
 		kind: 'lead',
 		status: 'new',
 		source: 'unknown-caller',
