@@ -11,6 +11,23 @@
  *   phone lookup       the app's lookupCustomerByPhone (normalization + indexed query) at
  *                      100,000 customers, on PGlite and on PostgreSQL; baseline: the bare
  *                      indexed SELECT on the same driver.
+ *   inbound SMS        a text from the customer phone (carrier -> signed POST /webhooks/twilio/sms)
+ *                      until each of 50 inbox streams has re-read the thread and holds it;
+ *                      baseline: the phone API's own round trip.
+ *   screen pop         20 agents signed in, each in a Chromium page: the carrier sending the
+ *                      incoming-call webhook -> the softphone showing the ring with the caller's
+ *                      name; baseline: the carrier starting to ring the agent's Client (which
+ *                      includes the consent notice the caller hears first).
+ *   voice webhook      signed incoming-call webhooks, 50 concurrent, each a new call; baseline:
+ *                      node:http answering the same TwiML to the same requests. Latency in the
+ *                      main table, throughput (req/s) and the ratios in a second one.
+ *   SMS inbox          10,000 threads and 1,000,000 archived messages, on PGlite and
+ *                      PostgreSQL: the inbox's first page and opening a thread (hydration into
+ *                      hot state + first page), beside the bare SELECTs; each plan is checked
+ *                      for sequential scans.
+ *
+ * Sizes can be lowered for a quick look: BENCH_CUSTOMERS, BENCH_SMS_THREADS,
+ * BENCH_SMS_PER_THREAD, BENCH_WEBHOOK_REQUESTS.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -21,11 +38,29 @@ import { benchLivePropagation, benchLivePropagationHttp, percentile } from '../s
 import { benchPhoneLookup } from '../src/lib/server/crm/bench';
 import { openDatabase, type Db } from '../src/lib/server/db/client';
 import { setLogLevel } from '../src/lib/server/log';
+import { createLocalHotState } from '../src/lib/server/live/hot';
+import { benchInboxLoad, benchInboxPropagation, seedSmsArchive, usesIndexFor } from '../src/lib/server/sms/bench';
+import {
+	benchFixedTwiml,
+	benchScreenPop,
+	benchWebhookThroughput,
+	createBenchAgents,
+	sampleIncomingTwiml,
+	signIn,
+	startFixedTwimlServer,
+	type LoadResult
+} from './bench-voice';
 
 setLogLevel('warn');
 
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
+const SMS_THREADS = Number(process.env.BENCH_SMS_THREADS ?? 10_000);
+const SMS_PER_THREAD = Number(process.env.BENCH_SMS_PER_THREAD ?? 100);
+const WEBHOOK_REQUESTS = Number(process.env.BENCH_WEBHOOK_REQUESTS ?? 1000);
+const SCREEN_POP_AGENTS = 20;
+/** The demo sales line (seed-voice-queues.ts): the bench agents get its skill. */
+const SALES_NUMBER = '+14155550100';
 
 interface Row {
 	bench: string;
@@ -37,6 +72,8 @@ interface Row {
 	b99: number;
 }
 const rows: Row[] = [];
+const throughput: { bench: string; app: LoadResult; floor: LoadResult }[] = [];
+const fmt = (n: number) => n.toFixed(n < 10 ? 2 : 1);
 
 function add(bench: string, values: number[], baseline: string, base: number[]) {
 	rows.push({
@@ -75,7 +112,10 @@ console.log('bench: live propagation (50 clients)');
 const live = await benchLivePropagation({ clients: 50, rounds: 40 });
 add('live propagation, 50 clients', live.latenciesMs, 'mutation round trip', live.mutationMs);
 
-async function liveOverHttp() {
+const APP_PASSWORD = 'switchboard-demo';
+
+/** Everything measured against the production build: one server, the local carrier inside it. */
+async function overHttp() {
 	if (!existsSync('build/index.js')) {
 		console.log('  no production build yet: npm run build');
 		const built = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'ignore' });
@@ -83,8 +123,21 @@ async function liveOverHttp() {
 	}
 	const port = Number(process.env.BENCH_PORT ?? 4390);
 	const base = `http://localhost:${port}`;
+	const authToken = randomBytes(16).toString('hex');
+	const accountSid = `AC${randomBytes(16).toString('hex')}`;
 	const server = spawn('node', ['build/index.js'], {
-		env: { ...process.env, PORT: String(port), PUBLIC_BASE_URL: base, ORIGIN: base, PGLITE_DIR: 'memory://', DATA_DIR: 'bench-results/data', LOG_LEVEL: 'warn' },
+		env: {
+			...process.env,
+			PORT: String(port),
+			PUBLIC_BASE_URL: base,
+			ORIGIN: base,
+			PGLITE_DIR: 'memory://',
+			DATA_DIR: 'bench-results/data',
+			LOG_LEVEL: 'warn',
+			TELEPHONY: 'local',
+			TWILIO_ACCOUNT_SID: accountSid,
+			TWILIO_AUTH_TOKEN: authToken
+		},
 		stdio: ['ignore', 'ignore', 'inherit']
 	});
 	try {
@@ -94,48 +147,117 @@ async function liveOverHttp() {
 			if (up) break;
 			await new Promise((r) => setTimeout(r, 500));
 		}
-		const signIn = await fetch(`${base}/api/auth/sign-in/email`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', origin: base },
-			body: JSON.stringify({ email: 'alice@switchboard.local', password: 'switchboard-demo' })
-		});
-		if (!signIn.ok) throw new Error(`demo sign-in answered ${signIn.status}`);
-		const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-		const http = await benchLivePropagationHttp({ baseUrl: base, cookie, clients: 50, rounds: 30 });
+		const alice = await signIn(base, 'alice@switchboard.local', APP_PASSWORD);
+		console.log('bench: live propagation over HTTP (50 SSE streams)');
+		const http = await benchLivePropagationHttp({ baseUrl: base, cookie: alice.cookie, clients: 50, rounds: 30 });
 		add('live propagation over HTTP/SSE, 50 streams', http.latenciesMs, 'mutation POST round trip', http.mutationMs);
+
+		const admin = await signIn(base, 'admin@switchboard.local', APP_PASSWORD);
+		const agents = await createBenchAgents(base, admin, SCREEN_POP_AGENTS, 'sales');
+
+		console.log('bench: inbound SMS to 50 inboxes');
+		const sms = await benchInboxPropagation({ baseUrl: base, cookies: agents.map((a) => a.cookie), clients: 50, rounds: 20 });
+		add('inbound SMS webhook -> shown in 50 inboxes', sms.latenciesMs, 'customer phone POST (carrier accepted)', sms.postMs);
+
+		console.log(`bench: screen pop (${SCREEN_POP_AGENTS} agents in Chromium)`);
+		const phonePage = await (await fetch(`${base}/phone`)).text();
+		const callers = [...phonePage.matchAll(/<option value="(\+\d{8,15})"/g)].map((m) => m[1]!);
+		if (callers.length === 0) throw new Error('the phone page suggests no demo callers');
+		const pop = await benchScreenPop({ baseUrl: base, agents, number: SALES_NUMBER, callers, rounds: 25 });
+		console.log(`  ${pop.agentsRung} of ${SCREEN_POP_AGENTS} agents rang; the caller's name was on ${pop.withName} of ${pop.latenciesMs.length} rings`);
+		console.log(`  incoming webhook answered in p50 ${fmt(percentile(pop.webhookMs, 50))} ms, p99 ${fmt(percentile(pop.webhookMs, 99))} ms (carrier's measure)`);
+		add(`screen pop: incoming webhook -> ringing with name on the agent's page, ${SCREEN_POP_AGENTS} agents`, pop.latenciesMs, 'carrier starts ringing the agent (after the consent notice)', pop.carrierMs);
+
+		console.log('bench: signed incoming-call webhook throughput (50 concurrent)');
+		const load = { baseUrl: base, publicBaseUrl: base, authToken, accountSid, to: SALES_NUMBER, requests: WEBHOOK_REQUESTS, concurrency: 50 };
+		const twiml = await sampleIncomingTwiml(load);
+		const raw = await startFixedTwimlServer(twiml);
+		try {
+			await benchFixedTwiml({ ...load, requests: 200 }, raw.url); // warm-up
+			await benchWebhookThroughput({ ...load, requests: 200 });
+			const floor = await benchFixedTwiml(load, raw.url);
+			const app = await benchWebhookThroughput(load);
+			const bad = Object.entries(app.statuses).filter(([status]) => status !== '200');
+			if (bad.length > 0) console.log(`  non-200 answers: ${bad.map(([s, n]) => `${n} x ${s}`).join(', ')}`);
+			add('signed incoming-call webhook, 50 concurrent', app.latenciesMs, 'node:http answering fixed TwiML', floor.latenciesMs);
+			throughput.push({ bench: 'signed incoming-call webhook (POST /webhooks/twilio/voice)', app, floor });
+		} finally {
+			raw.server.close();
+		}
 	} finally {
 		server.kill('SIGTERM');
 	}
 }
 
-await liveOverHttp();
+await overHttp();
 
-console.log('bench: phone lookup on PGlite');
-const lite = await openDatabase({ driver: 'pglite', dir: 'memory://' });
-await lookupOn('PGlite', lite.db);
-await lite.close();
-
-console.log('bench: phone lookup on PostgreSQL');
-const name = `bench_${randomBytes(4).toString('hex')}`;
-const admin = postgres(PG_URL, { max: 1, onnotice: () => {} });
-try {
-	await admin.unsafe(`create database ${name}`);
-	const url = new URL(PG_URL);
-	url.pathname = `/${name}`;
-	const pg = await openDatabase({ driver: 'postgres', url: url.toString() });
-	await lookupOn('PostgreSQL', pg.db);
-	await pg.close();
-} catch (error) {
-	console.error(`  PostgreSQL at ${PG_URL} unavailable: ${(error as Error).message}`);
-} finally {
-	await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
-	await admin.end();
+async function inboxOn(label: string, db: Db) {
+	const viewerId = `bench-viewer-${randomBytes(4).toString('hex')}`;
+	await db.execute(sql`insert into "user" (id, name, email, role) values (${viewerId}, 'Bench Viewer', ${`${viewerId}@switchboard.local`}, 'agent')`);
+	const seeded = await seedSmsArchive(db, { threads: SMS_THREADS, perThread: SMS_PER_THREAD, viewerId });
+	console.log(`  ${label}: ${seeded.threads.toLocaleString('en-US')} threads, ${seeded.messages.toLocaleString('en-US')} messages seeded in ${(seeded.ms / 1000).toFixed(1)} s`);
+	const hot = await createLocalHotState();
+	try {
+		const r = await benchInboxLoad(db, hot, { id: viewerId }, 200);
+		for (const [name, plan] of Object.entries(r.plans)) {
+			const table = name === 'thread page' ? 'sms_messages' : 'sms_threads';
+			console.log(`  ${label} ${name}: ${usesIndexFor(plan, table) ? 'index only' : `SEQUENTIAL SCAN of ${table}`}`);
+		}
+		const size = `${SMS_THREADS / 1000}k threads, ${SMS_THREADS * SMS_PER_THREAD >= 1e6 ? `${(SMS_THREADS * SMS_PER_THREAD) / 1e6}M` : `${(SMS_THREADS * SMS_PER_THREAD) / 1000}k`} messages`;
+		add(`inbox first load, ${label}, ${size}`, r.firstLoadMs, 'bare SELECT of the first 51 threads', r.bareInboxMs);
+		add(`thread open (hydrate 10 + first page), ${label}`, r.threadOpenMs, 'bare SELECT of the first 31 messages', r.bareThreadMs);
+	} finally {
+		await hot.close();
+	}
 }
 
-const fmt = (n: number) => n.toFixed(n < 10 ? 2 : 1);
+console.log('bench: phone lookup and SMS inbox on PGlite');
+for (const run of [lookupOn, inboxOn]) {
+	const lite = await openDatabase({ driver: 'pglite', dir: 'memory://' });
+	await run('PGlite', lite.db);
+	await lite.close();
+}
+
+/** Run `fn` on a fresh database of the PostgreSQL server, dropped afterwards. */
+async function onFreshPostgres(fn: (db: Db) => Promise<void>) {
+	const name = `bench_${randomBytes(4).toString('hex')}`;
+	const admin = postgres(PG_URL, { max: 1, onnotice: () => {} });
+	try {
+		await admin.unsafe(`create database ${name}`);
+		const url = new URL(PG_URL);
+		url.pathname = `/${name}`;
+		const pg = await openDatabase({ driver: 'postgres', url: url.toString() });
+		try {
+			await fn(pg.db);
+		} finally {
+			await pg.close();
+		}
+	} catch (error) {
+		console.error(`  PostgreSQL at ${PG_URL} unavailable: ${(error as Error).message}`);
+	} finally {
+		await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
+		await admin.end();
+	}
+}
+
+console.log('bench: phone lookup and SMS inbox on PostgreSQL');
+await onFreshPostgres((db) => lookupOn('PostgreSQL', db));
+await onFreshPostgres((db) => inboxOn('PostgreSQL', db));
+
 console.log('\n| bench | n | p50 ms | p99 ms | baseline | base p50 ms | base p99 ms | p50 ratio |');
 console.log('|---|---:|---:|---:|---|---:|---:|---:|');
 for (const r of rows) {
 	console.log(`| ${r.bench} | ${r.n} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.baseline} | ${fmt(r.b50)} | ${fmt(r.b99)} | ${(r.p50 / r.b50).toFixed(2)}x |`);
+}
+if (throughput.length > 0) {
+	console.log('\n| throughput | requests | concurrency | req/s | p99 ms | node:http fixed TwiML req/s | its p99 ms | req/s ratio | p99 ratio |');
+	console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+	for (const { bench, app, floor } of throughput) {
+		const p99 = percentile(app.latenciesMs, 99);
+		const f99 = percentile(floor.latenciesMs, 99);
+		console.log(
+			`| ${bench} | ${app.requests} | ${app.concurrency} | ${app.perSecond.toFixed(0)} | ${fmt(p99)} | ${floor.perSecond.toFixed(0)} | ${fmt(f99)} | ${(app.perSecond / floor.perSecond).toFixed(3)}x | ${(p99 / f99).toFixed(1)}x |`
+		);
+	}
 }
 process.exit(0);

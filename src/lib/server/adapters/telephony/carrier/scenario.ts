@@ -29,6 +29,8 @@ export interface CallSummary {
 	status: string;
 	direction: string;
 	parentCallSid: string | null;
+	/** ISO 8601, when the carrier created the leg (for a Dial, when it started ringing the far end). */
+	dateCreated: string;
 	heard: string[];
 }
 
@@ -93,7 +95,7 @@ export class Scenario {
 	call(callSid: string): CallSummary | null {
 		const c = this.#engine.carrier.calls.get(callSid);
 		if (!c) return null;
-		return { sid: c.sid, from: c.from, to: c.to, status: c.status, direction: c.direction, parentCallSid: c.parentCallSid, heard: this.#engine.heard(c.sid) };
+		return { sid: c.sid, from: c.from, to: c.to, status: c.status, direction: c.direction, parentCallSid: c.parentCallSid, dateCreated: c.dateCreated.toISOString(), heard: this.#engine.heard(c.sid) };
 	}
 
 	// --- webhook delivery controls --------------------------------------------------------------
@@ -129,6 +131,11 @@ export class Scenario {
 				held: d.held,
 				replayOf: d.replayOf,
 				idempotencyToken: d.idempotencyToken,
+				callSid: d.callSid,
+				messageSid: d.messageSid,
+				// When the first attempt was sent, and how long Switchboard took to answer it.
+				sentAt: d.attempts[0] ? new Date(d.attempts[0].at.getTime() - d.attempts[0].ms).toISOString() : null,
+				ms: d.attempts[0]?.ms ?? null,
 				result: d.outcome ? (d.outcome.ok ? d.outcome.status : `error ${d.outcome.errorCode}`) : 'pending'
 			})),
 			held: e.dispatcher.held.map((d) => d.id),
