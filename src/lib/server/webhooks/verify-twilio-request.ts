@@ -8,6 +8,7 @@ import type { TelephonyPort } from '../adapters/telephony/port';
 import type { Config } from '../env';
 import { logger } from '../log';
 import { textResponse } from './responses';
+import { readStreamCapped } from '../read-capped';
 
 /** Twilio's largest voice or SMS request is a few KB; 64 KB leaves room and stops floods early. */
 export const MAX_WEBHOOK_BODY_BYTES = 64 * 1024;
@@ -38,21 +39,8 @@ export async function readBodyCapped(request: Request, maxBytes: number): Promis
 		await request.body?.cancel().catch(() => {});
 		return null;
 	}
-	if (!request.body) return '';
-	const reader = request.body.getReader();
-	const chunks: Uint8Array[] = [];
-	let total = 0;
-	for (;;) {
-		const { done, value } = await reader.read();
-		if (done) break;
-		total += value.byteLength;
-		if (total > maxBytes) {
-			await reader.cancel().catch(() => {});
-			return null;
-		}
-		chunks.push(value);
-	}
-	return new TextDecoder().decode(Buffer.concat(chunks));
+	const body = await readStreamCapped(request.body, maxBytes);
+	return body === null ? null : new TextDecoder().decode(body);
 }
 
 /** Parse `application/x-www-form-urlencoded` keeping every value of a repeated name. */

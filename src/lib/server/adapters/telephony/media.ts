@@ -7,6 +7,7 @@
  */
 import { AdapterError } from '../errors';
 import type { MediaLimits, RecordingMedia } from './port';
+import { readStreamCapped } from '../../read-capped';
 
 /** Twilio's own answer to "how many redirects": a media URL redirects once, to signed storage. */
 const MAX_REDIRECTS = 5;
@@ -97,27 +98,9 @@ function tooLarge(size: number | null, max: number): string {
 }
 
 async function readCapped(res: Response, maxBytes: number, policy: MediaHostPolicy): Promise<Uint8Array> {
-	if (!res.body) return new Uint8Array();
-	const reader = res.body.getReader();
-	const chunks: Uint8Array[] = [];
-	let total = 0;
-	for (;;) {
-		const { done, value } = await reader.read();
-		if (done) break;
-		total += value.byteLength;
-		if (total > maxBytes) {
-			await reader.cancel();
-			throw refuse(policy, tooLarge(null, maxBytes));
-		}
-		chunks.push(value);
-	}
-	const out = new Uint8Array(total);
-	let at = 0;
-	for (const c of chunks) {
-		out.set(c, at);
-		at += c.byteLength;
-	}
-	return out;
+	const body = await readStreamCapped(res.body, maxBytes);
+	if (body === null) throw refuse(policy, tooLarge(null, maxBytes));
+	return body;
 }
 
 /** Basic credentials for a header. */
