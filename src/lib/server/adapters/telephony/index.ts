@@ -1,12 +1,14 @@
-/** Picks the telephony adapter from validated config: Twilio, or the in-process local carrier. */
+/** Picks the telephony adapter from validated config: Twilio, or the same Twilio client over the in-process local carrier. */
 import type { Config } from '../../env';
-import { CARRIER_BASE_PATH, CarrierEngine, LOCAL_NUMBER_DEFAULTS, attachCarrierEngine } from './carrier';
-import { LocalCarrier, LocalTelephony } from './local';
+import { CARRIER_BASE_PATH, CarrierEngine, LOCAL_NUMBER_DEFAULTS, attachCarrierEngine, handleCarrierHttp } from './carrier';
+import { LocalCarrier } from './local';
+import { LocalTelephony } from './local-telephony';
 import type { TelephonyPort } from './port';
 import { TwilioTelephony } from './twilio';
 
 export type * from './port';
-export { LocalCarrier, LocalTelephony } from './local';
+export { LocalCarrier } from './local';
+export { LocalTelephony } from './local-telephony';
 export { carrierEngineOf, CARRIER_BASE_PATH, LOCAL_NUMBER_DEFAULTS } from './carrier';
 
 export function createTelephony(config: Config): TelephonyPort {
@@ -20,8 +22,10 @@ export function createTelephony(config: Config): TelephonyPort {
 	}
 	// src/routes/carrier serves Twilio's REST paths under this prefix; RecordingUrls point there.
 	const carrier = new LocalCarrier({ accountSid: t.accountSid, authToken: t.authToken, apiBaseUrl: `${config.publicBaseUrl}${CARRIER_BASE_PATH}` });
-	const port = new LocalTelephony(carrier);
 	// The engine calls Switchboard's webhooks at the public base URL, as Twilio would.
-	attachCarrierEngine(port, new CarrierEngine({ carrier, publicBaseUrl: config.publicBaseUrl, defaults: LOCAL_NUMBER_DEFAULTS }));
+	const engine = new CarrierEngine({ carrier, publicBaseUrl: config.publicBaseUrl, defaults: LOCAL_NUMBER_DEFAULTS });
+	// The production adapter, its twilio client answered in-process by the handler /carrier serves.
+	const port = new LocalTelephony(carrier, (request, path) => handleCarrierHttp(engine, request, path));
+	attachCarrierEngine(port, engine);
 	return port;
 }

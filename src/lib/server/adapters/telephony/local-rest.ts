@@ -423,3 +423,18 @@ export function handleTwilioRest(carrier: LocalCarrier, request: RestRequest, op
 	}
 }
 
+/**
+ * `handleTwilioRest` for a web Request, `path` being below the carrier's mount point: what the
+ * app's /carrier route and local mode's in-process transport both answer with.
+ */
+export async function serveTwilioRest(carrier: LocalCarrier, request: Request, path: string, conferences?: ConferenceRest): Promise<Response> {
+	const url = new URL(request.url);
+	const form = request.method === 'GET' || request.method === 'DELETE' ? url.searchParams : new URLSearchParams(await request.text());
+	const res = handleTwilioRest(
+		carrier,
+		{ method: request.method, path, form, authorization: request.headers.get('authorization') ?? undefined },
+		{ authorize: (u, p) => carrier.checkCredentials(u, p), ...(conferences ? { conferences } : {}) }
+	);
+	const payload = typeof res.body === 'string' ? res.body : new Uint8Array(res.body);
+	return new Response(res.status === 204 ? null : payload, { status: res.status, headers: { 'content-type': res.contentType } });
+}

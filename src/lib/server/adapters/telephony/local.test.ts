@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AdapterError } from '../errors';
 import { telephonyContract } from './contract';
-import { LocalCarrier, LocalTelephony, type SignedCallback } from './local';
+import { LocalCarrier, type SignedCallback } from './local';
+import { LocalTelephony } from './local-telephony';
 import { validateWebhookSignature } from './shared';
 
 const ACCOUNT = `AC${'a'.repeat(32)}`;

@@ -5,7 +5,8 @@
  * `LocalCarrier` is the carrier itself; the carrier issue deepens it (webhook delivery, TwiML
  * runtime, agent devices). It moves statuses only when told (`advanceMessage`, `advanceCall`)
  * and emits an event per change carrying the signed status callback Twilio would send, so a
- * deliverer can POST it unchanged. `LocalTelephony` is the port adapter over it.
+ * deliverer can POST it unchanged. `LocalTelephony` (local-telephony.ts) is the port adapter
+ * over it: the production TwilioTelephony, its official client served by this carrier's REST.
  *
  * Softphone tokens: the carrier mints real Twilio AccessToken JWTs (HS256, header
  * `cty: twilio-fpa;v=1`, VoiceGrant with incoming allowed and an outgoing application), signed
@@ -21,27 +22,23 @@ import type {
 	CallProgressEvent,
 	CallRecord,
 	CallRecordingRef,
-	CallRef,
 	CallStatus,
 	ClientToken,
 	ClientTokenInput,
 	CreateCallInput,
 	JsonWebhookRequest,
-	MediaLimits,
 	MessageDirection,
 	MessageRecord,
-	MessageRef,
 	MessageStatus,
 	RecordingMedia,
 	SendMessageInput,
-	TelephonyPort,
 	UpdateCallInput,
 	UpdateCallRecordingInput,
 	WebhookRequest
 } from './port';
 import { assertClientTokenInput, signWebhook, validateJsonWebhookSignature, validateWebhookSignature } from './shared';
 import { callParams } from './carrier/params';
-import { basicAuthorization, fetchCarrierMedia } from './media';
+import { basicAuthorization } from './media';
 
 const API_VERSION = '2010-04-01';
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -183,6 +180,21 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 	/** The stand-in for the TwiML App SID local softphone tokens grant outgoing calls through. */
 	get applicationSid(): string {
 		return `AP${createHash('sha256').update(`switchboard-local-app:${this.accountSid}`).digest('hex').slice(0, 32)}`;
+	}
+
+	/**
+	 * What the production adapter needs to be this carrier's client: the account, the auth token
+	 * that signs webhooks, and the key SID and secret REST Basic auth accepts (checkCredentials).
+	 */
+	clientSettings(): { accountSid: string; authToken: string; apiKeySid: string; apiKeySecret: string; twimlAppSid: string; apiBaseUrl: string } {
+		return {
+			accountSid: this.accountSid,
+			authToken: this.#authToken,
+			apiKeySid: this.tokenKeySid,
+			apiKeySecret: this.#authToken,
+			twimlAppSid: this.applicationSid,
+			apiBaseUrl: this.apiBaseUrl
+		};
 	}
 
 	// --- signatures ---------------------------------------------------------------------------
@@ -587,107 +599,5 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 			outgoingApplicationSid: typeof app === 'string' ? app : null,
 			incomingAllow: claims.grants?.voice?.incoming?.allow === true
 		};
-	}
-}
-
-/** The telephony port over an in-process LocalCarrier. */
-export class LocalTelephony implements TelephonyPort {
-	readonly kind = 'local';
-	readonly carrier: LocalCarrier;
-	readonly #fetch: typeof fetch | undefined;
-
-	constructor(carrier: LocalCarrier, options: { fetch?: typeof fetch } = {}) {
-		this.carrier = carrier;
-		this.#fetch = options.fetch;
-	}
-
-	get accountSid(): string {
-		return this.carrier.accountSid;
-	}
-
-	validateWebhook(request: WebhookRequest): boolean {
-		return this.carrier.validate(request);
-	}
-
-	validateJsonWebhook(request: JsonWebhookRequest): boolean {
-		return this.carrier.validateJson(request);
-	}
-
-	signWebhook(request: { url: string; params: Record<string, string | string[]> }): string {
-		return this.carrier.sign(request.url, request.params);
-	}
-
-	sendMessage(input: SendMessageInput): Promise<MessageRef> {
-		return this.#run(() => {
-			const m = this.carrier.sendMessage(input);
-			return { sid: m.sid, status: m.status };
-		});
-	}
-
-	createCall(input: CreateCallInput): Promise<CallRef> {
-		return this.#run(() => {
-			const c = this.carrier.createCall(input);
-			return { sid: c.sid, status: c.status };
-		});
-	}
-
-	updateCall(callSid: string, input: UpdateCallInput): Promise<CallRef> {
-		return this.#run(() => {
-			const c = this.carrier.updateCall(callSid, input);
-			return { sid: c.sid, status: c.status };
-		});
-	}
-
-	fetchMessage(messageSid: string): Promise<MessageRecord> {
-		return this.#run(() => {
-			const { mediaUrls: _m, mediaContentTypes: _t, statusCallback: _s, ...record } = this.carrier.fetchMessage(messageSid);
-			return record;
-		});
-	}
-
-	fetchCall(callSid: string): Promise<CallRecord> {
-		return this.#run(() => {
-			const { instructions: _i, statusCallback: _s, statusCallbackEvent: _e, record: _r, timeoutSeconds: _t, sequence: _q, ...record } =
-				this.carrier.fetchCall(callSid);
-			return record;
-		});
-	}
-
-	fetchRecording(url: string): Promise<RecordingMedia> {
-		return this.#run(() => this.carrier.fetchRecording(url));
-	}
-
-	updateCallRecording(callSid: string, input: UpdateCallRecordingInput): Promise<CallRecordingRef> {
-		return this.#run(() => this.carrier.updateCallRecording(callSid, 'Twilio.CURRENT', input));
-	}
-
-	/** Over HTTP, as from Twilio: the carrier serves its media on its own origin (the app's /carrier in local mode). */
-	fetchMedia(url: string, limits: MediaLimits): Promise<RecordingMedia> {
-		const origin = new URL(this.carrier.apiBaseUrl).origin;
-		const auth = this.carrier.restAuthorization();
-		return fetchCarrierMedia(
-			{
-				adapter: 'local',
-				allowed: (u) => u.origin === origin,
-				describe: `the local carrier's origin ${origin}`,
-				authorization: (u) => (u.origin === origin ? auth : null),
-				...(this.#fetch ? { fetch: this.#fetch } : {})
-			},
-			url,
-			limits
-		);
-	}
-
-	createClientToken(input: ClientTokenInput): Promise<ClientToken> {
-		return this.#run(() => this.carrier.mintClientToken(input));
-	}
-
-	/** Carrier errors surface as rejected promises, as they would from a network client. */
-	#run<T>(fn: () => T): Promise<T> {
-		try {
-			return Promise.resolve(fn());
-		} catch (err) {
-			return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-		}
 	}
 }

@@ -2,7 +2,9 @@
  * The production telephony adapter over the official `twilio` client. REST calls authenticate
  * with the API key (revocable, unlike the auth token); the auth token only signs and checks
  * webhooks. With `apiBaseUrl` set, a custom httpClient sends every api.twilio.com request to
- * that origin instead, which is how the local carrier serves the same client.
+ * that origin instead, which is how the local carrier serves the same client. Local mode runs
+ * this very class (LocalTelephony in local-telephony.ts) with a transport that hands those
+ * requests to the carrier's REST handler in-process.
  */
 import twilio from 'twilio';
 import type { CallInstance } from 'twilio/lib/rest/api/v2010/account/call';
@@ -42,6 +44,14 @@ import { basicAuthorization, fetchCarrierMedia } from './media';
 export type TwilioTelephonyConfig = Omit<Extract<Config['telephony'], { adapter: 'twilio' }>, 'adapter'>;
 
 type RequestOptions = Parameters<InstanceType<typeof twilio.RequestClient>['request']>[0];
+
+/** How requests leave the adapter; the defaults are the network. */
+export interface TwilioTransport {
+	/** The twilio client's `httpClient` (default: a RebasingRequestClient when `apiBaseUrl` is set, else twilio's own). */
+	httpClient?: InstanceType<typeof twilio.RequestClient>;
+	/** Downloads recordings (default: the global fetch). */
+	fetch?: typeof fetch;
+}
 
 /** Twilio's supported `httpClient` hook: the stock client, with api.twilio.com swapped for `baseUrl`. */
 export class RebasingRequestClient extends twilio.RequestClient {
@@ -95,40 +105,43 @@ function toCallRecord(c: CallInstance): CallRecord {
 	};
 }
 
-function failure(err: unknown, action: string): AdapterError {
+function failure(err: unknown, action: string, adapter: TelephonyPort['kind']): AdapterError {
+	const vendor = adapter === 'local' ? 'The local carrier' : 'Twilio';
 	if (err instanceof twilio.RestException) {
-		return new AdapterError(`Twilio refused to ${action}: ${err.message}${err.code ? ` (error ${err.code})` : ''}`, {
+		return new AdapterError(`${vendor} refused to ${action}: ${err.message}${err.code ? ` (error ${err.code})` : ''}`, {
 			port: 'telephony',
-			adapter: 'twilio',
+			adapter,
 			status: err.status,
 			vendorCode: err.code,
 			cause: err
 		});
 	}
 	const reason = err instanceof Error ? err.message : String(err);
-	return new AdapterError(`Twilio could not be reached to ${action}: ${reason}`, {
+	return new AdapterError(`${vendor} could not be reached to ${action}: ${reason}`, {
 		port: 'telephony',
-		adapter: 'twilio',
+		adapter,
 		retryable: true,
 		cause: err
 	});
 }
 
 export class TwilioTelephony implements TelephonyPort {
-	readonly kind = 'twilio';
+	readonly kind: TelephonyPort['kind'] = 'twilio';
 	readonly accountSid: string;
 	readonly #config: TwilioTelephonyConfig;
 	readonly #client: twilio.Twilio;
 	/** Where REST requests really go when the base URL is overridden (origin plus optional path prefix). */
 	readonly #apiBase: string | undefined;
+	readonly #fetch: typeof fetch;
 
-	constructor(config: TwilioTelephonyConfig) {
+	constructor(config: TwilioTelephonyConfig, transport: TwilioTransport = {}) {
 		this.#config = config;
 		this.accountSid = config.accountSid;
 		this.#apiBase = config.apiBaseUrl?.replace(/\/+$/, '');
+		this.#fetch = transport.fetch ?? ((input, init) => fetch(input, init));
 		this.#client = twilio(config.apiKeySid, config.apiKeySecret, {
 			accountSid: config.accountSid,
-			httpClient: config.apiBaseUrl ? new RebasingRequestClient(config.apiBaseUrl) : undefined
+			httpClient: transport.httpClient ?? (config.apiBaseUrl ? new RebasingRequestClient(config.apiBaseUrl) : undefined)
 		});
 	}
 
@@ -156,7 +169,7 @@ export class TwilioTelephony implements TelephonyPort {
 			});
 			return { sid: m.sid, status: m.status };
 		} catch (err) {
-			throw failure(err, 'send the message');
+			throw failure(err, 'send the message', this.kind);
 		}
 	}
 
@@ -173,7 +186,7 @@ export class TwilioTelephony implements TelephonyPort {
 			});
 			return { sid: c.sid, status: c.status };
 		} catch (err) {
-			throw failure(err, 'place the call');
+			throw failure(err, 'place the call', this.kind);
 		}
 	}
 
@@ -182,7 +195,7 @@ export class TwilioTelephony implements TelephonyPort {
 			const c = await this.#client.calls(sid).update(input);
 			return { sid: c.sid, status: c.status };
 		} catch (err) {
-			throw failure(err, `update call ${sid}`);
+			throw failure(err, `update call ${sid}`, this.kind);
 		}
 	}
 
@@ -194,7 +207,7 @@ export class TwilioTelephony implements TelephonyPort {
 				.update({ status: input.status, ...(input.pauseBehavior ? { pauseBehavior: input.pauseBehavior } : {}) });
 			return { sid: r.sid, callSid: r.callSid, status: r.status };
 		} catch (err) {
-			throw failure(err, `${input.status === 'paused' ? 'pause' : 'resume'} the recording of call ${callSid}`);
+			throw failure(err, `${input.status === 'paused' ? 'pause' : 'resume'} the recording of call ${callSid}`, this.kind);
 		}
 	}
 
@@ -202,7 +215,7 @@ export class TwilioTelephony implements TelephonyPort {
 		try {
 			return toMessageRecord(await this.#client.messages(sid).fetch());
 		} catch (err) {
-			throw failure(err, `fetch message ${sid}`);
+			throw failure(err, `fetch message ${sid}`, this.kind);
 		}
 	}
 
@@ -210,7 +223,7 @@ export class TwilioTelephony implements TelephonyPort {
 		try {
 			return toCallRecord(await this.#client.calls(sid).fetch());
 		} catch (err) {
-			throw failure(err, `fetch call ${sid}`);
+			throw failure(err, `fetch call ${sid}`, this.kind);
 		}
 	}
 
@@ -221,7 +234,7 @@ export class TwilioTelephony implements TelephonyPort {
 		if (!allowed) {
 			throw new AdapterError(`Refusing to send Twilio credentials to ${url}: recordings are fetched only from ${this.#apiBase ?? TWILIO_API_ORIGIN}${path}`, {
 				port: 'telephony',
-				adapter: 'twilio',
+				adapter: this.kind,
 				retryable: false
 			});
 		}
@@ -229,14 +242,14 @@ export class TwilioTelephony implements TelephonyPort {
 		let res: Response;
 		try {
 			// Twilio answers with a redirect to signed storage; fetch drops Authorization across origins.
-			res = await fetch(target, { headers: { authorization: `Basic ${auth}` }, redirect: 'follow' });
+			res = await this.#fetch(target, { headers: { authorization: `Basic ${auth}` }, redirect: 'follow' });
 		} catch (err) {
-			throw failure(err, 'download the recording');
+			throw failure(err, 'download the recording', this.kind);
 		}
 		if (!res.ok) {
-			throw new AdapterError(`Twilio answered ${res.status} when downloading recording ${url}`, {
+			throw new AdapterError(`${this.kind === 'local' ? 'The local carrier' : 'Twilio'} answered ${res.status} when downloading recording ${url}`, {
 				port: 'telephony',
-				adapter: 'twilio',
+				adapter: this.kind,
 				status: res.status
 			});
 		}
@@ -250,10 +263,11 @@ export class TwilioTelephony implements TelephonyPort {
 			const origin = new URL(this.#apiBase).origin;
 			return fetchCarrierMedia(
 				{
-					adapter: 'twilio',
+					adapter: this.kind,
 					allowed: (u) => u.origin === origin,
-					describe: origin,
-					authorization: (u) => (u.origin === origin ? auth : null)
+					describe: this.kind === 'local' ? `the local carrier's origin ${origin}` : origin,
+					authorization: (u) => (u.origin === origin ? auth : null),
+					fetch: this.#fetch
 				},
 				rebaseTwilioUrl(url, this.#apiBase),
 				limits
@@ -265,7 +279,8 @@ export class TwilioTelephony implements TelephonyPort {
 				allowed: (u) => u.protocol === 'https:' && u.port === '' && (isTwilioApiUrl(u.href) || u.hostname.endsWith('.twiliocdn.com')),
 				describe: 'api.twilio.com and *.twiliocdn.com over HTTPS',
 				// Credentials go to the API only; the storage hosts it redirects to take signed URLs.
-				authorization: (u) => (isTwilioApiUrl(u.href) ? auth : null)
+				authorization: (u) => (isTwilioApiUrl(u.href) ? auth : null),
+				fetch: this.#fetch
 			},
 			url,
 			limits

@@ -5,7 +5,7 @@
  * under `/scenario/...` (JSON) that `npm run carrier` calls.
  */
 import { z } from 'zod';
-import { handleTwilioRest } from '../local-rest';
+import { serveTwilioRest } from '../local-rest';
 import type { CarrierEngine } from './engine';
 import type { WebhookKind } from './webhooks';
 
@@ -42,17 +42,7 @@ async function body<T>(request: Request, schema: z.ZodType<T>): Promise<T | Resp
 
 /** Answer a request for `path` (below the carrier's mount point, starting with `/`). */
 export async function handleCarrierHttp(engine: CarrierEngine, request: Request, path: string): Promise<Response> {
-	if (path.startsWith('/2010-04-01/')) {
-		const url = new URL(request.url);
-		const form = request.method === 'GET' || request.method === 'DELETE' ? url.searchParams : new URLSearchParams(await request.text());
-		const res = handleTwilioRest(
-			engine.carrier,
-			{ method: request.method, path, form, authorization: request.headers.get('authorization') ?? undefined },
-			{ authorize: (u, p) => engine.carrier.checkCredentials(u, p), conferences: engine }
-		);
-		const payload = typeof res.body === 'string' ? res.body : new Uint8Array(res.body);
-		return new Response(res.status === 204 ? null : payload, { status: res.status, headers: { 'content-type': res.contentType } });
-	}
+	if (path.startsWith('/2010-04-01/')) return serveTwilioRest(engine.carrier, request, path, engine);
 	if (path.startsWith('/scenario/')) return scenario(engine, request, path.slice('/scenario'.length));
 	return problem(404, `No carrier resource at ${path}. REST lives under /2010-04-01/, the scenario API under /scenario/.`);
 }
