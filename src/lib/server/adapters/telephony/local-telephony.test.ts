@@ -112,8 +112,19 @@ describe('LocalTelephony: the production adapter over the carrier, in-process', 
 		const rec = carrier.addRecording({ body: new Uint8Array([82, 73, 70, 70, 1, 2]), contentType: 'audio/x-wav' });
 		expect(await port.fetchRecording(rec.url)).toEqual({ body: new Uint8Array([82, 73, 70, 70, 1, 2]), contentType: 'audio/x-wav' });
 		await expect(port.fetchRecording('https://evil.example.com/2010-04-01/Recordings/RE1')).rejects.toThrow(/Refusing to send Twilio credentials/);
-		const fetchIt = inProcessFetch(`${NOWHERE}/carrier`, () => Promise.resolve(new Response('should not be reached')));
-		await expect(fetchIt('https://api.twilio.com/2010-04-01/Accounts.json')).rejects.toThrow(/only serves http:\/\/127\.0\.0\.1:9\/carrier/);
+		// Only URLs below the carrier's base are answered in-process; a media host elsewhere is the network's.
+		const served: string[] = [];
+		const network: string[] = [];
+		const fetchIt = inProcessFetch(
+			`${NOWHERE}/carrier`,
+			(_request, p) => (served.push(p), Promise.resolve(new Response('carrier'))),
+			(input) => (network.push(new Request(input).url), Promise.resolve(new Response('cdn')))
+		);
+		expect(await (await fetchIt(`${NOWHERE}/carrier/2010-04-01/Accounts.json`)).text()).toBe('carrier');
+		expect(await (await fetchIt(`${NOWHERE}/carrierX/cat.png`)).text()).toBe('cdn');
+		expect(await (await fetchIt('https://media.example.com/cat.png')).text()).toBe('cdn');
+		expect(served).toEqual(['/2010-04-01/Accounts.json']);
+		expect(network).toEqual([`${NOWHERE}/carrierX/cat.png`, 'https://media.example.com/cat.png']);
 	});
 
 	it('works in local mode before the app listens: createTelephony answers through the carrier engine’s handler', async () => {

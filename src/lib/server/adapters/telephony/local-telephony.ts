@@ -10,9 +10,10 @@
  * to the carrier's request handler in-process instead of opening a socket to ourselves: the same
  * handler the /carrier route runs, never a request to a server that is not up yet.
  */
-import { AdapterError } from '../errors';
 import type { LocalCarrier } from './local';
 import { serveTwilioRest } from './local-rest';
+import { fetchCarrierMedia } from './media';
+import type { MediaLimits, RecordingMedia } from './port';
 import { RebasingRequestClient, TwilioTelephony } from './twilio';
 
 /** Answers a web Request for `path` (below the carrier's base URL, starting with `/2010-04-01/`). */
@@ -22,18 +23,17 @@ type AxiosInstance = RebasingRequestClient['axios'];
 type AxiosAdapter = Extract<NonNullable<AxiosInstance['defaults']['adapter']>, (...args: never[]) => unknown>;
 
 /**
- * A fetch that answers URLs under `baseUrl` with `serve`, in this process, and refuses every other
- * URL: local mode's credentials never leave the process.
+ * A fetch that answers URLs under `baseUrl` with `serve`, in this process; any other URL goes to
+ * the network (a media host a MediaUrl points at). Which URLs may get credentials at all is the
+ * adapter's check (fetchRecording, fetchMedia), made before this is called.
  */
-export function inProcessFetch(baseUrl: string, serve: CarrierRestHandler): typeof fetch {
+export function inProcessFetch(baseUrl: string, serve: CarrierRestHandler, network: typeof fetch = (input, init) => fetch(input, init)): typeof fetch {
 	const base = baseUrl.replace(/\/+$/, '');
+	const basePath = new URL(base).pathname.replace(/\/+$/, '');
 	return async (input, init) => {
 		const request = new Request(input, init);
-		if (!request.url.startsWith(`${base}/`)) {
-			throw new AdapterError(`The local carrier only serves ${base}/...; refusing ${request.url}`, { port: 'telephony', adapter: 'local', retryable: false });
-		}
-		const url = new URL(request.url);
-		return serve(request, url.pathname.slice(new URL(base).pathname.replace(/\/+$/, '').length));
+		if (!request.url.startsWith(`${base}/`)) return network(request);
+		return serve(request, new URL(request.url).pathname.slice(basePath.length));
 	};
 }
 
@@ -87,5 +87,25 @@ export class LocalTelephony extends TwilioTelephony {
 		const fetchImpl = inProcessFetch(settings.apiBaseUrl, serve);
 		super(settings, { httpClient: new InProcessRequestClient(settings.apiBaseUrl, fetchImpl), fetch: fetchImpl });
 		this.carrier = carrier;
+	}
+
+	/**
+	 * MMS media over HTTP, as from Twilio's media hosts: the carrier serves its media on its own
+	 * origin (the app's /carrier in local mode) to the account's credentials. Media is fetched by
+	 * a job, never during start-up, so the network is fine here.
+	 */
+	override fetchMedia(url: string, limits: MediaLimits): Promise<RecordingMedia> {
+		const origin = new URL(this.carrier.apiBaseUrl).origin;
+		const auth = this.carrier.restAuthorization();
+		return fetchCarrierMedia(
+			{
+				adapter: 'local',
+				allowed: (u) => u.origin === origin,
+				describe: `the local carrier's origin ${origin}`,
+				authorization: (u) => (u.origin === origin ? auth : null)
+			},
+			url,
+			limits
+		);
 	}
 }

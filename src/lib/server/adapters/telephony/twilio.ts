@@ -263,11 +263,10 @@ export class TwilioTelephony implements TelephonyPort {
 			const origin = new URL(this.#apiBase).origin;
 			return fetchCarrierMedia(
 				{
-					adapter: this.kind,
+					adapter: 'twilio',
 					allowed: (u) => u.origin === origin,
-					describe: this.kind === 'local' ? `the local carrier's origin ${origin}` : origin,
-					authorization: (u) => (u.origin === origin ? auth : null),
-					fetch: this.#fetch
+					describe: origin,
+					authorization: (u) => (u.origin === origin ? auth : null)
 				},
 				rebaseTwilioUrl(url, this.#apiBase),
 				limits
@@ -279,8 +278,7 @@ export class TwilioTelephony implements TelephonyPort {
 				allowed: (u) => u.protocol === 'https:' && u.port === '' && (isTwilioApiUrl(u.href) || u.hostname.endsWith('.twiliocdn.com')),
 				describe: 'api.twilio.com and *.twiliocdn.com over HTTPS',
 				// Credentials go to the API only; the storage hosts it redirects to take signed URLs.
-				authorization: (u) => (isTwilioApiUrl(u.href) ? auth : null),
-				fetch: this.#fetch
+				authorization: (u) => (isTwilioApiUrl(u.href) ? auth : null)
 			},
 			url,
 			limits
