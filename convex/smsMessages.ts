@@ -9,21 +9,12 @@ import type { MutationCtx, QueryCtx } from './_generated/server';
 import { agentQuery, systemMutation } from './lib/functions';
 import { fail } from './lib/errors';
 import { smsMessageFields } from './schema';
+import { SMS_STATUS_RANK } from '../src/lib/sms/status';
 
 /** Messages kept per thread; the inbox pages older ones from the archive. */
 export const RECENT_PER_THREAD = 10;
 
-const RANK: Record<Doc<'sms_messages'>['state'], number> = {
-	waiting: -1,
-	queued: 0,
-	sending: 1,
-	sent: 2,
-	delivered: 3,
-	undelivered: 3,
-	failed: 3,
-	canceled: 3,
-	received: 3
-};
+const RANK: Record<Doc<'sms_messages'>['state'], number> = SMS_STATUS_RANK;
 
 /** A message from the archive: the table's fields, minus the thread (given once) and with its archive id required. */
 const { threadKey: _threadKey, archiveId: _archiveId, ...messageInputFields } = smsMessageFields;

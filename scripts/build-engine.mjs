@@ -16,6 +16,7 @@ const EXTRA_SOURCES = [
 	'src/lib/server/live/engine',
 	'src/lib/server/live/identity.ts',
 	'src/lib/roles.ts',
+	'src/lib/sms/status.ts',
 	'scripts/build-engine.mjs'
 ];
 

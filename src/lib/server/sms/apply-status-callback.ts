@@ -5,6 +5,7 @@
  * words; a 21610 also lands in the consent ledger.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import { SMS_STATUS_RANK } from '$lib/sms/status';
 import { recordCarrierOptOut, UNSUBSCRIBED_RECIPIENT } from '../compliance/record-carrier-opt-out';
 import type { Db } from '../db/client';
 import { smsMessages, type SmsStatus } from '../db/schema/sms';
@@ -25,17 +26,7 @@ export interface StatusResult {
 	message: SmsMessageView | null;
 }
 
-const RANK: Record<SmsStatus, number> = {
-	waiting: -1,
-	queued: 0,
-	sending: 1,
-	sent: 2,
-	delivered: 3,
-	undelivered: 3,
-	failed: 3,
-	canceled: 3,
-	received: 3
-};
+const RANK: Record<SmsStatus, number> = SMS_STATUS_RANK;
 
 /** Twilio's statuses in our vocabulary; the rest (read, receiving...) do not change an outbound text. */
 function mapStatus(status: string): SmsStatus | null {

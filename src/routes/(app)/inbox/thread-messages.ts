@@ -4,7 +4,9 @@
  * Keyed by the archive id; the live copy wins for status, since it is the newer news.
  */
 
-export type MessageStatus = 'waiting' | 'queued' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'canceled' | 'received';
+import { SMS_STATUS_RANK, type SmsStatusName } from '$lib/sms/status';
+
+export type MessageStatus = SmsStatusName;
 
 export interface ThreadMessage {
 	id: string;
@@ -38,17 +40,7 @@ export interface LiveMessage {
 	sentAt: number;
 }
 
-const RANK: Record<MessageStatus, number> = {
-	waiting: -1,
-	queued: 0,
-	sending: 1,
-	sent: 2,
-	delivered: 3,
-	undelivered: 3,
-	failed: 3,
-	canceled: 3,
-	received: 3
-};
+const RANK: Record<MessageStatus, number> = SMS_STATUS_RANK;
 
 /** Oldest first; a status never moves back whichever source is behind. */
 export function mergeMessages(archived: readonly ArchivedMessage[], live: readonly LiveMessage[]): ThreadMessage[] {
