@@ -17,11 +17,12 @@ export async function createCustomer(db: Db, input: CreateCustomerInput): Promis
 }
 
 /**
- * The same, answering with the summary only: for hot paths (an unknown caller on an incoming-call
- * webhook) that need the new record's name and id, not its timeline.
+ * The same inside a transaction the caller already holds, answering with the summary only: for
+ * hot paths (an unknown caller on an incoming-call webhook) that need the new record's name and
+ * id, not its timeline, and whose own transaction makes the record all-or-nothing (no savepoint).
  */
-export async function createCustomerSummary(db: Db, input: CreateCustomerInput): Promise<CustomerSummary> {
-	return db.transaction(async (tx) => insertCustomer(tx, input));
+export async function insertCustomerSummary(tx: Tx, input: CreateCustomerInput): Promise<CustomerSummary> {
+	return insertCustomer(tx, input);
 }
 
 async function insertCustomer(tx: Db | Tx, input: CreateCustomerInput): Promise<CustomerSummary> {

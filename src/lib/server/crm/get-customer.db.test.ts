@@ -97,7 +97,7 @@ describe('timeline', () => {
 
 describe('recordUnknownCaller', () => {
 	it('makes an unknown-caller lead once and finds it the next time', async () => {
-		const first = await recordUnknownCaller(t.db, { phone: '+1 (646) 555-0177' });
+		const first = await t.db.transaction((tx) => recordUnknownCaller(tx, { phone: '+1 (646) 555-0177' }));
 		expect(first.created).toBe(true);
 		expect(first.customer).toMatchObject({
 			kind: 'lead',
@@ -105,13 +105,24 @@ describe('recordUnknownCaller', () => {
 			source: 'unknown-caller',
 			displayName: 'Unknown caller'
 		});
-		const again = await recordUnknownCaller(t.db, { phone: '646.555.0177' });
+		const again = await t.db.transaction((tx) => recordUnknownCaller(tx, { phone: '646.555.0177' }));
 		expect(again).toEqual({ customer: first.customer, created: false });
+	});
+
+	it('leaves no lead behind when the transaction it ran in rolls back', async () => {
+		await expect(
+			t.db.transaction(async (tx) => {
+				await recordUnknownCaller(tx, { phone: '+16465550179' });
+				throw new Error('the call could not be recorded');
+			})
+		).rejects.toThrow('the call could not be recorded');
+		const after = await t.db.transaction((tx) => recordUnknownCaller(tx, { phone: '+16465550179' }));
+		expect(after.created).toBe(true);
 	});
 
 	it('returns the existing customer for a known number', async () => {
 		const known = await makeCustomer(t.db, { phones: [{ number: '646 555 0178' }] });
-		const result = await recordUnknownCaller(t.db, { phone: '+16465550178' });
+		const result = await t.db.transaction((tx) => recordUnknownCaller(tx, { phone: '+16465550178' }));
 		expect(result.created).toBe(false);
 		expect(result.customer.id).toBe(known.id);
 	});

@@ -17,6 +17,16 @@ export async function ensureCall(tx: Db | Tx, values: NewCall): Promise<CallRow>
 	return row;
 }
 
+/**
+ * The call row in one statement: inserted with `values`, or, when an earlier callback already
+ * made it, with `set` written over it (the fields the caller owns; the rest keep their values).
+ */
+export async function upsertCall(tx: Db | Tx, values: NewCall, set: Partial<Omit<NewCall, 'callSid'>>): Promise<CallRow> {
+	const [row] = await tx.insert(calls).values({ ...values, ...set }).onConflictDoUpdate({ target: calls.callSid, set }).returning();
+	if (!row) throw new Error(`call ${values.callSid} was not written`);
+	return row;
+}
+
 export async function addCallEvent(
 	tx: Db | Tx,
 	event: { callId: string; kind: string; at?: Date; sequenceNumber?: number; payload?: Record<string, unknown> }

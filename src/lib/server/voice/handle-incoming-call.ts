@@ -13,7 +13,7 @@ import { calls } from '../db/schema/voice';
 import { SYSTEM_IDENTITY } from '../live/hot';
 import { recordDeliveryOnce } from '../webhooks/delivery-ledger';
 import type { TVoiceRequest } from '../webhooks/voice-params';
-import { addCallEvent, ensureCall, keepFirst, loadCall, type CallerView } from './call-archive';
+import { addCallEvent, ensureCall, keepFirst, loadCall, upsertCall, type CallerView } from './call-archive';
 import { phoneNumberOrNull } from './caller-number';
 import { findVoiceQueue, isQueueOpen } from './find-voice-queue';
 import { agentPickupTarget, handleAgentPickup } from './handle-agent-pickup';
@@ -53,19 +53,8 @@ export async function handleIncomingCall(services: VoiceServices, { call, dedupe
 		const fresh = await recordDeliveryOnce(tx, dedupeKey, 'voice.incoming');
 		if (!fresh) return (await loadCall(tx, call.CallSid))?.caller ?? null;
 		const customer = fromE164 ? (await recordUnknownCaller(tx, { phone: fromE164 })).customer : null;
-		const row = await ensureCall(tx, { ...base, customerId: customer?.id ?? null, queue: queue.name });
-		await tx
-			.update(calls)
-			.set({
-				fromRaw: call.From,
-				toRaw: call.To,
-				fromE164,
-				toE164,
-				customerId: customer?.id ?? null,
-				queue: queue.name,
-				...(open ? {} : { voicemailAt: now })
-			})
-			.where(eq(calls.id, row.id));
+		const owned = { fromRaw: call.From, toRaw: call.To, fromE164, toE164, customerId: customer?.id ?? null, queue: queue.name, ...(open ? {} : { voicemailAt: now }) };
+		const row = await upsertCall(tx, base, owned);
 		await addCallEvent(tx, {
 			callId: row.id,
 			kind: 'received',
@@ -99,7 +88,7 @@ export async function handleIncomingCall(services: VoiceServices, { call, dedupe
 export async function recordRoutingDecision(
 	db: Db,
 	callSid: string,
-	decision: { kind: string; agentId?: string; attempts?: number; position?: number; queueName?: string },
+	decision: { kind: string; agentId?: string; attempts?: number; position?: number; positionAtLeast?: boolean; queueName?: string },
 	now: Date
 ): Promise<void> {
 	if (decision.kind !== 'offered' && decision.kind !== 'queued') return;
@@ -114,7 +103,8 @@ export async function recordRoutingDecision(
 				.update(calls)
 				.set({ queuedAt: keepFirst(calls.queuedAt, now) })
 				.where(eq(calls.id, found.call.id));
-			await addCallEvent(tx, { callId: found.call.id, kind: 'queued', at: now, payload: { queue: decision.queueName, position: decision.position } });
+			await addCallEvent(tx, { callId: found.call.id, kind: 'queued', at: now, payload: { queue: decision.queueName, position: decision.position, ...(decision.positionAtLeast ? { positionAtLeast: true } : {}) }
+			});
 		} else {
 			await addCallEvent(tx, { callId: found.call.id, kind: 'offered', at: now, payload: { agentId: decision.agentId, attempt: decision.attempts } });
 		}

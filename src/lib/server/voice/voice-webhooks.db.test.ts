@@ -150,6 +150,26 @@ describe('POST /webhooks/twilio/voice', () => {
 		expect((await callRow(sid))?.customerId).toEqual(expect.any(String));
 	});
 
+	it('completes the row a status callback made first, keeping when it was first seen', async () => {
+		const customerId = await h.addCustomer('+12125550167');
+		const sid = newCallSid();
+		const early = await h.post(VOICE_PATHS.status, {
+			...incoming(sid, '+12125550167', SALES_NUMBER),
+			CallStatus: 'ringing',
+			CallbackSource: 'call-progress-events',
+			SequenceNumber: '0',
+			Timestamp: new Date().toUTCString().replace('GMT', '+0000')
+		});
+		expect(early.status).toBeLessThan(300);
+		const first = await callRow(sid);
+		expect(first).toMatchObject({ customerId: null, queue: null });
+		const res = await h.post(VOICE_PATHS.incoming, incoming(sid, '+12125550167', SALES_NUMBER));
+		expect(res.status).toBe(200);
+		const row = await callRow(sid);
+		expect(row).toMatchObject({ id: first!.id, customerId, queue: 'sales', fromE164: '+12125550167', receivedAt: first!.receivedAt });
+		expect(await eventKinds(sid)).toContain('received');
+	});
+
 	it('rejects a number Switchboard does not route with <Reject/>, recorded as rejected', async () => {
 		const sid = newCallSid();
 		const res = await h.post(VOICE_PATHS.incoming, incoming(sid, '+12125550123', '+14155550188'));
