@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { api } from './_generated/api';
+import { POSITION_CAP } from './calls';
 import { as, newConvex, rejectsWith, type TestConvex } from './test.setup';
 
 const sys = (t: TestConvex) => as(t, 'system', 'switchboard');
@@ -88,6 +89,44 @@ describe('calls routing', () => {
 		await rejectsWith((await agent(t, 'c', ['sales'], 2)).mutation(api.calls.acceptCall, { callSid: 'CA3' }), 'CALL_TAKEN');
 		const waiting = await b.query(api.calls.waiting, {});
 		expect(waiting.map((w) => w.callSid)).toEqual(['CA4']);
+	});
+
+	it('keeps the line by priority, then arrival, then creation, and offers its head first', async () => {
+		const t = newConvex();
+		for (const sid of ['CL1', 'CL2', 'CL3', 'CL4']) await sys(t).mutation(api.calls.routeInbound, call(sid));
+		// CL3 is a priority caller; CL2 and CL4 arrived in the same millisecond (CL2 created first).
+		await t.run(async (ctx) => {
+			const rows = await ctx.db.query('call_queue').collect();
+			const at: Record<string, { enqueuedAt: number; priority: number }> = {
+				CL1: { enqueuedAt: 1_000, priority: 0 },
+				CL2: { enqueuedAt: 2_000, priority: 0 },
+				CL3: { enqueuedAt: 3_000, priority: 1 },
+				CL4: { enqueuedAt: 2_000, priority: 0 }
+			};
+			for (const r of rows) await ctx.db.patch('call_queue', r._id, at[r.callSid]!);
+		});
+		const place = async (sid: string) => ((await sys(t).mutation(api.calls.routeInbound, call(sid))) as { position: number }).position;
+		expect([await place('CL3'), await place('CL1'), await place('CL2'), await place('CL4')]).toEqual([1, 2, 3, 4]);
+		await agent(t, 'free', ['sales'], 1);
+		// Only the head of the line is offered from the hold loop.
+		expect(await sys(t).mutation(api.calls.offerWaiting, { callSid: 'CL1' })).toMatchObject({ kind: 'queued', position: 2 });
+		expect(await sys(t).mutation(api.calls.offerWaiting, { callSid: 'CL3' })).toMatchObject({ kind: 'offered', agentId: 'free' });
+		expect(await place('CL1')).toBe(1);
+	});
+
+	it('counts at most POSITION_CAP callers ahead and says when the place is a lower bound', async () => {
+		const t = newConvex();
+		await t.run(async (ctx) => {
+			for (let i = 0; i < POSITION_CAP + 5; i++) {
+				await ctx.db.insert('call_queue', { callSid: `CW${i}`, queueName: 'sales', from: '+12125550123', to: '+14155550100', priority: 0, state: 'waiting', enqueuedAt: i });
+			}
+		});
+		expect(await sys(t).mutation(api.calls.routeInbound, call('CNEW'))).toEqual({ kind: 'queued', queueName: 'sales', position: POSITION_CAP + 1, positionAtLeast: true });
+		// Callers near the front still get their exact place.
+		await t.run(async (ctx) => {
+			for (const r of await ctx.db.query('call_queue').collect()) if (r.callSid.startsWith('CW') && Number(r.callSid.slice(2)) >= 3) await ctx.db.delete('call_queue', r._id);
+		});
+		expect(await sys(t).mutation(api.calls.routeInbound, call('CNEW'))).toEqual({ kind: 'queued', queueName: 'sales', position: 4 });
 	});
 
 	it('accepts only for the ringing agent, then wrap-up, then available', async () => {

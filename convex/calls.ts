@@ -19,7 +19,8 @@ import { vActiveCall, vIncomingCall, vQueuedCall } from './schema';
 /** What the webhook does next: Dial the agent's client, or put the caller in the named queue. */
 const vDecision = v.union(
 	v.object({ kind: v.literal('offered'), agentId: v.string(), agentName: v.string(), attempts: v.number() }),
-	v.object({ kind: v.literal('queued'), queueName: v.string(), position: v.number() }),
+	/** `positionAtLeast`: more than POSITION_CAP callers are ahead, so `position` is a lower bound. */
+	v.object({ kind: v.literal('queued'), queueName: v.string(), position: v.number(), positionAtLeast: v.optional(v.literal(true)) }),
 	v.object({ kind: v.literal('accepted'), agentId: v.string() }),
 	v.object({ kind: v.literal('ended') })
 );
@@ -39,20 +40,50 @@ async function queuedBySid(ctx: QueryCtx | MutationCtx, callSid: string) {
 		.unique();
 }
 
-/** 1-based place among the callers waiting in the same queue (priority first, then arrival). */
-async function positionOf(ctx: QueryCtx | MutationCtx, entry: Doc<'call_queue'>): Promise<number> {
-	const waiting = await ctx.db
+/**
+ * Callers counted ahead of one in line, at most this many: a place is exact up to here, and a
+ * lower bound beyond (the count reads one index entry per caller ahead, so a deep queue would
+ * make every new caller's webhook pay for the whole line).
+ */
+export const POSITION_CAP = 100;
+
+/** The waiting callers of one queue, in line order (`by_line`). */
+function line(ctx: QueryCtx | MutationCtx, queueName: string) {
+	return ctx.db.query('call_queue').withIndex('by_line', (q) => q.eq('queueName', queueName).eq('state', 'waiting'));
+}
+
+/**
+ * 1-based place among the callers waiting in the same queue (priority first, then arrival, then
+ * creation). Reads only the callers ahead, through `by_line`, and at most POSITION_CAP of them.
+ */
+async function placeOf(ctx: QueryCtx | MutationCtx, entry: Doc<'call_queue'>): Promise<{ position: number; atLeast: boolean }> {
+	let ahead = 0;
+	const higher = await ctx.db
 		.query('call_queue')
-		.withIndex('by_queueName', (q) => q.eq('queueName', entry.queueName))
-		.collect();
-	return (
-		waiting.filter(
-			(w) =>
-				w.state === 'waiting' &&
-				(w.priority > entry.priority ||
-					(w.priority === entry.priority && (w.enqueuedAt < entry.enqueuedAt || (w.enqueuedAt === entry.enqueuedAt && w._id < entry._id))))
-		).length + 1
-	);
+		.withIndex('by_line', (q) => q.eq('queueName', entry.queueName).eq('state', 'waiting').gt('priority', entry.priority))
+		.take(POSITION_CAP);
+	ahead += higher.length;
+	if (ahead < POSITION_CAP) {
+		const earlier = await ctx.db
+			.query('call_queue')
+			.withIndex('by_line', (q) => q.eq('queueName', entry.queueName).eq('state', 'waiting').eq('priority', entry.priority).lt('enqueuedAt', entry.enqueuedAt))
+			.take(POSITION_CAP - ahead);
+		ahead += earlier.length;
+	}
+	if (ahead < POSITION_CAP) {
+		const sameTime = await ctx.db
+			.query('call_queue')
+			.withIndex('by_line', (q) => q.eq('queueName', entry.queueName).eq('state', 'waiting').eq('priority', entry.priority).eq('enqueuedAt', entry.enqueuedAt))
+			.take(POSITION_CAP);
+		ahead += Math.min(POSITION_CAP - ahead, sameTime.filter((w) => w._id !== entry._id && w._creationTime < entry._creationTime).length);
+	}
+	return { position: ahead + 1, atLeast: ahead >= POSITION_CAP };
+}
+
+/** The queued decision for a waiting entry: its place, flagged when it is a lower bound. */
+async function queuedDecision(ctx: QueryCtx | MutationCtx, entry: Doc<'call_queue'>): Promise<Decision> {
+	const { position, atLeast } = await placeOf(ctx, entry);
+	return { kind: 'queued', queueName: entry.queueName, position, ...(atLeast ? { positionAtLeast: true } : {}) };
 }
 
 async function setAgent(ctx: MutationCtx, agent: Doc<'agent_status'>, patch: Partial<Doc<'agent_status'>>) {
@@ -105,7 +136,7 @@ async function offerOrEnqueue(ctx: MutationCtx, incoming: Doc<'incoming_call_que
 		entry = await ctx.db.get('call_queue', id);
 		if (!entry) throw new Error('call_queue row vanished after insert');
 	}
-	return { kind: 'queued', queueName, position: await positionOf(ctx, entry) };
+	return queuedDecision(ctx, entry);
 }
 
 /** The decision already taken for a call (a retried webhook gets the same answer). */
@@ -116,7 +147,7 @@ async function currentDecision(ctx: QueryCtx | MutationCtx, incoming: Doc<'incom
 		return { kind: 'offered', agentId: incoming.offeredTo, agentName: agent?.name ?? incoming.offeredTo, attempts: incoming.attempts };
 	}
 	const entry = await queuedBySid(ctx, incoming.callSid);
-	if (entry && entry.state === 'waiting') return { kind: 'queued', queueName: entry.queueName, position: await positionOf(ctx, entry) };
+	if (entry && entry.state === 'waiting') return queuedDecision(ctx, entry);
 	return { kind: 'ended' };
 }
 
@@ -228,17 +259,13 @@ async function takeFromQueue(
 
 /** The oldest waiting caller in `queueName` (priority first), or null. */
 async function oldestWaiting(ctx: QueryCtx | MutationCtx, queueName: string): Promise<Doc<'call_queue'> | null> {
-	const rows = await ctx.db
+	// Two index reads, whatever the queue's depth: the top priority waiting, then its oldest caller.
+	const top = await line(ctx, queueName).order('desc').first();
+	if (!top) return null;
+	return ctx.db
 		.query('call_queue')
-		.withIndex('by_queueName', (q) => q.eq('queueName', queueName))
-		.collect();
-	let best: Doc<'call_queue'> | null = null;
-	for (const w of rows) {
-		if (w.state !== 'waiting') continue;
-		const earlier = w.enqueuedAt < (best?.enqueuedAt ?? Infinity) || (best !== null && w.enqueuedAt === best.enqueuedAt && w._id < best._id);
-		if (!best || w.priority > best.priority || (w.priority === best.priority && earlier)) best = w;
-	}
-	return best;
+		.withIndex('by_line', (q) => q.eq('queueName', queueName).eq('state', 'waiting').eq('priority', top.priority))
+		.first();
 }
 
 /**

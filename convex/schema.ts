@@ -272,7 +272,9 @@ export default defineSchema({
 	call_queue: defineTable(vQueuedCall)
 		.index('by_callSid', ['callSid'])
 		.index('by_queueName', ['queueName'])
-		.index('by_state', ['state']),
+		.index('by_state', ['state'])
+		// The line: a queue's waiting callers, priority then arrival (ties by creation, as Convex orders them).
+		.index('by_line', ['queueName', 'state', 'priority', 'enqueuedAt']),
 	transfer_queue: defineTable(vTransfer)
 		.index('by_callSid', ['callSid'])
 		.index('by_toAgentId', ['toAgentId'])
