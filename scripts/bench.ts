@@ -26,6 +26,9 @@
  *                      hot state + first page), beside the bare SELECTs; each plan is checked
  *                      for sequential scans.
  *
+ * The webhook burst runs twice: on PGlite (the embedded default) and with DATABASE_URL on
+ * PostgreSQL, as production runs it.
+ *
  * Sizes can be lowered for a quick look: BENCH_CUSTOMERS, BENCH_SMS_THREADS,
  * BENCH_SMS_PER_THREAD, BENCH_WEBHOOK_REQUESTS.
  */
@@ -115,13 +118,20 @@ add('live propagation, 50 clients', live.latenciesMs, 'mutation round trip', liv
 const APP_PASSWORD = 'switchboard-demo';
 
 /** Everything measured against the production build: one server, the local carrier inside it. */
-async function overHttp() {
+interface RunningApp {
+	base: string;
+	authToken: string;
+	accountSid: string;
+	stop(): void;
+}
+
+/** The production build on `port` with the local carrier inside, on PGlite in memory or on `databaseUrl`. */
+async function startApp(port: number, databaseUrl?: string): Promise<RunningApp> {
 	if (!existsSync('build/index.js')) {
 		console.log('  no production build yet: npm run build');
 		const built = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'ignore' });
 		if (built.status !== 0) throw new Error('npm run build failed; run it to see why');
 	}
-	const port = Number(process.env.BENCH_PORT ?? 4390);
 	const base = `http://localhost:${port}`;
 	const authToken = randomBytes(16).toString('hex');
 	const accountSid = `AC${randomBytes(16).toString('hex')}`;
@@ -131,8 +141,8 @@ async function overHttp() {
 			PORT: String(port),
 			PUBLIC_BASE_URL: base,
 			ORIGIN: base,
-			PGLITE_DIR: 'memory://',
-			DATA_DIR: 'bench-results/data',
+			...(databaseUrl ? { DATABASE_URL: databaseUrl } : { PGLITE_DIR: 'memory://' }),
+			DATA_DIR: `bench-results/data-${port}`,
 			LOG_LEVEL: 'warn',
 			TELEPHONY: 'local',
 			TWILIO_ACCOUNT_SID: accountSid,
@@ -140,6 +150,7 @@ async function overHttp() {
 		},
 		stdio: ['ignore', 'ignore', 'inherit']
 	});
+	const stop = () => void server.kill('SIGTERM');
 	try {
 		for (let i = 0; ; i++) {
 			if (i > 240) throw new Error('the production server did not start in 120 s');
@@ -147,6 +158,40 @@ async function overHttp() {
 			if (up) break;
 			await new Promise((r) => setTimeout(r, 500));
 		}
+	} catch (error) {
+		stop();
+		throw error;
+	}
+	return { base, authToken, accountSid, stop };
+}
+
+/**
+ * Signed incoming-call webhooks against `app`, 50 concurrent, beside node:http answering the
+ * same TwiML to the same requests (each run after a warm-up of its own).
+ */
+async function webhookThroughput(app: RunningApp, label: string) {
+	const load = { baseUrl: app.base, publicBaseUrl: app.base, authToken: app.authToken, accountSid: app.accountSid, to: SALES_NUMBER, requests: WEBHOOK_REQUESTS, concurrency: 50 };
+	const twiml = await sampleIncomingTwiml(load);
+	const raw = await startFixedTwimlServer(twiml);
+	try {
+		await benchFixedTwiml({ ...load, requests: 200 }, raw.url); // warm-up
+		await benchWebhookThroughput({ ...load, requests: 200 });
+		const floor = await benchFixedTwiml(load, raw.url);
+		const result = await benchWebhookThroughput(load);
+		const bad = Object.entries(result.statuses).filter(([status]) => status !== '200');
+		if (bad.length > 0) console.log(`  non-200 answers: ${bad.map(([s, n]) => `${n} x ${s}`).join(', ')}`);
+		add(`signed incoming-call webhook, 50 concurrent, ${label}`, result.latenciesMs, 'node:http answering fixed TwiML', floor.latenciesMs);
+		throughput.push({ bench: `signed incoming-call webhook (POST /webhooks/twilio/voice), ${label}`, app: result, floor });
+	} finally {
+		raw.server.close();
+	}
+}
+
+async function overHttp() {
+	const port = Number(process.env.BENCH_PORT ?? 4390);
+	const app = await startApp(port);
+	const { base } = app;
+	try {
 		const alice = await signIn(base, 'alice@switchboard.local', APP_PASSWORD);
 		console.log('bench: live propagation over HTTP (50 SSE streams)');
 		const http = await benchLivePropagationHttp({ baseUrl: base, cookie: alice.cookie, clients: 50, rounds: 30 });
@@ -168,28 +213,39 @@ async function overHttp() {
 		console.log(`  incoming webhook answered in p50 ${fmt(percentile(pop.webhookMs, 50))} ms, p99 ${fmt(percentile(pop.webhookMs, 99))} ms (carrier's measure)`);
 		add(`screen pop: incoming webhook -> ringing with name on the agent's page, ${SCREEN_POP_AGENTS} agents`, pop.latenciesMs, 'carrier starts ringing the agent (after the consent notice)', pop.carrierMs);
 
-		console.log('bench: signed incoming-call webhook throughput (50 concurrent)');
-		const load = { baseUrl: base, publicBaseUrl: base, authToken, accountSid, to: SALES_NUMBER, requests: WEBHOOK_REQUESTS, concurrency: 50 };
-		const twiml = await sampleIncomingTwiml(load);
-		const raw = await startFixedTwimlServer(twiml);
-		try {
-			await benchFixedTwiml({ ...load, requests: 200 }, raw.url); // warm-up
-			await benchWebhookThroughput({ ...load, requests: 200 });
-			const floor = await benchFixedTwiml(load, raw.url);
-			const app = await benchWebhookThroughput(load);
-			const bad = Object.entries(app.statuses).filter(([status]) => status !== '200');
-			if (bad.length > 0) console.log(`  non-200 answers: ${bad.map(([s, n]) => `${n} x ${s}`).join(', ')}`);
-			add('signed incoming-call webhook, 50 concurrent', app.latenciesMs, 'node:http answering fixed TwiML', floor.latenciesMs);
-			throughput.push({ bench: 'signed incoming-call webhook (POST /webhooks/twilio/voice)', app, floor });
-		} finally {
-			raw.server.close();
-		}
+		console.log('bench: signed incoming-call webhook throughput (50 concurrent), PGlite');
+		await webhookThroughput(app, 'PGlite');
 	} finally {
-		server.kill('SIGTERM');
+		app.stop();
+	}
+}
+
+/** The same webhook burst with the archive on PostgreSQL (DATABASE_URL), as in production. */
+async function webhookOnPostgres() {
+	const name = `bench_${randomBytes(4).toString('hex')}`;
+	const admin = postgres(PG_URL, { max: 1, onnotice: () => {} });
+	try {
+		await admin.unsafe(`create database ${name}`);
+		const url = new URL(PG_URL);
+		url.pathname = `/${name}`;
+		console.log('bench: signed incoming-call webhook throughput (50 concurrent), PostgreSQL');
+		const app = await startApp(Number(process.env.BENCH_PORT ?? 4390) + 1, url.toString());
+		try {
+			await webhookThroughput(app, 'PostgreSQL');
+		} finally {
+			app.stop();
+			await new Promise((r) => setTimeout(r, 1000)); // let it close its connections before the drop
+		}
+	} catch (error) {
+		console.error(`  PostgreSQL at ${PG_URL} unavailable: ${(error as Error).message}`);
+	} finally {
+		await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
+		await admin.end();
 	}
 }
 
 await overHttp();
+await webhookOnPostgres();
 
 async function inboxOn(label: string, db: Db) {
 	const viewerId = `bench-viewer-${randomBytes(4).toString('hex')}`;
