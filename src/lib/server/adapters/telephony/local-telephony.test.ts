@@ -112,19 +112,13 @@ describe('LocalTelephony: the production adapter over the carrier, in-process', 
 		const rec = carrier.addRecording({ body: new Uint8Array([82, 73, 70, 70, 1, 2]), contentType: 'audio/x-wav' });
 		expect(await port.fetchRecording(rec.url)).toEqual({ body: new Uint8Array([82, 73, 70, 70, 1, 2]), contentType: 'audio/x-wav' });
 		await expect(port.fetchRecording('https://evil.example.com/2010-04-01/Recordings/RE1')).rejects.toThrow(/Refusing to send Twilio credentials/);
-		// Only URLs below the carrier's base are answered in-process; a media host elsewhere is the network's.
+		// Only URLs below the carrier's base are answered, in-process; anything else is refused, never sent.
 		const served: string[] = [];
-		const network: string[] = [];
-		const fetchIt = inProcessFetch(
-			`${NOWHERE}/carrier`,
-			(_request, p) => (served.push(p), Promise.resolve(new Response('carrier'))),
-			(input) => (network.push(new Request(input).url), Promise.resolve(new Response('cdn')))
-		);
+		const fetchIt = inProcessFetch(`${NOWHERE}/carrier`, (_request, p) => (served.push(p), Promise.resolve(new Response('carrier'))));
 		expect(await (await fetchIt(`${NOWHERE}/carrier/2010-04-01/Accounts.json`)).text()).toBe('carrier');
-		expect(await (await fetchIt(`${NOWHERE}/carrierX/cat.png`)).text()).toBe('cdn');
-		expect(await (await fetchIt('https://media.example.com/cat.png')).text()).toBe('cdn');
+		await expect(fetchIt(`${NOWHERE}/carrierX/cat.png`)).rejects.toThrow(`LocalTelephony refused a request to ${NOWHERE}/carrierX/cat.png: in local mode only the local carrier at ${NOWHERE}/carrier is reachable.`);
+		await expect(fetchIt('https://api.twilio.com/2010-04-01/Accounts.json?x=1')).rejects.toThrow(/refused a request to https:\/\/api\.twilio\.com\/2010-04-01\/Accounts\.json:/);
 		expect(served).toEqual(['/2010-04-01/Accounts.json']);
-		expect(network).toEqual([`${NOWHERE}/carrierX/cat.png`, 'https://media.example.com/cat.png']);
 	});
 
 	it('works in local mode before the app listens: createTelephony answers through the carrier engine’s handler', async () => {

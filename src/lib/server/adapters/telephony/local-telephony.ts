@@ -10,6 +10,7 @@
  * to the carrier's request handler in-process instead of opening a socket to ourselves: the same
  * handler the /carrier route runs, never a request to a server that is not up yet.
  */
+import { AdapterError } from '../errors';
 import type { LocalCarrier } from './local';
 import { serveTwilioRest } from './local-rest';
 import { fetchCarrierMedia } from './media';
@@ -23,16 +24,22 @@ type AxiosInstance = RebasingRequestClient['axios'];
 type AxiosAdapter = Extract<NonNullable<AxiosInstance['defaults']['adapter']>, (...args: never[]) => unknown>;
 
 /**
- * A fetch that answers URLs under `baseUrl` with `serve`, in this process; any other URL goes to
- * the network (a media host a MediaUrl points at). Which URLs may get credentials at all is the
- * adapter's check (fetchRecording, fetchMedia), made before this is called.
+ * A fetch that answers URLs under `baseUrl` with `serve`, in this process, and refuses every
+ * other URL: in local mode the client has no one else to talk to, so a request elsewhere is a
+ * bug (a rebasing miss) that must fail loudly, never reach the network with the account's key.
+ * MMS media, the one thing fetched from the carrier's origin over HTTP, goes through fetchMedia.
  */
-export function inProcessFetch(baseUrl: string, serve: CarrierRestHandler, network: typeof fetch = (input, init) => fetch(input, init)): typeof fetch {
+export function inProcessFetch(baseUrl: string, serve: CarrierRestHandler): typeof fetch {
 	const base = baseUrl.replace(/\/+$/, '');
 	const basePath = new URL(base).pathname.replace(/\/+$/, '');
 	return async (input, init) => {
 		const request = new Request(input, init);
-		if (!request.url.startsWith(`${base}/`)) return network(request);
+		if (!request.url.startsWith(`${base}/`)) {
+			throw new AdapterError(`LocalTelephony refused a request to ${request.url.split('?')[0]}: in local mode only the local carrier at ${base} is reachable.`, {
+				port: 'telephony',
+				adapter: 'local'
+			});
+		}
 		return serve(request, new URL(request.url).pathname.slice(basePath.length));
 	};
 }
