@@ -9,6 +9,8 @@ import { TwilioTelephony } from './twilio';
 export type * from './port';
 export { LocalCarrier } from './local';
 export { LocalTelephony } from './local-telephony';
+export { TwilioTelephony } from './twilio';
+export { formatProvisionReport, type NumberRoutes, type ProvisionReport } from './provision';
 export { carrierEngineOf, CARRIER_BASE_PATH, LOCAL_NUMBER_DEFAULTS } from './carrier';
 
 export function createTelephony(config: Config): TelephonyPort {

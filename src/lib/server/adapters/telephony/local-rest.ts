@@ -29,6 +29,55 @@ export interface LocalRestOptions {
 	authorize(username: string, password: string): boolean;
 	/** Conferences and participants, served when the carrier engine runs. */
 	conferences?: ConferenceRest;
+	/** IncomingPhoneNumbers and Applications, served when the carrier engine runs. */
+	numbers?: NumberRest;
+}
+
+type HttpMethod = 'GET' | 'POST';
+
+/** What an operator sets on a number in Twilio's console; an empty URL is unset, as in Twilio. */
+export interface NumberSettings {
+	friendlyName: string;
+	voiceUrl: string;
+	voiceMethod: HttpMethod;
+	voiceFallbackUrl: string;
+	voiceFallbackMethod: HttpMethod;
+	statusCallback: string;
+	statusCallbackMethod: HttpMethod;
+	smsUrl: string;
+	smsMethod: HttpMethod;
+	smsFallbackUrl: string;
+	smsFallbackMethod: HttpMethod;
+}
+
+export interface PhoneNumberView extends NumberSettings {
+	sid: string;
+	accountSid: string;
+	phoneNumber: string;
+	dateCreated: Date;
+	dateUpdated: Date;
+}
+
+/** The voice side of a TwiML App (what browser-originated calls request). */
+export type ApplicationSettings = Pick<
+	NumberSettings,
+	'friendlyName' | 'voiceUrl' | 'voiceMethod' | 'voiceFallbackUrl' | 'voiceFallbackMethod' | 'statusCallback' | 'statusCallbackMethod'
+>;
+
+export interface ApplicationView extends ApplicationSettings {
+	sid: string;
+	accountSid: string;
+	dateCreated: Date;
+	dateUpdated: Date;
+}
+
+/** What the IncomingPhoneNumbers and Applications paths need from the carrier engine; errors are AdapterErrors with Twilio codes. */
+export interface NumberRest {
+	listNumbers(filter: { phoneNumber?: string | null; friendlyName?: string | null }): PhoneNumberView[];
+	getNumber(sid: string): PhoneNumberView;
+	updateNumber(sid: string, update: Partial<NumberSettings>): PhoneNumberView;
+	getApplication(sid: string): ApplicationView;
+	updateApplication(sid: string, update: Partial<ApplicationSettings>): ApplicationView;
 }
 
 export interface ConferenceView {
@@ -216,6 +265,148 @@ export function participantResource(p: ParticipantView) {
 	};
 }
 
+export function phoneNumberResource(n: PhoneNumberView) {
+	const uri = `/2010-04-01/Accounts/${n.accountSid}/IncomingPhoneNumbers/${n.sid}`;
+	return {
+		account_sid: n.accountSid,
+		address_requirements: 'none',
+		address_sid: null,
+		api_version: '2010-04-01',
+		beta: false,
+		bundle_sid: null,
+		capabilities: { voice: true, sms: true, mms: true, fax: false },
+		date_created: rfc2822(n.dateCreated),
+		date_updated: rfc2822(n.dateUpdated),
+		emergency_address_sid: null,
+		emergency_address_status: 'unregistered',
+		emergency_status: 'Inactive',
+		friendly_name: n.friendlyName,
+		identity_sid: null,
+		origin: 'twilio',
+		phone_number: n.phoneNumber,
+		sid: n.sid,
+		sms_application_sid: '',
+		sms_fallback_method: n.smsFallbackMethod,
+		sms_fallback_url: n.smsFallbackUrl,
+		sms_method: n.smsMethod,
+		sms_url: n.smsUrl,
+		status: 'in-use',
+		status_callback: n.statusCallback,
+		status_callback_method: n.statusCallbackMethod,
+		subresource_uris: { assigned_add_ons: `${uri}/AssignedAddOns.json` },
+		trunk_sid: null,
+		uri: `${uri}.json`,
+		voice_application_sid: '',
+		voice_caller_id_lookup: false,
+		voice_fallback_method: n.voiceFallbackMethod,
+		voice_fallback_url: n.voiceFallbackUrl,
+		voice_method: n.voiceMethod,
+		voice_receive_mode: 'voice',
+		voice_url: n.voiceUrl
+	};
+}
+
+export function applicationResource(a: ApplicationView) {
+	return {
+		account_sid: a.accountSid,
+		api_version: '2010-04-01',
+		date_created: rfc2822(a.dateCreated),
+		date_updated: rfc2822(a.dateUpdated),
+		friendly_name: a.friendlyName,
+		message_status_callback: '',
+		sid: a.sid,
+		sms_fallback_method: 'POST',
+		sms_fallback_url: '',
+		sms_method: 'POST',
+		sms_status_callback: '',
+		sms_url: '',
+		status_callback: a.statusCallback,
+		status_callback_method: a.statusCallbackMethod,
+		uri: `/2010-04-01/Accounts/${a.accountSid}/Applications/${a.sid}.json`,
+		voice_caller_id_lookup: false,
+		voice_fallback_method: a.voiceFallbackMethod,
+		voice_fallback_url: a.voiceFallbackUrl,
+		voice_method: a.voiceMethod,
+		voice_url: a.voiceUrl,
+		public_application_connect_enabled: false
+	};
+}
+
+/** Form parameter -> settings field, for IncomingPhoneNumbers and Applications updates. */
+const URL_PARAMS = {
+	VoiceUrl: 'voiceUrl',
+	VoiceFallbackUrl: 'voiceFallbackUrl',
+	StatusCallback: 'statusCallback',
+	SmsUrl: 'smsUrl',
+	SmsFallbackUrl: 'smsFallbackUrl'
+} as const satisfies Record<string, keyof NumberSettings>;
+const METHOD_PARAMS = {
+	VoiceMethod: 'voiceMethod',
+	VoiceFallbackMethod: 'voiceFallbackMethod',
+	StatusCallbackMethod: 'statusCallbackMethod',
+	SmsMethod: 'smsMethod',
+	SmsFallbackMethod: 'smsFallbackMethod'
+} as const satisfies Record<string, keyof NumberSettings>;
+const APPLICATION_PARAMS = new Set(['FriendlyName', 'VoiceUrl', 'VoiceMethod', 'VoiceFallbackUrl', 'VoiceFallbackMethod', 'StatusCallback', 'StatusCallbackMethod']);
+
+/**
+ * A number's (or application's) update from its form, checked whole before anything is
+ * written: Twilio's 21402 for a URL that is not absolute http(s), 21403 for a method other than
+ * GET or POST, each naming the parameter. An empty URL clears it, as in Twilio.
+ */
+function settingsUpdate(form: URLSearchParams, allowed: (name: string) => boolean): { update: Partial<NumberSettings> } | { refused: RestResponse } {
+	const update: Partial<NumberSettings> = {};
+	for (const [param, field] of Object.entries(URL_PARAMS)) {
+		const value = form.get(param);
+		if (value === null || !allowed(param)) continue;
+		if (value !== '') {
+			const url = URL.canParse(value) ? new URL(value) : null;
+			if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+				return { refused: restError(400, 21402, `${param} is not a valid URL: ${JSON.stringify(value)}. Use a fully qualified http:// or https:// URL.`) };
+			}
+		}
+		update[field] = value;
+	}
+	for (const [param, field] of Object.entries(METHOD_PARAMS)) {
+		const value = form.get(param);
+		if (value === null || !allowed(param)) continue;
+		const upper = value.toUpperCase();
+		if (upper !== 'GET' && upper !== 'POST') return { refused: restError(400, 21403, `${param} must be GET or POST, not ${JSON.stringify(value)}.`) };
+		update[field] = upper;
+	}
+	const name = form.get('FriendlyName');
+	if (name !== null) update.friendlyName = name;
+	return { update };
+}
+
+function handleNumbers(api: NumberRest, accountPath: string, rest: string, method: string, form: URLSearchParams): RestResponse | null {
+	if (rest === 'IncomingPhoneNumbers.json' && method === 'GET') {
+		const list = api.listNumbers({ phoneNumber: form.get('PhoneNumber'), friendlyName: form.get('FriendlyName') });
+		return json(200, page(`${accountPath}IncomingPhoneNumbers.json`, 'incoming_phone_numbers', list.map(phoneNumberResource)));
+	}
+	let m = /^IncomingPhoneNumbers\/(PN[0-9a-f]{32})\.json$/.exec(rest);
+	if (m?.[1]) {
+		if (method === 'GET') return json(200, phoneNumberResource(api.getNumber(m[1])));
+		if (method === 'POST') {
+			api.getNumber(m[1]); // 20404 before any validation message for a SID that is not on the account
+			const parsed = settingsUpdate(form, () => true);
+			if ('refused' in parsed) return parsed.refused;
+			return json(200, phoneNumberResource(api.updateNumber(m[1], parsed.update)));
+		}
+	}
+	m = /^Applications\/(AP[0-9a-f]{32})\.json$/.exec(rest);
+	if (m?.[1]) {
+		if (method === 'GET') return json(200, applicationResource(api.getApplication(m[1])));
+		if (method === 'POST') {
+			api.getApplication(m[1]);
+			const parsed = settingsUpdate(form, (name) => APPLICATION_PARAMS.has(name));
+			if ('refused' in parsed) return parsed.refused;
+			return json(200, applicationResource(api.updateApplication(m[1], parsed.update)));
+		}
+	}
+	return null;
+}
+
 /** A one-page list in Twilio's 2010-04-01 paging shape. */
 function page(path: string, key: string, items: unknown[]) {
 	return {
@@ -394,6 +585,10 @@ export function handleTwilioRest(carrier: LocalCarrier, request: RestRequest, op
 			const uri = `/2010-04-01/Accounts/${carrier.accountSid}/Calls/${r.callSid}/Recordings/${r.sid}.json`;
 			return json(200, { account_sid: carrier.accountSid, api_version: '2010-04-01', call_sid: r.callSid, sid: r.sid, status: r.status, source: 'DialVerb', channels: 2, uri });
 		}
+		if (options.numbers && (rest.startsWith('IncomingPhoneNumbers') || rest.startsWith('Applications/'))) {
+			const answer = handleNumbers(options.numbers, prefix, rest, method, request.form);
+			if (answer) return answer;
+		}
 		if (options.conferences && rest.startsWith('Conferences')) {
 			const answer = handleConferences(options.conferences, prefix, rest, method, request.form);
 			if (answer) return answer;
@@ -427,13 +622,13 @@ export function handleTwilioRest(carrier: LocalCarrier, request: RestRequest, op
  * `handleTwilioRest` for a web Request, `path` being below the carrier's mount point: what the
  * app's /carrier route and local mode's in-process transport both answer with.
  */
-export async function serveTwilioRest(carrier: LocalCarrier, request: Request, path: string, conferences?: ConferenceRest): Promise<Response> {
+export async function serveTwilioRest(carrier: LocalCarrier, request: Request, path: string, engine?: ConferenceRest & NumberRest): Promise<Response> {
 	const url = new URL(request.url);
 	const form = request.method === 'GET' || request.method === 'DELETE' ? url.searchParams : new URLSearchParams(await request.text());
 	const res = handleTwilioRest(
 		carrier,
 		{ method: request.method, path, form, authorization: request.headers.get('authorization') ?? undefined },
-		{ authorize: (u, p) => carrier.checkCredentials(u, p), ...(conferences ? { conferences } : {}) }
+		{ authorize: (u, p) => carrier.checkCredentials(u, p), ...(engine ? { conferences: engine, numbers: engine } : {}) }
 	);
 	const payload = typeof res.body === 'string' ? res.body : new Uint8Array(res.body);
 	return new Response(res.status === 204 ? null : payload, { status: res.status, headers: { 'content-type': res.contentType } });

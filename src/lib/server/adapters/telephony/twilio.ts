@@ -40,6 +40,7 @@ import {
 	validateWebhookSignature
 } from './shared';
 import { basicAuthorization, fetchCarrierMedia } from './media';
+import { provisionNumbers, type ProvisionInput, type ProvisionReport } from './provision';
 
 export type TwilioTelephonyConfig = Omit<Extract<Config['telephony'], { adapter: 'twilio' }>, 'adapter'>;
 
@@ -143,6 +144,19 @@ export class TwilioTelephony implements TelephonyPort {
 			accountSid: config.accountSid,
 			httpClient: transport.httpClient ?? (config.apiBaseUrl ? new RebasingRequestClient(config.apiBaseUrl) : undefined)
 		});
+	}
+
+	/** True when REST goes to Twilio itself (no base URL override, not the local carrier). */
+	get targetsTwilio(): boolean {
+		return this.kind === 'twilio' && this.#apiBase === undefined;
+	}
+
+	/**
+	 * Point the account's numbers, and the TwiML App of TWILIO_TWIML_APP_SID, at Switchboard's
+	 * webhooks (provision.ts): `npm run provision` for Twilio, the start-up of local mode for the carrier.
+	 */
+	provisionNumbers(input: Omit<ProvisionInput, 'applicationSid'>): Promise<ProvisionReport> {
+		return provisionNumbers(this.#client, { ...input, applicationSid: this.#config.twimlAppSid || null }, this.kind);
 	}
 
 	validateWebhook(request: WebhookRequest): boolean {

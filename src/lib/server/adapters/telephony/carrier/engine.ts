@@ -9,7 +9,18 @@ import { logger } from '../../../log';
 import { AdapterError } from '../../errors';
 import type { LocalCall, LocalCarrier, LocalMessage } from '../local';
 import { rfc2822 } from '../local';
-import type { ConferenceRest, ConferenceView, ParticipantInput, ParticipantUpdate, ParticipantView } from '../local-rest';
+import type {
+	ApplicationSettings,
+	ApplicationView,
+	ConferenceRest,
+	ConferenceView,
+	NumberRest,
+	NumberSettings,
+	ParticipantInput,
+	ParticipantUpdate,
+	ParticipantView,
+	PhoneNumberView
+} from '../local-rest';
 import type { CallProgressEvent, CallStatus } from '../port';
 import { estimateSpeechSeconds, renderConversation, type Pause, type Utterance } from './audio';
 import { Interrupted, RealClock, type Clock } from './clock';
@@ -19,14 +30,17 @@ import { Scenario } from './scenario';
 import { TwimlError, UNSUPPORTED_VERBS, elementsOf, parseMessagingTwiml, parseVoiceTwiml, textOf, type XmlElement } from './twiml';
 import { WebhookDispatcher, type DeliveryInput, type WebhookKind } from './webhooks';
 
-/** Webhook URLs of an owned number, as set in Twilio's console. */
+/** Webhook URLs of an owned number, as set in Twilio's console (or its IncomingPhoneNumbers REST). */
 export interface NumberConfig {
 	voiceUrl: string;
 	voiceMethod: 'GET' | 'POST';
 	voiceFallbackUrl: string | null;
+	voiceFallbackMethod: 'GET' | 'POST';
 	statusCallback: string | null;
 	smsUrl: string;
+	smsMethod: 'GET' | 'POST';
 	smsFallbackUrl: string | null;
+	smsFallbackMethod: 'GET' | 'POST';
 	messagingServiceSid: string | null;
 }
 
@@ -131,7 +145,15 @@ interface Leg {
 }
 
 type Source =
-	| { kind: WebhookKind; url: string; method: 'GET' | 'POST'; params?: Record<string, string>; fallbackUrl?: string | null; notifyOnly?: boolean }
+	| {
+			kind: WebhookKind;
+			url: string;
+			method: 'GET' | 'POST';
+			params?: Record<string, string>;
+			fallbackUrl?: string | null;
+			fallbackMethod?: 'GET' | 'POST';
+			notifyOnly?: boolean;
+	  }
 	| { twiml: string; baseUrl: string };
 
 type Step = { next: Source } | 'continue' | 'end' | 'leave';
@@ -175,7 +197,16 @@ function linked(parent: AbortSignal): AbortController & { release(): void } {
 	return Object.assign(ctl, { release: () => parent.removeEventListener('abort', relay) });
 }
 
-export class CarrierEngine implements PartyHost, ConferenceRest {
+/** A number on the account: its SID and the settings last written to it, as Twilio keeps them ('' = unset). */
+interface OwnedNumber {
+	sid: string;
+	phoneNumber: string;
+	settings: NumberSettings;
+	dateCreated: Date;
+	dateUpdated: Date;
+}
+
+export class CarrierEngine implements PartyHost, ConferenceRest, NumberRest {
 	readonly carrier: LocalCarrier;
 	readonly dispatcher: WebhookDispatcher;
 	readonly clock: Clock;
@@ -190,6 +221,10 @@ export class CarrierEngine implements PartyHost, ConferenceRest {
 	readonly #options: CarrierEngineOptions;
 	readonly #log = logger('carrier');
 	readonly #phoneTexts = new Map<string, PhoneText>();
+	/** The account's numbers by E.164 (IncomingPhoneNumbers), in the order they were bought. */
+	readonly #owned = new Map<string, OwnedNumber>();
+	/** The TwiML App local softphones place calls through (Applications). */
+	#application: ApplicationView | null = null;
 
 	constructor(options: CarrierEngineOptions) {
 		this.#options = options;
@@ -228,7 +263,8 @@ export class CarrierEngine implements PartyHost, ConferenceRest {
 		return new URL(url, base).toString();
 	}
 
-	numberConfig(number: string): NumberConfig {
+	/** The defaults and constructor overrides for `number`, before anything was written over REST. */
+	#configuredNumber(number: string): NumberConfig {
 		const d = this.#options.defaults ?? {};
 		const n = this.#options.numbers?.[number] ?? {};
 		const pick = <K extends keyof NumberConfig>(k: K, fallback: NumberConfig[K]): NumberConfig[K] => (k in n ? n[k] : k in d ? d[k] : fallback) as NumberConfig[K];
@@ -237,11 +273,136 @@ export class CarrierEngine implements PartyHost, ConferenceRest {
 			voiceUrl: this.resolve(pick('voiceUrl', '/webhooks/twilio/voice')),
 			voiceMethod: pick('voiceMethod', 'POST'),
 			voiceFallbackUrl: abs(pick('voiceFallbackUrl', null)),
+			voiceFallbackMethod: pick('voiceFallbackMethod', 'POST'),
 			statusCallback: abs(pick('statusCallback', '/webhooks/twilio/voice/status')),
 			smsUrl: this.resolve(pick('smsUrl', '/webhooks/twilio/sms')),
+			smsMethod: pick('smsMethod', 'POST'),
 			smsFallbackUrl: abs(pick('smsFallbackUrl', null)),
+			smsFallbackMethod: pick('smsFallbackMethod', 'POST'),
 			messagingServiceSid: pick('messagingServiceSid', null)
 		};
+	}
+
+	/**
+	 * How the carrier treats calls and texts to `number` now: an owned number's settings as last
+	 * written over REST (an empty VoiceUrl or SmsUrl means the default, Switchboard's route, the
+	 * local stand-in for Twilio's demo URL; an empty fallback or status callback means none),
+	 * otherwise the defaults and constructor overrides.
+	 */
+	numberConfig(number: string): NumberConfig {
+		const configured = this.#configuredNumber(number);
+		const owned = this.#owned.get(number);
+		if (!owned) return configured;
+		const o = owned.settings;
+		return {
+			voiceUrl: o.voiceUrl || configured.voiceUrl,
+			voiceMethod: o.voiceMethod,
+			voiceFallbackUrl: o.voiceFallbackUrl || null,
+			voiceFallbackMethod: o.voiceFallbackMethod,
+			statusCallback: o.statusCallback || null,
+			smsUrl: o.smsUrl || configured.smsUrl,
+			smsMethod: o.smsMethod,
+			smsFallbackUrl: o.smsFallbackUrl || null,
+			smsFallbackMethod: o.smsFallbackMethod,
+			messagingServiceSid: configured.messagingServiceSid
+		};
+	}
+
+	// --- the account's numbers and TwiML App (IncomingPhoneNumbers, Applications) ----------------
+
+	/**
+	 * Put `number` on the account, as buying it in Twilio's console does: it starts blank (no
+	 * fallback, no status callback; an empty VoiceUrl and SmsUrl reach the carrier's defaults, its
+	 * stand-in for Twilio's demo URLs) until it is configured over REST. Buying a number the
+	 * account has changes nothing.
+	 */
+	ownNumber(number: string, friendlyName = number): PhoneNumberView {
+		const existing = this.#owned.get(number);
+		if (existing) return this.#numberView(existing);
+		const now = this.clock.now();
+		const owned: OwnedNumber = {
+			sid: newSid('PN'),
+			phoneNumber: number,
+			settings: {
+				friendlyName,
+				voiceUrl: '',
+				voiceMethod: 'POST',
+				voiceFallbackUrl: '',
+				voiceFallbackMethod: 'POST',
+				statusCallback: '',
+				statusCallbackMethod: 'POST',
+				smsUrl: '',
+				smsMethod: 'POST',
+				smsFallbackUrl: '',
+				smsFallbackMethod: 'POST'
+			},
+			dateCreated: now,
+			dateUpdated: now
+		};
+		this.#owned.set(number, owned);
+		return this.#numberView(owned);
+	}
+
+	#numberView(o: OwnedNumber): PhoneNumberView {
+		return { ...o.settings, sid: o.sid, accountSid: this.carrier.accountSid, phoneNumber: o.phoneNumber, dateCreated: o.dateCreated, dateUpdated: o.dateUpdated };
+	}
+
+	#ownedBySid(sid: string): OwnedNumber {
+		for (const o of this.#owned.values()) if (o.sid === sid) return o;
+		throw new AdapterError(`The requested resource /IncomingPhoneNumbers/${sid}.json was not found`, { port: 'telephony', adapter: 'local', status: 404, vendorCode: 20404 });
+	}
+
+	listNumbers(filter: { phoneNumber?: string | null; friendlyName?: string | null }): PhoneNumberView[] {
+		// Twilio matches partial numbers, `*` standing for any one digit.
+		const pattern = filter.phoneNumber ? new RegExp(filter.phoneNumber.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '\\d')) : null;
+		return [...this.#owned.values()]
+			.filter((o) => !pattern || pattern.test(o.phoneNumber))
+			.filter((o) => !filter.friendlyName || o.settings.friendlyName === filter.friendlyName)
+			.map((o) => this.#numberView(o));
+	}
+
+	getNumber(sid: string): PhoneNumberView {
+		return this.#numberView(this.#ownedBySid(sid));
+	}
+
+	/** Write `update` (already validated whole by the REST layer) onto the number; it counts from the next call or text. */
+	updateNumber(sid: string, update: Partial<NumberSettings>): PhoneNumberView {
+		const owned = this.#ownedBySid(sid);
+		owned.settings = { ...owned.settings, ...update };
+		owned.dateUpdated = this.clock.now();
+		return this.#numberView(owned);
+	}
+
+	#app(): ApplicationView {
+		if (!this.#application) {
+			const now = this.clock.now();
+			this.#application = {
+				sid: this.carrier.applicationSid,
+				accountSid: this.carrier.accountSid,
+				friendlyName: 'Switchboard softphones',
+				voiceUrl: this.resolve(this.#options.applicationVoiceUrl ?? '/webhooks/twilio/voice'),
+				voiceMethod: 'POST',
+				voiceFallbackUrl: '',
+				voiceFallbackMethod: 'POST',
+				statusCallback: '',
+				statusCallbackMethod: 'POST',
+				dateCreated: now,
+				dateUpdated: now
+			};
+		}
+		return this.#application;
+	}
+
+	getApplication(sid: string): ApplicationView {
+		const app = this.#app();
+		if (sid !== app.sid) throw new AdapterError(`The requested resource /Applications/${sid}.json was not found`, { port: 'telephony', adapter: 'local', status: 404, vendorCode: 20404 });
+		return { ...app };
+	}
+
+	updateApplication(sid: string, update: Partial<ApplicationSettings>): ApplicationView {
+		const app = this.getApplication(sid);
+		this.#application = { ...app, ...update, dateUpdated: this.clock.now() };
+		return { ...this.#application };
 	}
 
 	// --- parties ------------------------------------------------------------------------------
@@ -294,7 +455,8 @@ export class CarrierEngine implements PartyHost, ConferenceRest {
 				kind: 'voice',
 				url: number.voiceUrl,
 				method: number.voiceMethod,
-				fallbackUrl: number.voiceFallbackUrl
+				fallbackUrl: number.voiceFallbackUrl,
+				fallbackMethod: number.voiceFallbackMethod
 			})
 		);
 		return handle;
@@ -318,8 +480,10 @@ export class CarrierEngine implements PartyHost, ConferenceRest {
 		const result = await this.dispatcher.request({
 			kind: 'sms',
 			url: number.smsUrl,
+			method: number.smsMethod,
 			params: inboundSmsParams(message, number.messagingServiceSid),
 			fallbackUrl: number.smsFallbackUrl,
+			fallbackMethod: number.smsFallbackMethod,
 			messageSid: message.sid
 		});
 		text.status = 'delivered';
@@ -361,7 +525,7 @@ export class CarrierEngine implements PartyHost, ConferenceRest {
 	}
 
 	deviceConnect(device: ClientDevice, params: Record<string, string>): DeviceCall {
-		const voiceUrl = this.resolve(this.#options.applicationVoiceUrl ?? '/webhooks/twilio/voice');
+		const app = this.#app();
 		const from = `client:${device.identity}`;
 		const to = params.To ?? '';
 		const call = this.carrier.openLeg({ from, to: to || from, direction: 'inbound', status: 'ringing' });
@@ -378,8 +542,10 @@ export class CarrierEngine implements PartyHost, ConferenceRest {
 		this.#track(
 			this.#run(leg, {
 				kind: 'voice',
-				url: voiceUrl,
-				method: 'POST',
+				url: app.voiceUrl || this.resolve('/webhooks/twilio/voice'),
+				method: app.voiceMethod,
+				fallbackUrl: app.voiceFallbackUrl || null,
+				fallbackMethod: app.voiceFallbackMethod,
 				params: { ...params, ApplicationSid: this.carrier.applicationSid, Caller: from, From: from, To: to, Called: to }
 			})
 		);
@@ -731,6 +897,7 @@ export class CarrierEngine implements PartyHost, ConferenceRest {
 			method: source.method,
 			params: this.#params(leg, source.params),
 			fallbackUrl: source.fallbackUrl ?? null,
+			...(source.fallbackMethod ? { fallbackMethod: source.fallbackMethod } : {}),
 			callSid: leg.sid
 		};
 		const result = await this.dispatcher.request(input);

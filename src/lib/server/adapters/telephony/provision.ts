@@ -1,0 +1,187 @@
+/**
+ * Point the account's numbers (and its TwiML App) at Switchboard, as an operator would in
+ * Twilio's console: every Switchboard number's voice, fallback, status and SMS URLs, and the
+ * TwiML App's voice URL that browser softphones call through. The same code runs against real
+ * Twilio (`npm run provision`) and against the local carrier (at start in local mode), through
+ * the official client. It reads everything first, refuses before writing when a number is not on
+ * the account, then writes only the fields that differ: running it twice changes nothing.
+ */
+import type twilio from 'twilio';
+import { AdapterError } from '../errors';
+
+type Method = 'GET' | 'POST';
+
+/** Switchboard's webhook paths a number is configured with (below the public base URL). */
+export interface NumberRoutes {
+	voice: string;
+	voiceFallback: string;
+	voiceStatus: string;
+	sms: string;
+	smsFallback: string;
+}
+
+export interface ProvisionInput {
+	/** Switchboard's public base URL (what Twilio requests and signs). */
+	publicBaseUrl: string;
+	routes: NumberRoutes;
+	/** The account's numbers that route to Switchboard, E.164. */
+	numbers: readonly string[];
+	/** The TwiML App browser-originated calls go through, when the account uses one. */
+	applicationSid?: string | null;
+	/** Read and compare only. */
+	dryRun?: boolean;
+}
+
+export interface FieldChange {
+	/** `+14155550100`, or `TwiML App AP...`. */
+	resource: string;
+	/** Twilio's parameter name, e.g. `VoiceUrl`. */
+	field: string;
+	current: string;
+	desired: string;
+}
+
+export interface ProvisionReport {
+	changes: FieldChange[];
+	/** Resources already as Switchboard needs them. */
+	unchanged: string[];
+	/** False for a dry run (or when nothing needed changing). */
+	applied: boolean;
+}
+
+/** The number fields Switchboard sets, by Twilio parameter (the client reads each back camelCased). */
+type NumberField =
+	| 'VoiceUrl'
+	| 'VoiceMethod'
+	| 'VoiceFallbackUrl'
+	| 'VoiceFallbackMethod'
+	| 'StatusCallback'
+	| 'StatusCallbackMethod'
+	| 'SmsUrl'
+	| 'SmsMethod'
+	| 'SmsFallbackUrl'
+	| 'SmsFallbackMethod';
+type AppField = Extract<NumberField, 'VoiceUrl' | 'VoiceMethod' | 'VoiceFallbackUrl' | 'VoiceFallbackMethod'>;
+
+/** What every Switchboard number must say, by Twilio parameter. */
+export function desiredNumberSettings(publicBaseUrl: string, routes: NumberRoutes): Record<NumberField, string> {
+	const base = publicBaseUrl.replace(/\/+$/, '');
+	const post: Method = 'POST';
+	return {
+		VoiceUrl: `${base}${routes.voice}`,
+		VoiceMethod: post,
+		VoiceFallbackUrl: `${base}${routes.voiceFallback}`,
+		VoiceFallbackMethod: post,
+		StatusCallback: `${base}${routes.voiceStatus}`,
+		StatusCallbackMethod: post,
+		SmsUrl: `${base}${routes.sms}`,
+		SmsMethod: post,
+		SmsFallbackUrl: `${base}${routes.smsFallback}`,
+		SmsFallbackMethod: post
+	};
+}
+
+/** The TwiML App's voice side: the same incoming route, which tells agent-originated calls apart. */
+export function desiredApplicationSettings(publicBaseUrl: string, routes: NumberRoutes): Record<AppField, string> {
+	const all = desiredNumberSettings(publicBaseUrl, routes);
+	return { VoiceUrl: all.VoiceUrl, VoiceMethod: all.VoiceMethod, VoiceFallbackUrl: all.VoiceFallbackUrl, VoiceFallbackMethod: all.VoiceFallbackMethod };
+}
+
+/** `VoiceUrl` -> `voiceUrl`: the client's instance properties and update() options are camelCase. */
+const camel = (field: string) => field.charAt(0).toLowerCase() + field.slice(1);
+
+function differences(resource: string, current: Record<string, unknown>, desired: Record<string, string>): FieldChange[] {
+	const changes: FieldChange[] = [];
+	for (const [field, want] of Object.entries(desired)) {
+		const value = current[camel(field)];
+		const have = typeof value === 'string' ? value : '';
+		const same = field.endsWith('Method') ? have.toUpperCase() === want : have === want;
+		if (!same) changes.push({ resource, field, current: have, desired: want });
+	}
+	return changes;
+}
+
+function refused(message: string, adapter: 'twilio' | 'local', cause?: unknown): AdapterError {
+	return new AdapterError(message, { port: 'telephony', adapter, ...(cause ? { cause } : {}) });
+}
+
+export async function provisionNumbers(client: twilio.Twilio, input: ProvisionInput, adapter: 'twilio' | 'local'): Promise<ProvisionReport> {
+	const vendor = adapter === 'local' ? 'the local carrier' : 'Twilio';
+	if (input.numbers.length === 0) throw refused('There are no Switchboard numbers to provision: add a queue with its number first (Settings, voice queues).', adapter);
+	let owned: Awaited<ReturnType<twilio.Twilio['incomingPhoneNumbers']['list']>>;
+	try {
+		owned = await client.incomingPhoneNumbers.list({ pageSize: 1000 });
+	} catch (err) {
+		throw refused(`Could not list the account's numbers on ${vendor}: ${err instanceof Error ? err.message : String(err)}`, adapter, err);
+	}
+	const byNumber = new Map(owned.map((n) => [n.phoneNumber, n]));
+	const missing = input.numbers.filter((n) => !byNumber.has(n));
+	if (missing.length > 0) {
+		throw refused(
+			`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not on account ${client.accountSid} at ${vendor}. ` +
+				'Buy or port the number in the Twilio console (Phone Numbers > Manage), or change the queue to a number the account has. Nothing was changed.',
+			adapter
+		);
+	}
+
+	const desired = desiredNumberSettings(input.publicBaseUrl, input.routes);
+	const plans: { resource: string; changes: FieldChange[]; apply: (options: Record<string, string>) => Promise<unknown> }[] = [];
+	for (const number of input.numbers) {
+		const found = byNumber.get(number);
+		if (!found) continue;
+		plans.push({
+			resource: number,
+			changes: differences(number, found as unknown as Record<string, unknown>, desired),
+			apply: (options) => client.incomingPhoneNumbers(found.sid).update(options)
+		});
+	}
+	if (input.applicationSid) {
+		const sid = input.applicationSid;
+		let app: Awaited<ReturnType<ReturnType<twilio.Twilio['applications']>['fetch']>>;
+		try {
+			app = await client.applications(sid).fetch();
+		} catch (err) {
+			throw refused(`The TwiML App ${sid} (TWILIO_TWIML_APP_SID) could not be read on ${vendor}: ${err instanceof Error ? err.message : String(err)}. Nothing was changed.`, adapter, err);
+		}
+		plans.push({
+			resource: `TwiML App ${sid}`,
+			changes: differences(`TwiML App ${sid}`, app as unknown as Record<string, unknown>, desiredApplicationSettings(input.publicBaseUrl, input.routes)),
+			apply: (options) => client.applications(sid).update(options)
+		});
+	}
+
+	const changes = plans.flatMap((p) => p.changes);
+	const unchanged = plans.filter((p) => p.changes.length === 0).map((p) => p.resource);
+	if (input.dryRun || changes.length === 0) return { changes, unchanged, applied: false };
+	for (const plan of plans) {
+		if (plan.changes.length === 0) continue;
+		const options = Object.fromEntries(plan.changes.map((c) => [camel(c.field), c.desired]));
+		try {
+			await plan.apply(options);
+		} catch (err) {
+			const done = plans.slice(0, plans.indexOf(plan)).filter((p) => p.changes.length > 0).map((p) => p.resource);
+			throw refused(
+				`${vendor} refused the update of ${plan.resource}: ${err instanceof Error ? err.message : String(err)}.` +
+					(done.length ? ` Already updated: ${done.join(', ')}.` : ' Nothing was changed.') +
+					' Running it again after the fix updates only what still differs.',
+				adapter,
+				err
+			);
+		}
+	}
+	return { changes, unchanged, applied: true };
+}
+
+/** The report as the table `npm run provision` prints. */
+export function formatProvisionReport(report: ProvisionReport, dryRun: boolean): string {
+	const lines: string[] = [];
+	if (report.changes.length === 0) {
+		lines.push(`Nothing to change: ${report.unchanged.join(', ')} already point at Switchboard.`);
+		return lines.join('\n');
+	}
+	lines.push('| resource | field | current | desired |', '|---|---|---|---|');
+	for (const c of report.changes) lines.push(`| ${c.resource} | ${c.field} | ${c.current || '(unset)'} | ${c.desired} |`);
+	if (report.unchanged.length) lines.push('', `Already right: ${report.unchanged.join(', ')}.`);
+	lines.push('', dryRun ? `Dry run: ${report.changes.length} fields would change; nothing was written.` : `Updated ${report.changes.length} fields.`);
+	return lines.join('\n');
+}
