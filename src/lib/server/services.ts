@@ -14,6 +14,7 @@ import { resolveLocalSecrets } from './local-secrets';
 import { seedDemo } from './seed/seed-demo';
 import { rebuildHotState } from './live/rebuild-hot-state';
 import { seedVoiceQueues } from './voice/seed-voice-queues';
+import { provisionLocalCarrier } from './provision-numbers';
 
 export interface Services {
 	config: Config;
@@ -42,6 +43,9 @@ export async function createServices(input: Config, options: CreateServicesOptio
 		await seedDemo({ db: database.db, auth, config });
 		await seedVoiceQueues(database.db);
 	}
+	// Local mode: the carrier's numbers are configured the way `npm run provision` configures Twilio's.
+	const provisioned = await provisionLocalCarrier({ db: database.db, telephony: adapters.telephony, publicBaseUrl: config.publicBaseUrl });
+	if (provisioned?.applied) log.info(`local carrier: ${provisioned.changes.length} number settings provisioned`);
 	const hot = await createHotState(config);
 	const jobs = await createJobs({ database, db: database.db, adapters, hot, settings: config, connectionString: config.database.driver === 'postgres' ? config.database.url : undefined });
 	// Calls that ended while the server was down are closed (with the carrier's word) before any webhook is served.
