@@ -16,8 +16,9 @@ const config = {
 		csrf: {
 			// Twilio posts form-encoded webhooks with no Origin header, which Kit's built-in
 			// check refuses. hooks.server.ts applies the same origin check to every other
-			// route and leaves /webhooks/twilio/* to the X-Twilio-Signature check.
-			checkOrigin: false
+			// route and leaves /webhooks/twilio/* to the X-Twilio-Signature check. Trusting every
+			// origin is how Kit spells "off" (checkOrigin: false is deprecated).
+			trustedOrigins: ['*']
 		},
 		// Kit nonces its inline bootstrap script; hooks.server.ts adds the other security headers.
 		csp: {
