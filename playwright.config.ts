@@ -18,6 +18,9 @@ export default defineConfig({
 	use: {
 		baseURL: `http://localhost:${PORT}`,
 		trace: 'retain-on-failure',
+		// A click or fill still waiting after this long has failed (a disabled control, a page that
+		// never came): the error names it instead of the test's own timeout.
+		actionTimeout: 15_000,
 		screenshot: 'only-on-failure',
 		launchOptions: {
 			executablePath: CHROMIUM,

@@ -4,8 +4,7 @@
  * the customer's timeline with its details, and its recording plays through a short-lived signed
  * URL that the page asks for only on play (a tampered URL answers 403).
  */
-import { expect, test } from '@playwright/test';
-import { signedIn } from './helpers';
+import { expect, signedIn, test } from './helpers';
 
 test('an answered call lands on the timeline with its details and a playable recording', async ({ browser }) => {
 	// Two browsers, a recording job and a player: ~20 s on a quiet box, more when the 2 cores are shared.

@@ -3,8 +3,7 @@
  * of agents with the queue's skill (refreshing by itself), one of them takes it and it leaves the
  * other's list, closes it with an outcome, and the customer's timeline shows it done.
  */
-import { expect, test } from '@playwright/test';
-import { signedIn } from './helpers';
+import { expect, signedIn, test } from './helpers';
 
 test('an abandoned caller becomes a callback task that an agent takes and closes', async ({ browser }) => {
 	// Three browsers and a 6 s wait in the queue: ~30 s on a quiet box, more when the 2 cores are shared.

@@ -5,8 +5,8 @@
  * exports them as CSV with formula cells defused. Bad input gets a clear answer.
  */
 import { readFile } from 'node:fs/promises';
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { signedIn } from './helpers';
+import type { Browser, Page } from '@playwright/test';
+import { expect, signedIn, test } from './helpers';
 
 const SALES = '+14155550100';
 

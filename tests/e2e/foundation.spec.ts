@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { signedIn } from './helpers';
+import { expect, signedIn, test } from './helpers';
 
 test('an agent changes status and the supervisor wallboard shows it live', async ({ browser }) => {
 	const supervisor = await signedIn(browser, 'heidi@switchboard.local', '/wallboard');

@@ -1,4 +1,36 @@
-import { expect, type Browser, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type Page } from '@playwright/test';
+
+/**
+ * The specs' `test`: every browser context a test opens (signed-in staff, customer phones) is
+ * closed when the test ends, passed or failed. A page left open would keep its softphone
+ * registered (ringing with the next test's calls), its live subscriptions fed by the server and
+ * its trace recorded, so each later spec would run on a busier machine than the one before.
+ */
+export const test = base.extend<{ closeContexts: void }>({
+	closeContexts: [
+		async ({ browser }, use) => {
+			await use();
+			await Promise.all(browser.contexts().map((context) => context.close().catch(() => undefined)));
+		},
+		{ auto: true }
+	]
+});
+export { expect };
+
+/**
+ * Cleanup for a `finally` block: each step is tried in turn, and a step that fails is reported
+ * on the console and skipped. A throwing cleanup would replace the error that failed the test
+ * (and one waiting on a disabled control would spend the rest of the test's time).
+ */
+export async function cleanup(...steps: (() => Promise<unknown>)[]): Promise<void> {
+	for (const step of steps) {
+		try {
+			await step();
+		} catch (error) {
+			console.warn(`cleanup step failed: ${error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error)}`);
+		}
+	}
+}
 
 export const DEMO_PASSWORD = 'switchboard-demo';
 

@@ -4,8 +4,7 @@
  * marked missed where it matters: on their own softphone, on the supervisor's wallboard, and on
  * the customer's timeline in the archive.
  */
-import { expect, test } from '@playwright/test';
-import { callAs, demoCallers, dial, openPhone, setStatus, signedIn, wrapUp } from './helpers';
+import { callAs, cleanup, demoCallers, dial, expect, openPhone, setStatus, signedIn, test, wrapUp } from './helpers';
 
 const SUPPORT = '+14155550101';
 /** The support queue rings an agent for 20 s; the consent notice plays first. */
@@ -75,8 +74,9 @@ test('an unanswered offer moves to the next skilled agent, and the first is mark
 		await expect(missed).toHaveCount(0);
 		await expect(bobRow).toContainText('Available');
 	} finally {
-		await setStatus(bob, 'away');
-		await setStatus(carol, 'away');
-		await Promise.all([supervisor, bob, carol, customer].map((p) => p.context().close()));
+		await cleanup(
+			() => setStatus(bob, 'away'),
+			() => setStatus(carol, 'away')
+		);
 	}
 });

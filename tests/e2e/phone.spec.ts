@@ -2,8 +2,8 @@
  * People on both ends, in Chromium with the local carrier: the customer phone page texts and
  * calls Switchboard, and an agent's docked softphone registers and rings.
  */
-import { expect, test, type Page } from '@playwright/test';
-import { signedIn } from './helpers';
+import type { Page } from '@playwright/test';
+import { expect, signedIn, test } from './helpers';
 
 async function openPhone(page: Page, caller: string) {
 	await page.goto('/phone');

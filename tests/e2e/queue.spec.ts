@@ -4,8 +4,8 @@
  * hear (the recording notice, their place in line, hold music); when the agent becomes free
  * the callers reach her one after the other, oldest first.
  */
-import { expect, test, type Page } from '@playwright/test';
-import { callAs, demoCallers, dial, openPhone, setStatus, signedIn, wrapUp } from './helpers';
+import type { Page } from '@playwright/test';
+import { callAs, cleanup, demoCallers, dial, expect, openPhone, setStatus, signedIn, test, wrapUp } from './helpers';
 
 const SUPPORT = '+14155550101';
 const NOTICE = 'This call may be recorded for quality and training.';
@@ -70,8 +70,6 @@ test('three callers and one agent: each hears the notice, their place and hold m
 		}
 		await expect(softphone).toContainText('Waiting for calls.');
 	} finally {
-		await setStatus(agent, 'away');
-		await Promise.all(phones.map((p) => p.context().close()));
-		await agent.context().close();
+		await cleanup(() => setStatus(agent, 'away'));
 	}
 });

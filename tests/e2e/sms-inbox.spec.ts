@@ -4,8 +4,8 @@
  * and is delivered; message bodies stay inert text everywhere; grammar suggestions apply.
  */
 import { deflateSync } from 'node:zlib';
-import { expect, test, type Page } from '@playwright/test';
-import { signedIn } from './helpers';
+import type { Page } from '@playwright/test';
+import { expect, signedIn, test } from './helpers';
 
 const SWITCHBOARD = '+14155550100';
 

@@ -4,8 +4,8 @@
  * wrap-up early (Ready now) the waiting caller is put through to them. Both wrap-up forms save.
  * The agent's "open the record when I answer" setting (kept on the server) opens it on answer.
  */
-import { expect, test, type Locator } from '@playwright/test';
-import { callAs, demoCallers, dial, openPhone, setStatus, signedIn } from './helpers';
+import type { Locator } from '@playwright/test';
+import { callAs, cleanup, demoCallers, dial, expect, openPhone, setStatus, signedIn, test } from './helpers';
 
 const SALES = '+14155550100';
 /** A hold turn (announcement and hold music) before the queue offers the caller again, with room for a loaded machine. */
@@ -92,10 +92,13 @@ test('the wallboard shows a live call with its duration and a queued caller with
 		await expect(softphone).toContainText('Waiting for calls.');
 		await expect(supervisor.getByTestId('wallboard-call').filter({ hasText: 'Alice Moreno' })).toHaveCount(0);
 	} finally {
-		await setStatus(agent, 'away');
-		await agent.goto('/settings');
-		await agent.getByLabel('Only when I click').check();
-		await expect(agent.locator('#open-record-status')).toContainText('Saved');
-		await Promise.all([supervisor, agent, first, second].map((p) => p.context().close()));
+		await cleanup(
+			() => setStatus(agent, 'away'),
+			async () => {
+				await agent.goto('/settings');
+				await agent.getByLabel('Only when I click').check();
+				await expect(agent.locator('#open-record-status')).toContainText('Saved');
+			}
+		);
 	}
 });
