@@ -136,6 +136,9 @@ export class WebhookDispatcher extends EventEmitter<DispatcherEvents> {
 
 	constructor(options: DispatcherOptions) {
 		super();
+		// Every open customer phone page listens for deliveries (one listener each, removed when
+		// the page goes), so a demo with many phones open is not a leak to warn about.
+		this.setMaxListeners(0);
 		this.#sign = options.sign;
 		this.#clock = options.clock;
 		this.#timeoutMs = options.timeoutMs ?? 15_000;
