@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { sveltekit } from '@sveltejs/kit/vite';
 import tailwindcss from '@tailwindcss/vite';
 import { defineConfig } from 'vitest/config';
@@ -8,6 +9,9 @@ export default defineConfig({
 	server: { port: Number(process.env.PORT ?? 3000), strictPort: true },
 	preview: { port: Number(process.env.PORT ?? 3000) },
 	test: {
+		// Vitest's default leaves a core idle (one worker on a 2-core machine); the suites are
+		// CPU-bound (PGlite, the Convex engine), so every core runs a file.
+		maxWorkers: availableParallelism(),
 		projects: [
 			{
 				extends: true,
@@ -26,9 +30,9 @@ export default defineConfig({
 					environment: 'node',
 					include: ['src/**/*.db.test.ts'],
 					testTimeout: 60_000,
-					hookTimeout: 60_000,
-					// One PostgreSQL database is shared by the suite on the server driver.
-					fileParallelism: false
+					// Files run side by side: each has its own database (PGlite in memory, or one
+					// created on the PostgreSQL server for it and dropped after).
+					hookTimeout: 60_000
 				}
 			}
 		]
