@@ -1,0 +1,41 @@
+// `npm run check`: the static checks. `svelte-kit sync` first (the generated types the others
+// read), then eslint (type-checked rules, the slowest by far) alongside svelte-check, the Convex
+// functions' tsc and the dependency-cruiser boundaries, one after the other. Exits non-zero when
+// any fails, after all have finished, so one run reports every kind of problem.
+import { spawn } from 'node:child_process';
+
+/** Run one command, output passed through; resolves to whether it succeeded. */
+function run(cmd, args) {
+	const t0 = Date.now();
+	return new Promise((resolve) => {
+		const child = spawn(cmd, args, { stdio: 'inherit' });
+		child.once('error', (error) => {
+			console.error(`check: ${cmd} could not start: ${error.message}`);
+			resolve(false);
+		});
+		child.once('exit', (code) => {
+			const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+			console.log(`check: ${[cmd, ...args].join(' ')}: ${code === 0 ? 'ok' : 'FAILED'} in ${seconds} s`);
+			resolve(code === 0);
+		});
+	});
+}
+
+/** Commands in order, stopping at the first failure. */
+async function inOrder(commands) {
+	for (const [cmd, ...args] of commands) if (!(await run(cmd, args))) return false;
+	return true;
+}
+
+const bin = (name) => `node_modules/.bin/${name}`;
+
+if (!(await run(bin('svelte-kit'), ['sync']))) process.exit(1);
+const results = await Promise.all([
+	run(bin('eslint'), ['.']),
+	inOrder([
+		[bin('svelte-check'), '--tsconfig', './tsconfig.json', '--fail-on-warnings'],
+		[bin('tsc'), '--noEmit', '-p', 'convex/tsconfig.json'],
+		[bin('depcruise'), 'src', 'convex', '--config', '.dependency-cruiser.cjs']
+	])
+]);
+process.exit(results.every(Boolean) ? 0 : 1);
