@@ -23,6 +23,45 @@ function channel(harness: Harness, identity = IDENTITY) {
 }
 
 describe('local softphone device channel', () => {
+	it('carries the WebRTC signaling of a call with the customer phone page, and refuses it where nobody takes audio', async () => {
+		h = await startHarness();
+		h.routes.set('/webhooks/twilio/voice', () => dialAgent);
+		h.routes.set('/voice/dial-done', () => twiml('<Hangup/>'));
+		const c = channel(h);
+		const phone = h.engine.phone(CUSTOMER);
+		const atPhone: unknown[] = [];
+		phone.on('media', (_sid, event) => atPhone.push(event));
+		const customer = phone.call(SWITCHBOARD_NUMBER);
+		await h.clock.advance(1000);
+		const callSid = (c.events.find((e) => e.type === 'incoming') as { callSid: string }).callSid;
+		applyDeviceAction(IDENTITY, { deviceId: c.deviceId, callSid, action: 'accept' });
+		await h.clock.advance(1000);
+		expect(c.events).toContainEqual({ type: 'media', callSid, media: { kind: 'start', role: 'answer' } });
+		const offer = { description: { type: 'offer' as const, sdp: 'v=0 offer' } };
+		customer.sendMedia(offer);
+		expect(c.events).toContainEqual({ type: 'media', callSid, media: { kind: 'signal', signal: offer } });
+		const answer = { description: { type: 'answer' as const, sdp: 'v=0 answer' } };
+		expect(applyDeviceAction(IDENTITY, { deviceId: c.deviceId, callSid, action: 'media', signal: answer })).toMatchObject({ ok: true });
+		expect(atPhone).toContainEqual({ kind: 'signal', signal: answer });
+		expect(applyDeviceAction(IDENTITY, { deviceId: c.deviceId, callSid, action: 'media' })).toMatchObject({ ok: false, status: 400 });
+		customer.hangUp();
+		await h.clock.advance(2000);
+		expect(c.events).toContainEqual({ type: 'media', callSid, media: { kind: 'end' } });
+		expect(applyDeviceAction(IDENTITY, { deviceId: c.deviceId, callSid, action: 'media', signal: answer })).toMatchObject({ ok: false, code: 'CALL_OVER' });
+
+		// A caller whose phone no page watches: the call works, the audio link is refused with a reason.
+		const other = h.engine.phone('+12125550999').call(SWITCHBOARD_NUMBER);
+		await h.clock.advance(1000);
+		const second = (c.events.filter((e) => e.type === 'incoming').at(-1) as { callSid: string }).callSid;
+		applyDeviceAction(IDENTITY, { deviceId: c.deviceId, callSid: second, action: 'accept' });
+		await h.clock.advance(1000);
+		expect(other.status).toBe('in-progress');
+		expect(applyDeviceAction(IDENTITY, { deviceId: c.deviceId, callSid: second, action: 'media', signal: offer })).toMatchObject({ ok: false, status: 409, code: 'NO_MEDIA' });
+		other.hangUp();
+		await h.clock.advance(2000);
+		c.close();
+	});
+
 	it('registers the agent, forwards an incoming call with its parameters, and applies accept, digits and hang-up', async () => {
 		h = await startHarness();
 		h.routes.set('/webhooks/twilio/voice', () => dialAgent);

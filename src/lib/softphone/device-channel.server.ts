@@ -24,6 +24,7 @@ export function openDeviceChannel(engine: CarrierEngine, identity: string, send:
 		call.on('reject', () => send({ type: 'reject', callSid }));
 		call.on('mute', (muted) => send({ type: 'mute', callSid, muted }));
 		call.on('audio', (text) => send({ type: 'audio', callSid, text }));
+		call.on('media', (media) => send({ type: 'media', callSid, media }));
 		call.on('error', (error) => send({ type: 'error', callSid, code: 31000, message: error.message }));
 	};
 	device.on('registered', () => send({ type: 'registered', deviceId, identity }));
@@ -56,7 +57,7 @@ export function openDeviceChannel(engine: CarrierEngine, identity: string, send:
 
 export type ActionOutcome =
 	| { ok: true; callSid: string; status: string; muted: boolean }
-	| { ok: false; status: 404 | 409; code: string; message: string };
+	| { ok: false; status: 400 | 404 | 409; code: string; message: string };
 
 /** Apply a browser action to a call on the caller's own device. */
 export function applyDeviceAction(identity: string, request: SoftphoneActionRequest): ActionOutcome {
@@ -83,6 +84,10 @@ export function applyDeviceAction(identity: string, request: SoftphoneActionRequ
 			break;
 		case 'digits':
 			call.sendDigits(request.digits ?? '');
+			break;
+		case 'media':
+			if (!request.signal) return { ok: false, status: 400, code: 'BAD_REQUEST', message: 'signal: required for the media action' };
+			if (!call.sendMedia(request.signal)) return { ok: false, status: 409, code: 'NO_MEDIA', message: 'That call is not connected to anyone whose browser carries audio.' };
 			break;
 	}
 	return { ok: true, callSid: call.sid, status: call.status(), muted: call.isMuted() };

@@ -3,10 +3,12 @@
  * /api/softphone/action), shared by the server route and the browser adapter. Event names and
  * payloads follow the Voice SDK's Device and Call events so the adapter maps them one to one.
  */
+import type { MediaEvent, MediaSignal } from '$lib/media/media-signal';
 
-export type SoftphoneAction = 'accept' | 'reject' | 'disconnect' | 'mute' | 'unmute' | 'digits';
+/** `media` relays a WebRTC signal (offer, answer, ICE candidate) to the other side of the call's bridge. */
+export type SoftphoneAction = 'accept' | 'reject' | 'disconnect' | 'mute' | 'unmute' | 'digits' | 'media';
 
-export const SOFTPHONE_ACTIONS: readonly SoftphoneAction[] = ['accept', 'reject', 'disconnect', 'mute', 'unmute', 'digits'];
+export const SOFTPHONE_ACTIONS: readonly SoftphoneAction[] = ['accept', 'reject', 'disconnect', 'mute', 'unmute', 'digits', 'media'];
 
 export interface IncomingCallInfo {
 	callSid: string;
@@ -29,6 +31,8 @@ export type DeviceChannelEvent =
 	| { type: 'mute'; callSid: string; muted: boolean }
 	/** Local-only: what the carrier says or plays on the agent's leg. */
 	| { type: 'audio'; callSid: string; text: string }
+	/** Local-only: WebRTC signaling for the call's audio between this browser and the other side's. */
+	| { type: 'media'; callSid: string; media: MediaEvent }
 	| { type: 'error'; callSid: string | null; code: number; message: string };
 
 export interface SoftphoneActionRequest {
@@ -36,6 +40,8 @@ export interface SoftphoneActionRequest {
 	callSid: string;
 	action: SoftphoneAction;
 	digits?: string;
+	/** For `media`. */
+	signal?: MediaSignal;
 }
 
 export interface SoftphoneTokenResponse {

@@ -6,7 +6,8 @@
 import type { CarrierEngine, CustomerPhone, Delivery } from '$lib/server/adapters/telephony/carrier';
 import { carrierEngineOf, type TelephonyPort } from '$lib/server/adapters/telephony';
 import { getServices } from '$lib/server/services';
-import type { PhoneSnapshot, PhoneTextView, WebhookDeliveryView } from './phone-types';
+import type { MediaEvent } from '$lib/media/media-signal';
+import type { PhoneMediaEvent, PhoneSnapshot, PhoneTextView, WebhookDeliveryView } from './phone-types';
 
 const MAX_CALLS = 10;
 const MAX_TEXTS = 100;
@@ -65,9 +66,21 @@ export function phoneSnapshot(engine: CarrierEngine, telephony: TelephonyPort, p
 	return { number: phone.number, calls, texts };
 }
 
-/** Call `push` with the phone's snapshot now and after every change; returns the stop function. */
-export function watchPhone(engine: CarrierEngine, telephony: TelephonyPort, number: string, push: (snapshot: PhoneSnapshot) => void): () => void {
+/**
+ * Call `push` with the phone's snapshot now and after every change, and `pushMedia` with the
+ * WebRTC signaling of its calls (which also tells the carrier a browser carries this phone's
+ * audio); returns the stop function.
+ */
+export function watchPhone(
+	engine: CarrierEngine,
+	telephony: TelephonyPort,
+	number: string,
+	push: (snapshot: PhoneSnapshot) => void,
+	pushMedia?: (event: PhoneMediaEvent) => void
+): () => void {
 	const phone = engine.phone(number);
+	const media = (callSid: string, event: MediaEvent) => pushMedia?.({ type: 'media', callSid, media: event });
+	if (pushMedia) phone.on('media', media);
 	let last = '';
 	let scheduled = false;
 	const flush = () => {
@@ -95,6 +108,7 @@ export function watchPhone(engine: CarrierEngine, telephony: TelephonyPort, numb
 		phone.off('text', schedule);
 		phone.off('text-status', schedule);
 		engine.dispatcher.off('delivery', schedule);
+		phone.off('media', media);
 	};
 }
 

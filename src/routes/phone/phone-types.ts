@@ -1,3 +1,5 @@
+import type { MediaEvent } from '$lib/media/media-signal';
+
 /** What the customer phone page receives over its event stream: one phone's calls and texts. */
 export interface PhoneCallView {
 	sid: string;
@@ -46,6 +48,13 @@ export interface PhoneSnapshot {
 	number: string;
 	calls: PhoneCallView[];
 	texts: PhoneTextView[];
+}
+
+/** Sent on the same stream between snapshots: WebRTC signaling for one of the phone's calls. */
+export interface PhoneMediaEvent {
+	type: 'media';
+	callSid: string;
+	media: MediaEvent;
 }
 
 export const E164 = /^\+[1-9]\d{6,14}$/;

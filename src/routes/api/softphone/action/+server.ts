@@ -1,5 +1,6 @@
-/** Accept, reject, hang up, mute or send digits on a call ringing or live at the agent's local softphone. */
+/** Accept, reject, hang up, mute, send digits or relay a WebRTC signal on a call ringing or live at the agent's local softphone. */
 import { z } from 'zod';
+import { ZMediaSignal } from '$lib/media/media-signal-schema';
 import { agentClientIdentity } from '$lib/server/voice/caller-number';
 import { applyDeviceAction } from '$lib/softphone/device-channel.server';
 import { SOFTPHONE_ACTIONS, type SoftphoneAction } from '$lib/softphone/protocol';
@@ -10,7 +11,8 @@ const ZSoftphoneActionRequest = z.object({
 	deviceId: z.uuid(),
 	callSid: z.string().regex(/^CA[0-9a-f]{32}$/, 'callSid is CA followed by 32 hex digits'),
 	action: z.enum(SOFTPHONE_ACTIONS as [SoftphoneAction, ...SoftphoneAction[]]),
-	digits: z.string().regex(/^[0-9*#w]{1,32}$/, 'digits are 0-9, * and # (at most 32)').optional()
+	digits: z.string().regex(/^[0-9*#w]{1,32}$/, 'digits are 0-9, * and # (at most 32)').optional(),
+	signal: ZMediaSignal.optional()
 });
 
 export const POST: RequestHandler = async ({ locals, request }) => {
@@ -18,6 +20,7 @@ export const POST: RequestHandler = async ({ locals, request }) => {
 	const parsed = ZSoftphoneActionRequest.safeParse(await request.json().catch(() => null));
 	if (!parsed.success) return problem(400, 'BAD_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
 	if (parsed.data.action === 'digits' && !parsed.data.digits) return problem(400, 'BAD_REQUEST', 'digits: required for the digits action');
+	if (parsed.data.action === 'media' && !parsed.data.signal) return problem(400, 'BAD_REQUEST', 'signal: required for the media action');
 	const outcome = applyDeviceAction(agentClientIdentity(locals.user.id), parsed.data);
 	return outcome.ok ? json(outcome) : problem(outcome.status, outcome.code, outcome.message);
 };

@@ -1,4 +1,4 @@
-/** The customer phone's event stream: its calls and texts, pushed on every change (local mode only). */
+/** The customer phone's event stream: its calls and texts, pushed on every change, and its calls' audio signaling (local mode only). */
 import { problem, sseResponse } from '$lib/softphone/sse.server';
 import { localCarrier, watchPhone } from '../../phone-state.server';
 import { E164 } from '../../phone-types';
@@ -9,5 +9,5 @@ export const GET: RequestHandler = async ({ url, request }) => {
 	if (!carrier) return problem(404, 'NOT_LOCAL', 'The customer phone exists only with TELEPHONY=local.');
 	const number = url.searchParams.get('number') ?? '';
 	if (!E164.test(number)) return problem(400, 'INVALID_PHONE', 'number: use an E.164 number such as +12125550123');
-	return sseResponse(request.signal, (sink) => watchPhone(carrier.engine, carrier.telephony, number, (snapshot) => sink.send(snapshot)));
+	return sseResponse(request.signal, (sink) => watchPhone(carrier.engine, carrier.telephony, number, (snapshot) => sink.send(snapshot), (media) => sink.send(media)));
 };

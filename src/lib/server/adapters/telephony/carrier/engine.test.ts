@@ -3,6 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setLogLevel } from '../../../log';
 import { handleTwilioRest } from '../local-rest';
 import type { RecordedRequest } from '../../test-http-server';
+import type { DeviceCall } from './parties';
 import { CUSTOMER, SWITCHBOARD_NUMBER, TOKEN, startHarness, twiml, type Harness } from './test-switchboard';
 
 let h: Harness;
@@ -341,6 +342,56 @@ describe('carrier engine scenarios', () => {
 		expect(h.hits('/queue')[0]!.method).toBe('GET');
 		expect(queued.heard).toEqual(['Still busy', 'Result leave']);
 		expect(queued.status).toBe('completed');
+	});
+
+	it('relays WebRTC signaling between the two browsers of a bridge, and only there', async () => {
+		h = await startHarness();
+		h.routes.set('/webhooks/twilio/voice', () => twiml('<Dial timeout="20"><Client>alice</Client></Dial>'));
+		const alice = h.engine.device('alice');
+		alice.register();
+		const phone = h.engine.phone(CUSTOMER);
+		const heard: { phone: unknown[]; agent: unknown[] } = { phone: [], agent: [] };
+		// The phone page and the softphone channel listen for media; a party nobody watches gets none.
+		phone.on('media', (_sid, event) => heard.phone.push(event));
+		let agentCall: DeviceCall | null = null;
+		alice.on('incoming', (c) => {
+			agentCall = c;
+			c.on('media', (event) => heard.agent.push(event));
+			queueMicrotask(() => c.accept());
+		});
+		const call = phone.call(SWITCHBOARD_NUMBER);
+		// Before the bridge nothing may be relayed.
+		expect(call.sendMedia({ candidate: { candidate: 'candidate:early', sdpMid: '0', sdpMLineIndex: 0 } })).toBe(false);
+		await h.clock.advance(3_000);
+		expect(heard.phone).toEqual([{ kind: 'start', role: 'offer' }]);
+		expect(heard.agent).toEqual([{ kind: 'start', role: 'answer' }]);
+		const offer = { description: { type: 'offer' as const, sdp: 'v=0 offer' } };
+		const answer = { description: { type: 'answer' as const, sdp: 'v=0 answer' } };
+		expect(call.sendMedia(offer)).toBe(true);
+		expect(agentCall!.sendMedia(answer)).toBe(true);
+		expect(heard.agent.at(-1)).toEqual({ kind: 'signal', signal: offer });
+		expect(heard.phone.at(-1)).toEqual({ kind: 'signal', signal: answer });
+		call.hangUp();
+		await h.clock.advance(1_000);
+		expect(heard.phone.at(-1)).toEqual({ kind: 'end' });
+		expect(heard.agent.at(-1)).toEqual({ kind: 'end' });
+		expect(agentCall!.sendMedia(answer)).toBe(false);
+
+		// A scripted caller with no page watching: the carrier speaks for it, and no audio link is offered.
+		const scripted = h.engine.phone('+12125550999');
+		const agentEvents: unknown[] = [];
+		alice.removeAllListeners('incoming');
+		alice.on('incoming', (c) => {
+			c.on('media', (event) => agentEvents.push(event));
+			queueMicrotask(() => c.accept());
+		});
+		const second = scripted.call(SWITCHBOARD_NUMBER, { script: [{ speaker: 'customer', text: 'Hello there.' }] });
+		await h.clock.advance(3_000);
+		expect(second.status).toBe('in-progress');
+		expect(agentEvents).toEqual([]);
+		expect(second.sendMedia(offer)).toBe(false);
+		second.hangUp();
+		await h.clock.advance(1_000);
 	});
 
 	it('registers softphones from tokens the carrier minted, and refuses forged ones', async () => {

@@ -25,6 +25,7 @@ import type { CallProgressEvent, CallStatus } from '../port';
 import { estimateSpeechSeconds, renderConversation, type Pause, type Utterance } from './audio';
 import { Interrupted, RealClock, type Clock } from './clock';
 import { callParams, inboundSmsParams } from './params';
+import type { MediaSignal } from '../../../../media/media-signal';
 import { ClientDevice, CustomerPhone, DeviceCall, PhoneCall, type LegParty, type PartyHost, type PhoneAttachment, type PhoneText, type ScriptLine } from './parties';
 import { Scenario } from './scenario';
 import { TwimlError, UNSUPPORTED_VERBS, elementsOf, parseMessagingTwiml, parseVoiceTwiml, textOf, type XmlElement } from './twiml';
@@ -74,6 +75,8 @@ interface Bridge {
 	/** The running recording's SID and its paused stretches (ms since epoch; `until` null while paused). */
 	recordingSid: string | null;
 	pauses: { from: number; until: number | null; skip: boolean }[];
+	/** Both ends are browsers that carry audio: the carrier relays their WebRTC signaling. */
+	media: boolean;
 }
 
 interface QueueEntry {
@@ -428,6 +431,16 @@ export class CarrierEngine implements PartyHost, ConferenceRest, NumberRest {
 		return verified?.incomingAllow ? new ClientDevice(this, verified.identity) : null;
 	}
 
+	relayMedia(callSid: string, signal: MediaSignal): boolean {
+		const leg = this.legs.get(callSid);
+		const bridge = leg?.bridge;
+		if (!leg || !bridge || bridge.closed || !bridge.media) return false;
+		const other = bridge.a === leg ? bridge.b : bridge.a;
+		if (!other.party?.media) return false;
+		other.party.media({ kind: 'signal', signal });
+		return true;
+	}
+
 	deviceRegistered(device: ClientDevice, registered: boolean): void {
 		const set = this.devices.get(device.identity) ?? new Set<ClientDevice>();
 		if (registered) set.add(device);
@@ -728,6 +741,10 @@ export class CarrierEngine implements PartyHost, ConferenceRest, NumberRest {
 		bridge.closed = true;
 		bridge.a.bridge = null;
 		bridge.b.bridge = null;
+		if (bridge.media) {
+			bridge.a.party?.media?.({ kind: 'end' });
+			bridge.b.party?.media?.({ kind: 'end' });
+		}
 		for (const wake of [...bridge.listeners]) wake();
 	}
 
@@ -740,10 +757,16 @@ export class CarrierEngine implements PartyHost, ConferenceRest, NumberRest {
 			listeners: new Set(),
 			recording,
 			recordingSid: recording ? newSid('RE') : null,
-			pauses: []
+			pauses: [],
+			// Two browsers (a softphone, a phone page): their audio flows over WebRTC, the caller's side offering.
+			media: Boolean(a.party?.takesMedia?.() && b.party?.takesMedia?.())
 		};
 		a.bridge = bridge;
 		b.bridge = bridge;
+		if (bridge.media) {
+			a.party?.media?.({ kind: 'start', role: 'offer' });
+			b.party?.media?.({ kind: 'start', role: 'answer' });
+		}
 		return bridge;
 	}
 

@@ -6,6 +6,7 @@
  * keys, hangs up, answers, and sends and receives texts with their delivery statuses.
  */
 import { EventEmitter } from 'node:events';
+import type { MediaEvent, MediaSignal } from '../../../../media/media-signal';
 import type { CallStatus, MessageStatus } from '../port';
 
 /** A script line a scripted call speaks; `customer` lines come from the phone, `agent` lines from the softphone. */
@@ -24,6 +25,8 @@ export interface PartyHost {
 	pressKeys(callSid: string, digits: string): void;
 	deviceConnect(device: ClientDevice, params: Record<string, string>): DeviceCall;
 	deviceRegistered(device: ClientDevice, registered: boolean): void;
+	/** Relay a WebRTC signal from the party on `callSid` to the other side of its bridge; false when it has none that takes audio. */
+	relayMedia(callSid: string, signal: MediaSignal): boolean;
 }
 
 /** The far end of a call leg, as the engine talks to it. */
@@ -34,6 +37,10 @@ export interface LegParty {
 	/** The carrier stopped offering the call before it was answered. */
 	canceled(): void;
 	ended(status: CallStatus): void;
+	/** Parties whose browser carries audio take the WebRTC signaling of their bridges (local only). */
+	media?(event: MediaEvent): void;
+	/** Whether a browser is listening for `media` right now (a bridge's audio starts only when both sides have one). */
+	takesMedia?(): boolean;
 }
 
 // --- agent softphones -------------------------------------------------------------------------
@@ -49,6 +56,8 @@ export interface DeviceCallEvents {
 	error: [error: Error];
 	/** Local-only: what the carrier says or plays on this leg. */
 	audio: [text: string];
+	/** Local-only: WebRTC signaling for the audio of this call's bridge. */
+	media: [event: MediaEvent];
 }
 
 export class DeviceCall extends EventEmitter<DeviceCallEvents> implements LegParty {
@@ -138,6 +147,19 @@ export class DeviceCall extends EventEmitter<DeviceCallEvents> implements LegPar
 		this.emit('cancel');
 	}
 
+	media(event: MediaEvent): void {
+		this.emit('media', event);
+	}
+
+	takesMedia(): boolean {
+		return this.listenerCount('media') > 0;
+	}
+
+	/** Send a WebRTC signal to the other side of this call's bridge; false when nobody there takes audio. */
+	sendMedia(signal: MediaSignal): boolean {
+		return this.#status !== 'closed' && this.#host.relayMedia(this.#sid, signal);
+	}
+
 	ended(): void {
 		if (this.#status === 'closed') return;
 		const wasOpen = this.#status === 'open' || this.#status === 'connecting';
@@ -213,6 +235,8 @@ export interface PhoneCallEvents {
 	answered: [];
 	hear: [text: string];
 	ended: [status: CallStatus];
+	/** WebRTC signaling for the audio of this call's bridge. */
+	media: [event: MediaEvent];
 }
 
 export class PhoneCall extends EventEmitter<PhoneCallEvents> implements LegParty {
@@ -270,6 +294,23 @@ export class PhoneCall extends EventEmitter<PhoneCallEvents> implements LegParty
 		this.status = status;
 		this.emit('ended', status);
 	}
+
+	/** The handset this call is on, set by CustomerPhone; its page listens for the media of all its calls. */
+	owner: CustomerPhone | null = null;
+
+	media(event: MediaEvent): void {
+		this.emit('media', event);
+		this.owner?.emit('media', this.sid, event);
+	}
+
+	takesMedia(): boolean {
+		return this.listenerCount('media') > 0 || (this.owner?.listenerCount('media') ?? 0) > 0;
+	}
+
+	/** Send a WebRTC signal to the other side of this call's bridge; false when nobody there takes audio. */
+	sendMedia(signal: MediaSignal): boolean {
+		return this.#host.relayMedia(this.sid, signal);
+	}
 }
 
 /** A file a phone attaches to a text (a photo): the carrier keeps it and sends Switchboard its MediaUrl. */
@@ -295,6 +336,8 @@ export interface CustomerPhoneEvents {
 	incoming: [call: PhoneCall];
 	text: [text: PhoneText];
 	'text-status': [text: PhoneText];
+	/** WebRTC signaling for one of this phone's calls. */
+	media: [callSid: string, event: MediaEvent];
 }
 
 export class CustomerPhone extends EventEmitter<CustomerPhoneEvents> {
@@ -315,6 +358,7 @@ export class CustomerPhone extends EventEmitter<CustomerPhoneEvents> {
 	/** Dial `to` (usually a Switchboard number) from this phone's number. */
 	call(to: string, options: { script?: ScriptLine[] } = {}): PhoneCall {
 		const call = this.#host.phoneCall(this, to, options);
+		call.owner = this;
 		this.calls.push(call);
 		return call;
 	}
@@ -326,6 +370,7 @@ export class CustomerPhone extends EventEmitter<CustomerPhoneEvents> {
 
 	/** Called by the engine. */
 	ring(call: PhoneCall): void {
+		call.owner = this;
 		this.calls.push(call);
 		this.emit('incoming', call);
 	}

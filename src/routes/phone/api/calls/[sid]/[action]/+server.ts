@@ -1,4 +1,8 @@
-/** The customer phone's hands on a call: press keys, hang up, or answer/decline a call Switchboard placed. */
+/**
+ * The customer phone's hands on a call: press keys, hang up, answer/decline a call Switchboard
+ * placed, or relay a WebRTC signal for the call's audio to the other side of its bridge.
+ */
+import { ZMediaSignal } from '$lib/media/media-signal-schema';
 import { json, problem } from '$lib/softphone/sse.server';
 import { localCarrier } from '../../../../phone-state.server';
 import type { RequestHandler } from './$types';
@@ -26,8 +30,14 @@ export const POST: RequestHandler = async ({ params, request }) => {
 		case 'reject':
 			call.reject();
 			break;
+		case 'media': {
+			const parsed = ZMediaSignal.safeParse(await request.json().catch(() => null));
+			if (!parsed.success) return problem(400, 'BAD_REQUEST', `signal: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`);
+			if (!call.sendMedia(parsed.data)) return problem(409, 'NO_MEDIA', 'That call is not connected to anyone whose browser carries audio.');
+			break;
+		}
 		default:
-			return problem(404, 'NOT_FOUND', `No call action ${params.action}; use digits, hangup, answer or reject.`);
+			return problem(404, 'NOT_FOUND', `No call action ${params.action}; use digits, hangup, answer, reject or media.`);
 	}
 	return json({ callSid: call.sid, status: call.status });
 };
