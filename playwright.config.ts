@@ -30,7 +30,10 @@ export default defineConfig({
 				'--disable-background-networking',
 				'--disable-component-update',
 				'--disable-sync',
-				'--no-first-run'
+				'--no-first-run',
+				// A microphone for the softphone and the customer phone (a generated tone), allowed without a prompt.
+				'--use-fake-device-for-media-stream',
+				'--use-fake-ui-for-media-stream'
 			]
 		}
 	},

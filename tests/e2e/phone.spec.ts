@@ -30,7 +30,7 @@ test('the customer phone page texts Switchboard and shows the signed delivery', 
 	await expect(delivery).toHaveAttribute('data-status', '200');
 });
 
-test("an agent's softphone registers, and a call from the customer phone rings it with the caller's number", async ({ browser }) => {
+test("an agent's softphone registers, a call from the customer phone rings it with the caller's number, and the two browsers hear each other", async ({ browser }) => {
 	const agent = await signedIn(browser, 'alice@switchboard.local');
 	const softphone = agent.getByRole('region', { name: 'Softphone' });
 	await expect(softphone.getByTestId('softphone-registration')).toHaveAttribute('data-state', 'ready');
@@ -57,9 +57,16 @@ test("an agent's softphone registers, and a call from the customer phone rings i
 	await expect(phone.getByTestId('call-status')).toHaveAttribute('data-status', 'in-progress');
 	// Accepting claimed the call in hot state: the agent is busy, live in the header.
 	await expect(agent.getByLabel('My status')).toHaveValue('busy');
+	// The two browsers carry the call's audio to each other over WebRTC, through the carrier's
+	// signaling (Chromium's fake microphone plays a tone), and each says sound is arriving.
+	for (const audio of [softphone.getByTestId('softphone-audio'), phone.getByTestId('phone-audio')]) {
+		await expect(audio).toHaveAttribute('data-state', 'connected');
+		await expect(audio).toHaveAttribute('data-receiving', 'true');
+	}
 
 	await softphone.getByRole('button', { name: 'Hang up' }).click();
 	await expect(phone.getByTestId('call-status')).toHaveAttribute('data-status', 'completed');
+	await expect(phone.getByTestId('phone-audio')).toHaveCount(0);
 	// Then wrap-up, automatically, before the agent is offered the next call.
 	await expect(agent.getByLabel('My status')).toHaveValue('wrapup');
 	const wrapUp = softphone.getByRole('form', { name: 'Wrap-up' });

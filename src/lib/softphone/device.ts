@@ -4,6 +4,8 @@
  * channel (TELEPHONY=local). Names and events follow the SDK; `on` also returns an unsubscribe.
  */
 
+import type { MediaState } from '$lib/media/media-signal';
+
 export interface SoftphoneCallEvents extends Record<string, unknown[]> {
 	accept: [];
 	cancel: [];
@@ -13,6 +15,11 @@ export interface SoftphoneCallEvents extends Record<string, unknown[]> {
 	error: [error: SoftphoneError];
 	/** Local carrier only: what the carrier says or plays on this leg. */
 	audio: [text: string];
+	/**
+	 * Local carrier only: the call's audio between this browser and the other side's (WebRTC),
+	 * and whether sound from the other side is arriving. The Voice SDK carries audio itself.
+	 */
+	media: [state: MediaState, receiving: boolean];
 }
 
 export interface SoftphoneCall {

@@ -6,6 +6,7 @@
  */
 import { api } from '$convex/_generated/api';
 import { mutate } from '$lib/live';
+import type { MediaState } from '$lib/media/media-signal';
 import type { SoftphoneCall, SoftphoneDevice } from './device';
 import type { SoftphoneTokenResponse } from './protocol';
 
@@ -25,6 +26,8 @@ export interface CurrentCall {
 	digits: string;
 	/** The call recording's state once connected (routed calls are recorded from answer); null when not recorded. */
 	recording: 'on' | 'paused' | null;
+	/** The audio link to the other person's browser (local carrier only); null when there is none to show. */
+	audio: { state: MediaState; receiving: boolean } | null;
 }
 
 /** An answered call that ended, waiting for the agent's disposition and notes. */
@@ -330,7 +333,8 @@ export class Softphone {
 			startedAt: null,
 			muted: false,
 			digits: '',
-			recording: null
+			recording: null,
+			audio: null
 		};
 		const mine = () => this.#live === call;
 		call.on('accept', () => {
@@ -343,6 +347,9 @@ export class Softphone {
 		});
 		call.on('mute', (muted) => {
 			if (mine() && this.call) this.call.muted = muted;
+		});
+		call.on('media', (state, receiving) => {
+			if (mine() && this.call) this.call.audio = state === 'ended' ? null : { state, receiving };
 		});
 		call.on('error', (error) => {
 			if (mine()) this.error = error.message;

@@ -2,7 +2,18 @@
  * The customer phone page's state: one handset's calls and texts from the carrier's event
  * stream (re-opened when the caller ID changes), and the actions that drive the carrier.
  */
-import { E164, type PhoneAttachmentInput, type PhoneCallView, type PhoneSnapshot } from './phone-types';
+import { SvelteSet } from 'svelte/reactivity';
+import { MediaLink } from '$lib/media/media-link';
+import type { MediaState } from '$lib/media/media-signal';
+import { E164, type PhoneAttachmentInput, type PhoneCallView, type PhoneMediaEvent, type PhoneSnapshot } from './phone-types';
+
+/** The audio of the phone's current call with a person (an agent's softphone), over WebRTC. */
+export interface PhoneAudio {
+	callSid: string;
+	state: MediaState;
+	/** Sound from the other side arrived in the last second. */
+	receiving: boolean;
+}
 
 const LIVE_STATUSES = new Set(['queued', 'initiated', 'ringing', 'in-progress']);
 
@@ -27,8 +38,14 @@ export class PhoneClient {
 	readonly ringing = $derived<PhoneCallView | null>(this.snapshot?.calls.find((c) => c.direction === 'incoming' && c.status === 'ringing') ?? null);
 	readonly lastCall = $derived<PhoneCallView | null>(this.snapshot?.calls[0] ?? null);
 
+	/** Null until a call is bridged to someone whose browser carries audio. */
+	audio = $state<PhoneAudio | null>(null);
+
 	#source: EventSource | null = null;
 	#number = '';
+	#link: MediaLink | null = null;
+	/** Calls whose audio ended: a late signal for one of them opens nothing. */
+	readonly #audioEnded = new SvelteSet<string>();
 
 	/** Follow the handset with this number; does nothing until it is a valid E.164 number. */
 	watch(number: string): void {
@@ -43,7 +60,9 @@ export class PhoneClient {
 		source.onerror = () => (this.connected = false);
 		source.onmessage = (message: MessageEvent<string>) => {
 			this.connected = true;
-			this.snapshot = JSON.parse(message.data) as PhoneSnapshot;
+			const data = JSON.parse(message.data) as PhoneSnapshot | PhoneMediaEvent;
+			if ('type' in data && data.type === 'media') this.#media(data);
+			else this.snapshot = data as PhoneSnapshot;
 		};
 	}
 
@@ -51,6 +70,44 @@ export class PhoneClient {
 		this.#source?.close();
 		this.#source = null;
 		this.connected = false;
+		this.#endAudio();
+	}
+
+	#media({ callSid, media }: PhoneMediaEvent): void {
+		if (media.kind === 'end') {
+			this.#audioEnded.add(callSid);
+			if (this.audio?.callSid === callSid) this.#endAudio();
+			return;
+		}
+		if (this.#audioEnded.has(callSid)) return;
+		if (media.kind === 'start') this.#openAudio(callSid, media.role);
+		else {
+			// The offer can only come after this side's start; open as the answering side if it did not.
+			if (this.audio?.callSid !== callSid || !this.#link) this.#openAudio(callSid, 'answer');
+			this.#link?.receive(media.signal);
+		}
+	}
+
+	#openAudio(callSid: string, role: 'offer' | 'answer'): void {
+		this.#endAudio();
+		this.audio = { callSid, state: 'connecting', receiving: false };
+		const mine = () => this.audio?.callSid === callSid;
+		this.#link = new MediaLink({
+			role,
+			send: (signal) => post(`/phone/api/calls/${callSid}/media`, signal),
+			onState: (state) => {
+				if (mine() && this.audio) this.audio.state = state;
+			},
+			onReceiving: (receiving) => {
+				if (mine() && this.audio) this.audio.receiving = receiving;
+			}
+		});
+	}
+
+	#endAudio(): void {
+		this.#link?.close();
+		this.#link = null;
+		this.audio = null;
 	}
 
 	call(from: string, to: string): Promise<void> {

@@ -5,7 +5,7 @@ import { CUSTOMER, SWITCHBOARD_NUMBER, startHarness, twiml, type Harness } from 
 import { applyDeviceAction, openDeviceChannel } from '../device-channel.server';
 import type { SoftphoneCall } from '../device';
 import type { SoftphoneActionRequest } from '../protocol';
-import { LocalSoftphoneDevice } from './local';
+import { LocalSoftphoneDevice, type LocalDeviceOptions } from './local';
 
 let h: Harness;
 beforeAll(() => setLogLevel('silent'));
@@ -15,7 +15,7 @@ afterEach(async () => {
 
 const IDENTITY = 'agent_u1';
 
-function browserDevice(harness: Harness) {
+function browserDevice(harness: Harness, media?: LocalDeviceOptions['media']) {
 	const sources: { close(): void; drop(): void }[] = [];
 	class FakeEventSource {
 		readonly CLOSED = 2;
@@ -45,13 +45,65 @@ function browserDevice(harness: Harness) {
 		const outcome = applyDeviceAction(IDENTITY, JSON.parse(init.body as string) as SoftphoneActionRequest);
 		return Promise.resolve(Response.json(outcome, { status: outcome.ok ? 200 : outcome.status }));
 	}) as unknown as typeof fetch;
-	const device = new LocalSoftphoneDevice({ EventSource: FakeEventSource as unknown as typeof EventSource, fetch: fetchImpl });
+	const device = new LocalSoftphoneDevice({ EventSource: FakeEventSource as unknown as typeof EventSource, fetch: fetchImpl, ...(media ? { media } : {}) });
 	return { device, sources };
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
+/** The parts of RTCPeerConnection an answering MediaLink touches. */
+function fakePeer() {
+	const peer = {
+		remote: null as { type: string; sdp: string } | null,
+		localDescription: null as { type: RTCSdpType; sdp: string } | null,
+		onicecandidate: null,
+		ontrack: null,
+		onconnectionstatechange: null,
+		addTrack: () => undefined,
+		addTransceiver: () => undefined,
+		createAnswer: () => Promise.resolve({ type: 'answer' as const, sdp: 'answer-sdp' }),
+		setLocalDescription: (d: { type: RTCSdpType; sdp: string }) => ((peer.localDescription = d), Promise.resolve()),
+		setRemoteDescription: (d: { type: string; sdp: string }) => ((peer.remote = d), Promise.resolve()),
+		addIceCandidate: () => Promise.resolve(),
+		getStats: () => Promise.resolve(new Map()),
+		close: () => undefined
+	};
+	return peer;
+}
+
 describe('LocalSoftphoneDevice', () => {
+	it("answers the customer phone's audio offer through the carrier and reports the link's state on the call", async () => {
+		h = await startHarness();
+		h.routes.set('/webhooks/twilio/voice', () => twiml(`<Dial answerOnBridge="true"><Client>${IDENTITY}</Client></Dial>`));
+		const peer = fakePeer();
+		const mic = { getAudioTracks: () => [], getTracks: () => [] } as unknown as MediaStream;
+		const { device } = browserDevice(h, { createPeer: () => peer as unknown as RTCPeerConnection, getMicrophone: () => Promise.resolve(mic), play: () => undefined });
+		await device.register();
+		await tick();
+		const states: string[] = [];
+		device.on('incoming', (call: SoftphoneCall) => {
+			call.on('media', (state) => states.push(state));
+			call.accept();
+		});
+		const phone = h.engine.phone(CUSTOMER);
+		const atPhone: unknown[] = [];
+		phone.on('media', (_sid, event) => atPhone.push(event));
+		const customer = phone.call(SWITCHBOARD_NUMBER);
+		await h.clock.advance(2000);
+		await tick();
+		expect(atPhone).toEqual([{ kind: 'start', role: 'offer' }]);
+		expect(states).toEqual(['connecting']);
+		customer.sendMedia({ description: { type: 'offer', sdp: 'offer-sdp' } });
+		for (let i = 0; i < 5; i++) await tick();
+		expect(peer.remote).toEqual({ type: 'offer', sdp: 'offer-sdp' });
+		expect(atPhone.at(-1)).toEqual({ kind: 'signal', signal: { description: { type: 'answer', sdp: 'answer-sdp' } } });
+		customer.hangUp();
+		await h.clock.advance(1000);
+		await tick();
+		expect(states.at(-1)).toBe('ended');
+		device.destroy();
+	});
+
 	it('registers, rings with the caller and custom parameters, accepts and hangs up like a Voice SDK device', async () => {
 		h = await startHarness();
 		h.routes.set(

@@ -7,12 +7,19 @@ import { Emitter } from '../emitter';
 import type { SoftphoneCall, SoftphoneCallEvents, SoftphoneDevice, SoftphoneDeviceEvents } from '../device';
 import { SoftphoneError } from '../device';
 import type { DeviceChannelEvent, IncomingCallInfo, SoftphoneAction } from '../protocol';
+import { MediaLink, type MediaLinkOptions } from '$lib/media/media-link';
+import type { MediaEvent, MediaSignal } from '$lib/media/media-signal';
+
+/** Sends one action for a call; `extra` carries the action's fields (digits, signal). Rejects when refused. */
+type Act = (call: LocalCall, action: SoftphoneAction, extra?: { digits?: string; signal?: MediaSignal }) => Promise<void>;
 
 export interface LocalDeviceOptions {
 	eventsUrl?: string;
 	actionUrl?: string;
 	EventSource?: typeof EventSource;
 	fetch?: typeof fetch;
+	/** How calls make their audio links (tests inject a peer connection and microphone). */
+	media?: Partial<MediaLinkOptions>;
 }
 
 class LocalCall extends Emitter<SoftphoneCallEvents> implements SoftphoneCall {
@@ -21,48 +28,105 @@ class LocalCall extends Emitter<SoftphoneCallEvents> implements SoftphoneCall {
 	readonly to: string;
 	readonly customParameters: Map<string, string>;
 	#muted = false;
-	readonly #act: (call: LocalCall, action: SoftphoneAction, digits?: string) => void;
+	readonly #act: Act;
+	readonly #mediaOptions: Partial<MediaLinkOptions>;
+	#link: MediaLink | null = null;
+	#receiving = false;
+	/** The bridge's audio ended: a late signal opens nothing. */
+	#mediaEnded = false;
+	#generation = 0;
 
-	constructor(info: IncomingCallInfo, act: (call: LocalCall, action: SoftphoneAction, digits?: string) => void) {
+	constructor(info: IncomingCallInfo, act: Act, mediaOptions: Partial<MediaLinkOptions> = {}) {
 		super();
 		this.callSid = info.callSid;
 		this.from = info.from;
 		this.to = info.to;
 		this.customParameters = new Map(Object.entries(info.customParameters));
 		this.#act = act;
+		this.#mediaOptions = mediaOptions;
 	}
 
 	accept(): void {
-		this.#act(this, 'accept');
+		void this.#act(this, 'accept').catch(() => undefined);
 	}
 	reject(): void {
-		this.#act(this, 'reject');
+		void this.#act(this, 'reject').catch(() => undefined);
 	}
 	disconnect(): void {
-		this.#act(this, 'disconnect');
+		void this.#act(this, 'disconnect').catch(() => undefined);
 	}
 	mute(shouldMute = true): void {
-		this.#act(this, shouldMute ? 'mute' : 'unmute');
+		void this.#act(this, shouldMute ? 'mute' : 'unmute').catch(() => undefined);
 	}
 	isMuted(): boolean {
 		return this.#muted;
 	}
 	sendDigits(digits: string): void {
-		this.#act(this, 'digits', digits);
+		void this.#act(this, 'digits', { digits }).catch(() => undefined);
+	}
+
+	#media(event: MediaEvent): void {
+		if (event.kind === 'end') {
+			this.#endMedia();
+			return;
+		}
+		if (event.kind === 'start') this.#openMedia(event.role);
+		// The offer can only follow this side's start; open as the answering side if that was missed.
+		else if (!this.#link && !this.#mediaEnded) this.#openMedia('answer');
+		if (event.kind === 'signal') this.#link?.receive(event.signal);
+	}
+
+	#openMedia(role: 'offer' | 'answer'): void {
+		this.#mediaEnded = false;
+		this.#link?.close();
+		this.#receiving = false;
+		// Events of a link this call has since replaced are dropped (its constructor already reports 'connecting').
+		const generation = ++this.#generation;
+		const current = () => generation === this.#generation;
+		this.#link = new MediaLink({
+			...this.#mediaOptions,
+			role,
+			send: (signal) => this.#act(this, 'media', { signal }),
+			onState: (state) => {
+				if (current()) this.emit('media', state, this.#receiving);
+			},
+			onReceiving: (receiving) => {
+				if (!current()) return;
+				this.#receiving = receiving;
+				this.emit('media', this.#link?.state ?? 'connecting', receiving);
+			}
+		});
+		this.#link.mute(this.#muted);
+	}
+
+	#endMedia(): void {
+		this.#mediaEnded = true;
+		const link = this.#link;
+		this.#link = null;
+		this.#generation++;
+		link?.close();
+		if (link) this.emit('media', 'ended', false);
 	}
 
 	/** Called by the device with the channel's events for this call. */
 	receive(event: DeviceChannelEvent): void {
 		switch (event.type) {
 			case 'accept':
+				this.emit(event.type);
+				break;
 			case 'cancel':
 			case 'disconnect':
 			case 'reject':
+				this.#endMedia();
 				this.emit(event.type);
 				break;
 			case 'mute':
 				this.#muted = event.muted;
+				this.#link?.mute(event.muted);
 				this.emit('mute', event.muted);
+				break;
+			case 'media':
+				this.#media(event.media);
 				break;
 			case 'audio':
 				this.emit('audio', event.text);
@@ -90,7 +154,8 @@ export class LocalSoftphoneDevice extends Emitter<SoftphoneDeviceEvents> impleme
 			eventsUrl: options.eventsUrl ?? '/api/softphone/events',
 			actionUrl: options.actionUrl ?? '/api/softphone/action',
 			EventSource: options.EventSource ?? EventSource,
-			fetch: options.fetch ?? ((input, init) => fetch(input, init))
+			fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+			media: options.media ?? {}
 		};
 	}
 
@@ -145,7 +210,7 @@ export class LocalSoftphoneDevice extends Emitter<SoftphoneDeviceEvents> impleme
 			return;
 		}
 		if (event.type === 'incoming') {
-			const call = new LocalCall(event, (c, action, digits) => void this.#act(c, action, digits));
+			const call = new LocalCall(event, (c, action, extra) => this.#act(c, action, extra), this.#options.media);
 			this.#calls.set(call.callSid, call);
 			this.emit('incoming', call);
 			return;
@@ -160,8 +225,11 @@ export class LocalSoftphoneDevice extends Emitter<SoftphoneDeviceEvents> impleme
 		if (event.type === 'cancel' || event.type === 'disconnect' || event.type === 'reject') this.#calls.delete(call.callSid);
 	}
 
-	async #act(call: LocalCall, action: SoftphoneAction, digits?: string): Promise<void> {
+	async #act(call: LocalCall, action: SoftphoneAction, extra: { digits?: string; signal?: MediaSignal } = {}): Promise<void> {
+		// A refused audio signal fails the audio link (the MediaLink shows it), not the call.
+		const media = action === 'media';
 		if (!this.#deviceId) {
+			if (media) throw new Error('The softphone is not connected.');
 			call.fail(new SoftphoneError(31005, 'The softphone is not connected.'));
 			return;
 		}
@@ -169,10 +237,11 @@ export class LocalSoftphoneDevice extends Emitter<SoftphoneDeviceEvents> impleme
 			const response = await this.#options.fetch(this.#options.actionUrl, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ deviceId: this.#deviceId, callSid: call.callSid, action, ...(digits ? { digits } : {}) })
+				body: JSON.stringify({ deviceId: this.#deviceId, callSid: call.callSid, action, ...extra })
 			});
 			if (response.ok) return;
 			const body = (await response.json().catch(() => ({}))) as { code?: string; message?: string };
+			if (media) throw new Error(body.message ?? `The audio signal was refused (HTTP ${response.status}).`);
 			if (body.code === 'CALL_OVER') {
 				this.#calls.delete(call.callSid);
 				call.receive({ type: 'disconnect', callSid: call.callSid });
@@ -180,6 +249,7 @@ export class LocalSoftphoneDevice extends Emitter<SoftphoneDeviceEvents> impleme
 			}
 			call.fail(new SoftphoneError(31000, body.message ?? `The softphone action failed (HTTP ${response.status}).`));
 		} catch (error) {
+			if (media) throw error;
 			call.fail(new SoftphoneError(31005, error instanceof Error ? error.message : String(error)));
 		}
 	}
