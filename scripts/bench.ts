@@ -220,28 +220,38 @@ async function overHttp() {
 	}
 }
 
-/** The same webhook burst with the archive on PostgreSQL (DATABASE_URL), as in production. */
-async function webhookOnPostgres() {
+/**
+ * Run `fn` with the URL of a new database on the PostgreSQL server, dropped afterwards; a server
+ * that cannot be reached is reported and skipped.
+ */
+async function withFreshPostgresUrl(fn: (url: string) => Promise<void>) {
 	const name = `bench_${randomBytes(4).toString('hex')}`;
 	const admin = postgres(PG_URL, { max: 1, onnotice: () => {} });
 	try {
 		await admin.unsafe(`create database ${name}`);
 		const url = new URL(PG_URL);
 		url.pathname = `/${name}`;
-		console.log('bench: signed incoming-call webhook throughput (50 concurrent), PostgreSQL');
-		const app = await startApp(Number(process.env.BENCH_PORT ?? 4390) + 1, url.toString());
-		try {
-			await webhookThroughput(app, 'PostgreSQL');
-		} finally {
-			app.stop();
-			await new Promise((r) => setTimeout(r, 1000)); // let it close its connections before the drop
-		}
+		await fn(url.toString());
 	} catch (error) {
 		console.error(`  PostgreSQL at ${PG_URL} unavailable: ${(error as Error).message}`);
 	} finally {
 		await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
 		await admin.end();
 	}
+}
+
+/** The same webhook burst with the archive on PostgreSQL (DATABASE_URL), as in production. */
+async function webhookOnPostgres() {
+	await withFreshPostgresUrl(async (url) => {
+		console.log('bench: signed incoming-call webhook throughput (50 concurrent), PostgreSQL');
+		const app = await startApp(Number(process.env.BENCH_PORT ?? 4390) + 1, url);
+		try {
+			await webhookThroughput(app, 'PostgreSQL');
+		} finally {
+			app.stop();
+			await new Promise((r) => setTimeout(r, 1000)); // let it close its connections before the drop
+		}
+	});
 }
 
 await overHttp();
@@ -276,24 +286,14 @@ for (const run of [lookupOn, inboxOn]) {
 
 /** Run `fn` on a fresh database of the PostgreSQL server, dropped afterwards. */
 async function onFreshPostgres(fn: (db: Db) => Promise<void>) {
-	const name = `bench_${randomBytes(4).toString('hex')}`;
-	const admin = postgres(PG_URL, { max: 1, onnotice: () => {} });
-	try {
-		await admin.unsafe(`create database ${name}`);
-		const url = new URL(PG_URL);
-		url.pathname = `/${name}`;
-		const pg = await openDatabase({ driver: 'postgres', url: url.toString() });
+	await withFreshPostgresUrl(async (url) => {
+		const pg = await openDatabase({ driver: 'postgres', url });
 		try {
 			await fn(pg.db);
 		} finally {
 			await pg.close();
 		}
-	} catch (error) {
-		console.error(`  PostgreSQL at ${PG_URL} unavailable: ${(error as Error).message}`);
-	} finally {
-		await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
-		await admin.end();
-	}
+	});
 }
 
 console.log('bench: phone lookup and SMS inbox on PostgreSQL');
