@@ -3,7 +3,7 @@
  * stream (re-opened when the caller ID changes), and the actions that drive the carrier.
  */
 import { SvelteSet } from 'svelte/reactivity';
-import { MediaLink } from '$lib/media/media-link';
+import { CallMedia } from '$lib/media/call-media';
 import type { MediaState } from '$lib/media/media-signal';
 import { E164, type PhoneAttachmentInput, type PhoneCallView, type PhoneMediaEvent, type PhoneSnapshot } from './phone-types';
 
@@ -43,7 +43,8 @@ export class PhoneClient {
 
 	#source: EventSource | null = null;
 	#number = '';
-	#link: MediaLink | null = null;
+	/** The call whose audio this page carries. */
+	#call: { callSid: string; media: CallMedia } | null = null;
 	/** Calls whose audio ended: a late signal for one of them opens nothing. */
 	readonly #audioEnded = new SvelteSet<string>();
 
@@ -74,39 +75,29 @@ export class PhoneClient {
 	}
 
 	#media({ callSid, media }: PhoneMediaEvent): void {
+		if (this.#call?.callSid !== callSid) {
+			// A new call's audio; an ended call's late signals open nothing.
+			if (media.kind === 'end' || this.#audioEnded.has(callSid)) return;
+			this.#endAudio();
+			this.audio = { callSid, state: 'connecting', receiving: false };
+			const call = new CallMedia({
+				send: (signal) => post(`/phone/api/calls/${callSid}/media`, signal),
+				onChange: (state, receiving) => {
+					if (this.audio?.callSid === callSid) this.audio = state === 'ended' ? null : { callSid, state, receiving };
+				}
+			});
+			this.#call = { callSid, media: call };
+		}
+		this.#call.media.handle(media);
 		if (media.kind === 'end') {
 			this.#audioEnded.add(callSid);
-			if (this.audio?.callSid === callSid) this.#endAudio();
-			return;
+			this.#endAudio();
 		}
-		if (this.#audioEnded.has(callSid)) return;
-		if (media.kind === 'start') this.#openAudio(callSid, media.role);
-		else {
-			// The offer can only come after this side's start; open as the answering side if it did not.
-			if (this.audio?.callSid !== callSid || !this.#link) this.#openAudio(callSid, 'answer');
-			this.#link?.receive(media.signal);
-		}
-	}
-
-	#openAudio(callSid: string, role: 'offer' | 'answer'): void {
-		this.#endAudio();
-		this.audio = { callSid, state: 'connecting', receiving: false };
-		const mine = () => this.audio?.callSid === callSid;
-		this.#link = new MediaLink({
-			role,
-			send: (signal) => post(`/phone/api/calls/${callSid}/media`, signal),
-			onState: (state) => {
-				if (mine() && this.audio) this.audio.state = state;
-			},
-			onReceiving: (receiving) => {
-				if (mine() && this.audio) this.audio.receiving = receiving;
-			}
-		});
 	}
 
 	#endAudio(): void {
-		this.#link?.close();
-		this.#link = null;
+		this.#call?.media.close();
+		this.#call = null;
 		this.audio = null;
 	}
 

@@ -5,6 +5,7 @@ import { CUSTOMER, SWITCHBOARD_NUMBER, startHarness, twiml, type Harness } from 
 import { applyDeviceAction, openDeviceChannel } from '../device-channel.server';
 import type { SoftphoneCall } from '../device';
 import type { SoftphoneActionRequest } from '../protocol';
+import { FakePeer, fakeMicrophone } from '$lib/media/test-peer';
 import { LocalSoftphoneDevice, type LocalDeviceOptions } from './local';
 
 let h: Harness;
@@ -51,33 +52,12 @@ function browserDevice(harness: Harness, media?: LocalDeviceOptions['media']) {
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
-/** The parts of RTCPeerConnection an answering MediaLink touches. */
-function fakePeer() {
-	const peer = {
-		remote: null as { type: string; sdp: string } | null,
-		localDescription: null as { type: RTCSdpType; sdp: string } | null,
-		onicecandidate: null,
-		ontrack: null,
-		onconnectionstatechange: null,
-		addTrack: () => undefined,
-		addTransceiver: () => undefined,
-		createAnswer: () => Promise.resolve({ type: 'answer' as const, sdp: 'answer-sdp' }),
-		setLocalDescription: (d: { type: RTCSdpType; sdp: string }) => ((peer.localDescription = d), Promise.resolve()),
-		setRemoteDescription: (d: { type: string; sdp: string }) => ((peer.remote = d), Promise.resolve()),
-		addIceCandidate: () => Promise.resolve(),
-		getStats: () => Promise.resolve(new Map()),
-		close: () => undefined
-	};
-	return peer;
-}
-
 describe('LocalSoftphoneDevice', () => {
 	it("answers the customer phone's audio offer through the carrier and reports the link's state on the call", async () => {
 		h = await startHarness();
 		h.routes.set('/webhooks/twilio/voice', () => twiml(`<Dial answerOnBridge="true"><Client>${IDENTITY}</Client></Dial>`));
-		const peer = fakePeer();
-		const mic = { getAudioTracks: () => [], getTracks: () => [] } as unknown as MediaStream;
-		const { device } = browserDevice(h, { createPeer: () => peer as unknown as RTCPeerConnection, getMicrophone: () => Promise.resolve(mic), play: () => undefined });
+		const peer = new FakePeer();
+		const { device } = browserDevice(h, { createPeer: () => peer as unknown as RTCPeerConnection, getMicrophone: () => Promise.resolve(fakeMicrophone()), play: () => undefined });
 		await device.register();
 		await tick();
 		const states: string[] = [];
@@ -95,7 +75,7 @@ describe('LocalSoftphoneDevice', () => {
 		expect(states).toEqual(['connecting']);
 		customer.sendMedia({ description: { type: 'offer', sdp: 'offer-sdp' } });
 		for (let i = 0; i < 5; i++) await tick();
-		expect(peer.remote).toEqual({ type: 'offer', sdp: 'offer-sdp' });
+		expect(peer.remoteDescription).toEqual({ type: 'offer', sdp: 'offer-sdp' });
 		expect(atPhone.at(-1)).toEqual({ kind: 'signal', signal: { description: { type: 'answer', sdp: 'answer-sdp' } } });
 		customer.hangUp();
 		await h.clock.advance(1000);

@@ -7,8 +7,8 @@ import { Emitter } from '../emitter';
 import type { SoftphoneCall, SoftphoneCallEvents, SoftphoneDevice, SoftphoneDeviceEvents } from '../device';
 import { SoftphoneError } from '../device';
 import type { DeviceChannelEvent, IncomingCallInfo, SoftphoneAction } from '../protocol';
-import { MediaLink, type MediaLinkOptions } from '$lib/media/media-link';
-import type { MediaEvent, MediaSignal } from '$lib/media/media-signal';
+import { CallMedia, type MediaLinkSettings } from '$lib/media/call-media';
+import type { MediaSignal } from '$lib/media/media-signal';
 
 /** Sends one action for a call; `extra` carries the action's fields (digits, signal). Rejects when refused. */
 type Act = (call: LocalCall, action: SoftphoneAction, extra?: { digits?: string; signal?: MediaSignal }) => Promise<void>;
@@ -19,7 +19,7 @@ export interface LocalDeviceOptions {
 	EventSource?: typeof EventSource;
 	fetch?: typeof fetch;
 	/** How calls make their audio links (tests inject a peer connection and microphone). */
-	media?: Partial<MediaLinkOptions>;
+	media?: MediaLinkSettings;
 }
 
 class LocalCall extends Emitter<SoftphoneCallEvents> implements SoftphoneCall {
@@ -29,21 +29,20 @@ class LocalCall extends Emitter<SoftphoneCallEvents> implements SoftphoneCall {
 	readonly customParameters: Map<string, string>;
 	#muted = false;
 	readonly #act: Act;
-	readonly #mediaOptions: Partial<MediaLinkOptions>;
-	#link: MediaLink | null = null;
-	#receiving = false;
-	/** The bridge's audio ended: a late signal opens nothing. */
-	#mediaEnded = false;
-	#generation = 0;
+	readonly #media: CallMedia;
 
-	constructor(info: IncomingCallInfo, act: Act, mediaOptions: Partial<MediaLinkOptions> = {}) {
+	constructor(info: IncomingCallInfo, act: Act, mediaOptions: MediaLinkSettings = {}) {
 		super();
 		this.callSid = info.callSid;
 		this.from = info.from;
 		this.to = info.to;
 		this.customParameters = new Map(Object.entries(info.customParameters));
 		this.#act = act;
-		this.#mediaOptions = mediaOptions;
+		this.#media = new CallMedia({
+			...mediaOptions,
+			send: (signal) => this.#act(this, 'media', { signal }),
+			onChange: (state, receiving) => this.emit('media', state, receiving)
+		});
 	}
 
 	accept(): void {
@@ -65,49 +64,6 @@ class LocalCall extends Emitter<SoftphoneCallEvents> implements SoftphoneCall {
 		void this.#act(this, 'digits', { digits }).catch(() => undefined);
 	}
 
-	#media(event: MediaEvent): void {
-		if (event.kind === 'end') {
-			this.#endMedia();
-			return;
-		}
-		if (event.kind === 'start') this.#openMedia(event.role);
-		// The offer can only follow this side's start; open as the answering side if that was missed.
-		else if (!this.#link && !this.#mediaEnded) this.#openMedia('answer');
-		if (event.kind === 'signal') this.#link?.receive(event.signal);
-	}
-
-	#openMedia(role: 'offer' | 'answer'): void {
-		this.#mediaEnded = false;
-		this.#link?.close();
-		this.#receiving = false;
-		// Events of a link this call has since replaced are dropped (its constructor already reports 'connecting').
-		const generation = ++this.#generation;
-		const current = () => generation === this.#generation;
-		this.#link = new MediaLink({
-			...this.#mediaOptions,
-			role,
-			send: (signal) => this.#act(this, 'media', { signal }),
-			onState: (state) => {
-				if (current()) this.emit('media', state, this.#receiving);
-			},
-			onReceiving: (receiving) => {
-				if (!current()) return;
-				this.#receiving = receiving;
-				this.emit('media', this.#link?.state ?? 'connecting', receiving);
-			}
-		});
-		this.#link.mute(this.#muted);
-	}
-
-	#endMedia(): void {
-		this.#mediaEnded = true;
-		const link = this.#link;
-		this.#link = null;
-		this.#generation++;
-		link?.close();
-		if (link) this.emit('media', 'ended', false);
-	}
-
 	/** Called by the device with the channel's events for this call. */
 	receive(event: DeviceChannelEvent): void {
 		switch (event.type) {
@@ -117,16 +73,16 @@ class LocalCall extends Emitter<SoftphoneCallEvents> implements SoftphoneCall {
 			case 'cancel':
 			case 'disconnect':
 			case 'reject':
-				this.#endMedia();
+				this.#media.close();
 				this.emit(event.type);
 				break;
 			case 'mute':
 				this.#muted = event.muted;
-				this.#link?.mute(event.muted);
+				this.#media.mute(event.muted);
 				this.emit('mute', event.muted);
 				break;
 			case 'media':
-				this.#media(event.media);
+				this.#media.handle(event.media);
 				break;
 			case 'audio':
 				this.emit('audio', event.text);
