@@ -524,6 +524,7 @@ function createCallInput(form: URLSearchParams): CreateCallInput {
 		from: form.get('From') ?? '',
 		to: form.get('To') ?? '',
 		...(form.get('StatusCallback') ? { statusCallback: form.get('StatusCallback') ?? undefined } : {}),
+		...(form.get('StatusCallbackMethod') ? { statusCallbackMethod: form.get('StatusCallbackMethod')?.toUpperCase() === 'GET' ? ('GET' as const) : ('POST' as const) } : {}),
 		...(form.getAll('StatusCallbackEvent').length
 			? { statusCallbackEvent: form.getAll('StatusCallbackEvent').flatMap((e) => e.split(' ')) as CallProgressEvent[] }
 			: {}),

@@ -44,9 +44,10 @@ const API_VERSION = '2010-04-01';
 const E164 = /^\+[1-9]\d{6,14}$/;
 const CALL_PARTY = /^(\+[1-9]\d{6,14}|client:[^\s]{1,256}|sip:\S+)$/;
 
-/** A status callback exactly as Twilio would POST it: the URL, the form fields and their signature. */
+/** A status callback exactly as Twilio would send it: the URL, the method, the fields and their signature. */
 export interface SignedCallback {
 	url: string;
+	method: 'GET' | 'POST';
 	params: Record<string, string>;
 	signature: string;
 }
@@ -64,6 +65,8 @@ export type CallInstructions = { url: string; method: 'GET' | 'POST' } | { twiml
 export interface LocalCall extends CallRecord {
 	instructions: CallInstructions;
 	statusCallback: string | null;
+	/** How the status callbacks are requested (Twilio's StatusCallbackMethod, POST by default). */
+	statusCallbackMethod: 'GET' | 'POST';
 	statusCallbackEvent: CallProgressEvent[];
 	record: boolean;
 	timeoutSeconds: number;
@@ -211,8 +214,12 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 		return validateJsonWebhookSignature(this.#authToken, request);
 	}
 
-	#signed(url: string, params: Record<string, string>): SignedCallback {
-		return { url, params, signature: this.sign(url, params) };
+	/** A GET callback carries its fields in the query string, and its signature covers that URL alone. */
+	#signed(url: string, params: Record<string, string>, method: 'GET' | 'POST' = 'POST'): SignedCallback {
+		if (method === 'POST') return { url, method, params, signature: this.sign(url, params) };
+		const full = new URL(url);
+		for (const [k, v] of Object.entries(params)) full.searchParams.append(k, v);
+		return { url, method, params, signature: this.sign(full.toString(), {}) };
 	}
 
 	// --- messages -----------------------------------------------------------------------------
@@ -361,6 +368,7 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 			dateCreated: this.#now(),
 			instructions,
 			statusCallback: input.statusCallback ?? null,
+			statusCallbackMethod: input.statusCallbackMethod ?? 'POST',
 			statusCallbackEvent: input.statusCallbackEvent?.length ? [...input.statusCallbackEvent] : ['completed'],
 			record: input.record ?? false,
 			timeoutSeconds: input.timeoutSeconds ?? 60,
@@ -428,7 +436,7 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 				Timestamp: rfc2822(now),
 				...(CALL_FINAL.has(status) ? { CallDuration: String(call.durationSeconds ?? 0) } : {}),
 				...extra
-			});
+			}, call.statusCallbackMethod);
 		}
 		this.emit('call-status', structuredClone(call), callback);
 		return structuredClone(call);
@@ -446,6 +454,7 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 		status: 'queued' | 'ringing';
 		parentCallSid?: string;
 		statusCallback?: string | null;
+		statusCallbackMethod?: 'GET' | 'POST';
 		statusCallbackEvent?: CallProgressEvent[];
 		instructions?: CallInstructions;
 		timeoutSeconds?: number;
@@ -464,6 +473,7 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 			dateCreated: this.#now(),
 			instructions: input.instructions ?? { twiml: '<Response/>' },
 			statusCallback: input.statusCallback ?? null,
+			statusCallbackMethod: input.statusCallbackMethod ?? 'POST',
 			statusCallbackEvent: input.statusCallbackEvent?.length ? [...input.statusCallbackEvent] : ['completed'],
 			record: false,
 			timeoutSeconds: input.timeoutSeconds ?? 60,

@@ -87,8 +87,10 @@ interface CreateCallCommon {
 	from: string;
 	/** E.164 number, `client:<identity>` or a SIP URI. */
 	to: string;
-	/** Absolute URL the carrier posts progress events to. */
+	/** Absolute URL the carrier sends progress events to. */
 	statusCallback?: string;
+	/** How it sends them (Twilio's StatusCallbackMethod); POST when left out. */
+	statusCallbackMethod?: 'GET' | 'POST';
 	/** Which progress events reach `statusCallback`; the carrier's default is `completed` only. */
 	statusCallbackEvent?: CallProgressEvent[];
 	/** Record the call from answer. */

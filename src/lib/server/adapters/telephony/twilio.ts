@@ -193,7 +193,7 @@ export class TwilioTelephony implements TelephonyPort {
 				from: input.from,
 				to: input.to,
 				...(input.twiml !== undefined ? { twiml: input.twiml } : { url: input.url, ...(input.method ? { method: input.method } : {}) }),
-				...(input.statusCallback ? { statusCallback: input.statusCallback, statusCallbackMethod: 'POST' } : {}),
+				...(input.statusCallback ? { statusCallback: input.statusCallback, statusCallbackMethod: input.statusCallbackMethod ?? 'POST' } : {}),
 				...(input.statusCallbackEvent?.length ? { statusCallbackEvent: input.statusCallbackEvent } : {}),
 				...(input.record !== undefined ? { record: input.record } : {}),
 				...(input.timeoutSeconds !== undefined ? { timeout: input.timeoutSeconds } : {})

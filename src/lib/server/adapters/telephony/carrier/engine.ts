@@ -38,6 +38,7 @@ export interface NumberConfig {
 	voiceFallbackUrl: string | null;
 	voiceFallbackMethod: 'GET' | 'POST';
 	statusCallback: string | null;
+	statusCallbackMethod: 'GET' | 'POST';
 	smsUrl: string;
 	smsMethod: 'GET' | 'POST';
 	smsFallbackUrl: string | null;
@@ -242,7 +243,7 @@ export class CarrierEngine implements PartyHost, ConferenceRest, NumberRest {
 		this.carrier.recordingControl = (callSid, recordingSid, input) => this.updateCallRecording(callSid, recordingSid, input);
 		this.carrier.on('call', (call) => this.#track(this.#outbound(call)));
 		this.carrier.on('call-status', (call, callback) => {
-			if (callback) this.dispatcher.notify({ kind: 'call-status', url: callback.url, params: callback.params, callSid: call.sid });
+			if (callback) this.dispatcher.notify({ kind: 'call-status', url: callback.url, method: callback.method, params: callback.params, callSid: call.sid });
 			const leg = this.legs.get(call.sid);
 			if (leg && FINAL.has(call.status) && !leg.finalized) this.#externalEnd(leg);
 		});
@@ -278,6 +279,7 @@ export class CarrierEngine implements PartyHost, ConferenceRest, NumberRest {
 			voiceFallbackUrl: abs(pick('voiceFallbackUrl', null)),
 			voiceFallbackMethod: pick('voiceFallbackMethod', 'POST'),
 			statusCallback: abs(pick('statusCallback', '/webhooks/twilio/voice/status')),
+			statusCallbackMethod: pick('statusCallbackMethod', 'POST'),
 			smsUrl: this.resolve(pick('smsUrl', '/webhooks/twilio/sms')),
 			smsMethod: pick('smsMethod', 'POST'),
 			smsFallbackUrl: abs(pick('smsFallbackUrl', null)),
@@ -303,6 +305,7 @@ export class CarrierEngine implements PartyHost, ConferenceRest, NumberRest {
 			voiceFallbackUrl: o.voiceFallbackUrl || null,
 			voiceFallbackMethod: o.voiceFallbackMethod,
 			statusCallback: o.statusCallback || null,
+			statusCallbackMethod: o.statusCallbackMethod,
 			smsUrl: o.smsUrl || configured.smsUrl,
 			smsMethod: o.smsMethod,
 			smsFallbackUrl: o.smsFallbackUrl || null,
@@ -457,6 +460,7 @@ export class CarrierEngine implements PartyHost, ConferenceRest, NumberRest {
 			direction: 'inbound',
 			status: 'ringing',
 			statusCallback: number.statusCallback,
+			statusCallbackMethod: number.statusCallbackMethod,
 			statusCallbackEvent: ['completed']
 		});
 		const handle = new PhoneCall(this, { sid: call.sid, from: phone.number, to, direction: 'outgoing' });
@@ -1243,6 +1247,7 @@ export class CarrierEngine implements PartyHost, ConferenceRest, NumberRest {
 				status: 'queued',
 				parentCallSid: leg.sid,
 				statusCallback: noun.attrs.statusCallback ? this.resolve(noun.attrs.statusCallback, docUrl) : null,
+				statusCallbackMethod: method(noun.attrs.statusCallbackMethod),
 				statusCallbackEvent: events.length ? events : ['completed']
 			});
 			const child = this.#leg(call.sid, null);

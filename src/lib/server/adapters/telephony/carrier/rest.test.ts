@@ -34,6 +34,37 @@ describe('carrier REST through the official twilio client', () => {
 		expect(phone.calls[0]!.heard).toEqual(['Your appointment is tomorrow.']);
 	});
 
+	it('sends status callbacks with GET when StatusCallbackMethod asks, for an API call and for a number, signed over the full URL', async () => {
+		h = await startHarness();
+		h.routes.set('/outbound', () => twiml('<Say>Hello.</Say>'));
+		h.routes.set('/call-status', () => ({ status: 204 }));
+		h.routes.set('/number-status', () => ({ status: 204 }));
+		h.routes.set('/webhooks/twilio/voice', () => twiml('<Say>Thanks for calling.</Say><Hangup/>'));
+		const base = await h.serveCarrier();
+		const client = twilio(ACCOUNT, TOKEN, { accountSid: ACCOUNT, httpClient: new RebasingRequestClient(base) });
+		const phone = h.engine.phone(CUSTOMER);
+		phone.on('incoming', (c) => queueMicrotask(() => c.answer()));
+		await client.calls.create({ from: SWITCHBOARD_NUMBER, to: CUSTOMER, url: `${h.server.url}/outbound`, statusCallback: `${h.server.url}/call-status`, statusCallbackMethod: 'GET', statusCallbackEvent: ['answered', 'completed'] });
+		await h.clock.advance(10_000);
+		const api = h.hits('/call-status');
+		expect(api.map((r) => [r.method, r.query.get('CallStatus')])).toEqual([
+			['GET', 'in-progress'],
+			['GET', 'completed']
+		]);
+		for (const r of api) {
+			expect(r.body.length).toBe(0);
+			expect(twilio.validateRequest(TOKEN, String(r.headers['x-twilio-signature']), `${h.server.url}${r.path}?${r.query.toString()}`, {})).toBe(true);
+		}
+
+		h.engine.ownNumber(SWITCHBOARD_NUMBER, 'Sales');
+		const [pn] = await client.incomingPhoneNumbers.list({ phoneNumber: SWITCHBOARD_NUMBER });
+		await client.incomingPhoneNumbers(pn!.sid).update({ statusCallback: `${h.server.url}/number-status`, statusCallbackMethod: 'GET' });
+		h.engine.phone('+12125550177').call(SWITCHBOARD_NUMBER);
+		await h.clock.advance(10_000);
+		const inbound = h.hits('/number-status');
+		expect(inbound.map((r) => [r.method, r.query.get('CallStatus'), r.query.get('Direction')])).toEqual([['GET', 'completed', 'inbound']]);
+	});
+
 	it('holds, unholds and removes conference participants', async () => {
 		h = await startHarness();
 		h.routes.set('/webhooks/twilio/voice', () =>
