@@ -47,7 +47,6 @@ export class MediaLink {
 	#noMicrophone = false;
 	#muted = false;
 	#state: MediaState = 'connecting';
-	#remoteSet = false;
 	readonly #pendingCandidates: MediaCandidate[] = [];
 	#timeout: ReturnType<typeof setTimeout> | null = null;
 	#stats: ReturnType<typeof setInterval> | null = null;
@@ -77,7 +76,8 @@ export class MediaLink {
 		this.#timeout = setTimeout(() => {
 			if (this.#state === 'connecting') this.#fail();
 		}, options.connectTimeoutMs ?? 15_000);
-		this.#chain = this.#start();
+		// A microphone or offer that fails fails the link, whether or not a signal follows.
+		this.#chain = this.#start().catch(() => this.#fail());
 	}
 
 	get state(): MediaState {
@@ -134,7 +134,6 @@ export class MediaLink {
 		if (this.#closed) return;
 		if ('description' in signal) {
 			await this.#peer.setRemoteDescription(signal.description);
-			this.#remoteSet = true;
 			for (const candidate of this.#pendingCandidates.splice(0)) await this.#peer.addIceCandidate(candidate);
 			if (signal.description.type === 'offer') {
 				await this.#peer.setLocalDescription(await this.#peer.createAnswer());
@@ -142,7 +141,7 @@ export class MediaLink {
 			}
 			return;
 		}
-		if (!this.#remoteSet) this.#pendingCandidates.push(signal.candidate);
+		if (!this.#peer.remoteDescription) this.#pendingCandidates.push(signal.candidate);
 		else await this.#peer.addIceCandidate(signal.candidate);
 	}
 
