@@ -69,3 +69,9 @@ export function json(body: unknown, status = 200): Response {
 export function problem(status: number, code: string, message: string): Response {
 	return json({ ok: false, code, message }, status);
 }
+
+/** 400 naming each field that failed validation and why (zod's issues), `what` first when given. */
+export function badRequest(issues: readonly { path: readonly PropertyKey[]; message: string }[], what?: string): Response {
+	const text = issues.map((i) => `${i.path.map(String).join('.') || 'body'}: ${i.message}`).join('; ');
+	return problem(400, 'BAD_REQUEST', what ? `${what}: ${text}` : text);
+}

@@ -4,7 +4,7 @@ import { ZMediaSignal } from '$lib/media/media-signal-schema';
 import { agentClientIdentity } from '$lib/server/voice/caller-number';
 import { applyDeviceAction } from '$lib/softphone/device-channel.server';
 import { SOFTPHONE_ACTIONS, type SoftphoneAction } from '$lib/softphone/protocol';
-import { json, problem } from '$lib/softphone/sse.server';
+import { badRequest, json, problem } from '$lib/softphone/sse.server';
 import type { RequestHandler } from './$types';
 
 const ZSoftphoneActionRequest = z.object({
@@ -18,7 +18,7 @@ const ZSoftphoneActionRequest = z.object({
 export const POST: RequestHandler = async ({ locals, request }) => {
 	if (!locals.user) return problem(401, 'UNAUTHENTICATED', 'Sign in to continue.');
 	const parsed = ZSoftphoneActionRequest.safeParse(await request.json().catch(() => null));
-	if (!parsed.success) return problem(400, 'BAD_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+	if (!parsed.success) return badRequest(parsed.error.issues);
 	if (parsed.data.action === 'digits' && !parsed.data.digits) return problem(400, 'BAD_REQUEST', 'digits: required for the digits action');
 	if (parsed.data.action === 'media' && !parsed.data.signal) return problem(400, 'BAD_REQUEST', 'signal: required for the media action');
 	const outcome = applyDeviceAction(agentClientIdentity(locals.user.id), parsed.data);

@@ -1,6 +1,6 @@
 /** The customer phone dials a number (usually a Switchboard number) from any caller ID. */
 import { z } from 'zod';
-import { json, problem } from '$lib/softphone/sse.server';
+import { badRequest, json, problem } from '$lib/softphone/sse.server';
 import { localCarrier } from '../../phone-state.server';
 import { E164 } from '../../phone-types';
 import type { RequestHandler } from './$types';
@@ -12,7 +12,7 @@ export const POST: RequestHandler = async ({ request }) => {
 	const carrier = await localCarrier();
 	if (!carrier) return problem(404, 'NOT_LOCAL', 'The customer phone exists only with TELEPHONY=local.');
 	const parsed = ZCallRequest.safeParse(await request.json().catch(() => null));
-	if (!parsed.success) return problem(400, 'BAD_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+	if (!parsed.success) return badRequest(parsed.error.issues);
 	const call = carrier.engine.scenario.placeCall(parsed.data);
 	return json({ callSid: call.sid, from: call.from, to: call.to }, 201);
 };

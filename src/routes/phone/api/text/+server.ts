@@ -1,7 +1,7 @@
 /** The customer phone sends a text; the page follows its delivery over the event stream. */
 import { z } from 'zod';
 import { logger } from '$lib/server/log';
-import { json, problem } from '$lib/softphone/sse.server';
+import { badRequest, json, problem } from '$lib/softphone/sse.server';
 import { localCarrier } from '../../phone-state.server';
 import { E164, PHONE_ATTACHMENT_MAX_BYTES, PHONE_ATTACHMENT_TYPES } from '../../phone-types';
 import type { RequestHandler } from './$types';
@@ -21,7 +21,7 @@ export const POST: RequestHandler = async ({ request }) => {
 	const carrier = await localCarrier();
 	if (!carrier) return problem(404, 'NOT_LOCAL', 'The customer phone exists only with TELEPHONY=local.');
 	const parsed = ZTextRequest.safeParse(await request.json().catch(() => null));
-	if (!parsed.success) return problem(400, 'BAD_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+	if (!parsed.success) return badRequest(parsed.error.issues);
 	const { from, to, body, attachment } = parsed.data;
 	// The carrier keeps the picture and hands Switchboard its MediaUrl, as Twilio does.
 	const attachments = attachment ? [{ contentType: attachment.contentType, body: Uint8Array.from(Buffer.from(attachment.data, 'base64')) }] : [];

@@ -3,7 +3,7 @@
  * placed, or relay a WebRTC signal for the call's audio to the other side of its bridge.
  */
 import { ZMediaSignal } from '$lib/media/media-signal-schema';
-import { json, problem } from '$lib/softphone/sse.server';
+import { badRequest, json, problem } from '$lib/softphone/sse.server';
 import { localCarrier } from '../../../../phone-state.server';
 import type { RequestHandler } from './$types';
 
@@ -32,7 +32,7 @@ export const POST: RequestHandler = async ({ params, request }) => {
 			break;
 		case 'media': {
 			const parsed = ZMediaSignal.safeParse(await request.json().catch(() => null));
-			if (!parsed.success) return problem(400, 'BAD_REQUEST', `signal: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`);
+			if (!parsed.success) return badRequest(parsed.error.issues, 'signal');
 			if (!call.sendMedia(parsed.data)) return problem(409, 'NO_MEDIA', 'That call is not connected to anyone whose browser carries audio.');
 			break;
 		}
