@@ -15,6 +15,7 @@ import { callEvents, calls } from '../db/schema/voice';
 import { setLogLevel } from '../log';
 import { createVoiceHarness, HANDLERS, type VoiceHarness } from './test-harness';
 import { setCallRecording } from './set-call-recording';
+import { waitingIn } from './test-board';
 import type { VoiceServices } from './voice-services';
 
 let carrier: Harness;
@@ -54,7 +55,7 @@ describe('an inbound call through the local carrier', () => {
 		device.on('incoming', (call) => {
 			pops.push(call.customParameters.get('customerName') ?? '');
 			const callSid = call.customParameters.get('callSid') ?? '';
-			void h.hot.mutation(api.calls.acceptCall, { callSid }, agent).then(() => call.accept());
+			void h.hot.mutation(api.callLine.acceptCall, { callSid }, agent).then(() => call.accept());
 		});
 
 		const phoneCall = carrier.engine.phone(CUSTOMER).call(SWITCHBOARD_NUMBER);
@@ -95,7 +96,7 @@ describe('an inbound call through the local carrier', () => {
 		sleepyDevice.on('incoming', () => rings.push('sleepy'));
 		keenDevice.on('incoming', (call) => {
 			rings.push('keen');
-			void h.hot.mutation(api.calls.acceptCall, { callSid: call.customParameters.get('callSid') ?? '' }, keen).then(() => call.accept());
+			void h.hot.mutation(api.callLine.acceptCall, { callSid: call.customParameters.get('callSid') ?? '' }, keen).then(() => call.accept());
 		});
 		const phoneCall = carrier.engine.phone('+13035550188').call('+14155550101');
 		for (let i = 0; i < 40 && !rings.includes('keen'); i++) await carrier.clock.advance(1000);
@@ -116,7 +117,7 @@ describe('an inbound call through the local carrier', () => {
 		await carrier.clock.advance(1000);
 		const second = carrier.engine.phone('+13035550102').call('+14155550120');
 		for (let i = 0; i < 3; i++) await carrier.clock.advance(1000);
-		const waiting = await h.hot.query(api.calls.waiting, { queueName: 'pickup' }, { subject: 'x', role: 'agent' });
+		const waiting = await waitingIn(h.hot, 'pickup', { subject: 'x', role: 'agent' });
 		expect(waiting.map((w) => w.callSid)).toEqual([first.sid, second.sid]);
 
 		// The pickup request runs before the clock moves, so the hold loop does not offer them first.
@@ -128,7 +129,7 @@ describe('an inbound call through the local carrier', () => {
 		const [bridged] = await h.testDb.db.select().from(calls).where(eq(calls.callSid, first.sid));
 		expect(bridged).toMatchObject({ agentId: agent.subject, agentCallSid: pickup.parameters.CallSid });
 		expect(bridged?.answeredAt).not.toBeNull();
-		expect((await h.hot.query(api.calls.waiting, { queueName: 'pickup' }, agent)).map((w) => w.callSid)).toEqual([second.sid]);
+		expect((await waitingIn(h.hot, 'pickup', agent)).map((w) => w.callSid)).toEqual([second.sid]);
 
 		for (let i = 0; i < 20; i++) await carrier.clock.advance(1000);
 		first.hangUp();
@@ -156,7 +157,7 @@ describe('an inbound call through the local carrier', () => {
 		await h.addQueue('+14155550121', 'later', ['later-skill']);
 		const caller = carrier.engine.phone('+13035550103').call('+14155550121');
 		for (let i = 0; i < 3; i++) await carrier.clock.advance(1000);
-		expect((await h.hot.query(api.calls.waiting, { queueName: 'later' }, { subject: 'x', role: 'agent' })).map((w) => w.callSid)).toEqual([caller.sid]);
+		expect((await waitingIn(h.hot, 'later', { subject: 'x', role: 'agent' })).map((w) => w.callSid)).toEqual([caller.sid]);
 
 		const agent = await h.addAgent(['later-skill'], 'Lee Later');
 		const device = carrier.engine.device(`agent_${agent.subject}`);
@@ -164,7 +165,7 @@ describe('an inbound call through the local carrier', () => {
 		const pops: string[] = [];
 		device.on('incoming', (call) => {
 			pops.push(call.customParameters.get('callSid') ?? '');
-			void h.hot.mutation(api.calls.acceptCall, { callSid: call.customParameters.get('callSid') ?? '' }, agent).then(() => call.accept());
+			void h.hot.mutation(api.callLine.acceptCall, { callSid: call.customParameters.get('callSid') ?? '' }, agent).then(() => call.accept());
 		});
 		for (let i = 0; i < 40 && pops.length === 0; i++) await carrier.clock.advance(1000);
 		expect(pops).toEqual([caller.sid]);
@@ -192,7 +193,7 @@ describe('an inbound call through the local carrier', () => {
 		const device = carrier.engine.device(`agent_${agent.subject}`);
 		device.register();
 		device.on('incoming', (call) => {
-			void h.hot.mutation(api.calls.acceptCall, { callSid: call.customParameters.get('callSid') ?? '' }, agent).then(() => call.accept());
+			void h.hot.mutation(api.callLine.acceptCall, { callSid: call.customParameters.get('callSid') ?? '' }, agent).then(() => call.accept());
 		});
 		const phoneCall = carrier.engine.phone('+13035550177').call('+14155550130');
 		const live = async () => (await h.testDb.db.select().from(calls).where(eq(calls.callSid, phoneCall.sid)))[0];
@@ -203,7 +204,7 @@ describe('an inbound call through the local carrier', () => {
 
 		for (let i = 0; i < 10; i++) await carrier.clock.advance(1000);
 		expect(await setCallRecording(viaRest, me, { callSid: phoneCall.sid, paused: true })).toEqual({ callSid: phoneCall.sid, recording: 'paused' });
-		const board = await h.hot.query(api.calls.board, {}, agent);
+		const board = await h.hot.query(api.callBoard.board, {}, agent);
 		expect(board.active.find((a) => a.callSid === phoneCall.sid)?.recording).toBe(false);
 		for (let i = 0; i < 20; i++) await carrier.clock.advance(1000);
 		// A supervisor may resume it too.

@@ -50,9 +50,9 @@ export async function handleDialAction(
 	const configured = found.call.toE164 ? await findVoiceQueue(db, found.call.toE164) : null;
 	const queue = { name: found.call.queue, ringSeconds: configured?.ringSeconds ?? 20 };
 	const decision = found.fresh
-		? await hot.mutation(api.calls.missCall, { callSid: dial.CallSid }, SYSTEM_IDENTITY)
+		? await hot.mutation(api.callLine.missCall, { callSid: dial.CallSid }, SYSTEM_IDENTITY)
 		: await hot.mutation(
-				api.calls.routeInbound,
+				api.callLine.routeInbound,
 				{
 					callSid: dial.CallSid,
 					from: found.call.fromE164 ?? found.call.fromRaw,

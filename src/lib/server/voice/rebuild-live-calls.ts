@@ -172,7 +172,7 @@ export async function rebuildLiveCalls(services: VoiceServices, now = new Date()
 				.orderBy(callEvents.at, callEvents.createdAt)
 		: [];
 
-	type Hydrate = FunctionArgs<typeof api.calls.hydrateCalls>;
+	type Hydrate = FunctionArgs<typeof api.callHydration.hydrateCalls>;
 	const incoming: Hydrate['incoming'] = [];
 	const queued: Hydrate['queued'] = [];
 	const active: Hydrate['active'] = [];
@@ -227,6 +227,6 @@ export async function rebuildLiveCalls(services: VoiceServices, now = new Date()
 		counts.wrapup += 1;
 	}
 
-	const { removed } = await services.hot.mutation(api.calls.hydrateCalls, { incoming, queued, active, before }, SYSTEM_IDENTITY);
+	const { removed } = await services.hot.mutation(api.callHydration.hydrateCalls, { incoming, queued, active, before }, SYSTEM_IDENTITY);
 	return { checked: open.length, closed, removed, ...counts };
 }
