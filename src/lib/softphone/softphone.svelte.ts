@@ -233,6 +233,10 @@ export class Softphone {
 		if (this.#live === live) live.accept();
 	}
 
+	/**
+	 * Decline: the device rejects the ring, the carrier tells the Dial action `busy`, and the server
+	 * offers the call to the next agent at once (convex callLine.declineCall); not counted as a miss.
+	 */
 	reject(): void {
 		if (this.call?.phase !== 'ringing' || !this.#live) return;
 		this.#live.reject();

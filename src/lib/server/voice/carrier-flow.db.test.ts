@@ -12,7 +12,9 @@ import { CUSTOMER, SWITCHBOARD_NUMBER, TOKEN, startHarness, type Harness } from 
 import { TwilioTelephony } from '../adapters/telephony/twilio';
 import { makeStaff } from '../crm/test-factories';
 import { callEvents, calls } from '../db/schema/voice';
+import type { Identity } from '../live/hot';
 import { setLogLevel } from '../log';
+import { applyDeviceAction, openDeviceChannel } from '$lib/softphone/device-channel.server';
 import { createVoiceHarness, HANDLERS, type VoiceHarness } from './test-harness';
 import { setCallRecording } from './set-call-recording';
 import { waitingIn } from './test-board';
@@ -29,7 +31,7 @@ beforeAll(async () => {
 	// The recording job fetches from this carrier, as the webhooks' telephony does.
 	h = await createVoiceHarness({ telephony: new LocalTelephony(carrier.carrier) });
 	setLogLevel('silent');
-	services = { ...h.services, config: { publicBaseUrl: carrier.server.url } };
+	services = { ...h.services, config: { ...h.config, publicBaseUrl: carrier.server.url } };
 	for (const [path, handler] of Object.entries(HANDLERS)) {
 		carrier.routes.set(path, async (req) => {
 			const url = new URL(`${req.path}${req.query.size ? `?${req.query.toString()}` : ''}`, carrier.server.url);
@@ -109,6 +111,53 @@ describe('an inbound call through the local carrier', () => {
 		const statuses = await h.hot.query(api.agentStatus.list, {}, keen);
 		expect(statuses.find((s) => s.userId === sleepy.subject)?.status).toBe('away');
 		expect(answered.filter((status) => status !== 200 && status !== 204)).toEqual([]);
+	});
+
+	it('passes a call the agent declines on the softphone to the next agent at once; a decline is not a miss', async () => {
+		await h.addQueue('+14155550122', 'declines', ['decline-skill'], 20);
+		const agents = [await h.addAgent(['decline-skill'], 'Dee Decliner'), await h.addAgent(['decline-skill'], 'Tay Taker')];
+		// Each agent's softphone as the browser runs it: a device channel, and actions applied as its buttons send them.
+		const rung: { agent: Identity; identity: string; deviceId: string; callSid: string; parent: string; at: number }[] = [];
+		const closers = agents.map((agent) => {
+			const identity = `agent_${agent.subject}`;
+			let deviceId = '';
+			return openDeviceChannel(carrier.engine, identity, (event) => {
+				if (event.type === 'registered') deviceId = event.deviceId;
+				if (event.type === 'incoming') {
+					rung.push({ agent, identity, deviceId, callSid: event.callSid, parent: event.customParameters.callSid ?? '', at: carrier.clock.now().getTime() });
+				}
+			});
+		});
+		try {
+			const phoneCall = carrier.engine.phone('+13035550104').call('+14155550122');
+			for (let i = 0; i < 10 && rung.length === 0; i++) await carrier.clock.advance(1000);
+			const declined = rung[0];
+			if (!declined) throw new Error('no agent was offered the call');
+			// The softphone's Decline button: the device rejects, the carrier reports busy to the dial action.
+			expect(applyDeviceAction(declined.identity, { deviceId: declined.deviceId, callSid: declined.callSid, action: 'reject' })).toMatchObject({ ok: true });
+			for (let i = 0; i < 10 && rung.length < 2; i++) await carrier.clock.advance(1000);
+			const next = rung[1];
+			if (!next) throw new Error('the declined call was not offered to the next agent');
+			expect(next.agent.subject).not.toBe(declined.agent.subject);
+			// At once, not after the queue's 20 s ring timeout.
+			expect(next.at - declined.at).toBeLessThan(5000);
+			// Not a miss: no count, no notice, and (DECLINE_SETS_AGENT unset) available again.
+			expect(await h.hot.query(api.agentStatus.mine, {}, declined.agent)).toMatchObject({ status: 'available', missedCalls: 0, lastMissed: null });
+
+			await h.hot.mutation(api.callLine.acceptCall, { callSid: next.parent }, next.agent);
+			expect(applyDeviceAction(next.identity, { deviceId: next.deviceId, callSid: next.callSid, action: 'accept' })).toMatchObject({ ok: true });
+			for (let i = 0; i < 10; i++) await carrier.clock.advance(1000);
+			phoneCall.hangUp();
+			for (let i = 0; i < 5; i++) await carrier.clock.advance(1000);
+			const [row] = await h.testDb.db.select().from(calls).where(eq(calls.callSid, phoneCall.sid));
+			expect(row).toMatchObject({ outcome: 'answered', agentId: next.agent.subject });
+			const events = await h.testDb.db.select().from(callEvents).where(eq(callEvents.callId, row?.id ?? ''));
+			expect(events.filter((e) => e.kind === 'declined').map((e) => e.payload.agentId)).toEqual([declined.agent.subject]);
+			expect(events.filter((e) => e.kind === 'missed')).toEqual([]);
+			expect(rung).toHaveLength(2);
+		} finally {
+			for (const close of closers) close();
+		}
 	});
 
 	it('bridges an agent who dials queue:<name> to the oldest waiting caller, then the next, in arrival order', async () => {

@@ -104,11 +104,11 @@ interface Routing {
 	attempts: number;
 }
 
-/** Who the call was offered to, from its events: the last offer still stands unless a miss followed it. */
+/** Who the call was offered to, from its events: the last offer still stands unless a miss or a decline followed it. */
 function routingOf(events: { kind: string; at: Date; payload: Record<string, unknown> }[]): Routing {
 	const offers = events.filter((e) => e.kind === 'offered' && typeof e.payload.agentId === 'string');
 	const last = offers.at(-1);
-	const missedAfter = last ? events.some((e) => e.kind === 'missed' && e.at >= last.at) : true;
+	const missedAfter = last ? events.some((e) => (e.kind === 'missed' || e.kind === 'declined') && e.at >= last.at) : true;
 	const agents = offers.map((e) => e.payload.agentId as string);
 	const current = last && !missedAfter ? (last.payload.agentId as string) : null;
 	return {

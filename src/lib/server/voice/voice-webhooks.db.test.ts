@@ -215,7 +215,7 @@ describe('POST /webhooks/twilio/voice/dial-action', () => {
 		// The same delivery again: no second miss, same answer.
 		expect(await (await h.post(VOICE_PATHS.dialAction, dial)).text()).toBe(nextXml);
 
-		const secondMiss = await h.post(VOICE_PATHS.dialAction, { ...dial, DialCallSid: newCallSid(), DialCallStatus: 'busy' });
+		const secondMiss = await h.post(VOICE_PATHS.dialAction, { ...dial, DialCallSid: newCallSid(), DialCallStatus: 'no-answer' });
 		expect(await secondMiss.text()).toBe(enqueueXml('dialq', false));
 		expect(await eventKinds(sid)).toEqual(['received', 'offered', 'missed', 'offered', 'missed', 'queued']);
 
@@ -228,6 +228,33 @@ describe('POST /webhooks/twilio/voice/dial-action', () => {
 		expect(misses.filter((e) => e.kind === 'missed').map((e) => e.payload.agentId)).toEqual([first.subject, second.subject]);
 		const details = await loadCallDetails(h.testDb.db, [row?.id ?? '']);
 		expect(details.get(row?.id ?? '')?.missedBy).toEqual([first.name, second.name]);
+	});
+
+	it('moves a declined call (DialCallStatus busy) to the next agent at once, without a miss; the decliner goes to DECLINE_SETS_AGENT', async () => {
+		await h.addQueue('+14155550106', 'declineq', ['declineq'], 15);
+		const first = await h.addAgent(['declineq']);
+		const second = await h.addAgent(['declineq']);
+		const sid = newCallSid();
+		expect(await (await h.post(VOICE_PATHS.incoming, incoming(sid, '+12125550177', '+14155550106'))).text()).toContain(`<Identity>agent_${first.subject}</Identity>`);
+		const dial = { ...incoming(sid, '+12125550177', '+14155550106'), DialCallStatus: 'busy', DialCallSid: newCallSid() };
+		expect(await (await h.post(VOICE_PATHS.dialAction, dial)).text()).toContain(`<Identity>agent_${second.subject}</Identity>`);
+		const mine = (who: Identity) => h.hot.query(api.agentStatus.mine, {}, who);
+		expect(await mine(first)).toMatchObject({ status: 'available', missedCalls: 0, lastMissed: null });
+		expect(await mine(second)).toMatchObject({ status: 'ringing' });
+
+		// With DECLINE_SETS_AGENT=away the decliner stops getting calls; still no miss. Nobody else: the caller queues.
+		h.services.config = { ...h.config, declineSetsAgent: 'away' };
+		try {
+			expect(await (await h.post(VOICE_PATHS.dialAction, { ...dial, DialCallSid: newCallSid() })).text()).toBe(enqueueXml('declineq', false));
+		} finally {
+			h.services.config = h.config;
+		}
+		expect(await mine(second)).toMatchObject({ status: 'away', missedCalls: 0, lastMissed: null });
+		expect(await eventKinds(sid)).toEqual(['received', 'offered', 'declined', 'offered', 'declined', 'queued']);
+		const row = await callRow(sid);
+		const declines = await h.testDb.db.select().from(callEvents).where(eq(callEvents.callId, row?.id ?? '')).orderBy(callEvents.createdAt);
+		expect(declines.filter((e) => e.kind === 'declined').map((e) => e.payload.agentId)).toEqual([first.subject, second.subject]);
+		expect((await loadCallDetails(h.testDb.db, [row?.id ?? ''])).get(row?.id ?? '')?.missedBy).toEqual([]);
 	});
 });
 
