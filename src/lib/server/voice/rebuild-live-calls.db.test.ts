@@ -180,3 +180,21 @@ describe('rebuilding the live calls at start', () => {
 		expect(again.calls).toMatchObject({ closed: 0, removed: 0, waiting: 3, active: 1 });
 	});
 });
+
+describe('rebuilding a call an agent declined', () => {
+	it('does not ring the decliner again: the offer ended, and the caller waits in line', async () => {
+		await h.addQueue('+14155550306', 'rb-decline', ['rb-decline']);
+		const decliner = await h.addAgent(['rb-decline']);
+		const sid = await call('+14155550306', '+12125550310', 'in-progress');
+		expect(await ringingFor(h.hot, decliner)).toMatchObject({ callSid: sid });
+		await h.post(VOICE_PATHS.dialAction, { ...incoming(sid, '+12125550310', '+14155550306'), DialCallStatus: 'busy', DialCallSid: newCallSid() });
+
+		const hot = await createLocalHotState();
+		restarted.push(hot);
+		await rebuildHotState({ db: h.testDb.db, hot, voice: { ...h.services, hot } });
+		const board = await hot.query(api.callBoard.board, {}, viewer);
+		expect(board.incoming.find((i) => i.callSid === sid)).toMatchObject({ state: 'routing', declinedBy: [decliner.subject] });
+		expect(board.waiting.map((w) => w.callSid)).toContain(sid);
+		expect(await ringingFor(hot, decliner)).toBeUndefined();
+	});
+});
