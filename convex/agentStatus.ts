@@ -129,13 +129,6 @@ async function upsert(ctx: MutationCtx, entry: { userId: string; name: string; r
 	return 'updated' as const;
 }
 
-/** Add a staff member to the roster (offline), or refresh their name and role keeping their status. */
-export const upsertAgent = systemMutation({
-	args: vRosterEntry.fields,
-	returns: v.union(v.literal('inserted'), v.literal('updated'), v.literal('unchanged')),
-	handler: (ctx, entry) => upsert(ctx, entry)
-});
-
 /**
  * Bring the roster in line with the archive's staff list: upsert each entry (statuses kept) and,
  * with `removeMissing`, drop rows of users who are no longer staff.

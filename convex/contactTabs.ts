@@ -82,13 +82,3 @@ export const close = agentMutation({
 		return matches.length > 0;
 	}
 });
-
-export const closeAll = agentMutation({
-	args: {},
-	returns: v.number(),
-	handler: async (ctx) => {
-		const tabs = await tabsOf(ctx, ctx.caller.userId);
-		for (const tab of tabs) await ctx.db.delete('user_contact_tabs', tab._id);
-		return tabs.length;
-	}
-});

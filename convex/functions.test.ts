@@ -28,14 +28,14 @@ describe('function builders', () => {
 
 	it('keeps server-only functions from staff, admins included, and staff functions from the server', async () => {
 		const t = newConvex();
-		const entry = { userId: 'u9', name: 'Nine', role: 'agent' as const };
+		const roster = { agents: [{ userId: 'u9', name: 'Nine', role: 'agent' as const }], removeMissing: false };
 		for (const role of ['agent', 'admin'] as const) {
-			await expect(as(t, role).mutation(api.agentStatus.upsertAgent, entry)).rejects.toMatchObject({
+			await expect(as(t, role).mutation(api.agentStatus.hydrate, roster)).rejects.toMatchObject({
 				data: { code: 'FORBIDDEN', message: 'Only the Switchboard server may call this function.' }
 			});
 		}
 		await rejectsWith(as(t, 'system').query(api.agentStatus.list, {}), 'FORBIDDEN');
-		await expect(as(t, 'system').mutation(api.agentStatus.upsertAgent, entry)).resolves.toBe('inserted');
+		await expect(as(t, 'system').mutation(api.agentStatus.hydrate, roster)).resolves.toEqual({ inserted: 1, updated: 0, removed: 0 });
 	});
 
 	it('explains a refusal in words a person can act on', async () => {

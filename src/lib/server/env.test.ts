@@ -10,6 +10,12 @@ describe('parseConfig', () => {
 		expect(config.database).toEqual({ driver: 'pglite', dir: './data/pglite' });
 		expect(config.publicBaseUrl).toBe('http://localhost:3000');
 		expect(config.demoData).toBe(true);
+		expect(config.declineSetsAgent).toBe('available');
+	});
+
+	it('takes DECLINE_SETS_AGENT as available or away, and nothing else', () => {
+		expect(parseConfig({ DECLINE_SETS_AGENT: 'away' }).declineSetsAgent).toBe('away');
+		expect(() => parseConfig({ DECLINE_SETS_AGENT: 'offline' })).toThrow(/DECLINE_SETS_AGENT must be available or away/);
 	});
 
 	it('uses postgres-js when DATABASE_URL is set', () => {

@@ -89,6 +89,8 @@ const RawEnv = z.object({
 	SMS_RATE_TOLL_FREE: rate('SMS_RATE_TOLL_FREE').default(3),
 	SMS_RATE_OVERRIDES: optionalString.pipe(z.string().optional()),
 
+	DECLINE_SETS_AGENT: z.enum(['available', 'away'], { error: 'DECLINE_SETS_AGENT must be available or away' }).default('available'),
+
 	LIVE: z.enum(['local', 'convex']).default('local'),
 	PUBLIC_CONVEX_URL: optionalString.pipe(z.url().optional()),
 	CONVEX_AUTH_PRIVATE_KEY: optionalString,
@@ -167,6 +169,8 @@ export interface Config {
 	broadcast: { adapter: 'local' } | { adapter: 'ably'; apiKey: string; restHost: string | undefined };
 	/** Outbound throughput per sender, in message segments per second (sms/sender-rate.ts applies it). */
 	smsRates: SmsRates;
+	/** The status an agent who declines a ringing call goes to (the call itself moves on to the next agent at once). */
+	declineSetsAgent: RawEnv['DECLINE_SETS_AGENT'];
 	live: { adapter: 'local' } | { adapter: 'convex'; url: string; privateKey: string; keyId: string };
 }
 
@@ -234,6 +238,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 				: { adapter: 'local' },
 		broadcast: e.BROADCAST === 'ably' ? { adapter: 'ably', apiKey: s(e.ABLY_API_KEY), restHost: e.ABLY_REST_HOST } : { adapter: 'local' },
 		smsRates: { longCode: e.SMS_RATE_LONG_CODE, tollFree: e.SMS_RATE_TOLL_FREE, overrides: overrides.rates },
+		declineSetsAgent: e.DECLINE_SETS_AGENT,
 		live:
 			e.LIVE === 'convex'
 				? { adapter: 'convex', url: s(e.PUBLIC_CONVEX_URL), privateKey: s(e.CONVEX_AUTH_PRIVATE_KEY), keyId: e.CONVEX_AUTH_KEY_ID }

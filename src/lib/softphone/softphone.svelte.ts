@@ -52,7 +52,7 @@ export interface WrapUp {
 	notes: string;
 }
 
-/** A call in wrap-up as hot state has it (convex calls.myWrapups). */
+/** A call in wrap-up as hot state has it (convex callWrapup.myWrapups). */
 export interface LiveWrapUp {
 	callSid: string;
 	from: string;
@@ -68,7 +68,7 @@ export interface SoftphoneOptions {
 	heartbeat?: (state: Registration) => Promise<unknown>;
 	heartbeatMs?: number;
 	/**
-	 * Claims a ringing call in hot state before the device answers it (convex calls.acceptCall:
+	 * Claims a ringing call in hot state before the device answers it (convex callLine.acceptCall:
 	 * one winner, agent marked busy). Rejects when another agent has it.
 	 */
 	claim?: (parentCallSid: string) => Promise<unknown>;
@@ -142,7 +142,7 @@ export class Softphone {
 		this.#createDevice = options.createDevice ?? defaultCreateDevice;
 		this.#heartbeat = options.heartbeat ?? ((softphone) => mutate(api.agentStatus.heartbeat, { softphone }));
 		this.#heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
-		this.#claim = options.claim ?? ((callSid) => mutate(api.calls.acceptCall, { callSid }));
+		this.#claim = options.claim ?? ((callSid) => mutate(api.callLine.acceptCall, { callSid }));
 		this.#microphone = options.microphonePermission ?? browserMicrophonePermission;
 		this.#readyNow =
 			options.readyNow ??
@@ -233,6 +233,10 @@ export class Softphone {
 		if (this.#live === live) live.accept();
 	}
 
+	/**
+	 * Decline: the device rejects the ring, the carrier tells the Dial action `busy`, and the server
+	 * offers the call to the next agent at once (convex callLine.declineCall); not counted as a miss.
+	 */
 	reject(): void {
 		if (this.call?.phase !== 'ringing' || !this.#live) return;
 		this.#live.reject();

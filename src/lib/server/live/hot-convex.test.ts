@@ -93,8 +93,8 @@ describe('LIVE=convex hot state', () => {
 		await expect(convex.query(api.agentStatus.mine, {}, me)).resolves.toMatchObject({ status: 'away' });
 		expect(seenTokens.at(-1)).toMatchObject({ sub: 'cx-ann', role: 'agent', name: 'Ann', iss: ISSUER, aud: 'convex' });
 		await expect(
-			convex.mutation(api.agentStatus.upsertAgent, { userId: 'cx-bob', name: 'Bob', role: 'agent' }, SYSTEM_IDENTITY)
-		).resolves.toBe('inserted');
+			convex.mutation(api.agentStatus.hydrate, { agents: [{ userId: 'cx-bob', name: 'Bob', role: 'agent' }], removeMissing: false }, SYSTEM_IDENTITY)
+		).resolves.toEqual({ inserted: 1, updated: 0, removed: 0 });
 	});
 
 	it('turns a function refusal into the same AppError as the local engine', async () => {

@@ -145,14 +145,14 @@ describe('local hot state', () => {
 		const bad = hot.mutation(api.agentStatus.setMine, { status: 'asleep' }, agent('hq-1'));
 		await expect(bad).rejects.toMatchObject({ kind: 'BAD_REQUEST', code: 'INVALID_ARGUMENTS' });
 		const upsert = hot.mutation(
-			api.agentStatus.upsertAgent,
-			{ userId: 'x', name: 'X', role: 'agent' },
+			api.agentStatus.hydrate,
+			{ agents: [{ userId: 'x', name: 'X', role: 'agent' }], removeMissing: false },
 			{ subject: 'a', role: 'admin' }
 		);
 		await expect(upsert).rejects.toMatchObject({ kind: 'FORBIDDEN' });
 		await expect(
-			hot.mutation(api.agentStatus.upsertAgent, { userId: 'hq-x', name: 'X', role: 'agent' }, SYSTEM_IDENTITY)
-		).resolves.toBe('inserted');
+			hot.mutation(api.agentStatus.hydrate, { agents: [{ userId: 'hq-x', name: 'X', role: 'agent' }], removeMissing: false }, SYSTEM_IDENTITY)
+		).resolves.toEqual({ inserted: 1, updated: 0, removed: 0 });
 	});
 
 	it('sends a subscription its refusal as an error', async () => {

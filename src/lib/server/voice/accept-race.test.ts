@@ -4,9 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '$convex/_generated/api';
-import { POSITION_CAP } from '$convex/calls';
+import { POSITION_CAP } from '$convex/lib/callLine';
 import { AppError } from '../errors';
 import { createLocalHotState, SYSTEM_IDENTITY, type HotState, type Identity } from '../live/hot';
+import { waitingIn } from './test-board';
 
 const AGENTS = 20;
 const REPETITIONS = 200;
@@ -26,23 +27,23 @@ afterAll(() => hot.close());
 
 const route = (callSid: string) =>
 	hot.mutation(
-		api.calls.routeInbound,
+		api.callLine.routeInbound,
 		{ callSid, from: '+12125550123', to: '+14155550100', queueName: 'race', requiredSkills: ['race'] },
 		SYSTEM_IDENTITY
 	);
 
 /** 20 accepts in flight at once; returns the winners and the refusal codes. */
 async function raceAccepts(callSid: string) {
-	const results = await Promise.allSettled(agents.map((a) => hot.mutation(api.calls.acceptCall, { callSid }, a)));
+	const results = await Promise.allSettled(agents.map((a) => hot.mutation(api.callLine.acceptCall, { callSid }, a)));
 	const winners = results.flatMap((r, i) => (r.status === 'fulfilled' ? [agents[i]?.subject] : []));
 	const codes = results.flatMap((r) => (r.status === 'rejected' ? [r.reason instanceof AppError ? r.reason.code : String(r.reason)] : []));
 	return { winners, codes };
 }
 
 async function release(agentId: string, callSid: string) {
-	await hot.mutation(api.calls.completeCall, { callSid }, SYSTEM_IDENTITY);
+	await hot.mutation(api.callWrapup.completeCall, { callSid }, SYSTEM_IDENTITY);
 	const me = agents.find((a) => a.subject === agentId);
-	if (me) await hot.mutation(api.calls.finishWrapup, { callSid }, me);
+	if (me) await hot.mutation(api.callWrapup.finishWrapup, { callSid }, me);
 }
 
 describe('acceptCall under real concurrency', () => {
@@ -68,7 +69,7 @@ describe('acceptCall under real concurrency', () => {
 			await release(winner, sid('a', r));
 		}
 		expect([...wins.values()].reduce((a, b) => a + b, 0)).toBe(REPETITIONS);
-		expect(await hot.query(api.calls.waiting, { queueName: 'race' }, agents[0] as Identity)).toEqual([]);
+		expect(await waitingIn(hot, 'race', agents[0] as Identity)).toEqual([]);
 	});
 
 	it('gives a ringing call only to the agent it rings for, even with 20 accepts at once', async () => {

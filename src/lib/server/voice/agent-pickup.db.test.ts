@@ -5,6 +5,7 @@ import { api } from '$convex/_generated/api';
 import { calls } from '../db/schema/voice';
 import { agentPickupTarget } from './handle-agent-pickup';
 import { ACCOUNT_SID, createVoiceHarness, newCallSid, type VoiceHarness } from './test-harness';
+import { waitingIn } from './test-board';
 import { VOICE_PATHS } from './voice-paths';
 
 let h: VoiceHarness;
@@ -53,7 +54,7 @@ describe('POST /webhooks/twilio/voice from an agent softphone to queue:<name>', 
 		expect(await (await h.post(VOICE_PATHS.incoming, request, { headers })).text()).toBe(expected);
 		expect(await h.counts()).toEqual(before);
 
-		expect((await h.hot.query(api.calls.waiting, { queueName: 'takeme' }, agent)).map((w) => w.callSid)).toEqual([newer]);
+		expect((await waitingIn(h.hot, 'takeme', agent)).map((w) => w.callSid)).toEqual([newer]);
 		const me = (await h.hot.query(api.agentStatus.list, {}, agent)).find((s) => s.userId === agent.subject);
 		expect(me?.status).toBe('busy');
 

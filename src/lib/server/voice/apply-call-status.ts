@@ -118,7 +118,7 @@ export async function applyCallStatus(
 
 	if (result.ended) {
 		try {
-			await services.hot.mutation(api.calls.completeCall, { callSid, wrapupSeconds: result.wrapupSeconds }, SYSTEM_IDENTITY);
+			await services.hot.mutation(api.callWrapup.completeCall, { callSid, wrapupSeconds: result.wrapupSeconds }, SYSTEM_IDENTITY);
 		} catch (error) {
 			// The archive already holds the truth; hot state is rebuilt from it, so the webhook still succeeds.
 			log.error('could not end the call in hot state', { callSid, error: String(error) });

@@ -12,9 +12,12 @@ import { CUSTOMER, SWITCHBOARD_NUMBER, TOKEN, startHarness, type Harness } from 
 import { TwilioTelephony } from '../adapters/telephony/twilio';
 import { makeStaff } from '../crm/test-factories';
 import { callEvents, calls } from '../db/schema/voice';
+import type { Identity } from '../live/hot';
 import { setLogLevel } from '../log';
+import { applyDeviceAction, openDeviceChannel } from '$lib/softphone/device-channel.server';
 import { createVoiceHarness, HANDLERS, type VoiceHarness } from './test-harness';
 import { setCallRecording } from './set-call-recording';
+import { waitingIn } from './test-board';
 import type { VoiceServices } from './voice-services';
 
 let carrier: Harness;
@@ -28,7 +31,7 @@ beforeAll(async () => {
 	// The recording job fetches from this carrier, as the webhooks' telephony does.
 	h = await createVoiceHarness({ telephony: new LocalTelephony(carrier.carrier) });
 	setLogLevel('silent');
-	services = { ...h.services, config: { publicBaseUrl: carrier.server.url } };
+	services = { ...h.services, config: { ...h.config, publicBaseUrl: carrier.server.url } };
 	for (const [path, handler] of Object.entries(HANDLERS)) {
 		carrier.routes.set(path, async (req) => {
 			const url = new URL(`${req.path}${req.query.size ? `?${req.query.toString()}` : ''}`, carrier.server.url);
@@ -54,7 +57,7 @@ describe('an inbound call through the local carrier', () => {
 		device.on('incoming', (call) => {
 			pops.push(call.customParameters.get('customerName') ?? '');
 			const callSid = call.customParameters.get('callSid') ?? '';
-			void h.hot.mutation(api.calls.acceptCall, { callSid }, agent).then(() => call.accept());
+			void h.hot.mutation(api.callLine.acceptCall, { callSid }, agent).then(() => call.accept());
 		});
 
 		const phoneCall = carrier.engine.phone(CUSTOMER).call(SWITCHBOARD_NUMBER);
@@ -95,7 +98,7 @@ describe('an inbound call through the local carrier', () => {
 		sleepyDevice.on('incoming', () => rings.push('sleepy'));
 		keenDevice.on('incoming', (call) => {
 			rings.push('keen');
-			void h.hot.mutation(api.calls.acceptCall, { callSid: call.customParameters.get('callSid') ?? '' }, keen).then(() => call.accept());
+			void h.hot.mutation(api.callLine.acceptCall, { callSid: call.customParameters.get('callSid') ?? '' }, keen).then(() => call.accept());
 		});
 		const phoneCall = carrier.engine.phone('+13035550188').call('+14155550101');
 		for (let i = 0; i < 40 && !rings.includes('keen'); i++) await carrier.clock.advance(1000);
@@ -110,13 +113,60 @@ describe('an inbound call through the local carrier', () => {
 		expect(answered.filter((status) => status !== 200 && status !== 204)).toEqual([]);
 	});
 
+	it('passes a call the agent declines on the softphone to the next agent at once; a decline is not a miss', async () => {
+		await h.addQueue('+14155550122', 'declines', ['decline-skill'], 20);
+		const agents = [await h.addAgent(['decline-skill'], 'Dee Decliner'), await h.addAgent(['decline-skill'], 'Tay Taker')];
+		// Each agent's softphone as the browser runs it: a device channel, and actions applied as its buttons send them.
+		const rung: { agent: Identity; identity: string; deviceId: string; callSid: string; parent: string; at: number }[] = [];
+		const closers = agents.map((agent) => {
+			const identity = `agent_${agent.subject}`;
+			let deviceId = '';
+			return openDeviceChannel(carrier.engine, identity, (event) => {
+				if (event.type === 'registered') deviceId = event.deviceId;
+				if (event.type === 'incoming') {
+					rung.push({ agent, identity, deviceId, callSid: event.callSid, parent: event.customParameters.callSid ?? '', at: carrier.clock.now().getTime() });
+				}
+			});
+		});
+		try {
+			const phoneCall = carrier.engine.phone('+13035550104').call('+14155550122');
+			for (let i = 0; i < 10 && rung.length === 0; i++) await carrier.clock.advance(1000);
+			const declined = rung[0];
+			if (!declined) throw new Error('no agent was offered the call');
+			// The softphone's Decline button: the device rejects, the carrier reports busy to the dial action.
+			expect(applyDeviceAction(declined.identity, { deviceId: declined.deviceId, callSid: declined.callSid, action: 'reject' })).toMatchObject({ ok: true });
+			for (let i = 0; i < 10 && rung.length < 2; i++) await carrier.clock.advance(1000);
+			const next = rung[1];
+			if (!next) throw new Error('the declined call was not offered to the next agent');
+			expect(next.agent.subject).not.toBe(declined.agent.subject);
+			// At once, not after the queue's 20 s ring timeout.
+			expect(next.at - declined.at).toBeLessThan(5000);
+			// Not a miss: no count, no notice, and (DECLINE_SETS_AGENT unset) available again.
+			expect(await h.hot.query(api.agentStatus.mine, {}, declined.agent)).toMatchObject({ status: 'available', missedCalls: 0, lastMissed: null });
+
+			await h.hot.mutation(api.callLine.acceptCall, { callSid: next.parent }, next.agent);
+			expect(applyDeviceAction(next.identity, { deviceId: next.deviceId, callSid: next.callSid, action: 'accept' })).toMatchObject({ ok: true });
+			for (let i = 0; i < 10; i++) await carrier.clock.advance(1000);
+			phoneCall.hangUp();
+			for (let i = 0; i < 5; i++) await carrier.clock.advance(1000);
+			const [row] = await h.testDb.db.select().from(calls).where(eq(calls.callSid, phoneCall.sid));
+			expect(row).toMatchObject({ outcome: 'answered', agentId: next.agent.subject });
+			const events = await h.testDb.db.select().from(callEvents).where(eq(callEvents.callId, row?.id ?? ''));
+			expect(events.filter((e) => e.kind === 'declined').map((e) => e.payload.agentId)).toEqual([declined.agent.subject]);
+			expect(events.filter((e) => e.kind === 'missed')).toEqual([]);
+			expect(rung).toHaveLength(2);
+		} finally {
+			for (const close of closers) close();
+		}
+	});
+
 	it('bridges an agent who dials queue:<name> to the oldest waiting caller, then the next, in arrival order', async () => {
 		await h.addQueue('+14155550120', 'pickup', ['pickup-skill']);
 		const first = carrier.engine.phone('+13035550101').call('+14155550120');
 		await carrier.clock.advance(1000);
 		const second = carrier.engine.phone('+13035550102').call('+14155550120');
 		for (let i = 0; i < 3; i++) await carrier.clock.advance(1000);
-		const waiting = await h.hot.query(api.calls.waiting, { queueName: 'pickup' }, { subject: 'x', role: 'agent' });
+		const waiting = await waitingIn(h.hot, 'pickup', { subject: 'x', role: 'agent' });
 		expect(waiting.map((w) => w.callSid)).toEqual([first.sid, second.sid]);
 
 		// The pickup request runs before the clock moves, so the hold loop does not offer them first.
@@ -128,7 +178,7 @@ describe('an inbound call through the local carrier', () => {
 		const [bridged] = await h.testDb.db.select().from(calls).where(eq(calls.callSid, first.sid));
 		expect(bridged).toMatchObject({ agentId: agent.subject, agentCallSid: pickup.parameters.CallSid });
 		expect(bridged?.answeredAt).not.toBeNull();
-		expect((await h.hot.query(api.calls.waiting, { queueName: 'pickup' }, agent)).map((w) => w.callSid)).toEqual([second.sid]);
+		expect((await waitingIn(h.hot, 'pickup', agent)).map((w) => w.callSid)).toEqual([second.sid]);
 
 		for (let i = 0; i < 20; i++) await carrier.clock.advance(1000);
 		first.hangUp();
@@ -156,7 +206,7 @@ describe('an inbound call through the local carrier', () => {
 		await h.addQueue('+14155550121', 'later', ['later-skill']);
 		const caller = carrier.engine.phone('+13035550103').call('+14155550121');
 		for (let i = 0; i < 3; i++) await carrier.clock.advance(1000);
-		expect((await h.hot.query(api.calls.waiting, { queueName: 'later' }, { subject: 'x', role: 'agent' })).map((w) => w.callSid)).toEqual([caller.sid]);
+		expect((await waitingIn(h.hot, 'later', { subject: 'x', role: 'agent' })).map((w) => w.callSid)).toEqual([caller.sid]);
 
 		const agent = await h.addAgent(['later-skill'], 'Lee Later');
 		const device = carrier.engine.device(`agent_${agent.subject}`);
@@ -164,7 +214,7 @@ describe('an inbound call through the local carrier', () => {
 		const pops: string[] = [];
 		device.on('incoming', (call) => {
 			pops.push(call.customParameters.get('callSid') ?? '');
-			void h.hot.mutation(api.calls.acceptCall, { callSid: call.customParameters.get('callSid') ?? '' }, agent).then(() => call.accept());
+			void h.hot.mutation(api.callLine.acceptCall, { callSid: call.customParameters.get('callSid') ?? '' }, agent).then(() => call.accept());
 		});
 		for (let i = 0; i < 40 && pops.length === 0; i++) await carrier.clock.advance(1000);
 		expect(pops).toEqual([caller.sid]);
@@ -192,7 +242,7 @@ describe('an inbound call through the local carrier', () => {
 		const device = carrier.engine.device(`agent_${agent.subject}`);
 		device.register();
 		device.on('incoming', (call) => {
-			void h.hot.mutation(api.calls.acceptCall, { callSid: call.customParameters.get('callSid') ?? '' }, agent).then(() => call.accept());
+			void h.hot.mutation(api.callLine.acceptCall, { callSid: call.customParameters.get('callSid') ?? '' }, agent).then(() => call.accept());
 		});
 		const phoneCall = carrier.engine.phone('+13035550177').call('+14155550130');
 		const live = async () => (await h.testDb.db.select().from(calls).where(eq(calls.callSid, phoneCall.sid)))[0];
@@ -203,7 +253,7 @@ describe('an inbound call through the local carrier', () => {
 
 		for (let i = 0; i < 10; i++) await carrier.clock.advance(1000);
 		expect(await setCallRecording(viaRest, me, { callSid: phoneCall.sid, paused: true })).toEqual({ callSid: phoneCall.sid, recording: 'paused' });
-		const board = await h.hot.query(api.calls.board, {}, agent);
+		const board = await h.hot.query(api.callBoard.board, {}, agent);
 		expect(board.active.find((a) => a.callSid === phoneCall.sid)?.recording).toBe(false);
 		for (let i = 0; i < 20; i++) await carrier.clock.advance(1000);
 		// A supervisor may resume it too.

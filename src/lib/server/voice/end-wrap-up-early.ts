@@ -37,7 +37,7 @@ export async function endWrapUpEarly(deps: { db: Db; hot: Pick<HotState, 'mutati
 	});
 	if (result.changed) {
 		try {
-			await deps.hot.mutation(api.calls.finishWrapup, { callSid }, agent);
+			await deps.hot.mutation(api.callWrapup.finishWrapup, { callSid }, agent);
 		} catch (error) {
 			// Hot state already let the call go (its wrap-up time ran out at the same moment, or it was rebuilt without it).
 			log.warn('finishWrapup refused on Ready now', { callSid, error: String(error) });

@@ -40,7 +40,7 @@ export async function handleAgentPickup(
 	const { call, agentId, queueName } = input;
 	const now = input.now ?? new Date();
 	// Idempotent: a retried delivery gets the caller this agent already holds.
-	const claim = await services.hot.mutation(api.calls.claimFromQueue, { agentId, queueName }, SYSTEM_IDENTITY);
+	const claim = await services.hot.mutation(api.callLine.claimFromQueue, { agentId, queueName }, SYSTEM_IDENTITY);
 	if (!claim) return response(say(NOBODY_WAITING), hangup());
 	await services.db.transaction(async (tx) => {
 		if (!(await recordDeliveryOnce(tx, input.dedupeKey, 'voice.pickup'))) return;

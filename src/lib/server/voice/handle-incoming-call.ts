@@ -67,7 +67,7 @@ export async function handleIncomingCall(services: VoiceServices, { call, dedupe
 	if (!open) return voicemailTwiml();
 
 	const decision = await hot.mutation(
-		api.calls.routeInbound,
+		api.callLine.routeInbound,
 		{
 			callSid: call.CallSid,
 			from: fromE164 ?? call.From,

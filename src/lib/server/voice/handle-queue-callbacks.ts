@@ -43,7 +43,7 @@ export function positionAnnouncement(position: number | undefined): string {
  */
 export async function handleQueueWait(services: VoiceServices, wait: TQueueWait): Promise<string> {
 	try {
-		const decision = await services.hot.mutation(api.calls.offerWaiting, { callSid: wait.CallSid }, SYSTEM_IDENTITY);
+		const decision = await services.hot.mutation(api.callLine.offerWaiting, { callSid: wait.CallSid }, SYSTEM_IDENTITY);
 		if (decision.kind === 'offered') return response(leave());
 	} catch (error) {
 		log.error('could not offer a waiting caller', { callSid: wait.CallSid, error: String(error) });
@@ -57,7 +57,7 @@ export async function handleQueueWait(services: VoiceServices, wait: TQueueWait)
 /** The decision hot state holds for a caller who left the queue (routeInbound answers it unchanged for a known call). */
 async function decisionOnLeave(services: VoiceServices, call: CallRow, queue: VoiceQueue | null) {
 	return services.hot.mutation(
-		api.calls.routeInbound,
+		api.callLine.routeInbound,
 		{
 			callSid: call.callSid,
 			from: call.fromE164 ?? call.fromRaw,
@@ -110,7 +110,7 @@ export async function handleEnqueueAction(
 	if (exit.QueueResult !== 'bridged' && exit.QueueResult !== 'bridging-in-process') {
 		try {
 			// The caller left the queue: the wallboard stops showing them waiting.
-			await services.hot.mutation(api.calls.completeCall, { callSid: exit.CallSid }, SYSTEM_IDENTITY);
+			await services.hot.mutation(api.callWrapup.completeCall, { callSid: exit.CallSid }, SYSTEM_IDENTITY);
 		} catch (error) {
 			log.error('could not take the caller out of the hot-state queue', { callSid: exit.CallSid, error: String(error) });
 		}

@@ -15,6 +15,7 @@ import { createLocalHotState, type HotState, type Identity } from '../live/hot';
 import { rebuildHotState } from '../live/rebuild-hot-state';
 import { ACCOUNT_SID, createVoiceHarness, newCallSid, type VoiceHarness } from './test-harness';
 import { VOICE_PATHS } from './voice-paths';
+import { ringingFor } from './test-board';
 import { endWrapUpEarly } from './end-wrap-up-early';
 import { wrapUpCall } from './wrap-up-call';
 
@@ -96,7 +97,7 @@ describe('rebuilding the live calls at start', () => {
 
 		answerer = await h.addAgent(['rb-answer']);
 		answered = await call('+14155550302', '+12125550306', 'in-progress');
-		await h.hot.mutation(api.calls.acceptCall, { callSid: answered }, answerer);
+		await h.hot.mutation(api.callLine.acceptCall, { callSid: answered }, answerer);
 		await agentLeg(answered, '+14155550302', '+12125550306', answerer, 'in-progress', 1);
 
 		ringer = await h.addAgent(['rb-ring']);
@@ -104,7 +105,7 @@ describe('rebuilding the live calls at start', () => {
 
 		wrapper = await h.addAgent(['rb-wrap']);
 		wrapping = await call('+14155550304', '+12125550308', 'completed');
-		await h.hot.mutation(api.calls.acceptCall, { callSid: wrapping }, wrapper);
+		await h.hot.mutation(api.callLine.acceptCall, { callSid: wrapping }, wrapper);
 		await agentLeg(wrapping, '+14155550304', '+12125550308', wrapper, 'in-progress', 1);
 		await agentLeg(wrapping, '+14155550304', '+12125550308', wrapper, 'completed', 2);
 		await h.post(VOICE_PATHS.status, { ...incoming(wrapping, '+12125550308', '+14155550304'), CallStatus: 'completed', SequenceNumber: '3', CallDuration: '70' });
@@ -112,7 +113,7 @@ describe('rebuilding the live calls at start', () => {
 		// Pressed Ready now before the restart: back at work, only the form is left to save.
 		readier = await h.addAgent(['rb-ready']);
 		readied = await call('+14155550305', '+12125550309', 'completed');
-		await h.hot.mutation(api.calls.acceptCall, { callSid: readied }, readier);
+		await h.hot.mutation(api.callLine.acceptCall, { callSid: readied }, readier);
 		await agentLeg(readied, '+14155550305', '+12125550309', readier, 'in-progress', 1);
 		await agentLeg(readied, '+14155550305', '+12125550309', readier, 'completed', 2);
 		await h.post(VOICE_PATHS.status, { ...incoming(readied, '+12125550309', '+14155550305'), CallStatus: 'completed', SequenceNumber: '3', CallDuration: '40' });
@@ -125,7 +126,7 @@ describe('rebuilding the live calls at start', () => {
 		const { calls: result } = await rebuildHotState({ db: h.testDb.db, hot, voice: { ...h.services, hot } });
 		expect(result).toMatchObject({ checked: 7, closed: 2, waiting: 3, ringing: 1, active: 1, wrapup: 1 });
 
-		const board = await hot.query(api.calls.board, {}, viewer);
+		const board = await hot.query(api.callBoard.board, {}, viewer);
 		// Oldest first, each at its original time; the unreachable carrier does not cost a caller their place.
 		expect(board.waiting.map((w) => w.callSid)).toEqual([first, second, unreachable]);
 		expect(board.waiting[0]).toMatchObject({ queueName: 'rb-wait', customerName: 'Queenie Lovelace', enqueuedAt: (await row(first))?.queuedAt?.getTime() });
@@ -139,12 +140,12 @@ describe('rebuilding the live calls at start', () => {
 			[answered, 'in-progress', answerer.subject],
 			[wrapping, 'wrapup', wrapper.subject]
 		]);
-		expect(await hot.query(api.calls.ringingForMe, {}, ringer)).toMatchObject({ callSid: ringing });
+		expect(await ringingFor(hot, ringer)).toMatchObject({ callSid: ringing });
 		expect([await statusOf(hot, answerer.subject), await statusOf(hot, ringer.subject), await statusOf(hot, wrapper.subject)]).toEqual(['busy', 'ringing', 'wrapup']);
 		// The wrap-up countdown comes back with it, ending the queue's wrap-up time after the call ended.
-		const [wrapRow] = await hot.query(api.calls.myWrapups, {}, wrapper);
+		const [wrapRow] = await hot.query(api.callWrapup.myWrapups, {}, wrapper);
 		expect(wrapRow?.wrapupEndsAt).toBe(((await row(wrapping))?.endedAt?.getTime() ?? 0) + 60_000);
-		expect(await hot.query(api.calls.myWrapups, {}, readier)).toEqual([]);
+		expect(await hot.query(api.callWrapup.myWrapups, {}, readier)).toEqual([]);
 
 		// Ended while down: closed as the carrier's final callback would have, with its activity; no hot row.
 		for (const sid of [gone, forgotten]) {
@@ -164,10 +165,10 @@ describe('rebuilding the live calls at start', () => {
 
 	it('is safe to run again, and removes ghosts from a hot state that outlived the restart', async () => {
 		// The original hot state still shows the call that ended while "down" waiting in its queue.
-		expect((await h.hot.query(api.calls.board, {}, viewer)).waiting.map((w) => w.callSid)).toContain(gone);
+		expect((await h.hot.query(api.callBoard.board, {}, viewer)).waiting.map((w) => w.callSid)).toContain(gone);
 		const { calls: result } = await rebuildHotState({ db: h.testDb.db, hot: h.hot, voice: h.services });
 		expect(result?.closed).toBe(0);
-		const board = await h.hot.query(api.calls.board, {}, viewer);
+		const board = await h.hot.query(api.callBoard.board, {}, viewer);
 		expect(board.waiting.map((w) => w.callSid)).toEqual([first, second, unreachable]);
 		expect(board.active.map((a) => a.callSid)).toEqual([answered]);
 		expect(result?.removed).toBeGreaterThanOrEqual(3);
@@ -177,5 +178,23 @@ describe('rebuilding the live calls at start', () => {
 
 		const again = await rebuildHotState({ db: h.testDb.db, hot: h.hot, voice: h.services });
 		expect(again.calls).toMatchObject({ closed: 0, removed: 0, waiting: 3, active: 1 });
+	});
+});
+
+describe('rebuilding a call an agent declined', () => {
+	it('does not ring the decliner again: the offer ended, and the caller waits in line', async () => {
+		await h.addQueue('+14155550306', 'rb-decline', ['rb-decline']);
+		const decliner = await h.addAgent(['rb-decline']);
+		const sid = await call('+14155550306', '+12125550310', 'in-progress');
+		expect(await ringingFor(h.hot, decliner)).toMatchObject({ callSid: sid });
+		await h.post(VOICE_PATHS.dialAction, { ...incoming(sid, '+12125550310', '+14155550306'), DialCallStatus: 'busy', DialCallSid: newCallSid() });
+
+		const hot = await createLocalHotState();
+		restarted.push(hot);
+		await rebuildHotState({ db: h.testDb.db, hot, voice: { ...h.services, hot } });
+		const board = await hot.query(api.callBoard.board, {}, viewer);
+		expect(board.incoming.find((i) => i.callSid === sid)).toMatchObject({ state: 'routing', declinedBy: [decliner.subject] });
+		expect(board.waiting.map((w) => w.callSid)).toContain(sid);
+		expect(await ringingFor(hot, decliner)).toBeUndefined();
 	});
 });

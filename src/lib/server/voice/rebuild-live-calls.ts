@@ -104,11 +104,11 @@ interface Routing {
 	attempts: number;
 }
 
-/** Who the call was offered to, from its events: the last offer still stands unless a miss followed it. */
+/** Who the call was offered to, from its events: the last offer still stands unless a miss or a decline followed it. */
 function routingOf(events: { kind: string; at: Date; payload: Record<string, unknown> }[]): Routing {
 	const offers = events.filter((e) => e.kind === 'offered' && typeof e.payload.agentId === 'string');
 	const last = offers.at(-1);
-	const missedAfter = last ? events.some((e) => e.kind === 'missed' && e.at >= last.at) : true;
+	const missedAfter = last ? events.some((e) => (e.kind === 'missed' || e.kind === 'declined') && e.at >= last.at) : true;
 	const agents = offers.map((e) => e.payload.agentId as string);
 	const current = last && !missedAfter ? (last.payload.agentId as string) : null;
 	return {
@@ -172,7 +172,7 @@ export async function rebuildLiveCalls(services: VoiceServices, now = new Date()
 				.orderBy(callEvents.at, callEvents.createdAt)
 		: [];
 
-	type Hydrate = FunctionArgs<typeof api.calls.hydrateCalls>;
+	type Hydrate = FunctionArgs<typeof api.callHydration.hydrateCalls>;
 	const incoming: Hydrate['incoming'] = [];
 	const queued: Hydrate['queued'] = [];
 	const active: Hydrate['active'] = [];
@@ -227,6 +227,6 @@ export async function rebuildLiveCalls(services: VoiceServices, now = new Date()
 		counts.wrapup += 1;
 	}
 
-	const { removed } = await services.hot.mutation(api.calls.hydrateCalls, { incoming, queued, active, before }, SYSTEM_IDENTITY);
+	const { removed } = await services.hot.mutation(api.callHydration.hydrateCalls, { incoming, queued, active, before }, SYSTEM_IDENTITY);
 	return { checked: open.length, closed, removed, ...counts };
 }

@@ -107,7 +107,7 @@ export interface EndWrapupData {
  * so its wrap-up seconds stop here; safe to retry.
  */
 export async function endWrapupJob(deps: { db: Db; hot: Pick<HotState, 'mutation'> }, data: EndWrapupData): Promise<void> {
-	await deps.hot.mutation(api.calls.endWrapup, { callSid: data.callSid }, SYSTEM_IDENTITY);
+	await deps.hot.mutation(api.callWrapup.endWrapup, { callSid: data.callSid }, SYSTEM_IDENTITY);
 	await deps.db
 		.update(calls)
 		.set({ readyAt: new Date() })

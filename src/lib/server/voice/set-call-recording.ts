@@ -44,7 +44,7 @@ export async function setCallRecording(
 	}
 	await addCallEvent(services.db, { callId: call.id, kind: input.paused ? 'recording.paused' : 'recording.resumed', at: now, payload: { by: actor.id } });
 	try {
-		await services.hot.mutation(api.calls.setRecording, { callSid: input.callSid, recording: !input.paused }, SYSTEM_IDENTITY);
+		await services.hot.mutation(api.callBoard.setRecording, { callSid: input.callSid, recording: !input.paused }, SYSTEM_IDENTITY);
 	} catch (error) {
 		log.warn('could not show the recording state in hot state', { callSid: input.callSid, error: String(error) });
 	}

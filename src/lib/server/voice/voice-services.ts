@@ -6,7 +6,7 @@ import type { Jobs } from '../jobs/jobs';
 import type { HotState } from '../live/hot';
 
 export interface VoiceServices {
-	config: Pick<Config, 'publicBaseUrl'>;
+	config: Pick<Config, 'publicBaseUrl' | 'declineSetsAgent'>;
 	db: Db;
 	hot: HotState;
 	adapters: { telephony: TelephonyPort };

@@ -8,6 +8,7 @@ import { ACCOUNT_SID, createVoiceHarness, HANDLERS, newCallSid, SALES_NUMBER, ty
 import { loadCallDetails } from './call-details';
 import { seedVoiceQueues } from './seed-voice-queues';
 import { VOICE_PATHS } from './voice-paths';
+import { ringingFor, waitingIn } from './test-board';
 
 let h: VoiceHarness;
 beforeAll(async () => {
@@ -71,7 +72,7 @@ describe('POST /webhooks/twilio/voice', () => {
 		expect(await res.text()).toBe(expected);
 		expect(await callRow(sid)).toMatchObject({ customerId, queue: 'sales', fromE164: '+12125550123', toE164: SALES_NUMBER, outcome: null });
 		expect(await eventKinds(sid)).toEqual(['received', 'offered']);
-		expect(await h.hot.query(api.calls.ringingForMe, {}, agent)).toMatchObject({ callSid: sid, customerName: 'Ada Lovelace' });
+		expect(await ringingFor(h.hot, agent)).toMatchObject({ callSid: sid, customerName: 'Ada Lovelace' });
 
 		const before = await h.counts();
 		const retry = await h.post(VOICE_PATHS.incoming, incoming(sid, '+12125550123', SALES_NUMBER), { headers });
@@ -214,7 +215,7 @@ describe('POST /webhooks/twilio/voice/dial-action', () => {
 		// The same delivery again: no second miss, same answer.
 		expect(await (await h.post(VOICE_PATHS.dialAction, dial)).text()).toBe(nextXml);
 
-		const secondMiss = await h.post(VOICE_PATHS.dialAction, { ...dial, DialCallSid: newCallSid(), DialCallStatus: 'busy' });
+		const secondMiss = await h.post(VOICE_PATHS.dialAction, { ...dial, DialCallSid: newCallSid(), DialCallStatus: 'no-answer' });
 		expect(await secondMiss.text()).toBe(enqueueXml('dialq', false));
 		expect(await eventKinds(sid)).toEqual(['received', 'offered', 'missed', 'offered', 'missed', 'queued']);
 
@@ -227,6 +228,33 @@ describe('POST /webhooks/twilio/voice/dial-action', () => {
 		expect(misses.filter((e) => e.kind === 'missed').map((e) => e.payload.agentId)).toEqual([first.subject, second.subject]);
 		const details = await loadCallDetails(h.testDb.db, [row?.id ?? '']);
 		expect(details.get(row?.id ?? '')?.missedBy).toEqual([first.name, second.name]);
+	});
+
+	it('moves a declined call (DialCallStatus busy) to the next agent at once, without a miss; the decliner goes to DECLINE_SETS_AGENT', async () => {
+		await h.addQueue('+14155550106', 'declineq', ['declineq'], 15);
+		const first = await h.addAgent(['declineq']);
+		const second = await h.addAgent(['declineq']);
+		const sid = newCallSid();
+		expect(await (await h.post(VOICE_PATHS.incoming, incoming(sid, '+12125550177', '+14155550106'))).text()).toContain(`<Identity>agent_${first.subject}</Identity>`);
+		const dial = { ...incoming(sid, '+12125550177', '+14155550106'), DialCallStatus: 'busy', DialCallSid: newCallSid() };
+		expect(await (await h.post(VOICE_PATHS.dialAction, dial)).text()).toContain(`<Identity>agent_${second.subject}</Identity>`);
+		const mine = (who: Identity) => h.hot.query(api.agentStatus.mine, {}, who);
+		expect(await mine(first)).toMatchObject({ status: 'available', missedCalls: 0, lastMissed: null });
+		expect(await mine(second)).toMatchObject({ status: 'ringing' });
+
+		// With DECLINE_SETS_AGENT=away the decliner stops getting calls; still no miss. Nobody else: the caller queues.
+		h.services.config = { ...h.config, declineSetsAgent: 'away' };
+		try {
+			expect(await (await h.post(VOICE_PATHS.dialAction, { ...dial, DialCallSid: newCallSid() })).text()).toBe(enqueueXml('declineq', false));
+		} finally {
+			h.services.config = h.config;
+		}
+		expect(await mine(second)).toMatchObject({ status: 'away', missedCalls: 0, lastMissed: null });
+		expect(await eventKinds(sid)).toEqual(['received', 'offered', 'declined', 'offered', 'declined', 'queued']);
+		const row = await callRow(sid);
+		const declines = await h.testDb.db.select().from(callEvents).where(eq(callEvents.callId, row?.id ?? '')).orderBy(callEvents.createdAt);
+		expect(declines.filter((e) => e.kind === 'declined').map((e) => e.payload.agentId)).toEqual([first.subject, second.subject]);
+		expect((await loadCallDetails(h.testDb.db, [row?.id ?? ''])).get(row?.id ?? '')?.missedBy).toEqual([]);
 	});
 });
 
@@ -279,7 +307,7 @@ describe('POST /webhooks/twilio/voice/status', () => {
 			const sid = newCallSid();
 			const agentLeg = newCallSid();
 			await h.post(VOICE_PATHS.incoming, incoming(sid, '+12125550123', '+14155550104'));
-			if (n === 0) await h.hot.mutation(api.calls.acceptCall, { callSid: sid }, agent);
+			if (n === 0) await h.hot.mutation(api.callLine.acceptCall, { callSid: sid }, agent);
 			const legEvents = [
 				{ CallStatus: 'initiated', SequenceNumber: '0', Timestamp: at(1) },
 				{ CallStatus: 'ringing', SequenceNumber: '1', Timestamp: at(2) },
@@ -296,7 +324,7 @@ describe('POST /webhooks/twilio/voice/status', () => {
 			if (n === 0) {
 				const me = (await h.hot.query(api.agentStatus.list, {}, agent)).find((s) => s.userId === agent.subject);
 				expect(me?.status).toBe('wrapup');
-				await h.hot.mutation(api.calls.finishWrapup, { callSid: sid }, agent);
+				await h.hot.mutation(api.callWrapup.finishWrapup, { callSid: sid }, agent);
 			}
 		}
 	});
@@ -307,7 +335,7 @@ describe('queue and voicemail webhooks', () => {
 		const sid = newCallSid();
 		const base = incoming(sid, '+12125550155', '+14155550102');
 		expect(await (await h.post(VOICE_PATHS.incoming, base)).text()).toBe(enqueueXml('nobody'));
-		expect((await h.hot.query(api.calls.waiting, { queueName: 'nobody' }, { subject: 'x', role: 'agent' })).map((w) => w.callSid)).toContain(sid);
+		expect((await waitingIn(h.hot, 'nobody', { subject: 'x', role: 'agent' })).map((w) => w.callSid)).toContain(sid);
 
 		const hold = await h.post(VOICE_PATHS.wait, { ...base, QueuePosition: '2', QueueTime: '30', CurrentQueueSize: '2' });
 		expect(await hold.text()).toBe(`${XML}<Response><Say>You are caller number 2 in line.</Say><Play>/audio/hold-music.wav</Play></Response>`);
@@ -319,7 +347,7 @@ describe('queue and voicemail webhooks', () => {
 		expect(await exit.text()).toBe(
 			`${XML}<Response><Say>Sorry, nobody can take your call right now. Please leave a message after the tone.</Say><Record maxLength="120" playBeep="true" recordingStatusCallback="/webhooks/twilio/voice/recording" recordingStatusCallbackEvent="completed absent" action="/webhooks/twilio/voice/voicemail-done"/></Response>`
 		);
-		expect((await h.hot.query(api.calls.waiting, { queueName: 'nobody' }, { subject: 'x', role: 'agent' })).map((w) => w.callSid)).not.toContain(sid);
+		expect((await waitingIn(h.hot, 'nobody', { subject: 'x', role: 'agent' })).map((w) => w.callSid)).not.toContain(sid);
 
 		const recordingSid = `RE${'c'.repeat(32)}`;
 		const done = await h.post(VOICE_PATHS.voicemailDone, { ...base, RecordingSid: recordingSid, RecordingUrl: 'https://api.twilio.com/rec/RE1', RecordingDuration: '12' });

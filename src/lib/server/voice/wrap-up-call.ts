@@ -57,7 +57,7 @@ export async function wrapUpCall(
 	// Already ready (Ready now, or the wrap-up time ran out): hot state let the call go then.
 	if (!result.wasReady) {
 		try {
-			await deps.hot.mutation(api.calls.finishWrapup, { callSid: input.callSid }, agent);
+			await deps.hot.mutation(api.callWrapup.finishWrapup, { callSid: input.callSid }, agent);
 		} catch (error) {
 			// The archive holds the wrap-up; hot state may already have let the call go (rebuilt, or never accepted there).
 			log.warn('finishWrapup refused after the archive wrap-up', {

@@ -72,7 +72,7 @@ async function answeredCall() {
 	const leg = newCallSid();
 	const base = incoming(sid, phone, number);
 	expect(await (await h.post(VOICE_PATHS.incoming, base)).text()).toContain(`agent_${agent.subject}`);
-	await h.hot.mutation(api.calls.acceptCall, { callSid: sid }, agent);
+	await h.hot.mutation(api.callLine.acceptCall, { callSid: sid }, agent);
 	const agentLeg = {
 		...base,
 		CallSid: leg,
@@ -157,7 +157,7 @@ describe('calls.wrapUp', () => {
 		const live = newCallSid();
 		const base = incoming(live, '+12125559876', '+14155550110');
 		await h.post(VOICE_PATHS.incoming, base);
-		await h.hot.mutation(api.calls.acceptCall, { callSid: live }, agent);
+		await h.hot.mutation(api.callLine.acceptCall, { callSid: live }, agent);
 		const agentLeg = {
 			...base,
 			CallSid: newCallSid(),
@@ -205,13 +205,13 @@ describe('wrap-up time', () => {
 		expect(delay).toBeLessThan(65);
 
 		// The softphone counts down to the same moment: hot state has it on the call in wrap-up.
-		const [shown] = await h.hot.query(api.calls.myWrapups, {}, agent);
+		const [shown] = await h.hot.query(api.callWrapup.myWrapups, {}, agent);
 		expect(shown).toMatchObject({ callSid: sid, customerName: expect.stringContaining('Grace') });
 		expect((shown?.wrapupEndsAt ?? 0) - (shown?.endedAt ?? 0)).toBe(60_000);
 
 		await endWrapupJob({ db: h.testDb.db, hot: h.hot }, { callSid: sid });
 		expect(await status()).toBe('available');
-		expect(await h.hot.query(api.calls.myWrapups, {}, agent)).toEqual([]);
+		expect(await h.hot.query(api.callWrapup.myWrapups, {}, agent)).toEqual([]);
 		const readyAt = (await callRow(sid))?.readyAt;
 		expect(readyAt).toBeInstanceOf(Date);
 		await endWrapupJob({ db: h.testDb.db, hot: h.hot }, { callSid: sid });
@@ -234,7 +234,7 @@ describe('calls.readyNow', () => {
 		expect(await status(agent)).toBe('wrapup');
 		const first = await as(agent).readyNow({ callSid: sid });
 		expect(await status(agent)).toBe('available');
-		expect(await h.hot.query(api.calls.myWrapups, {}, agent)).toEqual([]);
+		expect(await h.hot.query(api.callWrapup.myWrapups, {}, agent)).toEqual([]);
 		const row = await callRow(sid);
 		expect(row?.readyAt?.toISOString()).toBe(first.readyAt);
 		// Pressed twice (two tabs): the same moment, one event.
@@ -263,7 +263,7 @@ describe('calls.readyNow', () => {
 		const live = newCallSid();
 		const base = incoming(live, '+12125559875', '+14155550110');
 		await h.post(VOICE_PATHS.incoming, base);
-		await h.hot.mutation(api.calls.acceptCall, { callSid: live }, busy);
+		await h.hot.mutation(api.callLine.acceptCall, { callSid: live }, busy);
 		await h.post(VOICE_PATHS.status, { ...base, CallSid: newCallSid(), ParentCallSid: live, To: `client:agent_${busy.subject}`, CallStatus: 'in-progress', SequenceNumber: '1' });
 		await expect(as(busy).readyNow({ callSid: live })).rejects.toMatchObject({ code: 'CONFLICT', message: 'The call is still going: hang up first.' });
 		expect(await status(busy)).toBe('busy');

@@ -1,0 +1,199 @@
+/**
+ * The rules of the call line, written once for every function that moves a caller along it:
+ * where a waiting caller stands, offering a call to one agent or putting it in line, taking a
+ * caller for an agent, and ending an offer nobody took (a miss or a decline).
+ */
+import { v } from 'convex/values';
+import type { Doc } from '../_generated/dataModel';
+import type { MutationCtx, QueryCtx } from '../_generated/server';
+import { incomingBySid, queuedBySid, setAgent } from './callRows';
+import { findAgent, pickAgent } from './routing';
+
+/** What the webhook does next: Dial the agent's client, or put the caller in the named queue. */
+export const vDecision = v.union(
+	v.object({ kind: v.literal('offered'), agentId: v.string(), agentName: v.string(), attempts: v.number() }),
+	/** `positionAtLeast`: more than POSITION_CAP callers are ahead, so `position` is a lower bound. */
+	v.object({ kind: v.literal('queued'), queueName: v.string(), position: v.number(), positionAtLeast: v.optional(v.literal(true)) }),
+	v.object({ kind: v.literal('accepted'), agentId: v.string() }),
+	v.object({ kind: v.literal('ended') })
+);
+export type Decision = typeof vDecision.type;
+
+/**
+ * Callers counted ahead of one in line, at most this many: a place is exact up to here, and a
+ * lower bound beyond (the count reads one index entry per caller ahead, so a deep queue would
+ * make every new caller's webhook pay for the whole line).
+ */
+export const POSITION_CAP = 100;
+
+/** The waiting callers of one queue, in line order (`by_line`). */
+function line(ctx: QueryCtx | MutationCtx, queueName: string) {
+	return ctx.db.query('call_queue').withIndex('by_line', (q) => q.eq('queueName', queueName).eq('state', 'waiting'));
+}
+
+/**
+ * 1-based place among the callers waiting in the same queue (priority first, then arrival, then
+ * creation). Reads only the callers ahead, through `by_line`, and at most POSITION_CAP of them.
+ */
+async function placeOf(ctx: QueryCtx | MutationCtx, entry: Doc<'call_queue'>): Promise<{ position: number; atLeast: boolean }> {
+	let ahead = 0;
+	const higher = await ctx.db
+		.query('call_queue')
+		.withIndex('by_line', (q) => q.eq('queueName', entry.queueName).eq('state', 'waiting').gt('priority', entry.priority))
+		.take(POSITION_CAP);
+	ahead += higher.length;
+	if (ahead < POSITION_CAP) {
+		const earlier = await ctx.db
+			.query('call_queue')
+			.withIndex('by_line', (q) => q.eq('queueName', entry.queueName).eq('state', 'waiting').eq('priority', entry.priority).lt('enqueuedAt', entry.enqueuedAt))
+			.take(POSITION_CAP - ahead);
+		ahead += earlier.length;
+	}
+	if (ahead < POSITION_CAP) {
+		const sameTime = await ctx.db
+			.query('call_queue')
+			.withIndex('by_line', (q) => q.eq('queueName', entry.queueName).eq('state', 'waiting').eq('priority', entry.priority).eq('enqueuedAt', entry.enqueuedAt))
+			.take(POSITION_CAP);
+		ahead += Math.min(POSITION_CAP - ahead, sameTime.filter((w) => w._id !== entry._id && w._creationTime < entry._creationTime).length);
+	}
+	return { position: ahead + 1, atLeast: ahead >= POSITION_CAP };
+}
+
+/** The queued decision for a waiting entry: its place, flagged when it is a lower bound. */
+async function queuedDecision(ctx: QueryCtx | MutationCtx, entry: Doc<'call_queue'>): Promise<Decision> {
+	const { position, atLeast } = await placeOf(ctx, entry);
+	return { kind: 'queued', queueName: entry.queueName, position, ...(atLeast ? { positionAtLeast: true } : {}) };
+}
+
+/** Ring `agent` for the call. A caller offered out of the queue keeps its place (and leaves the waiting list) while it rings. */
+export async function offerTo(
+	ctx: MutationCtx,
+	incoming: Doc<'incoming_call_queue'>,
+	entry: Doc<'call_queue'> | null,
+	agent: Doc<'agent_status'>,
+	now: number
+): Promise<Decision> {
+	const attempts = incoming.attempts + 1;
+	await ctx.db.patch('incoming_call_queue', incoming._id, { state: 'offered', offeredTo: agent.userId, offeredAt: now, attempts });
+	await setAgent(ctx, agent, { status: 'ringing', since: now, activeCallSid: incoming.callSid });
+	if (entry) await ctx.db.patch('call_queue', entry._id, { state: 'bridging', assignedTo: agent.userId });
+	return { kind: 'offered', agentId: agent.userId, agentName: agent.name, attempts };
+}
+
+/** A new waiting entry for a caller nobody can take now, at the back of its queue. */
+async function enqueue(ctx: MutationCtx, incoming: Doc<'incoming_call_queue'>, required: string[], now: number): Promise<Doc<'call_queue'>> {
+	const id = await ctx.db.insert('call_queue', {
+		callSid: incoming.callSid,
+		queueName: incoming.queueName ?? 'default',
+		from: incoming.from,
+		to: incoming.to,
+		customerId: incoming.customerId,
+		customerName: incoming.customerName,
+		customerCompany: incoming.customerCompany,
+		requiredSkill: required[0],
+		requiredSkills: required,
+		priority: 0,
+		state: 'waiting',
+		enqueuedAt: now
+	});
+	const entry = await ctx.db.get('call_queue', id);
+	if (!entry) throw new Error('call_queue row vanished after insert');
+	return entry;
+}
+
+/** Offer the call to the next eligible agent, or enqueue it; the incoming row must exist. */
+export async function offerOrEnqueue(ctx: MutationCtx, incoming: Doc<'incoming_call_queue'>, now: number): Promise<Decision> {
+	const required = incoming.requiredSkills ?? (incoming.requiredSkill ? [incoming.requiredSkill] : []);
+	const agent = await pickAgent(ctx, required, incoming.declinedBy, now);
+	let entry = await queuedBySid(ctx, incoming.callSid);
+	if (agent) return offerTo(ctx, incoming, entry, agent, now);
+	await ctx.db.patch('incoming_call_queue', incoming._id, { state: 'routing', offeredTo: undefined, offeredAt: undefined });
+	if (entry && entry.state !== 'waiting') {
+		// Back from an offer nobody answered: waiting again, at its original place in line.
+		await ctx.db.patch('call_queue', entry._id, { state: 'waiting', assignedTo: undefined });
+		entry = { ...entry, state: 'waiting', assignedTo: undefined };
+	}
+	return queuedDecision(ctx, entry ?? (await enqueue(ctx, incoming, required, now)));
+}
+
+/** The decision already taken for a call (a retried webhook gets the same answer). */
+export async function currentDecision(ctx: QueryCtx | MutationCtx, incoming: Doc<'incoming_call_queue'>): Promise<Decision> {
+	if (incoming.state === 'accepted' && incoming.offeredTo) return { kind: 'accepted', agentId: incoming.offeredTo };
+	if (incoming.state === 'offered' && incoming.offeredTo) {
+		const agent = await findAgent(ctx, incoming.offeredTo);
+		return { kind: 'offered', agentId: incoming.offeredTo, agentName: agent?.name ?? incoming.offeredTo, attempts: incoming.attempts };
+	}
+	const entry = await queuedBySid(ctx, incoming.callSid);
+	if (entry && entry.state === 'waiting') return queuedDecision(ctx, entry);
+	return { kind: 'ended' };
+}
+
+/** The call's row in active_calls, from the moment an agent takes it. */
+export async function startActiveCall(ctx: MutationCtx, incoming: Doc<'incoming_call_queue'>, agentId: string, now: number) {
+	await ctx.db.insert('active_calls', {
+		callSid: incoming.callSid,
+		direction: 'inbound',
+		agentId,
+		customerId: incoming.customerId,
+		customerName: incoming.customerName,
+		customerCompany: incoming.customerCompany,
+		queueName: incoming.queueName,
+		from: incoming.from,
+		to: incoming.to,
+		state: 'in-progress',
+		startedAt: incoming.receivedAt,
+		answeredAt: now,
+		muted: false,
+		recording: true
+	});
+}
+
+/** A waiting caller goes to `agent` (who may take it): the agent is busy on it and the bridge (`<Dial><Queue>`) follows. */
+export async function takeFromQueue(
+	ctx: MutationCtx,
+	incoming: Doc<'incoming_call_queue'>,
+	entry: Doc<'call_queue'>,
+	agent: Doc<'agent_status'>,
+	now: number
+) {
+	await ctx.db.patch('call_queue', entry._id, { state: 'bridging', assignedTo: agent.userId });
+	await ctx.db.patch('incoming_call_queue', incoming._id, { state: 'accepted', offeredTo: agent.userId, offeredAt: incoming.offeredAt ?? now });
+	await setAgent(ctx, agent, { status: 'busy', since: now, activeCallSid: incoming.callSid });
+	await startActiveCall(ctx, incoming, agent.userId, now);
+}
+
+/** The oldest waiting caller in `queueName` (priority first), or null. */
+export async function oldestWaiting(ctx: QueryCtx | MutationCtx, queueName: string): Promise<Doc<'call_queue'> | null> {
+	// Two index reads, whatever the queue's depth: the top priority waiting, then its oldest caller.
+	const top = await line(ctx, queueName).order('desc').first();
+	if (!top) return null;
+	return ctx.db
+		.query('call_queue')
+		.withIndex('by_line', (q) => q.eq('queueName', queueName).eq('state', 'waiting').eq('priority', top.priority))
+		.first();
+}
+
+/** How the agent an offer rang for is left when it ended unanswered (a miss or a decline). */
+export type AfterOffer = (agent: Doc<'agent_status'>, incoming: Doc<'incoming_call_queue'>, now: number) => Partial<Doc<'agent_status'>>;
+
+/**
+ * The offer ended without an answer: the agent it rang for is not offered this call again and,
+ * if still ringing on it, is patched by `after`; then the next agent is offered the call at once,
+ * or it goes (back) in line. Calls already accepted or ended are left alone.
+ */
+export async function passOn(ctx: MutationCtx, callSid: string, after: AfterOffer): Promise<Decision> {
+	const now = Date.now();
+	const incoming = await incomingBySid(ctx, callSid);
+	if (!incoming) return { kind: 'ended' };
+	if (incoming.state === 'accepted') return currentDecision(ctx, incoming);
+	const rangFor = incoming.offeredTo;
+	let declinedBy = incoming.declinedBy;
+	if (incoming.state === 'offered' && rangFor) {
+		declinedBy = declinedBy.includes(rangFor) ? declinedBy : [...declinedBy, rangFor];
+		const agent = await findAgent(ctx, rangFor);
+		if (agent && agent.status === 'ringing' && agent.activeCallSid === callSid) await setAgent(ctx, agent, after(agent, incoming, now));
+	}
+	const updated = { ...incoming, declinedBy, offeredTo: undefined };
+	await ctx.db.patch('incoming_call_queue', incoming._id, { declinedBy, state: 'missed' });
+	return offerOrEnqueue(ctx, updated, now);
+}
