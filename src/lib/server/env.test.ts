@@ -26,10 +26,25 @@ describe('parseConfig', () => {
 			const problems = (error as ConfigError).problems;
 			expect(problems).toEqual([
 				'twilio is selected but TWILIO_AUTH_TOKEN, TWILIO_API_KEY_SID, TWILIO_API_KEY_SECRET, TWILIO_TWIML_APP_SID, PUBLIC_BASE_URL are not set',
-				's3 is selected but S3_BUCKET, S3_REGION, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY are not set'
+				's3 is selected but S3_BUCKET, S3_REGION are not set'
 			]);
 			expect((error as Error).message).toContain('.env.example');
 		}
+	});
+
+	it('lets S3 use the AWS default credential chain without keys, but refuses half a key pair', () => {
+		const base = { STORAGE: 's3', S3_BUCKET: 'calls', S3_REGION: 'eu-west-1' };
+		expect(parseConfig(base).storage).toEqual({
+			adapter: 's3',
+			bucket: 'calls',
+			region: 'eu-west-1',
+			accessKeyId: undefined,
+			secretAccessKey: undefined,
+			endpoint: undefined,
+			sseKmsKeyId: undefined
+		});
+		expect(() => parseConfig({ ...base, S3_ACCESS_KEY_ID: 'AKIA' })).toThrow(/S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY together/);
+		expect(parseConfig({ ...base, S3_SSE_KMS_KEY_ID: 'alias/calls' }).storage).toMatchObject({ sseKmsKeyId: 'alias/calls' });
 	});
 
 	it('rejects an unknown adapter name and a malformed value with a message that says what to fix', () => {

@@ -72,3 +72,26 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 	res.writeHead(status, { 'content-type': 'application/json', ...headers });
 	res.end(JSON.stringify(body));
 }
+
+/**
+ * Faults a fake vendor serves instead of its normal answer, one per request in order, so a
+ * contract can make the real SDK meet throttling, outages, stalls and the vendor's refusals.
+ */
+export class FaultQueue<K extends string> {
+	readonly #queue: K[] = [];
+	inject(...faults: K[]): void {
+		this.#queue.push(...faults);
+	}
+	/** The fault for this request, if one is queued. */
+	take(): K | undefined {
+		return this.#queue.shift();
+	}
+	clear(): void {
+		this.#queue.length = 0;
+	}
+}
+
+/** Answer nothing: the response stalls until the client gives up (the server closes it at the end). */
+export function stall(_res: ServerResponse): void {
+	// Deliberately never ends the response.
+}
