@@ -47,6 +47,14 @@ describe('parseConfig', () => {
 		expect(parseConfig({ ...base, S3_SSE_KMS_KEY_ID: 'alias/calls' }).storage).toMatchObject({ sseKmsKeyId: 'alias/calls' });
 	});
 
+	it('defaults Gemini to a current Flash model and refuses a retired or unknown one, listing the supported', () => {
+		const gemini = { LANGUAGE_AI: 'gemini', GEMINI_API_KEY: 'g' };
+		expect(parseConfig(gemini).languageAi).toMatchObject({ model: 'gemini-3.8-flash' });
+		expect(() => parseConfig({ ...gemini, GEMINI_MODEL: 'gemini-2.5-flash' })).toThrow(/GEMINI_MODEL "gemini-2.5-flash" is not supported.*gemini-3.8-flash, /);
+		expect(() => parseConfig({ ...gemini, GEMINI_MODEL: 'gemini-flash-latest-typo' })).toThrow(/use one of/);
+		expect(parseConfig({ ...gemini, GEMINI_MODEL: 'gemini-3.5-flash-lite' }).languageAi).toMatchObject({ model: 'gemini-3.5-flash-lite' });
+	});
+
 	it('rejects an unknown adapter name and a malformed value with a message that says what to fix', () => {
 		expect(() => parseConfig({ LIVE: 'firebase' })).toThrow(/LIVE/);
 		expect(() => parseConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL must start with postgres/);

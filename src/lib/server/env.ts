@@ -4,6 +4,7 @@
  * adapter without its credentials fails at start naming the missing variables.
  */
 import { z } from 'zod';
+import { DEFAULT_GEMINI_MODEL, GEMINI_MODELS } from './adapters/language-ai/models';
 
 const bool = z
 	.enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -79,7 +80,7 @@ const RawEnv = z.object({
 
 	LANGUAGE_AI: z.enum(['local', 'gemini']).default('local'),
 	GEMINI_API_KEY: optionalString,
-	GEMINI_MODEL: z.string().default('gemini-2.5-flash'),
+	GEMINI_MODEL: z.string().default(DEFAULT_GEMINI_MODEL),
 	GEMINI_BASE_URL: optionalString,
 
 	BROADCAST: z.enum(['local', 'ably']).default('local'),
@@ -131,6 +132,9 @@ function adapterSettingProblems(e: RawEnv): string[] {
 	const problems: string[] = [];
 	if (e.STORAGE === 's3' && (e.S3_ACCESS_KEY_ID === undefined) !== (e.S3_SECRET_ACCESS_KEY === undefined)) {
 		problems.push('s3: set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY together, or neither to use the AWS default credential chain (IAM role, instance profile)');
+	}
+	if (e.LANGUAGE_AI === 'gemini' && !(GEMINI_MODELS as readonly string[]).includes(e.GEMINI_MODEL)) {
+		problems.push(`GEMINI_MODEL "${e.GEMINI_MODEL}" is not supported (retired, preview or unknown); use one of ${GEMINI_MODELS.join(', ')}`);
 	}
 	return problems;
 }
