@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { supportedTranscribeModels } from './adapters/speech/models';
 import { ConfigError, describeAdapters, parseConfig } from './env';
 
 describe('parseConfig', () => {
@@ -53,6 +54,15 @@ describe('parseConfig', () => {
 		expect(() => parseConfig({ ...gemini, GEMINI_MODEL: 'gemini-2.5-flash' })).toThrow(/GEMINI_MODEL "gemini-2.5-flash" is not supported.*gemini-3.8-flash, /);
 		expect(() => parseConfig({ ...gemini, GEMINI_MODEL: 'gemini-flash-latest-typo' })).toThrow(/use one of/);
 		expect(parseConfig({ ...gemini, GEMINI_MODEL: 'gemini-3.5-flash-lite' }).languageAi).toMatchObject({ model: 'gemini-3.5-flash-lite' });
+	});
+
+	it('defaults speech to gpt-transcribe and refuses an unknown or retired model, listing the supported', () => {
+		const openai = { SPEECH: 'openai', OPENAI_API_KEY: 'sk' };
+		expect(parseConfig(openai).speech).toMatchObject({ model: 'gpt-transcribe' });
+		expect(parseConfig({ ...openai, OPENAI_TRANSCRIBE_MODEL: 'whisper-1' }).speech).toMatchObject({ model: 'whisper-1' });
+		expect(() => parseConfig({ ...openai, OPENAI_TRANSCRIBE_MODEL: 'whisper-2' })).toThrow(/OPENAI_TRANSCRIBE_MODEL "whisper-2" is not supported.*use one of gpt-transcribe, /);
+		expect(() => parseConfig({ ...openai, OPENAI_TRANSCRIBE_MODEL: 'gpt-4o-transcribe-diarize' })).toThrow(/not supported/);
+		expect(supportedTranscribeModels(new Date('2027-02-26T00:00:00Z'))).toEqual(['gpt-transcribe']);
 	});
 
 	it('rejects an unknown adapter name and a malformed value with a message that says what to fix', () => {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_GEMINI_MODEL, GEMINI_MODELS } from './adapters/language-ai/models';
+import { DEFAULT_TRANSCRIBE_MODEL, supportedTranscribeModels } from './adapters/speech/models';
 
 const bool = z
 	.enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -76,7 +77,7 @@ const RawEnv = z.object({
 	SPEECH: z.enum(['local', 'openai']).default('local'),
 	OPENAI_API_KEY: optionalString,
 	OPENAI_BASE_URL: optionalString,
-	OPENAI_TRANSCRIBE_MODEL: z.string().default('gpt-4o-transcribe'),
+	OPENAI_TRANSCRIBE_MODEL: z.string().default(DEFAULT_TRANSCRIBE_MODEL),
 
 	LANGUAGE_AI: z.enum(['local', 'gemini']).default('local'),
 	GEMINI_API_KEY: optionalString,
@@ -132,6 +133,10 @@ function adapterSettingProblems(e: RawEnv): string[] {
 	const problems: string[] = [];
 	if (e.STORAGE === 's3' && (e.S3_ACCESS_KEY_ID === undefined) !== (e.S3_SECRET_ACCESS_KEY === undefined)) {
 		problems.push('s3: set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY together, or neither to use the AWS default credential chain (IAM role, instance profile)');
+	}
+	const transcribeModels = supportedTranscribeModels();
+	if (e.SPEECH === 'openai' && !transcribeModels.includes(e.OPENAI_TRANSCRIBE_MODEL)) {
+		problems.push(`OPENAI_TRANSCRIBE_MODEL "${e.OPENAI_TRANSCRIBE_MODEL}" is not supported (retired or unknown); use one of ${transcribeModels.join(', ')}`);
 	}
 	if (e.LANGUAGE_AI === 'gemini' && !(GEMINI_MODELS as readonly string[]).includes(e.GEMINI_MODEL)) {
 		problems.push(`GEMINI_MODEL "${e.GEMINI_MODEL}" is not supported (retired, preview or unknown); use one of ${GEMINI_MODELS.join(', ')}`);
