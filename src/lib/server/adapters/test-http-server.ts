@@ -2,8 +2,8 @@
  * Test helper: a vendor imitation on 127.0.0.1 that records every request the real SDK sends,
  * so adapter tests assert method, path, headers and body without any network. Test code only.
  */
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 
 export interface RecordedRequest {
 	method: string;
@@ -28,7 +28,12 @@ export interface FakeHttpServer {
 	close(): Promise<void>;
 }
 
-export async function startFakeHttpServer(handler: FakeHandler): Promise<FakeHttpServer> {
+export interface FakeServerOptions {
+	/** Take over connections that ask to upgrade (a WebSocket endpoint beside the REST one). */
+	onUpgrade?: (req: IncomingMessage, socket: Socket) => void;
+}
+
+export async function startFakeHttpServer(handler: FakeHandler, options: FakeServerOptions = {}): Promise<FakeHttpServer> {
 	const requests: RecordedRequest[] = [];
 	const server = createServer((req, res) => {
 		const chunks: Buffer[] = [];
@@ -53,6 +58,15 @@ export async function startFakeHttpServer(handler: FakeHandler): Promise<FakeHtt
 			});
 		});
 	});
+	const upgraded = new Set<Socket>();
+	if (options.onUpgrade) {
+		const onUpgrade = options.onUpgrade;
+		server.on('upgrade', (req: IncomingMessage, socket: Socket) => {
+			upgraded.add(socket);
+			socket.on('close', () => upgraded.delete(socket));
+			onUpgrade(req, socket);
+		});
+	}
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
 	return {
@@ -61,6 +75,7 @@ export async function startFakeHttpServer(handler: FakeHandler): Promise<FakeHtt
 		requests,
 		close: () =>
 			new Promise<void>((resolve, reject) => {
+				for (const socket of upgraded) socket.destroy();
 				server.closeAllConnections();
 				server.close((err) => (err ? reject(err) : resolve()));
 			})
