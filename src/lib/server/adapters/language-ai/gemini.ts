@@ -4,7 +4,7 @@
  * is validated with zod again. Grammar checks are one such call: the model quotes each problem
  * and the adapter finds the quote in the text, since models count character offsets badly.
  */
-import { ApiError, GoogleGenAI, type GenerateContentResponse } from '@google/genai';
+import { ApiError, FinishReason, GoogleGenAI, type GenerateContentResponse } from '@google/genai';
 import { z } from 'zod';
 import type { Config } from '../../env';
 import { AdapterError } from '../errors';
@@ -68,8 +68,8 @@ export function refusalOf(res: GenerateContentResponse): AdapterError | null {
 	const candidate = res.candidates?.[0];
 	if (!candidate) return fail('Gemini returned no answer.', { vendorCode: 'NO_CANDIDATE', retryable: true });
 	const reason = candidate.finishReason;
-	if (!reason || reason === 'STOP') return null;
-	if (reason === 'MAX_TOKENS') {
+	if (!reason || reason === FinishReason.STOP) return null;
+	if (reason === FinishReason.MAX_TOKENS) {
 		return fail('Gemini stopped at its output token limit (MAX_TOKENS) before the answer was complete; shorten the input or ask for less.', {
 			vendorCode: reason,
 			retryable: false

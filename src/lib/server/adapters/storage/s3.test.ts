@@ -262,6 +262,12 @@ describe('S3Storage settings', () => {
 		await expect(wrong.verify()).rejects.toThrow(/"no-such-bucket".*does not exist: check S3_BUCKET/);
 		wrong.close();
 
+		const region = await startFakeHttpServer((_req, res) => void res.writeHead(301, { 'x-amz-bucket-region': 'us-east-2' }).end());
+		const elsewhere = new S3Storage(settings(region.url), { maxAttempts: 1 });
+		await expect(elsewhere.verify()).rejects.toThrow(/is in another region: set S3_REGION/);
+		elsewhere.close();
+		await region.close();
+
 		const denied = new S3Storage(settings(server.url), { maxAttempts: 1 });
 		server.faults.inject('access-denied');
 		await expect(denied.verify()).rejects.toThrow(/refused these credentials.*s3:ListBucket/);
