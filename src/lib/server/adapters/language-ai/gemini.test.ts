@@ -97,7 +97,7 @@ languageAiContract(
 );
 
 describe('GeminiLanguageAi requests', () => {
-	let server: FakeHttpServer;
+	let server: Awaited<ReturnType<typeof fakeGemini>>;
 	let ai: GeminiLanguageAi;
 	beforeAll(async () => {
 		server = await fakeGemini();
@@ -151,5 +151,20 @@ describe('GeminiLanguageAi requests', () => {
 	it('maps a refusal to a non-retryable AdapterError with the status', async () => {
 		const wrongKey = new GeminiLanguageAi({ apiKey: 'gm-wrong', model: DEFAULT_GEMINI_MODEL, baseUrl: server.url });
 		await expect(wrongKey.checkGrammar('Hello there.')).rejects.toMatchObject({ status: 403, retryable: false, adapter: 'gemini' });
+	});
+
+	it('reports throttling that outlasts its retries as a retryable 429 with Gemini\'s status', async () => {
+		const patient = new GeminiLanguageAi({ apiKey: 'gm-test', model: DEFAULT_GEMINI_MODEL, baseUrl: server.url }, { maxAttempts: 2, baseDelayMs: 10 });
+		server.faults.inject('throttle-retry-info', 'throttle-retry-info');
+		const err = await patient.checkGrammar('Hello there.').catch((e: unknown) => e);
+		expect(err).toMatchObject({ status: 429, vendorCode: 'RESOURCE_EXHAUSTED', retryable: true, adapter: 'gemini' });
+	});
+
+	it('does not wait longer than its limit when Gemini asks for more: the 429 is reported instead', async () => {
+		const hurried = new GeminiLanguageAi({ apiKey: 'gm-test', model: DEFAULT_GEMINI_MODEL, baseUrl: server.url }, { maxDelayMs: 100 });
+		server.requests.length = 0;
+		server.faults.inject('throttle');
+		await expect(hurried.checkGrammar('Hello there.')).rejects.toMatchObject({ status: 429, retryable: true });
+		expect(server.requests).toHaveLength(1);
 	});
 });
