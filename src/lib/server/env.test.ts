@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { supportedTranscribeModels } from './adapters/speech/models';
 import { ConfigError, describeAdapters, parseConfig } from './env';
 
 describe('parseConfig', () => {
@@ -32,10 +33,42 @@ describe('parseConfig', () => {
 			const problems = (error as ConfigError).problems;
 			expect(problems).toEqual([
 				'twilio is selected but TWILIO_AUTH_TOKEN, TWILIO_API_KEY_SID, TWILIO_API_KEY_SECRET, TWILIO_TWIML_APP_SID, PUBLIC_BASE_URL are not set',
-				's3 is selected but S3_BUCKET, S3_REGION, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY are not set'
+				's3 is selected but S3_BUCKET, S3_REGION are not set'
 			]);
 			expect((error as Error).message).toContain('.env.example');
 		}
+	});
+
+	it('lets S3 use the AWS default credential chain without keys, but refuses half a key pair', () => {
+		const base = { STORAGE: 's3', S3_BUCKET: 'calls', S3_REGION: 'eu-west-1' };
+		expect(parseConfig(base).storage).toEqual({
+			adapter: 's3',
+			bucket: 'calls',
+			region: 'eu-west-1',
+			accessKeyId: undefined,
+			secretAccessKey: undefined,
+			endpoint: undefined,
+			sseKmsKeyId: undefined
+		});
+		expect(() => parseConfig({ ...base, S3_ACCESS_KEY_ID: 'AKIA' })).toThrow(/S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY together/);
+		expect(parseConfig({ ...base, S3_SSE_KMS_KEY_ID: 'alias/calls' }).storage).toMatchObject({ sseKmsKeyId: 'alias/calls' });
+	});
+
+	it('defaults Gemini to a current Flash model and refuses a retired or unknown one, listing the supported', () => {
+		const gemini = { LANGUAGE_AI: 'gemini', GEMINI_API_KEY: 'g' };
+		expect(parseConfig(gemini).languageAi).toMatchObject({ model: 'gemini-3.8-flash' });
+		expect(() => parseConfig({ ...gemini, GEMINI_MODEL: 'gemini-2.5-flash' })).toThrow(/GEMINI_MODEL "gemini-2.5-flash" is not supported.*gemini-3.8-flash, /);
+		expect(() => parseConfig({ ...gemini, GEMINI_MODEL: 'gemini-flash-latest-typo' })).toThrow(/use one of/);
+		expect(parseConfig({ ...gemini, GEMINI_MODEL: 'gemini-3.5-flash-lite' }).languageAi).toMatchObject({ model: 'gemini-3.5-flash-lite' });
+	});
+
+	it('defaults speech to gpt-transcribe and refuses an unknown or retired model, listing the supported', () => {
+		const openai = { SPEECH: 'openai', OPENAI_API_KEY: 'sk' };
+		expect(parseConfig(openai).speech).toMatchObject({ model: 'gpt-transcribe' });
+		expect(parseConfig({ ...openai, OPENAI_TRANSCRIBE_MODEL: 'whisper-1' }).speech).toMatchObject({ model: 'whisper-1' });
+		expect(() => parseConfig({ ...openai, OPENAI_TRANSCRIBE_MODEL: 'whisper-2' })).toThrow(/OPENAI_TRANSCRIBE_MODEL "whisper-2" is not supported.*use one of gpt-transcribe, /);
+		expect(() => parseConfig({ ...openai, OPENAI_TRANSCRIBE_MODEL: 'gpt-4o-transcribe-diarize' })).toThrow(/not supported/);
+		expect(supportedTranscribeModels(new Date('2027-02-26T00:00:00Z'))).toEqual(['gpt-transcribe']);
 	});
 
 	it('rejects an unknown adapter name and a malformed value with a message that says what to fix', () => {

@@ -4,6 +4,8 @@
  * adapter without its credentials fails at start naming the missing variables.
  */
 import { z } from 'zod';
+import { DEFAULT_GEMINI_MODEL, GEMINI_MODELS } from './adapters/language-ai/models';
+import { DEFAULT_TRANSCRIBE_MODEL, supportedTranscribeModels } from './adapters/speech/models';
 
 const bool = z
 	.enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -70,15 +72,16 @@ const RawEnv = z.object({
 	S3_ACCESS_KEY_ID: optionalString,
 	S3_SECRET_ACCESS_KEY: optionalString,
 	S3_ENDPOINT: optionalString,
+	S3_SSE_KMS_KEY_ID: optionalString,
 
 	SPEECH: z.enum(['local', 'openai']).default('local'),
 	OPENAI_API_KEY: optionalString,
 	OPENAI_BASE_URL: optionalString,
-	OPENAI_TRANSCRIBE_MODEL: z.string().default('gpt-4o-transcribe'),
+	OPENAI_TRANSCRIBE_MODEL: z.string().default(DEFAULT_TRANSCRIBE_MODEL),
 
 	LANGUAGE_AI: z.enum(['local', 'gemini']).default('local'),
 	GEMINI_API_KEY: optionalString,
-	GEMINI_MODEL: z.string().default('gemini-2.5-flash'),
+	GEMINI_MODEL: z.string().default(DEFAULT_GEMINI_MODEL),
 	GEMINI_BASE_URL: optionalString,
 
 	BROADCAST: z.enum(['local', 'ably']).default('local'),
@@ -114,7 +117,8 @@ const REQUIRED: Record<string, { when: (e: RawEnv) => boolean; vars: (keyof RawE
 	},
 	s3: {
 		when: (e) => e.STORAGE === 's3',
-		vars: ['S3_BUCKET', 'S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']
+		// Keys are optional (the AWS default credential chain: roles, instance profiles), but only as a pair.
+		vars: ['S3_BUCKET', 'S3_REGION']
 	},
 	openai: { when: (e) => e.SPEECH === 'openai', vars: ['OPENAI_API_KEY'] },
 	gemini: { when: (e) => e.LANGUAGE_AI === 'gemini', vars: ['GEMINI_API_KEY'] },
@@ -125,6 +129,22 @@ const REQUIRED: Record<string, { when: (e: RawEnv) => boolean; vars: (keyof RawE
 	},
 	production: { when: (e) => e.NODE_ENV === 'production' && e.TELEPHONY === 'twilio', vars: ['AUTH_SECRET'] }
 };
+
+/** Settings of the chosen adapters that are present but cannot work together or are not supported. */
+function adapterSettingProblems(e: RawEnv): string[] {
+	const problems: string[] = [];
+	if (e.STORAGE === 's3' && (e.S3_ACCESS_KEY_ID === undefined) !== (e.S3_SECRET_ACCESS_KEY === undefined)) {
+		problems.push('s3: set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY together, or neither to use the AWS default credential chain (IAM role, instance profile)');
+	}
+	const transcribeModels = supportedTranscribeModels();
+	if (e.SPEECH === 'openai' && !transcribeModels.includes(e.OPENAI_TRANSCRIBE_MODEL)) {
+		problems.push(`OPENAI_TRANSCRIBE_MODEL "${e.OPENAI_TRANSCRIBE_MODEL}" is not supported (retired or unknown); use one of ${transcribeModels.join(', ')}`);
+	}
+	if (e.LANGUAGE_AI === 'gemini' && !(GEMINI_MODELS as readonly string[]).includes(e.GEMINI_MODEL)) {
+		problems.push(`GEMINI_MODEL "${e.GEMINI_MODEL}" is not supported (retired, preview or unknown); use one of ${GEMINI_MODELS.join(', ')}`);
+	}
+	return problems;
+}
 
 export class ConfigError extends Error {
 	constructor(readonly problems: string[]) {
@@ -163,7 +183,17 @@ export interface Config {
 		  };
 	storage:
 		| { adapter: 'local' }
-		| { adapter: 's3'; bucket: string; region: string; accessKeyId: string; secretAccessKey: string; endpoint: string | undefined };
+		| {
+				adapter: 's3';
+				bucket: string;
+				region: string;
+				/** Both or neither: without them the AWS default credential chain signs requests. */
+				accessKeyId: string | undefined;
+				secretAccessKey: string | undefined;
+				endpoint: string | undefined;
+				/** Puts use SSE-KMS with this key (ID, ARN or alias) when set. */
+				sseKmsKeyId: string | undefined;
+		  };
 	speech: { adapter: 'local' } | { adapter: 'openai'; apiKey: string; baseUrl: string | undefined; model: string };
 	languageAi: { adapter: 'local' } | { adapter: 'gemini'; apiKey: string; model: string; baseUrl: string | undefined };
 	broadcast: { adapter: 'local' } | { adapter: 'ably'; apiKey: string; restHost: string | undefined };
@@ -187,6 +217,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		const missing = rule.vars.filter((v) => e[v] === undefined);
 		if (missing.length) problems.push(`${name} is selected but ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set`);
 	}
+	problems.push(...adapterSettingProblems(e));
 	const overrides = parseRateOverrides(e.SMS_RATE_OVERRIDES);
 	problems.push(...overrides.problems);
 	if (problems.length) throw new ConfigError(problems);
@@ -223,9 +254,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 						adapter: 's3',
 						bucket: s(e.S3_BUCKET),
 						region: s(e.S3_REGION),
-						accessKeyId: s(e.S3_ACCESS_KEY_ID),
-						secretAccessKey: s(e.S3_SECRET_ACCESS_KEY),
-						endpoint: e.S3_ENDPOINT
+						accessKeyId: e.S3_ACCESS_KEY_ID,
+						secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+						endpoint: e.S3_ENDPOINT,
+						sseKmsKeyId: e.S3_SSE_KMS_KEY_ID
 					}
 				: { adapter: 'local' },
 		speech:

@@ -32,9 +32,16 @@ export interface Adapters {
  * (telephony account SID and auth token, AUTH_SECRET for signed file URLs).
  */
 export function createAdapters(config: Config): Promise<Adapters> {
-	return Promise.resolve().then(() => {
+	return Promise.resolve().then(async () => {
 		const telephony = createTelephony(config);
 		const storage = createStorage(config);
+		if (storage instanceof S3Storage) {
+			// Settings that cannot reach the bucket stop the start with what to fix, not the first recording.
+			await storage.verify().catch((err: unknown) => {
+				storage.close();
+				throw err;
+			});
+		}
 		const speech = createSpeech(config);
 		const languageAi = createLanguageAi(config);
 		const broadcast = createBroadcast(config);

@@ -2,8 +2,8 @@
  * Test helper: a vendor imitation on 127.0.0.1 that records every request the real SDK sends,
  * so adapter tests assert method, path, headers and body without any network. Test code only.
  */
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 
 export interface RecordedRequest {
 	method: string;
@@ -28,7 +28,12 @@ export interface FakeHttpServer {
 	close(): Promise<void>;
 }
 
-export async function startFakeHttpServer(handler: FakeHandler): Promise<FakeHttpServer> {
+export interface FakeServerOptions {
+	/** Take over connections that ask to upgrade (a WebSocket endpoint beside the REST one). */
+	onUpgrade?: (req: IncomingMessage, socket: Socket) => void;
+}
+
+export async function startFakeHttpServer(handler: FakeHandler, options: FakeServerOptions = {}): Promise<FakeHttpServer> {
 	const requests: RecordedRequest[] = [];
 	const server = createServer((req, res) => {
 		const chunks: Buffer[] = [];
@@ -53,6 +58,15 @@ export async function startFakeHttpServer(handler: FakeHandler): Promise<FakeHtt
 			});
 		});
 	});
+	const upgraded = new Set<Socket>();
+	if (options.onUpgrade) {
+		const onUpgrade = options.onUpgrade;
+		server.on('upgrade', (req: IncomingMessage, socket: Socket) => {
+			upgraded.add(socket);
+			socket.on('close', () => upgraded.delete(socket));
+			onUpgrade(req, socket);
+		});
+	}
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
 	return {
@@ -61,6 +75,7 @@ export async function startFakeHttpServer(handler: FakeHandler): Promise<FakeHtt
 		requests,
 		close: () =>
 			new Promise<void>((resolve, reject) => {
+				for (const socket of upgraded) socket.destroy();
 				server.closeAllConnections();
 				server.close((err) => (err ? reject(err) : resolve()));
 			})
@@ -71,4 +86,27 @@ export async function startFakeHttpServer(handler: FakeHandler): Promise<FakeHtt
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
 	res.writeHead(status, { 'content-type': 'application/json', ...headers });
 	res.end(JSON.stringify(body));
+}
+
+/**
+ * Faults a fake vendor serves instead of its normal answer, one per request in order, so a
+ * contract can make the real SDK meet throttling, outages, stalls and the vendor's refusals.
+ */
+export class FaultQueue<K extends string> {
+	readonly #queue: K[] = [];
+	inject(...faults: K[]): void {
+		this.#queue.push(...faults);
+	}
+	/** The fault for this request, if one is queued. */
+	take(): K | undefined {
+		return this.#queue.shift();
+	}
+	clear(): void {
+		this.#queue.length = 0;
+	}
+}
+
+/** Answer nothing: the response stalls until the client gives up (the server closes it at the end). */
+export function stall(_res: ServerResponse): void {
+	// Deliberately never ends the response.
 }

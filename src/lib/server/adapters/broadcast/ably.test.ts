@@ -1,9 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdapterError } from '../errors';
 import { sendJson, startFakeHttpServer, type FakeHttpServer } from '../test-http-server';
+import { setLogLevel } from '../../log';
 import { AblyBroadcast, ablyHostOptions } from './ably';
+import { broadcastContract } from './contract';
+import { startFakeAbly } from './fake-ably';
 
 const KEY = 'appid.keyid:keysecret';
+
+// The contract makes one subscriber throw on purpose; its error line is expected.
+setLogLevel('silent');
+
+broadcastContract(
+	'ably client against a fake Ably',
+	async () => {
+		const server = await startFakeAbly();
+		return {
+			port: new AblyBroadcast({ apiKey: KEY, restHost: server.url }, { baseDelayMs: 10, requestTimeoutMs: 400 }),
+			vendor: { faults: server.faults, publishedIds: server.publishedIds },
+			close: () => server.close()
+		};
+	},
+	{ vendorFaults: true }
+);
 
 describe('AblyBroadcast publish against a fake Ably REST endpoint', () => {
 	let server: FakeHttpServer;

@@ -1,13 +1,18 @@
 /**
  * The behaviour every broadcast adapter owes the domain, as one suite. Runs against the local
- * emitter; the Ably adapter's publish requests are checked against a fake Ably REST endpoint
- * (its subscriptions need Ably's realtime protocol, which no local fake speaks).
+ * emitter and against AblyBroadcast talking to a fake Ably (REST publish and the realtime
+ * protocol for subscribe) on 127.0.0.1.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BroadcastMessage, BroadcastPort } from './port';
+import { AdapterError } from '../errors';
+import type { FaultQueue } from '../test-http-server';
+import type { BroadcastFault } from './fake-ably';
+import type { BroadcastData, BroadcastMessage, BroadcastPort } from './port';
 
 export interface BroadcastFixture {
 	port: BroadcastPort;
+	/** A real adapter's fake vendor: faults to serve and the message ID of every publish request. */
+	vendor?: { faults: FaultQueue<BroadcastFault>; publishedIds: string[] };
 	close?(): Promise<void>;
 }
 
@@ -34,7 +39,52 @@ function collector() {
 	};
 }
 
-export function broadcastContract(name: string, create: () => Promise<BroadcastFixture>): void {
+/** The vendor failures a real adapter must survive or report; needs `fixture.vendor`. */
+function vendorFaultCases(get: () => BroadcastFixture): void {
+	const vendor = () => get().vendor!;
+	const port = () => get().port;
+
+	it('retries a publish refused with 429 or 5xx under the same message ID, so Ably keeps one copy', async () => {
+		const got = collector();
+		await port().subscribe('faults:retry', got.handler);
+		vendor().publishedIds.length = 0;
+		vendor().faults.inject('throttle', 'server-error');
+		await port().publish('faults:retry', 'report.done', { id: 1 });
+		expect(vendor().publishedIds).toHaveLength(3);
+		expect(new Set(vendor().publishedIds).size).toBe(1);
+		expect((await got.waitFor(1)).map((m) => m.data)).toEqual([{ id: 1 }]);
+	});
+
+	it('gives up on a stalled publish with a retryable error', async () => {
+		vendor().faults.inject('stall', 'stall', 'stall');
+		const err = await port()
+			.publish('faults:stall', 'x', { a: 1 })
+			.catch((e: unknown) => e);
+		vendor().faults.clear();
+		expect(err).toBeInstanceOf(AdapterError);
+		expect(err).toMatchObject({ retryable: true, port: 'broadcast' });
+	});
+
+	it('reports Ably refusing the message data (40013) without retrying', async () => {
+		vendor().publishedIds.length = 0;
+		vendor().faults.inject('invalid-data');
+		await expect(port().publish('faults:data', 'x', { a: 1 })).rejects.toMatchObject({ vendorCode: 40013, status: 400, retryable: false });
+		expect(vendor().publishedIds).toHaveLength(1);
+	});
+
+	it('a refused subscribe fails with the reason and leaves no handler behind', async () => {
+		const refused = collector();
+		const later = collector();
+		vendor().faults.inject('attach-denied');
+		await expect(port().subscribe('faults:denied', refused.handler)).rejects.toMatchObject({ vendorCode: 40160, retryable: false });
+		await port().subscribe('faults:denied', later.handler);
+		await port().publish('faults:denied', 'x', 'after');
+		expect((await later.waitFor(1)).map((m) => m.data)).toEqual(['after']);
+		expect(refused.messages).toEqual([]);
+	});
+}
+
+export function broadcastContract(name: string, create: () => Promise<BroadcastFixture>, options: { vendorFaults?: boolean } = {}): void {
 	describe(`BroadcastPort contract: ${name}`, () => {
 		let fixture: BroadcastFixture;
 		let port: BroadcastPort;
@@ -85,5 +135,17 @@ export function broadcastContract(name: string, create: () => Promise<BroadcastF
 			await expect(port.publish('c', 'x', 'y'.repeat(70_000))).rejects.toMatchObject({ code: 'MESSAGE_TOO_LARGE' });
 			await expect(port.subscribe(':bad', () => undefined)).rejects.toMatchObject({ code: 'INVALID_CHANNEL' });
 		});
+
+		it('refuses bare numbers and booleans as data, as Ably does, and carries strings, null, objects and arrays', async () => {
+			for (const bare of [42, 0, true, false]) {
+				await expect(port.publish('c', 'x', bare as unknown as BroadcastData), String(bare)).rejects.toMatchObject({ code: 'INVALID_MESSAGE_DATA' });
+			}
+			const got = collector();
+			await port.subscribe('kinds', got.handler);
+			for (const data of ['text', null, { a: 1 }, [1, 'two']] as BroadcastData[]) await port.publish('kinds', 'k', data);
+			expect((await got.waitFor(4)).map((m) => m.data)).toEqual(['text', null, { a: 1 }, [1, 'two']]);
+		});
+
+		if (options.vendorFaults) describe('when the vendor fails', () => vendorFaultCases(() => fixture));
 	});
 }

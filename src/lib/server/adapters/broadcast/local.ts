@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { logger } from '../../log';
-import type { BroadcastHandler, BroadcastMessage, BroadcastPort } from './port';
+import type { BroadcastData, BroadcastHandler, BroadcastMessage, BroadcastPort } from './port';
 import { assertChannel, encodeMessage } from './shared';
 
 const log = logger('broadcast');
@@ -18,7 +18,7 @@ export class LocalBroadcast implements BroadcastPort {
 		this.#emitter.setMaxListeners(0);
 	}
 
-	publish(channel: string, name: string, data: unknown): Promise<void> {
+	publish(channel: string, name: string, data: BroadcastData): Promise<void> {
 		return Promise.resolve().then(() => {
 			const json = encodeMessage(channel, name, data);
 			const timestamp = Date.now();

@@ -20,6 +20,10 @@ export function encodeMessage(channel: string, name: string, data: unknown): str
 		json = undefined;
 	}
 	if (json === undefined) throw badRequest('INVALID_MESSAGE_DATA', `The data for ${name} cannot be sent as JSON.`);
+	// Ably carries strings, null, objects and arrays; a bare number or boolean is its error 40013.
+	if (typeof data === 'number' || typeof data === 'boolean' || typeof data === 'bigint') {
+		throw badRequest('INVALID_MESSAGE_DATA', `The data for ${name} is a bare ${typeof data}; send an object such as { "value": ... } (Ably refuses bare numbers and booleans).`);
+	}
 	if (Buffer.byteLength(json) + Buffer.byteLength(name) > MAX_MESSAGE_BYTES) {
 		throw badRequest('MESSAGE_TOO_LARGE', `The ${name} message is larger than 64 KiB; send an ID and let the browser fetch the rest.`);
 	}

@@ -4,11 +4,12 @@
  * is validated with zod again. Grammar checks are one such call: the model quotes each problem
  * and the adapter finds the quote in the text, since models count character offsets badly.
  */
-import { ApiError, GoogleGenAI } from '@google/genai';
+import { ApiError, FinishReason, GoogleGenAI, type GenerateContentResponse } from '@google/genai';
 import { z } from 'zod';
 import type { Config } from '../../env';
 import { AdapterError } from '../errors';
 import type { GenerateJsonInput, GrammarSuggestion, LanguageAiPort } from './port';
+import { retryingFetch, type RetryPolicy } from './retrying-fetch';
 import { assertGrammarText, tidySuggestions } from './shared';
 
 export type GeminiLanguageAiConfig = Omit<Extract<Config['languageAi'], { adapter: 'gemini' }>, 'adapter'>;
@@ -37,46 +38,92 @@ export function toGeminiJsonSchema(schema: z.ZodType): Record<string, unknown> {
 	return rest;
 }
 
+export interface GeminiOptions extends Partial<Omit<RetryPolicy, 'attemptTimeoutMs'>> {
+	/** Give up on one attempt after this long (default 60 s). */
+	timeoutMs?: number;
+}
+
+const fail = (message: string, init: { status?: number; vendorCode?: string; retryable: boolean; cause?: unknown }) =>
+	new AdapterError(message, { port: 'languageAi', adapter: 'gemini', ...init });
+
+/** The `status` word of Gemini's error body (RESOURCE_EXHAUSTED, INVALID_ARGUMENT...); the SDK puts the body in the message. */
+function errorStatus(err: ApiError): string | undefined {
+	try {
+		return (JSON.parse(err.message) as { error?: { status?: string } }).error?.status;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * A prompt Gemini blocked, or an answer it stopped early (safety, recitation, MAX_TOKENS): the
+ * same request would be refused again, so these are not retryable and say why.
+ */
+export function refusalOf(res: GenerateContentResponse): AdapterError | null {
+	const blocked = res.promptFeedback?.blockReason;
+	if (blocked) {
+		const detail = res.promptFeedback?.blockReasonMessage ? `: ${res.promptFeedback.blockReasonMessage}` : '';
+		return fail(`Gemini blocked the prompt (${blocked})${detail}; the same input will be blocked again.`, { vendorCode: blocked, retryable: false });
+	}
+	const candidate = res.candidates?.[0];
+	if (!candidate) return fail('Gemini returned no answer.', { vendorCode: 'NO_CANDIDATE', retryable: true });
+	const reason = candidate.finishReason;
+	if (!reason || reason === FinishReason.STOP) return null;
+	if (reason === FinishReason.MAX_TOKENS) {
+		return fail('Gemini stopped at its output token limit (MAX_TOKENS) before the answer was complete; shorten the input or ask for less.', {
+			vendorCode: reason,
+			retryable: false
+		});
+	}
+	const categories = (candidate.safetyRatings ?? []).filter((r) => r.blocked).map((r) => r.category);
+	const which = categories.length ? ` for ${categories.join(', ')}` : '';
+	return fail(`Gemini withheld its answer (${reason}${which}); the same input will be refused again.`, { vendorCode: reason, retryable: false });
+}
+
 export class GeminiLanguageAi implements LanguageAiPort {
 	readonly kind = 'gemini';
 	readonly #ai: GoogleGenAI;
 	readonly #model: string;
 
-	constructor(config: GeminiLanguageAiConfig) {
+	constructor(config: GeminiLanguageAiConfig, options: GeminiOptions = {}) {
 		this.#model = config.model;
+		const policy: RetryPolicy = {
+			maxAttempts: options.maxAttempts ?? 4,
+			baseDelayMs: options.baseDelayMs ?? 1000,
+			maxDelayMs: options.maxDelayMs ?? 30_000,
+			attemptTimeoutMs: options.timeoutMs ?? 60_000
+		};
 		this.#ai = new GoogleGenAI({
 			apiKey: config.apiKey,
 			vertexai: false,
-			httpOptions: { timeout: 60_000, ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}) }
+			httpOptions: {
+				// Retries and per-attempt timeouts live in this fetch because it can read Retry-After and
+				// the SDK's retry option cannot; the SDK's own timeout would also cut the waits short.
+				fetch: retryingFetch(policy),
+				...(config.baseUrl ? { baseUrl: config.baseUrl } : {})
+			}
 		});
 	}
 
 	async generateJson<T>(input: GenerateJsonInput<T>): Promise<T> {
-		let text: string | undefined;
+		let res: GenerateContentResponse;
 		try {
-			const res = await this.#ai.models.generateContent({
+			res = await this.#ai.models.generateContent({
 				model: this.#model,
 				contents: input.prompt,
-				config: {
-					systemInstruction: input.system,
-					responseMimeType: 'application/json',
-					responseJsonSchema: toGeminiJsonSchema(input.schema),
-					temperature: 0
-				}
+				// No temperature: Google's Gemini 3 guidance is to keep the default 1.0 (lower values can loop).
+				config: { systemInstruction: input.system, responseMimeType: 'application/json', responseJsonSchema: toGeminiJsonSchema(input.schema) }
 			});
-			text = res.text;
 		} catch (err) {
 			if (err instanceof ApiError) {
-				throw new AdapterError(`Gemini refused the request: ${err.message}`, {
-					port: 'languageAi',
-					adapter: 'gemini',
-					status: err.status,
-					cause: err
-				});
+				throw fail(`Gemini refused the request: ${err.message}`, { status: err.status, vendorCode: errorStatus(err), retryable: err.status === 429 || err.status >= 500, cause: err });
 			}
 			const reason = err instanceof Error ? err.message : String(err);
-			throw new AdapterError(`Gemini could not be reached: ${reason}`, { port: 'languageAi', adapter: 'gemini', retryable: true, cause: err });
+			throw fail(`Gemini could not be reached: ${reason}`, { retryable: true, cause: err });
 		}
+		const refusal = refusalOf(res);
+		if (refusal) throw refusal;
+		const text = res.text;
 		let value: unknown;
 		try {
 			value = JSON.parse(text ?? '');

@@ -1,69 +1,126 @@
 /**
  * The production speech adapter over OpenAI's audio transcription endpoint. `whisper-1` is
- * asked for verbose JSON with timed segments; the gpt-4o transcribe models return text only.
- * Hints travel as the `prompt`, which biases spelling of names without forcing them.
+ * asked for verbose JSON with timed segments; the gpt transcribe models return text only.
+ * Hints travel as `keywords` (gpt-transcribe) or the `prompt`, which bias spelling of names.
+ *
+ * A recording over the upload size (25 MB) or the model's duration limit is never refused: it
+ * is cut into pieces with sox, each piece transcribed, and the texts joined with segment times
+ * shifted by where each piece starts. When OpenAI still answers that the audio is too long (its
+ * limits move), the recording is cut to the limit the error names and sent again.
  */
 import OpenAI, { APIError, toFile } from 'openai';
 import type { Config } from '../../env';
 import { AdapterError } from '../errors';
-import type { SpeechPort, Transcript, TranscribeInput } from './port';
+import { OPENAI_MAX_UPLOAD_BYTES, OPENAI_TRANSCRIBE_MODELS, type TranscribeModel } from './models';
+import type { SpeechPort, Transcript, TranscribeInput, TranscriptSegment } from './port';
 import { assertTranscribeInput, audioFileName } from './shared';
+import { audioDuration, splitAudio, type AudioPiece, type SplitLimits } from './split-audio';
 
 export type OpenAiSpeechConfig = Omit<Extract<Config['speech'], { adapter: 'openai' }>, 'adapter'>;
+
+export interface OpenAiSpeechOptions {
+	maxRetries?: number;
+	/** Per-attempt timeout (default 120 s). */
+	timeoutMs?: number;
+	/** Upload size limit to split under (default OpenAI's 25 MB). */
+	maxUploadBytes?: number;
+	/** Duration limit to split under, overriding the model's. */
+	maxSeconds?: number;
+}
+
+type Piece = Pick<AudioPiece, 'audio' | 'offset'> & { contentType: string };
+
+/** "audio duration 1830.5 seconds is longer than 1400 seconds which is the maximum for this model" */
+function durationLimitFrom(err: unknown): number | undefined {
+	if (!(err instanceof APIError) || err.status !== 400) return undefined;
+	const m = /longer than (\d+(?:\.\d+)?) seconds/.exec(err.message);
+	return m ? Number(m[1]) : undefined;
+}
+
+function failure(err: unknown): AdapterError {
+	if (err instanceof APIError && typeof err.status === 'number') {
+		return new AdapterError(`OpenAI refused to transcribe: ${err.message}`, {
+			port: 'speech',
+			adapter: 'openai',
+			status: err.status,
+			vendorCode: typeof err.code === 'string' ? err.code : undefined,
+			cause: err
+		});
+	}
+	const reason = err instanceof Error ? err.message : String(err);
+	return new AdapterError(`OpenAI could not be reached to transcribe: ${reason}`, { port: 'speech', adapter: 'openai', retryable: true, cause: err });
+}
+
+function merge(engine: string, parts: { offset: number; text: string; segments?: TranscriptSegment[] }[], withSegments: boolean): Transcript {
+	const text = parts
+		.map((p) => p.text)
+		.filter(Boolean)
+		.join(' ');
+	if (!withSegments) return { text, engine };
+	const segments = parts.flatMap((p) => (p.segments ?? []).map((s) => ({ start: s.start + p.offset, end: s.end + p.offset, text: s.text })));
+	return { text, engine, segments };
+}
 
 export class OpenAiSpeech implements SpeechPort {
 	readonly kind = 'openai';
 	readonly #client: OpenAI;
 	readonly #model: string;
+	readonly #spec: TranscribeModel;
+	readonly #limits: SplitLimits;
 
-	constructor(config: OpenAiSpeechConfig, options: { maxRetries?: number } = {}) {
+	constructor(config: OpenAiSpeechConfig, options: OpenAiSpeechOptions = {}) {
 		this.#model = config.model;
+		this.#spec = OPENAI_TRANSCRIBE_MODELS[config.model] ?? { segments: false, maxSeconds: 1400, hints: 'prompt' };
+		this.#limits = { maxBytes: options.maxUploadBytes ?? OPENAI_MAX_UPLOAD_BYTES, maxSeconds: options.maxSeconds ?? this.#spec.maxSeconds };
 		this.#client = new OpenAI({
 			apiKey: config.apiKey,
 			// Explicit, so the SDK does not pick a base URL up from the environment by itself.
 			baseURL: config.baseUrl ?? 'https://api.openai.com/v1',
+			// The SDK retries 408, 409, 429 and 5xx with backoff, honouring Retry-After.
 			maxRetries: options.maxRetries ?? 2,
-			timeout: 120_000
+			timeout: options.timeoutMs ?? 120_000
 		});
 	}
 
 	async transcribe(input: TranscribeInput): Promise<Transcript> {
 		assertTranscribeInput(input);
-		const file = await toFile(input.audio, audioFileName(input.contentType), { type: input.contentType });
-		const common = {
-			file,
-			model: this.#model,
-			...(input.language ? { language: input.language } : {}),
-			...(input.hints?.length ? { prompt: input.hints.join(', ') } : {})
-		};
-		const engine = `openai/${this.#model}`;
+		let pieces: Piece[] = (await this.#fits(input)) ? [{ audio: input.audio, contentType: input.contentType, offset: 0 }] : await splitAudio(input.audio, input.contentType, this.#limits);
 		try {
-			if (this.#model.startsWith('whisper')) {
-				const res = await this.#client.audio.transcriptions.create({
-					...common,
-					response_format: 'verbose_json',
-					timestamp_granularities: ['segment']
-				});
-				return {
-					text: res.text.trim(),
-					engine,
-					segments: (res.segments ?? []).map((s) => ({ start: s.start, end: s.end, text: s.text.trim() }))
-				};
-			}
-			const res = await this.#client.audio.transcriptions.create({ ...common, response_format: 'json' });
-			return { text: res.text.trim(), engine };
+			return await this.#transcribePieces(pieces, input);
 		} catch (err) {
-			if (err instanceof APIError && typeof err.status === 'number') {
-				throw new AdapterError(`OpenAI refused to transcribe: ${err.message}`, {
-					port: 'speech',
-					adapter: 'openai',
-					status: err.status,
-					vendorCode: typeof err.code === 'string' ? err.code : undefined,
-					cause: err
-				});
-			}
-			const reason = err instanceof Error ? err.message : String(err);
-			throw new AdapterError(`OpenAI could not be reached to transcribe: ${reason}`, { port: 'speech', adapter: 'openai', retryable: true, cause: err });
+			const limit = durationLimitFrom(err);
+			if (limit === undefined) throw failure(err);
+			pieces = await splitAudio(input.audio, input.contentType, { ...this.#limits, maxSeconds: Math.min(limit, this.#limits.maxSeconds ?? limit) });
+			return this.#transcribePieces(pieces, input).catch((again: unknown) => {
+				throw failure(again);
+			});
 		}
+	}
+
+	/** Whether the recording can go up as it is; a format sox cannot read is sent and left to OpenAI. */
+	async #fits(input: TranscribeInput): Promise<boolean> {
+		if (input.audio.byteLength > this.#limits.maxBytes) return false;
+		if (this.#limits.maxSeconds === undefined) return true;
+		const seconds = await audioDuration(input.audio, input.contentType);
+		return seconds === undefined || seconds <= this.#limits.maxSeconds;
+	}
+
+	async #transcribePieces(pieces: Piece[], input: TranscribeInput): Promise<Transcript> {
+		const parts = [];
+		// One at a time: pieces of one recording share the account's rate limit.
+		for (const piece of pieces) parts.push({ offset: piece.offset, ...(await this.#transcribeOne(piece, input)) });
+		return merge(`openai/${this.#model}`, parts, this.#spec.segments);
+	}
+
+	async #transcribeOne(piece: Piece, input: TranscribeInput): Promise<{ text: string; segments?: TranscriptSegment[] }> {
+		const file = await toFile(piece.audio, audioFileName(piece.contentType), { type: piece.contentType });
+		const hints = input.hints?.length ? (this.#spec.hints === 'keywords' ? { keywords: input.hints } : { prompt: input.hints.join(', ') }) : {};
+		const common = { file, model: this.#model, ...(input.language ? { language: input.language } : {}), ...hints };
+		if (this.#spec.segments) {
+			const res = await this.#client.audio.transcriptions.create({ ...common, response_format: 'verbose_json', timestamp_granularities: ['segment'] });
+			return { text: res.text.trim(), segments: (res.segments ?? []).map((s) => ({ start: s.start, end: s.end, text: s.text.trim() })) };
+		}
+		const res = await this.#client.audio.transcriptions.create({ ...common, response_format: 'json' });
+		return { text: res.text.trim() };
 	}
 }

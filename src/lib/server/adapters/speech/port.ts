@@ -5,7 +5,7 @@
  */
 
 export interface TranscribeInput {
-	/** The encoded audio file (WAV from the carrier by default). At most 25 MB. */
+	/** The encoded audio file (WAV from the carrier by default), of any length: adapters split what their engine cannot take at once. */
 	audio: Uint8Array;
 	/** MIME type of `audio`, e.g. `audio/x-wav`, `audio/mpeg`, `audio/flac`. */
 	contentType: string;
@@ -35,8 +35,8 @@ export interface SpeechPort {
 	readonly kind: 'openai' | 'local';
 
 	/**
-	 * Transcribe one audio file. Empty, oversized or undecodable audio fails with AppError
-	 * BAD_REQUEST (`EMPTY_AUDIO`, `AUDIO_TOO_LARGE`, `UNSUPPORTED_AUDIO`); engine failures with
+	 * Transcribe one audio file. Long recordings are split, never refused. Empty or undecodable
+	 * audio fails with AppError BAD_REQUEST (`EMPTY_AUDIO`, `UNSUPPORTED_AUDIO`); engine failures with
 	 * AdapterError. Slow: call it from a job, never inside a webhook.
 	 */
 	transcribe(input: TranscribeInput): Promise<Transcript>;

@@ -2,13 +2,8 @@
 import { badRequest } from '../../errors';
 import type { TranscribeInput } from './port';
 
-export const MAX_AUDIO_BYTES = 25 * 1024 * 1024;
-
 export function assertTranscribeInput(input: TranscribeInput): void {
 	if (input.audio.byteLength === 0) throw badRequest('EMPTY_AUDIO', 'The audio file is empty; nothing to transcribe.');
-	if (input.audio.byteLength > MAX_AUDIO_BYTES) {
-		throw badRequest('AUDIO_TOO_LARGE', 'The audio file is larger than 25 MB; split it or lower its bit rate before transcribing.');
-	}
 	if (input.language !== undefined && !/^[a-z]{2}$/.test(input.language)) {
 		throw badRequest('INVALID_LANGUAGE', `Language ${JSON.stringify(input.language)} is not an ISO-639-1 code such as "en".`);
 	}

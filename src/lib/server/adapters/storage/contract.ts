@@ -4,18 +4,68 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../errors';
+import { AdapterError } from '../errors';
+import type { FaultQueue } from '../test-http-server';
 import type { StoragePort } from './port';
+
+/** What a fake S3 can answer instead of its normal reply (S3's own error XML for the refusals). */
+export type StorageFault = 'throttle' | 'server-error' | 'stall' | 'access-denied' | 'no-such-bucket';
 
 export interface StorageFixture {
 	port: StoragePort;
 	/** GET a signed URL the way a browser would (locally: through the /files handler). */
 	fetchSigned(url: string): Promise<Response>;
+	/** A real adapter's fake vendor: faults to serve, and how many requests it has seen. */
+	vendor?: { faults: FaultQueue<StorageFault>; requestCount(): number };
 	close?(): Promise<void>;
 }
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
-export function storageContract(name: string, create: () => Promise<StorageFixture>): void {
+/** The vendor failures a real adapter must survive or report; needs `fixture.vendor`. */
+function vendorFaultCases(get: () => StorageFixture): void {
+	const vendor = () => get().vendor!;
+	const port = () => get().port;
+
+	it('retries a throttled request (429 with Retry-After) and then succeeds', async () => {
+		const before = vendor().requestCount();
+		vendor().faults.inject('throttle');
+		await expect(port().put('faults/throttled.txt', bytes('ok'), 'text/plain')).resolves.toMatchObject({ size: 2 });
+		expect(vendor().requestCount() - before).toBe(2);
+	});
+
+	it('retries a 5xx and then succeeds', async () => {
+		await port().put('faults/5xx.txt', bytes('still here'), 'text/plain');
+		vendor().faults.inject('server-error');
+		expect((await port().get('faults/5xx.txt'))?.body).toEqual(bytes('still here'));
+	});
+
+	it('gives up on a stalled response with a retryable error instead of hanging', async () => {
+		vendor().faults.inject('stall', 'stall', 'stall', 'stall');
+		const err = await port().head('faults/stalled.txt').catch((e: unknown) => e);
+		vendor().faults.clear();
+		expect(err).toBeInstanceOf(AdapterError);
+		expect(err).toMatchObject({ retryable: true, port: 'storage' });
+	});
+
+	it('reports a missing bucket as an error, never as a missing object', async () => {
+		vendor().faults.inject('no-such-bucket');
+		await expect(port().get('faults/any.txt')).rejects.toMatchObject({ vendorCode: 'NoSuchBucket', status: 404, retryable: false });
+		vendor().faults.inject('no-such-bucket');
+		await expect(port().delete('faults/any.txt')).rejects.toMatchObject({ vendorCode: 'NoSuchBucket' });
+	});
+
+	it('reports a refused permission as an error, never as a missing object', async () => {
+		vendor().faults.inject('access-denied');
+		await expect(port().get('faults/any.txt')).rejects.toMatchObject({ vendorCode: 'AccessDenied', status: 403, retryable: false });
+		vendor().faults.inject('access-denied');
+		await expect(port().head('faults/any.txt')).rejects.toMatchObject({ status: 403, retryable: false });
+		vendor().faults.inject('access-denied');
+		await expect(port().exists('faults/any.txt')).rejects.toBeInstanceOf(AdapterError);
+	});
+}
+
+export function storageContract(name: string, create: () => Promise<StorageFixture>, options: { vendorFaults?: boolean } = {}): void {
 	describe(`StoragePort contract: ${name}`, () => {
 		let fixture: StorageFixture;
 		let port: StoragePort;
@@ -89,5 +139,7 @@ export function storageContract(name: string, create: () => Promise<StorageFixtu
 			await expect(port.signedUrl('exports/q1.csv', { expiresInSeconds: 0 })).rejects.toMatchObject({ code: 'INVALID_URL_LIFETIME' });
 			await expect(port.signedUrl('exports/q1.csv', { expiresInSeconds: 604_801 })).rejects.toMatchObject({ code: 'INVALID_URL_LIFETIME' });
 		});
+
+		if (options.vendorFaults) describe('when the vendor fails', () => vendorFaultCases(() => fixture));
 	});
 }
