@@ -54,6 +54,8 @@ const RawEnv = z.object({
 	AUTH_SECRET: optionalString.pipe(z.string().min(32, 'AUTH_SECRET must be at least 32 characters').optional()),
 	SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
 	DEMO_DATA: bool.optional(),
+	/** The one way to run the local carrier, demo data or both where strangers can reach them. */
+	I_UNDERSTAND_LOCAL_MODE_IS_PUBLIC: bool.optional(),
 	LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 
 	TELEPHONY: z.enum(['local', 'twilio']).default('local'),
@@ -120,9 +122,55 @@ const REQUIRED: Record<string, { when: (e: RawEnv) => boolean; vars: (keyof RawE
 	convex: {
 		when: (e) => e.LIVE === 'convex',
 		vars: ['PUBLIC_CONVEX_URL', 'CONVEX_AUTH_PRIVATE_KEY', 'PUBLIC_BASE_URL']
-	},
-	production: { when: (e) => e.NODE_ENV === 'production' && e.TELEPHONY === 'twilio', vars: ['AUTH_SECRET'] }
+	}
 };
+
+/** localhost, *.localhost, 127.0.0.0/8 and ::1: addresses no other machine reaches. */
+export function isLoopbackUrl(url: string): boolean {
+	let host: string;
+	try {
+		host = new URL(url).hostname.toLowerCase();
+	} catch {
+		return false;
+	}
+	return host === 'localhost' || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host) || host === '[::1]';
+}
+
+/**
+ * Local mode has no real secrets: anyone who reaches it can drive the carrier, and demo data
+ * signs in with a password printed in the README. Off loopback or in production it starts only
+ * when the operator says, by name, that this is wanted; demo data never in production, and
+ * production never on a generated session secret.
+ */
+function exposureProblems(e: RawEnv): string[] {
+	const problems: string[] = [];
+	const url = e.PUBLIC_BASE_URL;
+	const publicUrl = url !== undefined && !isLoopbackUrl(url);
+	const production = e.NODE_ENV === 'production';
+	const allowed = e.I_UNDERSTAND_LOCAL_MODE_IS_PUBLIC === true;
+	const where = [publicUrl ? `PUBLIC_BASE_URL ${url} is not a loopback address` : '', production ? 'NODE_ENV is production' : '']
+		.filter(Boolean)
+		.join(' and ');
+	const demoData = e.DEMO_DATA ?? (e.TELEPHONY === 'local' && !production);
+	if (production && e.AUTH_SECRET === undefined) {
+		problems.push('AUTH_SECRET is required in production: 32 or more random characters (e.g. `openssl rand -base64 32`), the same on every restart.');
+	}
+	if (production && e.DEMO_DATA === true) {
+		problems.push('DEMO_DATA=true is refused in production: the demo accounts share a published password. Unset DEMO_DATA.');
+	}
+	if (!where || allowed) return problems;
+	if (e.TELEPHONY === 'local') {
+		problems.push(
+			`TELEPHONY=local (the default) but ${where}: the local carrier lets anyone who reaches it place calls and read every call and text. ` +
+				'Set TELEPHONY=twilio with its credentials for a real deployment, or set I_UNDERSTAND_LOCAL_MODE_IS_PUBLIC=true to run the local twin there anyway.'
+		);
+	} else if (demoData && publicUrl) {
+		problems.push(
+			`DEMO_DATA is on but ${where}: the demo accounts share a published password. Unset DEMO_DATA, or set I_UNDERSTAND_LOCAL_MODE_IS_PUBLIC=true.`
+		);
+	}
+	return problems;
+}
 
 export class ConfigError extends Error {
 	constructor(readonly problems: string[]) {
@@ -183,6 +231,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		const missing = rule.vars.filter((v) => e[v] === undefined);
 		if (missing.length) problems.push(`${name} is selected but ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set`);
 	}
+	problems.push(...exposureProblems(e));
 	const overrides = parseRateOverrides(e.SMS_RATE_OVERRIDES);
 	problems.push(...overrides.problems);
 	if (problems.length) throw new ConfigError(problems);
@@ -199,7 +248,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 			: { driver: 'pglite', dir: e.PGLITE_DIR ?? `${e.DATA_DIR}/pglite` },
 		authSecret: e.AUTH_SECRET,
 		sessionTtlHours: e.SESSION_TTL_HOURS,
-		demoData: e.DEMO_DATA ?? e.TELEPHONY === 'local',
+		demoData: e.DEMO_DATA ?? (e.TELEPHONY === 'local' && e.NODE_ENV !== 'production'),
 		logLevel: e.LOG_LEVEL,
 		telephony:
 			e.TELEPHONY === 'twilio'
