@@ -113,3 +113,24 @@ describe('local mode and production exposure', () => {
 		expect(parseConfig({ ...twilio, NODE_ENV: 'production', AUTH_SECRET: secret }).authSecret).toBe(secret);
 	});
 });
+
+describe('the first admin from the environment', () => {
+	it('takes ADMIN_EMAIL and ADMIN_PASSWORD together, refusing a short password or half the pair', () => {
+		expect(parseConfig({}).bootstrapAdmin).toBeUndefined();
+		expect(parseConfig({ ADMIN_EMAIL: 'owner@example.com', ADMIN_PASSWORD: 'twelve chars', ADMIN_NAME: 'Pat' }).bootstrapAdmin).toEqual({
+			email: 'owner@example.com',
+			password: 'twelve chars',
+			name: 'Pat'
+		});
+		expect(() => parseConfig({ ADMIN_EMAIL: 'owner@example.com', ADMIN_PASSWORD: 'eleven char' })).toThrow(/ADMIN_PASSWORD must be at least 12 characters/);
+		expect(() => parseConfig({ ADMIN_EMAIL: 'owner@example.com' })).toThrow(/ADMIN_EMAIL and ADMIN_PASSWORD go together/);
+		expect(() => parseConfig({ ADMIN_PASSWORD: 'a long enough password' })).toThrow(/ADMIN_EMAIL and ADMIN_PASSWORD go together/);
+		expect(() => parseConfig({ ADMIN_EMAIL: 'owner', ADMIN_PASSWORD: 'a long enough password' })).toThrow(/ADMIN_EMAIL must be an email address/);
+	});
+
+	it('never puts the password in the error', () => {
+		expect(() => parseConfig({ ADMIN_EMAIL: 'owner@example.com', ADMIN_PASSWORD: 'short-pw' })).toThrow(
+			expect.objectContaining({ message: expect.not.stringContaining('short-pw') as string }) as Error
+		);
+	});
+});

@@ -53,6 +53,14 @@ const RawEnv = z.object({
 	PGLITE_DIR: optionalString,
 	AUTH_SECRET: optionalString.pipe(z.string().min(32, 'AUTH_SECRET must be at least 32 characters').optional()),
 	SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+	/** The first admin, created at start only on an archive with no staff (auth/bootstrap-admin.ts). */
+	ADMIN_EMAIL: optionalString.pipe(z.email({ message: 'ADMIN_EMAIL must be an email address' }).optional()),
+	ADMIN_PASSWORD: z
+		.string()
+		.optional()
+		.transform((v) => (v === '' ? undefined : v))
+		.pipe(z.string().min(12, 'ADMIN_PASSWORD must be at least 12 characters').optional()),
+	ADMIN_NAME: optionalString,
 	DEMO_DATA: bool.optional(),
 	/** The one way to run the local carrier, demo data or both where strangers can reach them. */
 	I_UNDERSTAND_LOCAL_MODE_IS_PUBLIC: bool.optional(),
@@ -194,6 +202,8 @@ export interface Config {
 	database: { driver: 'postgres'; url: string } | { driver: 'pglite'; dir: string };
 	authSecret: string | undefined;
 	sessionTtlHours: number;
+	/** ADMIN_EMAIL/ADMIN_PASSWORD: the admin created when the archive has no staff yet. */
+	bootstrapAdmin: { email: string; password: string; name: string | undefined } | undefined;
 	demoData: boolean;
 	logLevel: RawEnv['LOG_LEVEL'];
 	telephony:
@@ -232,6 +242,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		if (missing.length) problems.push(`${name} is selected but ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set`);
 	}
 	problems.push(...exposureProblems(e));
+	if ((e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
+		problems.push('ADMIN_EMAIL and ADMIN_PASSWORD go together: set both to create the first admin on an empty archive, or neither.');
+	}
 	const overrides = parseRateOverrides(e.SMS_RATE_OVERRIDES);
 	problems.push(...overrides.problems);
 	if (problems.length) throw new ConfigError(problems);
@@ -248,6 +261,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 			: { driver: 'pglite', dir: e.PGLITE_DIR ?? `${e.DATA_DIR}/pglite` },
 		authSecret: e.AUTH_SECRET,
 		sessionTtlHours: e.SESSION_TTL_HOURS,
+		bootstrapAdmin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD, name: e.ADMIN_NAME } : undefined,
 		demoData: e.DEMO_DATA ?? (e.TELEPHONY === 'local' && e.NODE_ENV !== 'production'),
 		logLevel: e.LOG_LEVEL,
 		telephony:

@@ -5,6 +5,7 @@
  */
 import { createAdapters, type Adapters } from './adapters';
 import { createAuth, type Auth } from './auth/auth';
+import { bootstrapAdmin } from './auth/bootstrap-admin';
 import { openDatabase, type Database, type Db } from './db/client';
 import { createJobs, type Jobs } from './jobs/jobs';
 import { describeAdapters, getConfig, type Config } from './env';
@@ -43,6 +44,7 @@ export async function createServices(input: Config, options: CreateServicesOptio
 		await seedDemo({ db: database.db, auth, config });
 		await seedVoiceQueues(database.db);
 	}
+	if (config.bootstrapAdmin) await bootstrapAdmin(auth, database.db, config.bootstrapAdmin);
 	// Local mode: the carrier's numbers are configured the way `npm run provision` configures Twilio's.
 	const provisioned = await provisionLocalCarrier({ db: database.db, telephony: adapters.telephony, publicBaseUrl: config.publicBaseUrl });
 	if (provisioned?.applied) log.info(`local carrier: ${provisioned.changes.length} number settings provisioned`);
