@@ -19,6 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import twilio from 'twilio';
 import { callParams } from '../src/lib/server/adapters/telephony/carrier/params';
+import { carrierAuthorization, type CarrierAccount } from '../src/lib/server/auth/carrier-client';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -219,6 +220,8 @@ export interface ScreenPopOptions {
 	callers: string[];
 	rounds?: number;
 	warmup?: number;
+	/** The carrier's account (its Basic credentials open /carrier/scenario). */
+	carrierAccount: CarrierAccount;
 }
 
 export interface ScreenPopResult {
@@ -269,7 +272,8 @@ export async function benchScreenPop(o: ScreenPopOptions): Promise<ScreenPopResu
 		}
 		for (const agent of o.agents) await liveMutation(base, agent.cookie, 'agentStatus:setMine', { status: 'available' });
 
-		const carrierState = async () => (await (await fetch(`${base}/carrier/scenario/state`)).json()) as CarrierState;
+		const carrier = { authorization: carrierAuthorization(o.carrierAccount) };
+		const carrierState = async () => (await (await fetch(`${base}/carrier/scenario/state`, { headers: carrier })).json()) as CarrierState;
 		const result: ScreenPopResult = { latenciesMs: [], carrierMs: [], webhookMs: [], agentsRung: 0, withName: 0 };
 		const rung = new Set<number>();
 		for (let round = 0; round < warmup + rounds; round++) {
@@ -277,7 +281,7 @@ export async function benchScreenPop(o: ScreenPopOptions): Promise<ScreenPopResu
 			const before = rings.length;
 			const placed = await fetch(`${base}/carrier/scenario/call`, {
 				method: 'POST',
-				headers: { 'content-type': 'application/json' },
+				headers: { 'content-type': 'application/json', ...carrier },
 				body: JSON.stringify({ from, to: o.number })
 			});
 			if (placed.status !== 201) throw new Error(`the carrier refused the call: ${placed.status} ${await placed.text()}`);
@@ -296,7 +300,7 @@ export async function benchScreenPop(o: ScreenPopOptions): Promise<ScreenPopResu
 				rung.add(agent);
 			}
 			// The caller gives up before an answer; the offer is withdrawn and the agent stays free.
-			await fetch(`${base}/carrier/scenario/calls/${callSid}/hangup`, { method: 'POST' });
+			await fetch(`${base}/carrier/scenario/calls/${callSid}/hangup`, { method: 'POST', headers: carrier });
 			const page = pages[agent]!;
 			await page.locator('[data-testid="softphone-call"]').waitFor({ state: 'detached', timeout: 15_000 });
 			await liveMutation(base, o.agents[agent]!.cookie, 'agentStatus:setMine', { status: 'available' }).catch(() => {});

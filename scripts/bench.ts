@@ -205,10 +205,17 @@ async function overHttp() {
 		add('inbound SMS webhook -> shown in 50 inboxes', sms.latenciesMs, 'customer phone POST (carrier accepted)', sms.postMs);
 
 		console.log(`bench: screen pop (${SCREEN_POP_AGENTS} agents in Chromium)`);
-		const phonePage = await (await fetch(`${base}/phone`)).text();
+		const phonePage = await (await fetch(`${base}/phone`, { headers: { cookie: admin.cookie } })).text();
 		const callers = [...phonePage.matchAll(/<option value="(\+\d{8,15})"/g)].map((m) => m[1]!);
 		if (callers.length === 0) throw new Error('the phone page suggests no demo callers');
-		const pop = await benchScreenPop({ baseUrl: base, agents, number: SALES_NUMBER, callers, rounds: 25 });
+		const pop = await benchScreenPop({
+			baseUrl: base,
+			agents,
+			number: SALES_NUMBER,
+			callers,
+			rounds: 25,
+			carrierAccount: { accountSid: app.accountSid, authToken: app.authToken }
+		});
 		console.log(`  ${pop.agentsRung} of ${SCREEN_POP_AGENTS} agents rang; the caller's name was on ${pop.withName} of ${pop.latenciesMs.length} rings`);
 		console.log(`  incoming webhook answered in p50 ${fmt(percentile(pop.webhookMs, 50))} ms, p99 ${fmt(percentile(pop.webhookMs, 99))} ms (carrier's measure)`);
 		add(`screen pop: incoming webhook -> ringing with name on the agent's page, ${SCREEN_POP_AGENTS} agents`, pop.latenciesMs, 'carrier starts ringing the agent (after the consent notice)', pop.carrierMs);

@@ -26,7 +26,15 @@ if (!dev && !building) {
 	});
 }
 
-export const handle: Handle = sequence(...createAuthHandles(async () => (await getServices()).auth));
+/** The local carrier's account (its Basic credentials open /carrier for `npm run carrier`); none with real telephony. */
+async function carrierAccount() {
+	const { telephony } = (await getServices()).config;
+	return telephony.adapter === 'local' && telephony.accountSid && telephony.authToken
+		? { accountSid: telephony.accountSid, authToken: telephony.authToken }
+		: null;
+}
+
+export const handle: Handle = sequence(...createAuthHandles(async () => (await getServices()).auth, { carrierAccount }));
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (status === 404) return { message: 'Not found.', code: 'NOT_FOUND' };

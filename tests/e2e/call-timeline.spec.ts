@@ -4,7 +4,7 @@
  * the customer's timeline with its details, and its recording plays through a short-lived signed
  * URL that the page asks for only on play (a tampered URL answers 403).
  */
-import { expect, signedIn, test } from './helpers';
+import { expect, phonePage, signedIn, test } from './helpers';
 
 test('an answered call lands on the timeline with its details and a playable recording', async ({ browser }) => {
 	// Two browsers, a recording job and a player: ~20 s on a quiet box, more when the 2 cores are shared.
@@ -16,7 +16,7 @@ test('an answered call lands on the timeline with its details and a playable rec
 	await expect(agent.getByLabel('My status')).toHaveValue('available');
 
 	const caller = '+13125550177';
-	const phone = await (await browser.newContext()).newPage();
+	const phone = await phonePage(browser);
 	await phone.goto('/phone');
 	await phone.getByLabel('Your number (caller ID)').fill(caller);
 	await expect(phone.getByTestId('phone-connection')).toHaveAttribute('data-state', 'live');

@@ -3,13 +3,13 @@
  * of agents with the queue's skill (refreshing by itself), one of them takes it and it leaves the
  * other's list, closes it with an outcome, and the customer's timeline shows it done.
  */
-import { expect, signedIn, test } from './helpers';
+import { expect, phonePage, signedIn, test } from './helpers';
 
 test('an abandoned caller becomes a callback task that an agent takes and closes', async ({ browser }) => {
 	// Three browsers and a 6 s wait in the queue: ~30 s on a quiet box, more when the 2 cores are shared.
 	test.setTimeout(90_000);
 	const caller = '+13125550188';
-	const phone = await (await browser.newContext()).newPage();
+	const phone = await phonePage(browser);
 	await phone.goto('/phone');
 	await phone.getByLabel('Your number (caller ID)').fill(caller);
 	await expect(phone.getByTestId('phone-connection')).toHaveAttribute('data-state', 'live');

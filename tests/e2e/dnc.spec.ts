@@ -6,12 +6,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from '@playwright/test';
-import { expect, signedIn, test } from './helpers';
+import { expect, phonePage, signedIn, test } from './helpers';
 
 const SALES = '+14155550100';
 
 async function openPhone(browser: Browser, caller: string): Promise<Page> {
-	const page = await (await browser.newContext()).newPage();
+	const page = await phonePage(browser);
 	await page.goto('/phone');
 	await page.getByLabel('Your number (caller ID)').fill(caller);
 	await page.getByLabel('Switchboard number').fill(SALES);

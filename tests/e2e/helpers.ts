@@ -47,9 +47,26 @@ export async function signedIn(browser: Browser, email: string, path = '/'): Pro
 	return page;
 }
 
+/** Who opens the customer phone: /phone reads every call and text, so it is for signed-in staff. */
+export const PHONE_USER = 'admin@switchboard.local';
+
+/**
+ * A page in a fresh browser context signed in as PHONE_USER, on /phone, for a customer phone.
+ * Only the /phone page is opened (no app page), so no softphone registers and no call is routed to it.
+ */
+export async function phonePage(browser: Browser): Promise<Page> {
+	const page = await (await browser.newContext()).newPage();
+	await page.goto(`/login?redirectTo=${encodeURIComponent('/phone')}`);
+	await page.getByLabel('Email').fill(PHONE_USER);
+	await page.getByLabel('Password').fill(DEMO_PASSWORD);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.waitForURL((url) => url.pathname === '/phone');
+	return page;
+}
+
 /** The customer phone page (/phone) as `caller`, on the carrier's network. */
 export async function openPhone(browser: Browser, caller: string): Promise<Page> {
-	const page = await (await browser.newContext()).newPage();
+	const page = await phonePage(browser);
 	await page.goto('/phone');
 	await expect(page.getByRole('heading', { name: 'Phone', exact: true })).toBeVisible();
 	await page.getByLabel('Your number (caller ID)').fill(caller);

@@ -3,7 +3,7 @@
  * calls Switchboard, and an agent's docked softphone registers and rings.
  */
 import type { Page } from '@playwright/test';
-import { expect, signedIn, test } from './helpers';
+import { expect, phonePage, signedIn, test } from './helpers';
 
 async function openPhone(page: Page, caller: string) {
 	await page.goto('/phone');
@@ -13,7 +13,7 @@ async function openPhone(page: Page, caller: string) {
 }
 
 test('the customer phone page texts Switchboard and shows the signed delivery', async ({ browser }) => {
-	const page = await (await browser.newContext()).newPage();
+	const page = await phonePage(browser);
 	await openPhone(page, '+12125550123');
 	await page.getByLabel('Switchboard number').fill('+14155550100');
 
@@ -41,7 +41,7 @@ test("an agent's softphone registers, a call from the customer phone rings it wi
 	await expect(softphone).toContainText('Waiting for calls.');
 
 	const caller = '+13125550142';
-	const phone = await (await browser.newContext()).newPage();
+	const phone = await phonePage(browser);
 	await openPhone(phone, caller);
 	await phone.getByLabel('Switchboard number').fill('+14155550100');
 	await phone.getByRole('button', { name: 'Call', exact: true }).click();
@@ -75,4 +75,14 @@ test("an agent's softphone registers, a call from the customer phone rings it wi
 	await wrapUp.getByRole('button', { name: 'Save and finish wrap-up' }).click();
 	await expect(softphone).toContainText('Waiting for calls.');
 	await expect(agent.getByLabel('My status')).toHaveValue('available');
+});
+
+test('the customer phone and the carrier scenario API are for signed-in staff', async ({ browser }) => {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await page.goto('/phone');
+	await expect(page).toHaveURL(/\/login\?redirectTo=%2Fphone$/);
+	expect((await context.request.get('/phone/api/events')).status()).toBe(401);
+	expect((await context.request.post('/carrier/scenario/call', { data: { from: '+12125550123', to: '+14155550100' } })).status()).toBe(401);
+	expect((await context.request.get('/carrier/scenario/state')).status()).toBe(401);
 });

@@ -5,7 +5,7 @@
  */
 import { deflateSync } from 'node:zlib';
 import type { Page } from '@playwright/test';
-import { expect, signedIn, test } from './helpers';
+import { expect, phonePage, signedIn, test } from './helpers';
 
 const SWITCHBOARD = '+14155550100';
 
@@ -78,7 +78,7 @@ test('a text appears live in two inboxes; the lock holds on screen and on the se
 	await createCustomer(alice, 'Maria', surname, caller);
 	await Promise.all([waitLiveInbox(alice), waitLiveInbox(bob)]);
 
-	const phone = await (await browser.newContext()).newPage();
+	const phone = await phonePage(browser);
 	await openPhone(phone, caller);
 	await textFromPhone(phone, 'Is my order on its way?');
 
@@ -168,7 +168,7 @@ test('HTML and script in message bodies render as inert text in the inbox, threa
 	const customerId = await createCustomer(alice, 'Xavier', surname, caller);
 	await waitLiveInbox(alice);
 
-	const phone = await (await browser.newContext()).newPage();
+	const phone = await phonePage(browser);
 	phone.on('dialog', (d) => void (dialogs.push(d.message()), d.dismiss()));
 	await openPhone(phone, caller);
 	for (const body of PAYLOADS) await textFromPhone(phone, body);
@@ -197,7 +197,7 @@ test('a misspelling gets a suggestion that applies on click', async ({ browser }
 	const caller = freshNumber();
 	const alice = await signedIn(browser, 'alice@switchboard.local', '/inbox');
 	await waitLiveInbox(alice);
-	const phone = await (await browser.newContext()).newPage();
+	const phone = await phonePage(browser);
 	await openPhone(phone, caller);
 	await textFromPhone(phone, 'Did my parcel arrive?');
 
@@ -246,7 +246,7 @@ test('a picture texted from the customer phone shows in the inbox from our own s
 	const caller = freshNumber();
 	const alice = await signedIn(browser, 'alice@switchboard.local', '/inbox');
 	await waitLiveInbox(alice);
-	const phone = await (await browser.newContext()).newPage();
+	const phone = await phonePage(browser);
 	await openPhone(phone, caller);
 	await phone.getByLabel('Attach a picture (MMS)').setInputFiles({ name: 'parcel.png', mimeType: 'image/png', buffer: png(96, 64, [220, 38, 38]) });
 	await expect(phone.getByTestId('sms-picture-name')).toHaveText('parcel.png');

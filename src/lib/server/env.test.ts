@@ -103,3 +103,73 @@ describe('parseConfig', () => {
 		expect(() => parseConfig({ SMS_RATE_OVERRIDES: '+14155550100=-1' })).toThrow(/rate for \+14155550100 must be/);
 	});
 });
+
+describe('local mode and production exposure', () => {
+	const twilio = {
+		TELEPHONY: 'twilio',
+		TWILIO_ACCOUNT_SID: `AC${'b'.repeat(32)}`,
+		TWILIO_AUTH_TOKEN: 't',
+		TWILIO_API_KEY_SID: 'SK1',
+		TWILIO_API_KEY_SECRET: 's',
+		TWILIO_TWIML_APP_SID: 'AP1',
+		PUBLIC_BASE_URL: 'https://calls.example.com'
+	};
+	const secret = 'x'.repeat(32);
+
+	it('runs local mode on loopback addresses outside production', () => {
+		for (const url of ['http://localhost:3000', 'http://127.0.0.1:4173', 'http://[::1]:3000', 'http://switchboard.localhost']) {
+			expect(parseConfig({ PUBLIC_BASE_URL: url }).telephony.adapter).toBe('local');
+		}
+	});
+
+	it('refuses the local carrier on a public URL or in production, naming the fix', () => {
+		expect(() => parseConfig({ PUBLIC_BASE_URL: 'https://calls.example.com' })).toThrow(
+			/TELEPHONY=local \(the default\) but PUBLIC_BASE_URL https:\/\/calls\.example\.com is not a loopback address.*I_UNDERSTAND_LOCAL_MODE_IS_PUBLIC=true/
+		);
+		expect(() => parseConfig({ PUBLIC_BASE_URL: 'http://10.0.0.5:3000' })).toThrow(/not a loopback address/);
+		expect(() => parseConfig({ NODE_ENV: 'production', AUTH_SECRET: secret })).toThrow(/TELEPHONY=local \(the default\) but NODE_ENV is production/);
+	});
+
+	it('starts local mode in public only with the loudly named setting, demo data then still refused in production', () => {
+		const allowed = parseConfig({ PUBLIC_BASE_URL: 'https://demo.example.com', I_UNDERSTAND_LOCAL_MODE_IS_PUBLIC: 'true' });
+		expect(allowed.telephony.adapter).toBe('local');
+		const production = parseConfig({ NODE_ENV: 'production', AUTH_SECRET: secret, I_UNDERSTAND_LOCAL_MODE_IS_PUBLIC: 'true' });
+		expect(production.demoData).toBe(false);
+		expect(() => parseConfig({ NODE_ENV: 'production', AUTH_SECRET: secret, I_UNDERSTAND_LOCAL_MODE_IS_PUBLIC: 'true', DEMO_DATA: 'true' })).toThrow(
+			/DEMO_DATA=true is refused in production/
+		);
+	});
+
+	it('refuses demo data in production and on a public URL with real telephony', () => {
+		expect(() => parseConfig({ ...twilio, NODE_ENV: 'production', AUTH_SECRET: secret, DEMO_DATA: 'true' })).toThrow(/DEMO_DATA=true is refused in production/);
+		expect(() => parseConfig({ ...twilio, DEMO_DATA: 'true' })).toThrow(/DEMO_DATA is on but PUBLIC_BASE_URL https:\/\/calls\.example\.com is not a loopback/);
+		expect(parseConfig({ ...twilio, NODE_ENV: 'production', AUTH_SECRET: secret }).demoData).toBe(false);
+	});
+
+	it('refuses production without AUTH_SECRET or with a weak one', () => {
+		expect(() => parseConfig({ ...twilio, NODE_ENV: 'production' })).toThrow(/AUTH_SECRET is required in production/);
+		expect(() => parseConfig({ ...twilio, NODE_ENV: 'production', AUTH_SECRET: 'short-secret' })).toThrow(/AUTH_SECRET must be at least 32 characters/);
+		expect(parseConfig({ ...twilio, NODE_ENV: 'production', AUTH_SECRET: secret }).authSecret).toBe(secret);
+	});
+});
+
+describe('the first admin from the environment', () => {
+	it('takes ADMIN_EMAIL and ADMIN_PASSWORD together, refusing a short password or half the pair', () => {
+		expect(parseConfig({}).bootstrapAdmin).toBeUndefined();
+		expect(parseConfig({ ADMIN_EMAIL: 'owner@example.com', ADMIN_PASSWORD: 'twelve chars', ADMIN_NAME: 'Pat' }).bootstrapAdmin).toEqual({
+			email: 'owner@example.com',
+			password: 'twelve chars',
+			name: 'Pat'
+		});
+		expect(() => parseConfig({ ADMIN_EMAIL: 'owner@example.com', ADMIN_PASSWORD: 'eleven char' })).toThrow(/ADMIN_PASSWORD must be at least 12 characters/);
+		expect(() => parseConfig({ ADMIN_EMAIL: 'owner@example.com' })).toThrow(/ADMIN_EMAIL and ADMIN_PASSWORD go together/);
+		expect(() => parseConfig({ ADMIN_PASSWORD: 'a long enough password' })).toThrow(/ADMIN_EMAIL and ADMIN_PASSWORD go together/);
+		expect(() => parseConfig({ ADMIN_EMAIL: 'owner', ADMIN_PASSWORD: 'a long enough password' })).toThrow(/ADMIN_EMAIL must be an email address/);
+	});
+
+	it('never puts the password in the error', () => {
+		expect(() => parseConfig({ ADMIN_EMAIL: 'owner@example.com', ADMIN_PASSWORD: 'short-pw' })).toThrow(
+			expect.objectContaining({ message: expect.not.stringContaining('short-pw') as string }) as Error
+		);
+	});
+});

@@ -55,7 +55,17 @@ const RawEnv = z.object({
 	PGLITE_DIR: optionalString,
 	AUTH_SECRET: optionalString.pipe(z.string().min(32, 'AUTH_SECRET must be at least 32 characters').optional()),
 	SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+	/** The first admin, created at start only on an archive with no staff (auth/bootstrap-admin.ts). */
+	ADMIN_EMAIL: optionalString.pipe(z.email({ message: 'ADMIN_EMAIL must be an email address' }).optional()),
+	ADMIN_PASSWORD: z
+		.string()
+		.optional()
+		.transform((v) => (v === '' ? undefined : v))
+		.pipe(z.string().min(12, 'ADMIN_PASSWORD must be at least 12 characters').optional()),
+	ADMIN_NAME: optionalString,
 	DEMO_DATA: bool.optional(),
+	/** The one way to run the local carrier, demo data or both where strangers can reach them. */
+	I_UNDERSTAND_LOCAL_MODE_IS_PUBLIC: bool.optional(),
 	LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 
 	TELEPHONY: z.enum(['local', 'twilio']).default('local'),
@@ -126,8 +136,7 @@ const REQUIRED: Record<string, { when: (e: RawEnv) => boolean; vars: (keyof RawE
 	convex: {
 		when: (e) => e.LIVE === 'convex',
 		vars: ['PUBLIC_CONVEX_URL', 'CONVEX_AUTH_PRIVATE_KEY', 'PUBLIC_BASE_URL']
-	},
-	production: { when: (e) => e.NODE_ENV === 'production' && e.TELEPHONY === 'twilio', vars: ['AUTH_SECRET'] }
+	}
 };
 
 /** Settings of the chosen adapters that are present but cannot work together or are not supported. */
@@ -142,6 +151,53 @@ function adapterSettingProblems(e: RawEnv): string[] {
 	}
 	if (e.LANGUAGE_AI === 'gemini' && !(GEMINI_MODELS as readonly string[]).includes(e.GEMINI_MODEL)) {
 		problems.push(`GEMINI_MODEL "${e.GEMINI_MODEL}" is not supported (retired, preview or unknown); use one of ${GEMINI_MODELS.join(', ')}`);
+	}
+	return problems;
+}
+
+/** localhost, *.localhost, 127.0.0.0/8 and ::1: addresses no other machine reaches. */
+export function isLoopbackUrl(url: string): boolean {
+	let host: string;
+	try {
+		host = new URL(url).hostname.toLowerCase();
+	} catch {
+		return false;
+	}
+	return host === 'localhost' || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host) || host === '[::1]';
+}
+
+/**
+ * Local mode has no real secrets: anyone who reaches it can drive the carrier, and demo data
+ * signs in with a password printed in the README. Off loopback or in production it starts only
+ * when the operator says, by name, that this is wanted; demo data never in production, and
+ * production never on a generated session secret.
+ */
+function exposureProblems(e: RawEnv): string[] {
+	const problems: string[] = [];
+	const url = e.PUBLIC_BASE_URL;
+	const publicUrl = url !== undefined && !isLoopbackUrl(url);
+	const production = e.NODE_ENV === 'production';
+	const allowed = e.I_UNDERSTAND_LOCAL_MODE_IS_PUBLIC === true;
+	const where = [publicUrl ? `PUBLIC_BASE_URL ${url} is not a loopback address` : '', production ? 'NODE_ENV is production' : '']
+		.filter(Boolean)
+		.join(' and ');
+	const demoData = e.DEMO_DATA ?? (e.TELEPHONY === 'local' && !production);
+	if (production && e.AUTH_SECRET === undefined) {
+		problems.push('AUTH_SECRET is required in production: 32 or more random characters (e.g. `openssl rand -base64 32`), the same on every restart.');
+	}
+	if (production && e.DEMO_DATA === true) {
+		problems.push('DEMO_DATA=true is refused in production: the demo accounts share a published password. Unset DEMO_DATA.');
+	}
+	if (!where || allowed) return problems;
+	if (e.TELEPHONY === 'local') {
+		problems.push(
+			`TELEPHONY=local (the default) but ${where}: the local carrier lets anyone who reaches it place calls and read every call and text. ` +
+				'Set TELEPHONY=twilio with its credentials for a real deployment, or set I_UNDERSTAND_LOCAL_MODE_IS_PUBLIC=true to run the local twin there anyway.'
+		);
+	} else if (demoData && publicUrl) {
+		problems.push(
+			`DEMO_DATA is on but ${where}: the demo accounts share a published password. Unset DEMO_DATA, or set I_UNDERSTAND_LOCAL_MODE_IS_PUBLIC=true.`
+		);
 	}
 	return problems;
 }
@@ -168,6 +224,8 @@ export interface Config {
 	database: { driver: 'postgres'; url: string } | { driver: 'pglite'; dir: string };
 	authSecret: string | undefined;
 	sessionTtlHours: number;
+	/** ADMIN_EMAIL/ADMIN_PASSWORD: the admin created when the archive has no staff yet. */
+	bootstrapAdmin: { email: string; password: string; name: string | undefined } | undefined;
 	demoData: boolean;
 	logLevel: RawEnv['LOG_LEVEL'];
 	telephony:
@@ -218,6 +276,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		if (missing.length) problems.push(`${name} is selected but ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set`);
 	}
 	problems.push(...adapterSettingProblems(e));
+	problems.push(...exposureProblems(e));
+	if ((e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
+		problems.push('ADMIN_EMAIL and ADMIN_PASSWORD go together: set both to create the first admin on an empty archive, or neither.');
+	}
 	const overrides = parseRateOverrides(e.SMS_RATE_OVERRIDES);
 	problems.push(...overrides.problems);
 	if (problems.length) throw new ConfigError(problems);
@@ -234,7 +296,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 			: { driver: 'pglite', dir: e.PGLITE_DIR ?? `${e.DATA_DIR}/pglite` },
 		authSecret: e.AUTH_SECRET,
 		sessionTtlHours: e.SESSION_TTL_HOURS,
-		demoData: e.DEMO_DATA ?? e.TELEPHONY === 'local',
+		bootstrapAdmin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD, name: e.ADMIN_NAME } : undefined,
+		demoData: e.DEMO_DATA ?? (e.TELEPHONY === 'local' && e.NODE_ENV !== 'production'),
 		logLevel: e.LOG_LEVEL,
 		telephony:
 			e.TELEPHONY === 'twilio'

@@ -36,6 +36,24 @@ async function load(config: Config): Promise<LocalSecrets> {
 	}
 }
 
+/**
+ * The local carrier's account as a terminal on the same machine finds it (`npm run carrier`):
+ * TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN when both are set, else the pair the server generated
+ * into $DATA_DIR/local-secrets.json (default ./data); null when neither is there (an in-memory
+ * archive keeps its generated pair to itself).
+ */
+export async function readLocalCarrierAccount(env: Record<string, string | undefined>): Promise<{ accountSid: string; authToken: string } | null> {
+	const sid = env.TWILIO_ACCOUNT_SID?.trim();
+	const token = env.TWILIO_AUTH_TOKEN?.trim();
+	if (sid && token) return { accountSid: sid, authToken: token };
+	try {
+		const stored = JSON.parse(await readFile(path.join(env.DATA_DIR?.trim() || './data', 'local-secrets.json'), 'utf8')) as Partial<LocalSecrets>;
+		return stored.twilioAccountSid && stored.twilioAuthToken ? { accountSid: stored.twilioAccountSid, authToken: stored.twilioAuthToken } : null;
+	} catch {
+		return null;
+	}
+}
+
 /** Fill unset local-mode secrets; a production config passes through unchanged. */
 export async function resolveLocalSecrets(config: Config): Promise<Config> {
 	const needsAuth = !config.authSecret;

@@ -5,7 +5,9 @@
  */
 import { createAdapters, type Adapters } from './adapters';
 import { createAuth, type Auth } from './auth/auth';
+import { bootstrapAdmin } from './auth/bootstrap-admin';
 import { openDatabase, type Database, type Db } from './db/client';
+import { holdSingleServerLock } from './db/single-server-lock';
 import { createJobs, type Jobs } from './jobs/jobs';
 import { describeAdapters, getConfig, type Config } from './env';
 import { createHotState, type HotState } from './live/hot';
@@ -36,6 +38,9 @@ export async function createServices(input: Config, options: CreateServicesOptio
 	const log = logger('services');
 	const config = await resolveLocalSecrets(input);
 	setLogLevel(config.logLevel);
+	// Before anything is opened or started: a second LIVE=local server must not touch the archive's jobs or calls.
+	const lock =
+		config.live.adapter === 'local' && config.database.driver === 'postgres' ? await holdSingleServerLock(config.database.url) : undefined;
 	const database = await openDatabase(config.database);
 	const adapters = await createAdapters(config);
 	const auth = createAuth(database.db, config);
@@ -43,6 +48,7 @@ export async function createServices(input: Config, options: CreateServicesOptio
 		await seedDemo({ db: database.db, auth, config });
 		await seedVoiceQueues(database.db);
 	}
+	if (config.bootstrapAdmin) await bootstrapAdmin(auth, database.db, config.bootstrapAdmin);
 	// Local mode: the carrier's numbers are configured the way `npm run provision` configures Twilio's.
 	const provisioned = await provisionLocalCarrier({ db: database.db, telephony: adapters.telephony, publicBaseUrl: config.publicBaseUrl });
 	if (provisioned?.applied) log.info(`local carrier: ${provisioned.changes.length} number settings provisioned`);
@@ -64,6 +70,7 @@ export async function createServices(input: Config, options: CreateServicesOptio
 			await hot.close();
 			await adapters.close();
 			await database.close();
+			await lock?.release();
 		}
 	};
 }

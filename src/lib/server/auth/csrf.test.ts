@@ -24,4 +24,12 @@ describe('isCrossSiteFormPost', () => {
 		const other = new URL('https://calls.example.com/webhooks/other');
 		expect(post({ 'content-type': 'application/x-www-form-urlencoded' }, 'POST', other)).toBe(true);
 	});
+
+	it("leaves the local carrier's REST paths to Basic credentials but checks its scenario API", () => {
+		const rest = new URL('https://calls.example.com/carrier/2010-04-01/Accounts/AC1/Calls.json');
+		expect(post({ 'content-type': 'application/x-www-form-urlencoded' }, 'POST', rest)).toBe(false);
+		const scenario = new URL('https://calls.example.com/carrier/scenario/call');
+		expect(post({ 'content-type': 'text/plain', origin: 'https://evil.example' }, 'POST', scenario)).toBe(true);
+		expect(post({ 'content-type': 'text/plain', origin: 'https://calls.example.com' }, 'POST', scenario)).toBe(false);
+	});
 });

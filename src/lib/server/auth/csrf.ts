@@ -7,9 +7,10 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
 /**
  * Twilio's webhooks authenticate with X-Twilio-Signature instead; the local carrier's REST
- * paths (/carrier/, local mode only) with HTTP Basic credentials, as Twilio's API does.
+ * paths (/carrier/2010-04-01/, local mode only) with HTTP Basic credentials, as Twilio's API
+ * does. The rest of /carrier (the scenario API) takes a staff session, so it is checked.
  */
-const EXEMPT = ['/webhooks/twilio/', '/carrier/'];
+const EXEMPT = ['/webhooks/twilio/', '/carrier/2010-04-01/'];
 
 export function isCrossSiteFormPost(request: Request, url: URL): boolean {
 	if (!UNSAFE_METHODS.has(request.method)) return false;

@@ -2,6 +2,7 @@ import { isHttpError, isRedirect, type Handle, type RequestEvent } from '@svelte
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../db/test-db';
 import { createAuth, type Auth } from './auth';
+import { carrierAuthorization } from './carrier-client';
 import { createAuthHandles } from './handle';
 import { setUserRole } from './set-user-role';
 import { cookieFrom, makeStaff, makeStaffWithPassword, signedInCookie, TEST_PASSWORD, testConfig } from './test-helpers';
@@ -10,11 +11,13 @@ let t: TestDb;
 let auth: Auth;
 let steps: Handle[];
 const ORIGIN = 'http://localhost:3000';
+const CARRIER = { accountSid: `AC${'4'.repeat(32)}`, authToken: 'carrier-test-token' };
+const CARRIER_ROUTE = '/carrier/[...path]';
 
 beforeAll(async () => {
 	t = await createTestDb();
 	auth = createAuth(t.db, testConfig());
-	steps = createAuthHandles(() => Promise.resolve(auth));
+	steps = createAuthHandles(() => Promise.resolve(auth), { carrierAccount: () => Promise.resolve(CARRIER) });
 });
 afterAll(() => t.close());
 
@@ -71,6 +74,51 @@ describe('the request pipeline', () => {
 		const api = (await send('/api/live/subscribe')) as Response;
 		expect(api.status).toBe(401);
 		expect(await api.json()).toEqual({ error: { code: 'UNAUTHORIZED', message: 'Sign in to continue.' } });
+	});
+
+	it('opens the carrier scenario API and the customer phone only to staff, or the carrier to its own Basic credentials', async () => {
+		const state = (await send('/carrier/scenario/state', { routeId: CARRIER_ROUTE })) as Response;
+		expect(state.status).toBe(401);
+		expect(((await state.json()) as { error: { message: string } }).error.message).toMatch(/Sign in as staff, or send the local carrier's account SID/);
+		const injected = (await send('/carrier/scenario/call', {
+			method: 'POST',
+			routeId: CARRIER_ROUTE,
+			headers: { 'content-type': 'application/json' },
+			body: '{"from":"+12125550123","to":"+14155550100"}'
+		})) as Response;
+		expect(injected.status).toBe(401);
+		const wrong = (await send('/carrier/scenario/state', {
+			routeId: CARRIER_ROUTE,
+			headers: { authorization: carrierAuthorization({ ...CARRIER, authToken: 'guessed' }) }
+		})) as Response;
+		expect(wrong.status).toBe(401);
+		const cli = (await send('/carrier/scenario/state', { routeId: CARRIER_ROUTE, headers: { authorization: carrierAuthorization(CARRIER) } })) as Response;
+		expect(cli.status).toBe(200);
+		// The carrier's credentials open the carrier, not the customer phone or the app.
+		const phoneApi = (await send('/phone/api/events', { routeId: '/phone/api/events', headers: { authorization: carrierAuthorization(CARRIER) } })) as Response;
+		expect(phoneApi.status).toBe(401);
+		const phonePage = await send('/phone', { routeId: '/phone' });
+		expect(isRedirect(phonePage) && phonePage.location).toBe('/login?redirectTo=%2Fphone');
+
+		const agent = await makeStaffWithPassword(auth, t.db, 'agent');
+		const cookie = await signedInCookie(auth, agent.email);
+		for (const [path, routeId] of [
+			['/carrier/scenario/state', CARRIER_ROUTE],
+			['/phone/api/events', '/phone/api/events'],
+			['/phone', '/phone']
+		] as const) {
+			const seen = (await send(path, { routeId, cookie })) as Response;
+			expect(seen.status).toBe(200);
+		}
+		// A cross-site form post to the scenario API is refused even with the staff cookie.
+		const forged = (await send('/carrier/scenario/call', {
+			method: 'POST',
+			routeId: CARRIER_ROUTE,
+			cookie,
+			headers: { 'content-type': 'text/plain', origin: 'https://evil.example' },
+			body: '{"from":"+12125550123","to":"+14155550100"}'
+		})) as Response;
+		expect(forged.status).toBe(403);
 	});
 
 	it('signs in through /api/auth with the client address set by the server', async () => {

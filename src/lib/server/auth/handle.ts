@@ -6,10 +6,11 @@
  */
 import { error, json, redirect, type Handle } from '@sveltejs/kit';
 import type { Auth } from './auth';
+import { isCarrierAccount, type CarrierAccount } from './carrier-client';
 import { withClientIp } from './client-ip';
 import { isCrossSiteFormPost } from './csrf';
 import { forwardCookies } from './forward-cookies';
-import { decideAccess } from './page-access';
+import { CARRIER_ROUTE_ID, decideAccess } from './page-access';
 import { applySecurityHeaders } from './security-headers';
 import { resolveSession } from './session-user';
 
@@ -26,6 +27,9 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	}
 };
 
+const CARRIER_UNAUTHORIZED =
+	"Sign in as staff, or send the local carrier's account SID and auth token as Basic credentials (npm run carrier does).";
+
 const csrf: Handle = ({ event, resolve }) => {
 	if (!isCrossSiteFormPost(event.request, event.url)) return resolve(event);
 	return new Response(`Cross-site ${event.request.method} form submissions are forbidden: the Origin header must be ${event.url.origin}.`, {
@@ -34,16 +38,27 @@ const csrf: Handle = ({ event, resolve }) => {
 	});
 };
 
-const guards: Handle = ({ event, resolve }) => {
-	const access = decideAccess({ pathname: event.url.pathname, search: event.url.search, routeId: event.route.id }, event.locals.user);
-	if (access.kind === 'sign-in') redirect(303, access.location);
-	if (access.kind === 'unauthorized') return json({ error: { code: 'UNAUTHORIZED', message: 'Sign in to continue.' } }, { status: 401 });
-	if (access.kind === 'forbidden') error(403, { message: access.message, code: 'FORBIDDEN' });
-	return resolve(event);
-};
+export interface AuthHandleOptions {
+	/** The local carrier's account, whose Basic credentials also open /carrier; null with real telephony. */
+	carrierAccount?: () => Promise<CarrierAccount | null>;
+}
 
 /** The steps, in order, for `sequence(...)`. */
-export function createAuthHandles(getAuth: () => Promise<Auth>): Handle[] {
+export function createAuthHandles(getAuth: () => Promise<Auth>, options: AuthHandleOptions = {}): Handle[] {
+	const guards: Handle = async ({ event, resolve }) => {
+		const access = decideAccess({ pathname: event.url.pathname, search: event.url.search, routeId: event.route.id }, event.locals.user);
+		if (access.kind === 'sign-in') redirect(303, access.location);
+		if (access.kind === 'unauthorized') {
+			const carrierRoute = event.route.id === CARRIER_ROUTE_ID;
+			const carrierAccount = carrierRoute && options.carrierAccount ? await options.carrierAccount() : null;
+			if (isCarrierAccount(event.request.headers.get('authorization'), carrierAccount)) return resolve(event);
+			const message = carrierRoute ? CARRIER_UNAUTHORIZED : 'Sign in to continue.';
+			return json({ error: { code: 'UNAUTHORIZED', message } }, { status: 401 });
+		}
+		if (access.kind === 'forbidden') error(403, { message: access.message, code: 'FORBIDDEN' });
+		return resolve(event);
+	};
+
 	/** better-auth answers /api/auth/* itself, matched by path so adapter-node's ORIGIN does not matter. */
 	const authRoutes: Handle = async ({ event, resolve }) => {
 		if (!event.url.pathname.startsWith('/api/auth/')) return resolve(event);

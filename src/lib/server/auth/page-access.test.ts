@@ -26,6 +26,19 @@ describe('decideAccess', () => {
 		expect(decideAccess(req('/api/live/subscribe'), as('agent'))).toEqual({ kind: 'allow' });
 	});
 
+	it('keeps the local carrier and the customer phone for signed-in staff, its Twilio REST paths to their Basic credentials', () => {
+		const carrier = (path: string) => req(path, '/carrier/[...path]');
+		expect(decideAccess(carrier('/carrier/scenario/state'), null)).toEqual({ kind: 'unauthorized' });
+		expect(decideAccess(carrier('/carrier/scenario/call'), as('agent'))).toEqual({ kind: 'allow' });
+		expect(decideAccess(carrier('/carrier/anything'), null)).toEqual({ kind: 'unauthorized' });
+		expect(decideAccess(carrier('/carrier/2010-04-01/Accounts/AC1/Calls.json'), null)).toEqual({ kind: 'allow' });
+		expect(decideAccess(carrier('/carrier/2010-04-01%2F..%2Fscenario/state'), null)).toEqual({ kind: 'unauthorized' });
+		expect(decideAccess(req('/phone/api/events', '/phone/api/events'), null)).toEqual({ kind: 'unauthorized' });
+		expect(decideAccess(req('/phone/api/calls/CA1/answer', '/phone/api/calls/[sid]/[action]'), as('agent'))).toEqual({ kind: 'allow' });
+		expect(decideAccess(req('/phone', '/phone'), null)).toEqual({ kind: 'sign-in', location: '/login?redirectTo=%2Fphone' });
+		expect(decideAccess(req('/phone', '/phone'), as('agent'))).toEqual({ kind: 'allow' });
+	});
+
 	it('leaves tRPC to its own per-procedure guards', () => {
 		expect(decideAccess(req('/api/trpc/admin.listUsers'), null)).toEqual({ kind: 'allow' });
 	});

@@ -7,10 +7,14 @@ import { roleAllows, type Guard } from '../../roles';
 import type { SessionUser } from './session-user';
 
 /**
- * Paths anyone may reach, with everything below them: sign-in, webhooks and the local carrier (they check their own
- * signatures), signed file URLs, hold music (the carrier fetches it without a session), health, and static files (served before hooks in both dev and
- * adapter-node, listed for when one is not). tRPC guards each procedure itself
- * (agentProcedure, adminProcedure...) and answers 401/403 in its own JSON.
+ * Paths anyone may reach, with everything below them: sign-in, webhooks and the local carrier's
+ * Twilio REST paths (they check their own signatures and Basic credentials), signed file URLs,
+ * hold music (the carrier fetches it without a session), health, and static files (served before
+ * hooks in both dev and adapter-node, listed for when one is not). tRPC guards each procedure
+ * itself (agentProcedure, adminProcedure...) and answers 401/403 in its own JSON. The carrier's
+ * scenario API and the customer phone (/phone) are not here: they read every call and text and
+ * place traffic, so they need a staff session (or, for the carrier, its own Basic credentials:
+ * see carrier-client.ts).
  */
 const PUBLIC = [
 	'/login',
@@ -18,8 +22,7 @@ const PUBLIC = [
 	'/api/auth',
 	'/api/trpc',
 	'/webhooks',
-	'/carrier',
-	'/phone',
+	'/carrier/2010-04-01',
 	'/.well-known',
 	'/files',
 	'/audio',
@@ -30,6 +33,12 @@ const PUBLIC = [
 	'/favicon.svg',
 	'/robots.txt'
 ];
+
+/** Paths answered with 401 JSON rather than a redirect to the login page: scripts and fetches call them. */
+const API = ['/api', '/phone/api', '/carrier'];
+
+/** The carrier's catch-all route hands the path itself to the carrier, so the path alone decides. */
+export const CARRIER_ROUTE_ID = '/carrier/[...path]';
 
 /** Page areas that need more than being signed in; the first match wins. */
 export const PAGE_ROLE_GUARDS: readonly { prefix: string; guard: Guard; message: string }[] = [
@@ -72,14 +81,14 @@ function decodePathname(pathname: string): string {
  */
 function candidates(request: AccessRequest): string[] {
 	const paths = [decodePathname(request.pathname)];
-	if (request.routeId) paths.push(request.routeId.replace(/\/\([^/]+\)/g, '') || '/');
+	if (request.routeId && request.routeId !== CARRIER_ROUTE_ID) paths.push(request.routeId.replace(/\/\([^/]+\)/g, '') || '/');
 	return paths;
 }
 
 export function decideAccess(request: AccessRequest, user: SessionUser | null): Access {
 	const paths = candidates(request);
 	if (paths.every((path) => PUBLIC.some((p) => under(path, p)))) return { kind: 'allow' };
-	if (paths.some((path) => under(path, '/api'))) return user ? { kind: 'allow' } : { kind: 'unauthorized' };
+	if (paths.some((path) => API.some((p) => under(path, p)))) return user ? { kind: 'allow' } : { kind: 'unauthorized' };
 	if (!user) return { kind: 'sign-in', location: `/login?redirectTo=${encodeURIComponent(request.pathname + request.search)}` };
 	const area = PAGE_ROLE_GUARDS.find((g) => paths.some((path) => under(path, g.prefix)));
 	if (area && !roleAllows(area.guard, user.role)) return { kind: 'forbidden', message: area.message };

@@ -26,6 +26,7 @@ beforeAll(async () => {
 		TWILIO_AUTH_TOKEN: 'jobs-test-token',
 		AUTH_SECRET: 'jobs-test-secret-at-least-32-characters!',
 		PUBLIC_BASE_URL: 'https://sb.example.com',
+		I_UNDERSTAND_LOCAL_MODE_IS_PUBLIC: 'true',
 		DATA_DIR: mkdtempSync(path.join(tmpdir(), 'switchboard-jobs-')),
 		LOG_LEVEL: 'silent'
 	});

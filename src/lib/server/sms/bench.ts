@@ -171,9 +171,10 @@ export async function benchInboxPropagation(options: InboxPropagationOptions): P
 					if ((await reread(cookie, notice.threadId ?? '')) === text) return performance.now() - started;
 				}
 			});
+			// The customer phone is for signed-in staff: the first stream's session sends the text.
 			const res = await fetch(`${base}/phone/api/text`, {
 				method: 'POST',
-				headers: { 'content-type': 'application/json', origin: base },
+				headers: { 'content-type': 'application/json', origin: base, cookie: options.cookies[0] ?? '' },
 				body: JSON.stringify({ from, to: OUR_BENCH_NUMBER, body: text })
 			});
 			if (res.status !== 202) throw new Error(`POST /phone/api/text answered ${res.status}: ${await res.text()}`);

@@ -90,6 +90,8 @@ export async function createVoiceHarness(options: VoiceHarnessOptions = {}): Pro
 		TWILIO_AUTH_TOKEN: 'voice-harness-token',
 		AUTH_SECRET: 'voice-harness-secret-at-least-32-characters',
 		PUBLIC_BASE_URL,
+		// The local carrier behind a public-looking URL, as signatures over https:// are what Twilio sends.
+		I_UNDERSTAND_LOCAL_MODE_IS_PUBLIC: 'true',
 		DATA_DIR: mkdtempSync(path.join(tmpdir(), 'switchboard-voice-')),
 		LOG_LEVEL: 'error'
 	});

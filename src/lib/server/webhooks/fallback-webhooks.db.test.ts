@@ -161,6 +161,7 @@ describe('the local carrier and the fallback routes', () => {
 			TWILIO_AUTH_TOKEN: 'fallback-test-token',
 			AUTH_SECRET: 'fallback-test-secret-at-least-32-characters',
 			PUBLIC_BASE_URL,
+			I_UNDERSTAND_LOCAL_MODE_IS_PUBLIC: 'true',
 			DATA_DIR: mkdtempSync(path.join(tmpdir(), 'switchboard-fallback-'))
 		});
 		const engine = carrierEngineOf(createTelephony(config));

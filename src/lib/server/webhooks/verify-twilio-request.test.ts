@@ -13,7 +13,8 @@ const config = parseConfig({
 	TELEPHONY: 'local',
 	TWILIO_ACCOUNT_SID: `AC${'1'.repeat(32)}`,
 	TWILIO_AUTH_TOKEN: 'verify-test-token',
-	PUBLIC_BASE_URL: PUBLIC
+	PUBLIC_BASE_URL: PUBLIC,
+	I_UNDERSTAND_LOCAL_MODE_IS_PUBLIC: 'true'
 });
 const telephony = createTelephony(config);
 const CALL = `CA${'a'.repeat(32)}`;

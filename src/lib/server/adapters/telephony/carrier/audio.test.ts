@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeWav, parseWavMono, renderConversation, speak } from './audio';
 
@@ -20,6 +23,15 @@ describe('call audio', () => {
 		const samples = await speak('Hello, this is a test call.');
 		expect(samples).not.toBeNull();
 		expect(samples!.length).toBeGreaterThan(8000);
+	});
+
+	it('speaks a line starting with a dash as text, never as an espeak-ng option', async () => {
+		const target = path.join(mkdtempSync(path.join(tmpdir(), 'switchboard-espeak-')), 'written.wav');
+		const samples = await speak(`-w ${target} Hello there`);
+		expect(samples).not.toBeNull();
+		expect(samples!.length).toBeGreaterThan(4000);
+		expect(existsSync(target)).toBe(false);
+		expect(await speak('--help')).not.toBeNull();
 	});
 
 	it('puts each speaker of a script in its own channel', async () => {

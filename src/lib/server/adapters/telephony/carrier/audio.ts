@@ -21,7 +21,8 @@ let espeakMissing = false;
 export async function speak(text: string, voice = 'en-us'): Promise<Int16Array | null> {
 	if (espeakMissing || !text.trim()) return null;
 	const wav = await new Promise<Buffer | null>((resolve) => {
-		const child = spawn('espeak-ng', ['--stdout', '-v', voice, '-s', '165', text], { stdio: ['ignore', 'pipe', 'ignore'] });
+		// After `--` a script line starting with '-' (`-w /path`, `--help`) is text, never an option.
+		const child = spawn('espeak-ng', ['--stdout', '-v', voice, '-s', '165', '--', text], { stdio: ['ignore', 'pipe', 'ignore'] });
 		const chunks: Buffer[] = [];
 		child.stdout.on('data', (c: Buffer) => chunks.push(c));
 		child.on('error', () => {
