@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { logger } from '../../../log';
 import { AdapterError } from '../../errors';
-import type { LocalCall, LocalCarrier, LocalMessage } from '../local';
-import { rfc2822 } from '../local';
+import type { LocalCall, LocalCarrier, LocalMessage } from './local-carrier';
+import { rfc2822 } from './local-carrier';
 import type {
 	ApplicationSettings,
 	ApplicationView,
@@ -20,7 +20,7 @@ import type {
 	ParticipantUpdate,
 	ParticipantView,
 	PhoneNumberView
-} from '../local-rest';
+} from './rest';
 import type { CallProgressEvent, CallStatus } from '../port';
 import { estimateSpeechSeconds, renderConversation, type Pause, type Utterance } from './audio';
 import { Interrupted, RealClock, type Clock } from './clock';

@@ -4,10 +4,10 @@
  * `apiBaseUrl`) talks to it; the adapter tests use it as their fake Twilio, and the carrier
  * issue mounts it on a real server. Framework-free: a request in, a response out.
  */
-import { AdapterError } from '../errors';
-import type { LocalCall, LocalCarrier, LocalMessage, LocalRecording } from './local';
-import { rfc2822 } from './local';
-import type { CallProgressEvent, CreateCallInput, UpdateCallInput } from './port';
+import { AdapterError } from '../../../errors';
+import type { LocalCall, LocalCarrier, LocalMessage, LocalRecording } from '../local-carrier';
+import { rfc2822 } from '../local-carrier';
+import type { CallProgressEvent, CreateCallInput, UpdateCallInput } from '../../port';
 
 export interface RestRequest {
 	method: string;

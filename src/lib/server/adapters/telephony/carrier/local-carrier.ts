@@ -16,7 +16,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import twilio from 'twilio';
-import { AdapterError } from '../errors';
+import { AdapterError } from '../../errors';
 import type {
 	CallDirection,
 	CallProgressEvent,
@@ -35,10 +35,10 @@ import type {
 	UpdateCallInput,
 	UpdateCallRecordingInput,
 	WebhookRequest
-} from './port';
-import { assertClientTokenInput, signWebhook, validateJsonWebhookSignature, validateWebhookSignature } from './shared';
-import { callParams } from './carrier/params';
-import { basicAuthorization } from './media';
+} from '../port';
+import { assertClientTokenInput, signWebhook, validateJsonWebhookSignature, validateWebhookSignature } from '../shared';
+import { callParams } from './params';
+import { basicAuthorization } from '../media';
 
 const API_VERSION = '2010-04-01';
 const E164 = /^\+[1-9]\d{6,14}$/;
