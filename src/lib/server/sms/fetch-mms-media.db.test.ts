@@ -12,7 +12,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LocalStorage } from '../adapters/storage';
 import { LocalCarrier, LocalTelephony } from '../adapters/telephony';
-import { handleTwilioRest } from '../adapters/telephony/local-rest';
+import { handleTwilioRest } from '../adapters/telephony/carrier/rest';
 import { startFakeHttpServer, type FakeHttpServer, type RecordedRequest } from '../adapters/test-http-server';
 import { smsAttachments, smsMessages } from '../db/schema/sms';
 import { createTestDb, type TestDb } from '../db/test-db';

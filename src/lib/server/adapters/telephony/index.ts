@@ -1,14 +1,14 @@
 /** Picks the telephony adapter from validated config: Twilio, or the same Twilio client over the in-process local carrier. */
 import type { Config } from '../../env';
 import { CARRIER_BASE_PATH, CarrierEngine, LOCAL_NUMBER_DEFAULTS, attachCarrierEngine, handleCarrierHttp } from './carrier';
-import { LocalCarrier } from './local';
-import { LocalTelephony } from './local-telephony';
+import { LocalCarrier } from './carrier/local-carrier';
+import { LocalTelephony } from './carrier/local-telephony';
 import type { TelephonyPort } from './port';
 import { TwilioTelephony } from './twilio';
 
 export type * from './port';
-export { LocalCarrier } from './local';
-export { LocalTelephony } from './local-telephony';
+export { LocalCarrier } from './carrier/local-carrier';
+export { LocalTelephony } from './carrier/local-telephony';
 export { TwilioTelephony } from './twilio';
 export { formatProvisionReport, type NumberRoutes, type ProvisionReport } from './provision';
 export { carrierEngineOf, CARRIER_BASE_PATH, LOCAL_NUMBER_DEFAULTS } from './carrier';

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdapterError } from '../errors';
 import { sendJson, startFakeHttpServer, type FakeHttpServer } from '../test-http-server';
 import { telephonyContract } from './contract';
-import { LocalCarrier } from './local';
-import { handleTwilioRest } from './local-rest';
+import { LocalCarrier } from './carrier/local-carrier';
+import { handleTwilioRest } from './carrier/rest';
 import { TwilioTelephony, type TwilioTelephonyConfig } from './twilio';
 
 const ACCOUNT = `AC${'b'.repeat(32)}`;

@@ -3,7 +3,7 @@
  * with the API key (revocable, unlike the auth token); the auth token only signs and checks
  * webhooks. With `apiBaseUrl` set, a custom httpClient sends every api.twilio.com request to
  * that origin instead, which is how the local carrier serves the same client. Local mode runs
- * this very class (LocalTelephony in local-telephony.ts) with a transport that hands those
+ * this very class (LocalTelephony in carrier/local-telephony.ts) with a transport that hands those
  * requests to the carrier's REST handler in-process.
  */
 import twilio from 'twilio';

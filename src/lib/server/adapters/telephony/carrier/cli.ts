@@ -26,38 +26,49 @@ export interface CliIo {
 	print(line: string): void;
 }
 
+type CliValues = Record<string, string | boolean | string[] | undefined>;
+type Send = (method: 'GET' | 'POST', path: string, payload?: unknown) => Promise<number>;
+
+const CLI_OPTIONS = {
+	base: { type: 'string', default: 'http://localhost:3000' },
+	from: { type: 'string' },
+	to: { type: 'string' },
+	body: { type: 'string' },
+	script: { type: 'string' },
+	call: { type: 'string' },
+	digits: { type: 'string' },
+	as: { type: 'string' },
+	id: { type: 'string' },
+	kind: { type: 'string', multiple: true },
+	order: { type: 'string' },
+	reverse: { type: 'boolean', default: false }
+} as const;
+
 /** Run one command; resolves with the process exit code. */
 export async function runCarrierCli(argv: string[], io: CliIo): Promise<number> {
 	const [command, ...rest] = argv;
-	let values: Record<string, string | boolean | string[] | undefined>;
+	let values: CliValues;
 	try {
-		values = parseArgs({
-			args: rest,
-			options: {
-				base: { type: 'string', default: 'http://localhost:3000' },
-				from: { type: 'string' },
-				to: { type: 'string' },
-				body: { type: 'string' },
-				script: { type: 'string' },
-				call: { type: 'string' },
-				digits: { type: 'string' },
-				as: { type: 'string' },
-				id: { type: 'string' },
-				kind: { type: 'string', multiple: true },
-				order: { type: 'string' },
-				reverse: { type: 'boolean', default: false }
-			}
-		}).values;
+		values = parseArgs({ args: rest, options: CLI_OPTIONS }).values;
 	} catch (err) {
 		io.print(`${err instanceof Error ? err.message : String(err)}\n\n${CARRIER_USAGE}`);
 		return 2;
 	}
+	try {
+		return await runCommand(command, values, scenarioSender(io, values), io);
+	} catch (err) {
+		if (err instanceof UsageError) {
+			io.print(`${err.message}\n\n${CARRIER_USAGE}`);
+			return 2;
+		}
+		throw err;
+	}
+}
+
+/** Sends one request to the scenario API and prints its answer; resolves with the exit code. */
+function scenarioSender(io: CliIo, values: CliValues): Send {
 	const base = `${String(values.base).replace(/\/+$/, '')}/carrier/scenario`;
-	const need = (...names: string[]) => {
-		const missing = names.filter((n) => !values[n]);
-		if (missing.length) throw new UsageError(`${command} needs ${missing.map((m) => `--${m}`).join(', ')}`);
-	};
-	const send = async (method: 'GET' | 'POST', path: string, payload?: unknown): Promise<number> => {
+	return async (method, path, payload) => {
 		let res: Response;
 		try {
 			res = await io.fetch(`${base}${path}`, {
@@ -72,48 +83,48 @@ export async function runCarrierCli(argv: string[], io: CliIo): Promise<number> 
 		io.print(await res.text());
 		return res.ok ? 0 : 1;
 	};
-	try {
-		switch (command) {
-			case 'call': {
-				need('from', 'to');
-				const script = values.script ? (JSON.parse(await readFile(String(values.script), 'utf8')) as unknown) : undefined;
-				return await send('POST', '/call', { from: values.from, to: values.to, ...(script ? { script } : {}) });
-			}
-			case 'text':
-				need('from', 'to', 'body');
-				return await send('POST', '/text', { from: values.from, to: values.to, body: values.body });
-			case 'digits':
-				need('call', 'digits');
-				return await send('POST', `/calls/${String(values.call)}/digits`, { digits: values.digits });
-			case 'hangup':
-				need('call');
-				return await send('POST', `/calls/${String(values.call)}/hangup`, {});
-			case 'answer':
-			case 'reject':
-			case 'register':
-				need('as');
-				return await send('POST', `/agents/${encodeURIComponent(String(values.as))}/${command}`, {});
-			case 'state':
-				return await send('GET', '/state');
-			case 'hold':
-				return await send('POST', '/deliveries/hold', { kinds: values.kind ?? [] });
-			case 'release':
-				return await send('POST', '/deliveries/release', {
-					order: values.reverse ? 'reverse' : values.order ? String(values.order).split(',').map(Number) : []
-				});
-			case 'replay':
-				need('id');
-				return await send('POST', `/deliveries/${Number(values.id)}/replay`, {});
-			default:
-				io.print(CARRIER_USAGE);
-				return command && command !== 'help' && command !== '--help' ? 2 : 0;
+}
+
+/** The command's scenario request; a missing option throws UsageError. */
+async function runCommand(command: string | undefined, values: CliValues, send: Send, io: CliIo): Promise<number> {
+	const need = (...names: string[]) => {
+		const missing = names.filter((n) => !values[n]);
+		if (missing.length) throw new UsageError(`${command} needs ${missing.map((m) => `--${m}`).join(', ')}`);
+	};
+	switch (command) {
+		case 'call': {
+			need('from', 'to');
+			const script = values.script ? (JSON.parse(await readFile(String(values.script), 'utf8')) as unknown) : undefined;
+			return await send('POST', '/call', { from: values.from, to: values.to, ...(script ? { script } : {}) });
 		}
-	} catch (err) {
-		if (err instanceof UsageError) {
-			io.print(`${err.message}\n\n${CARRIER_USAGE}`);
-			return 2;
-		}
-		throw err;
+		case 'text':
+			need('from', 'to', 'body');
+			return await send('POST', '/text', { from: values.from, to: values.to, body: values.body });
+		case 'digits':
+			need('call', 'digits');
+			return await send('POST', `/calls/${String(values.call)}/digits`, { digits: values.digits });
+		case 'hangup':
+			need('call');
+			return await send('POST', `/calls/${String(values.call)}/hangup`, {});
+		case 'answer':
+		case 'reject':
+		case 'register':
+			need('as');
+			return await send('POST', `/agents/${encodeURIComponent(String(values.as))}/${command}`, {});
+		case 'state':
+			return await send('GET', '/state');
+		case 'hold':
+			return await send('POST', '/deliveries/hold', { kinds: values.kind ?? [] });
+		case 'release':
+			return await send('POST', '/deliveries/release', {
+				order: values.reverse ? 'reverse' : values.order ? String(values.order).split(',').map(Number) : []
+			});
+		case 'replay':
+			need('id');
+			return await send('POST', `/deliveries/${Number(values.id)}/replay`, {});
+		default:
+			io.print(CARRIER_USAGE);
+			return command && command !== 'help' && command !== '--help' ? 2 : 0;
 	}
 }
 

@@ -7,7 +7,7 @@ import twilio from 'twilio';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setLogLevel } from '../../../log';
 import type { WebhookKind } from './webhooks';
-import { LocalCarrier } from '../local';
+import { LocalCarrier } from './local-carrier';
 import { ACCOUNT, CUSTOMER, SWITCHBOARD_NUMBER, TOKEN, startHarness, twiml, type Harness } from './test-switchboard';
 
 const GEO = ['From', 'To', 'Caller', 'Called'].flatMap((p) => ['City', 'State', 'Zip', 'Country'].map((f) => p + f));

@@ -1,7 +1,7 @@
 import twilio from 'twilio';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setLogLevel } from '../../../log';
-import { handleTwilioRest } from '../local-rest';
+import { handleTwilioRest } from './rest';
 import type { RecordedRequest } from '../../test-http-server';
 import type { DeviceCall } from './parties';
 import { CUSTOMER, SWITCHBOARD_NUMBER, TOKEN, startHarness, twiml, type Harness } from './test-switchboard';

@@ -5,7 +5,7 @@
  * under `/scenario/...` (JSON) that `npm run carrier` calls.
  */
 import { z } from 'zod';
-import { serveTwilioRest } from '../local-rest';
+import { serveTwilioRest } from './rest';
 import type { CarrierEngine } from './engine';
 import type { WebhookKind } from './webhooks';
 

@@ -3,8 +3,8 @@
  * without clicking: place calls and texts as customers, answer or reject as agents, press
  * keys, hang up, and hold, reorder or replay webhook deliveries to provoke races and retries.
  */
-import type { LocalCarrier } from '../local';
-import type { ConferenceView } from '../local-rest';
+import type { LocalCarrier } from './local-carrier';
+import type { ConferenceView } from './rest';
 import type { ClientDevice, CustomerPhone, DeviceCall, PhoneCall, PhoneText, ScriptLine } from './parties';
 import type { Delivery, WebhookDispatcher, WebhookKind } from './webhooks';
 

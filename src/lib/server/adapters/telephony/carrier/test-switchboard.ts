@@ -6,7 +6,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startFakeHttpServer, type FakeHttpServer, type RecordedRequest } from '../../test-http-server';
-import { LocalCarrier } from '../local';
+import { LocalCarrier } from './local-carrier';
 import { VirtualClock } from './clock';
 import { CarrierEngine, type CarrierEngineOptions } from './engine';
 import { handleCarrierHttp } from './http';

@@ -40,110 +40,143 @@ function decode(text: string, at: number): string {
 
 /** Parse one XML document into its root element. Whitespace-only text between elements is dropped. */
 export function parseXml(source: string): XmlElement {
-	let i = 0;
-	const s = source.replace(/^\uFEFF/, '');
-	const fail = (what: string): never => {
-		throw new TwimlError(`${what} at offset ${i}`);
-	};
-	const name = (): string => {
-		NAME.lastIndex = i;
-		const m = NAME.exec(s);
-		if (!m) return fail('Expected a name');
-		i += m[0].length;
+	const reader = new XmlReader(source.replace(/^\uFEFF/, ''));
+	reader.skipMisc();
+	if (reader.atEnd()) reader.fail('Empty document');
+	const root = reader.element();
+	reader.skipMisc();
+	if (!reader.atEnd()) reader.fail('Content after the root element');
+	return root;
+}
+
+/** A cursor over the document: each method reads one construct at `i` and moves past it, or fails with its offset. */
+class XmlReader {
+	i = 0;
+	constructor(readonly s: string) {}
+
+	atEnd(): boolean {
+		return this.i >= this.s.length;
+	}
+
+	fail(what: string): never {
+		throw new TwimlError(`${what} at offset ${this.i}`);
+	}
+
+	name(): string {
+		NAME.lastIndex = this.i;
+		const m = NAME.exec(this.s);
+		if (!m) return this.fail('Expected a name');
+		this.i += m[0].length;
 		return m[0];
-	};
-	const skipSpace = () => {
-		while (i < s.length && /\s/.test(s[i]!)) i++;
-	};
-	const skipMisc = () => {
+	}
+
+	skipSpace(): void {
+		while (this.i < this.s.length && /\s/.test(this.s[this.i]!)) this.i++;
+	}
+
+	/** Whitespace, processing instructions and comments around the root; a DOCTYPE is refused. */
+	skipMisc(): void {
+		const s = this.s;
 		for (;;) {
-			skipSpace();
-			if (s.startsWith('<?', i)) {
-				const end = s.indexOf('?>', i);
-				if (end < 0) fail('Unterminated processing instruction');
-				i = end + 2;
-			} else if (s.startsWith('<!--', i)) {
-				const end = s.indexOf('-->', i);
-				if (end < 0) fail('Unterminated comment');
-				i = end + 3;
-			} else if (s.startsWith('<!DOCTYPE', i)) {
-				fail('DOCTYPE is not allowed in TwiML');
+			this.skipSpace();
+			if (s.startsWith('<?', this.i)) {
+				const end = s.indexOf('?>', this.i);
+				if (end < 0) this.fail('Unterminated processing instruction');
+				this.i = end + 2;
+			} else if (s.startsWith('<!--', this.i)) {
+				const end = s.indexOf('-->', this.i);
+				if (end < 0) this.fail('Unterminated comment');
+				this.i = end + 3;
+			} else if (s.startsWith('<!DOCTYPE', this.i)) {
+				this.fail('DOCTYPE is not allowed in TwiML');
 			} else return;
 		}
-	};
-	const element = (): XmlElement => {
-		if (s[i] !== '<') fail('Expected an element');
-		i++;
-		const el: XmlElement = { name: name(), attrs: {}, children: [] };
+	}
+
+	element(): XmlElement {
+		if (this.s[this.i] !== '<') this.fail('Expected an element');
+		this.i++;
+		const el: XmlElement = { name: this.name(), attrs: {}, children: [] };
+		if (this.attributes(el) === 'empty') return el;
+		this.content(el);
+		return el;
+	}
+
+	/** The attributes of a start tag, up to its `>` ('open') or `/>` ('empty'). */
+	attributes(el: XmlElement): 'open' | 'empty' {
+		const s = this.s;
 		for (;;) {
-			const before = i;
-			skipSpace();
-			if (s.startsWith('/>', i)) {
-				i += 2;
-				return el;
+			const before = this.i;
+			this.skipSpace();
+			if (s.startsWith('/>', this.i)) {
+				this.i += 2;
+				return 'empty';
 			}
-			if (s[i] === '>') {
-				i++;
-				break;
+			if (s[this.i] === '>') {
+				this.i++;
+				return 'open';
 			}
-			if (i === before) fail(`Expected whitespace, ">" or "/>" in <${el.name}>`);
-			const attr = name();
-			skipSpace();
-			if (s[i] !== '=') fail(`Attribute ${attr} has no value`);
-			i++;
-			skipSpace();
-			const quote = s[i];
-			if (quote !== '"' && quote !== "'") return fail(`Attribute ${attr} value must be quoted`);
-			const end = s.indexOf(quote, i + 1);
-			if (end < 0) fail(`Unterminated value of attribute ${attr}`);
-			const raw = s.slice(i + 1, end);
-			if (raw.includes('<')) fail(`"<" in the value of attribute ${attr}`);
-			if (attr in el.attrs) fail(`Duplicate attribute ${attr} on <${el.name}>`);
-			el.attrs[attr] = decode(raw, i);
-			i = end + 1;
+			if (this.i === before) this.fail(`Expected whitespace, ">" or "/>" in <${el.name}>`);
+			const attr = this.name();
+			this.skipSpace();
+			if (s[this.i] !== '=') this.fail(`Attribute ${attr} has no value`);
+			this.i++;
+			this.skipSpace();
+			const quote = s[this.i];
+			if (quote !== '"' && quote !== "'") return this.fail(`Attribute ${attr} value must be quoted`);
+			const end = s.indexOf(quote, this.i + 1);
+			if (end < 0) this.fail(`Unterminated value of attribute ${attr}`);
+			const raw = s.slice(this.i + 1, end);
+			if (raw.includes('<')) this.fail(`"<" in the value of attribute ${attr}`);
+			if (attr in el.attrs) this.fail(`Duplicate attribute ${attr} on <${el.name}>`);
+			el.attrs[attr] = decode(raw, this.i);
+			this.i = end + 1;
 		}
+	}
+
+	/** Text, CDATA, comments and child elements up to the matching end tag. */
+	content(el: XmlElement): void {
+		const s = this.s;
 		let text = '';
 		const flush = () => {
-			if (text.trim()) el.children.push(decode(text, i));
+			if (text.trim()) el.children.push(decode(text, this.i));
 			text = '';
 		};
 		for (;;) {
-			if (i >= s.length) fail(`Unclosed <${el.name}>`);
-			if (s.startsWith('</', i)) {
+			if (this.i >= s.length) this.fail(`Unclosed <${el.name}>`);
+			if (s.startsWith('</', this.i)) {
 				flush();
-				i += 2;
-				const closing = name();
-				if (closing !== el.name) fail(`</${closing}> does not close <${el.name}>`);
-				skipSpace();
-				if (s[i] !== '>') fail(`Expected ">" after </${closing}`);
-				i++;
-				return el;
+				this.endTag(el);
+				return;
 			}
-			if (s.startsWith('<!--', i)) {
-				const end = s.indexOf('-->', i);
-				if (end < 0) fail('Unterminated comment');
-				i = end + 3;
-			} else if (s.startsWith('<![CDATA[', i)) {
-				const end = s.indexOf(']]>', i);
-				if (end < 0) fail('Unterminated CDATA section');
+			if (s.startsWith('<!--', this.i)) {
+				const end = s.indexOf('-->', this.i);
+				if (end < 0) this.fail('Unterminated comment');
+				this.i = end + 3;
+			} else if (s.startsWith('<![CDATA[', this.i)) {
+				const end = s.indexOf(']]>', this.i);
+				if (end < 0) this.fail('Unterminated CDATA section');
 				flush();
-				el.children.push(s.slice(i + 9, end));
-				i = end + 3;
-			} else if (s[i] === '<') {
+				el.children.push(s.slice(this.i + 9, end));
+				this.i = end + 3;
+			} else if (s[this.i] === '<') {
 				flush();
-				el.children.push(element());
+				el.children.push(this.element());
 			} else {
-				text += s[i];
-				i++;
+				text += s[this.i];
+				this.i++;
 			}
 		}
-	};
-	skipMisc();
-	if (i >= s.length) fail('Empty document');
-	const root = element();
-	skipMisc();
-	if (i < s.length) fail('Content after the root element');
-	return root;
+	}
+
+	endTag(el: XmlElement): void {
+		this.i += 2;
+		const closing = this.name();
+		if (closing !== el.name) this.fail(`</${closing}> does not close <${el.name}>`);
+		this.skipSpace();
+		if (this.s[this.i] !== '>') this.fail(`Expected ">" after </${closing}`);
+		this.i++;
+	}
 }
 
 /** The text inside an element (nouns such as a queue name or a number). */

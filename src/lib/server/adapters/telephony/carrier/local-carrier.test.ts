@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { AdapterError } from '../errors';
-import { telephonyContract } from './contract';
-import { LocalCarrier, type SignedCallback } from './local';
+import { AdapterError } from '../../errors';
+import { telephonyContract } from '../contract';
+import { LocalCarrier, type SignedCallback } from './local-carrier';
 import { LocalTelephony } from './local-telephony';
-import { validateWebhookSignature } from './shared';
+import { validateWebhookSignature } from '../shared';
 
 const ACCOUNT = `AC${'a'.repeat(32)}`;
 const TOKEN = 'local-auth-token';

@@ -10,12 +10,12 @@
  * to the carrier's request handler in-process instead of opening a socket to ourselves: the same
  * handler the /carrier route runs, never a request to a server that is not up yet.
  */
-import { AdapterError } from '../errors';
-import type { LocalCarrier } from './local';
-import { serveTwilioRest } from './local-rest';
-import { fetchCarrierMedia } from './media';
-import type { MediaLimits, RecordingMedia } from './port';
-import { RebasingRequestClient, TwilioTelephony } from './twilio';
+import { AdapterError } from '../../errors';
+import type { LocalCarrier } from './local-carrier';
+import { serveTwilioRest } from './rest';
+import { fetchCarrierMedia } from '../media';
+import type { MediaLimits, RecordingMedia } from '../port';
+import { RebasingRequestClient, TwilioTelephony } from '../twilio';
 
 /** Answers a web Request for `path` (below the carrier's base URL, starting with `/2010-04-01/`). */
 export type CarrierRestHandler = (request: Request, path: string) => Promise<Response>;

@@ -1,0 +1,50 @@
+/** The form of an IncomingPhoneNumbers or Applications update, checked whole before anything is written. */
+import { restError } from './respond';
+import type { NumberSettings, RestResponse } from './types';
+
+/** Form parameter -> settings field, for IncomingPhoneNumbers and Applications updates. */
+const URL_PARAMS = {
+	VoiceUrl: 'voiceUrl',
+	VoiceFallbackUrl: 'voiceFallbackUrl',
+	StatusCallback: 'statusCallback',
+	SmsUrl: 'smsUrl',
+	SmsFallbackUrl: 'smsFallbackUrl'
+} as const satisfies Record<string, keyof NumberSettings>;
+const METHOD_PARAMS = {
+	VoiceMethod: 'voiceMethod',
+	VoiceFallbackMethod: 'voiceFallbackMethod',
+	StatusCallbackMethod: 'statusCallbackMethod',
+	SmsMethod: 'smsMethod',
+	SmsFallbackMethod: 'smsFallbackMethod'
+} as const satisfies Record<string, keyof NumberSettings>;
+export const APPLICATION_PARAMS = new Set(['FriendlyName', 'VoiceUrl', 'VoiceMethod', 'VoiceFallbackUrl', 'VoiceFallbackMethod', 'StatusCallback', 'StatusCallbackMethod']);
+
+/**
+ * A number's (or application's) update from its form, checked whole before anything is
+ * written: Twilio's 21402 for a URL that is not absolute http(s), 21403 for a method other than
+ * GET or POST, each naming the parameter. An empty URL clears it, as in Twilio.
+ */
+export function settingsUpdate(form: URLSearchParams, allowed: (name: string) => boolean): { update: Partial<NumberSettings> } | { refused: RestResponse } {
+	const update: Partial<NumberSettings> = {};
+	for (const [param, field] of Object.entries(URL_PARAMS)) {
+		const value = form.get(param);
+		if (value === null || !allowed(param)) continue;
+		if (value !== '') {
+			const url = URL.canParse(value) ? new URL(value) : null;
+			if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+				return { refused: restError(400, 21402, `${param} is not a valid URL: ${JSON.stringify(value)}. Use a fully qualified http:// or https:// URL.`) };
+			}
+		}
+		update[field] = value;
+	}
+	for (const [param, field] of Object.entries(METHOD_PARAMS)) {
+		const value = form.get(param);
+		if (value === null || !allowed(param)) continue;
+		const upper = value.toUpperCase();
+		if (upper !== 'GET' && upper !== 'POST') return { refused: restError(400, 21403, `${param} must be GET or POST, not ${JSON.stringify(value)}.`) };
+		update[field] = upper;
+	}
+	const name = form.get('FriendlyName');
+	if (name !== null) update.friendlyName = name;
+	return { update };
+}

@@ -1,0 +1,6 @@
+/** <Hangup>: the document, and the call, end here. */
+import type { Step } from '../state';
+
+export function hangup(): Step {
+	return 'end';
+}
