@@ -48,7 +48,9 @@ export async function startHarness(options: Partial<CarrierEngineOptions> = {}):
 	});
 	const clock = new VirtualClock();
 	const carrier = new LocalCarrier({ accountSid: ACCOUNT, authToken: TOKEN, apiBaseUrl: `${server.url}/carrier`, now: () => clock.now() });
-	const engine = new CarrierEngine({ carrier, publicBaseUrl: server.url, clock, webhookTimeoutMs: 1000, ...options });
+	// Twilio's own 15 s limit in real time: virtual time stands still while a webhook is in flight,
+	// so a shorter limit only made a loaded machine's slow answer look like a carrier timeout.
+	const engine = new CarrierEngine({ carrier, publicBaseUrl: server.url, clock, webhookTimeoutMs: 15_000, ...options });
 	let rest: Server | undefined;
 	const serveCarrier = async () => {
 		rest = createServer((req, res) => {
