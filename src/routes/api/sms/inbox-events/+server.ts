@@ -2,7 +2,8 @@
 import { roleAllows } from '$lib/roles';
 import { getServices } from '$lib/server/services';
 import { watchInbox } from '$lib/server/sms/inbox-events';
-import { problem, sseResponse } from '$lib/softphone/sse.server';
+import { problem } from '$lib/server/http/responses';
+import { sseResponse } from '$lib/server/http/sse';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ locals, request }) => {

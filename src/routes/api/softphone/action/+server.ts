@@ -4,7 +4,8 @@ import { ZMediaSignal } from '$lib/media/media-signal-schema';
 import { agentClientIdentity } from '$lib/server/voice/caller-number';
 import { applyDeviceAction } from '$lib/softphone/device-channel.server';
 import { SOFTPHONE_ACTIONS, type SoftphoneAction } from '$lib/softphone/protocol';
-import { badRequest, json, problem } from '$lib/softphone/sse.server';
+import { badRequest } from '$lib/server/http/bad-request';
+import { json, problem } from '$lib/server/http/responses';
 import type { RequestHandler } from './$types';
 
 const ZSoftphoneActionRequest = z.object({

@@ -3,7 +3,8 @@ import { agentClientIdentity } from '$lib/server/voice/caller-number';
 import { carrierEngineOf } from '$lib/server/adapters/telephony';
 import { getServices } from '$lib/server/services';
 import { openDeviceChannel } from '$lib/softphone/device-channel.server';
-import { problem, sseResponse } from '$lib/softphone/sse.server';
+import { problem } from '$lib/server/http/responses';
+import { sseResponse } from '$lib/server/http/sse';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ locals, request }) => {

@@ -2,7 +2,7 @@
 import { agentClientIdentity } from '$lib/server/voice/caller-number';
 import { getServices } from '$lib/server/services';
 import type { SoftphoneTokenResponse } from '$lib/softphone/protocol';
-import { json, problem } from '$lib/softphone/sse.server';
+import { json, problem } from '$lib/server/http/responses';
 import type { RequestHandler } from './$types';
 
 /** Twilio's default; the browser refreshes on tokenWillExpire, 10 s before the end. */

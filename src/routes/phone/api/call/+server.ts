@@ -1,6 +1,7 @@
 /** The customer phone dials a number (usually a Switchboard number) from any caller ID. */
 import { z } from 'zod';
-import { badRequest, json, problem } from '$lib/softphone/sse.server';
+import { badRequest } from '$lib/server/http/bad-request';
+import { json, problem } from '$lib/server/http/responses';
 import { localCarrier } from '../../phone-state.server';
 import { E164 } from '../../phone-types';
 import type { RequestHandler } from './$types';

@@ -1,5 +1,6 @@
 /** The customer phone's event stream: its calls and texts, pushed on every change, and its calls' audio signaling (local mode only). */
-import { problem, sseResponse } from '$lib/softphone/sse.server';
+import { problem } from '$lib/server/http/responses';
+import { sseResponse } from '$lib/server/http/sse';
 import { localCarrier, watchPhone } from '../../phone-state.server';
 import { E164 } from '../../phone-types';
 import type { RequestHandler } from './$types';

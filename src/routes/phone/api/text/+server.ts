@@ -1,7 +1,8 @@
 /** The customer phone sends a text; the page follows its delivery over the event stream. */
 import { z } from 'zod';
 import { logger } from '$lib/server/log';
-import { badRequest, json, problem } from '$lib/softphone/sse.server';
+import { badRequest } from '$lib/server/http/bad-request';
+import { json, problem } from '$lib/server/http/responses';
 import { localCarrier } from '../../phone-state.server';
 import { E164, PHONE_ATTACHMENT_MAX_BYTES, PHONE_ATTACHMENT_TYPES } from '../../phone-types';
 import type { RequestHandler } from './$types';

@@ -3,7 +3,8 @@
  * placed, or relay a WebRTC signal for the call's audio to the other side of its bridge.
  */
 import { ZMediaSignal } from '$lib/media/media-signal-schema';
-import { badRequest, json, problem } from '$lib/softphone/sse.server';
+import { badRequest } from '$lib/server/http/bad-request';
+import { json, problem } from '$lib/server/http/responses';
 import { localCarrier } from '../../../../phone-state.server';
 import type { RequestHandler } from './$types';
 
