@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { convexToJson, jsonToConvex, type JSONValue, type Value } from 'convex/values';
 import { makeFunctionReference } from 'convex/server';
 import type { Role } from '$lib/roles';
-import { AppError } from '../errors';
+import { AppError, HTTP_STATUS_BY_KIND } from '../errors';
 import { logger } from '../log';
 import type { FunctionInfo, HotState, Identity } from './hot';
 
@@ -49,20 +49,11 @@ interface Connection {
 const STAFF_GUARDS = new Set<FunctionInfo['guard']>(['agent', 'manager', 'supervisor', 'admin']);
 const log = logger('live');
 
-const STATUS_BY_KIND: Record<string, number> = {
-	BAD_REQUEST: 400,
-	UNAUTHORIZED: 401,
-	FORBIDDEN: 403,
-	NOT_FOUND: 404,
-	CONFLICT: 409,
-	TOO_MANY_REQUESTS: 429
-};
-
 /** A thrown hot-state error as the browser should see it; internal failures are logged, not shown. */
 export function describeFailure(error: unknown): LiveFailure {
 	if (error instanceof AppError) {
 		return {
-			status: STATUS_BY_KIND[error.kind] ?? 400,
+			status: HTTP_STATUS_BY_KIND[error.kind],
 			code: error.kind === 'UNAUTHORIZED' ? 'UNAUTHENTICATED' : error.code,
 			message: error.message
 		};

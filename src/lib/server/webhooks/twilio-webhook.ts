@@ -8,7 +8,7 @@
 import type { z } from 'zod';
 import type { TelephonyPort } from '../adapters/telephony/port';
 import type { Config } from '../env';
-import { AppError } from '../errors';
+import { AppError, HTTP_STATUS_BY_KIND } from '../errors';
 import { logger } from '../log';
 import { textResponse } from './responses';
 import { verifyTwilioRequest, type TwilioParams } from './verify-twilio-request';
@@ -35,15 +35,6 @@ export interface TwilioWebhookSpec<S extends z.ZodType> {
 }
 
 const log = logger('webhooks');
-
-const STATUS: Record<AppError['kind'], number> = {
-	BAD_REQUEST: 400,
-	UNAUTHORIZED: 401,
-	FORBIDDEN: 403,
-	NOT_FOUND: 404,
-	CONFLICT: 409,
-	TOO_MANY_REQUESTS: 429
-};
 
 /** `CallSid is missing; DialCallStatus must be one of ...`: what a carrier operator needs to fix it. */
 export function describeIssues(error: z.ZodError): string {
@@ -73,7 +64,7 @@ export async function twilioWebhook<S extends z.ZodType>(
 	try {
 		return await spec.handle(parsed.data, { request, url, params });
 	} catch (error) {
-		if (error instanceof AppError) return textResponse(STATUS[error.kind], `${error.code}: ${error.message}`);
+		if (error instanceof AppError) return textResponse(HTTP_STATUS_BY_KIND[error.kind], `${error.code}: ${error.message}`);
 		log.error(`${spec.name} webhook failed`, { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
 		return spec.onError ? spec.onError(error, parsed.data) : textResponse(500, 'Switchboard could not handle this webhook.');
 	}
