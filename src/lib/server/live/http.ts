@@ -4,6 +4,7 @@
  * browser mutations. Bodies are validated here; every answer is JSON.
  */
 import { z } from 'zod';
+import { badRequest } from '../http/bad-request';
 import { json, problem } from '../http/responses';
 import { sseResponse } from '../http/sse';
 import type { LiveEvent, LiveFailure, LiveHub, LiveUser } from './hub';
@@ -45,11 +46,7 @@ async function readBody<T>(request: Request, schema: z.ZodType<T>): Promise<T | 
 		return failure({ status: 400, code: 'BAD_REQUEST', message: 'The request body must be JSON.' });
 	}
 	const parsed = schema.safeParse(raw);
-	if (!parsed.success) {
-		const issue = parsed.error.issues[0];
-		const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-		return failure({ status: 400, code: 'BAD_REQUEST', message: `${where}${issue?.message ?? 'invalid request'}` });
-	}
+	if (!parsed.success) return badRequest(parsed.error.issues);
 	return parsed.data;
 }
 

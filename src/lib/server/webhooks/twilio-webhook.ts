@@ -1,7 +1,7 @@
 /**
  * One function runs the shared steps of every Twilio webhook, so each route stays a few lines:
- * verify the signature (403) -> parse with zod (400 with the fields at fault) -> the route's
- * domain handler. A refusal the domain throws (AppError) becomes a 4xx with its message; an
+ * verify the signature (403) -> parse with zod (400 with the fields at fault, worded by
+ * http/bad-request.ts) -> the route's domain handler. A refusal the domain throws (AppError) becomes a 4xx with its message; an
  * unexpected failure is logged and answered by the route's `onError` (voice routes return
  * TwiML that keeps the caller in the system) or a 500.
  */
@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { TelephonyPort } from '../adapters/telephony/port';
 import type { Config } from '../env';
 import { AppError, HTTP_STATUS_BY_KIND } from '../errors';
+import { describeIssues } from '../http/bad-request';
 import { logger } from '../log';
 import { textResponse } from './responses';
 import { verifyTwilioRequest, type TwilioParams } from './verify-twilio-request';
@@ -36,18 +37,6 @@ export interface TwilioWebhookSpec<S extends z.ZodType> {
 
 const log = logger('webhooks');
 
-/** `CallSid is missing; DialCallStatus must be one of ...`: what a carrier operator needs to fix it. */
-export function describeIssues(error: z.ZodError): string {
-	return error.issues
-		.map((issue) => {
-			const field = issue.path.join('.') || 'body';
-			if (issue.code === 'invalid_type' && issue.input === undefined) return `${field} is missing`;
-			if (issue.code === 'invalid_type' && Array.isArray(issue.input)) return `${field} was sent more than once`;
-			return issue.message.startsWith(field) ? issue.message : `${field}: ${issue.message}`;
-		})
-		.join('; ');
-}
-
 export async function twilioWebhook<S extends z.ZodType>(
 	request: Request,
 	url: URL,
@@ -60,7 +49,7 @@ export async function twilioWebhook<S extends z.ZodType>(
 		return textResponse(403, 'AccountSid does not belong to this Switchboard.');
 	}
 	const parsed = spec.schema.safeParse(params, { reportInput: true });
-	if (!parsed.success) return textResponse(400, `Invalid ${spec.name} webhook: ${describeIssues(parsed.error)}.`);
+	if (!parsed.success) return textResponse(400, `Invalid ${spec.name} webhook: ${describeIssues(parsed.error.issues)}.`);
 	try {
 		return await spec.handle(parsed.data, { request, url, params });
 	} catch (error) {
