@@ -1,7 +1,8 @@
 /**
- * Server hooks: the auth pipeline (src/lib/server/auth/handle.ts) for every request, services
- * started before the first request and closed on shutdown, and errors logged with a reference
- * the person can quote while the page shows nothing internal.
+ * Server hooks: the services on `event.locals.services` and the auth pipeline
+ * (src/lib/server/auth/handle.ts) for every request, services started before the first request
+ * and closed on shutdown, and errors logged with a reference the person can quote while the page
+ * shows nothing internal.
  */
 import { building, dev } from '$app/environment';
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
@@ -26,7 +27,13 @@ if (!dev && !building) {
 	});
 }
 
-export const handle: Handle = sequence(...createAuthHandles(async () => (await getServices()).auth));
+/** Route files reach the services through the request (tests hand them their own); getServices() is for code outside a request. */
+const services: Handle = async ({ event, resolve }) => {
+	event.locals.services = await getServices();
+	return resolve(event);
+};
+
+export const handle: Handle = sequence(services, ...createAuthHandles(async () => (await getServices()).auth));
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (status === 404) return { message: 'Not found.', code: 'NOT_FOUND' };

@@ -6,7 +6,6 @@ import { error } from '@sveltejs/kit';
 import { and, asc, eq } from 'drizzle-orm';
 import { customerPhones, customers, voiceQueues } from '$lib/server/db/schema';
 import { logger } from '$lib/server/log';
-import { getServices } from '$lib/server/services';
 import { localCarrier } from './phone-state.server';
 import type { PageServerLoad } from './$types';
 
@@ -14,9 +13,9 @@ import type { PageServerLoad } from './$types';
 const FALLBACK_CALLER = '+12125550123';
 const FALLBACK_NUMBER = '+14155550100';
 
-export const load: PageServerLoad = async () => {
-	if (!(await localCarrier())) error(404, 'The customer phone exists only with the local carrier (TELEPHONY=local).');
-	const { db } = await getServices();
+export const load: PageServerLoad = async ({ locals }) => {
+	if (!localCarrier(locals.services)) error(404, 'The customer phone exists only with the local carrier (TELEPHONY=local).');
+	const { db } = locals.services;
 	let numbers: { number: string; name: string }[] = [];
 	let callers: { number: string; name: string }[] = [];
 	try {

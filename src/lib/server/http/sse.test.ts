@@ -31,7 +31,7 @@ describe('sseResponse', () => {
 		let stops = 0;
 		let send: (data: unknown) => void = () => {};
 		sseResponse(new AbortController().signal, (sink) => {
-			send = sink.send;
+			send = (data) => sink.send(data);
 			return () => stops++;
 		});
 		const chunk = 'x'.repeat(64 * 1024);

@@ -5,12 +5,11 @@
 import { json } from '$lib/server/http/responses';
 import { unauthenticated } from '$lib/server/live/http';
 import { tokenSignerFor } from '$lib/server/live/jwt';
-import { getServices } from '$lib/server/services';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = async ({ locals }) => {
+export const GET: RequestHandler = ({ locals }) => {
 	if (!locals.user) return unauthenticated();
-	const { config } = await getServices();
+	const { config } = locals.services;
 	const signer = tokenSignerFor(config);
 	if (!signer)
 		return json({ ok: false, code: 'NOT_CONVEX', message: 'Convex tokens are issued only when LIVE=convex.' }, 404);

@@ -9,8 +9,8 @@ import type { RequestHandler } from './$types';
 const ZPhone = z.string().trim().regex(E164, 'use an E.164 number such as +14155550100');
 const ZCallRequest = z.object({ from: ZPhone, to: ZPhone });
 
-export const POST: RequestHandler = async ({ request }) => {
-	const carrier = await localCarrier();
+export const POST: RequestHandler = async ({ request, locals }) => {
+	const carrier = localCarrier(locals.services);
 	if (!carrier) return problem(404, 'NOT_LOCAL', 'The customer phone exists only with TELEPHONY=local.');
 	const parsed = ZCallRequest.safeParse(await request.json().catch(() => null));
 	if (!parsed.success) return badRequest(parsed.error.issues);

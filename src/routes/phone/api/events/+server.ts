@@ -5,8 +5,8 @@ import { localCarrier, watchPhone } from '../../phone-state.server';
 import { E164 } from '../../phone-types';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = async ({ url, request }) => {
-	const carrier = await localCarrier();
+export const GET: RequestHandler = ({ url, request, locals }) => {
+	const carrier = localCarrier(locals.services);
 	if (!carrier) return problem(404, 'NOT_LOCAL', 'The customer phone exists only with TELEPHONY=local.');
 	const number = url.searchParams.get('number') ?? '';
 	if (!E164.test(number)) return problem(400, 'INVALID_PHONE', 'number: use an E.164 number such as +12125550123');

@@ -18,8 +18,8 @@ const ZTextRequest = z
 	.object({ from: ZPhone, to: ZPhone, body: z.string().trim().max(1600), attachment: ZAttachment.optional() })
 	.refine((t) => t.body !== '' || t.attachment, { path: ['body'], error: 'write a message or attach a picture' });
 
-export const POST: RequestHandler = async ({ request }) => {
-	const carrier = await localCarrier();
+export const POST: RequestHandler = async ({ request, locals }) => {
+	const carrier = localCarrier(locals.services);
 	if (!carrier) return problem(404, 'NOT_LOCAL', 'The customer phone exists only with TELEPHONY=local.');
 	const parsed = ZTextRequest.safeParse(await request.json().catch(() => null));
 	if (!parsed.success) return badRequest(parsed.error.issues);
