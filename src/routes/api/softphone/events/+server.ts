@@ -1,7 +1,7 @@
 /** The local softphone's device channel: an SSE stream that registers the agent's carrier device (TELEPHONY=local only). */
 import { agentClientIdentity } from '$lib/server/voice/caller-number';
 import { carrierEngineOf } from '$lib/server/adapters/telephony';
-import { openDeviceChannel } from '$lib/softphone/device-channel.server';
+import { openDeviceChannel } from '$lib/server/softphone/device-channel';
 import { problem } from '$lib/server/http/responses';
 import { sseResponse } from '$lib/server/http/sse';
 import type { RequestHandler } from './$types';
