@@ -5,7 +5,8 @@
 import { SvelteSet } from 'svelte/reactivity';
 import { CallMedia } from '$lib/media/call-media';
 import type { MediaState } from '$lib/media/media-signal';
-import { E164, type PhoneAttachmentInput, type PhoneCallView, type PhoneMediaEvent, type PhoneSnapshot } from './phone-types';
+import { E164 } from '$lib/phone-rules';
+import type { PhoneAttachmentInput, PhoneCallView, PhoneMediaEvent, PhoneSnapshot } from './phone-types';
 
 /** The audio of the phone's current call with a person (an agent's softphone), over WebRTC. */
 export interface PhoneAudio {

@@ -1,6 +1,7 @@
 /** Accept, reject, hang up, mute, send digits or relay a WebRTC signal on a call ringing or live at the agent's local softphone. */
 import { z } from 'zod';
 import { ZMediaSignal } from '$lib/media/media-signal-schema';
+import { CALL_SID } from '$lib/phone-rules';
 import { agentClientIdentity } from '$lib/server/voice/caller-number';
 import { applyDeviceAction } from '$lib/server/softphone/device-channel';
 import { SOFTPHONE_ACTIONS, type SoftphoneAction } from '$lib/softphone/protocol';
@@ -10,7 +11,7 @@ import type { RequestHandler } from './$types';
 
 const ZSoftphoneActionRequest = z.object({
 	deviceId: z.uuid(),
-	callSid: z.string().regex(/^CA[0-9a-f]{32}$/, 'callSid is CA followed by 32 hex digits'),
+	callSid: z.string().regex(CALL_SID, 'callSid is CA followed by 32 hex digits'),
 	action: z.enum(SOFTPHONE_ACTIONS as [SoftphoneAction, ...SoftphoneAction[]]),
 	digits: z.string().regex(/^[0-9*#w]{1,32}$/, 'digits are 0-9, * and # (at most 32)').optional(),
 	signal: ZMediaSignal.optional()

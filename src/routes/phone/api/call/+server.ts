@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { badRequest } from '$lib/server/http/bad-request';
 import { json, problem } from '$lib/server/http/responses';
 import { localCarrier } from '../../phone-state.server';
-import { E164 } from '../../phone-types';
+import { E164 } from '$lib/phone-rules';
 import type { RequestHandler } from './$types';
 
 const ZPhone = z.string().trim().regex(E164, 'use an E.164 number such as +14155550100');

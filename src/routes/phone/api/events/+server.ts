@@ -2,7 +2,7 @@
 import { problem } from '$lib/server/http/responses';
 import { sseResponse } from '$lib/server/http/sse';
 import { localCarrier, watchPhone } from '../../phone-state.server';
-import { E164 } from '../../phone-types';
+import { E164 } from '$lib/phone-rules';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = ({ url, request, locals }) => {

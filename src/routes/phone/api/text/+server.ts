@@ -4,7 +4,8 @@ import { logger } from '$lib/server/log';
 import { badRequest } from '$lib/server/http/bad-request';
 import { json, problem } from '$lib/server/http/responses';
 import { localCarrier } from '../../phone-state.server';
-import { E164, PHONE_ATTACHMENT_MAX_BYTES, PHONE_ATTACHMENT_TYPES } from '../../phone-types';
+import { E164 } from '$lib/phone-rules';
+import { PHONE_ATTACHMENT_MAX_BYTES, PHONE_ATTACHMENT_TYPES } from '../../phone-types';
 import type { RequestHandler } from './$types';
 
 const ZPhone = z.string().trim().regex(E164, 'use an E.164 number such as +14155550100');
