@@ -14,7 +14,8 @@ import { classifyKeyword, type KeywordMatch } from '../compliance/classify-keywo
 import { recordConsent } from '../compliance/record-consent';
 import { normalizePhone } from '../crm/normalize-phone';
 import type { Db } from '../db/client';
-import { SMS_BODY_MAX, smsAttachments, smsMessages, smsThreads } from '../db/schema/sms';
+import { smsAttachments, smsMessages, smsThreads } from '../db/schema/sms';
+import { SMS_BODY_MAX } from '../../sms/limits';
 import { badRequest } from '../errors';
 import { toMessageView, toThreadView, type SmsMessageView, type SmsThreadView } from './message-view';
 import type { MmsMediaQueue } from './fetch-mms-media';

@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { sidPattern } from '../../phone-rules';
-import { SMS_BODY_MAX, type SmsMedia } from '../db/schema/sms';
+import type { SmsMedia } from '../db/schema/sms';
+import { SMS_BODY_MAX } from '../../sms/limits';
 
 /** Twilio's sids are a two-letter prefix and 32 lowercase hex digits. */
 const sid = (prefixes: readonly string[], name: string) =>

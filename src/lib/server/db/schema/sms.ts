@@ -4,6 +4,7 @@
  * insert. Bodies are stored verbatim (no trimming, no HTML escaping): the UI renders them as text.
  */
 import { sql } from 'drizzle-orm';
+import { SMS_BODY_MAX } from '../../../sms/limits';
 import {
 	bigint,
 	check,
@@ -32,8 +33,6 @@ export type SmsDirection = (typeof SMS_DIRECTIONS)[number];
 export const SMS_STATUSES = ['waiting', 'queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'canceled', 'received'] as const;
 export type SmsStatus = (typeof SMS_STATUSES)[number];
 
-/** Twilio's limit for one (concatenated) message body. */
-export const SMS_BODY_MAX = 1600;
 
 export interface SmsMedia {
 	url: string;

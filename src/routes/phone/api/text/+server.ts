@@ -5,6 +5,7 @@ import { badRequest } from '$lib/server/http/bad-request';
 import { json, problem } from '$lib/server/http/responses';
 import { localCarrier } from '../../phone-state.server';
 import { E164 } from '$lib/phone-rules';
+import { SMS_BODY_MAX } from '$lib/sms/limits';
 import { PHONE_ATTACHMENT_MAX_BYTES, PHONE_ATTACHMENT_TYPES } from '../../phone-types';
 import type { RequestHandler } from './$types';
 
@@ -16,7 +17,7 @@ const ZAttachment = z.object({
 		.max(Math.ceil(PHONE_ATTACHMENT_MAX_BYTES / 3) * 4, { error: `the picture must be at most ${PHONE_ATTACHMENT_MAX_BYTES / 1_000_000} MB` })
 });
 const ZTextRequest = z
-	.object({ from: ZPhone, to: ZPhone, body: z.string().trim().max(1600), attachment: ZAttachment.optional() })
+	.object({ from: ZPhone, to: ZPhone, body: z.string().trim().max(SMS_BODY_MAX), attachment: ZAttachment.optional() })
 	.refine((t) => t.body !== '' || t.attachment, { path: ['body'], error: 'write a message or attach a picture' });
 
 export const POST: RequestHandler = async ({ request, locals }) => {
