@@ -4,6 +4,7 @@
  * and closed on shutdown, and errors logged with a reference the person can quote while the page
  * shows nothing internal.
  */
+import { errorDetail, errorMessage } from '$lib/errors';
 import { building, dev } from '$app/environment';
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
@@ -23,7 +24,7 @@ if (!dev && !building) {
 	process.once('sveltekit:shutdown', () => {
 		getServices()
 			.then((s) => s.close())
-			.catch((e: unknown) => log.error('closing services failed', { error: e instanceof Error ? e.message : String(e) }));
+			.catch((e: unknown) => log.error('closing services failed', { error: errorMessage(e) }));
 	});
 }
 
@@ -41,7 +42,7 @@ export const handleError: HandleServerError = ({ error, event, status, message }
 	const reference = crypto.randomUUID().slice(0, 8);
 	log.error(`${event.request.method} ${event.url.pathname} failed (reference ${reference})`, {
 		status,
-		error: error instanceof Error ? (error.stack ?? error.message) : String(error)
+		error: errorDetail(error)
 	});
 	return { message: `Something went wrong on our side (reference ${reference}).`, code: 'INTERNAL' };
 };

@@ -4,6 +4,7 @@
  * same validated configuration as the app; the numbers come from the archive's voice queues
  * unless given (use --numbers when the app holds an embedded PGlite archive open).
  */
+import { errorMessage } from '../errors';
 import { E164 } from '../phone-rules';
 import { createTelephony, formatProvisionReport } from './adapters/telephony';
 import { openDatabase, type Database } from './db/client';
@@ -70,7 +71,7 @@ export async function runProvisionCli(argv: string[], io: ProvisionCliIo): Promi
 		io.print(formatProvisionReport(report, dryRun));
 		return 0;
 	} catch (err) {
-		io.print(err instanceof Error ? err.message : String(err));
+		io.print(errorMessage(err));
 		return 1;
 	} finally {
 		await database?.close();

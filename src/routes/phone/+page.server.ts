@@ -2,6 +2,7 @@
  * The customer phone (local mode only): a handset on the local carrier's network. Suggests
  * Switchboard's numbers (the voice routing table) and a few demo customers' numbers as caller IDs.
  */
+import { errorMessage } from '$lib/errors';
 import { error } from '@sveltejs/kit';
 import { and, asc, eq } from 'drizzle-orm';
 import { customerPhones, customers, voiceQueues } from '$lib/server/db/schema';
@@ -30,7 +31,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 		callers = rows.map((r) => ({ number: r.number, name: [`${r.firstName} ${r.lastName}`.trim(), r.company].filter(Boolean).join(', ') }));
 	} catch (err) {
 		// Suggestions only: the page still works with typed numbers.
-		logger('phone').warn('could not load phone suggestions', { error: err instanceof Error ? err.message : String(err) });
+		logger('phone').warn('could not load phone suggestions', { error: errorMessage(err) });
 	}
 	return {
 		numbers,

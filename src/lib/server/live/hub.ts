@@ -5,6 +5,7 @@
  * public functions built with a staff guard; server-only and internal functions are refused by
  * name here, and each function checks the caller's role again itself.
  */
+import { errorMessage } from '../../errors';
 import { randomUUID } from 'node:crypto';
 import { convexToJson, jsonToConvex, type JSONValue, type Value } from 'convex/values';
 import { makeFunctionReference } from 'convex/server';
@@ -58,7 +59,7 @@ export function describeFailure(error: unknown): LiveFailure {
 			message: error.message
 		};
 	}
-	log.error('live: function failed', { error: error instanceof Error ? error.message : String(error) });
+	log.error('live: function failed', { error: errorMessage(error) });
 	return { status: 500, code: 'INTERNAL', message: 'The live service failed to answer; try again.' };
 }
 

@@ -5,6 +5,7 @@
  * unexpected failure is logged and answered by the route's `onError` (voice routes return
  * TwiML that keeps the caller in the system) or a 500.
  */
+import { errorDetail } from '../../errors';
 import type { z } from 'zod';
 import type { TelephonyPort } from '../adapters/telephony/port';
 import type { Config } from '../env';
@@ -54,7 +55,7 @@ export async function twilioWebhook<S extends z.ZodType>(
 		return await spec.handle(parsed.data, { request, url, params });
 	} catch (error) {
 		if (error instanceof AppError) return textResponse(HTTP_STATUS_BY_KIND[error.kind], `${error.code}: ${error.message}`);
-		log.error(`${spec.name} webhook failed`, { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+		log.error(`${spec.name} webhook failed`, { error: errorDetail(error) });
 		return spec.onError ? spec.onError(error, parsed.data) : textResponse(500, 'Switchboard could not handle this webhook.');
 	}
 }

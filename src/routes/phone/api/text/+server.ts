@@ -1,4 +1,5 @@
 /** The customer phone sends a text; the page follows its delivery over the event stream. */
+import { errorMessage } from '$lib/errors';
 import { z } from 'zod';
 import { logger } from '$lib/server/log';
 import { badRequest } from '$lib/server/http/bad-request';
@@ -30,7 +31,7 @@ export const POST: RequestHandler = async ({ request, locals }) => {
 	const attachments = attachment ? [{ contentType: attachment.contentType, body: Uint8Array.from(Buffer.from(attachment.data, 'base64')) }] : [];
 	// The carrier records the text at once and resolves after Switchboard's webhook answered; the stream shows both.
 	carrier.engine.phone(from).text(to, body, [], attachments).catch((error: unknown) => {
-		logger('phone').error('customer phone text failed', { error: error instanceof Error ? error.message : String(error) });
+		logger('phone').error('customer phone text failed', { error: errorMessage(error) });
 	});
 	return json({ ok: true }, 202);
 };
