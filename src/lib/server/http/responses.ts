@@ -7,3 +7,6 @@ export function json(body: unknown, status = 200): Response {
 export function problem(status: number, code: string, message: string): Response {
 	return json({ ok: false, code, message }, status);
 }
+
+/** The answer to a browser endpoint called without a session. */
+export const unauthenticated = () => problem(401, 'UNAUTHENTICATED', 'Sign in to continue.');

@@ -28,8 +28,6 @@ export function failure(f: LiveFailure): Response {
 	return problem(f.status, f.code, f.message);
 }
 
-export const unauthenticated = () => failure({ status: 401, code: 'UNAUTHENTICATED', message: 'Sign in to continue.' });
-
 /** For the local-path endpoints when LIVE=convex: browsers then talk to Convex directly. */
 export const notLocal = () =>
 	failure({

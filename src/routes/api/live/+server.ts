@@ -1,6 +1,7 @@
 /** The browser's live event stream (LIVE=local). See src/lib/server/live/http.ts. */
 import { getLiveHub } from '$lib/server/live/hub';
-import { eventStream, notLocal, unauthenticated } from '$lib/server/live/http';
+import { unauthenticated } from '$lib/server/http/responses';
+import { eventStream, notLocal } from '$lib/server/live/http';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = ({ locals, request }) => {

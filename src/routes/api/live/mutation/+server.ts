@@ -1,6 +1,7 @@
 /** POST mutation for the local live path (LIVE=local). See src/lib/server/live/http.ts. */
 import { getLiveHub } from '$lib/server/live/hub';
-import { mutationRequest, notLocal, unauthenticated } from '$lib/server/live/http';
+import { unauthenticated } from '$lib/server/http/responses';
+import { mutationRequest, notLocal } from '$lib/server/live/http';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = async ({ locals, request }) => {

@@ -2,8 +2,7 @@
  * A short-lived Convex token for the signed-in browser (LIVE=convex); convex-svelte calls this
  * whenever its token nears expiry.
  */
-import { json } from '$lib/server/http/responses';
-import { unauthenticated } from '$lib/server/live/http';
+import { json, unauthenticated } from '$lib/server/http/responses';
 import { tokenSignerFor } from '$lib/server/live/jwt';
 import type { RequestHandler } from './$types';
 

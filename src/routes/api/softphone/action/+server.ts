@@ -6,7 +6,7 @@ import { agentClientIdentity } from '$lib/server/voice/caller-number';
 import { applyDeviceAction } from '$lib/server/softphone/device-channel';
 import { SOFTPHONE_ACTIONS, type SoftphoneAction } from '$lib/softphone/protocol';
 import { badRequest } from '$lib/server/http/bad-request';
-import { json, problem } from '$lib/server/http/responses';
+import { json, problem, unauthenticated } from '$lib/server/http/responses';
 import type { RequestHandler } from './$types';
 
 const ZSoftphoneActionRequest = z.object({
@@ -18,7 +18,7 @@ const ZSoftphoneActionRequest = z.object({
 });
 
 export const POST: RequestHandler = async ({ locals, request }) => {
-	if (!locals.user) return problem(401, 'UNAUTHENTICATED', 'Sign in to continue.');
+	if (!locals.user) return unauthenticated();
 	const parsed = ZSoftphoneActionRequest.safeParse(await request.json().catch(() => null));
 	if (!parsed.success) return badRequest(parsed.error.issues);
 	if (parsed.data.action === 'digits' && !parsed.data.digits) return problem(400, 'BAD_REQUEST', 'digits: required for the digits action');

@@ -2,12 +2,12 @@
 import { agentClientIdentity } from '$lib/server/voice/caller-number';
 import { carrierEngineOf } from '$lib/server/adapters/telephony';
 import { openDeviceChannel } from '$lib/server/softphone/device-channel';
-import { problem } from '$lib/server/http/responses';
+import { problem, unauthenticated } from '$lib/server/http/responses';
 import { sseResponse } from '$lib/server/http/sse';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = ({ locals, request }) => {
-	if (!locals.user) return problem(401, 'UNAUTHENTICATED', 'Sign in to continue.');
+	if (!locals.user) return unauthenticated();
 	const engine = carrierEngineOf(locals.services.adapters.telephony);
 	if (!engine) return problem(404, 'NOT_LOCAL', 'With TELEPHONY=twilio the softphone registers with Twilio directly.');
 	const identity = agentClientIdentity(locals.user.id);
