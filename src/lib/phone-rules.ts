@@ -3,11 +3,17 @@
  * Convex (which imports this plain module; it has no imports of its own).
  */
 
-/** E.164 without anchors, for building larger patterns: `+`, a country code not starting with 0, 7 to 15 digits in all. */
-export const E164_SOURCE = String.raw`\+[1-9]\d{6,14}`;
+/**
+ * E.164 without anchors, for building larger patterns: `+`, a country code not starting with 0,
+ * 7 to 15 digits in all. Written with `[0-9]` so PostgreSQL's `~` reads it the same way.
+ */
+export const E164_SOURCE = String.raw`\+[1-9][0-9]{6,14}`;
 
 /** A whole string that is one E.164 number, e.g. +14155550100. */
 export const E164 = new RegExp(`^${E164_SOURCE}$`);
+
+/** The archive's CHECK constraints hold phone columns to the same pattern. */
+export const E164_SQL_LITERAL = `'^${E164_SOURCE}$'`;
 
 /** An SMS thread's key: the customer's number and ours, `customerNumber|ourNumber`, both E.164. */
 export const SMS_THREAD_KEY = new RegExp(`^${E164_SOURCE}\\|${E164_SOURCE}$`);
