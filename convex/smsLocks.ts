@@ -13,6 +13,7 @@ import type { MutationCtx, QueryCtx } from './_generated/server';
 import { agentMutation, agentQuery, supervisorMutation, systemMutation, type Caller } from './lib/functions';
 import { fail } from './lib/errors';
 import { vSmsThreadLock } from './schema';
+import { SMS_THREAD_KEY } from '../src/lib/phone-rules';
 
 /** How long a lease lasts without a heartbeat; composers beat every few seconds. */
 export const LEASE_MS = 20_000;
@@ -29,7 +30,7 @@ function view(row: Lock) {
 }
 
 function checkKey(threadKey: string): string {
-	if (!/^\+[1-9]\d{6,14}\|\+[1-9]\d{6,14}$/.test(threadKey) || threadKey.length > MAX_THREAD_KEY) {
+	if (!SMS_THREAD_KEY.test(threadKey) || threadKey.length > MAX_THREAD_KEY) {
 		fail('BAD_REQUEST', 'INVALID_THREAD_KEY', 'threadKey must be "customerNumber|ourNumber", both E.164.');
 	}
 	return threadKey;

@@ -10,6 +10,7 @@ import { agentQuery, systemMutation } from './lib/functions';
 import { fail } from './lib/errors';
 import { smsMessageFields } from './schema';
 import { SMS_STATUS_RANK } from '../src/lib/sms/status';
+import { SMS_THREAD_KEY } from '../src/lib/phone-rules';
 
 /** Messages kept per thread; the inbox pages older ones from the archive. */
 export const RECENT_PER_THREAD = 10;
@@ -28,7 +29,7 @@ function view(row: Doc<'sms_messages'>) {
 }
 
 function checkKey(threadKey: string): string {
-	if (!/^\+[1-9]\d{6,14}\|\+[1-9]\d{6,14}$/.test(threadKey)) {
+	if (!SMS_THREAD_KEY.test(threadKey)) {
 		fail('BAD_REQUEST', 'INVALID_THREAD_KEY', 'threadKey must be "customerNumber|ourNumber", both E.164.');
 	}
 	return threadKey;

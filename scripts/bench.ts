@@ -37,6 +37,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
+import { errorMessage } from '../src/lib/errors';
 import { benchLivePropagation, benchLivePropagationHttp, percentile } from '../src/lib/server/live/bench';
 import { benchPhoneLookup } from '../src/lib/server/crm/bench';
 import { openDatabase, type Db } from '../src/lib/server/db/client';
@@ -240,7 +241,7 @@ async function withFreshPostgresUrl(fn: (url: string) => Promise<void>) {
 		url.pathname = `/${name}`;
 		await fn(url.toString());
 	} catch (error) {
-		console.error(`  PostgreSQL at ${PG_URL} unavailable: ${(error as Error).message}`);
+		console.error(`  PostgreSQL at ${PG_URL} unavailable: ${errorMessage(error)}`);
 	} finally {
 		await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
 		await admin.end();

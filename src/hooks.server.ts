@@ -1,8 +1,10 @@
 /**
- * Server hooks: the auth pipeline (src/lib/server/auth/handle.ts) for every request, services
- * started before the first request and closed on shutdown, and errors logged with a reference
- * the person can quote while the page shows nothing internal.
+ * Server hooks: the services on `event.locals.services` and the auth pipeline
+ * (src/lib/server/auth/handle.ts) for every request, services started before the first request
+ * and closed on shutdown, and errors logged with a reference the person can quote while the page
+ * shows nothing internal.
  */
+import { errorDetail, errorMessage } from '$lib/errors';
 import { building, dev } from '$app/environment';
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
@@ -22,7 +24,7 @@ if (!dev && !building) {
 	process.once('sveltekit:shutdown', () => {
 		getServices()
 			.then((s) => s.close())
-			.catch((e: unknown) => log.error('closing services failed', { error: e instanceof Error ? e.message : String(e) }));
+			.catch((e: unknown) => log.error('closing services failed', { error: errorMessage(e) }));
 	});
 }
 
@@ -34,7 +36,13 @@ async function carrierAccount() {
 		: null;
 }
 
-export const handle: Handle = sequence(...createAuthHandles(async () => (await getServices()).auth, { carrierAccount }));
+/** Route files reach the services through the request (tests hand them their own); getServices() is for code outside a request. */
+const services: Handle = async ({ event, resolve }) => {
+	event.locals.services = await getServices();
+	return resolve(event);
+};
+
+export const handle: Handle = sequence(services, ...createAuthHandles(async () => (await getServices()).auth, { carrierAccount }));
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (status === 404) return { message: 'Not found.', code: 'NOT_FOUND' };
@@ -42,7 +50,7 @@ export const handleError: HandleServerError = ({ error, event, status, message }
 	const reference = crypto.randomUUID().slice(0, 8);
 	log.error(`${event.request.method} ${event.url.pathname} failed (reference ${reference})`, {
 		status,
-		error: error instanceof Error ? (error.stack ?? error.message) : String(error)
+		error: errorDetail(error)
 	});
 	return { message: `Something went wrong on our side (reference ${reference}).`, code: 'INTERNAL' };
 };

@@ -1,6 +1,7 @@
 /** The browser's typed tRPC client. Types come from the server router; no server code ships. */
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import type { AppRouter } from '$lib/server/trpc/router';
+import { errorMessage as thrownMessage } from './errors';
 
 export const trpc = createTRPCClient<AppRouter>({
 	links: [httpBatchLink({ url: '/api/trpc' })]
@@ -14,5 +15,5 @@ export function errorMessage(error: unknown): string {
 		if (field) return `${field[0]}: ${field[1]?.[0] ?? 'invalid'}`;
 		return error.message;
 	}
-	return error instanceof Error ? error.message : String(error);
+	return thrownMessage(error);
 }

@@ -1,8 +1,7 @@
-import { getServices } from '$lib/server/services';
 import type { LayoutServerLoad } from './$types';
 
-export const load: LayoutServerLoad = async ({ locals }) => {
-	const { config } = await getServices();
+export const load: LayoutServerLoad = ({ locals }) => {
+	const { config } = locals.services;
 	return {
 		user: locals.user,
 		live: config.live.adapter === 'convex' ? { mode: 'convex' as const, convexUrl: config.live.url } : { mode: 'local' as const },

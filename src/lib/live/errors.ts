@@ -1,4 +1,6 @@
 /** What a live query or mutation rejects with, whichever backend served it. */
+import { errorMessage } from '../errors';
+
 export class LiveError extends Error {
 	constructor(
 		/** Stable code: FORBIDDEN, UNAUTHENTICATED, TOO_MANY_TABS, INVALID_ARGUMENTS, NETWORK, INTERNAL... */
@@ -22,5 +24,5 @@ export function toLiveError(error: unknown): LiveError {
 			return new LiveError(code, typeof message === 'string' ? message : code);
 		}
 	}
-	return new LiveError('INTERNAL', error instanceof Error ? error.message : String(error));
+	return new LiveError('INTERNAL', errorMessage(error));
 }

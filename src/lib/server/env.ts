@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { DEFAULT_GEMINI_MODEL, GEMINI_MODELS } from './adapters/language-ai/models';
 import { DEFAULT_TRANSCRIBE_MODEL, supportedTranscribeModels } from './adapters/speech/models';
+import { ACCOUNT_SID, E164 } from '../phone-rules';
 
 const bool = z
 	.enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -23,8 +24,6 @@ const rate = (name: string) =>
 		.positive(`${name} must be more than 0 segments per second`)
 		.max(1000, `${name} must be at most 1000 segments per second`);
 
-const E164_NUMBER = /^\+[1-9]\d{6,14}$/;
-
 /** `+14155550100=2,+18005550100=30`: per-number rates that win over the sender type's. */
 function parseRateOverrides(value: string | undefined): { rates: Record<string, number>; problems: string[] } {
 	const rates: Record<string, number> = {};
@@ -32,7 +31,7 @@ function parseRateOverrides(value: string | undefined): { rates: Record<string, 
 	for (const item of (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
 		const [number, perSecond, ...rest] = item.split('=').map((s) => s.trim());
 		const parsed = Number(perSecond);
-		if (!number || !E164_NUMBER.test(number) || rest.length) {
+		if (!number || !E164.test(number) || rest.length) {
 			problems.push(`SMS_RATE_OVERRIDES: "${item}" must be an E.164 number, "=", and a rate, e.g. +14155550100=2`);
 		} else if (!Number.isFinite(parsed) || parsed <= 0 || parsed > 1000) {
 			problems.push(`SMS_RATE_OVERRIDES: the rate for ${number} must be a number of segments per second between 0 and 1000`);
@@ -69,7 +68,7 @@ const RawEnv = z.object({
 	LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 
 	TELEPHONY: z.enum(['local', 'twilio']).default('local'),
-	TWILIO_ACCOUNT_SID: optionalString.pipe(z.string().regex(/^AC[0-9a-f]{32}$/, 'TWILIO_ACCOUNT_SID is AC followed by 32 hex digits').optional()),
+	TWILIO_ACCOUNT_SID: optionalString.pipe(z.string().regex(ACCOUNT_SID, 'TWILIO_ACCOUNT_SID is AC followed by 32 hex digits').optional()),
 	TWILIO_AUTH_TOKEN: optionalString,
 	TWILIO_API_KEY_SID: optionalString,
 	TWILIO_API_KEY_SECRET: optionalString,

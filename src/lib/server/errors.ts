@@ -4,6 +4,16 @@
  */
 export type AppErrorKind = 'BAD_REQUEST' | 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHORIZED' | 'CONFLICT' | 'TOO_MANY_REQUESTS';
 
+/** The HTTP status each kind answers with, for every edge that speaks HTTP (webhooks, the live path). */
+export const HTTP_STATUS_BY_KIND: Readonly<Record<AppErrorKind, number>> = {
+	BAD_REQUEST: 400,
+	UNAUTHORIZED: 401,
+	FORBIDDEN: 403,
+	NOT_FOUND: 404,
+	CONFLICT: 409,
+	TOO_MANY_REQUESTS: 429
+};
+
 export class AppError extends Error {
 	constructor(
 		readonly kind: AppErrorKind,

@@ -4,6 +4,8 @@
  * same validated configuration as the app; the numbers come from the archive's voice queues
  * unless given (use --numbers when the app holds an embedded PGlite archive open).
  */
+import { errorMessage } from '../errors';
+import { E164 } from '../phone-rules';
 import { createTelephony, formatProvisionReport } from './adapters/telephony';
 import { openDatabase, type Database } from './db/client';
 import { ConfigError, parseConfig } from './env';
@@ -15,7 +17,6 @@ Sets VoiceUrl, VoiceFallbackUrl, StatusCallback, SmsUrl and SmsFallbackUrl (all 
 Switchboard number, and the TwiML App's voice URLs, to PUBLIC_BASE_URL's webhook routes.
 Needs TELEPHONY=twilio and the TWILIO_* variables. Only fields that differ are written.`;
 
-const E164 = /^\+[1-9]\d{6,14}$/;
 
 export interface ProvisionCliIo {
 	env: Record<string, string | undefined>;
@@ -70,7 +71,7 @@ export async function runProvisionCli(argv: string[], io: ProvisionCliIo): Promi
 		io.print(formatProvisionReport(report, dryRun));
 		return 0;
 	} catch (err) {
-		io.print(err instanceof Error ? err.message : String(err));
+		io.print(errorMessage(err));
 		return 1;
 	} finally {
 		await database?.close();

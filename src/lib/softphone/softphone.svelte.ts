@@ -4,6 +4,7 @@
  * this browser can take a call. The device comes from the local carrier or the Voice SDK
  * depending on the token's mode; nothing here knows which.
  */
+import { errorMessage } from '../errors';
 import { api } from '$convex/_generated/api';
 import { mutate } from '$lib/live';
 import type { MediaState } from '$lib/media/media-signal';
@@ -194,7 +195,7 @@ export class Softphone {
 			device.on('incoming', (call) => this.#incoming(call));
 			await device.register();
 		} catch (error) {
-			this.error = error instanceof Error ? error.message : String(error);
+			this.error = errorMessage(error);
 			this.#setRegistration('error');
 		}
 	}
@@ -224,7 +225,7 @@ export class Softphone {
 			try {
 				await this.#claim(parent);
 			} catch (error) {
-				this.error = error instanceof Error ? error.message : String(error);
+				this.error = errorMessage(error);
 				live.reject();
 				this.#clear();
 				return;
@@ -264,7 +265,7 @@ export class Softphone {
 			if (this.call === call) call.recording = result.recording;
 			this.error = null;
 		} catch (error) {
-			this.error = error instanceof Error ? error.message : String(error);
+			this.error = errorMessage(error);
 		} finally {
 			this.recordingBusy = false;
 		}
@@ -317,7 +318,7 @@ export class Softphone {
 			const token = await this.#token();
 			this.#device?.updateToken(token.token);
 		} catch (error) {
-			this.error = error instanceof Error ? error.message : String(error);
+			this.error = errorMessage(error);
 		}
 	}
 
@@ -389,7 +390,7 @@ export class Softphone {
 			wrapUp.readyBy = 'agent';
 			this.error = null;
 		} catch (error) {
-			this.error = error instanceof Error ? error.message : String(error);
+			this.error = errorMessage(error);
 		} finally {
 			this.readyBusy = false;
 			this.#tickIfNeeded();

@@ -1,5 +1,4 @@
 import { redirect } from '@sveltejs/kit';
-import { getServices } from '$lib/server/services';
 import { createCallerFactory } from '$lib/server/trpc/init';
 import { preferencesRouter } from '$lib/server/trpc/routers/preferences';
 import type { LayoutServerLoad } from './$types';
@@ -11,6 +10,6 @@ export const load: LayoutServerLoad = async ({ locals, url, depends }) => {
 	if (!locals.user) redirect(303, `/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
 	// The settings page invalidates this after a change, so the softphone follows at once.
 	depends('app:preferences');
-	const preferences = await createCaller({ services: await getServices(), user: locals.user }).mine();
+	const preferences = await createCaller({ services: locals.services, user: locals.user }).mine();
 	return { user: locals.user, preferences };
 };

@@ -3,7 +3,6 @@ import { withClientIp } from '$lib/server/auth/client-ip';
 import { forwardCookies } from '$lib/server/auth/forward-cookies';
 import { safeRedirectTarget } from '$lib/server/auth/redirect-target';
 import { signInWithPassword } from '$lib/server/auth/sign-in';
-import { getServices } from '$lib/server/services';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
@@ -24,7 +23,7 @@ export const actions: Actions = {
 		const redirectTo = safeRedirectTarget(form.get('redirectTo'));
 		if (!email || !password) return fail(400, { email, message: 'Enter your email and password.', retryAfter: null });
 
-		const { auth } = await getServices();
+		const { auth } = event.locals.services;
 		const headers = withClientIp(event.request.headers, event.getClientAddress());
 		const result = await signInWithPassword(auth, { email, password, headers });
 		if (!result.ok) return fail(result.status, { email, message: result.message, retryAfter: result.retryAfter });

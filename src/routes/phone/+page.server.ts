@@ -2,11 +2,11 @@
  * The customer phone (local mode only): a handset on the local carrier's network. Suggests
  * Switchboard's numbers (the voice routing table) and a few demo customers' numbers as caller IDs.
  */
+import { errorMessage } from '$lib/errors';
 import { error } from '@sveltejs/kit';
 import { and, asc, eq } from 'drizzle-orm';
 import { customerPhones, customers, voiceQueues } from '$lib/server/db/schema';
 import { logger } from '$lib/server/log';
-import { getServices } from '$lib/server/services';
 import { localCarrier } from './phone-state.server';
 import type { PageServerLoad } from './$types';
 
@@ -14,9 +14,9 @@ import type { PageServerLoad } from './$types';
 const FALLBACK_CALLER = '+12125550123';
 const FALLBACK_NUMBER = '+14155550100';
 
-export const load: PageServerLoad = async () => {
-	if (!(await localCarrier())) error(404, 'The customer phone exists only with the local carrier (TELEPHONY=local).');
-	const { db } = await getServices();
+export const load: PageServerLoad = async ({ locals }) => {
+	if (!localCarrier(locals.services)) error(404, 'The customer phone exists only with the local carrier (TELEPHONY=local).');
+	const { db } = locals.services;
 	let numbers: { number: string; name: string }[] = [];
 	let callers: { number: string; name: string }[] = [];
 	try {
@@ -31,7 +31,7 @@ export const load: PageServerLoad = async () => {
 		callers = rows.map((r) => ({ number: r.number, name: [`${r.firstName} ${r.lastName}`.trim(), r.company].filter(Boolean).join(', ') }));
 	} catch (err) {
 		// Suggestions only: the page still works with typed numbers.
-		logger('phone').warn('could not load phone suggestions', { error: err instanceof Error ? err.message : String(err) });
+		logger('phone').warn('could not load phone suggestions', { error: errorMessage(err) });
 	}
 	return {
 		numbers,

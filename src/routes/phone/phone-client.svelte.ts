@@ -2,10 +2,12 @@
  * The customer phone page's state: one handset's calls and texts from the carrier's event
  * stream (re-opened when the caller ID changes), and the actions that drive the carrier.
  */
+import { errorMessage } from '$lib/errors';
 import { SvelteSet } from 'svelte/reactivity';
 import { CallMedia } from '$lib/media/call-media';
 import type { MediaState } from '$lib/media/media-signal';
-import { E164, type PhoneAttachmentInput, type PhoneCallView, type PhoneMediaEvent, type PhoneSnapshot } from './phone-types';
+import { E164 } from '$lib/phone-rules';
+import type { PhoneAttachmentInput, PhoneCallView, PhoneMediaEvent, PhoneSnapshot } from './phone-types';
 
 /** The audio of the phone's current call with a person (an agent's softphone), over WebRTC. */
 export interface PhoneAudio {
@@ -123,7 +125,7 @@ export class PhoneClient {
 		try {
 			await action();
 		} catch (error) {
-			this.error = error instanceof Error ? error.message : String(error);
+			this.error = errorMessage(error);
 		} finally {
 			this.busy = false;
 		}

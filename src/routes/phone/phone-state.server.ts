@@ -5,7 +5,7 @@
  */
 import type { CarrierEngine, CustomerPhone, Delivery } from '$lib/server/adapters/telephony/carrier';
 import { carrierEngineOf, type TelephonyPort } from '$lib/server/adapters/telephony';
-import { getServices } from '$lib/server/services';
+import type { Services } from '$lib/server/services';
 import type { MediaEvent } from '$lib/media/media-signal';
 import type { PhoneMediaEvent, PhoneSnapshot, PhoneTextView, WebhookDeliveryView } from './phone-types';
 
@@ -113,8 +113,7 @@ export function watchPhone(
 }
 
 /** The carrier engine in local mode, or null (the phone page then answers 404). */
-export async function localCarrier(): Promise<{ engine: CarrierEngine; telephony: TelephonyPort } | null> {
-	const { adapters } = await getServices();
+export function localCarrier({ adapters }: Pick<Services, 'adapters'>): { engine: CarrierEngine; telephony: TelephonyPort } | null {
 	const engine = carrierEngineOf(adapters.telephony);
 	return engine ? { engine, telephony: adapters.telephony } : null;
 }

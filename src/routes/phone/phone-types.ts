@@ -57,8 +57,6 @@ export interface PhoneMediaEvent {
 	media: MediaEvent;
 }
 
-export const E164 = /^\+[1-9]\d{6,14}$/;
-
 /** A picture the phone attaches to a text (MMS), sent to the page's API as base64. */
 export interface PhoneAttachmentInput {
 	contentType: string;

@@ -3,6 +3,7 @@
  * procedures and the domain functions, so a form action, a seed and an API call all get the
  * same rules and the same messages.
  */
+import { errorMessage } from '../../errors';
 import { z } from 'zod';
 import { badRequest, type AppError } from '../errors';
 import { CUSTOMER_KINDS, CUSTOMER_LIMITS, CUSTOMER_SOURCES, LEAD_STATUSES, PHONE_LABELS } from '../db/schema/crm';
@@ -118,7 +119,7 @@ export function normalizePhoneList(phones: z.output<typeof ZPhoneInput>[]): Norm
 		try {
 			normalized = normalizePhone(phone.number);
 		} catch (error) {
-			const message = error instanceof Error ? error.message : String(error);
+			const message = errorMessage(error);
 			throw fieldError('INVALID_PHONE', `phones.${i}.number`, phones.length > 1 ? `Phone ${i + 1}: ${message}` : message);
 		}
 		const earlier = seen.get(normalized.e164);

@@ -5,6 +5,7 @@
  * exists exactly when the row that needs it was committed. pg-boss's job table is the visible
  * status (`status(name, id)`); domain rows add their own (e.g. calls.recording_status).
  */
+import { errorMessage } from '../../errors';
 import { sql } from 'drizzle-orm';
 import { fromDrizzle, fromPglite, PgBoss, type JobWithMetadata, type Queue } from 'pg-boss';
 import type { Adapters } from '../adapters';
@@ -205,7 +206,7 @@ export async function createJobs(input: CreateJobsInput): Promise<Jobs> {
 				try {
 					await spec.handle(deps, job.data, { id: job.id, retryCount: job.retryCount, lastAttempt: job.retryCount >= retryLimit });
 				} catch (error) {
-					log.warn(`job ${name} failed`, { id: job.id, attempt: job.retryCount + 1, error: error instanceof Error ? error.message : String(error) });
+					log.warn(`job ${name} failed`, { id: job.id, attempt: job.retryCount + 1, error: errorMessage(error) });
 					throw error;
 				}
 			}

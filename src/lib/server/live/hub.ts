@@ -5,11 +5,12 @@
  * public functions built with a staff guard; server-only and internal functions are refused by
  * name here, and each function checks the caller's role again itself.
  */
+import { errorMessage } from '../../errors';
 import { randomUUID } from 'node:crypto';
 import { convexToJson, jsonToConvex, type JSONValue, type Value } from 'convex/values';
 import { makeFunctionReference } from 'convex/server';
 import type { Role } from '$lib/roles';
-import { AppError } from '../errors';
+import { AppError, HTTP_STATUS_BY_KIND } from '../errors';
 import { logger } from '../log';
 import type { FunctionInfo, HotState, Identity } from './hot';
 
@@ -49,25 +50,16 @@ interface Connection {
 const STAFF_GUARDS = new Set<FunctionInfo['guard']>(['agent', 'manager', 'supervisor', 'admin']);
 const log = logger('live');
 
-const STATUS_BY_KIND: Record<string, number> = {
-	BAD_REQUEST: 400,
-	UNAUTHORIZED: 401,
-	FORBIDDEN: 403,
-	NOT_FOUND: 404,
-	CONFLICT: 409,
-	TOO_MANY_REQUESTS: 429
-};
-
 /** A thrown hot-state error as the browser should see it; internal failures are logged, not shown. */
 export function describeFailure(error: unknown): LiveFailure {
 	if (error instanceof AppError) {
 		return {
-			status: STATUS_BY_KIND[error.kind] ?? 400,
+			status: HTTP_STATUS_BY_KIND[error.kind],
 			code: error.kind === 'UNAUTHORIZED' ? 'UNAUTHENTICATED' : error.code,
 			message: error.message
 		};
 	}
-	log.error('live: function failed', { error: error instanceof Error ? error.message : String(error) });
+	log.error('live: function failed', { error: errorMessage(error) });
 	return { status: 500, code: 'INTERNAL', message: 'The live service failed to answer; try again.' };
 }
 

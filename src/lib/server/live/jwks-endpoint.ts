@@ -5,13 +5,12 @@
  * route only re-exports this.
  */
 import type { RequestHandler } from '@sveltejs/kit';
-import { getServices } from '../services';
-import { jsonResponse } from './http';
+import { json } from '../http/responses';
 import { tokenSignerFor } from './jwt';
 
-export const GET: RequestHandler = async () => {
-	const signer = tokenSignerFor((await getServices()).config);
-	if (!signer) return jsonResponse({ ok: false, code: 'NOT_CONVEX', message: 'No signing key: LIVE is not convex.' }, 404);
+export const GET: RequestHandler = ({ locals }) => {
+	const signer = tokenSignerFor(locals.services.config);
+	if (!signer) return json({ ok: false, code: 'NOT_CONVEX', message: 'No signing key: LIVE is not convex.' }, 404);
 	return new Response(JSON.stringify(signer.jwks()), {
 		headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' }
 	});

@@ -1,4 +1,5 @@
 /** What a carrier error code on a text means, in words an agent can act on. */
+import { SMS_BODY_MAX } from '../../sms/limits';
 
 const EXPLANATIONS: Record<number, string> = {
 	21211: 'The number is not a valid phone number; check it and send again.',
@@ -6,7 +7,7 @@ const EXPLANATIONS: Record<number, string> = {
 	21610: 'The recipient replied STOP to this number and is unsubscribed; they must text START to receive messages.',
 	21612: 'Our number cannot text this recipient (the carrier does not support this route).',
 	21614: 'The number is not a mobile number and cannot receive texts.',
-	21617: 'The message is longer than 1,600 characters; shorten it.',
+	21617: `The message is longer than ${SMS_BODY_MAX.toLocaleString('en-US')} characters; shorten it.`,
 	30001: 'The carrier queue overflowed; the message was not sent. Try again in a moment.',
 	30002: 'Our messaging account is suspended; tell an admin.',
 	30003: "The recipient's phone is unreachable (switched off or out of coverage).",

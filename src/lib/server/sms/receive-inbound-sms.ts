@@ -8,19 +8,21 @@
  */
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { MESSAGE_SID } from '../../phone-rules';
 import { checkConsent } from '../compliance/check-consent';
 import { classifyKeyword, type KeywordMatch } from '../compliance/classify-keyword';
 import { recordConsent } from '../compliance/record-consent';
 import { normalizePhone } from '../crm/normalize-phone';
 import type { Db } from '../db/client';
-import { SMS_BODY_MAX, smsAttachments, smsMessages, smsThreads } from '../db/schema/sms';
+import { smsAttachments, smsMessages, smsThreads } from '../db/schema/sms';
+import { SMS_BODY_MAX } from '../../sms/limits';
 import { badRequest } from '../errors';
 import { toMessageView, toThreadView, type SmsMessageView, type SmsThreadView } from './message-view';
 import type { MmsMediaQueue } from './fetch-mms-media';
 import { appendMessage, findOrCreateThread } from './record-message';
 
 export const ZInboundSms = z.object({
-	messageSid: z.string().regex(/^(SM|MM)[0-9a-f]{32}$/, { error: 'MessageSid must be SM or MM followed by 32 hex digits.' }),
+	messageSid: z.string().regex(MESSAGE_SID, { error: 'MessageSid must be SM or MM followed by 32 hex digits.' }),
 	from: z.string().min(1).max(40),
 	to: z.string().min(1).max(40),
 	// Twilio sends at most 1600; a longer body from elsewhere is cut rather than lost.

@@ -5,14 +5,16 @@
  * `From`/`To` stay free text here: the domain normalizes them and answers INVALID_PHONE.
  */
 import { z } from 'zod';
-import { SMS_BODY_MAX, type SmsMedia } from '../db/schema/sms';
+import { sidPattern } from '../../phone-rules';
+import type { SmsMedia } from '../db/schema/sms';
+import { SMS_BODY_MAX } from '../../sms/limits';
 
 /** Twilio's sids are a two-letter prefix and 32 lowercase hex digits. */
-const sid = (prefixes: string, name: string, described: string) =>
-	z.string().regex(new RegExp(`^(${prefixes})[0-9a-f]{32}$`), `${name} must be ${described} followed by 32 lowercase hex digits`);
+const sid = (prefixes: readonly string[], name: string) =>
+	z.string().regex(sidPattern(prefixes), `${name} must be ${prefixes.join(' or ')} followed by 32 lowercase hex digits`);
 
-const ZMessageSid = sid('SM|MM', 'MessageSid', 'SM or MM');
-const ZAccountSid = sid('AC', 'AccountSid', 'AC');
+const ZMessageSid = sid(['SM', 'MM'], 'MessageSid');
+const ZAccountSid = sid(['AC'], 'AccountSid');
 
 const phoneField = (name: string) =>
 	z
@@ -54,7 +56,7 @@ export const ZInboundSmsRequest = z
 	.looseObject({
 		MessageSid: ZMessageSid,
 		AccountSid: ZAccountSid.optional(),
-		MessagingServiceSid: sid('MG', 'MessagingServiceSid', 'MG').optional(),
+		MessagingServiceSid: sid(['MG'], 'MessagingServiceSid').optional(),
 		From: phoneField('From'),
 		To: phoneField('To'),
 		Body: ZBody,

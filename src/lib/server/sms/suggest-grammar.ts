@@ -4,7 +4,7 @@
  * ignores a failure, and nothing in the send path waits for it.
  */
 import type { GrammarSuggestion, LanguageAiPort } from '../adapters/language-ai';
-import { SMS_BODY_MAX } from '../db/schema/sms';
+import { SMS_BODY_MAX } from '../../sms/limits';
 import { AppError, badRequest } from '../errors';
 import { logger } from '../log';
 

@@ -14,7 +14,7 @@ import { makeStaff } from '../crm/test-factories';
 import { callEvents, calls } from '../db/schema/voice';
 import type { Identity } from '../live/hot';
 import { setLogLevel } from '../log';
-import { applyDeviceAction, openDeviceChannel } from '$lib/softphone/device-channel.server';
+import { applyDeviceAction, openDeviceChannel } from '../softphone/device-channel';
 import { createVoiceHarness, HANDLERS, type VoiceHarness } from './test-harness';
 import { setCallRecording } from './set-call-recording';
 import { waitingIn } from './test-board';

@@ -4,6 +4,7 @@
  * says where. Queued by the recording status webhook in its own transaction, so the webhook
  * answers at once. Retries back off; the last failed attempt leaves `recording_status = failed`.
  */
+import { errorMessage } from '../../errors';
 import { and, eq } from 'drizzle-orm';
 import type { StoragePort } from '../adapters/storage/port';
 import type { TelephonyPort } from '../adapters/telephony/port';
@@ -50,7 +51,7 @@ export async function fetchRecordingJob(
 		const media = await adapters.telephony.fetchRecording(wavUrl(data.recordingUrl));
 		await adapters.storage.put(key, media.body, media.contentType || 'audio/x-wav');
 	} catch (error) {
-		const reason = error instanceof Error ? error.message : String(error);
+		const reason = errorMessage(error);
 		const final = job.lastAttempt || permanent(error);
 		// The timeline shows each failed attempt while pg-boss retries, and the last one once it gives up.
 		await db

@@ -6,6 +6,7 @@
  * is a fixed document: an apology and a hangup for a call, an empty `<Response/>` for a text.
  */
 import { z } from 'zod';
+import { MESSAGE_SID, sidPattern } from '../../phone-rules';
 import { messagingReplyTwiml } from '../sms/messaging-twiml';
 import { hangup, response, say } from '../voice/twiml';
 import { logger } from '../log';
@@ -28,8 +29,8 @@ const failure = {
 	ErrorCode: z.string().regex(/^\d{1,6}$/, 'ErrorCode must be a Twilio error number').optional(),
 	ErrorUrl: z.string().max(2048).optional()
 };
-const ZVoiceFallback = z.object({ CallSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'CallSid must be CA followed by 32 hex digits'), ...failure });
-const ZSmsFallback = z.object({ MessageSid: z.string().regex(/^(SM|MM)[0-9a-f]{32}$/, 'MessageSid must be SM or MM followed by 32 lowercase hex digits'), ...failure });
+const ZVoiceFallback = z.object({ CallSid: z.string().regex(sidPattern('CA', { anyCase: true }), 'CallSid must be CA followed by 32 hex digits'), ...failure });
+const ZSmsFallback = z.object({ MessageSid: z.string().regex(MESSAGE_SID, 'MessageSid must be SM or MM followed by 32 lowercase hex digits'), ...failure });
 
 /** `ErrorUrl` without its query string or fragment: those may carry tokens, and the path says which webhook failed. */
 export function describeErrorUrl(errorUrl: string | undefined): string | null {

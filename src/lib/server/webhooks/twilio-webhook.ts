@@ -1,14 +1,16 @@
 /**
  * One function runs the shared steps of every Twilio webhook, so each route stays a few lines:
- * verify the signature (403) -> parse with zod (400 with the fields at fault) -> the route's
- * domain handler. A refusal the domain throws (AppError) becomes a 4xx with its message; an
+ * verify the signature (403) -> parse with zod (400 with the fields at fault, worded by
+ * http/bad-request.ts) -> the route's domain handler. A refusal the domain throws (AppError) becomes a 4xx with its message; an
  * unexpected failure is logged and answered by the route's `onError` (voice routes return
  * TwiML that keeps the caller in the system) or a 500.
  */
+import { errorDetail } from '../../errors';
 import type { z } from 'zod';
 import type { TelephonyPort } from '../adapters/telephony/port';
 import type { Config } from '../env';
-import { AppError } from '../errors';
+import { AppError, HTTP_STATUS_BY_KIND } from '../errors';
+import { describeIssues } from '../http/bad-request';
 import { logger } from '../log';
 import { textResponse } from './responses';
 import { verifyTwilioRequest, type TwilioParams } from './verify-twilio-request';
@@ -36,27 +38,6 @@ export interface TwilioWebhookSpec<S extends z.ZodType> {
 
 const log = logger('webhooks');
 
-const STATUS: Record<AppError['kind'], number> = {
-	BAD_REQUEST: 400,
-	UNAUTHORIZED: 401,
-	FORBIDDEN: 403,
-	NOT_FOUND: 404,
-	CONFLICT: 409,
-	TOO_MANY_REQUESTS: 429
-};
-
-/** `CallSid is missing; DialCallStatus must be one of ...`: what a carrier operator needs to fix it. */
-export function describeIssues(error: z.ZodError): string {
-	return error.issues
-		.map((issue) => {
-			const field = issue.path.join('.') || 'body';
-			if (issue.code === 'invalid_type' && issue.input === undefined) return `${field} is missing`;
-			if (issue.code === 'invalid_type' && Array.isArray(issue.input)) return `${field} was sent more than once`;
-			return issue.message.startsWith(field) ? issue.message : `${field}: ${issue.message}`;
-		})
-		.join('; ');
-}
-
 export async function twilioWebhook<S extends z.ZodType>(
 	request: Request,
 	url: URL,
@@ -69,12 +50,12 @@ export async function twilioWebhook<S extends z.ZodType>(
 		return textResponse(403, 'AccountSid does not belong to this Switchboard.');
 	}
 	const parsed = spec.schema.safeParse(params, { reportInput: true });
-	if (!parsed.success) return textResponse(400, `Invalid ${spec.name} webhook: ${describeIssues(parsed.error)}.`);
+	if (!parsed.success) return textResponse(400, `Invalid ${spec.name} webhook: ${describeIssues(parsed.error.issues)}.`);
 	try {
 		return await spec.handle(parsed.data, { request, url, params });
 	} catch (error) {
-		if (error instanceof AppError) return textResponse(STATUS[error.kind], `${error.code}: ${error.message}`);
-		log.error(`${spec.name} webhook failed`, { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+		if (error instanceof AppError) return textResponse(HTTP_STATUS_BY_KIND[error.kind], `${error.code}: ${error.message}`);
+		log.error(`${spec.name} webhook failed`, { error: errorDetail(error) });
 		return spec.onError ? spec.onError(error, parsed.data) : textResponse(500, 'Switchboard could not handle this webhook.');
 	}
 }

@@ -4,9 +4,10 @@
  * `From`/`To` stay free text: `anonymous`, `client:alice` and SIP URIs are legitimate values.
  */
 import { z } from 'zod';
+import { sidPattern } from '../../phone-rules';
 
 const sid = (prefix: string, name: string) =>
-	z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `${name} must be ${prefix} followed by 32 hex digits`);
+	z.string().regex(sidPattern(prefix, { anyCase: true }), `${name} must be ${prefix} followed by 32 hex digits`);
 
 const count = (name: string) => z.coerce.number({ error: `${name} must be a whole number` }).int().min(0);
 

@@ -2,7 +2,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setLogLevel } from '$lib/server/log';
 import { CUSTOMER, SWITCHBOARD_NUMBER, startHarness, twiml, type Harness } from '$lib/server/adapters/telephony/carrier/test-switchboard';
-import { applyDeviceAction, openDeviceChannel } from '../device-channel.server';
+import { applyDeviceAction, openDeviceChannel } from '$lib/server/softphone/device-channel';
 import type { SoftphoneCall } from '../device';
 import type { SoftphoneActionRequest } from '../protocol';
 import { FakePeer, fakeMicrophone } from '$lib/media/test-peer';

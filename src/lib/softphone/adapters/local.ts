@@ -3,6 +3,7 @@
  * carrier device for the signed-in agent, and call actions go to POST /api/softphone/action.
  * The browser reconnects a dropped stream by itself; each new stream is a new registration.
  */
+import { errorMessage } from '../../errors';
 import { Emitter } from '../emitter';
 import type { SoftphoneCall, SoftphoneCallEvents, SoftphoneDevice, SoftphoneDeviceEvents } from '../device';
 import { SoftphoneError } from '../device';
@@ -206,7 +207,7 @@ export class LocalSoftphoneDevice extends Emitter<SoftphoneDeviceEvents> impleme
 			call.fail(new SoftphoneError(31000, body.message ?? `The softphone action failed (HTTP ${response.status}).`));
 		} catch (error) {
 			if (media) throw error;
-			call.fail(new SoftphoneError(31005, error instanceof Error ? error.message : String(error)));
+			call.fail(new SoftphoneError(31005, errorMessage(error)));
 		}
 	}
 

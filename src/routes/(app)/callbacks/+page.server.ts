@@ -1,4 +1,3 @@
-import { getServices } from '$lib/server/services';
 import { createCallerFactory } from '$lib/server/trpc/init';
 import { callbacksRouter } from '$lib/server/trpc/routers/callbacks';
 import { failPage } from '../customers/crm-caller.server';
@@ -8,7 +7,7 @@ const createCaller = createCallerFactory(callbacksRouter);
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	try {
-		return { list: await createCaller({ services: await getServices(), user: locals.user }).list() };
+		return { list: await createCaller({ services: locals.services, user: locals.user }).list() };
 	} catch (cause) {
 		failPage(cause, url);
 	}

@@ -12,7 +12,7 @@ import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const filters = readFilters(url.searchParams);
-	const api = await complianceCaller(locals.user);
+	const api = complianceCaller(locals);
 	const actors = await api.actors().catch((cause: unknown) => failPage(cause, url));
 	const empty = { entries: [], attempts: [], nextCursor: null };
 	try {

@@ -11,7 +11,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const kindParam = url.searchParams.get('kind');
 	const kind: CustomerKind | null = kindParam === 'customer' || kindParam === 'lead' ? kindParam : null;
 	const offset = Math.min(Math.max(Math.trunc(Number(url.searchParams.get('offset')) || 0), 0), MAX_SEARCH_OFFSET);
-	const api = await crmCaller(locals.user);
+	const api = crmCaller(locals);
 	try {
 		const result = await api.search({ query: q, kind: kind ?? undefined, offset, limit: PAGE_SIZE });
 		return { q, kind, offset, pageSize: PAGE_SIZE, result, error: null };

@@ -5,14 +5,13 @@
 import { error, redirect } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
-import { getServices } from '$lib/server/services';
 import { createCallerFactory } from '$lib/server/trpc/init';
 import { crmRouter } from '$lib/server/trpc/routers/crm';
 
 const createCaller = createCallerFactory(crmRouter);
 
-export async function crmCaller(user: App.Locals['user']) {
-	return createCaller({ services: await getServices(), user });
+export function crmCaller(locals: App.Locals) {
+	return createCaller({ services: locals.services, user: locals.user });
 }
 
 /** Throw the SvelteKit redirect or error page that matches a failed procedure call. */

@@ -2,6 +2,7 @@
  * The create/edit form's state: the fields being typed, the phone rows, and the server's answer
  * (field errors keyed like `firstName` or `phones.1.number`, or one message for the whole form).
  */
+import { errorMessage } from '$lib/errors';
 import { TRPCClientError } from '@trpc/client';
 import type { LeadStatus, PhoneLabel } from '$lib/server/db/schema/crm';
 import type { TCreateCustomerRequest, TGetCustomerResponse } from '$lib/server/trpc/routers/crm';
@@ -121,7 +122,7 @@ export class CustomerDraft {
 		try {
 			return await run(this.toInput());
 		} catch (error) {
-			this.message = error instanceof Error ? error.message : String(error);
+			this.message = errorMessage(error);
 			if (error instanceof TRPCClientError) {
 				const data = error.data as
 					{ details?: { fieldErrors?: FieldErrors } | null; fieldErrors?: FieldErrors | null } | undefined;

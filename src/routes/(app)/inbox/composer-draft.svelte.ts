@@ -4,6 +4,7 @@
  * with the textarea in the component.
  */
 import { TRPCClientError } from '@trpc/client';
+import { SMS_BODY_MAX } from '$lib/sms/limits';
 import { errorMessage, trpc } from '$lib/trpc';
 import { filterCanned, slashTokenAt, type SlashToken } from './composer-text';
 import { dncDetailsOf, type DncDetails } from './dnc-details';
@@ -11,7 +12,7 @@ import type { GrammarCheck } from './grammar-check.svelte';
 import type { ReplyLock } from './reply-lock.svelte';
 
 /** Twilio's limit for one text; the server refuses longer bodies too (BODY_TOO_LONG). */
-export const MAX_BODY = 1600;
+export const MAX_BODY = SMS_BODY_MAX;
 
 export type SentMessage = Awaited<ReturnType<typeof trpc.sms.send.mutate>>['message'];
 export type CannedResponse = Awaited<ReturnType<typeof trpc.sms.canned.list.query>>[number];

@@ -4,6 +4,7 @@
  * draft. The server's send path checks the lock again, so this only keeps the screen honest.
  * Construct during component initialization (it subscribes to a live query).
  */
+import { errorMessage } from '$lib/errors';
 import { api } from '$convex/_generated/api';
 import { liveQuery, mutate, LiveError } from '$lib/live';
 
@@ -94,7 +95,7 @@ export class ReplyLock {
 		this.error =
 			error instanceof LiveError
 				? { code: error.code, message: error.message }
-				: { code: 'LOCK_FAILED', message: error instanceof Error ? error.message : String(error) };
+				: { code: 'LOCK_FAILED', message: errorMessage(error) };
 	}
 
 	/** A supervisor takes the thread from whoever holds it; that agent's composer says so. */

@@ -1,13 +1,10 @@
 /** The live routes' wiring: sign-in required, local-only endpoints, and the Convex token and JWKS. */
 import { generateKeyPairSync } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalHotState, type HotState } from '$lib/server/live/hot';
 
-const services = vi.hoisted(() => {
-	const box: { current: unknown } = { current: undefined };
-	return box;
-});
-vi.mock('$lib/server/services', () => ({ getServices: () => Promise.resolve(services.current) }));
+/** What hooks.server.ts puts on `locals.services`, per test. */
+const services: { current: unknown } = { current: undefined };
 
 const { GET: events } = await import('./+server');
 const { POST: mutation } = await import('./mutation/+server');
@@ -35,7 +32,7 @@ function event(locals: { user: typeof user | null }, body?: unknown) {
 		'http://localhost/api/live',
 		body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) }
 	);
-	return { locals, request } as never;
+	return { locals: { ...locals, services: services.current }, request } as never;
 }
 
 describe('live routes', () => {

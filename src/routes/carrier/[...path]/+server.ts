@@ -6,10 +6,9 @@
  */
 import type { RequestHandler } from './$types';
 import { carrierEngineOf, handleCarrierHttp } from '$lib/server/adapters/telephony/carrier';
-import { getServices } from '$lib/server/services';
 
-const handle: RequestHandler = async ({ request, params }) => {
-	const services = await getServices();
+const handle: RequestHandler = async ({ request, params, locals }) => {
+	const services = locals.services;
 	const engine = services.config.telephony.adapter === 'local' ? carrierEngineOf(services.adapters.telephony) : null;
 	if (!engine) {
 		return new Response(JSON.stringify({ error: 'The local carrier runs only with TELEPHONY=local.' }), {

@@ -6,11 +6,10 @@
 import { error } from '@sveltejs/kit';
 import { LocalStorage } from '$lib/server/adapters/storage/local';
 import { serveLocalFile } from '$lib/server/adapters/storage/serve-local-file';
-import { getServices } from '$lib/server/services';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = async ({ params, url, request }) => {
-	const { adapters } = await getServices();
+export const GET: RequestHandler = async ({ params, url, request, locals }) => {
+	const { adapters } = locals.services;
 	if (!(adapters.storage instanceof LocalStorage)) error(404, 'Files are served from object storage in this deployment.');
 	return serveLocalFile(adapters.storage, params.key, url, request.headers.get('range'));
 };

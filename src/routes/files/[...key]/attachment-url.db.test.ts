@@ -7,17 +7,17 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalStorage } from '$lib/server/adapters/storage';
 import { smsAttachments } from '$lib/server/db/schema/sms';
 import { createTestDb, type TestDb } from '$lib/server/db/test-db';
 import { setLogLevel } from '$lib/server/log';
 import { ATTACHMENT_URL_SECONDS, listMessageAttachments } from '$lib/server/sms/message-attachments';
 import { receiveInboundSms } from '$lib/server/sms/receive-inbound-sms';
+import { GET } from './+server';
 
-const services = vi.hoisted((): { current: unknown } => ({ current: undefined }));
-vi.mock('$lib/server/services', () => ({ getServices: () => Promise.resolve(services.current) }));
-const { GET } = await import('./+server');
+/** What hooks.server.ts puts on `locals.services`. */
+const services: { current: unknown } = { current: undefined };
 
 const BASE = 'http://localhost:4431';
 let now = Date.parse('2026-12-03T10:00:00Z');
@@ -30,7 +30,7 @@ let messageId: string;
 function get(url: string): Promise<Response> {
 	const u = new URL(url);
 	const key = decodeURIComponent(u.pathname.replace(/^\/files\//, ''));
-	return GET({ params: { key }, url: u, request: new Request(u) } as never) as Promise<Response>;
+	return GET({ params: { key }, url: u, request: new Request(u), locals: { services: services.current } } as never) as Promise<Response>;
 }
 
 beforeAll(async () => {

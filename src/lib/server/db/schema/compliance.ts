@@ -7,6 +7,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { bigserial, bigint, check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { E164_SQL_LITERAL } from '../../../phone-rules';
 import { user } from './auth';
 
 /** `all` covers calls and texts: a revocation by any reasonable means reaches both (FCC, 2025-04-11). */
@@ -51,7 +52,7 @@ export const consentLedger = pgTable(
 		createdAt: at('created_at').notNull().defaultNow()
 	},
 	(t) => [
-		check('consent_ledger_phone_check', sql`${t.phone} ~ '^\\+[1-9][0-9]{6,14}$'`),
+		check('consent_ledger_phone_check', sql`${t.phone} ~ ${sql.raw(E164_SQL_LITERAL)}`),
 		check('consent_ledger_channel_check', sql`${t.channel} in (${inList(CONSENT_CHANNELS)})`),
 		check('consent_ledger_action_check', sql`${t.action} in (${inList(CONSENT_ACTIONS)})`),
 		check('consent_ledger_source_check', sql`${t.source} in (${inList(CONSENT_SOURCES)})`),

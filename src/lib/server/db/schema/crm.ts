@@ -6,6 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import { E164_SQL_LITERAL } from '../../../phone-rules';
 import { user } from './auth';
 
 export const CUSTOMER_KINDS = ['customer', 'lead'] as const;
@@ -88,7 +89,7 @@ export const customerPhones = pgTable(
 		createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow()
 	},
 	(t) => [
-		check('customer_phones_e164_check', sql`${t.e164} ~ '^\\+[1-9][0-9]{6,14}$'`),
+		check('customer_phones_e164_check', sql`${t.e164} ~ ${sql.raw(E164_SQL_LITERAL)}`),
 		check('customer_phones_label_check', sql`${t.label} in (${inList(PHONE_LABELS)})`),
 		uniqueIndex('customer_phones_customer_e164_key').on(t.customerId, t.e164),
 		// text_pattern_ops serves both the exact caller lookup (=) and prefix search (LIKE '+1415%').

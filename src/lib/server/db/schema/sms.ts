@@ -4,6 +4,8 @@
  * insert. Bodies are stored verbatim (no trimming, no HTML escaping): the UI renders them as text.
  */
 import { sql } from 'drizzle-orm';
+import { E164_SQL_LITERAL } from '../../../phone-rules';
+import { SMS_BODY_MAX } from '../../../sms/limits';
 import {
 	bigint,
 	check,
@@ -32,8 +34,6 @@ export type SmsDirection = (typeof SMS_DIRECTIONS)[number];
 export const SMS_STATUSES = ['waiting', 'queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'canceled', 'received'] as const;
 export type SmsStatus = (typeof SMS_STATUSES)[number];
 
-/** Twilio's limit for one (concatenated) message body. */
-export const SMS_BODY_MAX = 1600;
 
 export interface SmsMedia {
 	url: string;
@@ -42,7 +42,7 @@ export interface SmsMedia {
 
 const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
 const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
-const E164 = (column: unknown) => sql`${column} ~ '^\\+[1-9][0-9]{6,14}$'`;
+const E164 = (column: unknown) => sql`${column} ~ ${sql.raw(E164_SQL_LITERAL)}`;
 
 export const smsThreads = pgTable(
 	'sms_threads',

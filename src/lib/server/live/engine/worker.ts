@@ -12,6 +12,7 @@
  *
  * Bundled with the convex/ modules by scripts/build-engine.mjs into .engine/engine-worker.mjs.
  */
+import { errorMessage } from '../../../errors';
 import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import { parentPort } from 'node:worker_threads';
 import { convexTest } from 'convex-test';
@@ -117,7 +118,7 @@ function toWireError(name: string, error: unknown, entered: boolean): WireError 
 		const message = typeof error.data === 'string' ? error.data : error.message;
 		return { kind: 'BAD_REQUEST', code: 'REFUSED', message };
 	}
-	const message = error instanceof Error ? error.message : String(error);
+	const message = errorMessage(error);
 	// Before the handler starts, only argument validation can fail: the caller sent bad input.
 	if (!entered) return { kind: 'BAD_REQUEST', code: 'INVALID_ARGUMENTS', message: `Invalid arguments for ${name}: ${message}` };
 	console.error('engine: function failed', error);

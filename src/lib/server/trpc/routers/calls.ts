@@ -5,6 +5,7 @@
  * short-lived signed URL to play its recording, asked for only when someone presses play.
  */
 import { z } from 'zod';
+import { sidPattern } from '../../../phone-rules';
 import { CALL_DIRECTIONS, CALL_OUTCOMES } from '../../db/schema/voice';
 import { getCallDetail } from '../../voice/call-details';
 import { endWrapUpEarly } from '../../voice/end-wrap-up-early';
@@ -52,16 +53,14 @@ export type TCallDetail = z.output<typeof ZCallDetail>;
 export const ZCallDetailRequest = z.object({ callId: z.uuid({ error: 'callId must be a call id.' }) });
 export type TCallDetailRequest = z.input<typeof ZCallDetailRequest>;
 
-const ZCallSid = z.string().regex(/^CA[0-9a-fA-F]{32}$/, { error: 'callSid must be CA followed by 32 hex digits.' });
+const ZCallSid = z.string().regex(sidPattern('CA', { anyCase: true }), { error: 'callSid must be CA followed by 32 hex digits.' });
 
 export const ZSetRecordingRequest = z.object({ callSid: ZCallSid, paused: z.boolean() });
 export type TSetRecordingRequest = z.input<typeof ZSetRecordingRequest>;
 export const ZSetRecordingResponse = z.object({ callSid: z.string(), recording: z.enum(['on', 'paused']) });
 
 export const ZWrapUpRequest = z.object({
-	callSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/, {
-		error: 'callSid must be CA followed by 32 hex digits.'
-	}),
+	callSid: ZCallSid,
 	disposition: z.string().trim().min(1, { error: 'Pick a disposition.' }).max(64, { error: 'A disposition is at most 64 characters.' }),
 	notes: z.string().trim().max(4000, { error: 'Notes are at most 4000 characters.' }).default('')
 });

@@ -12,6 +12,7 @@ import { listTimeline } from '../../crm/list-timeline';
 import { lookupCustomerByPhone } from '../../crm/lookup-customer-by-phone';
 import { MAX_SEARCH_OFFSET, MAX_SEARCH_PAGE_SIZE, MAX_SEARCH_QUERY_LENGTH, searchCustomers } from '../../crm/search-customers';
 import { updateCustomer } from '../../crm/update-customer';
+import { describeFirstIssue } from '../../http/bad-request';
 import { ACTIVITY_KINDS, CUSTOMER_KINDS, CUSTOMER_SOURCES, LEAD_STATUSES, PHONE_LABELS } from '../../db/schema/crm';
 import { agentProcedure, router } from '../init';
 import { ZCallbackTask } from './callbacks';
@@ -24,14 +25,7 @@ import { ZCallDetail } from './calls';
 const crmProcedure = agentProcedure.use(async ({ next }) => {
 	const result = await next();
 	if (!result.ok && result.error.code === 'BAD_REQUEST' && result.error.cause instanceof ZodError) {
-		const issue = result.error.cause.issues[0];
-		const path = issue?.path.map(String).join('.');
-		const message = issue
-			? path && issue.message.startsWith('Invalid')
-				? `${path}: ${issue.message}`
-				: issue.message
-			: 'Invalid input.';
-		throw new TRPCError({ code: 'BAD_REQUEST', message, cause: result.error.cause });
+		throw new TRPCError({ code: 'BAD_REQUEST', message: describeFirstIssue(result.error.cause.issues), cause: result.error.cause });
 	}
 	return result;
 });

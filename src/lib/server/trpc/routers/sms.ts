@@ -18,7 +18,8 @@ import { hydrateThread } from '../../sms/publish-hot';
 import { sendInThread } from '../../sms/send-in-thread';
 import { SMS_COMPANY_NAME } from '../../sms/sms-webhooks';
 import { suggestGrammar } from '../../sms/suggest-grammar';
-import { SMS_ATTACHMENT_STATUSES, SMS_BODY_MAX, SMS_DIRECTIONS, SMS_STATUSES } from '../../db/schema/sms';
+import { SMS_ATTACHMENT_STATUSES, SMS_DIRECTIONS, SMS_STATUSES } from '../../db/schema/sms';
+import { SMS_BODY_MAX } from '../../../sms/limits';
 import { agentProcedure, managerProcedure, router } from '../init';
 
 // ---- shapes ----

@@ -3,12 +3,12 @@ import { crmCaller, failPage } from '../crm-caller.server';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
-	const api = await crmCaller(locals.user);
+	const api = crmCaller(locals);
 	try {
 		const customer = await api.get({ id: params.id });
 		// Each number's Do-Not-Contact state, so nobody calls or texts a number that said stop.
 		const consent = customer.phones.length
-			? await (await complianceCaller(locals.user)).states({ phones: customer.phones.map((p) => p.e164) })
+			? await complianceCaller(locals).states({ phones: customer.phones.map((p) => p.e164) })
 			: [];
 		return { customer, consent };
 	} catch (cause) {

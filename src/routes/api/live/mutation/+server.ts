@@ -1,12 +1,12 @@
 /** POST mutation for the local live path (LIVE=local). See src/lib/server/live/http.ts. */
 import { getLiveHub } from '$lib/server/live/hub';
-import { mutationRequest, notLocal, unauthenticated } from '$lib/server/live/http';
-import { getServices } from '$lib/server/services';
+import { unauthenticated } from '$lib/server/http/responses';
+import { mutationRequest, notLocal } from '$lib/server/live/http';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = async ({ locals, request }) => {
 	if (!locals.user) return unauthenticated();
-	const { hot } = await getServices();
+	const { hot } = locals.services;
 	if (hot.mode !== 'local') return notLocal();
 	return mutationRequest(getLiveHub(hot), locals.user, request);
 };

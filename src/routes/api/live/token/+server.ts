@@ -2,17 +2,16 @@
  * A short-lived Convex token for the signed-in browser (LIVE=convex); convex-svelte calls this
  * whenever its token nears expiry.
  */
-import { jsonResponse, unauthenticated } from '$lib/server/live/http';
+import { json, unauthenticated } from '$lib/server/http/responses';
 import { tokenSignerFor } from '$lib/server/live/jwt';
-import { getServices } from '$lib/server/services';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = async ({ locals }) => {
+export const GET: RequestHandler = ({ locals }) => {
 	if (!locals.user) return unauthenticated();
-	const { config } = await getServices();
+	const { config } = locals.services;
 	const signer = tokenSignerFor(config);
 	if (!signer)
-		return jsonResponse({ ok: false, code: 'NOT_CONVEX', message: 'Convex tokens are issued only when LIVE=convex.' }, 404);
+		return json({ ok: false, code: 'NOT_CONVEX', message: 'Convex tokens are issued only when LIVE=convex.' }, 404);
 	const { id, role, name } = locals.user;
-	return jsonResponse(signer.sign({ subject: id, role, name }));
+	return json(signer.sign({ subject: id, role, name }));
 };

@@ -1,14 +1,14 @@
 /** The live inbox's stream: a server-sent event per inbox change notice (see sms/inbox-events.ts). */
 import { roleAllows } from '$lib/roles';
-import { getServices } from '$lib/server/services';
 import { watchInbox } from '$lib/server/sms/inbox-events';
-import { problem, sseResponse } from '$lib/softphone/sse.server';
+import { problem, unauthenticated } from '$lib/server/http/responses';
+import { sseResponse } from '$lib/server/http/sse';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = async ({ locals, request }) => {
-	if (!locals.user) return problem(401, 'UNAUTHENTICATED', 'Sign in to continue.');
+export const GET: RequestHandler = ({ locals, request }) => {
+	if (!locals.user) return unauthenticated();
 	if (!roleAllows('agent', locals.user.role)) return problem(403, 'FORBIDDEN', 'The inbox is for staff.');
-	const { broadcast } = (await getServices()).adapters;
+	const { broadcast } = locals.services.adapters;
 	const viewer = locals.user.id;
 	return sseResponse(request.signal, (sink) => {
 		let stop: (() => void) | null = null;

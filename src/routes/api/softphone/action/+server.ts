@@ -1,22 +1,24 @@
 /** Accept, reject, hang up, mute, send digits or relay a WebRTC signal on a call ringing or live at the agent's local softphone. */
 import { z } from 'zod';
 import { ZMediaSignal } from '$lib/media/media-signal-schema';
+import { CALL_SID } from '$lib/phone-rules';
 import { agentClientIdentity } from '$lib/server/voice/caller-number';
-import { applyDeviceAction } from '$lib/softphone/device-channel.server';
+import { applyDeviceAction } from '$lib/server/softphone/device-channel';
 import { SOFTPHONE_ACTIONS, type SoftphoneAction } from '$lib/softphone/protocol';
-import { badRequest, json, problem } from '$lib/softphone/sse.server';
+import { badRequest } from '$lib/server/http/bad-request';
+import { json, problem, unauthenticated } from '$lib/server/http/responses';
 import type { RequestHandler } from './$types';
 
 const ZSoftphoneActionRequest = z.object({
 	deviceId: z.uuid(),
-	callSid: z.string().regex(/^CA[0-9a-f]{32}$/, 'callSid is CA followed by 32 hex digits'),
+	callSid: z.string().regex(CALL_SID, 'callSid is CA followed by 32 hex digits'),
 	action: z.enum(SOFTPHONE_ACTIONS as [SoftphoneAction, ...SoftphoneAction[]]),
 	digits: z.string().regex(/^[0-9*#w]{1,32}$/, 'digits are 0-9, * and # (at most 32)').optional(),
 	signal: ZMediaSignal.optional()
 });
 
 export const POST: RequestHandler = async ({ locals, request }) => {
-	if (!locals.user) return problem(401, 'UNAUTHENTICATED', 'Sign in to continue.');
+	if (!locals.user) return unauthenticated();
 	const parsed = ZSoftphoneActionRequest.safeParse(await request.json().catch(() => null));
 	if (!parsed.success) return badRequest(parsed.error.issues);
 	if (parsed.data.action === 'digits' && !parsed.data.digits) return problem(400, 'BAD_REQUEST', 'digits: required for the digits action');

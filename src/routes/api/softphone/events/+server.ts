@@ -1,14 +1,14 @@
 /** The local softphone's device channel: an SSE stream that registers the agent's carrier device (TELEPHONY=local only). */
 import { agentClientIdentity } from '$lib/server/voice/caller-number';
 import { carrierEngineOf } from '$lib/server/adapters/telephony';
-import { getServices } from '$lib/server/services';
-import { openDeviceChannel } from '$lib/softphone/device-channel.server';
-import { problem, sseResponse } from '$lib/softphone/sse.server';
+import { openDeviceChannel } from '$lib/server/softphone/device-channel';
+import { problem, unauthenticated } from '$lib/server/http/responses';
+import { sseResponse } from '$lib/server/http/sse';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = async ({ locals, request }) => {
-	if (!locals.user) return problem(401, 'UNAUTHENTICATED', 'Sign in to continue.');
-	const engine = carrierEngineOf((await getServices()).adapters.telephony);
+export const GET: RequestHandler = ({ locals, request }) => {
+	if (!locals.user) return unauthenticated();
+	const engine = carrierEngineOf(locals.services.adapters.telephony);
 	if (!engine) return problem(404, 'NOT_LOCAL', 'With TELEPHONY=twilio the softphone registers with Twilio directly.');
 	const identity = agentClientIdentity(locals.user.id);
 	return sseResponse(request.signal, (sink) => openDeviceChannel(engine, identity, (event) => sink.send(event)));

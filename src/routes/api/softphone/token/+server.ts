@@ -1,16 +1,15 @@
 /** A short-lived softphone token for the signed-in agent: a Twilio access token, or the local carrier's. */
 import { agentClientIdentity } from '$lib/server/voice/caller-number';
-import { getServices } from '$lib/server/services';
 import type { SoftphoneTokenResponse } from '$lib/softphone/protocol';
-import { json, problem } from '$lib/softphone/sse.server';
+import { json, unauthenticated } from '$lib/server/http/responses';
 import type { RequestHandler } from './$types';
 
 /** Twilio's default; the browser refreshes on tokenWillExpire, 10 s before the end. */
 const TOKEN_TTL_SECONDS = 3600;
 
 export const GET: RequestHandler = async ({ locals }) => {
-	if (!locals.user) return problem(401, 'UNAUTHENTICATED', 'Sign in to continue.');
-	const { config, adapters } = await getServices();
+	if (!locals.user) return unauthenticated();
+	const { config, adapters } = locals.services;
 	const minted = await adapters.telephony.createClientToken({ identity: agentClientIdentity(locals.user.id), ttlSeconds: TOKEN_TTL_SECONDS });
 	const body: SoftphoneTokenResponse = {
 		mode: config.telephony.adapter,

@@ -1,5 +1,4 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { getServices } from '$lib/server/services';
 import { appRouter } from '$lib/server/trpc/router';
 import { logger } from '$lib/server/log';
 import type { RequestHandler } from './$types';
@@ -7,7 +6,7 @@ import type { RequestHandler } from './$types';
 const log = logger('trpc');
 
 const handler: RequestHandler = async ({ request, locals }) => {
-	const services = await getServices();
+	const services = locals.services;
 	return fetchRequestHandler({
 		endpoint: '/api/trpc',
 		req: request,

@@ -1,6 +1,5 @@
 /** Twilio voice webhook: a call to a Switchboard number. Signed by the carrier; no session, no CSRF origin (hooks skip /webhooks). */
-import { getServices } from '$lib/server/services';
 import { incomingCallWebhook } from '$lib/server/voice/voice-webhooks';
 import type { RequestHandler } from './$types';
 
-export const POST: RequestHandler = async ({ request, url }) => incomingCallWebhook(await getServices(), request, url);
+export const POST: RequestHandler = async ({ request, url, locals }) => incomingCallWebhook(locals.services, request, url);

@@ -1,6 +1,5 @@
 /** Twilio voice webhook: call-progress status callbacks. Signed by the carrier; no session, no CSRF origin (hooks skip /webhooks). */
-import { getServices } from '$lib/server/services';
 import { callStatusWebhook } from '$lib/server/voice/voice-webhooks';
 import type { RequestHandler } from './$types';
 
-export const POST: RequestHandler = async ({ request, url }) => callStatusWebhook(await getServices(), request, url);
+export const POST: RequestHandler = async ({ request, url, locals }) => callStatusWebhook(locals.services, request, url);

@@ -3,14 +3,16 @@
  * placed, or relay a WebRTC signal for the call's audio to the other side of its bridge.
  */
 import { ZMediaSignal } from '$lib/media/media-signal-schema';
-import { badRequest, json, problem } from '$lib/softphone/sse.server';
+import { CALL_SID } from '$lib/phone-rules';
+import { badRequest } from '$lib/server/http/bad-request';
+import { json, problem } from '$lib/server/http/responses';
 import { localCarrier } from '../../../../phone-state.server';
 import type { RequestHandler } from './$types';
 
-export const POST: RequestHandler = async ({ params, request }) => {
-	const carrier = await localCarrier();
+export const POST: RequestHandler = async ({ params, request, locals }) => {
+	const carrier = localCarrier(locals.services);
 	if (!carrier) return problem(404, 'NOT_LOCAL', 'The customer phone exists only with TELEPHONY=local.');
-	if (!/^CA[0-9a-f]{32}$/.test(params.sid)) return problem(400, 'BAD_REQUEST', 'The call SID is CA followed by 32 hex digits.');
+	if (!CALL_SID.test(params.sid)) return problem(400, 'BAD_REQUEST', 'The call SID is CA followed by 32 hex digits.');
 	const call = [...carrier.engine.phones.values()].flatMap((p) => p.calls).find((c) => c.sid === params.sid);
 	if (!call) return problem(404, 'NOT_FOUND', `No customer phone call ${params.sid}.`);
 	switch (params.action) {

@@ -1,8 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setLogLevel } from '$lib/server/log';
 import { CUSTOMER, SWITCHBOARD_NUMBER, startHarness, twiml, type Harness } from '$lib/server/adapters/telephony/carrier/test-switchboard';
-import { applyDeviceAction, openDeviceChannel } from './device-channel.server';
-import type { DeviceChannelEvent } from './protocol';
+import { applyDeviceAction, openDeviceChannel } from './device-channel';
+import type { DeviceChannelEvent } from '$lib/softphone/protocol';
 
 let h: Harness;
 beforeAll(() => setLogLevel('silent'));

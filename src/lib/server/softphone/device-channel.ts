@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CarrierEngine, ClientDevice, DeviceCall } from '$lib/server/adapters/telephony/carrier';
-import type { DeviceChannelEvent, SoftphoneActionRequest } from './protocol';
+import type { DeviceChannelEvent, SoftphoneActionRequest } from '$lib/softphone/protocol';
 
 const channels = new Map<string, ClientDevice>();
 
