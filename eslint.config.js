@@ -4,6 +4,17 @@ import globals from 'globals';
 import ts from 'typescript-eslint';
 import svelteConfig from './svelte.config.js';
 
+/** Not product code: exempt from the size limits. */
+const TEST_AND_BENCH = [
+	'**/*.test.ts',
+	'**/test-*.ts',
+	'src/lib/server/adapters/*/contract.ts',
+	'tests/**',
+	'scripts/bench/**',
+	'scripts/bench.ts',
+	'scripts/bench-voice.ts'
+];
+
 export default ts.config(
 	{
 		ignores: [
@@ -50,6 +61,24 @@ export default ts.config(
 			'@typescript-eslint/no-misused-promises': 'error',
 			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
 			'no-undef': 'off'
+		}
+	},
+	{
+		// Size limits (STYLE.md) for product code: tests, test helpers, contract suites and the
+		// benchmarks are exempt (a suite or a fixture reads best whole).
+		files: ['src/**/*.ts', 'convex/**/*.ts', 'scripts/**/*.ts'],
+		ignores: [...TEST_AND_BENCH],
+		rules: {
+			'max-lines': ['error', { max: 600 }],
+			'max-lines-per-function': ['error', { max: 80 }]
+		}
+	},
+	{
+		files: ['src/**/*.svelte'],
+		ignores: [...TEST_AND_BENCH],
+		rules: {
+			'max-lines': ['error', { max: 250 }],
+			'max-lines-per-function': ['error', { max: 80 }]
 		}
 	},
 	{

@@ -19,7 +19,7 @@ export default defineConfig({
 					name: 'unit',
 					environment: 'node',
 					include: ['src/**/*.test.ts', 'convex/**/*.test.ts', 'scripts/**/*.test.ts'],
-					exclude: ['src/**/*.db.test.ts'],
+					exclude: ['src/**/*.db.test.ts', 'scripts/**/*.db.test.ts'],
 					testTimeout: 20_000
 				}
 			},
@@ -28,7 +28,7 @@ export default defineConfig({
 				test: {
 					name: 'db',
 					environment: 'node',
-					include: ['src/**/*.db.test.ts'],
+					include: ['src/**/*.db.test.ts', 'scripts/**/*.db.test.ts'],
 					testTimeout: 60_000,
 					// Files run side by side: each has its own database (PGlite in memory, or one
 					// created on the PostgreSQL server for it and dropped after).

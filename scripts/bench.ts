@@ -38,12 +38,12 @@ import { existsSync } from 'node:fs';
 import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
 import { errorMessage } from '../src/lib/errors';
-import { benchLivePropagation, benchLivePropagationHttp, percentile } from '../src/lib/server/live/bench';
-import { benchPhoneLookup } from '../src/lib/server/crm/bench';
+import { benchLivePropagation, benchLivePropagationHttp, percentile } from './bench/live';
+import { benchPhoneLookup } from './bench/phone-lookup';
 import { openDatabase, type Db } from '../src/lib/server/db/client';
 import { setLogLevel } from '../src/lib/server/log';
 import { createLocalHotState } from '../src/lib/server/live/hot';
-import { benchInboxLoad, benchInboxPropagation, seedSmsArchive, usesIndexFor } from '../src/lib/server/sms/bench';
+import { benchInboxLoad, benchInboxPropagation, seedSmsArchive, usesIndexFor } from './bench/sms';
 import {
 	benchFixedTwiml,
 	benchScreenPop,

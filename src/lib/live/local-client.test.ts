@@ -7,7 +7,7 @@ import { api } from '$convex/_generated/api';
 import { createLocalHotState, type HotState } from '$lib/server/live/hot';
 import { eventStream, mutationRequest, subscribeRequest, unsubscribeRequest } from '$lib/server/live/http';
 import { LiveHub, type LiveUser } from '$lib/server/live/hub';
-import { readEvents } from '$lib/server/live/sse-client';
+import { readEvents } from '$lib/server/live/test-sse-client';
 import type { ConnectionStatus } from './backend';
 import { LiveError } from './errors';
 import { LocalLiveClient } from './local-client';

@@ -6,8 +6,7 @@ import type { Config } from '../env';
 import { createBroadcast, type BroadcastPort } from './broadcast';
 import { createLanguageAi, type LanguageAiPort } from './language-ai';
 import { createSpeech, type SpeechPort } from './speech';
-import { createStorage, type StoragePort } from './storage';
-import { S3Storage } from './storage/s3';
+import { createStorage, S3Storage, type StoragePort } from './storage';
 import { createTelephony, type TelephonyPort } from './telephony';
 
 export type { BroadcastPort } from './broadcast';

@@ -9,7 +9,7 @@
  * number per line. Our own export reads back: its defused cells (`'+1415...`) are undone.
  */
 import { z } from 'zod';
-import type { Db } from '../db/client';
+import type { Db, Tx } from '../db/client';
 import { CONSENT_CHANNELS, CONSENT_REASON_MAX, consentLedger, type ConsentChannel } from '../db/schema/compliance';
 import { normalizePhone } from '../crm/normalize-phone';
 import { AppError, badRequest } from '../errors';
@@ -66,12 +66,30 @@ function problem(code: string, message: string): never {
 	throw badRequest(code, message);
 }
 
-export async function importConsent(db: Db, actor: { id: string }, input: ImportInput): Promise<ImportReport> {
-	const parsed = ZImportInput.safeParse(input);
-	if (!parsed.success) problem('INVALID_IMPORT', parsed.error.issues[0]?.message ?? 'Invalid import.');
-	const options = parsed.data;
-	const lines = parseCsv(options.csv);
+type ImportOptions = z.output<typeof ZImportInput>;
+type CsvRow = ReturnType<typeof parseCsv>[number];
+/** Where each field sits in a row (-1: the file has no such column). */
+interface Columns {
+	phone: number;
+	channel: number;
+	note: number;
+}
+interface WantedEntry {
+	line: number;
+	phone: string;
+	channel: ConsentChannel;
+	note: string;
+}
+/** Every row read: what to add, what is wrong, and how many repeats were skipped. */
+interface CheckedRows {
+	wanted: WantedEntry[];
+	errors: ImportRowError[];
+	duplicates: number;
+}
 
+/** The data rows and their columns: a header naming a phone column, or one number per line. */
+function readRows(csv: string): { data: CsvRow[]; columns: Columns } {
+	const lines = parseCsv(csv);
 	const first = lines[0]?.cells.map((c) => clean(c).toLowerCase()) ?? [];
 	const phoneColumn = first.findIndex((c) => PHONE_HEADERS.has(c));
 	const hasHeader = phoneColumn >= 0;
@@ -85,38 +103,75 @@ export async function importConsent(db: Db, actor: { id: string }, input: Import
 	if (data.length > MAX_IMPORT_ROWS) {
 		problem('IMPORT_TOO_LARGE', `The file has ${data.length.toLocaleString('en-US')} rows; import at most ${MAX_IMPORT_ROWS.toLocaleString('en-US')} at a time.`);
 	}
+	return { data, columns };
+}
 
-	const errors: ImportRowError[] = [];
-	const wanted: { line: number; phone: string; channel: ConsentChannel; note: string }[] = [];
-	const seen = new Set<string>();
-	let duplicates = 0;
-	for (const row of data) {
-		const value = clean(row.cells[columns.phone]);
-		const channelCell = columns.channel >= 0 ? clean(row.cells[columns.channel]).toLowerCase() : '';
-		let channel: ConsentChannel = options.channel;
-		if (channelCell) {
-			if (!(CONSENT_CHANNELS as readonly string[]).includes(channelCell)) {
-				errors.push({ line: row.line, value: channelCell, message: `Channel '${channelCell}' must be sms, voice or all (or empty for the import's channel).` });
-				continue;
-			}
-			channel = channelCell as ConsentChannel;
+/** One row's entry, or what is wrong with it. */
+function checkRow(row: CsvRow, columns: Columns, importChannel: ConsentChannel): WantedEntry | ImportRowError {
+	const value = clean(row.cells[columns.phone]);
+	const channelCell = columns.channel >= 0 ? clean(row.cells[columns.channel]).toLowerCase() : '';
+	let channel: ConsentChannel = importChannel;
+	if (channelCell) {
+		if (!(CONSENT_CHANNELS as readonly string[]).includes(channelCell)) {
+			return { line: row.line, value: channelCell, message: `Channel '${channelCell}' must be sms, voice or all (or empty for the import's channel).` };
 		}
-		let phone: string;
-		try {
-			phone = normalizePhone(value).e164;
-		} catch (error) {
-			if (!(error instanceof AppError)) throw error;
-			errors.push({ line: row.line, value, message: error.message });
+		channel = channelCell as ConsentChannel;
+	}
+	let phone: string;
+	try {
+		phone = normalizePhone(value).e164;
+	} catch (error) {
+		if (!(error instanceof AppError)) throw error;
+		return { line: row.line, value, message: error.message };
+	}
+	return { line: row.line, phone, channel, note: columns.note >= 0 ? clean(row.cells[columns.note]) : '' };
+}
+
+function checkRows(data: CsvRow[], columns: Columns, importChannel: ConsentChannel): CheckedRows {
+	const checked: CheckedRows = { wanted: [], errors: [], duplicates: 0 };
+	const seen = new Set<string>();
+	for (const row of data) {
+		const entry = checkRow(row, columns, importChannel);
+		if ('message' in entry) {
+			checked.errors.push(entry);
 			continue;
 		}
-		const key = `${phone}|${channel}`;
+		const key = `${entry.phone}|${entry.channel}`;
 		if (seen.has(key)) {
-			duplicates++;
+			checked.duplicates++;
 			continue;
 		}
 		seen.add(key);
-		wanted.push({ line: row.line, phone, channel, note: columns.note >= 0 ? clean(row.cells[columns.note]) : '' });
+		checked.wanted.push(entry);
 	}
+	return checked;
+}
+
+/** The import's opt-outs, one statement per 500 rows, inside the caller's transaction. */
+async function insertOptOuts(tx: Tx, fresh: WantedEntry[], actor: { id: string }, options: ImportOptions): Promise<void> {
+	const prefix = `Imported from ${options.fileName}: ${options.reason}`;
+	const at = new Date();
+	for (let i = 0; i < fresh.length; i += 500) {
+		await tx.insert(consentLedger).values(
+			fresh.slice(i, i + 500).map((w) => ({
+				phone: w.phone,
+				channel: w.channel,
+				action: 'opt_out' as const,
+				source: 'import' as const,
+				userId: actor.id,
+				reason: (w.note ? `${prefix} (${w.note})` : prefix).slice(0, CONSENT_REASON_MAX),
+				occurredAt: at
+			}))
+		);
+	}
+}
+
+export async function importConsent(db: Db, actor: { id: string }, input: ImportInput): Promise<ImportReport> {
+	const parsed = ZImportInput.safeParse(input);
+	if (!parsed.success) problem('INVALID_IMPORT', parsed.error.issues[0]?.message ?? 'Invalid import.');
+	const options = parsed.data;
+	const { data, columns } = readRows(options.csv);
+	const { wanted, errors, duplicates } = checkRows(data, columns, options.channel);
 
 	const report = (toAdd: number, alreadyListed: number, added: number): ImportReport => ({
 		rows: data.length,
@@ -143,22 +198,8 @@ export async function importConsent(db: Db, actor: { id: string }, input: Import
 			);
 		}
 		if (options.dryRun || fresh.length === 0) return result;
-		const prefix = `Imported from ${options.fileName}: ${options.reason}`;
-		const at = new Date();
-		// One statement per 500 rows; the whole import commits or nothing does.
-		for (let i = 0; i < fresh.length; i += 500) {
-			await tx.insert(consentLedger).values(
-				fresh.slice(i, i + 500).map((w) => ({
-					phone: w.phone,
-					channel: w.channel,
-					action: 'opt_out' as const,
-					source: 'import' as const,
-					userId: actor.id,
-					reason: (w.note ? `${prefix} (${w.note})` : prefix).slice(0, CONSENT_REASON_MAX),
-					occurredAt: at
-				}))
-			);
-		}
+		// The whole import commits or nothing does.
+		await insertOptOuts(tx, fresh, actor, options);
 		return { ...result, added: fresh.length };
 	});
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/client';
 import { customers } from '../db/schema/crm';
 import { createTestDb, type TestDb } from '../db/test-db';
-import { explainCustomerSearch, explainPhoneLookup } from './bench';
+import { explainCustomerSearch, explainPhoneLookup } from './test-query-plans';
 import { createCustomer } from './create-customer';
 import { phonePrefix, searchCustomers } from './search-customers';
 

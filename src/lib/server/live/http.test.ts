@@ -3,7 +3,7 @@ import { api } from '$convex/_generated/api';
 import { createLocalHotState, type HotState } from './hot';
 import { eventStream, mutationRequest, subscribeRequest, unsubscribeRequest } from './http';
 import { LiveHub, type LiveUser } from './hub';
-import { EventQueue, isErrorFor, isHello, isResultFor } from './sse-client';
+import { EventQueue, isErrorFor, isHello, isResultFor } from './test-sse-client';
 
 let hot: HotState;
 let hub: LiveHub;

@@ -1,17 +1,12 @@
 /**
  * The TwiML the inbound SMS webhook answers with: one `<Message>` carrying the reply from
- * receiveInboundSms, or an empty `<Response/>`. Byte for byte what twilio-node's
- * MessagingResponse prints, so tests compare exact strings.
+ * receiveInboundSms, or an empty `<Response/>`. Built by twilio-node's MessagingResponse (a pure
+ * builder the dependency rules allow in domain code), so tests compare exact strings.
  */
-
-const HEAD = '<?xml version="1.0" encoding="UTF-8"?>';
-
-/** XML text escaping as twilio-node's builder does it (&, <, >; quotes are fine in text nodes). */
-function escapeText(text: string): string {
-	return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-}
+import MessagingResponse from 'twilio/lib/twiml/MessagingResponse.js';
 
 export function messagingReplyTwiml(reply: string | null): string {
-	if (reply === null || reply === '') return `${HEAD}<Response/>`;
-	return `${HEAD}<Response><Message>${escapeText(reply)}</Message></Response>`;
+	const twiml = new MessagingResponse();
+	if (reply !== null && reply !== '') twiml.message(reply);
+	return twiml.toString();
 }

@@ -13,7 +13,7 @@ import { checkConsent } from '../compliance/check-consent';
 import { classifyKeyword, type KeywordMatch } from '../compliance/classify-keyword';
 import { recordConsent } from '../compliance/record-consent';
 import { normalizePhone } from '../crm/normalize-phone';
-import type { Db } from '../db/client';
+import type { Db, Tx } from '../db/client';
 import { smsAttachments, smsMessages, smsThreads } from '../db/schema/sms';
 import { SMS_BODY_MAX } from '../../sms/limits';
 import { badRequest } from '../errors';
@@ -63,19 +63,89 @@ export const replies = {
 		`${company}: reply to this message to reach our team. Reply STOP to unsubscribe, START to resubscribe.`
 };
 
+type ParsedSms = z.output<typeof ZInboundSms>;
+type Thread = Awaited<ReturnType<typeof findOrCreateThread>>;
+type MessageRow = typeof smsMessages.$inferSelect;
+/** Who texted whom, and what the text says as a keyword. */
+interface Inbound {
+	sms: ParsedSms;
+	customerPhone: string;
+	ourPhone: string;
+	keyword: KeywordMatch;
+}
+
+/** A retry of an archived MessageSid: answer as before, write nothing. */
+async function answerRetry(tx: Tx, inbound: Inbound, thread: Thread, company: string): Promise<ReceiveResult> {
+	const { sms, keyword } = inbound;
+	const [existing] = await tx.select().from(smsMessages).where(eq(smsMessages.messageSid, sms.messageSid));
+	if (!existing) throw new Error('duplicate message sid without a row');
+	const consent = await checkConsent(tx, { phone: inbound.customerPhone, channel: 'sms' });
+	const reply =
+		keyword?.kind === 'opt_out'
+			? replies.optOut(company)
+			: keyword?.kind === 'help'
+				? replies.help(company)
+				: keyword?.kind === 'opt_in' && consent.entry?.messageSid === sms.messageSid
+					? replies.optIn(company)
+					: null;
+	return {
+		duplicate: true,
+		message: toMessageView(existing),
+		thread: toThreadView(thread),
+		keyword,
+		consentEntryId: null,
+		reply
+	};
+}
+
+/** Pending until the job has them in storage; the webhook never waits on the carrier's media host. */
+async function queueMediaFetch(tx: Tx, jobs: MmsMediaQueue, row: MessageRow, media: ParsedSms['media']): Promise<void> {
+	await tx.insert(smsAttachments).values(
+		media.map((m, index) => ({ messageId: row.id, index, sourceUrl: m.url, contentType: m.contentType.toLowerCase() }))
+	);
+	await jobs.enqueue(tx, 'fetch-mms-media', { messageId: row.id });
+}
+
+/** What a keyword does: STOP-style opts out of everything, START-style opts back in to SMS (only when opted out), HELP only replies. */
+async function applyKeyword(
+	tx: Tx,
+	inbound: Inbound,
+	row: MessageRow,
+	company: string
+): Promise<Pick<ReceiveResult, 'consentEntryId' | 'reply'>> {
+	const { keyword, customerPhone, ourPhone, sms } = inbound;
+	const ledgerEntry = (k: NonNullable<KeywordMatch>) => ({
+		phone: customerPhone,
+		source: 'keyword' as const,
+		keyword: k.keyword,
+		messageSid: sms.messageSid,
+		reason: `Texted ${k.keyword} to ${ourPhone}.`,
+		occurredAt: row.createdAt
+	});
+	if (keyword?.kind === 'opt_out') {
+		const entry = await recordConsent(tx, { ...ledgerEntry(keyword), channel: 'all', action: 'opt_out' });
+		return { consentEntryId: entry.id, reply: replies.optOut(company) };
+	}
+	if (keyword?.kind === 'opt_in') {
+		const consent = await checkConsent(tx, { phone: customerPhone, channel: 'sms' });
+		if (consent.state !== 'opted_out') return { consentEntryId: null, reply: null };
+		const entry = await recordConsent(tx, { ...ledgerEntry(keyword), channel: 'sms', action: 'opt_in' });
+		return { consentEntryId: entry.id, reply: replies.optIn(company) };
+	}
+	return { consentEntryId: null, reply: keyword?.kind === 'help' ? replies.help(company) : null };
+}
+
 export async function receiveInboundSms(db: Db, input: InboundSms, options: ReceiveOptions): Promise<ReceiveResult> {
 	const parsed = ZInboundSms.safeParse(input);
 	if (!parsed.success) throw badRequest('INVALID_INBOUND_SMS', parsed.error.issues[0]?.message ?? 'Invalid inbound message.');
 	const sms = parsed.data;
-	const customerPhone = normalizePhone(sms.from).e164;
-	const ourPhone = normalizePhone(sms.to).e164;
-	const keyword = classifyKeyword(sms.body);
+	const inbound: Inbound = { sms, customerPhone: normalizePhone(sms.from).e164, ourPhone: normalizePhone(sms.to).e164, keyword: classifyKeyword(sms.body) };
 
 	const { jobs } = options;
 	if (sms.media.length > 0 && !jobs) throw new Error('receiveInboundSms: an MMS needs options.jobs to fetch its media');
 
 	return db.transaction(async (tx) => {
-		const thread = await findOrCreateThread(tx, customerPhone, ourPhone);
+		const thread = await findOrCreateThread(tx, inbound.customerPhone, inbound.ourPhone);
 		const row = await appendMessage(tx, {
 			thread,
 			messageSid: sms.messageSid,
@@ -86,75 +156,15 @@ export async function receiveInboundSms(db: Db, input: InboundSms, options: Rece
 			numSegments: sms.numSegments,
 			at: sms.receivedAt
 		});
-		if (!row) {
-			// A retry: answer as before, write nothing.
-			const [existing] = await tx.select().from(smsMessages).where(eq(smsMessages.messageSid, sms.messageSid));
-			if (!existing) throw new Error('duplicate message sid without a row');
-			const consent = await checkConsent(tx, { phone: customerPhone, channel: 'sms' });
-			const reply =
-				keyword?.kind === 'opt_out'
-					? replies.optOut(options.company)
-					: keyword?.kind === 'help'
-						? replies.help(options.company)
-						: keyword?.kind === 'opt_in' && consent.entry?.messageSid === sms.messageSid
-							? replies.optIn(options.company)
-							: null;
-			return {
-				duplicate: true,
-				message: toMessageView(existing),
-				thread: toThreadView(thread),
-				keyword,
-				consentEntryId: null,
-				reply
-			};
-		}
-		if (sms.media.length > 0 && jobs) {
-			// Pending until the job has them in storage; the webhook never waits on the carrier's media host.
-			await tx.insert(smsAttachments).values(
-				sms.media.map((m, index) => ({ messageId: row.id, index, sourceUrl: m.url, contentType: m.contentType.toLowerCase() }))
-			);
-			await jobs.enqueue(tx, 'fetch-mms-media', { messageId: row.id });
-		}
-		let consentEntryId: number | null = null;
-		let reply: string | null = null;
-		if (keyword?.kind === 'opt_out') {
-			const entry = await recordConsent(tx, {
-				phone: customerPhone,
-				channel: 'all',
-				action: 'opt_out',
-				source: 'keyword',
-				keyword: keyword.keyword,
-				messageSid: sms.messageSid,
-				reason: `Texted ${keyword.keyword} to ${ourPhone}.`,
-				occurredAt: row.createdAt
-			});
-			consentEntryId = entry.id;
-			reply = replies.optOut(options.company);
-		} else if (keyword?.kind === 'opt_in') {
-			const consent = await checkConsent(tx, { phone: customerPhone, channel: 'sms' });
-			if (consent.state === 'opted_out') {
-				const entry = await recordConsent(tx, {
-					phone: customerPhone,
-					channel: 'sms',
-					action: 'opt_in',
-					source: 'keyword',
-					keyword: keyword.keyword,
-					messageSid: sms.messageSid,
-					reason: `Texted ${keyword.keyword} to ${ourPhone}.`,
-					occurredAt: row.createdAt
-				});
-				consentEntryId = entry.id;
-				reply = replies.optIn(options.company);
-			}
-		} else if (keyword?.kind === 'help') {
-			reply = replies.help(options.company);
-		}
+		if (!row) return answerRetry(tx, inbound, thread, options.company);
+		if (sms.media.length > 0 && jobs) await queueMediaFetch(tx, jobs, row, sms.media);
+		const { consentEntryId, reply } = await applyKeyword(tx, inbound, row, options.company);
 		const [fresh] = await tx.select().from(smsThreads).where(eq(smsThreads.id, thread.id));
 		return {
 			duplicate: false,
 			message: toMessageView(row),
 			thread: toThreadView(fresh ?? thread),
-			keyword,
+			keyword: inbound.keyword,
 			consentEntryId,
 			reply
 		};

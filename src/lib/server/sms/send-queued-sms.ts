@@ -80,85 +80,76 @@ export async function sendQueuedSmsJob(
 	await deps.jobs.enqueue(deps.db, 'send-sms', data, { singletonKey: data.ourPhone });
 }
 
-/** Hand the number's oldest waiting text to the carrier (or cancel it); see the module comment. */
-export async function dispatchNextSms(
+type QueuedText = typeof smsMessages.$inferSelect;
+
+/** The number's oldest waiting text that an earlier run already claimed (`claimed`), or not yet. */
+async function oldestWaiting(db: Db, ourPhone: string, claimed: boolean): Promise<QueuedText | undefined> {
+	const waiting = and(eq(smsMessages.fromPhone, ourPhone), eq(smsMessages.status, 'waiting'), eq(smsMessages.direction, 'outbound'));
+	const [text] = await db
+		.select()
+		.from(smsMessages)
+		.where(and(waiting, claimed ? isNotNull(smsMessages.dispatchStartedAt) : isNull(smsMessages.dispatchStartedAt)))
+		.orderBy(asc(smsMessages.queueSeq))
+		.limit(1);
+	return text;
+}
+
+/**
+ * Wait for the number's next send slot, then in one transaction run the compliance gate again
+ * and claim the slot (or cancel the text, with the gate's reason).
+ */
+async function claimSendSlot(
 	deps: SendQueuedSmsDeps,
-	data: SendQueuedSmsData,
-	job: { lastAttempt: boolean } = { lastAttempt: false },
-	clock: DispatchClock = realClock
-): Promise<DispatchOutcome> {
+	ourPhone: string,
+	head: QueuedText,
+	clock: DispatchClock
+): Promise<{ allowed: true } | { allowed: false; reason: string }> {
 	const { db } = deps;
-	const waiting = and(eq(smsMessages.fromPhone, data.ourPhone), eq(smsMessages.status, 'waiting'), eq(smsMessages.direction, 'outbound'));
+	const [sender] = await db.select().from(smsSenders).where(eq(smsSenders.phone, ourPhone));
+	const wait = (sender?.nextSendAt.getTime() ?? 0) - clock.now();
+	if (wait > 0) await clock.sleep(wait);
 
-	// A text an earlier run claimed but never finished: that run died mid-send, and this run is its retry.
-	const [stale] = await db
-		.select()
-		.from(smsMessages)
-		.where(and(waiting, isNotNull(smsMessages.dispatchStartedAt)))
-		.orderBy(asc(smsMessages.queueSeq))
-		.limit(1);
-	if (stale) return settle(deps, stale.id, 'failed', UNCERTAIN);
-
-	const [head] = await db
-		.select()
-		.from(smsMessages)
-		.where(and(waiting, isNull(smsMessages.dispatchStartedAt)))
-		.orderBy(asc(smsMessages.queueSeq))
-		.limit(1);
-	if (!head) return { kind: 'idle' };
-
-	try {
-		const [sender] = await db.select().from(smsSenders).where(eq(smsSenders.phone, data.ourPhone));
-		const wait = (sender?.nextSendAt.getTime() ?? 0) - clock.now();
-		if (wait > 0) await clock.sleep(wait);
-
-		const claim = await db.transaction(async (tx) => {
-			// The number's lock first, then the gate's lock on the recipient: the order sendSms takes them in.
-			await tx.select({ phone: smsSenders.phone }).from(smsSenders).where(eq(smsSenders.phone, data.ourPhone)).for('update');
-			const decision = await gateOutbound(tx, {
-				to: head.toPhone,
-				channel: 'sms',
-				actor: head.authorId ? { id: head.authorId } : null,
-				from: data.ourPhone
-			});
-			if (!decision.allowed) {
-				await tx
-					.update(smsMessages)
-					.set({ status: 'canceled', errorMessage: `Not sent: ${decision.reason}`, attemptId: decision.attemptId, statusUpdatedAt: new Date() })
-					.where(eq(smsMessages.id, head.id));
-				return { allowed: false as const, reason: decision.reason };
-			}
-			const now = clock.now();
-			await tx
-				.update(smsSenders)
-				.set({ nextSendAt: new Date(now + sendSpacingMs(deps.settings.smsRates, data.ourPhone, head.numSegments)) })
-				.where(eq(smsSenders.phone, data.ourPhone));
+	return db.transaction(async (tx) => {
+		// The number's lock first, then the gate's lock on the recipient: the order sendSms takes them in.
+		await tx.select({ phone: smsSenders.phone }).from(smsSenders).where(eq(smsSenders.phone, ourPhone)).for('update');
+		const decision = await gateOutbound(tx, {
+			to: head.toPhone,
+			channel: 'sms',
+			actor: head.authorId ? { id: head.authorId } : null,
+			from: ourPhone
+		});
+		if (!decision.allowed) {
 			await tx
 				.update(smsMessages)
-				.set({ dispatchStartedAt: new Date(now), attemptId: decision.attemptId })
+				.set({ status: 'canceled', errorMessage: `Not sent: ${decision.reason}`, attemptId: decision.attemptId, statusUpdatedAt: new Date() })
 				.where(eq(smsMessages.id, head.id));
-			return { allowed: true as const };
-		});
-		if (!claim.allowed) {
-			await publish(deps, head.id);
-			return { kind: 'canceled', messageId: head.id, reason: claim.reason };
+			return { allowed: false as const, reason: decision.reason };
 		}
-	} catch (error) {
-		// Nothing was handed to the carrier: retry, or on the last attempt let the queue move on.
-		if (!job.lastAttempt) throw error;
-		log.error('sms: giving up on a queued text', { messageId: head.id, error: String(error) });
-		return settle(deps, head.id, 'failed', GAVE_UP);
-	}
+		const now = clock.now();
+		await tx
+			.update(smsSenders)
+			.set({ nextSendAt: new Date(now + sendSpacingMs(deps.settings.smsRates, ourPhone, head.numSegments)) })
+			.where(eq(smsSenders.phone, ourPhone));
+		await tx
+			.update(smsMessages)
+			.set({ dispatchStartedAt: new Date(now), attemptId: decision.attemptId })
+			.where(eq(smsMessages.id, head.id));
+		return { allowed: true as const };
+	});
+}
 
+/** Ask the carrier to send a claimed text; record its sid, or why it refused. */
+async function handToCarrier(deps: SendQueuedSmsDeps, ourPhone: string, head: QueuedText, clock: DispatchClock): Promise<DispatchOutcome> {
+	const { db } = deps;
 	// The number's next slot counts from the moment the carrier is asked, so no two requests to the
-	// carrier come closer than the spacing (the claim above already reserved it, in case we die here).
+	// carrier come closer than the spacing (the claim already reserved it, in case we die here).
 	const handedAt = clock.now();
-	const spacing = sendSpacingMs(deps.settings.smsRates, data.ourPhone, head.numSegments);
+	const spacing = sendSpacingMs(deps.settings.smsRates, ourPhone, head.numSegments);
 	const nextSlot = async () => {
 		await db
 			.update(smsSenders)
 			.set({ nextSendAt: sql`greatest(${smsSenders.nextSendAt}, ${new Date(handedAt + spacing).toISOString()}::timestamptz)` })
-			.where(eq(smsSenders.phone, data.ourPhone));
+			.where(eq(smsSenders.phone, ourPhone));
 	};
 	let ref: MessageRef;
 	try {
@@ -183,6 +174,35 @@ export async function dispatchNextSms(
 	await nextSlot();
 	await publish(deps, head.id);
 	return { kind: 'sent', messageId: head.id, messageSid: ref.sid };
+}
+
+/** Hand the number's oldest waiting text to the carrier (or cancel it); see the module comment. */
+export async function dispatchNextSms(
+	deps: SendQueuedSmsDeps,
+	data: SendQueuedSmsData,
+	job: { lastAttempt: boolean } = { lastAttempt: false },
+	clock: DispatchClock = realClock
+): Promise<DispatchOutcome> {
+	// A text an earlier run claimed but never finished: that run died mid-send, and this run is its retry.
+	const stale = await oldestWaiting(deps.db, data.ourPhone, true);
+	if (stale) return settle(deps, stale.id, 'failed', UNCERTAIN);
+
+	const head = await oldestWaiting(deps.db, data.ourPhone, false);
+	if (!head) return { kind: 'idle' };
+
+	try {
+		const claim = await claimSendSlot(deps, data.ourPhone, head, clock);
+		if (!claim.allowed) {
+			await publish(deps, head.id);
+			return { kind: 'canceled', messageId: head.id, reason: claim.reason };
+		}
+	} catch (error) {
+		// Nothing was handed to the carrier: retry, or on the last attempt let the queue move on.
+		if (!job.lastAttempt) throw error;
+		log.error('sms: giving up on a queued text', { messageId: head.id, error: String(error) });
+		return settle(deps, head.id, 'failed', GAVE_UP);
+	}
+	return handToCarrier(deps, data.ourPhone, head, clock);
 }
 
 async function settle(

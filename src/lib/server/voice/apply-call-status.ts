@@ -6,15 +6,16 @@
  */
 import { eq } from 'drizzle-orm';
 import { api } from '$convex/_generated/api';
+import type { Tx } from '../db/client';
 import { calls, voiceQueues } from '../db/schema/voice';
 import { SYSTEM_IDENTITY } from '../live/hot';
 import { logger } from '../log';
 import { openCallbackTask } from '../callbacks/open-callback-task';
 import { recordDeliveryOnce } from '../webhooks/delivery-ledger';
 import type { TVoiceStatusCallback } from '../webhooks/voice-params';
-import { addCallEvent, ensureCall, staffIdOrNull } from './call-archive';
+import { addCallEvent, ensureCall, staffIdOrNull, type CallRow } from './call-archive';
 import { agentIdFromClient, phoneNumberOrNull } from './caller-number';
-import { FINAL_RANK, foldCallStatus, STATUS_RANK } from './fold-call-status';
+import { FINAL_RANK, foldCallStatus, STATUS_RANK, type CallFacts } from './fold-call-status';
 import { recordCallActivity, WRAPUP_GRACE_SECONDS } from './record-call-activity';
 import type { VoiceServices } from './voice-services';
 
@@ -37,10 +38,81 @@ export interface ApplyCallStatusResult {
 /** Wrap-up time for a call whose queue is unknown or gone. */
 export const DEFAULT_WRAPUP_SECONDS = 60;
 
-export async function applyCallStatus(
+type ApplyCallStatusInput = {
+	status: TVoiceStatusCallback;
+	dedupeKey: string;
+	now?: Date;
+	/** Set when the status did not come from a callback (start-up reconciliation). */
+	source?: string;
+};
+
+/** Write the folded facts onto the call row and put this delivery on its timeline. */
+async function archiveStatus(
+	tx: Tx,
+	row: CallRow,
+	folded: CallFacts,
+	event: { leg: 'agent' | 'customer'; at: Date; agentId: string | null; status: TVoiceStatusCallback; source?: string }
+): Promise<void> {
+	const { status } = event;
+	await tx
+		.update(calls)
+		.set({
+			status: folded.status,
+			statusRank: folded.statusRank,
+			receivedAt: folded.receivedAt,
+			ringingAt: folded.ringingAt,
+			answeredAt: folded.answeredAt,
+			endedAt: folded.endedAt,
+			agentCallSid: folded.agentCallSid,
+			talkSeconds: folded.talkSeconds,
+			waitSeconds: folded.waitSeconds,
+			outcome: folded.outcome,
+			agentId: folded.agentId === row.agentId ? row.agentId : staffIdOrNull(folded.agentId)
+		})
+		.where(eq(calls.id, row.id));
+	await addCallEvent(tx, {
+		callId: row.id,
+		kind: `${event.leg === 'agent' ? 'agent' : 'status'}.${status.CallStatus}`,
+		at: event.at,
+		sequenceNumber: status.SequenceNumber,
+		payload: {
+			callSid: status.CallSid,
+			duration: status.CallDuration ?? null,
+			agentId: event.agentId,
+			recordingSid: status.RecordingSid ?? null,
+			...(event.source ? { source: event.source } : {})
+		}
+	});
+}
+
+/**
+ * The customer's leg just ended: queue what follows (activity, a callback task, closing the
+ * call, the end of wrap-up). Returns the queue's wrap-up seconds for an answered call.
+ */
+async function scheduleCallEnd(
+	tx: Tx,
 	services: VoiceServices,
-	input: { status: TVoiceStatusCallback; dedupeKey: string; now?: Date; /** Set when the status did not come from a callback (start-up reconciliation). */ source?: string }
-): Promise<ApplyCallStatusResult> {
+	row: CallRow,
+	folded: CallFacts,
+	callSid: string,
+	now: Date
+): Promise<number | undefined> {
+	// Unanswered calls are on the timeline now; answered ones at wrap-up, or by this job if it never comes.
+	if (folded.outcome !== 'answered') {
+		await recordCallActivity(tx, row.id);
+		// A caller who gave up in the queue, or left a message, is owed a call back.
+		await openCallbackTask(tx, row.id);
+	}
+	await services.jobs.enqueue(tx, 'close-call', { callId: row.id }, { startAfter: new Date(now.getTime() + WRAPUP_GRACE_SECONDS * 1000) });
+	if (folded.outcome !== 'answered') return undefined;
+	// The queue's wrap-up time: then the agent is offered calls again, saved form or not.
+	const [queue] = row.queue ? await tx.select({ wrapupSeconds: voiceQueues.wrapupSeconds }).from(voiceQueues).where(eq(voiceQueues.name, row.queue)).limit(1) : [];
+	const wrapupSeconds = queue?.wrapupSeconds ?? DEFAULT_WRAPUP_SECONDS;
+	await services.jobs.enqueue(tx, 'end-wrapup', { callSid }, { startAfter: new Date(now.getTime() + wrapupSeconds * 1000) });
+	return wrapupSeconds;
+}
+
+export async function applyCallStatus(services: VoiceServices, input: ApplyCallStatusInput): Promise<ApplyCallStatusResult> {
 	const { status } = input;
 	const now = input.now ?? new Date();
 	const at = eventTime(status.Timestamp, now);
@@ -67,53 +139,11 @@ export async function applyCallStatus(
 			durationSeconds: status.CallDuration,
 			agentId
 		});
-		await tx
-			.update(calls)
-			.set({
-				status: folded.status,
-				statusRank: folded.statusRank,
-				receivedAt: folded.receivedAt,
-				ringingAt: folded.ringingAt,
-				answeredAt: folded.answeredAt,
-				endedAt: folded.endedAt,
-				agentCallSid: folded.agentCallSid,
-				talkSeconds: folded.talkSeconds,
-				waitSeconds: folded.waitSeconds,
-				outcome: folded.outcome,
-				agentId: folded.agentId === row.agentId ? row.agentId : staffIdOrNull(folded.agentId)
-			})
-			.where(eq(calls.id, row.id));
-		await addCallEvent(tx, {
-			callId: row.id,
-			kind: `${leg === 'agent' ? 'agent' : 'status'}.${status.CallStatus}`,
-			at,
-			sequenceNumber: status.SequenceNumber,
-			payload: {
-				callSid: status.CallSid,
-				duration: status.CallDuration ?? null,
-				agentId,
-				recordingSid: status.RecordingSid ?? null,
-				...(input.source ? { source: input.source } : {})
-			}
-		});
+		await archiveStatus(tx, row, folded, { leg, at, agentId, status, source: input.source });
 		const ended = leg === 'customer' && STATUS_RANK[status.CallStatus] === FINAL_RANK && row.statusRank < FINAL_RANK;
-		if (ended) {
-			// Unanswered calls are on the timeline now; answered ones at wrap-up, or by this job if it never comes.
-			if (folded.outcome !== 'answered') {
-				await recordCallActivity(tx, row.id);
-				// A caller who gave up in the queue, or left a message, is owed a call back.
-				await openCallbackTask(tx, row.id);
-			}
-			await services.jobs.enqueue(tx, 'close-call', { callId: row.id }, { startAfter: new Date(now.getTime() + WRAPUP_GRACE_SECONDS * 1000) });
-			if (folded.outcome === 'answered') {
-				// The queue's wrap-up time: then the agent is offered calls again, saved form or not.
-				const [queue] = row.queue ? await tx.select({ wrapupSeconds: voiceQueues.wrapupSeconds }).from(voiceQueues).where(eq(voiceQueues.name, row.queue)).limit(1) : [];
-				const wrapupSeconds = queue?.wrapupSeconds ?? DEFAULT_WRAPUP_SECONDS;
-				await services.jobs.enqueue(tx, 'end-wrapup', { callSid }, { startAfter: new Date(now.getTime() + wrapupSeconds * 1000) });
-				return { replay: false, ended, wrapupSeconds };
-			}
-		}
-		return { replay: false, ended };
+		if (!ended) return { replay: false, ended };
+		const wrapupSeconds = await scheduleCallEnd(tx, services, row, folded, callSid, now);
+		return wrapupSeconds === undefined ? { replay: false, ended } : { replay: false, ended, wrapupSeconds };
 	});
 
 	if (result.ended) {

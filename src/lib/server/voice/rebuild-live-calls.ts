@@ -119,11 +119,20 @@ function routingOf(events: { kind: string; at: Date; payload: Record<string, unk
 	};
 }
 
-export async function rebuildLiveCalls(services: VoiceServices, now = new Date()): Promise<RebuildLiveCallsResult> {
-	const { db } = services;
-	const before = Date.now();
+type Hydrate = FunctionArgs<typeof api.callHydration.hydrateCalls>;
+type Counts = { waiting: number; ringing: number; active: number; wrapup: number };
+/** What hydration needs beside the calls: their customers, their queues' settings, the live calls' events. */
+interface HydrateContext {
+	byCustomer: Map<string, { name: string; company: string | null }>;
+	skillsOf: Map<string, string[]>;
+	wrapupOf: Map<string, number>;
+	events: { callId: string; kind: string; at: Date; payload: Record<string, unknown> }[];
+}
+
+/** Check every recent open inbound call with the carrier: close those that ended, keep the rest. */
+async function reconcileOpenCalls(services: VoiceServices, now: Date): Promise<{ open: CallRow[]; closed: number; live: CallRow[] }> {
 	const since = new Date(now.getTime() - OPEN_CALL_LOOKBACK_HOURS * 3600_000);
-	const open = await db
+	const open = await services.db
 		.select()
 		.from(calls)
 		.where(and(eq(calls.direction, 'inbound'), isNull(calls.endedAt), isNull(calls.outcome), gt(calls.receivedAt, since)));
@@ -140,8 +149,12 @@ export async function rebuildLiveCalls(services: VoiceServices, now = new Date()
 			live.push(call);
 		}
 	}
+	return { open, closed, live };
+}
 
-	const wrapping = await db
+/** Answered calls that ended recently and whose agent has not saved the wrap-up yet. */
+function unsavedWrapUps(db: Db, now: Date): Promise<CallRow[]> {
+	return db
 		.select()
 		.from(calls)
 		.where(
@@ -156,7 +169,9 @@ export async function rebuildLiveCalls(services: VoiceServices, now = new Date()
 				gt(calls.endedAt, new Date(now.getTime() - WRAPUP_GRACE_SECONDS * 1000))
 			)
 		);
+}
 
+async function loadContext(db: Db, live: CallRow[], wrapping: CallRow[]): Promise<HydrateContext> {
 	const all = [...live, ...wrapping];
 	const customerIds = [...new Set(all.flatMap((c) => (c.customerId ? [c.customerId] : [])))];
 	const people = customerIds.length ? await db.select().from(customers).where(inArray(customers.id, customerIds)) : [];
@@ -171,62 +186,75 @@ export async function rebuildLiveCalls(services: VoiceServices, now = new Date()
 				.where(inArray(callEvents.callId, live.map((c) => c.id)))
 				.orderBy(callEvents.at, callEvents.createdAt)
 		: [];
+	return { byCustomer, skillsOf, wrapupOf, events };
+}
 
-	type Hydrate = FunctionArgs<typeof api.callHydration.hydrateCalls>;
-	const incoming: Hydrate['incoming'] = [];
-	const queued: Hydrate['queued'] = [];
-	const active: Hydrate['active'] = [];
-	const counts = { waiting: 0, ringing: 0, active: 0, wrapup: 0 };
+/** The caller's side of a call as every hot table shows it. */
+function callerFields(call: CallRow, ctx: HydrateContext) {
+	const person = call.customerId ? ctx.byCustomer.get(call.customerId) : undefined;
+	return {
+		callSid: call.callSid,
+		from: call.fromE164 ?? call.fromRaw,
+		to: call.toE164 ?? call.toRaw,
+		customerId: call.customerId ?? undefined,
+		customerName: person?.name,
+		customerCompany: person?.company || undefined
+	};
+}
 
+/** A live call back where the archive says it was: answered, ringing an agent, or waiting in its queue. */
+function hydrateLiveCall(call: CallRow, ctx: HydrateContext, out: Omit<Hydrate, 'before'>, counts: Counts): void {
+	const common = callerFields(call, ctx);
+	const queueName = call.queue ?? 'default';
+	const requiredSkills = ctx.skillsOf.get(queueName) ?? [];
+	const routing = routingOf(ctx.events.filter((e) => e.callId === call.id));
+	const receivedAt = call.receivedAt.getTime();
+	if (call.answeredAt && call.agentId) {
+		out.incoming.push({ ...common, queueName, requiredSkills, state: 'accepted', receivedAt, offeredTo: call.agentId, offeredAt: routing.offeredAt ?? call.answeredAt.getTime(), declinedBy: routing.declinedBy, attempts: routing.attempts });
+		out.active.push({ ...common, agentId: call.agentId, queueName, state: 'in-progress', startedAt: receivedAt, answeredAt: call.answeredAt.getTime() });
+		counts.active += 1;
+		return;
+	}
+	const offered = routing.offeredTo && routing.offeredAt ? { offeredTo: routing.offeredTo, offeredAt: routing.offeredAt } : {};
+	out.incoming.push({ ...common, queueName, requiredSkills, state: routing.offeredTo ? 'offered' : 'routing', receivedAt, ...offered, declinedBy: routing.declinedBy, attempts: routing.attempts });
+	if (routing.offeredTo) counts.ringing += 1;
+	if (call.queuedAt) {
+		out.queued.push({ ...common, queueName, requiredSkills, enqueuedAt: call.queuedAt.getTime(), state: routing.offeredTo ? 'bridging' : 'waiting', assignedTo: routing.offeredTo ?? undefined });
+		if (!routing.offeredTo) counts.waiting += 1;
+	}
+}
+
+/** An ended call whose wrap-up form is still open, back in wrap-up so the form still saves. */
+function wrapUpRow(call: CallRow, ctx: HydrateContext): Hydrate['active'][number] {
+	return {
+		...callerFields(call, ctx),
+		agentId: call.agentId ?? '',
+		queueName: call.queue ?? undefined,
+		state: 'wrapup',
+		startedAt: call.receivedAt.getTime(),
+		answeredAt: call.answeredAt?.getTime(),
+		endedAt: call.endedAt?.getTime(),
+		wrapupEndsAt: call.endedAt ? call.endedAt.getTime() + (ctx.wrapupOf.get(call.queue ?? '') ?? DEFAULT_WRAPUP_SECONDS) * 1000 : undefined
+	};
+}
+
+export async function rebuildLiveCalls(services: VoiceServices, now = new Date()): Promise<RebuildLiveCallsResult> {
+	const before = Date.now();
+	const { open, closed, live } = await reconcileOpenCalls(services, now);
+	const wrapping = await unsavedWrapUps(services.db, now);
+	const ctx = await loadContext(services.db, live, wrapping);
+
+	const out: Omit<Hydrate, 'before'> = { incoming: [], queued: [], active: [] };
+	const counts: Counts = { waiting: 0, ringing: 0, active: 0, wrapup: 0 };
 	for (const call of live) {
 		if (call.voicemailAt) continue; // Leaving a message: nothing for agents to see.
-		const person = call.customerId ? byCustomer.get(call.customerId) : undefined;
-		const queueName = call.queue ?? 'default';
-		const common = {
-			callSid: call.callSid,
-			from: call.fromE164 ?? call.fromRaw,
-			to: call.toE164 ?? call.toRaw,
-			customerId: call.customerId ?? undefined,
-			customerName: person?.name,
-			customerCompany: person?.company || undefined
-		};
-		const requiredSkills = skillsOf.get(queueName) ?? [];
-		const routing = routingOf(events.filter((e) => e.callId === call.id));
-		const receivedAt = call.receivedAt.getTime();
-		if (call.answeredAt && call.agentId) {
-			incoming.push({ ...common, queueName, requiredSkills, state: 'accepted', receivedAt, offeredTo: call.agentId, offeredAt: routing.offeredAt ?? call.answeredAt.getTime(), declinedBy: routing.declinedBy, attempts: routing.attempts });
-			active.push({ ...common, agentId: call.agentId, queueName, state: 'in-progress', startedAt: receivedAt, answeredAt: call.answeredAt.getTime() });
-			counts.active += 1;
-			continue;
-		}
-		const offered = routing.offeredTo && routing.offeredAt ? { offeredTo: routing.offeredTo, offeredAt: routing.offeredAt } : {};
-		incoming.push({ ...common, queueName, requiredSkills, state: routing.offeredTo ? 'offered' : 'routing', receivedAt, ...offered, declinedBy: routing.declinedBy, attempts: routing.attempts });
-		if (routing.offeredTo) counts.ringing += 1;
-		if (call.queuedAt) {
-			queued.push({ ...common, queueName, requiredSkills, enqueuedAt: call.queuedAt.getTime(), state: routing.offeredTo ? 'bridging' : 'waiting', assignedTo: routing.offeredTo ?? undefined });
-			if (!routing.offeredTo) counts.waiting += 1;
-		}
+		hydrateLiveCall(call, ctx, out, counts);
 	}
 	for (const call of wrapping) {
-		const person = call.customerId ? byCustomer.get(call.customerId) : undefined;
-		active.push({
-			callSid: call.callSid,
-			from: call.fromE164 ?? call.fromRaw,
-			to: call.toE164 ?? call.toRaw,
-			customerId: call.customerId ?? undefined,
-			customerName: person?.name,
-			customerCompany: person?.company || undefined,
-			agentId: call.agentId ?? '',
-			queueName: call.queue ?? undefined,
-			state: 'wrapup',
-			startedAt: call.receivedAt.getTime(),
-			answeredAt: call.answeredAt?.getTime(),
-			endedAt: call.endedAt?.getTime(),
-			wrapupEndsAt: call.endedAt ? call.endedAt.getTime() + (wrapupOf.get(call.queue ?? '') ?? DEFAULT_WRAPUP_SECONDS) * 1000 : undefined
-		});
+		out.active.push(wrapUpRow(call, ctx));
 		counts.wrapup += 1;
 	}
 
-	const { removed } = await services.hot.mutation(api.callHydration.hydrateCalls, { incoming, queued, active, before }, SYSTEM_IDENTITY);
+	const { removed } = await services.hot.mutation(api.callHydration.hydrateCalls, { ...out, before }, SYSTEM_IDENTITY);
 	return { checked: open.length, closed, removed, ...counts };
 }

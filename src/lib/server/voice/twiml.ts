@@ -1,53 +1,62 @@
 /**
- * TwiML the call center answers with, as pure functions returning the exact string twilio-node's
- * VoiceResponse would produce (same declaration, attribute order as given, same escaping), so
- * the carrier twin and real Twilio read identical documents. Domain code may not import
- * `twilio`, and these few verbs do not need it.
+ * TwiML the call center answers with, built by twilio-node's own VoiceResponse so the carrier
+ * twin and real Twilio read the document the library defines (declaration, attribute order,
+ * escaping). VoiceResponse is a pure builder over xmlbuilder: the dependency rules allow exactly
+ * this module from domain code, never the REST client (ARCHITECTURE.md, "TwiML").
+ *
+ * A verb is a step that appends itself to the response, so callers compose documents as
+ * `response(say(...), hangup())` and the result stays a plain string tested byte for byte.
  */
+import VoiceResponse from 'twilio/lib/twiml/VoiceResponse.js';
 
-type Attrs = Record<string, string | number | boolean | undefined>;
+export type Verb = (twiml: VoiceResponse) => void;
 
-interface Node {
-	name: string;
-	attrs?: Attrs;
-	/** Child elements, or a text body. */
-	children?: Node[] | string;
-}
+/** twilio-node declares these unions without exporting them; read them off the attributes that use them. */
+type RejectReason = VoiceResponse.RejectAttributes['reason'];
+type ClientEvent = NonNullable<VoiceResponse.ClientAttributes['statusCallbackEvent']>[number];
+type RecordingEvent = NonNullable<VoiceResponse.RecordAttributes['recordingStatusCallbackEvent']>[number];
 
-/** xmlbuilder's escaping, which twilio-node uses: text keeps `"` and `'`; attributes keep `>` and `'`. */
-const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#xD;');
-const escapeAttr = (s: string) =>
-	s
-		.replace(/&/g, '&amp;')
-		.replace(/</g, '&lt;')
-		.replace(/"/g, '&quot;')
-		.replace(/\t/g, '&#x9;')
-		.replace(/\n/g, '&#xA;')
-		.replace(/\r/g, '&#xD;');
-
-function render(node: Node): string {
-	const attrs = Object.entries(node.attrs ?? {})
-		.filter((entry): entry is [string, string | number | boolean] => entry[1] !== undefined)
-		.map(([k, v]) => ` ${k}="${escapeAttr(String(v))}"`)
-		.join('');
-	const { children } = node;
-	if (children === undefined || (Array.isArray(children) && children.length === 0)) return `<${node.name}${attrs}/>`;
-	const body = typeof children === 'string' ? escapeText(children) : children.map(render).join('');
-	return `<${node.name}${attrs}>${body}</${node.name}>`;
-}
+/** TwiML writes event lists space-separated; twilio-node takes them as arrays and joins them with spaces. */
+const eventList = <E extends string>(list: string | undefined): E[] | undefined => list?.split(' ') as E[] | undefined;
 
 /** A whole document: `<?xml ...?><Response>...</Response>` (or `<Response/>` when empty). */
-export function response(...verbs: Node[]): string {
-	return `<?xml version="1.0" encoding="UTF-8"?>${render({ name: 'Response', children: verbs })}`;
+export function response(...verbs: Verb[]): string {
+	const twiml = new VoiceResponse();
+	for (const verb of verbs) verb(twiml);
+	return twiml.toString();
 }
 
-export const say = (text: string, attrs?: { voice?: string; language?: string }): Node => ({ name: 'Say', attrs, children: text });
-export const hangup = (): Node => ({ name: 'Hangup' });
-export const reject = (reason?: 'rejected' | 'busy'): Node => ({ name: 'Reject', attrs: { reason } });
-export const pause = (length: number): Node => ({ name: 'Pause', attrs: { length } });
-export const leave = (): Node => ({ name: 'Leave' });
-export const play = (url: string, attrs?: { loop?: number }): Node => ({ name: 'Play', attrs, children: url });
-export const redirect = (url: string): Node => ({ name: 'Redirect', children: url });
+export const say =
+	(text: string, attrs: VoiceResponse.SayAttributes = {}): Verb =>
+	(twiml) => {
+		twiml.say(attrs, text);
+	};
+export const hangup = (): Verb => (twiml) => {
+	twiml.hangup();
+};
+export const reject =
+	(reason?: RejectReason): Verb =>
+	(twiml) => {
+		twiml.reject({ reason });
+	};
+export const pause =
+	(length: number): Verb =>
+	(twiml) => {
+		twiml.pause({ length });
+	};
+export const leave = (): Verb => (twiml) => {
+	twiml.leave();
+};
+export const play =
+	(url: string, attrs: VoiceResponse.PlayAttributes = {}): Verb =>
+	(twiml) => {
+		twiml.play(attrs, url);
+	};
+export const redirect =
+	(url: string): Verb =>
+	(twiml) => {
+		twiml.redirect(url);
+	};
 
 export interface DialClientOptions {
 	identity: string;
@@ -62,39 +71,41 @@ export interface DialClientOptions {
 	recordingStatusCallback?: string;
 	/** The agent leg's progress events. */
 	statusCallback?: string;
+	/** Space-separated, e.g. `initiated ringing answered completed`. */
 	statusCallbackEvent?: string;
 }
 
 /** `<Dial><Client>` to one agent's softphone, carrying the caller's details as Parameters. */
-export function dialClient(o: DialClientOptions): Node {
-	const parameters = Object.entries(o.parameters ?? {}).map(([name, value]): Node => ({ name: 'Parameter', attrs: { name, value } }));
-	return {
-		name: 'Dial',
-		attrs: {
+export function dialClient(o: DialClientOptions): Verb {
+	return (twiml) => {
+		const dial = twiml.dial({
 			answerOnBridge: o.answerOnBridge,
 			action: o.action,
 			timeout: o.timeoutSeconds,
 			record: o.record,
 			recordingStatusCallback: o.recordingStatusCallback
-		},
-		children: [
-			{
-				name: 'Client',
-				attrs: { statusCallback: o.statusCallback, statusCallbackEvent: o.statusCallbackEvent },
-				children: [{ name: 'Identity', children: o.identity }, ...parameters]
-			}
-		]
+		});
+		const client = dial.client({
+			statusCallback: o.statusCallback,
+			statusCallbackEvent: eventList<ClientEvent>(o.statusCallbackEvent)
+		});
+		client.identity(o.identity);
+		for (const [name, value] of Object.entries(o.parameters ?? {})) client.parameter({ name, value });
 	};
 }
 
 /** Put the caller in a named queue; `waitUrl` plays while they wait, `action` runs when they leave it. */
-export function enqueue(queue: string, o: { waitUrl?: string; action?: string } = {}): Node {
-	return { name: 'Enqueue', attrs: { waitUrl: o.waitUrl, action: o.action }, children: queue };
+export function enqueue(queue: string, o: { waitUrl?: string; action?: string } = {}): Verb {
+	return (twiml) => {
+		twiml.enqueue({ waitUrl: o.waitUrl, action: o.action }, queue);
+	};
 }
 
 /** Bridge this (agent) leg to the oldest caller in `queue`; `url` runs on the caller's leg first. */
-export function dialQueue(queue: string, o: { url?: string } = {}): Node {
-	return { name: 'Dial', children: [{ name: 'Queue', attrs: { url: o.url }, children: queue }] };
+export function dialQueue(queue: string, o: { url?: string } = {}): Verb {
+	return (twiml) => {
+		twiml.dial().queue({ url: o.url }, queue);
+	};
 }
 
 export interface RecordOptions {
@@ -103,22 +114,22 @@ export interface RecordOptions {
 	transcribe?: boolean;
 	transcribeCallback?: string;
 	recordingStatusCallback?: string;
+	/** Space-separated, e.g. `completed absent`. */
 	recordingStatusCallbackEvent?: string;
 	/** Always give one: without it Twilio re-requests the same document and loops. */
 	action: string;
 }
 
-export function record(o: RecordOptions): Node {
-	return {
-		name: 'Record',
-		attrs: {
+export function record(o: RecordOptions): Verb {
+	return (twiml) => {
+		twiml.record({
 			maxLength: o.maxLength,
 			playBeep: o.playBeep,
 			transcribe: o.transcribe,
 			transcribeCallback: o.transcribeCallback,
 			recordingStatusCallback: o.recordingStatusCallback,
-			recordingStatusCallbackEvent: o.recordingStatusCallbackEvent,
+			recordingStatusCallbackEvent: eventList<RecordingEvent>(o.recordingStatusCallbackEvent),
 			action: o.action
-		}
+		});
 	};
 }

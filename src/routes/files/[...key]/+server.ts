@@ -4,8 +4,7 @@
  * this route has nothing to serve.
  */
 import { error } from '@sveltejs/kit';
-import { LocalStorage } from '$lib/server/adapters/storage/local';
-import { serveLocalFile } from '$lib/server/adapters/storage/serve-local-file';
+import { LocalStorage, serveLocalFile } from '$lib/server/adapters/storage';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ params, url, request, locals }) => {

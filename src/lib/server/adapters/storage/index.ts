@@ -8,6 +8,7 @@ import { S3Storage } from './s3';
 export type * from './port';
 export { LocalStorage } from './local';
 export { S3Storage } from './s3';
+export { serveLocalFile } from './serve-local-file';
 
 export function createStorage(config: Config): StoragePort {
 	const s = config.storage;

@@ -11,9 +11,9 @@
  * itself; `mutationMs` gives its own round trip for comparison.
  */
 import { api } from '$convex/_generated/api';
-import { createLocalHotState, SYSTEM_IDENTITY, type HotState } from './hot';
-import { LiveHub, type LiveEvent, type LiveUser } from './hub';
-import { EventQueue, isHello, isResultFor } from './sse-client';
+import { createLocalHotState, SYSTEM_IDENTITY, type HotState } from '../../src/lib/server/live/hot';
+import { LiveHub, type LiveEvent, type LiveUser } from '../../src/lib/server/live/hub';
+import { EventQueue, isHello, isResultFor } from '../../src/lib/server/live/test-sse-client';
 
 export interface LivePropagationOptions {
 	/** Subscribed clients (default 50). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { benchLivePropagation, percentile } from './bench';
+import { benchLivePropagation, percentile } from './live';
 
 describe('live propagation bench', () => {
 	it('measures one latency per client per round through the worker and the hub', async () => {

@@ -12,13 +12,13 @@
  *                          the thread and shows the new text
  */
 import { sql } from 'drizzle-orm';
-import { explain } from '../crm/bench';
-import type { Db } from '../db/client';
-import type { HotState } from '../live/hot';
-import type { LiveEvent } from '../live/hub';
-import { EventQueue } from '../live/sse-client';
-import { listInbox, listThreadMessages, planInbox, ZInboxQuery } from './inbox';
-import { hydrateThread } from './publish-hot';
+import { explain } from '../../src/lib/server/crm/test-query-plans';
+import type { Db } from '../../src/lib/server/db/client';
+import type { HotState } from '../../src/lib/server/live/hot';
+import type { LiveEvent } from '../../src/lib/server/live/hub';
+import { EventQueue } from '../../src/lib/server/live/test-sse-client';
+import { listInbox, listThreadMessages, planInbox, ZInboxQuery } from '../../src/lib/server/sms/inbox';
+import { hydrateThread } from '../../src/lib/server/sms/publish-hot';
 
 export const OUR_BENCH_NUMBER = '+14155550100';
 

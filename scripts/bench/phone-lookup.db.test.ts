@@ -1,8 +1,9 @@
 import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customers } from '../db/schema/crm';
-import { createTestDb, type TestDb } from '../db/test-db';
-import { benchPhoneLookup, explainCustomerSearch, explainPhoneLookup } from './bench';
+import { customers } from '../../src/lib/server/db/schema/crm';
+import { createTestDb, type TestDb } from '../../src/lib/server/db/test-db';
+import { explainCustomerSearch, explainPhoneLookup } from '../../src/lib/server/crm/test-query-plans';
+import { benchPhoneLookup } from './phone-lookup';
 
 let t: TestDb;
 beforeAll(async () => {

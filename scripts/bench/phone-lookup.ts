@@ -1,15 +1,14 @@
 /**
  * Measures the screen-pop path: lookupCustomerByPhone at scale, with numbers typed in the usual
- * formats so normalization is part of the cost. The bench runner prints the percentiles; this
- * module also exposes EXPLAIN helpers so tests and the runner can confirm the indexes are used.
+ * formats so normalization is part of the cost. The bench runner prints the percentiles; the
+ * EXPLAIN helpers that confirm the indexes are used live in crm/test-query-plans.ts.
  */
-import { count, sql, type SQLWrapper } from 'drizzle-orm';
-import type { Db } from '../db/client';
-import { customerPhones, customers } from '../db/schema/crm';
-import { generateCustomers } from '../seed/generate-customers';
-import { formatPhone } from './format-phone';
-import { lookupCustomerByPhone, phoneLookupQuery } from './lookup-customer-by-phone';
-import { planCustomerSearch, type SearchCustomersInput } from './search-customers';
+import { count, sql } from 'drizzle-orm';
+import type { Db } from '../../src/lib/server/db/client';
+import { customerPhones, customers } from '../../src/lib/server/db/schema/crm';
+import { generateCustomers } from '../../src/lib/server/seed/generate-customers';
+import { formatPhone } from '../../src/lib/server/crm/format-phone';
+import { lookupCustomerByPhone } from '../../src/lib/server/crm/lookup-customer-by-phone';
 
 export interface BenchPhoneLookupOptions {
 	/** Customers the archive should hold; missing ones are generated. Default 100,000. */
@@ -58,23 +57,4 @@ export async function benchPhoneLookup(db: Db, options: BenchPhoneLookupOptions 
 		if (i >= warmup) latencies.push(elapsed);
 	}
 	return latencies;
-}
-
-/** EXPLAIN output (one line per row) for any drizzle query, on either driver. */
-export async function explain(db: Db, query: SQLWrapper): Promise<string> {
-	const result: unknown = await db.execute(sql`explain ${query}`);
-	const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Record<string, string>[];
-	return rows.map((r) => r['QUERY PLAN'] ?? Object.values(r)[0]).join('\n');
-}
-
-/** The plan of the phone lookup for a normalized number. */
-export function explainPhoneLookup(db: Db, e164 = '+14155550100'): Promise<string> {
-	return explain(db, phoneLookupQuery(db, e164));
-}
-
-/** The plan of the customers query behind a search. */
-export function explainCustomerSearch(db: Db, input: SearchCustomersInput): Promise<string> {
-	const { query } = planCustomerSearch(db, input);
-	if (!query) return Promise.resolve('(no query: nothing can match)');
-	return explain(db, query);
 }
