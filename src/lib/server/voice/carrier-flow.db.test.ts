@@ -4,7 +4,7 @@
  * rings with the customer's name, accepts through acceptCall, talks, and the caller hangs up.
  */
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { api } from '$convex/_generated/api';
 import { LocalTelephony } from '../adapters/telephony';
 import { parseWavMono } from '../adapters/telephony/carrier/audio';
@@ -19,6 +19,9 @@ import { createVoiceHarness, HANDLERS, type VoiceHarness } from './test-harness'
 import { setCallRecording } from './set-call-recording';
 import { waitingIn } from './test-board';
 import type { VoiceServices } from './voice-services';
+
+/** How long a test waits, in real time, for the recording job (pg-boss polls): a bound for a stuck job, not a speed. */
+const JOB_WAIT_MS = 30_000;
 
 let carrier: Harness;
 let h: VoiceHarness;
@@ -75,11 +78,14 @@ describe('an inbound call through the local carrier', () => {
 		const me = (await h.hot.query(api.agentStatus.list, {}, agent)).find((s) => s.userId === agent.subject);
 		expect(me?.status).toBe('wrapup');
 		// The two-channel recording reaches Storage through the fetch-recording job (real time: pg-boss polls).
-		let stored = row;
-		for (let i = 0; i < 100 && stored?.recordingStatus !== 'stored'; i++) {
-			await new Promise((r) => setTimeout(r, 50));
-			[stored] = await h.testDb.db.select().from(calls).where(eq(calls.callSid, phoneCall.sid));
-		}
+		const stored = await vi.waitFor(
+			async () => {
+				const [now] = await h.testDb.db.select().from(calls).where(eq(calls.callSid, phoneCall.sid));
+				if (now?.recordingStatus !== 'stored') throw new Error(`recording is ${now?.recordingStatus}`);
+				return now;
+			},
+			{ timeout: JOB_WAIT_MS, interval: 50 }
+		);
 		expect(stored).toMatchObject({ recordingStatus: 'stored', recordingChannels: 2, recordingKey: `recordings/${phoneCall.sid}/${stored?.recordingSid}.wav` });
 		expect((await h.adapters.storage.head(stored?.recordingKey ?? ''))?.size).toBeGreaterThan(44);
 		// Every request the carrier sent passed the signature check and was handled.
@@ -264,11 +270,14 @@ describe('an inbound call through the local carrier', () => {
 		for (let i = 0; i < 5; i++) await carrier.clock.advance(1000);
 		await expect(setCallRecording(viaRest, me, { callSid: phoneCall.sid, paused: true })).rejects.toMatchObject({ code: 'CALL_NOT_LIVE' });
 
-		let stored = await live();
-		for (let i = 0; i < 100 && stored?.recordingStatus !== 'stored'; i++) {
-			await new Promise((r) => setTimeout(r, 50));
-			stored = await live();
-		}
+		const stored = await vi.waitFor(
+			async () => {
+				const now = await live();
+				if (now?.recordingStatus !== 'stored') throw new Error(`recording is ${now?.recordingStatus}`);
+				return now;
+			},
+			{ timeout: JOB_WAIT_MS, interval: 50 }
+		);
 		const talk = stored?.talkSeconds ?? 0;
 		expect(talk).toBeGreaterThanOrEqual(58);
 		// The recording callback reports the recorded time only, and the file holds exactly that.
