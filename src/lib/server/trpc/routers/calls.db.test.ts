@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '$convex/_generated/api';
 import { user } from '../../db/schema/auth';
 import { activities } from '../../db/schema/crm';
+import { callbackTasks } from '../../db/schema/callbacks';
 import { calls } from '../../db/schema/voice';
 import type { Identity } from '../../live/hot';
 import type { Services } from '../../services';
@@ -18,17 +19,18 @@ import { ACCOUNT_SID, createVoiceHarness, newCallSid, type VoiceHarness } from '
 import { VOICE_PATHS } from '../../voice/voice-paths';
 import { createCallerFactory, type SessionUser } from '../init';
 import { callsRouter } from './calls';
+import { crmRouter } from './crm';
 
 let h: VoiceHarness;
 const createCaller = createCallerFactory(callsRouter);
-const as = (who: Identity) =>
+const as = (who: Identity, role: SessionUser['role'] = 'agent') =>
 	createCaller({
 		services: { ...h.services, adapters: h.adapters } as unknown as Services,
 		user: {
 			id: who.subject,
 			name: who.name ?? '',
 			email: 'x@test.local',
-			role: 'agent'
+			role
 		} satisfies SessionUser
 	});
 
@@ -349,6 +351,7 @@ describe('calls.recordingUrl', () => {
 			.values({
 				callSid: sid,
 				direction: 'inbound',
+				agentId: agent.subject,
 				recordingStatus: 'stored',
 				recordingKey: key,
 				recordingSeconds: 30,
@@ -414,6 +417,36 @@ describe('a call on the customer timeline', () => {
 
 		await h.testDb.db.update(calls).set({ recordingStatus: 'failed', recordingAttempts: 6 }).where(eq(calls.callSid, sid));
 		expect((await as(agent).detail({ callId: row?.id ?? '' })).recording).toEqual({ status: 'failed', attempts: 6, lastError: null });
+	});
+
+	it("keeps a call's recording and notes to its agent, the agent calling back, and managers and supervisors", async () => {
+		const { agent, customerId, sid } = await answeredCall();
+		await as(agent).wrapUp({ callSid: sid, disposition: 'Resolved', notes: 'Card ending 4242.' });
+		const key = `recordings/${sid}/RE${'a'.repeat(32)}.wav`;
+		await h.adapters.storage.put(key, new Uint8Array([1, 2, 3]), 'audio/x-wav');
+		await h.testDb.db.update(calls).set({ recordingStatus: 'stored', recordingKey: key, recordingSeconds: 10 }).where(eq(calls.callSid, sid));
+		const callId = (await callRow(sid))!.id;
+		const other = await h.addAgent([]);
+
+		await expect(as(other).recordingUrl({ callId })).rejects.toMatchObject({ code: 'FORBIDDEN', cause: { code: 'NOT_YOUR_CALL' } });
+		const seen = await as(other).detail({ callId });
+		expect(seen).toMatchObject({ agentId: agent.subject, disposition: 'Resolved', notes: '', recording: { status: 'none' } });
+		const crm = createCallerFactory(crmRouter)({ services: h.services as unknown as Services, user: { id: other.subject, name: '', email: 'o@test.local', role: 'agent' } });
+		const [entry] = (await crm.timeline({ customerId })).items;
+		expect(entry?.call).toMatchObject({ notes: '', recording: { status: 'none' } });
+		expect(entry?.data).not.toHaveProperty('notes');
+		expect(entry?.data).not.toHaveProperty('recordingKey');
+
+		expect((await as(agent).recordingUrl({ callId })).url).toContain(key);
+		expect(await as(agent).detail({ callId })).toMatchObject({ notes: 'Card ending 4242.', recording: { status: 'stored' } });
+		for (const role of ['manager', 'supervisor', 'admin'] as const) {
+			expect((await as(other, role).recordingUrl({ callId })).url, role).toContain(key);
+			expect((await as(other, role).detail({ callId })).notes, role).toBe('Card ending 4242.');
+		}
+
+		// Whoever takes the call's callback task hears it too (a voicemail has no agent).
+		await h.testDb.db.insert(callbackTasks).values({ callId, queue: 'wrapup-test', reason: 'voicemail', callerNumber: '+12125550100', claimedBy: other.subject, status: 'claimed' });
+		expect((await as(other).recordingUrl({ callId })).url).toContain(key);
 	});
 
 	it('answers calls.detail and calls.recordingUrl only to signed-in staff, and NOT_FOUND for an unknown call', async () => {
