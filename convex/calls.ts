@@ -12,7 +12,7 @@ import { v } from 'convex/values';
 import type { Doc } from './_generated/dataModel';
 import type { MutationCtx, QueryCtx } from './_generated/server';
 import { fail } from './lib/errors';
-import { agentMutation, agentQuery, systemMutation } from './lib/functions';
+import { agentMutation, agentQuery, supervisorQuery, systemMutation } from './lib/functions';
 import { canTake, findAgent, pickAgent } from './lib/routing';
 import { vActiveCall, vIncomingCall, vQueuedCall } from './schema';
 
@@ -607,8 +607,8 @@ export const hydrateCalls = systemMutation({
 	}
 });
 
-/** Every call in hot state, for the wallboard: ringing or being routed, waiting in a queue, and on a call or in wrap-up. */
-export const board = agentQuery({
+/** Every call in hot state, for the wallboard (supervisors and admins, like its page): ringing or being routed, waiting in a queue, and on a call or in wrap-up. */
+export const board = supervisorQuery({
 	args: {},
 	returns: v.object({
 		incoming: v.array(vIncomingCall.extend({ _id: v.id('incoming_call_queue'), _creationTime: v.number() })),

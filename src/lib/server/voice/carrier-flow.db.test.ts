@@ -17,6 +17,9 @@ import { createVoiceHarness, HANDLERS, type VoiceHarness } from './test-harness'
 import { setCallRecording } from './set-call-recording';
 import type { VoiceServices } from './voice-services';
 
+/** The roster and the call board are the wallboard's, so tests read them as a supervisor. */
+const WALLBOARD = { subject: 'wallboard-viewer', role: 'supervisor' as const, name: 'Wallboard' };
+
 let carrier: Harness;
 let h: VoiceHarness;
 let services: VoiceServices;
@@ -69,7 +72,7 @@ describe('an inbound call through the local carrier', () => {
 		expect(row?.talkSeconds).toBeGreaterThan(20);
 		const kinds = (await h.testDb.db.select().from(callEvents).where(eq(callEvents.callId, row?.id ?? ''))).map((e) => e.kind);
 		expect(kinds).toEqual(expect.arrayContaining(['received', 'offered', 'agent.ringing', 'agent.in-progress', 'agent.completed', 'status.completed']));
-		const me = (await h.hot.query(api.agentStatus.list, {}, agent)).find((s) => s.userId === agent.subject);
+		const me = (await h.hot.query(api.agentStatus.list, {}, WALLBOARD)).find((s) => s.userId === agent.subject);
 		expect(me?.status).toBe('wrapup');
 		// The two-channel recording reaches Storage through the fetch-recording job (real time: pg-boss polls).
 		let stored = row;
@@ -105,7 +108,7 @@ describe('an inbound call through the local carrier', () => {
 		for (let i = 0; i < 5; i++) await carrier.clock.advance(1000);
 		const [row] = await h.testDb.db.select().from(calls).where(eq(calls.callSid, phoneCall.sid));
 		expect(row).toMatchObject({ outcome: 'answered', agentId: keen.subject });
-		const statuses = await h.hot.query(api.agentStatus.list, {}, keen);
+		const statuses = await h.hot.query(api.agentStatus.list, {}, WALLBOARD);
 		expect(statuses.find((s) => s.userId === sleepy.subject)?.status).toBe('away');
 		expect(answered.filter((status) => status !== 200 && status !== 204)).toEqual([]);
 	});
@@ -137,7 +140,7 @@ describe('an inbound call through the local carrier', () => {
 		expect(done).toMatchObject({ outcome: 'answered', agentId: agent.subject, status: 'completed' });
 		// Derived from answer to hang-up (no agent-leg callbacks on a pickup); the twin's virtual clock makes its value meaningless here.
 		expect(done?.talkSeconds).toEqual(expect.any(Number));
-		expect((await h.hot.query(api.agentStatus.list, {}, agent)).find((s) => s.userId === agent.subject)?.status).toBe('wrapup');
+		expect((await h.hot.query(api.agentStatus.list, {}, WALLBOARD)).find((s) => s.userId === agent.subject)?.status).toBe('wrapup');
 		second.hangUp();
 		for (let i = 0; i < 3; i++) await carrier.clock.advance(1000);
 		expect(answered.filter((status) => status !== 200 && status !== 204)).toEqual([]);
@@ -203,7 +206,7 @@ describe('an inbound call through the local carrier', () => {
 
 		for (let i = 0; i < 10; i++) await carrier.clock.advance(1000);
 		expect(await setCallRecording(viaRest, me, { callSid: phoneCall.sid, paused: true })).toEqual({ callSid: phoneCall.sid, recording: 'paused' });
-		const board = await h.hot.query(api.calls.board, {}, agent);
+		const board = await h.hot.query(api.calls.board, {}, WALLBOARD);
 		expect(board.active.find((a) => a.callSid === phoneCall.sid)?.recording).toBe(false);
 		for (let i = 0; i < 20; i++) await carrier.clock.advance(1000);
 		// A supervisor may resume it too.

@@ -9,6 +9,9 @@ import { loadCallDetails } from './call-details';
 import { seedVoiceQueues } from './seed-voice-queues';
 import { VOICE_PATHS } from './voice-paths';
 
+/** The roster and the call board are the wallboard's, so tests read them as a supervisor. */
+const WALLBOARD = { subject: 'wallboard-viewer', role: 'supervisor' as const, name: 'Wallboard' };
+
 let h: VoiceHarness;
 beforeAll(async () => {
 	h = await createVoiceHarness();
@@ -207,7 +210,7 @@ describe('POST /webhooks/twilio/voice/dial-action', () => {
 		const nextXml = await next.text();
 		expect(nextXml).toMatch(new RegExp(`^${XML.replace(/[?.]/g, '\\$&')}<Response><Dial answerOnBridge="true"[^>]* timeout="15"`));
 		expect(nextXml).toContain(`<Identity>agent_${second.subject}</Identity>`);
-		const statuses = await h.hot.query(api.agentStatus.list, {}, first);
+		const statuses = await h.hot.query(api.agentStatus.list, {}, WALLBOARD);
 		expect(statuses.find((s) => s.userId === first.subject)?.status).toBe('away');
 		expect(statuses.find((s) => s.userId === second.subject)?.status).toBe('ringing');
 
@@ -294,7 +297,7 @@ describe('POST /webhooks/twilio/voice/status', () => {
 			await h.post(VOICE_PATHS.status, end);
 			expect(await callRow(sid)).toMatchObject({ outcome: 'answered', agentId: agent.subject, agentCallSid: agentLeg, talkSeconds: 60, status: 'completed' });
 			if (n === 0) {
-				const me = (await h.hot.query(api.agentStatus.list, {}, agent)).find((s) => s.userId === agent.subject);
+				const me = (await h.hot.query(api.agentStatus.list, {}, WALLBOARD)).find((s) => s.userId === agent.subject);
 				expect(me?.status).toBe('wrapup');
 				await h.hot.mutation(api.calls.finishWrapup, { callSid: sid }, agent);
 			}

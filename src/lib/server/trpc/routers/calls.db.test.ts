@@ -21,6 +21,9 @@ import { createCallerFactory, type SessionUser } from '../init';
 import { callsRouter } from './calls';
 import { crmRouter } from './crm';
 
+/** The roster and the call board are the wallboard's, so tests read them as a supervisor. */
+const WALLBOARD = { subject: 'wallboard-viewer', role: 'supervisor' as const, name: 'Wallboard' };
+
 let h: VoiceHarness;
 const createCaller = createCallerFactory(callsRouter);
 const as = (who: Identity, role: SessionUser['role'] = 'agent') =>
@@ -109,7 +112,7 @@ describe('calls.wrapUp', () => {
 	it('saves disposition, notes and wrap-up seconds, writes one call activity, and frees the agent', async () => {
 		const { agent, customerId, sid } = await answeredCall();
 		expect(await timeline(customerId)).toEqual([]);
-		expect((await h.hot.query(api.agentStatus.list, {}, agent)).find((s) => s.userId === agent.subject)?.status).toBe('wrapup');
+		expect((await h.hot.query(api.agentStatus.list, {}, WALLBOARD)).find((s) => s.userId === agent.subject)?.status).toBe('wrapup');
 
 		const res = await as(agent).wrapUp({
 			callSid: sid,
@@ -140,7 +143,7 @@ describe('calls.wrapUp', () => {
 			waitSeconds: expect.any(Number),
 			disposition: 'resolved'
 		});
-		expect((await h.hot.query(api.agentStatus.list, {}, agent)).find((s) => s.userId === agent.subject)?.status).toBe('available');
+		expect((await h.hot.query(api.agentStatus.list, {}, WALLBOARD)).find((s) => s.userId === agent.subject)?.status).toBe('available');
 
 		await expect(as(agent).wrapUp({ callSid: sid, disposition: 'resolved' })).rejects.toMatchObject({ code: 'CONFLICT' });
 		// The close-call job's safety net changes nothing once the wrap-up wrote the activity.
@@ -194,7 +197,7 @@ describe('calls.wrapUp', () => {
 describe('wrap-up time', () => {
 	it("frees the agent when the queue's wrap-up time is over, and the form still saves afterwards", async () => {
 		const { agent, sid } = await answeredCall();
-		const status = async () => (await h.hot.query(api.agentStatus.list, {}, agent)).find((s) => s.userId === agent.subject)?.status;
+		const status = async () => (await h.hot.query(api.agentStatus.list, {}, WALLBOARD)).find((s) => s.userId === agent.subject)?.status;
 		expect(await status()).toBe('wrapup');
 		// The status webhook queued the end of wrap-up for the queue's wrap-up time (60 s by default).
 		const result: unknown = await h.testDb.db.execute(sql`select start_after, created_on from pgboss.job where name = 'end-wrapup' and data->>'callSid' = ${sid}`);
@@ -229,7 +232,7 @@ describe('wrap-up time', () => {
 });
 
 describe('calls.readyNow', () => {
-	const status = async (agent: Identity) => (await h.hot.query(api.agentStatus.list, {}, agent)).find((s) => s.userId === agent.subject)?.status;
+	const status = async (agent: Identity) => (await h.hot.query(api.agentStatus.list, {}, WALLBOARD)).find((s) => s.userId === agent.subject)?.status;
 
 	it('frees the agent before the wrap-up time, once; the form still saves and its wrap-up time stops at Ready now', async () => {
 		const { agent, sid } = await answeredCall();
