@@ -190,3 +190,42 @@ describe('createStaffUser', () => {
 		});
 	});
 });
+
+describe("better-auth's own HTTP endpoints", () => {
+	const call = (path: string, cookie: string, body?: unknown) => {
+		const headers = browserHeaders('198.51.100.30', cookie);
+		headers.set('origin', 'http://localhost:3000');
+		if (body !== undefined) headers.set('content-type', 'application/json');
+		return auth.handler(
+			new Request(`http://localhost:3000/api/auth${path}`, {
+				method: body === undefined ? 'GET' : 'POST',
+				headers,
+				body: body === undefined ? undefined : JSON.stringify(body)
+			})
+		);
+	};
+
+	it('answer 404 to a self-rename and to every admin endpoint, which would skip our rules; sign-in and the session still answer', async () => {
+		const agent = await makeStaffWithPassword(auth, t.db, 'agent');
+		const admin = await makeStaffWithPassword(auth, t.db, 'admin');
+		const agentCookie = await signedInCookie(auth, agent.email, '198.51.100.31');
+		const adminCookie = await signedInCookie(auth, admin.email, '198.51.100.32');
+
+		expect((await call('/update-user', agentCookie, { name: 'Renamed' })).status).toBe(404);
+		expect((await call('/change-email', agentCookie, { newEmail: 'new@test.local' })).status).toBe(404);
+		expect((await call('/admin/set-role', adminCookie, { userId: admin.id, role: 'agent' })).status).toBe(404);
+		expect((await call('/admin/remove-user', adminCookie, { userId: agent.id })).status).toBe(404);
+		expect((await call('/admin/set-user-password', adminCookie, { userId: agent.id, newPassword: 'another-password-1' })).status).toBe(404);
+		expect((await call('/admin/list-users', adminCookie)).status).toBe(404);
+		expect((await call('/update-user/', agentCookie, { name: 'Renamed' })).status).toBe(404);
+		const [agentRow, adminRow] = await Promise.all([agent.id, admin.id].map(async (id) => (await t.db.select().from(user).where(eq(user.id, id)))[0]));
+		expect(agentRow).toMatchObject({ name: agent.name, email: agent.email });
+		expect(adminRow).toMatchObject({ role: 'admin' });
+
+		const session = await call('/get-session', agentCookie);
+		expect(session.status).toBe(200);
+		expect(await session.json()).toMatchObject({ user: { id: agent.id } });
+		expect((await call('/sign-in/email', '', { email: agent.email, password: TEST_PASSWORD })).status).toBe(200);
+		expect((await call('/sign-out', agentCookie, {})).status).toBe(200);
+	});
+});

@@ -15,6 +15,7 @@ import { modules, newConvex } from '$convex/test.setup';
 import { ROLES, type Role } from '../../roles';
 import { createCallerFactory, type Context } from '../trpc/init';
 import { appRouter } from '../trpc/router';
+import { PUBLIC_AUTH_PATHS } from './http-endpoints';
 import { decideAccess } from './page-access';
 import { POLICY, gateAdmits, type Principal } from './policy';
 
@@ -250,6 +251,13 @@ describe('the authorization policy', () => {
 		expectCoverage(
 			(await convexEntries()).map((c) => c.id),
 			['convex:']
+		);
+	});
+
+	it("lists exactly the better-auth endpoints that answer over HTTP", () => {
+		expectCoverage(
+			PUBLIC_AUTH_PATHS.map((path) => `auth:${path}`),
+			['auth:']
 		);
 	});
 

@@ -11,6 +11,8 @@
  *   action:<route id>?/<name>        (a form action of a +page.server.ts)
  *   load:<route id>                  (a +page.server.ts load)
  *   convex:<module>.<function>       (public Convex functions; internal ones are not entry points)
+ *   auth:<path>                      (better-auth's HTTP endpoints under /api/auth that answer;
+ *                                     every other one answers 404, auth/http-endpoints.ts)
  *
  * The role builders (agentProcedure..., agentQuery...) and the hooks' page guards enforce the
  * roles; the object rules are enforced in the domain functions named in OBJECT_RULES.
@@ -166,7 +168,11 @@ const PAGES: Record<string, PolicyEntry> = {
 	'load:/logout': e(PUBLIC),
 	'load:/phone': e(CARRIER),
 	'action:/login?/default': e(PUBLIC),
-	'action:/logout?/default': e(PUBLIC)
+	'action:/logout?/default': e(PUBLIC),
+	// better-auth's own; sign-in is throttled (login-throttle.ts), the others act on the caller's session only.
+	'auth:/sign-in/email': e(PUBLIC),
+	'auth:/get-session': e(PUBLIC, 'self'),
+	'auth:/sign-out': e(PUBLIC, 'self')
 };
 
 const CONVEX: Record<string, PolicyEntry> = {
