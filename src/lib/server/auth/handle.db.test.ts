@@ -61,8 +61,18 @@ describe('the request pipeline', () => {
 			body: 'name=x'
 		})) as Response;
 		expect(response.status).toBe(403);
-		expect(await response.text()).toContain('Cross-site POST form submissions are forbidden');
+		expect(await response.text()).toContain('Cross-site POST requests are forbidden');
 		expect(response.headers.get('x-frame-options')).toBe('DENY');
+	});
+
+	it('refuses a cross-site JSON write to the API the same way, before the session is read', async () => {
+		const response = (await send('/api/trpc/sms.send', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+			body: '{}'
+		})) as Response;
+		expect(response.status).toBe(403);
+		expect(await response.text()).toContain('Cross-site POST requests are forbidden');
 	});
 
 	it('sends a signed-out visitor to the login page and answers the API with 401 JSON', async () => {

@@ -1,13 +1,13 @@
 /**
  * The request pipeline hooks.server.ts installs with sequence(): security headers, the
- * cross-site form check (Kit's own is off for Twilio's sake), better-auth's routes, the
+ * cross-site write check (Kit's own is off for Twilio's sake), better-auth's routes, the
  * session, then the page and API guards. Built from a function that yields the Auth, so tests
  * can run the steps without a server.
  */
 import { error, json, redirect, type Handle } from '@sveltejs/kit';
 import type { Auth } from './auth';
 import { withClientIp } from './client-ip';
-import { isCrossSiteFormPost } from './csrf';
+import { isCrossSiteWrite } from './csrf';
 import { forwardCookies } from './forward-cookies';
 import { decideAccess } from './page-access';
 import { applySecurityHeaders } from './security-headers';
@@ -27,8 +27,8 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 };
 
 const csrf: Handle = ({ event, resolve }) => {
-	if (!isCrossSiteFormPost(event.request, event.url)) return resolve(event);
-	return new Response(`Cross-site ${event.request.method} form submissions are forbidden: the Origin header must be ${event.url.origin}.`, {
+	if (!isCrossSiteWrite(event.request, event.url)) return resolve(event);
+	return new Response(`Cross-site ${event.request.method} requests are forbidden: the Origin header must be ${event.url.origin}.`, {
 		status: 403,
 		headers: { 'content-type': 'text/plain; charset=utf-8' }
 	});
