@@ -5,6 +5,7 @@ import { rateLimit, session, user } from '../db/schema/auth';
 import { createAuth, type Auth } from './auth';
 import { createStaffUser } from './create-staff-user';
 import { SIGN_IN_THROTTLE } from './login-throttle';
+import { sameSessionUser } from './session-bound-signal';
 import { resolveSession } from './session-user';
 import { setUserRole } from './set-user-role';
 import { signInWithPassword, signOut } from './sign-in';
@@ -162,6 +163,23 @@ describe('sessions', () => {
 		const cleared = await signOut(auth, browserHeaders(undefined, cookie));
 		expect(cleared?.get('set-cookie')).toMatch(/switchboard\.session_token=;/);
 		expect((await resolveSession(auth, browserHeaders(undefined, cookie))).user).toBeNull();
+	});
+
+	it("tell an open stream when its user was removed, banned, signed out or given another role", async () => {
+		const admin = await makeStaff(t.db, 'admin');
+		const [moved, banned, gone, out] = await Promise.all([1, 2, 3, 4].map(() => makeStaffWithPassword(auth, t.db, 'agent')));
+		const checks = await Promise.all(
+			[moved!, banned!, gone!, out!].map(async (who, i) => {
+				const headers = browserHeaders(`198.51.100.${40 + i}`, await signedInCookie(auth, who.email, `198.51.100.${40 + i}`));
+				return { headers, check: sameSessionUser(auth, headers, who) };
+			})
+		);
+		for (const { check } of checks) expect(await check()).toBe(true);
+		await setUserRole(t.db, { actorId: admin.id, userId: moved!.id, role: 'supervisor' });
+		await t.db.update(user).set({ banned: true }).where(eq(user.id, banned!.id));
+		await t.db.delete(user).where(eq(user.id, gone!.id));
+		await signOut(auth, checks[3]!.headers);
+		for (const { check } of checks) expect(await check()).toBe(false);
 	});
 
 	it('resolve to nobody without a cookie, or with a forged one', async () => {

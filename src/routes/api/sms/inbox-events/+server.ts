@@ -1,5 +1,6 @@
-/** The live inbox's stream: a server-sent event per inbox change notice (see sms/inbox-events.ts). */
+/** The live inbox's stream: a server-sent event per inbox change notice (see sms/inbox-events.ts), closed when the session ends or changes. */
 import { roleAllows } from '$lib/roles';
+import { sameSessionUser, sessionBoundSignal } from '$lib/server/auth/session-bound-signal';
 import { getServices } from '$lib/server/services';
 import { watchInbox } from '$lib/server/sms/inbox-events';
 import { problem, sseResponse } from '$lib/softphone/sse.server';
@@ -8,9 +9,10 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async ({ locals, request }) => {
 	if (!locals.user) return problem(401, 'UNAUTHENTICATED', 'Sign in to continue.');
 	if (!roleAllows('agent', locals.user.role)) return problem(403, 'FORBIDDEN', 'The inbox is for staff.');
-	const { broadcast } = (await getServices()).adapters;
+	const { adapters, auth } = await getServices();
+	const { broadcast } = adapters;
 	const viewer = locals.user.id;
-	return sseResponse(request.signal, (sink) => {
+	return sseResponse(sessionBoundSignal(request.signal, sameSessionUser(auth, request.headers, locals.user)), (sink) => {
 		let stop: (() => void) | null = null;
 		let ended = false;
 		watchInbox(broadcast, viewer, (change) => sink.send(change)).then(

@@ -1,4 +1,5 @@
-/** The local softphone's device channel: an SSE stream that registers the agent's carrier device (TELEPHONY=local only). */
+/** The local softphone's device channel: an SSE stream that registers the agent's carrier device (TELEPHONY=local only), closed when the session ends or changes. */
+import { sameSessionUser, sessionBoundSignal } from '$lib/server/auth/session-bound-signal';
 import { agentClientIdentity } from '$lib/server/voice/caller-number';
 import { carrierEngineOf } from '$lib/server/adapters/telephony';
 import { getServices } from '$lib/server/services';
@@ -8,8 +9,10 @@ import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ locals, request }) => {
 	if (!locals.user) return problem(401, 'UNAUTHENTICATED', 'Sign in to continue.');
-	const engine = carrierEngineOf((await getServices()).adapters.telephony);
+	const { adapters, auth } = await getServices();
+	const engine = carrierEngineOf(adapters.telephony);
 	if (!engine) return problem(404, 'NOT_LOCAL', 'With TELEPHONY=twilio the softphone registers with Twilio directly.');
 	const identity = agentClientIdentity(locals.user.id);
-	return sseResponse(request.signal, (sink) => openDeviceChannel(engine, identity, (event) => sink.send(event)));
+	const signal = sessionBoundSignal(request.signal, sameSessionUser(auth, request.headers, locals.user));
+	return sseResponse(signal, (sink) => openDeviceChannel(engine, identity, (event) => sink.send(event)));
 };
