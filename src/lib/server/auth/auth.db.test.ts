@@ -82,6 +82,33 @@ describe('sign-in throttle', () => {
 		expect((await signInWithPassword(auth, { email: agent.email, password: TEST_PASSWORD, headers: browserHeaders(address) })).ok).toBe(true);
 	});
 
+	it(`refuses an account after ${SIGN_IN_THROTTLE.maxAccountFailures} failures spread over many addresses, wherever the next try comes from`, async () => {
+		const agent = await makeStaffWithPassword(auth, t.db, 'agent');
+		for (let i = 0; i < SIGN_IN_THROTTLE.maxAccountFailures; i += 1) {
+			const failed = await signInWithPassword(auth, { email: agent.email, password: 'wrong-password', headers: browserHeaders(`203.0.113.${100 + i}`) });
+			expect(failed).toMatchObject({ ok: false, status: 401 });
+		}
+		const refused = await signInWithPassword(auth, { email: agent.email, password: TEST_PASSWORD, headers: browserHeaders('192.0.2.200') });
+		expect(refused).toMatchObject({ ok: false, status: 429, code: 'TOO_MANY_SIGN_IN_ATTEMPTS' });
+		if (!refused.ok) expect(refused.retryAfter).toBeGreaterThan(SIGN_IN_THROTTLE.accountWindowSeconds - 10);
+		// Other accounts, from the very addresses used, still sign in.
+		const colleague = await makeStaffWithPassword(auth, t.db, 'agent');
+		expect((await signInWithPassword(auth, { email: colleague.email, password: TEST_PASSWORD, headers: browserHeaders('203.0.113.100') })).ok).toBe(true);
+	});
+
+	it(`refuses an address after ${SIGN_IN_THROTTLE.maxAddressFailures} failures over any accounts, and a success there does not reset it`, async () => {
+		const address = '198.51.100.50';
+		const [agent, other] = [await makeStaffWithPassword(auth, t.db, 'agent'), await makeStaffWithPassword(auth, t.db, 'agent')];
+		// The counter one short of the limit (the failures themselves would take a hundred password hashes).
+		await t.db.insert(rateLimit).values({ id: 'spray', key: `sign-in-address|${address}`, count: SIGN_IN_THROTTLE.maxAddressFailures - 2, lastRequest: Date.now() });
+		expect(await signInWithPassword(auth, { email: 'first-guess@test.local', password: 'Summer2026!', headers: browserHeaders(address) })).toMatchObject({ status: 401 });
+		expect((await signInWithPassword(auth, { email: agent.email, password: TEST_PASSWORD, headers: browserHeaders(address) })).ok).toBe(true);
+		expect(await signInWithPassword(auth, { email: 'second-guess@test.local', password: 'Summer2026!', headers: browserHeaders(address) })).toMatchObject({ status: 401 });
+		const refused = await signInWithPassword(auth, { email: other.email, password: TEST_PASSWORD, headers: browserHeaders(address) });
+		expect(refused).toMatchObject({ ok: false, status: 429, code: 'TOO_MANY_SIGN_IN_ATTEMPTS' });
+		expect((await signInWithPassword(auth, { email: other.email, password: TEST_PASSWORD, headers: browserHeaders('198.51.100.51') })).ok).toBe(true);
+	});
+
 	it('a successful sign-in clears the failures counted so far', async () => {
 		const agent = await makeStaffWithPassword(auth, t.db, 'agent');
 		const address = '198.51.100.7';
