@@ -47,7 +47,7 @@ const RawEnv = z.object({
 	// in, and for X-Forwarded-For how many proxies from the right to trust. Checked here so a
 	// deployment behind a proxy cannot start without them (proxyProblems).
 	ADDRESS_HEADER: optionalString.pipe(z.string().regex(/^[A-Za-z0-9-]+$/, 'ADDRESS_HEADER is a header name such as x-forwarded-for').optional()),
-	XFF_DEPTH: optionalString.pipe(z.coerce.number().int().min(1, 'XFF_DEPTH is the number of trusted proxies, 1 or more').optional()),
+	XFF_DEPTH: optionalString.pipe(z.string().regex(/^[1-9][0-9]*$/, 'XFF_DEPTH is the number of trusted proxies, 1 or more').transform(Number).optional()),
 	DATA_DIR: z.string().default('./data'),
 	DATABASE_URL: optionalString.pipe(
 		z
