@@ -75,9 +75,10 @@ interface RouteEntry {
 // The glob skips dot-folders unless named, so /.well-known is listed on its own.
 const serverFiles = import.meta.glob<Record<string, unknown>>(['/src/routes/**/+server.ts', '/src/routes/.well-known/**/+server.ts'], { eager: true });
 const pageFiles = import.meta.glob<Record<string, unknown>>('/src/routes/**/+page.server.ts', { eager: true });
+const layoutFiles = import.meta.glob<Record<string, unknown>>('/src/routes/**/+layout.server.ts', { eager: true });
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'fallback'];
 
-const routeIdOf = (file: string) => file.replace(/^\/src\/routes/, '').replace(/\/\+(page\.)?server\.ts$/, '') || '/';
+const routeIdOf = (file: string) => file.replace(/^\/src\/routes/, '').replace(/\/\+((page|layout)\.)?server\.ts$/, '') || '/';
 
 function routeEntries(): RouteEntry[] {
 	const out: RouteEntry[] = [];
@@ -94,6 +95,9 @@ function routeEntries(): RouteEntry[] {
 			out.push({ id: `action:${routeId}?/${name}`, routeId, method: 'POST', handler: action });
 		}
 	}
+	for (const [file, mod] of Object.entries(layoutFiles)) {
+		if (typeof mod.load === 'function') out.push({ id: `layout:${routeIdOf(file)}`, routeId: routeIdOf(file), method: 'GET', handler: mod.load as Handler });
+	}
 	return out;
 }
 
@@ -103,8 +107,9 @@ const concretePath = (routeId: string) => routeId.replace(/\/\([^/]+\)/g, '').re
 async function callRoute(entry: RouteEntry, principal: Principal): Promise<Outcome> {
 	const user = userOf(principal);
 	const url = new URL(concretePath(entry.routeId), 'http://localhost:3000');
-	const access = decideAccess({ pathname: url.pathname, search: '', routeId: entry.routeId }, user);
-	if (access.kind !== 'allow') return 'refused';
+	// A layout's load runs under every page below it, public ones included, so it answers for itself.
+	const access = entry.id.startsWith('layout:') ? null : decideAccess({ pathname: url.pathname, search: '', routeId: entry.routeId }, user);
+	if (access && access.kind !== 'allow') return 'refused';
 	const form = entry.id.startsWith('action:');
 	const request = new Request(url, {
 		method: entry.method,
@@ -240,10 +245,10 @@ describe('the authorization policy', () => {
 		);
 	});
 
-	it('has an entry for every route handler, page load and form action, and every entry has one', () => {
+	it('has an entry for every route handler, page and layout load and form action, and every entry has one', () => {
 		expectCoverage(
 			routeEntries().map((r) => r.id),
-			['http:', 'load:', 'action:']
+			['http:', 'load:', 'layout:', 'action:']
 		);
 	});
 
@@ -272,7 +277,7 @@ describe('the authorization policy', () => {
 		expect(mismatches).toEqual([]);
 	});
 
-	it('admits exactly the roles the table names to every route handler, page load and form action', async () => {
+	it('admits exactly the roles the table names to every route handler, page and layout load and form action', async () => {
 		const mismatches: string[] = [];
 		for (const entry of routeEntries()) {
 			for (const principal of PRINCIPALS) {

@@ -10,6 +10,7 @@
  *   http:<METHOD> <route id>         (an export of a +server.ts, route id as SvelteKit spells it)
  *   action:<route id>?/<name>        (a form action of a +page.server.ts)
  *   load:<route id>                  (a +page.server.ts load)
+ *   layout:<route id>                (a +layout.server.ts load)
  *   convex:<module>.<function>       (public Convex functions; internal ones are not entry points)
  *   auth:<path>                      (better-auth's HTTP endpoints under /api/auth that answer;
  *                                     every other one answers 404, auth/http-endpoints.ts)
@@ -156,6 +157,9 @@ const HTTP: Record<string, PolicyEntry> = {
 };
 
 const PAGES: Record<string, PolicyEntry> = {
+	// The root layout tells anyone whether they are signed in; the app's needs a staff member.
+	'layout:/': e(PUBLIC),
+	'layout:/(app)': e(AGENT, 'self'),
 	'load:/(app)/admin': e(ADMIN),
 	'load:/(app)/admin/users': e(ADMIN),
 	'load:/(app)/callbacks': e(AGENT, 'callback-holder'),
