@@ -40,7 +40,7 @@ export type Gate =
 /** Object-level rules, applied inside the entry point after the role check; the text says who passes. */
 export const OBJECT_RULES = {
 	'call-listener':
-		"a call's recording and notes: its agent, the holder of its callback task, managers, supervisors, admins (no per-queue supervisors exist); others see the call without them (voice/call-access.ts)",
+		"a call's recording and notes: its agent, the holder of its callback task (or, while open, agents who may take it), managers, supervisors, admins (no per-queue supervisors exist); others see the call without them (voice/call-access.ts)",
 	'call-agent': 'a call the caller is the agent on (a supervisor may pause recordings of any call) (voice/set-call-recording.ts, wrap-up-call.ts)',
 	'thread-sender':
 		'sending into a thread: unassigned or assigned to the sender; one assigned to someone else needs manager, supervisor or admin (sms/send-in-thread.ts), and the lease holder only (smsLocks.assertHolder)',

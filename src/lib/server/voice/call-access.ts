@@ -1,13 +1,15 @@
 /**
  * Who may hear a call (policy rule `call-listener`): its recording, and the wrap-up notes the
- * timeline shows with it. The call's agent, whoever holds a callback task on it (a voicemail
- * has no agent; the agent calling back needs to hear it), and managers, supervisors and admins.
+ * timeline shows with it. The call's agent, whoever holds its callback task (a voicemail has no
+ * agent; the agent calling back needs to hear it) or may take it while it is open (the callbacks
+ * page lists its voicemail), and managers, supervisors and admins.
  * Switchboard has no per-queue supervisors, so every supervisor counts. Other staff still see
  * that the call happened (direction, outcome, queue, agent, durations, disposition) on the
  * customer's timeline, without its notes or recording.
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import { roleAllows, type Role } from '$lib/roles';
+import { eligibleQueues } from '../callbacks/eligible-queues';
 import type { Db, Tx } from '../db/client';
 import { callbackTasks } from '../db/schema/callbacks';
 import { calls } from '../db/schema/voice';
@@ -24,17 +26,24 @@ export async function audibleCalls(db: Db | Tx, viewer: CallViewer, callIds: rea
 	const ids = [...new Set(callIds)];
 	if (ids.length === 0) return new Set();
 	if (roleAllows('manager', viewer.role)) return new Set(ids);
-	const [own, held] = await Promise.all([
+	const [own, tasks] = await Promise.all([
 		db
 			.select({ id: calls.id })
 			.from(calls)
 			.where(and(inArray(calls.id, ids), eq(calls.agentId, viewer.id))),
 		db
-			.select({ id: callbackTasks.callId })
+			.select({ id: callbackTasks.callId, status: callbackTasks.status, claimedBy: callbackTasks.claimedBy, queue: callbackTasks.queue })
 			.from(callbackTasks)
-			.where(and(inArray(callbackTasks.callId, ids), eq(callbackTasks.claimedBy, viewer.id)))
+			.where(inArray(callbackTasks.callId, ids))
 	]);
-	return new Set([...own, ...held].map((r) => r.id));
+	const audible = new Set([...own.map((r) => r.id), ...tasks.filter((t) => t.claimedBy === viewer.id).map((t) => t.id)]);
+	// An open task is listed, voicemail and all, to the agents who may take it (callbacks/eligible-queues.ts).
+	const open = tasks.filter((t) => t.status === 'open' && !audible.has(t.id));
+	if (open.length > 0) {
+		const queues = new Set(await eligibleQueues(db, viewer));
+		for (const task of open) if (queues.has(task.queue)) audible.add(task.id);
+	}
+	return audible;
 }
 
 /** Refuses with NOT_YOUR_CALL unless `viewer` may hear the call (CALL_NOT_FOUND when there is none). */

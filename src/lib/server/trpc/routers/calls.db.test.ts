@@ -10,6 +10,7 @@ import { api } from '$convex/_generated/api';
 import { user } from '../../db/schema/auth';
 import { activities } from '../../db/schema/crm';
 import { callbackTasks } from '../../db/schema/callbacks';
+import { agentSkills, skills } from '../../db/schema/staff';
 import { calls } from '../../db/schema/voice';
 import type { Identity } from '../../live/hot';
 import type { Services } from '../../services';
@@ -447,9 +448,17 @@ describe('a call on the customer timeline', () => {
 			expect((await as(other, role).detail({ callId })).notes, role).toBe('Card ending 4242.');
 		}
 
-		// Whoever takes the call's callback task hears it too (a voicemail has no agent).
-		await h.testDb.db.insert(callbackTasks).values({ callId, queue: 'wrapup-test', reason: 'voicemail', callerNumber: '+12125550100', claimedBy: other.subject, status: 'claimed' });
+		// Its callback task (a voicemail has no agent): while open, agents who may take it (the queue's
+		// skills) hear it, others do not; once taken, its holder does.
+		const [task] = await h.testDb.db.insert(callbackTasks).values({ callId, queue: 'wrapup-test', reason: 'voicemail', callerNumber: '+12125550100' }).returning();
+		const skilled = await h.addAgent([]);
+		await h.testDb.db.insert(skills).values({ id: 'wrapup-skill', name: 'Wrap-up' }).onConflictDoNothing();
+		await h.testDb.db.insert(agentSkills).values({ userId: skilled.subject, skill: 'wrapup-skill', level: 3 });
+		expect((await as(skilled).recordingUrl({ callId })).url).toContain(key);
+		await expect(as(other).recordingUrl({ callId })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+		await h.testDb.db.update(callbackTasks).set({ status: 'claimed', claimedBy: other.subject }).where(eq(callbackTasks.id, task!.id));
 		expect((await as(other).recordingUrl({ callId })).url).toContain(key);
+		await expect(as(skilled).recordingUrl({ callId })).rejects.toMatchObject({ code: 'FORBIDDEN' });
 	});
 
 	it('answers calls.detail and calls.recordingUrl only to signed-in staff, and NOT_FOUND for an unknown call', async () => {
