@@ -9,7 +9,7 @@
  */
 import { isHttpError, isRedirect } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
-import { anyApi, type FunctionReference } from 'convex/server';
+import { makeFunctionReference, type FunctionReference } from 'convex/server';
 import { describe, expect, it, vi } from 'vitest';
 import { modules, newConvex } from '$convex/test.setup';
 import { ROLES, type Role } from '../../roles';
@@ -156,7 +156,8 @@ interface ConvexEntry {
 async function convexEntries(): Promise<ConvexEntry[]> {
 	const out: ConvexEntry[] = [];
 	for (const [file, load] of Object.entries(modules)) {
-		if (!/^\.\/[^_][^/]*\.ts$/.test(file) || file.endsWith('schema.ts') || file.endsWith('auth.config.ts')) continue;
+		// Every module Convex would deploy, nested ones included; not its helpers (lib/), generated code or config.
+		if (!file.endsWith('.ts') || /^\.\/(_generated|lib)\//.test(file) || file === './schema.ts' || file === './auth.config.ts') continue;
 		const module = file.slice(2, -3);
 		const mod = (await load()) as Record<string, Record<string, unknown>>;
 		for (const [name, fn] of Object.entries(mod)) {
@@ -210,8 +211,7 @@ function sample(validator: ValidatorJson): unknown {
 async function callConvex(entry: ConvexEntry, principal: Principal): Promise<Outcome> {
 	const t = newConvex();
 	const caller = principal === 'anonymous' ? t : t.withIdentity({ subject: `${principal}-1`, name: `${principal} one`, role: principal });
-	const [module, name] = entry.path.split(':') as [string, string];
-	const ref = (anyApi as Record<string, Record<string, unknown>>)[module]![name] as FunctionReference<'query' | 'mutation' | 'action'>;
+	const ref = makeFunctionReference<'query' | 'mutation' | 'action'>(entry.path);
 	const args = sample(JSON.parse(entry.args) as ValidatorJson) as Record<string, unknown>;
 	try {
 		if (entry.kind === 'query') await caller.query(ref as FunctionReference<'query'>, args);
