@@ -9,19 +9,27 @@ const roster = [
 ];
 
 describe('agentStatus', () => {
-	it('hydrates the roster offline and lists it to everyone, ordered by name', async () => {
+	it('hydrates the roster offline and lists it to supervisors, ordered by name', async () => {
 		const t = newConvex();
 		await expect(as(t, 'system').mutation(api.agentStatus.hydrate, { agents: roster, removeMissing: true })).resolves.toEqual({
 			inserted: 3,
 			updated: 0,
 			removed: 0
 		});
-		const list = await as(t, 'agent', 'u-zoe').query(api.agentStatus.list, {});
+		const list = await as(t, 'supervisor', 'u-sue').query(api.agentStatus.list, {});
 		expect(list.map((a) => [a.name, a.status])).toEqual([
 			['Al Agent', 'offline'],
 			['Sue Supervisor', 'offline'],
 			['Zoe Agent', 'offline']
 		]);
+	});
+
+	it('keeps the roster, like the wallboard page, to supervisors and admins; agents and managers read their own status', async () => {
+		const t = newConvex();
+		await as(t, 'system').mutation(api.agentStatus.hydrate, { agents: roster, removeMissing: true });
+		for (const role of ['agent', 'manager'] as const) await rejectsWith(as(t, role, 'u-zoe').query(api.agentStatus.list, {}), 'FORBIDDEN');
+		for (const role of ['supervisor', 'admin'] as const) expect(await as(t, role).query(api.agentStatus.list, {})).toHaveLength(3);
+		expect(await as(t, 'agent', 'u-zoe').query(api.agentStatus.mine, {})).toMatchObject({ userId: 'u-zoe', status: 'offline' });
 	});
 
 	it('lets an agent set their own status, seen live by others through the list', async () => {
@@ -49,7 +57,7 @@ describe('agentStatus', () => {
 	it('creates the row of an agent hydration has not seen yet, from the identity', async () => {
 		const t = newConvex();
 		await as(t, 'manager', 'u-new', 'New Manager').mutation(api.agentStatus.setMine, { status: 'available' });
-		expect(await as(t, 'agent').query(api.agentStatus.list, {})).toEqual([
+		expect(await as(t, 'supervisor').query(api.agentStatus.list, {})).toEqual([
 			expect.objectContaining({ userId: 'u-new', name: 'New Manager', role: 'manager', status: 'available' })
 		]);
 	});
@@ -83,7 +91,7 @@ describe('agentStatus', () => {
 			updated: 2,
 			removed: 1
 		});
-		const list = await as(t, 'agent').query(api.agentStatus.list, {});
+		const list = await as(t, 'admin').query(api.agentStatus.list, {});
 		expect(list.map((a) => [a.name, a.role, a.status])).toEqual([
 			['Alan Agent', 'agent', 'offline'],
 			['Zoe Agent', 'manager', 'busy']
@@ -98,11 +106,11 @@ describe('agentStatus', () => {
 			const zoe = as(t, 'agent', 'u-zoe');
 			await zoe.mutation(api.agentStatus.setMine, { status: 'available' });
 			await zoe.mutation(api.agentStatus.heartbeat, { softphone: 'unregistered' });
-			const before = await zoe.query(api.agentStatus.list, {});
+			const before = await as(t, 'supervisor').query(api.agentStatus.list, {});
 			expect(before[0]?.heartbeatAt).toBe(Date.parse('2026-11-24T09:00:00.000Z'));
 			vi.setSystemTime(new Date('2026-11-24T09:00:15.000Z'));
 			await zoe.mutation(api.agentStatus.heartbeat, { softphone: 'unregistered' });
-			expect(await zoe.query(api.agentStatus.list, {})).toEqual(before);
+			expect(await as(t, 'supervisor').query(api.agentStatus.list, {})).toEqual(before);
 			vi.setSystemTime(new Date('2026-11-24T09:00:31.000Z'));
 			await zoe.mutation(api.agentStatus.heartbeat, { softphone: 'ready' });
 			expect(await zoe.query(api.agentStatus.mine, {})).toMatchObject({ softphone: 'ready', heartbeatAt: Date.parse('2026-11-24T09:00:30.000Z') });

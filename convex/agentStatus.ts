@@ -1,12 +1,12 @@
 /**
- * Agent presence: who is available, busy, away or on a call. Everyone signed in sees the list
- * (header, wallboard); agents set their own status; the server keeps the roster in line with
- * the archive's staff users.
+ * Agent presence: who is available, busy, away or on a call. The whole roster is the wallboard's,
+ * so supervisors and admins read it (like the page); each staff member reads and sets their own
+ * status (`mine`); the server keeps the roster in line with the archive's staff users.
  */
 import { v } from 'convex/values';
 import type { Doc } from './_generated/dataModel';
 import type { MutationCtx, QueryCtx } from './_generated/server';
-import { agentMutation, agentQuery, systemMutation, type Caller } from './lib/functions';
+import { agentMutation, agentQuery, supervisorQuery, systemMutation, type Caller } from './lib/functions';
 import { fail } from './lib/errors';
 import { vAgentPresence, vMissedCall, vRole, vSelectableStatus, vSoftphoneState } from './schema';
 
@@ -66,7 +66,7 @@ async function ensureOwnRow(ctx: MutationCtx, caller: Caller): Promise<Doc<'agen
 	return row;
 }
 
-export const list = agentQuery({
+export const list = supervisorQuery({
 	args: {},
 	returns: v.array(vAgentView),
 	handler: async (ctx) => {

@@ -45,5 +45,5 @@ export const statusOf = (t: TestConvex, userId: string) =>
 
 /** The call's row in incoming_call_queue, as the wallboard's board shows it (undefined once accepted or gone). */
 export async function ringing(t: TestConvex, callSid: string) {
-	return (await as(t, 'agent', 'viewer').query(api.callBoard.board, {})).incoming.find((c) => c.callSid === callSid);
+	return (await as(t, 'supervisor', 'viewer').query(api.callBoard.board, {})).incoming.find((c) => c.callSid === callSid);
 }

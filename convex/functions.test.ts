@@ -18,7 +18,7 @@ describe('function builders', () => {
 	it('admits each role exactly where ROLE_GUARDS says', async () => {
 		const t = newConvex();
 		for (const role of ['agent', 'manager', 'supervisor', 'admin'] as const) {
-			await expect(as(t, role).query(api.agentStatus.list, {})).resolves.toEqual([]);
+			await expect(as(t, role).query(api.contactTabs.mine, {})).resolves.toEqual([]);
 		}
 		for (const role of ['agent', 'manager', 'supervisor'] as const) {
 			await rejectsWith(as(t, role).mutation(api.agentSkills.setForAgent, { userId: 'a', skills: [] }), 'FORBIDDEN');

@@ -48,10 +48,11 @@ export async function benchLivePropagation(options: LivePropagationOptions = {})
 	const hot = options.hot ?? (await createLocalHotState());
 	const hub = new LiveHub(hot, { maxSubscriptions: 10 });
 	const writer: LiveUser = { id: 'bench-writer', name: 'Bench Writer', role: 'agent' };
+	// Wallboards: the roster is for supervisors.
 	const users: LiveUser[] = Array.from({ length: clients }, (_, i) => ({
 		id: `bench-client-${i}`,
 		name: `Bench Client ${i}`,
-		role: 'agent'
+		role: 'supervisor'
 	}));
 	await hot.mutation(
 		api.agentStatus.hydrate,

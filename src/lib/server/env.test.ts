@@ -2,6 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { supportedTranscribeModels } from './adapters/speech/models';
 import { ConfigError, describeAdapters, parseConfig } from './env';
 
+/** Real telephony behind a proxy, as a production deployment runs. */
+const twilio = {
+	TELEPHONY: 'twilio',
+	TWILIO_ACCOUNT_SID: `AC${'b'.repeat(32)}`,
+	TWILIO_AUTH_TOKEN: 't',
+	TWILIO_API_KEY_SID: 'SK1',
+	TWILIO_API_KEY_SECRET: 's',
+	TWILIO_TWIML_APP_SID: 'AP1',
+	PUBLIC_BASE_URL: 'https://calls.example.com',
+	ADDRESS_HEADER: 'x-real-ip'
+};
+
 describe('parseConfig', () => {
 	it('defaults every port to its local twin and the archive to PGlite', () => {
 		const config = parseConfig({});
@@ -93,6 +105,17 @@ describe('parseConfig', () => {
 		expect(config.storage).toEqual({ adapter: 'local' });
 	});
 
+	it('refuses to start in production behind an https:// URL without ADDRESS_HEADER, and XFF_DEPTH without X-Forwarded-For', () => {
+		const behindProxy = { ...twilio, ADDRESS_HEADER: undefined, NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://calls.example.com', AUTH_SECRET: 'x'.repeat(32) };
+		expect(() => parseConfig(behindProxy)).toThrow(/set ADDRESS_HEADER/);
+		expect(() => parseConfig({ ...behindProxy, ADDRESS_HEADER: 'x-forwarded-for', XFF_DEPTH: '2' })).not.toThrow();
+		expect(() => parseConfig({ ...behindProxy, ADDRESS_HEADER: 'x-real-ip' })).not.toThrow();
+		expect(() => parseConfig({ ...behindProxy, ADDRESS_HEADER: 'x-real-ip', XFF_DEPTH: '1' })).toThrow(/XFF_DEPTH applies only with ADDRESS_HEADER=x-forwarded-for/);
+		expect(() => parseConfig({ ...behindProxy, ADDRESS_HEADER: 'x-forwarded-for', XFF_DEPTH: '0' })).toThrow(/XFF_DEPTH/);
+		// Local production runs (npm start, the e2e build) serve http:// themselves.
+		expect(() => parseConfig({ ...twilio, NODE_ENV: 'production', PUBLIC_BASE_URL: 'http://localhost:3000', AUTH_SECRET: 'x'.repeat(32) })).not.toThrow();
+	});
+
 	it('reads SMS throughput per sender type and per number, refusing nonsense with the variable named', () => {
 		expect(parseConfig({}).smsRates).toEqual({ longCode: 1, tollFree: 3, overrides: {} });
 		const config = parseConfig({ SMS_RATE_LONG_CODE: '0.5', SMS_RATE_OVERRIDES: '+14155550100=2, +18005550100=30' });
@@ -105,15 +128,6 @@ describe('parseConfig', () => {
 });
 
 describe('local mode and production exposure', () => {
-	const twilio = {
-		TELEPHONY: 'twilio',
-		TWILIO_ACCOUNT_SID: `AC${'b'.repeat(32)}`,
-		TWILIO_AUTH_TOKEN: 't',
-		TWILIO_API_KEY_SID: 'SK1',
-		TWILIO_API_KEY_SECRET: 's',
-		TWILIO_TWIML_APP_SID: 'AP1',
-		PUBLIC_BASE_URL: 'https://calls.example.com'
-	};
 	const secret = 'x'.repeat(32);
 
 	it('runs local mode on loopback addresses outside production', () => {

@@ -44,6 +44,11 @@ const RawEnv = z.object({
 	NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 	PORT: z.coerce.number().int().min(1).max(65535).default(3000),
 	PUBLIC_BASE_URL: optionalString.pipe(z.url({ message: 'PUBLIC_BASE_URL must be an absolute URL such as https://calls.example.com' }).optional()),
+	// Read by adapter-node itself (getClientAddress): the header the proxy puts the client address
+	// in, and for X-Forwarded-For how many proxies from the right to trust. Checked here so a
+	// deployment behind a proxy cannot start without them (proxyProblems).
+	ADDRESS_HEADER: optionalString.pipe(z.string().regex(/^[A-Za-z0-9-]+$/, 'ADDRESS_HEADER is a header name such as x-forwarded-for').optional()),
+	XFF_DEPTH: optionalString.pipe(z.string().regex(/^[1-9][0-9]*$/, 'XFF_DEPTH is the number of trusted proxies, 1 or more').transform(Number).optional()),
 	DATA_DIR: z.string().default('./data'),
 	DATABASE_URL: optionalString.pipe(
 		z
@@ -261,6 +266,24 @@ export interface Config {
 	live: { adapter: 'local' } | { adapter: 'convex'; url: string; privateKey: string; keyId: string };
 }
 
+/**
+ * adapter-node serves plain HTTP, so an https:// public URL in production means a proxy in
+ * front. Without ADDRESS_HEADER every request would seem to come from the proxy, and the
+ * sign-in throttle's per-address limit would lock everyone out at once.
+ */
+function proxyProblems(e: RawEnv): string[] {
+	const problems: string[] = [];
+	if (e.NODE_ENV === 'production' && e.PUBLIC_BASE_URL?.startsWith('https://') && !e.ADDRESS_HEADER) {
+		problems.push(
+			'PUBLIC_BASE_URL is https:// in production, so Switchboard runs behind a proxy: set ADDRESS_HEADER to the header carrying the client address (x-forwarded-for with XFF_DEPTH, or e.g. x-real-ip)'
+		);
+	}
+	if (e.XFF_DEPTH !== undefined && e.ADDRESS_HEADER?.toLowerCase() !== 'x-forwarded-for') {
+		problems.push('XFF_DEPTH applies only with ADDRESS_HEADER=x-forwarded-for');
+	}
+	return problems;
+}
+
 /** Parse an environment (process.env or a test's literal) into a Config, or throw ConfigError. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
 	const parsed = RawEnv.safeParse(env);
@@ -279,6 +302,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 	if ((e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
 		problems.push('ADMIN_EMAIL and ADMIN_PASSWORD go together: set both to create the first admin on an empty archive, or neither.');
 	}
+	problems.push(...proxyProblems(e));
 	const overrides = parseRateOverrides(e.SMS_RATE_OVERRIDES);
 	problems.push(...overrides.problems);
 	if (problems.length) throw new ConfigError(problems);

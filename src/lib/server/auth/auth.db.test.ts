@@ -5,6 +5,7 @@ import { rateLimit, session, user } from '../db/schema/auth';
 import { createAuth, type Auth } from './auth';
 import { createStaffUser } from './create-staff-user';
 import { SIGN_IN_THROTTLE } from './login-throttle';
+import { sameSessionUser } from './session-bound-signal';
 import { resolveSession } from './session-user';
 import { setUserRole } from './set-user-role';
 import { signInWithPassword, signOut } from './sign-in';
@@ -79,6 +80,33 @@ describe('sign-in throttle', () => {
 			.set({ lastRequest: Date.now() - SIGN_IN_THROTTLE.windowSeconds * 1000 - 1 })
 			.where(eq(rateLimit.key, `sign-in-failures|${address}|${agent.email}`));
 		expect((await signInWithPassword(auth, { email: agent.email, password: TEST_PASSWORD, headers: browserHeaders(address) })).ok).toBe(true);
+	});
+
+	it(`refuses an account after ${SIGN_IN_THROTTLE.maxAccountFailures} failures spread over many addresses, wherever the next try comes from`, async () => {
+		const agent = await makeStaffWithPassword(auth, t.db, 'agent');
+		for (let i = 0; i < SIGN_IN_THROTTLE.maxAccountFailures; i += 1) {
+			const failed = await signInWithPassword(auth, { email: agent.email, password: 'wrong-password', headers: browserHeaders(`203.0.113.${100 + i}`) });
+			expect(failed).toMatchObject({ ok: false, status: 401 });
+		}
+		const refused = await signInWithPassword(auth, { email: agent.email, password: TEST_PASSWORD, headers: browserHeaders('192.0.2.200') });
+		expect(refused).toMatchObject({ ok: false, status: 429, code: 'TOO_MANY_SIGN_IN_ATTEMPTS' });
+		if (!refused.ok) expect(refused.retryAfter).toBeGreaterThan(SIGN_IN_THROTTLE.accountWindowSeconds - 10);
+		// Other accounts, from the very addresses used, still sign in.
+		const colleague = await makeStaffWithPassword(auth, t.db, 'agent');
+		expect((await signInWithPassword(auth, { email: colleague.email, password: TEST_PASSWORD, headers: browserHeaders('203.0.113.100') })).ok).toBe(true);
+	});
+
+	it(`refuses an address after ${SIGN_IN_THROTTLE.maxAddressFailures} failures over any accounts, and a success there does not reset it`, async () => {
+		const address = '198.51.100.50';
+		const [agent, other] = [await makeStaffWithPassword(auth, t.db, 'agent'), await makeStaffWithPassword(auth, t.db, 'agent')];
+		// The counter one short of the limit (the failures themselves would take a hundred password hashes).
+		await t.db.insert(rateLimit).values({ id: 'spray', key: `sign-in-address|${address}`, count: SIGN_IN_THROTTLE.maxAddressFailures - 2, lastRequest: Date.now() });
+		expect(await signInWithPassword(auth, { email: 'first-guess@test.local', password: 'Summer2026!', headers: browserHeaders(address) })).toMatchObject({ status: 401 });
+		expect((await signInWithPassword(auth, { email: agent.email, password: TEST_PASSWORD, headers: browserHeaders(address) })).ok).toBe(true);
+		expect(await signInWithPassword(auth, { email: 'second-guess@test.local', password: 'Summer2026!', headers: browserHeaders(address) })).toMatchObject({ status: 401 });
+		const refused = await signInWithPassword(auth, { email: other.email, password: TEST_PASSWORD, headers: browserHeaders(address) });
+		expect(refused).toMatchObject({ ok: false, status: 429, code: 'TOO_MANY_SIGN_IN_ATTEMPTS' });
+		expect((await signInWithPassword(auth, { email: other.email, password: TEST_PASSWORD, headers: browserHeaders('198.51.100.51') })).ok).toBe(true);
 	});
 
 	it('a successful sign-in clears the failures counted so far', async () => {
@@ -164,6 +192,23 @@ describe('sessions', () => {
 		expect((await resolveSession(auth, browserHeaders(undefined, cookie))).user).toBeNull();
 	});
 
+	it("tell an open stream when its user was removed, banned, signed out or given another role", async () => {
+		const admin = await makeStaff(t.db, 'admin');
+		const [moved, banned, gone, out] = await Promise.all([1, 2, 3, 4].map(() => makeStaffWithPassword(auth, t.db, 'agent')));
+		const checks = await Promise.all(
+			[moved!, banned!, gone!, out!].map(async (who, i) => {
+				const headers = browserHeaders(`198.51.100.${40 + i}`, await signedInCookie(auth, who.email, `198.51.100.${40 + i}`));
+				return { headers, check: sameSessionUser(auth, headers, who) };
+			})
+		);
+		for (const { check } of checks) expect(await check()).toBe(true);
+		await setUserRole(t.db, { actorId: admin.id, userId: moved!.id, role: 'supervisor' });
+		await t.db.update(user).set({ banned: true }).where(eq(user.id, banned!.id));
+		await t.db.delete(user).where(eq(user.id, gone!.id));
+		await signOut(auth, checks[3]!.headers);
+		for (const { check } of checks) expect(await check()).toBe(false);
+	});
+
 	it('resolve to nobody without a cookie, or with a forged one', async () => {
 		expect((await resolveSession(auth, browserHeaders())).user).toBeNull();
 		expect((await resolveSession(auth, browserHeaders(undefined, 'switchboard.session_token=forged.value'))).user).toBeNull();
@@ -188,5 +233,44 @@ describe('createStaffUser', () => {
 			kind: 'BAD_REQUEST',
 			code: 'INVALID_PASSWORD'
 		});
+	});
+});
+
+describe("better-auth's own HTTP endpoints", () => {
+	const call = (path: string, cookie: string, body?: unknown) => {
+		const headers = browserHeaders('198.51.100.30', cookie);
+		headers.set('origin', 'http://localhost:3000');
+		if (body !== undefined) headers.set('content-type', 'application/json');
+		return auth.handler(
+			new Request(`http://localhost:3000/api/auth${path}`, {
+				method: body === undefined ? 'GET' : 'POST',
+				headers,
+				body: body === undefined ? undefined : JSON.stringify(body)
+			})
+		);
+	};
+
+	it('answer 404 to a self-rename and to every admin endpoint, which would skip our rules; sign-in and the session still answer', async () => {
+		const agent = await makeStaffWithPassword(auth, t.db, 'agent');
+		const admin = await makeStaffWithPassword(auth, t.db, 'admin');
+		const agentCookie = await signedInCookie(auth, agent.email, '198.51.100.31');
+		const adminCookie = await signedInCookie(auth, admin.email, '198.51.100.32');
+
+		expect((await call('/update-user', agentCookie, { name: 'Renamed' })).status).toBe(404);
+		expect((await call('/change-email', agentCookie, { newEmail: 'new@test.local' })).status).toBe(404);
+		expect((await call('/admin/set-role', adminCookie, { userId: admin.id, role: 'agent' })).status).toBe(404);
+		expect((await call('/admin/remove-user', adminCookie, { userId: agent.id })).status).toBe(404);
+		expect((await call('/admin/set-user-password', adminCookie, { userId: agent.id, newPassword: 'another-password-1' })).status).toBe(404);
+		expect((await call('/admin/list-users', adminCookie)).status).toBe(404);
+		expect((await call('/update-user/', agentCookie, { name: 'Renamed' })).status).toBe(404);
+		const [agentRow, adminRow] = await Promise.all([agent.id, admin.id].map(async (id) => (await t.db.select().from(user).where(eq(user.id, id)))[0]));
+		expect(agentRow).toMatchObject({ name: agent.name, email: agent.email });
+		expect(adminRow).toMatchObject({ role: 'admin' });
+
+		const session = await call('/get-session', agentCookie);
+		expect(session.status).toBe(200);
+		expect(await session.json()).toMatchObject({ user: { id: agent.id } });
+		expect((await call('/sign-in/email', '', { email: agent.email, password: TEST_PASSWORD })).status).toBe(200);
+		expect((await call('/sign-out', agentCookie, {})).status).toBe(200);
 	});
 });

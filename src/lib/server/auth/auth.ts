@@ -14,6 +14,7 @@ import * as authSchema from '../db/schema/auth';
 import type { Config } from '../env';
 import { logger } from '../log';
 import { CLIENT_IP_HEADER } from './client-ip';
+import { httpAllowList } from './http-endpoints';
 import { loginThrottle, SIGN_IN_THROTTLE } from './login-throttle';
 
 /**
@@ -76,6 +77,8 @@ export function createAuth(db: Db, config: Config, extraPlugins: BetterAuthPlugi
 				bannedUserMessage: 'This account is suspended. Ask an administrator to restore it.'
 			}),
 			loginThrottle(db, SIGN_IN_THROTTLE),
+			// Before any endpoint: the browser reaches only sign-in, session and sign-out.
+			httpAllowList(),
 			...extraPlugins
 		]
 	});

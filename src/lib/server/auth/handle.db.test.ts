@@ -64,8 +64,18 @@ describe('the request pipeline', () => {
 			body: 'name=x'
 		})) as Response;
 		expect(response.status).toBe(403);
-		expect(await response.text()).toContain('Cross-site POST form submissions are forbidden');
+		expect(await response.text()).toContain('Cross-site POST requests are forbidden');
 		expect(response.headers.get('x-frame-options')).toBe('DENY');
+	});
+
+	it('refuses a cross-site JSON write to the API the same way, before the session is read', async () => {
+		const response = (await send('/api/trpc/sms.send', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+			body: '{}'
+		})) as Response;
+		expect(response.status).toBe(403);
+		expect(await response.text()).toContain('Cross-site POST requests are forbidden');
 	});
 
 	it('sends a signed-out visitor to the login page and answers the API with 401 JSON', async () => {
@@ -83,7 +93,8 @@ describe('the request pipeline', () => {
 		const injected = (await send('/carrier/scenario/call', {
 			method: 'POST',
 			routeId: CARRIER_ROUTE,
-			headers: { 'content-type': 'application/json' },
+			// Same-origin, so it is the missing session (not the Origin check) that refuses it.
+			headers: { 'content-type': 'application/json', origin: ORIGIN },
 			body: '{"from":"+12125550123","to":"+14155550100"}'
 		})) as Response;
 		expect(injected.status).toBe(401);

@@ -1,6 +1,6 @@
 /**
  * The request pipeline hooks.server.ts installs with sequence(): security headers, the
- * cross-site form check (Kit's own is off for Twilio's sake), better-auth's routes, the
+ * cross-site write check (Kit's own is off for Twilio's sake), better-auth's routes, the
  * session, then the page and API guards. Built from a function that yields the Auth, so tests
  * can run the steps without a server.
  */
@@ -8,7 +8,7 @@ import { error, json, redirect, type Handle } from '@sveltejs/kit';
 import type { Auth } from './auth';
 import { isCarrierAccount, type CarrierAccount } from './carrier-client';
 import { withClientIp } from './client-ip';
-import { isCrossSiteFormPost } from './csrf';
+import { isCrossSiteWrite } from './csrf';
 import { forwardCookies } from './forward-cookies';
 import { CARRIER_ROUTE_ID, decideAccess } from './page-access';
 import { applySecurityHeaders } from './security-headers';
@@ -31,8 +31,8 @@ const CARRIER_UNAUTHORIZED =
 	"Sign in as staff, or send the local carrier's account SID and auth token as Basic credentials (npm run carrier does).";
 
 const csrf: Handle = ({ event, resolve }) => {
-	if (!isCrossSiteFormPost(event.request, event.url)) return resolve(event);
-	return new Response(`Cross-site ${event.request.method} form submissions are forbidden: the Origin header must be ${event.url.origin}.`, {
+	if (!isCrossSiteWrite(event.request, event.url)) return resolve(event);
+	return new Response(`Cross-site ${event.request.method} requests are forbidden: the Origin header must be ${event.url.origin}.`, {
 		status: 403,
 		headers: { 'content-type': 'text/plain; charset=utf-8' }
 	});

@@ -108,8 +108,9 @@ describe('local hot state', () => {
 		const stops = [
 			hot.subscribe(api.contactTabs.mine, {}, ann, annTabs.onResult, annTabs.onError),
 			hot.subscribe(api.contactTabs.mine, {}, bob, bobTabs.onResult, bobTabs.onError),
-			hot.subscribe(api.agentStatus.list, {}, ann, annRoster.onResult, annRoster.onError),
-			hot.subscribe(api.agentStatus.list, {}, bob, bobRoster.onResult, bobRoster.onError)
+			// The roster is the wallboard's: two supervisors watch it.
+			hot.subscribe(api.agentStatus.list, {}, { subject: 'hq-sue', role: 'supervisor', name: 'Sue' }, annRoster.onResult, annRoster.onError),
+			hot.subscribe(api.agentStatus.list, {}, { subject: 'hq-sam', role: 'supervisor', name: 'Sam' }, bobRoster.onResult, bobRoster.onError)
 		];
 		for (const c of [annTabs, bobTabs, annRoster, bobRoster]) await c.until(1);
 

@@ -1,6 +1,7 @@
 import { count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '$convex/_generated/api';
+import type { Role } from '$lib/roles';
 import { LocalBroadcast } from '../adapters/broadcast/local';
 import { makeStaff } from '../auth/test-helpers';
 import { consentLedger } from '../db/schema/compliance';
@@ -25,7 +26,7 @@ let t: TestDb;
 let hot: HotState;
 let jobs: Jobs;
 let services: SmsWebhookServices;
-let agent: { id: string; name: string };
+let agent: { id: string; name: string; role: Role };
 let viewer: Identity;
 const { telephony } = localTelephony();
 const broadcast = new LocalBroadcast();

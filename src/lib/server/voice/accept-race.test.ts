@@ -9,6 +9,9 @@ import { AppError } from '../errors';
 import { createLocalHotState, SYSTEM_IDENTITY, type HotState, type Identity } from '../live/hot';
 import { waitingIn } from './test-board';
 
+/** The roster and the call board are the wallboard's, so tests read them as a supervisor. */
+const WALLBOARD = { subject: 'wallboard-viewer', role: 'supervisor' as const, name: 'Wallboard' };
+
 const AGENTS = 20;
 const REPETITIONS = 200;
 const agents: Identity[] = Array.from({ length: AGENTS }, (_, i) => ({ subject: `race-agent-${i}`, role: 'agent', name: `Racer ${i}` }));
@@ -69,7 +72,7 @@ describe('acceptCall under real concurrency', () => {
 			await release(winner, sid('a', r));
 		}
 		expect([...wins.values()].reduce((a, b) => a + b, 0)).toBe(REPETITIONS);
-		expect(await waitingIn(hot, 'race', agents[0] as Identity)).toEqual([]);
+		expect(await waitingIn(hot, 'race')).toEqual([]);
 	});
 
 	it('gives a ringing call only to the agent it rings for, even with 20 accepts at once', async () => {
@@ -82,7 +85,7 @@ describe('acceptCall under real concurrency', () => {
 			expect(codes.filter((c) => c !== 'NOT_OFFERED' && c !== 'CALL_TAKEN')).toEqual([]);
 			await release(offeredTo, sid('b', r));
 		}
-		const statuses = await hot.query(api.agentStatus.list, {}, agents[0] as Identity);
+		const statuses = await hot.query(api.agentStatus.list, {}, WALLBOARD);
 		expect(statuses.filter((s) => s.userId.startsWith('race-agent-')).every((s) => s.status === 'available')).toBe(true);
 	});
 });

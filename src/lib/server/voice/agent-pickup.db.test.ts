@@ -8,6 +8,9 @@ import { ACCOUNT_SID, createVoiceHarness, newCallSid, type VoiceHarness } from '
 import { waitingIn } from './test-board';
 import { VOICE_PATHS } from './voice-paths';
 
+/** The roster and the call board are the wallboard's, so tests read them as a supervisor. */
+const WALLBOARD = { subject: 'wallboard-viewer', role: 'supervisor' as const, name: 'Wallboard' };
+
 let h: VoiceHarness;
 beforeAll(async () => {
 	h = await createVoiceHarness();
@@ -54,8 +57,8 @@ describe('POST /webhooks/twilio/voice from an agent softphone to queue:<name>', 
 		expect(await (await h.post(VOICE_PATHS.incoming, request, { headers })).text()).toBe(expected);
 		expect(await h.counts()).toEqual(before);
 
-		expect((await waitingIn(h.hot, 'takeme', agent)).map((w) => w.callSid)).toEqual([newer]);
-		const me = (await h.hot.query(api.agentStatus.list, {}, agent)).find((s) => s.userId === agent.subject);
+		expect((await waitingIn(h.hot, 'takeme')).map((w) => w.callSid)).toEqual([newer]);
+		const me = (await h.hot.query(api.agentStatus.list, {}, WALLBOARD)).find((s) => s.userId === agent.subject);
 		expect(me?.status).toBe('busy');
 
 		const bridge = await h.post(`${VOICE_PATHS.queueBridge}?agent=${agent.subject}`, {

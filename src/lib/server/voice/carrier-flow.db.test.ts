@@ -22,6 +22,8 @@ import type { VoiceServices } from './voice-services';
 
 /** How long a test waits, in real time, for the recording job (pg-boss polls): a bound for a stuck job, not a speed. */
 const JOB_WAIT_MS = 30_000;
+/** The roster and the call board are the wallboard's, so tests read them as a supervisor. */
+const WALLBOARD = { subject: 'wallboard-viewer', role: 'supervisor' as const, name: 'Wallboard' };
 
 let carrier: Harness;
 let h: VoiceHarness;
@@ -75,7 +77,7 @@ describe('an inbound call through the local carrier', () => {
 		expect(row?.talkSeconds).toBeGreaterThan(20);
 		const kinds = (await h.testDb.db.select().from(callEvents).where(eq(callEvents.callId, row?.id ?? ''))).map((e) => e.kind);
 		expect(kinds).toEqual(expect.arrayContaining(['received', 'offered', 'agent.ringing', 'agent.in-progress', 'agent.completed', 'status.completed']));
-		const me = (await h.hot.query(api.agentStatus.list, {}, agent)).find((s) => s.userId === agent.subject);
+		const me = (await h.hot.query(api.agentStatus.list, {}, WALLBOARD)).find((s) => s.userId === agent.subject);
 		expect(me?.status).toBe('wrapup');
 		// The two-channel recording reaches Storage through the fetch-recording job (real time: pg-boss polls).
 		const stored = await vi.waitFor(
@@ -114,7 +116,7 @@ describe('an inbound call through the local carrier', () => {
 		for (let i = 0; i < 5; i++) await carrier.clock.advance(1000);
 		const [row] = await h.testDb.db.select().from(calls).where(eq(calls.callSid, phoneCall.sid));
 		expect(row).toMatchObject({ outcome: 'answered', agentId: keen.subject });
-		const statuses = await h.hot.query(api.agentStatus.list, {}, keen);
+		const statuses = await h.hot.query(api.agentStatus.list, {}, WALLBOARD);
 		expect(statuses.find((s) => s.userId === sleepy.subject)?.status).toBe('away');
 		expect(answered.filter((status) => status !== 200 && status !== 204)).toEqual([]);
 	});
@@ -172,7 +174,7 @@ describe('an inbound call through the local carrier', () => {
 		await carrier.clock.advance(1000);
 		const second = carrier.engine.phone('+13035550102').call('+14155550120');
 		for (let i = 0; i < 3; i++) await carrier.clock.advance(1000);
-		const waiting = await waitingIn(h.hot, 'pickup', { subject: 'x', role: 'agent' });
+		const waiting = await waitingIn(h.hot, 'pickup');
 		expect(waiting.map((w) => w.callSid)).toEqual([first.sid, second.sid]);
 
 		// The pickup request runs before the clock moves, so the hold loop does not offer them first.
@@ -184,7 +186,7 @@ describe('an inbound call through the local carrier', () => {
 		const [bridged] = await h.testDb.db.select().from(calls).where(eq(calls.callSid, first.sid));
 		expect(bridged).toMatchObject({ agentId: agent.subject, agentCallSid: pickup.parameters.CallSid });
 		expect(bridged?.answeredAt).not.toBeNull();
-		expect((await waitingIn(h.hot, 'pickup', agent)).map((w) => w.callSid)).toEqual([second.sid]);
+		expect((await waitingIn(h.hot, 'pickup')).map((w) => w.callSid)).toEqual([second.sid]);
 
 		for (let i = 0; i < 20; i++) await carrier.clock.advance(1000);
 		first.hangUp();
@@ -193,7 +195,7 @@ describe('an inbound call through the local carrier', () => {
 		expect(done).toMatchObject({ outcome: 'answered', agentId: agent.subject, status: 'completed' });
 		// Derived from answer to hang-up (no agent-leg callbacks on a pickup); the twin's virtual clock makes its value meaningless here.
 		expect(done?.talkSeconds).toEqual(expect.any(Number));
-		expect((await h.hot.query(api.agentStatus.list, {}, agent)).find((s) => s.userId === agent.subject)?.status).toBe('wrapup');
+		expect((await h.hot.query(api.agentStatus.list, {}, WALLBOARD)).find((s) => s.userId === agent.subject)?.status).toBe('wrapup');
 		second.hangUp();
 		for (let i = 0; i < 3; i++) await carrier.clock.advance(1000);
 		expect(answered.filter((status) => status !== 200 && status !== 204)).toEqual([]);
@@ -212,7 +214,7 @@ describe('an inbound call through the local carrier', () => {
 		await h.addQueue('+14155550121', 'later', ['later-skill']);
 		const caller = carrier.engine.phone('+13035550103').call('+14155550121');
 		for (let i = 0; i < 3; i++) await carrier.clock.advance(1000);
-		expect((await waitingIn(h.hot, 'later', { subject: 'x', role: 'agent' })).map((w) => w.callSid)).toEqual([caller.sid]);
+		expect((await waitingIn(h.hot, 'later')).map((w) => w.callSid)).toEqual([caller.sid]);
 
 		const agent = await h.addAgent(['later-skill'], 'Lee Later');
 		const device = carrier.engine.device(`agent_${agent.subject}`);
@@ -259,7 +261,7 @@ describe('an inbound call through the local carrier', () => {
 
 		for (let i = 0; i < 10; i++) await carrier.clock.advance(1000);
 		expect(await setCallRecording(viaRest, me, { callSid: phoneCall.sid, paused: true })).toEqual({ callSid: phoneCall.sid, recording: 'paused' });
-		const board = await h.hot.query(api.callBoard.board, {}, agent);
+		const board = await h.hot.query(api.callBoard.board, {}, WALLBOARD);
 		expect(board.active.find((a) => a.callSid === phoneCall.sid)?.recording).toBe(false);
 		for (let i = 0; i < 20; i++) await carrier.clock.advance(1000);
 		// A supervisor may resume it too.

@@ -10,6 +10,9 @@ import { seedVoiceQueues } from './seed-voice-queues';
 import { VOICE_PATHS } from './voice-paths';
 import { ringingFor, waitingIn } from './test-board';
 
+/** The roster and the call board are the wallboard's, so tests read them as a supervisor. */
+const WALLBOARD = { subject: 'wallboard-viewer', role: 'supervisor' as const, name: 'Wallboard' };
+
 let h: VoiceHarness;
 beforeAll(async () => {
 	h = await createVoiceHarness();
@@ -208,7 +211,7 @@ describe('POST /webhooks/twilio/voice/dial-action', () => {
 		const nextXml = await next.text();
 		expect(nextXml).toMatch(new RegExp(`^${XML.replace(/[?.]/g, '\\$&')}<Response><Dial answerOnBridge="true"[^>]* timeout="15"`));
 		expect(nextXml).toContain(`<Identity>agent_${second.subject}</Identity>`);
-		const statuses = await h.hot.query(api.agentStatus.list, {}, first);
+		const statuses = await h.hot.query(api.agentStatus.list, {}, WALLBOARD);
 		expect(statuses.find((s) => s.userId === first.subject)?.status).toBe('away');
 		expect(statuses.find((s) => s.userId === second.subject)?.status).toBe('ringing');
 
@@ -322,7 +325,7 @@ describe('POST /webhooks/twilio/voice/status', () => {
 			await h.post(VOICE_PATHS.status, end);
 			expect(await callRow(sid)).toMatchObject({ outcome: 'answered', agentId: agent.subject, agentCallSid: agentLeg, talkSeconds: 60, status: 'completed' });
 			if (n === 0) {
-				const me = (await h.hot.query(api.agentStatus.list, {}, agent)).find((s) => s.userId === agent.subject);
+				const me = (await h.hot.query(api.agentStatus.list, {}, WALLBOARD)).find((s) => s.userId === agent.subject);
 				expect(me?.status).toBe('wrapup');
 				await h.hot.mutation(api.callWrapup.finishWrapup, { callSid: sid }, agent);
 			}
@@ -335,7 +338,7 @@ describe('queue and voicemail webhooks', () => {
 		const sid = newCallSid();
 		const base = incoming(sid, '+12125550155', '+14155550102');
 		expect(await (await h.post(VOICE_PATHS.incoming, base)).text()).toBe(enqueueXml('nobody'));
-		expect((await waitingIn(h.hot, 'nobody', { subject: 'x', role: 'agent' })).map((w) => w.callSid)).toContain(sid);
+		expect((await waitingIn(h.hot, 'nobody')).map((w) => w.callSid)).toContain(sid);
 
 		const hold = await h.post(VOICE_PATHS.wait, { ...base, QueuePosition: '2', QueueTime: '30', CurrentQueueSize: '2' });
 		expect(await hold.text()).toBe(`${XML}<Response><Say>You are caller number 2 in line.</Say><Play>/audio/hold-music.wav</Play></Response>`);
@@ -347,7 +350,7 @@ describe('queue and voicemail webhooks', () => {
 		expect(await exit.text()).toBe(
 			`${XML}<Response><Say>Sorry, nobody can take your call right now. Please leave a message after the tone.</Say><Record maxLength="120" playBeep="true" recordingStatusCallback="/webhooks/twilio/voice/recording" recordingStatusCallbackEvent="completed absent" action="/webhooks/twilio/voice/voicemail-done"/></Response>`
 		);
-		expect((await waitingIn(h.hot, 'nobody', { subject: 'x', role: 'agent' })).map((w) => w.callSid)).not.toContain(sid);
+		expect((await waitingIn(h.hot, 'nobody')).map((w) => w.callSid)).not.toContain(sid);
 
 		const recordingSid = `RE${'c'.repeat(32)}`;
 		const done = await h.post(VOICE_PATHS.voicemailDone, { ...base, RecordingSid: recordingSid, RecordingUrl: 'https://api.twilio.com/rec/RE1', RecordingDuration: '12' });

@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '$convex/_generated/api';
 import { user } from '../../db/schema/auth';
 import { activities } from '../../db/schema/crm';
+import { callbackTasks } from '../../db/schema/callbacks';
+import { agentSkills, skills } from '../../db/schema/staff';
 import { calls } from '../../db/schema/voice';
 import type { Identity } from '../../live/hot';
 import type { Services } from '../../services';
@@ -18,17 +20,21 @@ import { ACCOUNT_SID, createVoiceHarness, newCallSid, type VoiceHarness } from '
 import { VOICE_PATHS } from '../../voice/voice-paths';
 import { createCallerFactory, type SessionUser } from '../init';
 import { callsRouter } from './calls';
+import { crmRouter } from './crm';
+
+/** The roster and the call board are the wallboard's, so tests read them as a supervisor. */
+const WALLBOARD = { subject: 'wallboard-viewer', role: 'supervisor' as const, name: 'Wallboard' };
 
 let h: VoiceHarness;
 const createCaller = createCallerFactory(callsRouter);
-const as = (who: Identity) =>
+const as = (who: Identity, role: SessionUser['role'] = 'agent') =>
 	createCaller({
 		services: { ...h.services, adapters: h.adapters } as unknown as Services,
 		user: {
 			id: who.subject,
 			name: who.name ?? '',
 			email: 'x@test.local',
-			role: 'agent'
+			role
 		} satisfies SessionUser
 	});
 
@@ -107,7 +113,7 @@ describe('calls.wrapUp', () => {
 	it('saves disposition, notes and wrap-up seconds, writes one call activity, and frees the agent', async () => {
 		const { agent, customerId, sid } = await answeredCall();
 		expect(await timeline(customerId)).toEqual([]);
-		expect((await h.hot.query(api.agentStatus.list, {}, agent)).find((s) => s.userId === agent.subject)?.status).toBe('wrapup');
+		expect((await h.hot.query(api.agentStatus.list, {}, WALLBOARD)).find((s) => s.userId === agent.subject)?.status).toBe('wrapup');
 
 		const res = await as(agent).wrapUp({
 			callSid: sid,
@@ -138,7 +144,7 @@ describe('calls.wrapUp', () => {
 			waitSeconds: expect.any(Number),
 			disposition: 'resolved'
 		});
-		expect((await h.hot.query(api.agentStatus.list, {}, agent)).find((s) => s.userId === agent.subject)?.status).toBe('available');
+		expect((await h.hot.query(api.agentStatus.list, {}, WALLBOARD)).find((s) => s.userId === agent.subject)?.status).toBe('available');
 
 		await expect(as(agent).wrapUp({ callSid: sid, disposition: 'resolved' })).rejects.toMatchObject({ code: 'CONFLICT' });
 		// The close-call job's safety net changes nothing once the wrap-up wrote the activity.
@@ -192,7 +198,7 @@ describe('calls.wrapUp', () => {
 describe('wrap-up time', () => {
 	it("frees the agent when the queue's wrap-up time is over, and the form still saves afterwards", async () => {
 		const { agent, sid } = await answeredCall();
-		const status = async () => (await h.hot.query(api.agentStatus.list, {}, agent)).find((s) => s.userId === agent.subject)?.status;
+		const status = async () => (await h.hot.query(api.agentStatus.list, {}, WALLBOARD)).find((s) => s.userId === agent.subject)?.status;
 		expect(await status()).toBe('wrapup');
 		// The status webhook queued the end of wrap-up for the queue's wrap-up time (60 s by default).
 		const result: unknown = await h.testDb.db.execute(sql`select start_after, created_on from pgboss.job where name = 'end-wrapup' and data->>'callSid' = ${sid}`);
@@ -227,7 +233,7 @@ describe('wrap-up time', () => {
 });
 
 describe('calls.readyNow', () => {
-	const status = async (agent: Identity) => (await h.hot.query(api.agentStatus.list, {}, agent)).find((s) => s.userId === agent.subject)?.status;
+	const status = async (agent: Identity) => (await h.hot.query(api.agentStatus.list, {}, WALLBOARD)).find((s) => s.userId === agent.subject)?.status;
 
 	it('frees the agent before the wrap-up time, once; the form still saves and its wrap-up time stops at Ready now', async () => {
 		const { agent, sid } = await answeredCall();
@@ -349,6 +355,7 @@ describe('calls.recordingUrl', () => {
 			.values({
 				callSid: sid,
 				direction: 'inbound',
+				agentId: agent.subject,
 				recordingStatus: 'stored',
 				recordingKey: key,
 				recordingSeconds: 30,
@@ -414,6 +421,44 @@ describe('a call on the customer timeline', () => {
 
 		await h.testDb.db.update(calls).set({ recordingStatus: 'failed', recordingAttempts: 6 }).where(eq(calls.callSid, sid));
 		expect((await as(agent).detail({ callId: row?.id ?? '' })).recording).toEqual({ status: 'failed', attempts: 6, lastError: null });
+	});
+
+	it("keeps a call's recording and notes to its agent, the agent calling back, and managers and supervisors", async () => {
+		const { agent, customerId, sid } = await answeredCall();
+		await as(agent).wrapUp({ callSid: sid, disposition: 'Resolved', notes: 'Card ending 4242.' });
+		const key = `recordings/${sid}/RE${'a'.repeat(32)}.wav`;
+		await h.adapters.storage.put(key, new Uint8Array([1, 2, 3]), 'audio/x-wav');
+		await h.testDb.db.update(calls).set({ recordingStatus: 'stored', recordingKey: key, recordingSeconds: 10 }).where(eq(calls.callSid, sid));
+		const callId = (await callRow(sid))!.id;
+		const other = await h.addAgent([]);
+
+		await expect(as(other).recordingUrl({ callId })).rejects.toMatchObject({ code: 'FORBIDDEN', cause: { code: 'NOT_YOUR_CALL' } });
+		const seen = await as(other).detail({ callId });
+		expect(seen).toMatchObject({ agentId: agent.subject, disposition: 'Resolved', notes: '', recording: { status: 'none' } });
+		const crm = createCallerFactory(crmRouter)({ services: h.services as unknown as Services, user: { id: other.subject, name: '', email: 'o@test.local', role: 'agent' } });
+		const [entry] = (await crm.timeline({ customerId })).items;
+		expect(entry?.call).toMatchObject({ notes: '', recording: { status: 'none' } });
+		expect(entry?.data).not.toHaveProperty('notes');
+		expect(entry?.data).not.toHaveProperty('recordingKey');
+
+		expect((await as(agent).recordingUrl({ callId })).url).toContain(key);
+		expect(await as(agent).detail({ callId })).toMatchObject({ notes: 'Card ending 4242.', recording: { status: 'stored' } });
+		for (const role of ['manager', 'supervisor', 'admin'] as const) {
+			expect((await as(other, role).recordingUrl({ callId })).url, role).toContain(key);
+			expect((await as(other, role).detail({ callId })).notes, role).toBe('Card ending 4242.');
+		}
+
+		// Its callback task (a voicemail has no agent): while open, agents who may take it (the queue's
+		// skills) hear it, others do not; once taken, its holder does.
+		const [task] = await h.testDb.db.insert(callbackTasks).values({ callId, queue: 'wrapup-test', reason: 'voicemail', callerNumber: '+12125550100' }).returning();
+		const skilled = await h.addAgent([]);
+		await h.testDb.db.insert(skills).values({ id: 'wrapup-skill', name: 'Wrap-up' }).onConflictDoNothing();
+		await h.testDb.db.insert(agentSkills).values({ userId: skilled.subject, skill: 'wrapup-skill', level: 3 });
+		expect((await as(skilled).recordingUrl({ callId })).url).toContain(key);
+		await expect(as(other).recordingUrl({ callId })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+		await h.testDb.db.update(callbackTasks).set({ status: 'claimed', claimedBy: other.subject }).where(eq(callbackTasks.id, task!.id));
+		expect((await as(other).recordingUrl({ callId })).url).toContain(key);
+		await expect(as(skilled).recordingUrl({ callId })).rejects.toMatchObject({ code: 'FORBIDDEN' });
 	});
 
 	it('answers calls.detail and calls.recordingUrl only to signed-in staff, and NOT_FOUND for an unknown call', async () => {

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { sidPattern } from '../../../phone-rules';
 import { CALL_DIRECTIONS, CALL_OUTCOMES } from '../../db/schema/voice';
+import { assertMayHearCall, audibleCalls, withoutPrivateParts } from '../../voice/call-access';
 import { getCallDetail } from '../../voice/call-details';
 import { endWrapUpEarly } from '../../voice/end-wrap-up-early';
 import { recordingUrl } from '../../voice/recording-url';
@@ -79,12 +80,16 @@ export const callsRouter = router({
 	detail: agentProcedure
 		.input(ZCallDetailRequest)
 		.output(ZCallDetail)
-		.query(({ ctx, input }) => getCallDetail(ctx.services.db, input.callId)),
+		.query(async ({ ctx, input }) => {
+			const detail = await getCallDetail(ctx.services.db, input.callId);
+			return (await audibleCalls(ctx.services.db, ctx.user, [detail.callId])).has(detail.callId) ? detail : withoutPrivateParts(detail);
+		}),
 
 	recordingUrl: agentProcedure
 		.input(ZRecordingUrlRequest)
 		.output(ZRecordingUrlResponse)
 		.query(async ({ ctx, input }) => {
+			await assertMayHearCall(ctx.services.db, ctx.user, input.callId);
 			const result = await recordingUrl({ db: ctx.services.db, storage: ctx.services.adapters.storage }, input.callId);
 			return { ...result, expiresAt: result.expiresAt.toISOString() };
 		}),

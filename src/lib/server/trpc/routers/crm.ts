@@ -9,6 +9,7 @@ import { createCustomer } from '../../crm/create-customer';
 import { ZCreateCustomerInput, ZCustomerId, ZUpdateCustomerInput } from '../../crm/customer-input';
 import { getCustomer } from '../../crm/get-customer';
 import { listTimeline } from '../../crm/list-timeline';
+import { redactCallsFor } from '../../voice/call-access';
 import { lookupCustomerByPhone } from '../../crm/lookup-customer-by-phone';
 import { MAX_SEARCH_OFFSET, MAX_SEARCH_PAGE_SIZE, MAX_SEARCH_QUERY_LENGTH, searchCustomers } from '../../crm/search-customers';
 import { updateCustomer } from '../../crm/update-customer';
@@ -140,12 +141,19 @@ export const crmRouter = router({
 	get: crmProcedure
 		.input(ZGetCustomerRequest)
 		.output(ZGetCustomerResponse)
-		.query(({ ctx, input }) => getCustomer(ctx.services.db, input)),
+		.query(async ({ ctx, input }) => {
+			const record = await getCustomer(ctx.services.db, input);
+			const items = await redactCallsFor(ctx.services.db, ctx.user, record.timeline.items);
+			return { ...record, timeline: { ...record.timeline, items } };
+		}),
 
 	timeline: crmProcedure
 		.input(ZListTimelineRequest)
 		.output(ZListTimelineResponse)
-		.query(({ ctx, input }) => listTimeline(ctx.services.db, input)),
+		.query(async ({ ctx, input }) => {
+			const page = await listTimeline(ctx.services.db, input);
+			return { ...page, items: await redactCallsFor(ctx.services.db, ctx.user, page.items) };
+		}),
 
 	create: crmProcedure
 		.input(ZCreateCustomerRequest)

@@ -176,10 +176,16 @@ describe('sms router', () => {
 			['inbound', 'Hi there', 'received'],
 			['outbound', '<b>On it</b>', 'queued']
 		]);
-		// Free again: Bob may send now.
-		await expect(as(bob).send({ threadId: thread.id, body: 'Anything else?' })).resolves.toMatchObject({
-			message: { authorId: bob.id }
+		// The lock is free again, but Ann's send made the thread hers: Bob may not answer it; a manager may.
+		const taken = await trpcError(as(bob).send({ threadId: thread.id, body: 'Anything else?' }));
+		expect([taken.code, appCode(taken)]).toEqual(['FORBIDDEN', 'THREAD_ASSIGNED_ELSEWHERE']);
+		await expect(as(manager).send({ threadId: thread.id, body: 'Anything else?' })).resolves.toMatchObject({
+			message: { authorId: manager.id },
+			thread: { assignedTo: ann.id }
 		});
+		// Handed back to nobody, Bob may answer it.
+		await as(ann).assign({ threadId: thread.id, userId: null });
+		await expect(as(bob).send({ threadId: thread.id, body: 'Bob here' })).resolves.toMatchObject({ message: { authorId: bob.id } });
 	});
 
 	it('refuses DNC, empty and over-long bodies with clear codes, writing no message', async () => {

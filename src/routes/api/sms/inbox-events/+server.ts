@@ -1,5 +1,6 @@
-/** The live inbox's stream: a server-sent event per inbox change notice (see sms/inbox-events.ts). */
+/** The live inbox's stream: a server-sent event per inbox change notice (see sms/inbox-events.ts), closed when the session ends or changes. */
 import { roleAllows } from '$lib/roles';
+import { sameSessionUser, sessionBoundSignal } from '$lib/server/auth/session-bound-signal';
 import { watchInbox } from '$lib/server/sms/inbox-events';
 import { problem, unauthenticated } from '$lib/server/http/responses';
 import { sseResponse } from '$lib/server/http/sse';
@@ -8,9 +9,10 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = ({ locals, request }) => {
 	if (!locals.user) return unauthenticated();
 	if (!roleAllows('agent', locals.user.role)) return problem(403, 'FORBIDDEN', 'The inbox is for staff.');
-	const { broadcast } = locals.services.adapters;
+	const { adapters, auth } = locals.services;
+	const { broadcast } = adapters;
 	const viewer = locals.user.id;
-	return sseResponse(request.signal, (sink) => {
+	return sseResponse(sessionBoundSignal(request.signal, sameSessionUser(auth, request.headers, locals.user)), (sink) => {
 		let stop: (() => void) | null = null;
 		let ended = false;
 		watchInbox(broadcast, viewer, (change) => sink.send(change)).then(
