@@ -1,7 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '$convex/_generated/api';
 import { callEvents, calls, voiceQueues } from '../db/schema/voice';
+import { webhookDeliveries } from '../db/schema/webhooks';
 import type { Identity } from '../live/hot';
 import { formBody } from '../webhooks/test-requests';
 import { ACCOUNT_SID, createVoiceHarness, HANDLERS, newCallSid, SALES_NUMBER, type VoiceHarness } from './test-harness';
@@ -296,6 +297,23 @@ describe('POST /webhooks/twilio/voice/status', () => {
 			});
 			expect((await eventKinds(sid)).sort()).toEqual(['status.completed', 'status.in-progress', 'status.initiated', 'status.ringing']);
 		}
+	});
+
+	it('dedupes on the signed CallSid and SequenceNumber, never on the unsigned idempotency token', async () => {
+		const sid = newCallSid();
+		const ringing = { ...incoming(sid, '+12125550123', SALES_NUMBER), CallbackSource: 'call-progress-events', SequenceNumber: '1' };
+		const deliveries = async () =>
+			(await h.testDb.db.select().from(webhookDeliveries).where(like(webhookDeliveries.dedupeKey, `voice.status:${sid}:%`))).map((d) => d.dedupeKey);
+		// The same signed params under two tokens (a forged header, or the fallback URL's fresh token): one delivery.
+		expect((await h.post(VOICE_PATHS.status, ringing, { headers: { 'I-Twilio-Idempotency-Token': 'tok-a' } })).status).toBe(204);
+		expect((await h.post(VOICE_PATHS.status, ringing, { headers: { 'I-Twilio-Idempotency-Token': 'tok-b' } })).status).toBe(204);
+		expect(await deliveries()).toEqual([`voice.status:${sid}:1`]);
+		expect(await eventKinds(sid)).toEqual(['status.ringing']);
+		// Different signed params under one token: two deliveries, both applied.
+		const answered = { ...ringing, CallStatus: 'in-progress', SequenceNumber: '2' };
+		expect((await h.post(VOICE_PATHS.status, answered, { headers: { 'I-Twilio-Idempotency-Token': 'tok-a' } })).status).toBe(204);
+		expect((await deliveries()).sort()).toEqual([`voice.status:${sid}:1`, `voice.status:${sid}:2`]);
+		expect(await eventKinds(sid)).toEqual(['status.ringing', 'status.in-progress']);
 	});
 
 	it('records the agent leg (answered, talk time) whatever the order, and moves the agent to wrap-up when the caller hangs up', async () => {
