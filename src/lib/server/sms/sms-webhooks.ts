@@ -28,7 +28,7 @@ import { messagingReplyTwiml } from './messaging-twiml';
 import { publishMessage } from './publish-hot';
 import { receiveInboundSms } from './receive-inbound-sms';
 import { SMS_STATUS_CALLBACK_PATH } from './send-sms';
-import { ZInboundSmsRequest, ZSmsStatusCallback, type TSmsStatusCallback } from './sms-params';
+import { ZInboundSmsRequest, ZSmsStatusCallback, type TInboundSmsRequest, type TSmsStatusCallback } from './sms-params';
 
 /** The business name in automatic replies (STOP/START/HELP confirmations). */
 export const SMS_COMPANY_NAME = 'Switchboard';
@@ -52,19 +52,22 @@ export function inboundSmsWebhook(services: SmsWebhookServices, request: Request
 	return twilioWebhook(request, url, services, {
 		name: 'sms.inbound',
 		schema: ZInboundSmsRequest,
-		handle: async (sms) => {
-			// Idempotent on MessageSid: a retry writes nothing and gets the same reply.
-			const result = await receiveInboundSms(
-				services.db,
-				{ messageSid: sms.MessageSid, from: sms.From, to: sms.To, body: sms.Body, media: sms.media, numSegments: sms.NumSegments },
-				{ company: SMS_COMPANY_NAME, jobs: services.jobs }
-			);
-			// Published on a retry too: the first delivery may have died between the archive commit and this.
-			await publishMessage(services.hot, result.thread, result.message);
-			void announceInboxChange(services.adapters.broadcast, { threadId: result.thread.id, kind: 'message' });
-			return twimlResponse(messagingReplyTwiml(result.reply));
-		}
+		handle: async (sms) => twimlResponse(messagingReplyTwiml(await acceptInboundSms(services, sms)))
 	});
+}
+
+/** Archive, publish and announce one inbound text; returns the keyword reply. Also the spool's replay (webhooks/replay-spool.ts). */
+export async function acceptInboundSms(services: SmsWebhookServices, sms: TInboundSmsRequest): Promise<string | null> {
+	// Idempotent on MessageSid: a retry writes nothing and gets the same reply.
+	const result = await receiveInboundSms(
+		services.db,
+		{ messageSid: sms.MessageSid, from: sms.From, to: sms.To, body: sms.Body, media: sms.media, numSegments: sms.NumSegments },
+		{ company: SMS_COMPANY_NAME, jobs: services.jobs }
+	);
+	// Published on a retry too: the first delivery may have died between the archive commit and this.
+	await publishMessage(services.hot, result.thread, result.message);
+	void announceInboxChange(services.adapters.broadcast, { threadId: result.thread.id, kind: 'message' });
+	return result.reply;
 }
 
 export interface SmsStatusOutcome {
