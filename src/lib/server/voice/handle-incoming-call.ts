@@ -80,13 +80,13 @@ export async function handleIncomingCall(services: VoiceServices, { call, dedupe
 	let decision: RoutingDecision;
 	try {
 		decision = await hot.mutation(api.callLine.routeInbound, route, SYSTEM_IDENTITY);
-		await recordRoutingDecision(db, call.CallSid, decision, now);
 	} catch (error) {
 		// Hot state failed: the caller waits in the queue rather than hearing a hang-up, and a job
 		// routes the call once hot state answers (the hold loop then offers it to an agent).
 		await retryHotWriteLater(services, { kind: 'routeInbound', args: route }, error);
-		decision = { kind: 'queued', queueName: queue.name, position: 0 };
+		return routingTwiml({ decision: { kind: 'queued', queueName: queue.name, position: 0 }, callSid: call.CallSid, from: call.From, queue, caller, notice: true });
 	}
+	await recordRoutingDecision(db, call.CallSid, decision, now);
 	return routingTwiml({ decision, callSid: call.CallSid, from: call.From, queue, caller, notice: true });
 }
 
