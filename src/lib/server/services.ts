@@ -15,6 +15,7 @@ import { logger, setLogLevel } from './log';
 import { resolveLocalSecrets } from './local-secrets';
 import { seedDemo } from './seed/seed-demo';
 import { rebuildHotState } from './live/rebuild-hot-state';
+import { startSpoolReplayer } from './webhooks/replay-spool';
 import { seedVoiceQueues } from './voice/seed-voice-queues';
 import { provisionLocalCarrier } from './provision-numbers';
 
@@ -56,6 +57,8 @@ export async function createServices(input: Config, options: CreateServicesOptio
 	const jobs = await createJobs({ database, db: database.db, adapters, hot, settings: config, connectionString: config.database.driver === 'postgres' ? config.database.url : undefined });
 	// Calls that ended while the server was down are closed (with the carrier's word) before any webhook is served.
 	await rebuildHotState({ db: database.db, hot, voice: { config, db: database.db, hot, adapters, jobs } });
+	// Deliveries the fallback routes spooled while the archive was down go into it now, and whenever it is back.
+	const stopSpoolReplayer = startSpoolReplayer({ config, db: database.db, hot, jobs, adapters });
 	log.info(`adapters: ${describeAdapters(config)}`);
 	return {
 		config,
@@ -66,6 +69,7 @@ export async function createServices(input: Config, options: CreateServicesOptio
 		auth,
 		jobs,
 		async close() {
+			await stopSpoolReplayer();
 			await jobs.stop();
 			await hot.close();
 			await adapters.close();

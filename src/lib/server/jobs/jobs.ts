@@ -17,6 +17,7 @@ import { fetchMmsMediaJob, type FetchMmsMediaData } from '../sms/fetch-mms-media
 import { sendQueuedSmsJob, type DispatchClock, type SendQueuedSmsData } from '../sms/send-queued-sms';
 import { fetchRecordingJob, type FetchRecordingData } from '../voice/fetch-recording';
 import { closeCallJob, endWrapupJob, type CloseCallData, type EndWrapupData } from '../voice/record-call-activity';
+import { retryHotWriteJob, type RetryHotWriteData } from '../voice/retry-hot-write';
 
 /** Every job's payload by queue name: the one list of what can be queued. */
 export interface JobData {
@@ -25,6 +26,7 @@ export interface JobData {
 	'end-wrapup': EndWrapupData;
 	'send-sms': SendQueuedSmsData;
 	'fetch-mms-media': FetchMmsMediaData;
+	'retry-hot-write': RetryHotWriteData;
 }
 export type JobName = keyof JobData;
 
@@ -91,6 +93,11 @@ export const JOB_QUEUES: { [N in JobName]: QueueSpec<N> } = {
 		options: { notify: true, retryLimit: 4, retryDelay: 5, retryBackoff: true, retryDelayMax: 120, expireInSeconds: 300 },
 		handle: fetchMmsMediaJob,
 		localConcurrency: 2
+	},
+	// A hot-state write a webhook could not make (voice/retry-hot-write.ts): about 20 minutes of tries.
+	'retry-hot-write': {
+		options: { notify: true, retryLimit: 25, retryDelay: 1, retryBackoff: true, retryDelayMax: 60, expireInSeconds: 60 },
+		handle: retryHotWriteJob
 	}
 };
 

@@ -21,6 +21,7 @@ import { smsMessages, smsSenders, smsThreads } from '../db/schema/sms';
 import type { SmsRates } from '../env';
 import type { HotState } from '../live/hot';
 import { logger } from '../log';
+import { recordMessageSid } from './apply-early-statuses';
 import { explainErrorCode } from './error-codes';
 import { toMessageView, toThreadView } from './message-view';
 import { publishMessage } from './publish-hot';
@@ -169,8 +170,8 @@ async function handToCarrier(deps: SendQueuedSmsDeps, ourPhone: string, head: Qu
 		const known = Number.isFinite(code);
 		return settle(deps, head.id, 'failed', known ? (explainErrorCode(code) ?? CARRIER_DOWN) : CARRIER_DOWN, known ? code : null);
 	}
-	// A status callback cannot have moved the row yet: it finds the text by the sid written here.
-	await db.update(smsMessages).set({ messageSid: ref.sid, status: 'queued', statusUpdatedAt: new Date() }).where(eq(smsMessages.id, head.id));
+	// A status callback that came before this write was kept; recording the sid applies it.
+	await recordMessageSid(db, head.id, ref.sid);
 	await nextSlot();
 	await publish(deps, head.id);
 	return { kind: 'sent', messageId: head.id, messageSid: ref.sid };

@@ -5,7 +5,7 @@ import type { Role } from '$lib/roles';
 import { LocalBroadcast } from '../adapters/broadcast/local';
 import { makeStaff } from '../auth/test-helpers';
 import { consentLedger } from '../db/schema/compliance';
-import { smsAttachments, smsMessages, smsThreads } from '../db/schema/sms';
+import { smsAttachments, smsEarlyStatuses, smsMessages, smsThreads } from '../db/schema/sms';
 import { webhookDeliveries } from '../db/schema/webhooks';
 import { createTestDb, type TestDb } from '../db/test-db';
 import { AppError } from '../errors';
@@ -20,7 +20,7 @@ import { sendInThread } from './send-in-thread';
 import { inboundSmsWebhook, SMS_COMPANY_NAME, SMS_PATHS, smsStatusWebhook, type SmsWebhookServices } from './sms-webhooks';
 import type { Jobs } from '../jobs/jobs';
 import { createTestJobs } from '../jobs/test-jobs';
-import { dispatchAll, localTelephony, messageSid, OUR_NUMBER, PUBLIC_BASE_URL, TEST_ACCOUNT_SID } from './test-helpers';
+import { dispatchAll, type DispatchTestDeps, localTelephony, messageSid, OUR_NUMBER, PUBLIC_BASE_URL, TEST_ACCOUNT_SID } from './test-helpers';
 
 let t: TestDb;
 let hot: HotState;
@@ -348,17 +348,45 @@ describe('POST /webhooks/twilio/sms/status', () => {
 		expect(blocked.message).toMatch(/unsubscribed at the carrier \(error 21610\)/);
 	});
 
-	it('records a 21610 for a sid it does not know from To; refuses other unknown sids with 404 and records nothing', async () => {
+	it('records a 21610 for a sid it does not know from To; keeps other unknown sids for later instead of refusing them', async () => {
 		const phone = freshPhone();
 		const unknown = messageSid();
 		const before = await counts();
 		const res = await status(unknown, 'delivered');
-		expect(res.status).toBe(404);
-		expect(await res.text()).toMatch(/MESSAGE_NOT_FOUND/);
-		expect(await counts()).toEqual(before);
+		expect(res.status).toBe(204);
+		expect(await counts()).toEqual({ ...before, deliveries: before.deliveries + 1 });
+		expect(await t.db.select().from(smsEarlyStatuses).where(eq(smsEarlyStatuses.messageSid, unknown))).toMatchObject([
+			{ messageStatus: 'delivered', errorCode: null }
+		]);
 
 		expect((await status(unknown, 'failed', { ErrorCode: '21610', To: phone })).status).toBe(204);
 		expect(await t.db.select().from(consentLedger).where(eq(consentLedger.phone, phone))).toMatchObject([{ source: 'carrier_error' }]);
+	});
+
+	it('applies callbacks that arrive before the sid is stored once the dispatcher stores it, by rank', async () => {
+		const phone = freshPhone();
+		await inbound(phone, 'Text me the address');
+		const thread = await threadOf(phone);
+		const early: Response[] = [];
+		// The carrier calls back before its REST answer reaches the dispatcher.
+		const racing: DispatchTestDeps['telephony'] = {
+			sendMessage: async (message) => {
+				const ref = await telephony.sendMessage(message);
+				early.push(await status(ref.sid, 'delivered'), await status(ref.sid, 'sent'));
+				return ref;
+			}
+		};
+		const result = await sendInThread(t.db, { jobs, hot, broadcast }, { threadId: thread.id, body: '1 Main St', actor: agent });
+		const [outcome] = await dispatchAll({ db: t.db, telephony: racing, hot }, result.thread.ourPhone);
+		expect(early.map((r) => r.status)).toEqual([204, 204]);
+		if (outcome?.kind !== 'sent') throw new Error(`not sent: ${outcome?.kind}`);
+		expect(await messageBySid(outcome.messageSid)).toMatchObject({ id: result.message.id, status: 'delivered' });
+		expect(await t.db.select().from(smsEarlyStatuses).where(eq(smsEarlyStatuses.messageSid, outcome.messageSid))).toEqual([]);
+		const recent = await hot.query(api.smsMessages.forThread, { threadKey: `${phone}|${OUR_NUMBER}` }, viewer);
+		expect(recent.find((m) => m.messageSid === outcome.messageSid)?.state).toBe('delivered');
+		// A retry of an early callback, now that the sid is known, changes nothing.
+		expect((await status(outcome.messageSid, 'sent')).status).toBe(204);
+		expect((await messageBySid(outcome.messageSid))?.status).toBe('delivered');
 	});
 
 	it('refuses forged callbacks with 403 and nonsense with 400, changing nothing', async () => {

@@ -14,12 +14,12 @@ import { recordCarrierOptOut, UNSUBSCRIBED_RECIPIENT } from '../compliance/recor
 import type { Db } from '../db/client';
 import { smsThreads } from '../db/schema/sms';
 import type { Config } from '../env';
-import { notFound } from '../errors';
 import type { HotState } from '../live/hot';
 import { logger } from '../log';
 import { recordDeliveryOnce } from '../webhooks/delivery-ledger';
 import { noContent, twimlResponse } from '../webhooks/responses';
 import { twilioWebhook } from '../webhooks/twilio-webhook';
+import { holdEarlyStatus, lockMessageSid } from './apply-early-statuses';
 import { applyStatusCallback } from './apply-status-callback';
 import type { MmsMediaQueue } from './fetch-mms-media';
 import { announceInboxChange } from './inbox-events';
@@ -28,7 +28,7 @@ import { messagingReplyTwiml } from './messaging-twiml';
 import { publishMessage } from './publish-hot';
 import { receiveInboundSms } from './receive-inbound-sms';
 import { SMS_STATUS_CALLBACK_PATH } from './send-sms';
-import { ZInboundSmsRequest, ZSmsStatusCallback, type TSmsStatusCallback } from './sms-params';
+import { ZInboundSmsRequest, ZSmsStatusCallback, type TInboundSmsRequest, type TSmsStatusCallback } from './sms-params';
 
 /** The business name in automatic replies (STOP/START/HELP confirmations). */
 export const SMS_COMPANY_NAME = 'Switchboard';
@@ -52,19 +52,22 @@ export function inboundSmsWebhook(services: SmsWebhookServices, request: Request
 	return twilioWebhook(request, url, services, {
 		name: 'sms.inbound',
 		schema: ZInboundSmsRequest,
-		handle: async (sms) => {
-			// Idempotent on MessageSid: a retry writes nothing and gets the same reply.
-			const result = await receiveInboundSms(
-				services.db,
-				{ messageSid: sms.MessageSid, from: sms.From, to: sms.To, body: sms.Body, media: sms.media, numSegments: sms.NumSegments },
-				{ company: SMS_COMPANY_NAME, jobs: services.jobs }
-			);
-			// Published on a retry too: the first delivery may have died between the archive commit and this.
-			await publishMessage(services.hot, result.thread, result.message);
-			void announceInboxChange(services.adapters.broadcast, { threadId: result.thread.id, kind: 'message' });
-			return twimlResponse(messagingReplyTwiml(result.reply));
-		}
+		handle: async (sms) => twimlResponse(messagingReplyTwiml(await acceptInboundSms(services, sms)))
 	});
+}
+
+/** Archive, publish and announce one inbound text; returns the keyword reply. Also the spool's replay (webhooks/replay-spool.ts). */
+export async function acceptInboundSms(services: SmsWebhookServices, sms: TInboundSmsRequest): Promise<string | null> {
+	// Idempotent on MessageSid: a retry writes nothing and gets the same reply.
+	const result = await receiveInboundSms(
+		services.db,
+		{ messageSid: sms.MessageSid, from: sms.From, to: sms.To, body: sms.Body, media: sms.media, numSegments: sms.NumSegments },
+		{ company: SMS_COMPANY_NAME, jobs: services.jobs }
+	);
+	// Published on a retry too: the first delivery may have died between the archive commit and this.
+	await publishMessage(services.hot, result.thread, result.message);
+	void announceInboxChange(services.adapters.broadcast, { threadId: result.thread.id, kind: 'message' });
+	return result.reply;
 }
 
 export interface SmsStatusOutcome {
@@ -83,19 +86,19 @@ export const statusDeliveryKey = (status: Pick<TSmsStatusCallback, 'MessageSid' 
  * Apply one status callback once per (MessageSid, MessageStatus), in one transaction with the
  * delivery record. A 21610 (recipient unsubscribed at the carrier) lands in the consent ledger
  * even when the status itself is stale, or the message is not ours (then from `To`).
- * An unknown sid without 21610 throws MESSAGE_NOT_FOUND and records nothing, so a retry can apply.
+ * An unknown sid is kept and applied when the dispatcher records it (apply-early-statuses.ts):
+ * the carrier can call back before its REST answer reaches us, and does not retry a 404.
  */
 export async function applySmsStatus(db: Db, status: TSmsStatusCallback): Promise<SmsStatusOutcome> {
 	return db.transaction(async (tx): Promise<SmsStatusOutcome> => {
+		await lockMessageSid(tx, status.MessageSid);
 		if (!(await recordDeliveryOnce(tx, statusDeliveryKey(status), 'sms.status'))) {
 			return { replay: true, changed: false, message: null };
 		}
 		// Passing `tx` makes the status write (and its nested ledger write) part of this transaction.
-		const result = await applyStatusCallback(tx, {
-			MessageSid: status.MessageSid,
-			MessageStatus: status.MessageStatus,
-			ErrorCode: status.ErrorCode ?? null
-		});
+		const callback = { MessageSid: status.MessageSid, MessageStatus: status.MessageStatus, ErrorCode: status.ErrorCode ?? null };
+		const result = await applyStatusCallback(tx, callback);
+		if (!result.found) await holdEarlyStatus(tx, callback);
 		const optOutPhone = result.message?.to ?? status.To;
 		if (status.ErrorCode === UNSUBSCRIBED_RECIPIENT && optOutPhone) {
 			// Idempotent per MessageSid: a no-op when applyStatusCallback recorded it already.
@@ -105,8 +108,6 @@ export async function applySmsStatus(db: Db, status: TSmsStatusCallback): Promis
 				from: result.message?.from ?? status.From ?? null,
 				userId: result.message?.authorId ?? null
 			});
-		} else if (!result.found) {
-			throw notFound('MESSAGE_NOT_FOUND', `No text with MessageSid ${status.MessageSid} was sent by this Switchboard.`);
 		}
 		return { replay: false, changed: result.changed, message: result.message };
 	});

@@ -9,7 +9,6 @@ import { api } from '$convex/_generated/api';
 import type { Tx } from '../db/client';
 import { calls, voiceQueues } from '../db/schema/voice';
 import { SYSTEM_IDENTITY } from '../live/hot';
-import { logger } from '../log';
 import { openCallbackTask } from '../callbacks/open-callback-task';
 import { recordDeliveryOnce } from '../webhooks/delivery-ledger';
 import type { TVoiceStatusCallback } from '../webhooks/voice-params';
@@ -17,9 +16,8 @@ import { addCallEvent, ensureCall, staffIdOrNull, type CallRow } from './call-ar
 import { agentIdFromClient, phoneNumberOrNull } from './caller-number';
 import { FINAL_RANK, foldCallStatus, STATUS_RANK, type CallFacts } from './fold-call-status';
 import { recordCallActivity, WRAPUP_GRACE_SECONDS } from './record-call-activity';
+import { retryHotWriteLater } from './retry-hot-write';
 import type { VoiceServices } from './voice-services';
-
-const log = logger('voice');
 
 /** RFC 2822 `Timestamp` when it parses, else the arrival time. */
 export function eventTime(timestamp: string | undefined, fallback: Date): Date {
@@ -150,8 +148,8 @@ export async function applyCallStatus(services: VoiceServices, input: ApplyCallS
 		try {
 			await services.hot.mutation(api.callWrapup.completeCall, { callSid, wrapupSeconds: result.wrapupSeconds }, SYSTEM_IDENTITY);
 		} catch (error) {
-			// The archive already holds the truth; hot state is rebuilt from it, so the webhook still succeeds.
-			log.error('could not end the call in hot state', { callSid, error: String(error) });
+			// The archive already holds the truth, so the webhook still succeeds; a job ends the call in hot state.
+			await retryHotWriteLater(services, { kind: 'completeCall', args: { callSid, wrapupSeconds: result.wrapupSeconds } }, error);
 		}
 	}
 	return result;

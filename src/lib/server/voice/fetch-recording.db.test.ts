@@ -6,6 +6,9 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdapterError } from '../adapters/errors';
 import { LocalStorage } from '../adapters/storage';
+import { RECORDING_LIMITS } from '../adapters/telephony/media';
+import { TwilioTelephony } from '../adapters/telephony/twilio';
+import { startFakeHttpServer } from '../adapters/test-http-server';
 import { calls } from '../db/schema/voice';
 import { createTestDb, type TestDb } from '../db/test-db';
 import { setLogLevel } from '../log';
@@ -101,6 +104,36 @@ describe('fetchRecordingJob', () => {
 		};
 		await fetchRecordingJob({ db: t.db, adapters: { telephony, storage } }, data, { lastAttempt: false });
 		expect((await row(data.callSid))?.recordingStatus).toBe('failed');
+	});
+
+	it('fails a recording for good when the carrier redirects it to a foreign host or serves more than the cap', async () => {
+		const account = `AC${'9'.repeat(32)}`;
+		const server = await startFakeHttpServer((req, res) => {
+			if (req.path.endsWith('R1.wav')) res.writeHead(302, { location: 'https://evil.example.com/rec.wav' });
+			else res.writeHead(200, { 'content-type': 'audio/x-wav', 'content-length': String(RECORDING_LIMITS.maxBytes + 1) });
+			res.end();
+		});
+		try {
+			const telephony = new TwilioTelephony({
+				accountSid: account,
+				authToken: 'auth-token',
+				apiKeySid: `SK${'8'.repeat(32)}`,
+				apiKeySecret: 'key-secret',
+				twimlAppSid: `AP${'7'.repeat(32)}`,
+				apiBaseUrl: server.url
+			});
+			for (const [sid, reason] of [
+				['R1', /redirected the media to evil\.example\.com/],
+				['R2', /larger than the .* limit for recordings/]
+			] as const) {
+				const data = { ...(await callWithRecording()), recordingUrl: `https://api.twilio.com/2010-04-01/Accounts/${account}/Recordings/${sid}` };
+				await fetchRecordingJob({ db: t.db, adapters: { telephony, storage } }, data, { lastAttempt: false });
+				expect(await row(data.callSid)).toMatchObject({ recordingStatus: 'failed', recordingKey: null, recordingError: expect.stringMatching(reason) });
+			}
+			expect(server.requests.map((r) => r.path)).toEqual([`/2010-04-01/Accounts/${account}/Recordings/R1.wav`, `/2010-04-01/Accounts/${account}/Recordings/R2.wav`]);
+		} finally {
+			await server.close();
+		}
 	});
 
 	it('keeps an explicit format in the URL', () => {

@@ -17,7 +17,8 @@ import { addCallEvent, ensureCall, keepFirst, loadCall, upsertCall, type CallerV
 import { phoneNumberOrNull } from './caller-number';
 import { findVoiceQueue, isQueueOpen } from './find-voice-queue';
 import { agentPickupTarget, handleAgentPickup } from './handle-agent-pickup';
-import { notOurNumberTwiml, routingTwiml, voicemailTwiml } from './routing-twiml';
+import { retryHotWriteLater } from './retry-hot-write';
+import { notOurNumberTwiml, routingTwiml, voicemailTwiml, type RoutingDecision } from './routing-twiml';
 import type { VoiceServices } from './voice-services';
 
 export interface IncomingCallInput {
@@ -66,20 +67,25 @@ export async function handleIncomingCall(services: VoiceServices, { call, dedupe
 	});
 	if (!open) return voicemailTwiml();
 
-	const decision = await hot.mutation(
-		api.callLine.routeInbound,
-		{
-			callSid: call.CallSid,
-			from: fromE164 ?? call.From,
-			to: toE164 ?? call.To,
-			customerId: caller?.customerId,
-			customerName: caller?.name,
-			customerCompany: caller?.company || undefined,
-			queueName: queue.name,
-			requiredSkills: queue.requiredSkills
-		},
-		SYSTEM_IDENTITY
-	);
+	const route = {
+		callSid: call.CallSid,
+		from: fromE164 ?? call.From,
+		to: toE164 ?? call.To,
+		customerId: caller?.customerId,
+		customerName: caller?.name,
+		customerCompany: caller?.company || undefined,
+		queueName: queue.name,
+		requiredSkills: queue.requiredSkills
+	};
+	let decision: RoutingDecision;
+	try {
+		decision = await hot.mutation(api.callLine.routeInbound, route, SYSTEM_IDENTITY);
+	} catch (error) {
+		// Hot state failed: the caller waits in the queue rather than hearing a hang-up, and a job
+		// routes the call once hot state answers (the hold loop then offers it to an agent).
+		await retryHotWriteLater(services, { kind: 'routeInbound', args: route }, error);
+		return routingTwiml({ decision: { kind: 'queued', queueName: queue.name, position: 0 }, callSid: call.CallSid, from: call.From, queue, caller, notice: true });
+	}
 	await recordRoutingDecision(db, call.CallSid, decision, now);
 	return routingTwiml({ decision, callSid: call.CallSid, from: call.From, queue, caller, notice: true });
 }

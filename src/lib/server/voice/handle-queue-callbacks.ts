@@ -16,6 +16,7 @@ import { findVoiceQueue, type VoiceQueue } from './find-voice-queue';
 import { recordRoutingDecision } from './handle-incoming-call';
 import { routingTwiml, voicemailTwiml } from './routing-twiml';
 import { HOLD_MUSIC_PATH } from './hold-music';
+import { retryHotWriteLater } from './retry-hot-write';
 import { hangup, leave, play, response, say } from './twiml';
 import type { VoiceServices } from './voice-services';
 
@@ -112,7 +113,7 @@ export async function handleEnqueueAction(
 			// The caller left the queue: the wallboard stops showing them waiting.
 			await services.hot.mutation(api.callWrapup.completeCall, { callSid: exit.CallSid }, SYSTEM_IDENTITY);
 		} catch (error) {
-			log.error('could not take the caller out of the hot-state queue', { callSid: exit.CallSid, error: String(error) });
+			await retryHotWriteLater(services, { kind: 'completeCall', args: { callSid: exit.CallSid } }, error);
 		}
 	}
 	return voicemail ? voicemailTwiml() : response(hangup());

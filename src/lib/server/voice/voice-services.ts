@@ -6,7 +6,8 @@ import type { Jobs } from '../jobs/jobs';
 import type { HotState } from '../live/hot';
 
 export interface VoiceServices {
-	config: Pick<Config, 'publicBaseUrl' | 'declineSetsAgent'>;
+	/** dataDir: the voice fallback route spools there (webhooks/spool.ts). */
+	config: Pick<Config, 'publicBaseUrl' | 'declineSetsAgent' | 'dataDir'>;
 	db: Db;
 	hot: HotState;
 	adapters: { telephony: TelephonyPort };

@@ -1,10 +1,13 @@
-import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq, like } from 'drizzle-orm';
+import { getFunctionName } from 'convex/server';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { api } from '$convex/_generated/api';
 import { callEvents, calls, voiceQueues } from '../db/schema/voice';
-import type { Identity } from '../live/hot';
-import { formBody } from '../webhooks/test-requests';
-import { ACCOUNT_SID, createVoiceHarness, HANDLERS, newCallSid, SALES_NUMBER, type VoiceHarness } from './test-harness';
+import { webhookDeliveries } from '../db/schema/webhooks';
+import type { HotState, Identity } from '../live/hot';
+import { formBody, signedRequest } from '../webhooks/test-requests';
+import { ACCOUNT_SID, createVoiceHarness, HANDLERS, newCallSid, PUBLIC_BASE_URL, SALES_NUMBER, type VoiceHarness } from './test-harness';
+import type { VoiceServices } from './voice-services';
 import { loadCallDetails } from './call-details';
 import { seedVoiceQueues } from './seed-voice-queues';
 import { VOICE_PATHS } from './voice-paths';
@@ -185,6 +188,57 @@ describe('POST /webhooks/twilio/voice', () => {
 	});
 });
 
+describe('when hot state fails', () => {
+	/** The harness's services with a hot state whose first write of `fn` throws. */
+	function failingOnce(fn: string): VoiceServices {
+		let failed = false;
+		const hot: HotState = {
+			...h.hot,
+			mutation: ((ref: Parameters<HotState['mutation']>[0], args: never, who: Identity) => {
+				if (!failed && getFunctionName(ref) === fn) {
+					failed = true;
+					return Promise.reject(new Error('hot state is down'));
+				}
+				return h.hot.mutation(ref, args, who);
+			}) as HotState['mutation']
+		};
+		return { ...h.services, hot };
+	}
+	function postWith(services: VoiceServices, pathname: string, params: Record<string, string>) {
+		const { request, url } = signedRequest(h.adapters.telephony, { path: pathname, params, publicBaseUrl: PUBLIC_BASE_URL });
+		return HANDLERS[pathname]!(services, request, url);
+	}
+
+	it('queues the caller (consent + Enqueue) instead of hanging up, and a job routes the call once hot state answers', async () => {
+		await h.addQueue('+14155550177', 'flaky', ['flaky-skill']);
+		const agent = await h.addAgent(['flaky-skill']);
+		const sid = newCallSid();
+		const res = await postWith(failingOnce('callLine:routeInbound'), VOICE_PATHS.incoming, incoming(sid, '+12125550177', '+14155550177'));
+		expect(res.status).toBe(200);
+		expect(await res.text()).toBe(enqueueXml('flaky'));
+		// The retry-hot-write job (the harness's worker, real hot state) offers the call; the hold loop then rings the agent.
+		await vi.waitFor(async () => expect((await ringingFor(h.hot, agent))?.callSid).toBe(sid), { timeout: 15_000, interval: 100 });
+		await vi.waitFor(async () => expect(await eventKinds(sid)).toContain('offered'), { timeout: 15_000, interval: 100 });
+		const hold = await h.post(VOICE_PATHS.wait, { ...incoming(sid, '+12125550177', '+14155550177'), QueuePosition: '1', QueueTime: '3' });
+		expect(await hold.text()).toBe(`${XML}<Response><Leave/></Response>`);
+	});
+
+	it('ends the call in hot state from a job when completeCall failed, so the agent is not left busy', async () => {
+		await h.addQueue('+14155550178', 'flaky-end', ['flaky-end-skill']);
+		const sid = newCallSid();
+		await h.post(VOICE_PATHS.incoming, incoming(sid, '+12125550178', '+14155550178'));
+		expect((await waitingIn(h.hot, 'flaky-end')).map((w) => w.callSid)).toEqual([sid]);
+		const res = await postWith(failingOnce('callWrapup:completeCall'), VOICE_PATHS.status, {
+			...incoming(sid, '+12125550178', '+14155550178'),
+			CallStatus: 'completed',
+			SequenceNumber: '3',
+			CallDuration: '30'
+		});
+		expect(res.status).toBe(204);
+		await vi.waitFor(async () => expect(await waitingIn(h.hot, 'flaky-end')).toEqual([]), { timeout: 15_000, interval: 100 });
+	});
+});
+
 describe('opening hours and seeding', () => {
 	it('sends callers to voicemail outside opening hours, and seeding the demo queues twice adds nothing', async () => {
 		await h.testDb.db.insert(voiceQueues).values({ number: '+14155550105', name: 'closed', requiredSkills: [], openingHours: { timezone: 'UTC', days: {} } });
@@ -299,6 +353,23 @@ describe('POST /webhooks/twilio/voice/status', () => {
 			});
 			expect((await eventKinds(sid)).sort()).toEqual(['status.completed', 'status.in-progress', 'status.initiated', 'status.ringing']);
 		}
+	});
+
+	it('dedupes on the signed CallSid and SequenceNumber, never on the unsigned idempotency token', async () => {
+		const sid = newCallSid();
+		const ringing = { ...incoming(sid, '+12125550123', SALES_NUMBER), CallbackSource: 'call-progress-events', SequenceNumber: '1' };
+		const deliveries = async () =>
+			(await h.testDb.db.select().from(webhookDeliveries).where(like(webhookDeliveries.dedupeKey, `voice.status:${sid}:%`))).map((d) => d.dedupeKey);
+		// The same signed params under two tokens (a forged header, or the fallback URL's fresh token): one delivery.
+		expect((await h.post(VOICE_PATHS.status, ringing, { headers: { 'I-Twilio-Idempotency-Token': 'tok-a' } })).status).toBe(204);
+		expect((await h.post(VOICE_PATHS.status, ringing, { headers: { 'I-Twilio-Idempotency-Token': 'tok-b' } })).status).toBe(204);
+		expect(await deliveries()).toEqual([`voice.status:${sid}:1`]);
+		expect(await eventKinds(sid)).toEqual(['status.ringing']);
+		// Different signed params under one token: two deliveries, both applied.
+		const answered = { ...ringing, CallStatus: 'in-progress', SequenceNumber: '2' };
+		expect((await h.post(VOICE_PATHS.status, answered, { headers: { 'I-Twilio-Idempotency-Token': 'tok-a' } })).status).toBe(204);
+		expect((await deliveries()).sort()).toEqual([`voice.status:${sid}:1`, `voice.status:${sid}:2`]);
+		expect(await eventKinds(sid)).toEqual(['status.ringing', 'status.in-progress']);
 	});
 
 	it('records the agent leg (answered, talk time) whatever the order, and moves the agent to wrap-up when the caller hangs up', async () => {

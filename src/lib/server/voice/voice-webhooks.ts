@@ -24,7 +24,7 @@ export function incomingCallWebhook(services: VoiceServices, request: Request, u
 		name: 'voice.incoming',
 		schema: ZVoiceRequest,
 		handle: async (call) =>
-			twimlResponse(await handleIncomingCall(services, { call, dedupeKey: deliveryKey(request.headers, 'voice.incoming', [call.CallSid]) })),
+			twimlResponse(await handleIncomingCall(services, { call, dedupeKey: deliveryKey('voice.incoming', [call.CallSid]) })),
 		// Never drop a caller on our own failure: hold them in a queue agents can still reach.
 		onError: () => twimlResponse(fallbackTwiml(FALLBACK_QUEUE))
 	});
@@ -36,7 +36,7 @@ export function callStatusWebhook(services: VoiceServices, request: Request, url
 		name: 'voice.status',
 		schema: ZVoiceStatusCallback,
 		handle: async (status) => {
-			const dedupeKey = deliveryKey(request.headers, 'voice.status', [status.CallSid, status.SequenceNumber ?? status.CallStatus]);
+			const dedupeKey = deliveryKey('voice.status', [status.CallSid, status.SequenceNumber ?? status.CallStatus]);
 			await applyCallStatus(services, { status, dedupeKey });
 			return noContent();
 		}
@@ -49,7 +49,7 @@ export function dialActionWebhook(services: VoiceServices, request: Request, url
 		name: 'voice.dial-action',
 		schema: ZDialAction,
 		handle: async (dial) => {
-			const dedupeKey = deliveryKey(request.headers, 'voice.dial-action', [dial.CallSid, dial.DialCallSid ?? dial.DialCallStatus]);
+			const dedupeKey = deliveryKey('voice.dial-action', [dial.CallSid, dial.DialCallSid ?? dial.DialCallStatus]);
 			return twimlResponse(await handleDialAction(services, { dial, dedupeKey }));
 		},
 		onError: () => twimlResponse(response(hangup()))
@@ -73,7 +73,7 @@ export function enqueueActionWebhook(services: VoiceServices, request: Request, 
 		name: 'voice.enqueue-action',
 		schema: ZEnqueueAction,
 		handle: async (exit) => {
-			const dedupeKey = deliveryKey(request.headers, 'voice.enqueue-action', [exit.CallSid, exit.QueueResult]);
+			const dedupeKey = deliveryKey('voice.enqueue-action', [exit.CallSid, exit.QueueResult]);
 			return twimlResponse(await handleEnqueueAction(services, { exit, dedupeKey }));
 		},
 		onError: () => twimlResponse(response(hangup()))
@@ -86,7 +86,7 @@ export function voicemailDoneWebhook(services: VoiceServices, request: Request, 
 		name: 'voice.voicemail-done',
 		schema: ZRecordAction,
 		handle: async (done) => {
-			const dedupeKey = deliveryKey(request.headers, 'voice.voicemail-done', [done.CallSid, done.RecordingSid]);
+			const dedupeKey = deliveryKey('voice.voicemail-done', [done.CallSid, done.RecordingSid]);
 			return twimlResponse(await handleVoicemailDone(services, { done, dedupeKey }));
 		},
 		onError: () => twimlResponse(response(hangup()))
@@ -99,7 +99,7 @@ export function recordingStatusWebhook(services: VoiceServices, request: Request
 		name: 'voice.recording',
 		schema: ZRecordingStatus,
 		handle: async (recording) => {
-			const dedupeKey = deliveryKey(request.headers, 'voice.recording', [recording.RecordingSid, recording.RecordingStatus]);
+			const dedupeKey = deliveryKey('voice.recording', [recording.RecordingSid, recording.RecordingStatus]);
 			await recordRecordingStatus(services, { recording, dedupeKey });
 			return noContent();
 		}
@@ -112,7 +112,7 @@ export function queueBridgeWebhook(services: VoiceServices, request: Request, ur
 		name: 'voice.queue-bridge',
 		schema: ZQueueBridge,
 		handle: async (bridge) => {
-			const dedupeKey = deliveryKey(request.headers, 'voice.queue-bridge', [bridge.CallSid, bridge.DequeingCallSid]);
+			const dedupeKey = deliveryKey('voice.queue-bridge', [bridge.CallSid, bridge.DequeingCallSid]);
 			return twimlResponse(await handleQueueBridge(services, { bridge, agentId: url.searchParams.get('agent'), dedupeKey }));
 		},
 		// The bridge goes ahead either way; the archive catches up from the status callbacks.

@@ -6,16 +6,13 @@
 import type { Db, Tx } from '../db/client';
 import { webhookDeliveries } from '../db/schema/webhooks';
 
-export const IDEMPOTENCY_HEADER = 'i-twilio-idempotency-token';
-
 /**
- * The delivery's dedupe key: Twilio's I-Twilio-Idempotency-Token when sent (a retry carries the
- * same one), else `kind` plus the delivery's own ids, e.g. `voice.status`, CallSid, SequenceNumber
- * or `sms.status`, MessageSid, MessageStatus.
+ * The delivery's dedupe key: `kind` plus the delivery's own ids, e.g. `voice.status`, CallSid,
+ * SequenceNumber or `sms.status`, MessageSid, MessageStatus. Only signed parameters go in: the
+ * I-Twilio-Idempotency-Token header is not covered by the signature (anyone on the path could
+ * change it to replay a delivery), and the fallback URL gets a new token for the same event.
  */
-export function deliveryKey(headers: Headers, kind: string, ids: (string | number | undefined)[]): string {
-	const token = headers.get(IDEMPOTENCY_HEADER)?.trim();
-	if (token) return `token:${token}`;
+export function deliveryKey(kind: string, ids: (string | number | undefined)[]): string {
 	return [kind, ...ids.map((id) => (id === undefined ? '' : String(id)))].join(':');
 }
 

@@ -6,17 +6,23 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { count } from 'drizzle-orm';
+import { copyFileSync, readdirSync } from 'node:fs';
+import { count, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { carrierEngineOf, createTelephony, LOCAL_NUMBER_DEFAULTS, LocalTelephony } from '../adapters/telephony';
 import { CUSTOMER, SWITCHBOARD_NUMBER, startHarness, type Harness } from '../adapters/telephony/carrier/test-switchboard';
+import type { Db } from '../db/client';
+import { consentLedger } from '../db/schema/compliance';
 import { smsMessages } from '../db/schema/sms';
+import { calls } from '../db/schema/voice';
+import { callEvents } from '../db/schema/voice';
 import { parseConfig } from '../env';
 import { setLogLevel } from '../log';
 import { ACCOUNT_SID, createVoiceHarness, newCallSid, PUBLIC_BASE_URL, type VoiceHarness } from '../voice/test-harness';
-import { FALLBACK_APOLOGY, FALLBACK_PATHS, smsFallbackWebhook, voiceFallbackWebhook } from './fallback-webhooks';
+import { FALLBACK_APOLOGY, FALLBACK_PATHS, smsFallbackWebhook, voiceFallbackWebhook, type FallbackEnv } from './fallback-webhooks';
+import { replaySpool, type ReplaySpoolServices } from './replay-spool';
+import { spoolDir } from './spool';
 import { signedRequest } from './test-requests';
-import type { WebhookEnv } from './twilio-webhook';
 import type { TwilioParams } from './verify-twilio-request';
 
 const XML = '<?xml version="1.0" encoding="UTF-8"?>';
@@ -51,8 +57,11 @@ async function written() {
 function post(pathname: string, params: TwilioParams, options: { signature?: string | null } = {}) {
 	const { request, url } = signedRequest(h.adapters.telephony, { path: pathname, params, publicBaseUrl: PUBLIC_BASE_URL, ...options });
 	const handler = pathname.startsWith(FALLBACK_PATHS.voice) ? voiceFallbackWebhook : smsFallbackWebhook;
-	return handler(h.services, request, url);
+	return handler(env(), request, url);
 }
+
+/** The harness's services with DATA_DIR (for the spool): the fallback routes' environment. */
+const env = (over: Partial<FallbackEnv> = {}): FallbackEnv => ({ ...h.services, config: h.config, ...over });
 
 const voiceFailure = (callSid: string) => ({
 	CallSid: callSid,
@@ -142,7 +151,7 @@ describe('POST /webhooks/twilio/sms/fallback', () => {
 			publicBaseUrl: PUBLIC_BASE_URL,
 			body: new URLSearchParams({ ...smsFailure, Body: 'changed' }).toString()
 		});
-		expect((await smsFallbackWebhook(h.services, request, url)).status).toBe(403);
+		expect((await smsFallbackWebhook(env(), request, url)).status).toBe(403);
 		expect(await written()).toEqual(before);
 	});
 });
@@ -176,7 +185,10 @@ describe('the local carrier and the fallback routes', () => {
 		const c = await startHarness({ defaults: LOCAL_NUMBER_DEFAULTS });
 		carrier = c;
 		setLogLevel('silent');
-		const env: WebhookEnv = { config: { publicBaseUrl: c.server.url }, adapters: { telephony: new LocalTelephony(c.carrier) } };
+		const env: FallbackEnv = {
+			config: { publicBaseUrl: c.server.url, dataDir: mkdtempSync(path.join(tmpdir(), 'switchboard-fallback-')) },
+			adapters: { telephony: new LocalTelephony(c.carrier) }
+		};
 		c.routes.set('/webhooks/twilio/voice', () => ({ status: 500, body: 'database is down' }));
 		c.routes.set('/webhooks/twilio/sms', () => ({ status: 500, body: 'database is down' }));
 		const answered: number[] = [];
@@ -212,5 +224,71 @@ describe('the local carrier and the fallback routes', () => {
 		// The empty reply sends nothing back to the customer.
 		await c.clock.advance(3000);
 		expect(c.engine.phone(CUSTOMER).texts.map((t) => t.direction)).toEqual(['sent']);
+	});
+});
+
+describe('the spool: fallback deliveries reach the archive once the database is back', () => {
+	/** A database that is down: every use throws. */
+	const downDb = new Proxy({} as Db, {
+		get: () => {
+			throw new Error('database is down');
+		}
+	});
+	function spoolEnv() {
+		const config = { ...h.config, dataDir: mkdtempSync(path.join(tmpdir(), 'switchboard-spool-')) };
+		const replay = (db: Db): ReplaySpoolServices => ({ config, db, hot: h.hot, jobs: h.jobs, adapters: h.adapters });
+		return { fallback: env({ config, db: downDb } as Partial<FallbackEnv>), replay, dir: spoolDir(config) };
+	}
+	function postTo(target: FallbackEnv, pathname: string, params: TwilioParams) {
+		const { request, url } = signedRequest(h.adapters.telephony, { path: pathname, params, publicBaseUrl: PUBLIC_BASE_URL });
+		return (pathname === FALLBACK_PATHS.voice ? voiceFallbackWebhook : smsFallbackWebhook)(target, request, url);
+	}
+
+	it('archives a STOP spooled while the database was down exactly once, however often it is replayed', async () => {
+		const { fallback, replay, dir } = spoolEnv();
+		const sid = `SM${'5e'.repeat(16)}`;
+		const phone = '+12125550911';
+		const res = await postTo(fallback, FALLBACK_PATHS.sms, { ...smsFailure, MessageSid: sid, From: phone, Body: 'STOP' });
+		expect(res.status).toBe(200);
+		expect(await res.text()).toBe(`${XML}<Response/>`);
+		const files = readdirSync(dir);
+		expect(files).toEqual([`sms.inbound.${sid}.json`]);
+		copyFileSync(path.join(dir, files[0]!), path.join(dir, 'copy.keep'));
+
+		// Still down: nothing replayed, the file stays.
+		expect(await replaySpool(replay(downDb))).toEqual({ replayed: 0, left: 1 });
+		expect(readdirSync(dir)).toContain(files[0]);
+
+		expect(await replaySpool(replay(h.testDb.db))).toEqual({ replayed: 1, left: 0 });
+		expect(readdirSync(dir)).toEqual(['copy.keep']);
+		const archived = async () => ({
+			messages: (await h.testDb.db.select().from(smsMessages).where(eq(smsMessages.messageSid, sid))).map((m) => m.body),
+			ledger: (await h.testDb.db.select().from(consentLedger).where(eq(consentLedger.phone, phone))).map((e) => e.action)
+		});
+		expect(await archived()).toEqual({ messages: ['STOP'], ledger: ['opt_out'] });
+
+		// The same delivery replayed again (a crash before the file was removed): still once.
+		copyFileSync(path.join(dir, 'copy.keep'), path.join(dir, files[0]!));
+		expect(await replaySpool(replay(h.testDb.db))).toEqual({ replayed: 1, left: 0 });
+		expect(await archived()).toEqual({ messages: ['STOP'], ledger: ['opt_out'] });
+	});
+
+	it('archives a call spooled while the database was down once, without routing it', async () => {
+		const { fallback, replay, dir } = spoolEnv();
+		const callSid = newCallSid();
+		expect((await postTo(fallback, FALLBACK_PATHS.voice, voiceFailure(callSid))).status).toBe(200);
+		const [file] = readdirSync(dir);
+		expect(file).toBe(`voice.incoming.${callSid}.json`);
+		copyFileSync(path.join(dir, file!), path.join(dir, 'copy.keep'));
+
+		expect(await replaySpool(replay(h.testDb.db))).toEqual({ replayed: 1, left: 0 });
+		copyFileSync(path.join(dir, 'copy.keep'), path.join(dir, file!));
+		expect(await replaySpool(replay(h.testDb.db))).toEqual({ replayed: 1, left: 0 });
+
+		const rows = await h.testDb.db.select().from(calls).where(eq(calls.callSid, callSid));
+		expect(rows).toMatchObject([{ direction: 'inbound', toE164: '+14155550100', outcome: 'abandoned', queue: expect.any(String) }]);
+		const events = await h.testDb.db.select().from(callEvents).where(eq(callEvents.callId, rows[0]!.id));
+		expect(events.map((e) => e.kind).sort()).toEqual(['fallback', 'received']);
+		expect(events.find((e) => e.kind === 'fallback')?.payload).toEqual({ errorCode: '11200' });
 	});
 });

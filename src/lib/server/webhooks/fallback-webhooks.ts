@@ -2,16 +2,24 @@
  * The number's fallback URLs: Twilio requests them (the primary's parameters plus `ErrorCode`
  * and `ErrorUrl`) when the primary voice or messaging webhook failed, timed out or answered
  * TwiML it could not parse. They run when Switchboard itself is in trouble, so after the shared
- * signature check they touch nothing but the log: no archive, no hot state, no jobs. The answer
- * is a fixed document: an apology and a hangup for a call, an empty `<Response/>` for a text.
+ * signature check they touch no archive, hot state or jobs: they spool the verified payload to
+ * disk (spool.ts), which replay-spool.ts archives once the database is back, so the text (a STOP
+ * included) or the call is not lost. The answer is a fixed document: an apology and a hangup
+ * for a call, an empty `<Response/>` for a text.
  */
 import { z } from 'zod';
 import { MESSAGE_SID, sidPattern } from '../../phone-rules';
 import { messagingReplyTwiml } from '../sms/messaging-twiml';
 import { hangup, response, say } from '../voice/twiml';
+import type { Config } from '../env';
 import { logger } from '../log';
 import { twimlResponse } from './responses';
+import { spoolDelivery, spoolDir, type SpoolKind } from './spool';
 import { twilioWebhook, type WebhookEnv } from './twilio-webhook';
+import type { TwilioParams } from './verify-twilio-request';
+
+/** The fallback routes also need DATA_DIR, for the spool. */
+export type FallbackEnv = WebhookEnv & { config: Pick<Config, 'publicBaseUrl' | 'dataDir'> };
 
 export const FALLBACK_PATHS = { voice: '/webhooks/twilio/voice/fallback', sms: '/webhooks/twilio/sms/fallback' } as const;
 
@@ -51,27 +59,38 @@ function logFallback(kind: 'voice' | 'sms', sid: Record<string, string>, input: 
 	});
 }
 
+/** Keep the delivery for replay; a failure is logged, never changes the answer (Twilio does not retry a fallback). */
+async function spool(env: FallbackEnv, kind: SpoolKind, sid: string, params: TwilioParams): Promise<void> {
+	try {
+		await spoolDelivery(spoolDir(env.config), { kind, sid, receivedAt: new Date().toISOString(), params });
+	} catch (error) {
+		log.error(`${kind} fallback: could not spool the delivery; it is lost`, { sid, error: String(error) });
+	}
+}
+
 /** POST /webhooks/twilio/voice/fallback: the voice URL failed; apologise and hang up. */
-export function voiceFallbackWebhook(env: WebhookEnv, request: Request, url: URL): Promise<Response> {
+export function voiceFallbackWebhook(env: FallbackEnv, request: Request, url: URL): Promise<Response> {
 	return twilioWebhook(request, url, env, {
 		name: 'voice.fallback',
 		schema: ZVoiceFallback,
-		handle: (call) => {
+		handle: async (call, ctx) => {
 			logFallback('voice', { callSid: call.CallSid }, call);
-			return Promise.resolve(twimlResponse(VOICE_FALLBACK_TWIML));
+			await spool(env, 'voice.incoming', call.CallSid, ctx.params);
+			return twimlResponse(VOICE_FALLBACK_TWIML);
 		},
 		onError: () => twimlResponse(VOICE_FALLBACK_TWIML)
 	});
 }
 
 /** POST /webhooks/twilio/sms/fallback: the messaging URL failed; accept the text with no reply. */
-export function smsFallbackWebhook(env: WebhookEnv, request: Request, url: URL): Promise<Response> {
+export function smsFallbackWebhook(env: FallbackEnv, request: Request, url: URL): Promise<Response> {
 	return twilioWebhook(request, url, env, {
 		name: 'sms.fallback',
 		schema: ZSmsFallback,
-		handle: (sms) => {
+		handle: async (sms, ctx) => {
 			logFallback('sms', { messageSid: sms.MessageSid }, sms);
-			return Promise.resolve(twimlResponse(SMS_FALLBACK_TWIML));
+			await spool(env, 'sms.inbound', sms.MessageSid, ctx.params);
+			return twimlResponse(SMS_FALLBACK_TWIML);
 		},
 		onError: () => twimlResponse(SMS_FALLBACK_TWIML)
 	});

@@ -115,9 +115,8 @@ describe('twilioWebhook', () => {
 });
 
 describe('deliveryKey', () => {
-	it('prefers the idempotency token, else the delivery ids', () => {
-		expect(deliveryKey(new Headers({ 'I-Twilio-Idempotency-Token': 'abc' }), 'voice.status', [CALL, 2])).toBe('token:abc');
-		expect(deliveryKey(new Headers(), 'voice.status', [CALL, 2])).toBe(`voice.status:${CALL}:2`);
-		expect(deliveryKey(new Headers(), 'voice.status', [CALL, undefined])).toBe(`voice.status:${CALL}:`);
+	it('is built from the signed delivery ids only', () => {
+		expect(deliveryKey('voice.status', [CALL, 2])).toBe(`voice.status:${CALL}:2`);
+		expect(deliveryKey('voice.status', [CALL, undefined])).toBe(`voice.status:${CALL}:`);
 	});
 });

@@ -1,5 +1,5 @@
 /**
- * Fetching an inbound MMS's media from the carrier, shared by both telephony adapters: only from
+ * Fetching an inbound MMS's media, or a call recording, from the carrier, shared by both telephony adapters: only from
  * the carrier's own media hosts (each adapter says which), with the account's Basic credentials
  * sent to its API origin only, following redirects by hand so every hop is checked against the
  * same allowlist, refusing content types the caller does not accept and bodies over its limit
@@ -11,6 +11,18 @@ import { readStreamCapped } from '../../read-capped';
 
 /** Twilio's own answer to "how many redirects": a media URL redirects once, to signed storage. */
 const MAX_REDIRECTS = 5;
+
+/**
+ * A recording: audio only, at most 512 MiB (four hours of two-channel 8 kHz 16-bit WAV is about
+ * 460 MB, and Twilio ends calls at four hours), with time to read that much.
+ */
+export const RECORDING_LIMITS: MediaLimits = {
+	maxBytes: 512 * 1024 * 1024,
+	accept: (type) => type === '' || type.startsWith('audio/'),
+	acceptedDescription: 'audio',
+	timeoutMs: 10 * 60_000,
+	label: 'recordings'
+};
 
 export interface MediaHostPolicy {
 	adapter: 'twilio' | 'local';
@@ -43,7 +55,7 @@ export async function fetchCarrierMedia(policy: MediaHostPolicy, rawUrl: string,
 	for (let hop = 0; ; hop++) {
 		if (!policy.allowed(url)) {
 			const what = hop === 0 ? 'The media URL points at' : 'The carrier redirected the media to';
-			throw refuse(policy, `${what} ${url.host}, which is not the carrier's media host; MMS media is fetched only from ${policy.describe}.`);
+			throw refuse(policy, `${what} ${url.host}, which is not the carrier's media host; ${limits.label ?? 'MMS media'} ${limits.label ? 'are' : 'is'} fetched only from ${policy.describe}.`);
 		}
 		const authorization = policy.authorization(url);
 		let res: Response;
@@ -81,25 +93,25 @@ export async function fetchCarrierMedia(policy: MediaHostPolicy, rawUrl: string,
 		const contentType = mediaType(res.headers.get('content-type'));
 		if (!limits.accept(contentType)) {
 			await res.body?.cancel();
-			throw refuse(policy, `Files of type ${contentType || '(none given)'} are not accepted; MMS attachments may be ${limits.acceptedDescription}.`);
+			throw refuse(policy, `Files of type ${contentType || '(none given)'} are not accepted; ${limits.label ?? 'MMS attachments'} may be ${limits.acceptedDescription}.`);
 		}
 		const declared = Number(res.headers.get('content-length') ?? NaN);
 		if (Number.isFinite(declared) && declared > limits.maxBytes) {
 			await res.body?.cancel();
-			throw refuse(policy, tooLarge(declared, limits.maxBytes));
+			throw refuse(policy, tooLarge(declared, limits));
 		}
-		return { body: await readCapped(res, limits.maxBytes, policy), contentType };
+		return { body: await readCapped(res, limits, policy), contentType };
 	}
 }
 
-function tooLarge(size: number | null, max: number): string {
-	const limit = `${(max / 1_000_000).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`;
-	return `The file is larger than the ${limit} limit for MMS media${size === null ? '' : ` (${size.toLocaleString('en-US')} bytes)`}.`;
+function tooLarge(size: number | null, limits: MediaLimits): string {
+	const limit = `${(limits.maxBytes / 1_000_000).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`;
+	return `The file is larger than the ${limit} limit for ${limits.label ?? 'MMS media'}${size === null ? '' : ` (${size.toLocaleString('en-US')} bytes)`}.`;
 }
 
-async function readCapped(res: Response, maxBytes: number, policy: MediaHostPolicy): Promise<Uint8Array> {
-	const body = await readStreamCapped(res.body, maxBytes);
-	if (body === null) throw refuse(policy, tooLarge(null, maxBytes));
+async function readCapped(res: Response, limits: MediaLimits, policy: MediaHostPolicy): Promise<Uint8Array> {
+	const body = await readStreamCapped(res.body, limits.maxBytes);
+	if (body === null) throw refuse(policy, tooLarge(null, limits));
 	return body;
 }
 

@@ -161,6 +161,8 @@ export interface MediaLimits {
 	acceptedDescription: string;
 	/** Give up on one request after this long (default 30 s). */
 	timeoutMs?: number;
+	/** What is fetched, plural, for refusals (default: MMS media). */
+	label?: string;
 }
 
 export interface ClientTokenInput {
@@ -230,9 +232,11 @@ export interface TelephonyPort {
 	/**
 	 * Download a recording's audio from a `RecordingUrl` the carrier sent, authenticating with
 	 * the account's credentials. Only the carrier's own API origin is accepted, so credentials
-	 * never go to another host. Append `.mp3` or `.wav` to the URL to pick the format.
+	 * never go to another host; from there on it follows fetchMedia's policy (each redirect
+	 * checked, a size cap: `limits`, by default RECORDING_LIMITS in media.ts). Append `.mp3` or
+	 * `.wav` to the URL to pick the format.
 	 */
-	fetchRecording(url: string): Promise<RecordingMedia>;
+	fetchRecording(url: string, limits?: MediaLimits): Promise<RecordingMedia>;
 
 	/**
 	 * Download one inbound MMS media file from a `MediaUrl{N}` the carrier sent. Only the

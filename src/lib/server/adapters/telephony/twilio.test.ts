@@ -201,6 +201,61 @@ describe('TwilioTelephony requests', () => {
 	});
 });
 
+describe('TwilioTelephony recordings follow the media policy', () => {
+	const REC = `/2010-04-01/Accounts/${ACCOUNT}/Recordings/RE${'1'.repeat(32)}.wav`;
+	let server: FakeHttpServer;
+	beforeAll(async () => {
+		server = await startFakeHttpServer((req, res) => {
+			if (req.path === REC) {
+				res.writeHead(302, { location: '/storage/rec.wav' });
+				return void res.end();
+			}
+			if (req.path === '/storage/rec.wav') {
+				res.writeHead(302, { location: 'https://evil.example.com/rec.wav' });
+				return void res.end();
+			}
+			if (req.path === `${REC}.big`) {
+				// No Content-Length: the cap must hold while reading.
+				res.writeHead(200, { 'content-type': 'audio/x-wav' });
+				res.write(new Uint8Array(600));
+				return void res.end(new Uint8Array(600));
+			}
+			if (req.path === `${REC}.huge`) {
+				res.writeHead(200, { 'content-type': 'audio/x-wav', 'content-length': String(600 * 1024 * 1024) });
+				return void res.end();
+			}
+			res.writeHead(404);
+			res.end();
+		});
+	});
+	afterAll(() => server.close());
+
+	it('checks the host on every redirect and never sends credentials or a request to a foreign host', async () => {
+		const port = new TwilioTelephony(settings(server.url));
+		server.requests.length = 0;
+		const err = await port.fetchRecording(`https://api.twilio.com${REC}`).catch((e: unknown) => e);
+		expect(err).toBeInstanceOf(AdapterError);
+		expect(err).toMatchObject({
+			retryable: false,
+			message: `The carrier redirected the media to evil.example.com, which is not the carrier's media host; recordings are fetched only from ${server.url}.`
+		});
+		expect(server.requests.map((r) => r.path)).toEqual([REC, '/storage/rec.wav']);
+		expect(server.requests[0]!.headers.authorization).toBe(BASIC);
+	});
+
+	it('refuses a body over the cap, declared or streamed', async () => {
+		const port = new TwilioTelephony(settings(server.url));
+		await expect(port.fetchRecording(`${server.url}${REC}.big`, { maxBytes: 1000, accept: () => true, acceptedDescription: 'audio', label: 'recordings' })).rejects.toMatchObject({
+			retryable: false,
+			message: 'The file is larger than the 0 MB limit for recordings.'
+		});
+		await expect(port.fetchRecording(`${server.url}${REC}.huge`)).rejects.toMatchObject({
+			retryable: false,
+			message: expect.stringMatching(/^The file is larger than the 536\.9 MB limit for recordings \(629,145,600 bytes\)\.$/)
+		});
+	});
+});
+
 describe('TwilioTelephony MMS media', () => {
 	let server: Awaited<ReturnType<typeof fakeTwilio>>;
 	beforeAll(async () => {

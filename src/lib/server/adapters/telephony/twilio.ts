@@ -39,7 +39,7 @@ import {
 	validateJsonWebhookSignature,
 	validateWebhookSignature
 } from './shared';
-import { basicAuthorization, fetchCarrierMedia } from './media';
+import { basicAuthorization, fetchCarrierMedia, RECORDING_LIMITS, type MediaHostPolicy } from './media';
 import { provisionNumbers, type ProvisionInput, type ProvisionReport } from './provision';
 
 export type TwilioTelephonyConfig = Omit<Extract<Config['telephony'], { adapter: 'twilio' }>, 'adapter'>;
@@ -241,7 +241,12 @@ export class TwilioTelephony implements TelephonyPort {
 		}
 	}
 
-	async fetchRecording(url: string): Promise<RecordingMedia> {
+	/**
+	 * Recordings follow the MMS media policy (every redirect hop checked against the carrier's
+	 * hosts, credentials to the API only, a size cap), after a stricter first check: credentials
+	 * go only to this account's Recordings path.
+	 */
+	async fetchRecording(url: string, limits: MediaLimits = RECORDING_LIMITS): Promise<RecordingMedia> {
 		const path = `/2010-04-01/Accounts/${this.accountSid}/Recordings/`;
 		const target = this.#apiBase ? rebaseTwilioUrl(url, this.#apiBase) : url;
 		const allowed = this.#apiBase ? target.startsWith(this.#apiBase + path) : isTwilioApiUrl(url) && new URL(url).pathname.startsWith(path);
@@ -252,51 +257,35 @@ export class TwilioTelephony implements TelephonyPort {
 				retryable: false
 			});
 		}
-		const auth = Buffer.from(`${this.#config.apiKeySid}:${this.#config.apiKeySecret}`).toString('base64');
-		let res: Response;
-		try {
-			// Twilio answers with a redirect to signed storage; fetch drops Authorization across origins.
-			res = await this.#fetch(target, { headers: { authorization: `Basic ${auth}` }, redirect: 'follow' });
-		} catch (err) {
-			throw failure(err, 'download the recording', this.kind);
-		}
-		if (!res.ok) {
-			throw new AdapterError(`${this.kind === 'local' ? 'The local carrier' : 'Twilio'} answered ${res.status} when downloading recording ${url}`, {
-				port: 'telephony',
-				adapter: this.kind,
-				status: res.status
-			});
-		}
-		return { body: new Uint8Array(await res.arrayBuffer()), contentType: res.headers.get('content-type') ?? 'audio/x-wav' };
+		return fetchCarrierMedia(this.#mediaHosts(), target, limits);
 	}
 
 	fetchMedia(url: string, limits: MediaLimits): Promise<RecordingMedia> {
+		return fetchCarrierMedia(this.#mediaHosts(), this.#apiBase ? rebaseTwilioUrl(url, this.#apiBase) : url, limits);
+	}
+
+	/** The one host policy for everything downloaded from the carrier (MMS media and recordings). */
+	#mediaHosts(): MediaHostPolicy {
 		const auth = basicAuthorization(this.#config.apiKeySid, this.#config.apiKeySecret);
 		if (this.#apiBase) {
 			// A twin or test server stands in for Twilio: its origin is the only media host.
 			const origin = new URL(this.#apiBase).origin;
-			return fetchCarrierMedia(
-				{
-					adapter: 'twilio',
-					allowed: (u) => u.origin === origin,
-					describe: origin,
-					authorization: (u) => (u.origin === origin ? auth : null)
-				},
-				rebaseTwilioUrl(url, this.#apiBase),
-				limits
-			);
-		}
-		return fetchCarrierMedia(
-			{
+			return {
 				adapter: 'twilio',
-				allowed: (u) => u.protocol === 'https:' && u.port === '' && (isTwilioApiUrl(u.href) || u.hostname.endsWith('.twiliocdn.com')),
-				describe: 'api.twilio.com and *.twiliocdn.com over HTTPS',
-				// Credentials go to the API only; the storage hosts it redirects to take signed URLs.
-				authorization: (u) => (isTwilioApiUrl(u.href) ? auth : null)
-			},
-			url,
-			limits
-		);
+				allowed: (u) => u.origin === origin,
+				describe: origin,
+				authorization: (u) => (u.origin === origin ? auth : null),
+				fetch: this.#fetch
+			};
+		}
+		return {
+			adapter: 'twilio',
+			allowed: (u) => u.protocol === 'https:' && u.port === '' && (isTwilioApiUrl(u.href) || u.hostname.endsWith('.twiliocdn.com')),
+			describe: 'api.twilio.com and *.twiliocdn.com over HTTPS',
+			// Credentials go to the API only; the storage hosts it redirects to take signed URLs.
+			authorization: (u) => (isTwilioApiUrl(u.href) ? auth : null),
+			fetch: this.#fetch
+		};
 	}
 
 	createClientToken(input: ClientTokenInput): Promise<ClientToken> {

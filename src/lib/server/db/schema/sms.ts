@@ -208,3 +208,19 @@ export const cannedResponses = pgTable(
 			.where(sql`${t.retiredAt} is null`)
 	]
 );
+
+/**
+ * Status callbacks that arrived before their message's sid was written back (the carrier can
+ * call back before its REST answer reaches us). Kept here and applied, by the status rank
+ * rules, when the sid is recorded (sms/apply-early-statuses.ts); one row per (sid, status).
+ */
+export const smsEarlyStatuses = pgTable(
+	'sms_early_statuses',
+	{
+		messageSid: text('message_sid').notNull(),
+		messageStatus: text('message_status').notNull(),
+		errorCode: text('error_code'),
+		receivedAt: at('received_at').notNull().defaultNow()
+	},
+	(t) => [primaryKey({ columns: [t.messageSid, t.messageStatus] }), index('sms_early_statuses_received_at_idx').on(t.receivedAt)]
+);

@@ -9,7 +9,7 @@ export const webhookDeliveries = pgTable(
 	'webhook_deliveries',
 	{
 		id: uuid('id').primaryKey().defaultRandom(),
-		/** `token:<I-Twilio-Idempotency-Token>`, else a key built from the delivery's own ids (see webhooks/delivery-ledger.ts). */
+		/** A key built from the delivery's own signed ids (see webhooks/delivery-ledger.ts). */
 		dedupeKey: text('dedupe_key').notNull().unique('webhook_deliveries_dedupe_key_key'),
 		/** Which webhook it was, e.g. `voice.incoming`, `voice.status`, `sms.incoming`. */
 		kind: text('kind').notNull(),
