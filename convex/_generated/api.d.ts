@@ -20,6 +20,8 @@ import type * as callHydration from "../callHydration.js";
 import type * as callLine from "../callLine.js";
 import type * as callWrapup from "../callWrapup.js";
 import type * as contactTabs from "../contactTabs.js";
+import type * as health from "../health.js";
+import type * as lib_authJwks from "../lib/authJwks.js";
 import type * as lib_callLine from "../lib/callLine.js";
 import type * as lib_callRows from "../lib/callRows.js";
 import type * as lib_errors from "../lib/errors.js";
@@ -45,6 +47,8 @@ declare const fullApi: ApiFromModules<{
   callLine: typeof callLine;
   callWrapup: typeof callWrapup;
   contactTabs: typeof contactTabs;
+  health: typeof health;
+  "lib/authJwks": typeof lib_authJwks;
   "lib/callLine": typeof lib_callLine;
   "lib/callRows": typeof lib_callRows;
   "lib/errors": typeof lib_errors;
