@@ -8,6 +8,7 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { createAuthHandles } from '$lib/server/auth/handle';
 import { logger } from '$lib/server/log';
+import { convexCspHandle } from '$lib/server/live/csp';
 import { getServices } from '$lib/server/services';
 
 const log = logger('http');
@@ -26,7 +27,10 @@ if (!dev && !building) {
 	});
 }
 
-export const handle: Handle = sequence(...createAuthHandles(async () => (await getServices()).auth));
+export const handle: Handle = sequence(
+	convexCspHandle(async () => (await getServices()).config.live),
+	...createAuthHandles(async () => (await getServices()).auth)
+);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (status === 404) return { message: 'Not found.', code: 'NOT_FOUND' };
