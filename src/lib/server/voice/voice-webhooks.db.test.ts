@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '$convex/_generated/api';
 import { callEvents, calls, voiceQueues } from '../db/schema/voice';
-import type { Identity } from '../live/hot';
+import { SYSTEM_IDENTITY, type Identity } from '../live/hot';
 import { formBody } from '../webhooks/test-requests';
 import { ACCOUNT_SID, createVoiceHarness, HANDLERS, newCallSid, SALES_NUMBER, type VoiceHarness } from './test-harness';
 import { loadCallDetails } from './call-details';
@@ -324,7 +324,7 @@ describe('POST /webhooks/twilio/voice/status', () => {
 			if (n === 0) {
 				const me = (await h.hot.query(api.agentStatus.list, {}, agent)).find((s) => s.userId === agent.subject);
 				expect(me?.status).toBe('wrapup');
-				await h.hot.mutation(api.callWrapup.finishWrapup, { callSid: sid }, agent);
+				await h.hot.mutation(api.callWrapup.finishWrapup, { callSid: sid, agentId: agent.subject }, SYSTEM_IDENTITY);
 			}
 		}
 	});
