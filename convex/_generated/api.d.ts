@@ -20,6 +20,7 @@ import type * as callHydration from "../callHydration.js";
 import type * as callLine from "../callLine.js";
 import type * as callWrapup from "../callWrapup.js";
 import type * as contactTabs from "../contactTabs.js";
+import type * as crons from "../crons.js";
 import type * as health from "../health.js";
 import type * as lib_authJwks from "../lib/authJwks.js";
 import type * as lib_callLine from "../lib/callLine.js";
@@ -47,6 +48,7 @@ declare const fullApi: ApiFromModules<{
   callLine: typeof callLine;
   callWrapup: typeof callWrapup;
   contactTabs: typeof contactTabs;
+  crons: typeof crons;
   health: typeof health;
   "lib/authJwks": typeof lib_authJwks;
   "lib/callLine": typeof lib_callLine;
