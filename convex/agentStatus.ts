@@ -164,3 +164,20 @@ export const hydrate = systemMutation({
 		return counts;
 	}
 });
+
+/** One page of hydration's cleanup: drops rows of users not in `keep`. Call again with the cursor until isDone. */
+export const pruneRoster = systemMutation({
+	args: { keep: v.array(v.string()), cursor: v.union(v.string(), v.null()) },
+	returns: v.object({ removed: v.number(), continueCursor: v.string(), isDone: v.boolean() }),
+	handler: async (ctx, { keep, cursor }) => {
+		const kept = new Set(keep);
+		const page = await ctx.db.query('agent_status').paginate({ cursor, numItems: 1_000 });
+		let removed = 0;
+		for (const row of page.page) {
+			if (kept.has(row.userId)) continue;
+			await ctx.db.delete('agent_status', row._id);
+			removed += 1;
+		}
+		return { removed, continueCursor: page.continueCursor, isDone: page.isDone };
+	}
+});
