@@ -32,10 +32,9 @@ const config = {
 				'font-src': ['self'],
 				// Recordings come from signed storage URLs; the softphone plays Twilio's ring tones.
 				'media-src': ['self', 'blob:', 'https:'],
+				// The configured Convex deployment is added at run time (src/lib/server/live/csp.ts).
 				'connect-src': [
 					'self',
-					'https://*.convex.cloud',
-					'wss://*.convex.cloud',
 					'https://*.twilio.com',
 					'wss://*.twilio.com',
 					'https://*.ably.io',

@@ -12,6 +12,8 @@ import { vAgentSkill } from './schema';
 export const MIN_LEVEL = 1;
 export const MAX_LEVEL = 5;
 const MAX_SKILL = 40;
+/** Rows one pruneSkills call reads. */
+const PRUNE_PAGE = 1_000;
 
 const vSkillLevel = v.object({ skill: v.string(), level: v.number() });
 
@@ -88,5 +90,42 @@ export const replaceAll = systemMutation({
 		}
 		for (const [userId, list] of byUser) await replaceForUser(ctx, userId, list);
 		return skills.length;
+	}
+});
+
+/**
+ * Hydration in batches: make the listed agents' skills exactly `skills` (an agent listed with
+ * no skills ends with none). The server sends a few hundred agents a call, within Convex's
+ * per-mutation read and write limits, then prunes agents no longer on the roster (pruneSkills).
+ */
+export const replaceForAgents = systemMutation({
+	args: { userIds: v.array(v.string()), skills: v.array(vAgentSkill) },
+	returns: v.number(),
+	handler: async (ctx, { userIds, skills }) => {
+		const byUser = new Map<string, { skill: string; level: number }[]>(userIds.map((id) => [id, []]));
+		for (const entry of skills) {
+			const list = byUser.get(entry.userId);
+			if (!list) fail('BAD_REQUEST', 'UNLISTED_AGENT', `Skill for ${entry.userId}, who is not in userIds.`);
+			list.push(normalize(entry));
+		}
+		for (const [userId, list] of byUser) await replaceForUser(ctx, userId, list);
+		return skills.length;
+	}
+});
+
+/** One page of hydration's cleanup: deletes skills of agents not in `keep`. Call again with the cursor until isDone. */
+export const pruneSkills = systemMutation({
+	args: { keep: v.array(v.string()), cursor: v.union(v.string(), v.null()) },
+	returns: v.object({ removed: v.number(), continueCursor: v.string(), isDone: v.boolean() }),
+	handler: async (ctx, { keep, cursor }) => {
+		const kept = new Set(keep);
+		const page = await ctx.db.query('agent_skills').paginate({ cursor, numItems: PRUNE_PAGE });
+		let removed = 0;
+		for (const row of page.page) {
+			if (kept.has(row.userId)) continue;
+			await ctx.db.delete('agent_skills', row._id);
+			removed += 1;
+		}
+		return { removed, continueCursor: page.continueCursor, isDone: page.isDone };
 	}
 });

@@ -118,4 +118,64 @@ describe('agentStatus', () => {
 			vi.useRealTimers();
 		}
 	});
+
+	it('writes nothing on a beat within the same 30 s window, so agent-list subscriptions are not re-run', async () => {
+		vi.useFakeTimers({ toFake: ['Date'] });
+		try {
+			vi.setSystemTime(new Date('2026-11-24T09:00:01.000Z'));
+			const t = newConvex();
+			const zoe = as(t, 'agent', 'u-zoe');
+			await zoe.mutation(api.agentStatus.heartbeat, { softphone: 'ready' });
+			const row = () => t.run(async (ctx) => (await ctx.db.query('agent_status').collect())[0]);
+			const first = await row();
+			vi.setSystemTime(new Date('2026-11-24T09:00:16.000Z'));
+			await zoe.mutation(api.agentStatus.heartbeat, { softphone: 'ready' });
+			expect(await row()).toEqual(first);
+			vi.setSystemTime(new Date('2026-11-24T09:00:31.000Z'));
+			await zoe.mutation(api.agentStatus.heartbeat, { softphone: 'ready' });
+			expect(await row()).toMatchObject({ lastSeenAt: Date.parse('2026-11-24T09:00:31.000Z'), seenBucket: Date.parse('2026-11-24T09:00:30.000Z') });
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+
+	it('refuses the picker during a call and in wrap-up: those end through the call and the server', async () => {
+		const t = newConvex();
+		const sys = as(t, 'system', 'switchboard');
+		const zoe = as(t, 'agent', 'u-zoe', 'Zoe');
+		await zoe.mutation(api.agentStatus.setMine, { status: 'available' });
+		await zoe.mutation(api.agentStatus.heartbeat, { softphone: 'ready' });
+		await t.run((ctx) => ctx.db.insert('agent_skills', { userId: 'u-zoe', skill: 'sales', level: 3 }));
+		await sys.mutation(api.callLine.routeInbound, {
+			callSid: 'CA1',
+			from: '+12125550123',
+			to: '+14155550100',
+			customerId: 'cust-1',
+			customerName: 'Ada',
+			queueName: 'sales',
+			requiredSkills: ['sales']
+		});
+		await zoe.mutation(api.callLine.acceptCall, { callSid: 'CA1' });
+		await rejectsWith(zoe.mutation(api.agentStatus.setMine, { status: 'available' }), 'ON_CALL');
+		await rejectsWith(zoe.mutation(api.agentStatus.setMine, { status: 'away' }), 'ON_CALL');
+		await expect(zoe.mutation(api.agentStatus.setMine, { status: 'busy' })).resolves.toMatchObject({ status: 'busy' });
+		await sys.mutation(api.callWrapup.completeCall, { callSid: 'CA1' });
+		await rejectsWith(zoe.mutation(api.agentStatus.setMine, { status: 'available' }), 'WRAPUP_OPEN');
+		await rejectsWith(zoe.mutation(api.agentStatus.setMine, { status: 'away' }), 'WRAPUP_OPEN');
+		await sys.mutation(api.callWrapup.finishWrapup, { callSid: 'CA1', agentId: 'u-zoe' });
+		await expect(zoe.mutation(api.agentStatus.setMine, { status: 'away' })).resolves.toMatchObject({ status: 'away' });
+	});
+
+	it('runs with Convex limits on (a transaction past 4,096 queries is refused), and prunes the roster page by page', async () => {
+		const t = newConvex();
+		await expect(
+			t.run(async (ctx) => {
+				for (let i = 0; i < 4_100; i++) await ctx.db.query('agent_status').first();
+			})
+		).rejects.toThrow(/limit/i);
+		const agents = Array.from({ length: 200 }, (_, i) => ({ userId: `u-${i}`, name: `Agent ${i}`, role: 'agent' as const }));
+		await expect(as(t, 'system').mutation(api.agentStatus.hydrate, { agents, removeMissing: false })).resolves.toMatchObject({ inserted: 200 });
+		const page = await as(t, 'system').mutation(api.agentStatus.pruneRoster, { keep: ['u-1'], cursor: null });
+		expect(page).toMatchObject({ removed: 199, isDone: true });
+	});
 });

@@ -20,7 +20,9 @@ const vAgentView = v.object({
 	/** The last heartbeat, to HEARTBEAT_BUCKET_MS; the wallboard flags a softphone whose beats stopped. */
 	heartbeatAt: v.union(v.number(), v.null()),
 	missedCalls: v.number(),
-	lastMissed: v.union(vMissedCall, v.null())
+	lastMissed: v.union(vMissedCall, v.null()),
+	/** On a call or in its wrap-up: the status follows the call, and the picker is locked. */
+	onCall: v.boolean()
 });
 
 /** Heartbeats are shown to the wallboard at this resolution. */
@@ -37,7 +39,8 @@ function view(row: Doc<'agent_status'>) {
 		softphone: row.softphone,
 		heartbeatAt: row.seenBucket ?? null,
 		missedCalls: row.missedCalls ?? 0,
-		lastMissed: row.lastMissed ?? null
+		lastMissed: row.lastMissed ?? null,
+		onCall: row.activeCallSid !== undefined
 	};
 }
 
@@ -93,6 +96,14 @@ export const setMine = agentMutation({
 		if (row.status === 'ringing') {
 			fail('CONFLICT', 'CALL_RINGING', 'A call is ringing for you; answer or decline it before changing your status.');
 		}
+		// Wrap-up ends through the server (saved form, Ready now, or its time running out), which
+		// records it in the archive; a call ends when it hangs up. The picker cannot jump either.
+		if (row.status === 'wrapup') {
+			fail('CONFLICT', 'WRAPUP_OPEN', 'Finish wrap-up (save the form or choose Ready now) before changing your status.');
+		}
+		if (row.activeCallSid !== undefined && row.status !== status) {
+			fail('CONFLICT', 'ON_CALL', 'You are on a call; change your status once it has ended.');
+		}
 		if (row.status === status) return view(row);
 		const since = Date.now();
 		await ctx.db.patch('agent_status', row._id, { status, since });
@@ -107,11 +118,11 @@ export const heartbeat = agentMutation({
 	handler: async (ctx, { softphone }) => {
 		const row = await ensureOwnRow(ctx, ctx.caller);
 		const now = Date.now();
-		const patch: Partial<Doc<'agent_status'>> = { lastSeenAt: now };
 		const bucket = Math.floor(now / HEARTBEAT_BUCKET_MS) * HEARTBEAT_BUCKET_MS;
-		if (row.seenBucket !== bucket) patch.seenBucket = bucket;
-		if (row.softphone !== softphone) patch.softphone = softphone;
-		await ctx.db.patch('agent_status', row._id, patch);
+		// Every write re-runs every agent-list subscription, so a beat writes only when it moves
+		// the 30 s bucket or the softphone changes; routing's 60 s staleness check has room for that.
+		if (row.seenBucket === bucket && row.softphone === softphone) return null;
+		await ctx.db.patch('agent_status', row._id, { lastSeenAt: now, seenBucket: bucket, softphone });
 		return null;
 	}
 });
@@ -151,5 +162,22 @@ export const hydrate = systemMutation({
 			}
 		}
 		return counts;
+	}
+});
+
+/** One page of hydration's cleanup: drops rows of users not in `keep`. Call again with the cursor until isDone. */
+export const pruneRoster = systemMutation({
+	args: { keep: v.array(v.string()), cursor: v.union(v.string(), v.null()) },
+	returns: v.object({ removed: v.number(), continueCursor: v.string(), isDone: v.boolean() }),
+	handler: async (ctx, { keep, cursor }) => {
+		const kept = new Set(keep);
+		const page = await ctx.db.query('agent_status').paginate({ cursor, numItems: 1_000 });
+		let removed = 0;
+		for (const row of page.page) {
+			if (kept.has(row.userId)) continue;
+			await ctx.db.delete('agent_status', row._id);
+			removed += 1;
+		}
+		return { removed, continueCursor: page.continueCursor, isDone: page.isDone };
 	}
 });

@@ -12,11 +12,14 @@ describe('the end of a call', () => {
 		await rejectsWith(other.mutation(api.callLine.acceptCall, { callSid: 'CA5' }), 'NOT_OFFERED');
 		expect(await a.mutation(api.callLine.acceptCall, { callSid: 'CA5' })).toMatchObject({ via: 'offer' });
 		expect(await statusOf(t, 'a')).toBe('busy');
-		await rejectsWith(a.mutation(api.callWrapup.finishWrapup, { callSid: 'CA5' }), 'CALL_IN_PROGRESS');
+		await rejectsWith(a.mutation(api.callWrapup.finishWrapup, { callSid: 'CA5', agentId: 'a' }), 'FORBIDDEN');
+		await rejectsWith(sys(t).mutation(api.callWrapup.finishWrapup, { callSid: 'CA5', agentId: 'a' }), 'CALL_IN_PROGRESS');
 		expect(await sys(t).mutation(api.callWrapup.completeCall, { callSid: 'CA5' })).toEqual({ answeredBy: 'a' });
 		expect(await statusOf(t, 'a')).toBe('wrapup');
 		expect(await sys(t).mutation(api.callWrapup.completeCall, { callSid: 'CA5' })).toEqual({ answeredBy: 'a' });
-		await a.mutation(api.callWrapup.finishWrapup, { callSid: 'CA5' });
+		await rejectsWith(a.mutation(api.callWrapup.finishWrapup, { callSid: 'CA5', agentId: 'a' }), 'FORBIDDEN');
+		await rejectsWith(sys(t).mutation(api.callWrapup.finishWrapup, { callSid: 'CA5', agentId: 'o' }), 'CALL_NOT_FOUND');
+		await sys(t).mutation(api.callWrapup.finishWrapup, { callSid: 'CA5', agentId: 'a' });
 		expect(await statusOf(t, 'a')).toBe('available');
 		expect(await t.run((ctx) => ctx.db.query('active_calls').collect())).toEqual([]);
 	});

@@ -6,7 +6,7 @@
 import { v } from 'convex/values';
 import { activeBySid, incomingBySid, queuedBySid, setAgent } from './lib/callRows';
 import { fail } from './lib/errors';
-import { agentMutation, agentQuery, systemMutation } from './lib/functions';
+import { agentQuery, systemMutation } from './lib/functions';
 import { findAgent } from './lib/routing';
 
 /**
@@ -42,16 +42,20 @@ export const completeCall = systemMutation({
 	}
 });
 
-/** The agent finished wrap-up (disposition saved in the archive): the call leaves hot state and the agent is available. */
-export const finishWrapup = agentMutation({
-	args: { callSid: v.string() },
+/**
+ * The agent finished wrap-up: the call leaves hot state and the agent is available. Server only,
+ * called once the disposition is in the archive (voice/wrap-up-call.ts, end-wrap-up-early.ts);
+ * a browser calling Convex directly would skip that archive record.
+ */
+export const finishWrapup = systemMutation({
+	args: { callSid: v.string(), agentId: v.string() },
 	returns: v.null(),
-	handler: async (ctx, { callSid }) => {
+	handler: async (ctx, { callSid, agentId }) => {
 		const active = await activeBySid(ctx, callSid);
-		if (!active || active.agentId !== ctx.caller.userId) fail('NOT_FOUND', 'CALL_NOT_FOUND', 'You have no call in wrap-up with this id.');
+		if (!active || active.agentId !== agentId) fail('NOT_FOUND', 'CALL_NOT_FOUND', 'You have no call in wrap-up with this id.');
 		if (active.state !== 'wrapup') fail('CONFLICT', 'CALL_IN_PROGRESS', 'Hang up before finishing wrap-up.');
 		await ctx.db.delete('active_calls', active._id);
-		const agent = await findAgent(ctx, ctx.caller.userId);
+		const agent = await findAgent(ctx, agentId);
 		if (agent && agent.status === 'wrapup') await setAgent(ctx, agent, { status: 'available', since: Date.now(), activeCallSid: undefined });
 		return null;
 	}

@@ -286,7 +286,11 @@ export default defineSchema({
 		.index('by_messageSid', ['messageSid'])
 		.index('by_customerId', ['customerId'])
 		.index('by_archiveId', ['archiveId']),
-	sms_thread_locks: defineTable(vSmsThreadLock).index('by_threadKey', ['threadKey']).index('by_holderId', ['holderId']),
+	sms_thread_locks: defineTable(vSmsThreadLock)
+		.index('by_threadKey', ['threadKey'])
+		.index('by_holderId', ['holderId'])
+		// The inbox lists the newest leases first; the sweep deletes the lapsed ones oldest first.
+		.index('by_expiresAt', ['expiresAt']),
 	user_contact_tabs: defineTable(vContactTab).index('by_userId', ['userId'])
 });
 

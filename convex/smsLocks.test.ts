@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { api } from './_generated/api';
-import { LEASE_MS } from './smsLocks';
+import { api, internal } from './_generated/api';
+import { LEASE_MS, SWEEP_AFTER_MS, SWEEP_BATCH } from './smsLocks';
 import { as, newConvex, rejectsWith } from './test.setup';
 
 const threadKey = '+14155550123|+14155550000';
@@ -153,5 +153,37 @@ describe('smsLocks', () => {
 		await rejectsWith(as(t, 'agent').mutation(api.smsLocks.acquire, { threadKey: 'thread-1' }), 'INVALID_THREAD_KEY');
 		await rejectsWith(t.mutation(api.smsLocks.acquire, { threadKey }), 'UNAUTHENTICATED');
 		expect(await locks(t)).toEqual([]);
+	});
+
+	it('lists a new lock even with 600 older rows in the table', async () => {
+		const t = newConvex();
+		await t.run(async (ctx) => {
+			for (let i = 0; i < 600; i++) {
+				const key = `+1212555${String(i).padStart(4, '0')}|+14155550000`;
+				await ctx.db.insert('sms_thread_locks', { threadKey: key, holderId: 'u-old', holderName: 'Old', acquiredAt: T0 - 3_600_000, expiresAt: T0 - 3_600_000 + LEASE_MS });
+			}
+		});
+		await as(t, 'agent', 'u-ann', 'Ann Lee').mutation(api.smsLocks.acquire, { threadKey });
+		const listed = await as(t, 'agent', 'u-bob').query(api.smsLocks.active, {});
+		expect(listed).toHaveLength(500);
+		expect(listed[0]).toMatchObject({ threadKey, holderId: 'u-ann' });
+	});
+
+	it('sweeps leases lapsed long ago in batches, keeping live and recently lapsed ones', async () => {
+		const t = newConvex();
+		const old = T0 - SWEEP_AFTER_MS - LEASE_MS - 1;
+		await t.run(async (ctx) => {
+			for (let i = 0; i < SWEEP_BATCH + 5; i++) {
+				const key = `+1212555${String(i).padStart(4, '0')}|+14155550000`;
+				await ctx.db.insert('sms_thread_locks', { threadKey: key, holderId: 'u-old', holderName: 'Old', acquiredAt: old, expiresAt: old + LEASE_MS });
+			}
+			await ctx.db.insert('sms_thread_locks', { threadKey: '+14155559998|+14155550000', holderId: 'u-x', holderName: 'X', acquiredAt: T0 - 60_000, expiresAt: T0 - 40_000 });
+		});
+		await as(t, 'agent', 'u-ann', 'Ann Lee').mutation(api.smsLocks.acquire, { threadKey });
+		expect(await t.mutation(internal.smsLocks.sweepLapsed, {})).toEqual({ deleted: SWEEP_BATCH, more: true });
+		const scheduled = await t.run((ctx) => ctx.db.system.query('_scheduled_functions').collect());
+		expect(scheduled.map((s) => s.name)).toEqual(['smsLocks:sweepLapsed']);
+		expect(await t.mutation(internal.smsLocks.sweepLapsed, {})).toEqual({ deleted: 5, more: false });
+		expect((await locks(t)).map((l) => l.holderId).sort()).toEqual(['u-ann', 'u-x']);
 	});
 });

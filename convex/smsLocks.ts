@@ -10,7 +10,8 @@
 import { v } from 'convex/values';
 import type { Doc } from './_generated/dataModel';
 import type { MutationCtx, QueryCtx } from './_generated/server';
-import { agentMutation, agentQuery, supervisorMutation, systemMutation, type Caller } from './lib/functions';
+import { internal } from './_generated/api';
+import { agentMutation, agentQuery, internalMutation, supervisorMutation, systemMutation, type Caller } from './lib/functions';
 import { fail } from './lib/errors';
 import { vSmsThreadLock } from './schema';
 import { SMS_THREAD_KEY } from '../src/lib/phone-rules';
@@ -88,13 +89,38 @@ export const forThread = agentQuery({
 const MAX_LISTED = 500;
 
 /**
- * Every current lock, for the inbox list. Lapsed leases stay in the table until someone takes
- * or releases them, so clients drop rows whose `expiresAt` has passed by their own clock.
+ * Current locks for the inbox list, latest lease end first, so live ones always make the list
+ * however many rows there are. Lapsed leases stay until the sweep (or a new reply) removes
+ * them, so clients drop rows whose `expiresAt` has passed by their own clock.
  */
 export const active = agentQuery({
 	args: {},
 	returns: v.array(vLockView),
-	handler: async (ctx) => (await ctx.db.query('sms_thread_locks').take(MAX_LISTED)).map(view)
+	handler: async (ctx) =>
+		(await ctx.db.query('sms_thread_locks').withIndex('by_expiresAt').order('desc').take(MAX_LISTED)).map(view)
+});
+
+/** Leases lapsed this long are deleted by the sweep (a composer left open that long takes a new lease). */
+export const SWEEP_AFTER_MS = 10 * 60_000;
+/** Rows one sweep run deletes; a fuller backlog continues in a scheduled run, within Convex's write limits. */
+export const SWEEP_BATCH = 200;
+
+/** Deletes leases that lapsed more than SWEEP_AFTER_MS ago (crons.ts runs it every few minutes). */
+export const sweepLapsed = internalMutation({
+	args: {},
+	returns: v.object({ deleted: v.number(), more: v.boolean() }),
+	handler: async (ctx) => {
+		const cutoff = Date.now() - SWEEP_AFTER_MS;
+		const rows = await ctx.db
+			.query('sms_thread_locks')
+			.withIndex('by_expiresAt', (q) => q.lt('expiresAt', cutoff))
+			.take(SWEEP_BATCH + 1);
+		const batch = rows.slice(0, SWEEP_BATCH);
+		for (const row of batch) await ctx.db.delete('sms_thread_locks', row._id);
+		const more = rows.length > SWEEP_BATCH;
+		if (more) await ctx.scheduler.runAfter(0, internal.smsLocks.sweepLapsed, {});
+		return { deleted: batch.length, more };
+	}
 });
 
 /** Start replying: take the lease, or renew it when the caller holds it. LOCK_HELD_BY while someone else does. */

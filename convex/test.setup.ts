@@ -10,7 +10,8 @@ import schema from './schema';
 export const modules = import.meta.glob(['./**/*.ts', './_generated/*.js', '!./**/*.*.ts']);
 
 export function newConvex() {
-	return convexTest(schema, modules);
+	// Convex's per-transaction limits, as the local engine runs with them.
+	return convexTest({ schema, modules, transactionLimits: true });
 }
 
 export type TestConvex = ReturnType<typeof newConvex>;

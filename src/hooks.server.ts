@@ -10,6 +10,7 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { createAuthHandles } from '$lib/server/auth/handle';
 import { logger } from '$lib/server/log';
+import { convexCspHandle } from '$lib/server/live/csp';
 import { getServices } from '$lib/server/services';
 
 const log = logger('http');
@@ -42,7 +43,11 @@ const services: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle: Handle = sequence(services, ...createAuthHandles(async () => (await getServices()).auth, { carrierAccount }));
+export const handle: Handle = sequence(
+	convexCspHandle(async () => (await getServices()).config.live),
+	services,
+	...createAuthHandles(async () => (await getServices()).auth, { carrierAccount })
+);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (status === 404) return { message: 'Not found.', code: 'NOT_FOUND' };

@@ -50,3 +50,12 @@ export function formatSince(since: number, now: number): string {
 	if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m`;
 	return `${m}m ${String(s).padStart(2, '0')}s`;
 }
+
+/**
+ * Whether the status picker is locked: while a call rings, is on, or is in wrap-up the status
+ * follows the call, and only the call or the server moves it on (agentStatus.setMine refuses too).
+ */
+export function statusPickerLocked(mine: { status: string; onCall: boolean } | null | undefined): boolean {
+	if (!mine) return false;
+	return mine.onCall || mine.status === 'ringing' || mine.status === 'wrapup';
+}

@@ -5,23 +5,26 @@
 import type { ConvexClient } from 'convex/browser';
 import { makeFunctionReference } from 'convex/server';
 import type { ConnectionStatus, LiveBackend } from './backend';
+import { fetchConvexToken, type TokenFetchOptions } from './convex-token';
 import { toLiveError } from './errors';
 
-/** Fetches a Convex token for the signed-in user, or null when signed out. */
-export async function fetchConvexToken(fetchImpl: typeof fetch = fetch): Promise<string | null> {
-	const response = await fetchImpl('/api/live/token', { credentials: 'same-origin' });
-	if (!response.ok) return null;
-	const body = (await response.json()) as { token?: unknown };
-	return typeof body.token === 'string' ? body.token : null;
-}
+export { fetchConvexToken } from './convex-token';
+
+/** What this class uses of Convex's client (a test passes a stand-in). */
+export type ConvexClientLike = Pick<
+	ConvexClient,
+	'setAuth' | 'connectionState' | 'subscribeToConnectionState' | 'onUpdate' | 'mutation'
+>;
 
 export class ConvexLiveClient implements LiveBackend {
-	readonly #client: ConvexClient;
+	readonly #client: ConvexClientLike;
 	readonly #stopWatching: () => void;
+	readonly #tokens: TokenFetchOptions;
 
-	constructor(client: ConvexClient, onStatus?: (status: ConnectionStatus) => void) {
+	constructor(client: ConvexClientLike, onStatus?: (status: ConnectionStatus) => void, tokens: TokenFetchOptions = {}) {
 		this.#client = client;
-		client.setAuth(() => fetchConvexToken());
+		this.#tokens = tokens;
+		this.#startAuth();
 		const report = () => {
 			const state = client.connectionState();
 			onStatus?.(state.isWebSocketConnected ? 'live' : state.hasEverConnected ? 'reconnecting' : 'connecting');
@@ -48,6 +51,18 @@ export class ConvexLiveClient implements LiveBackend {
 		} catch (error) {
 			throw toLiveError(error);
 		}
+	}
+
+	/**
+	 * After signing in again in this tab: Convex stopped asking for tokens when the server said
+	 * nobody was signed in (or holds the previous user's), and only a new setAuth makes it ask again.
+	 */
+	resumeAuth(): void {
+		this.#startAuth();
+	}
+
+	#startAuth(): void {
+		this.#client.setAuth(() => fetchConvexToken(this.#tokens));
 	}
 
 	close(): void {

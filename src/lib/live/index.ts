@@ -37,7 +37,10 @@ let backend: LiveBackend | null = null;
  * mode sets up convex-svelte's context there). Does nothing during server rendering.
  */
 export function setupLive(options: LiveSetup): void {
-	if (!browser || backend) return;
+	if (!browser) return;
+	// The app layout mounts again after signing in again; Convex's sign-in must start again too.
+	if (backend instanceof ConvexLiveClient) backend.resumeAuth();
+	if (backend) return;
 	const onStatus = (status: Parameters<typeof connection.set>[0]) => connection.set(status);
 	if (options.mode === 'convex') {
 		if (!options.convexUrl) throw new Error('setupLive: convexUrl is required when mode is convex');

@@ -111,7 +111,8 @@ const RawEnv = z.object({
 	LIVE: z.enum(['local', 'convex']).default('local'),
 	PUBLIC_CONVEX_URL: optionalString.pipe(z.url().optional()),
 	CONVEX_AUTH_PRIVATE_KEY: optionalString,
-	CONVEX_AUTH_KEY_ID: z.string().default('switchboard-1')
+	CONVEX_AUTH_PRIVATE_KEY_NEXT: optionalString,
+	CONVEX_AUTH_KEY_ID: optionalString
 });
 
 export type RawEnv = z.infer<typeof RawEnv>;
@@ -263,7 +264,9 @@ export interface Config {
 	smsRates: SmsRates;
 	/** The status an agent who declines a ringing call goes to (the call itself moves on to the next agent at once). */
 	declineSetsAgent: RawEnv['DECLINE_SETS_AGENT'];
-	live: { adapter: 'local' } | { adapter: 'convex'; url: string; privateKey: string; keyId: string };
+	live:
+		| { adapter: 'local' }
+		| { adapter: 'convex'; url: string; privateKey: string; nextPrivateKey?: string | undefined; keyId?: string | undefined };
 }
 
 /**
@@ -359,7 +362,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		declineSetsAgent: e.DECLINE_SETS_AGENT,
 		live:
 			e.LIVE === 'convex'
-				? { adapter: 'convex', url: s(e.PUBLIC_CONVEX_URL), privateKey: s(e.CONVEX_AUTH_PRIVATE_KEY), keyId: e.CONVEX_AUTH_KEY_ID }
+				? {
+						adapter: 'convex',
+						url: s(e.PUBLIC_CONVEX_URL),
+						privateKey: s(e.CONVEX_AUTH_PRIVATE_KEY),
+						nextPrivateKey: e.CONVEX_AUTH_PRIVATE_KEY_NEXT,
+						keyId: e.CONVEX_AUTH_KEY_ID
+					}
 				: { adapter: 'local' }
 	};
 }

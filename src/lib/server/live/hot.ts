@@ -11,18 +11,20 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ConvexHttpClient } from 'convex/browser';
 import { getFunctionName, type FunctionArgs, type FunctionReference, type FunctionReturnType } from 'convex/server';
 import { convexToJson, type Value } from 'convex/values';
-import { AppError } from '../errors';
 import type { Config } from '../env';
 import { logger } from '../log';
-import type { FromEngine, FunctionInfo, ToEngine, WireError } from './engine/protocol';
+import { createConvexHotState, probeConvex } from './convex-hot-state';
+import type { FromEngine, FunctionInfo, ToEngine } from './engine/protocol';
 import type { Identity } from './identity';
-import { tokenSignerFor, type TokenSigner } from './jwt';
+import { tokenSignerFor } from './jwt';
+import { errorFromWire } from './wire-error';
 
 export { SYSTEM_IDENTITY, type Identity } from './identity';
 export type { FunctionInfo } from './engine/protocol';
+export { createConvexHotState, probeConvex } from './convex-hot-state';
+export { errorFromWire } from './wire-error';
 
 export type QueryRef = FunctionReference<'query'>;
 export type MutationRef = FunctionReference<'mutation'>;
@@ -50,18 +52,15 @@ export interface HotState {
 
 const log = logger('live');
 
-/** A refusal (AppError) or a failure (Error), from the engine's wire form. */
-export function errorFromWire(error: WireError): Error {
-	if (error.kind === 'INTERNAL') return new Error(`Hot-state function failed: ${error.message}`);
-	return new AppError(error.kind === 'UNAUTHENTICATED' ? 'UNAUTHORIZED' : error.kind, error.code, error.message);
-}
 
 export async function createHotState(config: Config): Promise<HotState> {
 	const live = config.live;
 	if (live.adapter === 'convex') {
 		const signer = tokenSignerFor(config);
 		if (!signer) throw new Error('LIVE=convex needs CONVEX_AUTH_PRIVATE_KEY');
-		return createConvexHotState(live.url, signer);
+		const hot = createConvexHotState(live.url, signer);
+		await probeConvex(hot, live.url);
+		return hot;
 	}
 	return createLocalHotState();
 }
@@ -226,70 +225,6 @@ export async function createLocalHotState(options: LocalHotStateOptions = {}): P
 			byKey.clear();
 			bySubId.clear();
 			await worker.terminate();
-		}
-	};
-}
-
-// ---------------------------------------------------------------------------------------------
-// LIVE=convex
-
-function isConvexError(error: unknown): error is Error & { data: unknown } {
-	return typeof error === 'object' && error !== null && Symbol.for('ConvexError') in error;
-}
-
-function fromConvex(error: unknown): Error {
-	if (isConvexError(error)) {
-		const data = error.data as Partial<WireError> | string;
-		if (typeof data === 'object' && typeof data.code === 'string' && typeof data.message === 'string' && data.kind) {
-			return errorFromWire({ kind: data.kind, code: data.code, message: data.message });
-		}
-		return new AppError('BAD_REQUEST', 'REFUSED', typeof data === 'string' ? data : error.message);
-	}
-	return error instanceof Error ? error : new Error(String(error));
-}
-
-export function createConvexHotState(url: string, signer: TokenSigner, fetchImpl?: typeof fetch): HotState {
-	const clients = new Map<string, { client: ConvexHttpClient; refreshAt: number }>();
-
-	/** A client per identity, since a ConvexHttpClient carries one token; the token is renewed a minute early. */
-	function clientFor(identity: Identity): ConvexHttpClient {
-		const key = JSON.stringify([identity.subject, identity.role, identity.name ?? null]);
-		let entry = clients.get(key);
-		const now = Date.now();
-		if (!entry || now >= entry.refreshAt) {
-			const { token, expiresAt } = signer.sign(identity, undefined, now);
-			const client = entry?.client ?? new ConvexHttpClient(url, { logger: false, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
-			client.setAuth(token);
-			if (clients.size > 2_000) clients.clear();
-			entry = { client, refreshAt: (expiresAt - 60) * 1000 };
-			clients.set(key, entry);
-		}
-		return entry.client;
-	}
-
-	return {
-		mode: 'convex',
-		async query(ref, args, identity) {
-			try {
-				return await clientFor(identity).query(ref, args);
-			} catch (error) {
-				throw fromConvex(error);
-			}
-		},
-		async mutation(ref, args, identity) {
-			try {
-				return await clientFor(identity).mutation(ref, args);
-			} catch (error) {
-				throw fromConvex(error);
-			}
-		},
-		subscribe() {
-			throw new Error('hot.subscribe is for LIVE=local; with LIVE=convex browsers subscribe to Convex directly.');
-		},
-		describe: () => undefined,
-		close() {
-			clients.clear();
-			return Promise.resolve();
 		}
 	};
 }

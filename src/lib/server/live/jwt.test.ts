@@ -47,6 +47,20 @@ describe('Convex token signer', () => {
 		expect(() => createTokenSigner({ privateKey: ec, keyId: 'k', issuer: 'https://x' })).toThrow(/RSA/);
 	});
 
+	it('publishes the next key beside the current one so a rotation has no gap, and names keys by thumbprint', () => {
+		const next = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+		const rotating = createTokenSigner({ privateKey: pem, nextPrivateKey: next, issuer: 'https://x' });
+		const [current, upcoming] = rotating.jwks().keys;
+		expect(rotating.jwks().keys).toHaveLength(2);
+		expect(current!.kid).toMatch(/^[A-Za-z0-9_-]{43}$/);
+		expect(upcoming!.kid).not.toBe(current!.kid);
+		expect(decode(rotating.sign({ subject: 'u', role: 'agent' }).token).header.kid).toBe(current!.kid);
+		// After the swap the former next key signs, under the kid Convex already holds for it.
+		const swapped = createTokenSigner({ privateKey: next, nextPrivateKey: undefined, issuer: 'https://x' });
+		expect(decode(swapped.sign({ subject: 'u', role: 'agent' }).token).header.kid).toBe(upcoming!.kid);
+		expect(() => createTokenSigner({ privateKey: pem, nextPrivateKey: pem, issuer: 'https://x' })).toThrow(/must differ/);
+	});
+
 	it('has no signer unless LIVE is convex, and one per live config otherwise', () => {
 		expect(tokenSignerFor({ publicBaseUrl: 'http://localhost:3000', live: { adapter: 'local' } })).toBeUndefined();
 		const config = { publicBaseUrl: 'https://x', live: { adapter: 'convex' as const, privateKey: pem, keyId: 'k' } };

@@ -1,9 +1,11 @@
 /**
  * Production identity for Convex (LIVE=convex): the server signs short-lived RS256 tokens for
- * the signed-in user (or itself) and publishes the public key as a JWKS, which Convex's custom
- * JWT provider (convex/auth.config.ts) fetches to verify them. node:crypto only.
+ * the signed-in user (or itself) with the current key and publishes the public keys (current and,
+ * during a rotation, next) as a JWKS. Convex reads that JWKS from its CONVEX_AUTH_JWKS
+ * environment variable (convex/auth.config.ts), so verifying a token never calls back into this
+ * process, which may not be listening yet while start-up hydration runs. node:crypto only.
  */
-import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
 import type { Identity } from './identity';
 
 /** Convex's `applicationID`; tokens carry it as `aud`. */
@@ -13,7 +15,10 @@ export const DEFAULT_TOKEN_TTL_SECONDS = 10 * 60;
 export interface TokenSignerOptions {
 	/** PEM (PKCS#8 or PKCS#1) RSA private key. Escaped newlines (\n) from an env file are accepted. */
 	privateKey: string;
-	keyId: string;
+	/** The current key's `kid`; defaults to its RFC 7638 thumbprint. */
+	keyId?: string | undefined;
+	/** The key a rotation moves to (CONVEX_AUTH_PRIVATE_KEY_NEXT): published, not used to sign yet. */
+	nextPrivateKey?: string | undefined;
 	/** PUBLIC_BASE_URL: the `iss` claim, and where the JWKS is served. */
 	issuer: string;
 }
@@ -46,11 +51,23 @@ function loadKey(pem: string): KeyObject {
 	return key;
 }
 
+/** The public half as a JWK; `kid` defaults to the RFC 7638 thumbprint, so each key names itself. */
+function publicJwkOf(privateKey: KeyObject, keyId?: string): PublicJwk {
+	const { n, e, kty } = createPublicKey(privateKey).export({ format: 'jwk' });
+	const thumbprint = createHash('sha256')
+		.update(JSON.stringify({ e: String(e), kty: String(kty), n: String(n) }))
+		.digest('base64url');
+	return { kty: String(kty), n: String(n), e: String(e), kid: keyId ?? thumbprint, alg: 'RS256', use: 'sig' };
+}
+
 export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
 	const privateKey = loadKey(options.privateKey);
-	const publicJwk = createPublicKey(privateKey).export({ format: 'jwk' });
+	const current = publicJwkOf(privateKey, options.keyId);
+	const next = options.nextPrivateKey ? publicJwkOf(loadKey(options.nextPrivateKey)) : undefined;
+	if (next && next.n === current.n) throw new Error('CONVEX_AUTH_PRIVATE_KEY_NEXT must differ from CONVEX_AUTH_PRIVATE_KEY.');
+	const keys = next ? [current, next] : [current];
 	const issuer = options.issuer.replace(/\/+$/, '');
-	const header = b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: options.keyId }));
+	const header = b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: current.kid }));
 	return {
 		sign(identity, ttlSeconds = DEFAULT_TOKEN_TTL_SECONDS, now = Date.now()) {
 			const iat = Math.floor(now / 1000);
@@ -69,18 +86,7 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
 			return { token: `${body}.${signature}`, expiresAt: exp };
 		},
 		jwks() {
-			return {
-				keys: [
-					{
-						kty: String(publicJwk.kty),
-						n: String(publicJwk.n),
-						e: String(publicJwk.e),
-						kid: options.keyId,
-						alg: 'RS256',
-						use: 'sig'
-					}
-				]
-			};
+			return { keys: keys.map((key) => ({ ...key })) };
 		}
 	};
 }
@@ -90,13 +96,18 @@ const signers = new WeakMap<object, TokenSigner>();
 /** One signer per live config (the key is parsed once); undefined when LIVE is not convex. */
 export function tokenSignerFor(config: {
 	publicBaseUrl: string;
-	live: { adapter: 'local' } | { adapter: 'convex'; privateKey: string; keyId: string };
+	live: { adapter: 'local' } | { adapter: 'convex'; privateKey: string; nextPrivateKey?: string | undefined; keyId?: string | undefined };
 }): TokenSigner | undefined {
 	const live = config.live;
 	if (live.adapter !== 'convex') return undefined;
 	let signer = signers.get(live);
 	if (!signer) {
-		signer = createTokenSigner({ privateKey: live.privateKey, keyId: live.keyId, issuer: config.publicBaseUrl });
+		signer = createTokenSigner({
+			privateKey: live.privateKey,
+			nextPrivateKey: live.nextPrivateKey,
+			keyId: live.keyId,
+			issuer: config.publicBaseUrl
+		});
 		signers.set(live, signer);
 	}
 	return signer;

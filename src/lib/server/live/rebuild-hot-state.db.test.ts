@@ -1,11 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getFunctionName } from 'convex/server';
 import { api } from '$convex/_generated/api';
 import { createTestDb, type TestDb } from '../db/test-db';
 import { user } from '../db/schema/auth';
 import { agentSkills, skills } from '../db/schema/staff';
 import { createLocalHotState, type HotState, type Identity } from './hot';
-import { rebuildHotState } from './rebuild-hot-state';
+import { HYDRATE_BATCH, rebuildHotState } from './rebuild-hot-state';
 
 let testDb: TestDb;
 let hot: HotState;
@@ -69,5 +70,28 @@ describe('rebuildHotState', () => {
 			{ userId: 'u-ann', skill: 'billing', level: 5 },
 			{ userId: 'u-ann', skill: 'spanish', level: 5 }
 		]);
+	});
+
+	it('hydrates a large roster in batches, each within Convex limits (the engine enforces them)', async () => {
+		const { db } = testDb;
+		const many = Array.from({ length: 450 }, (_, i) => ({ id: `u-many-${i}`, name: `Many ${i}`, email: `many${i}@example.com`, role: 'agent' }));
+		await db.insert(user).values(many);
+		await db.insert(agentSkills).values(many.map((u) => ({ userId: u.id, skill: 'billing', level: 2 })));
+		const sizes: { name: string; agents: number }[] = [];
+		const recording: HotState = {
+			...hot,
+			mutation: (ref, args, identity) => {
+				const a = args as { agents?: unknown[]; userIds?: unknown[] };
+				sizes.push({ name: getFunctionName(ref), agents: (a.agents ?? a.userIds ?? []).length });
+				return hot.mutation(ref, args, identity);
+			}
+		};
+		await rebuildHotState({ db, hot: recording });
+		const hydrates = sizes.filter((c) => c.name === 'agentStatus:hydrate');
+		expect(hydrates.length).toBe(3);
+		expect(Math.max(...hydrates.map((c) => c.agents))).toBeLessThanOrEqual(HYDRATE_BATCH);
+		expect(sizes.filter((c) => c.name === 'agentSkills:replaceForAgents').map((c) => c.agents)).toEqual([200, 200, 52]);
+		expect((await hot.query(api.agentStatus.list, {}, viewer)).length).toBe(452);
+		expect((await hot.query(api.agentSkills.list, {}, viewer)).filter((s) => s.userId.startsWith('u-many-')).length).toBe(450);
 	});
 });

@@ -46,7 +46,7 @@ async function raceAccepts(callSid: string) {
 async function release(agentId: string, callSid: string) {
 	await hot.mutation(api.callWrapup.completeCall, { callSid }, SYSTEM_IDENTITY);
 	const me = agents.find((a) => a.subject === agentId);
-	if (me) await hot.mutation(api.callWrapup.finishWrapup, { callSid }, me);
+	if (me) await hot.mutation(api.callWrapup.finishWrapup, { callSid, agentId: me.subject }, SYSTEM_IDENTITY);
 }
 
 describe('acceptCall under real concurrency', () => {

@@ -9,7 +9,7 @@ import { api } from '$convex/_generated/api';
 import type { Db } from '../db/client';
 import { calls } from '../db/schema/voice';
 import { AppError } from '../errors';
-import type { HotState, Identity } from '../live/hot';
+import { SYSTEM_IDENTITY, type HotState, type Identity } from '../live/hot';
 import { logger } from '../log';
 import { addCallEvent } from './call-archive';
 
@@ -37,7 +37,7 @@ export async function endWrapUpEarly(deps: { db: Db; hot: Pick<HotState, 'mutati
 	});
 	if (result.changed) {
 		try {
-			await deps.hot.mutation(api.callWrapup.finishWrapup, { callSid }, agent);
+			await deps.hot.mutation(api.callWrapup.finishWrapup, { callSid, agentId: agent.subject }, SYSTEM_IDENTITY);
 		} catch (error) {
 			// Hot state already let the call go (its wrap-up time ran out at the same moment, or it was rebuilt without it).
 			log.warn('finishWrapup refused on Ready now', { callSid, error: String(error) });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { api } from '$convex/_generated/api';
 import { callEvents, calls, voiceQueues } from '../db/schema/voice';
 import { webhookDeliveries } from '../db/schema/webhooks';
-import type { HotState, Identity } from '../live/hot';
+import { SYSTEM_IDENTITY, type HotState, type Identity } from '../live/hot';
 import { formBody, signedRequest } from '../webhooks/test-requests';
 import { ACCOUNT_SID, createVoiceHarness, HANDLERS, newCallSid, PUBLIC_BASE_URL, SALES_NUMBER, type VoiceHarness } from './test-harness';
 import type { VoiceServices } from './voice-services';
@@ -398,7 +398,7 @@ describe('POST /webhooks/twilio/voice/status', () => {
 			if (n === 0) {
 				const me = (await h.hot.query(api.agentStatus.list, {}, WALLBOARD)).find((s) => s.userId === agent.subject);
 				expect(me?.status).toBe('wrapup');
-				await h.hot.mutation(api.callWrapup.finishWrapup, { callSid: sid }, agent);
+				await h.hot.mutation(api.callWrapup.finishWrapup, { callSid: sid, agentId: agent.subject }, SYSTEM_IDENTITY);
 			}
 		}
 	});

@@ -9,7 +9,7 @@ import { api } from '$convex/_generated/api';
 import type { Db } from '../db/client';
 import { calls } from '../db/schema/voice';
 import { AppError } from '../errors';
-import type { HotState, Identity } from '../live/hot';
+import { SYSTEM_IDENTITY, type HotState, type Identity } from '../live/hot';
 import { logger } from '../log';
 import { recordCallActivity } from './record-call-activity';
 
@@ -57,7 +57,7 @@ export async function wrapUpCall(
 	// Already ready (Ready now, or the wrap-up time ran out): hot state let the call go then.
 	if (!result.wasReady) {
 		try {
-			await deps.hot.mutation(api.callWrapup.finishWrapup, { callSid: input.callSid }, agent);
+			await deps.hot.mutation(api.callWrapup.finishWrapup, { callSid: input.callSid, agentId: agent.subject }, SYSTEM_IDENTITY);
 		} catch (error) {
 			// The archive holds the wrap-up; hot state may already have let the call go (rebuilt, or never accepted there).
 			log.warn('finishWrapup refused after the archive wrap-up', {

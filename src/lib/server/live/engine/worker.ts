@@ -84,7 +84,8 @@ setDbObserver({
 	}
 });
 
-const t = convexTest(schema, modules);
+// Convex's per-transaction limits (reads, writes, queries), so the twin refuses what Convex refuses.
+const t = convexTest({ schema, modules, transactionLimits: true });
 const functions = new Map<string, FunctionInfo>(listFunctions(moduleExports).map((f) => [f.name, f]));
 
 type Accessor = ReturnType<typeof t.withIdentity>;
