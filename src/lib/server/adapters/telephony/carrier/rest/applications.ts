@@ -3,6 +3,10 @@ import { rfc2822 } from '../local-carrier';
 import { json, notFound } from './respond';
 import { APPLICATION_PARAMS, settingsUpdate } from './settings';
 import type { ApplicationView, Route } from './types';
+import { sidSource } from '../../../../../phone-rules';
+import { routePath } from './route-path';
+
+const APPLICATION_PATH = routePath`Applications/(${sidSource('AP')})\.json`;
 
 export function applicationResource(a: ApplicationView) {
 	return {
@@ -33,12 +37,12 @@ export function applicationResource(a: ApplicationView) {
 export const applicationRoutes: Route[] = [
 	{
 		method: 'GET',
-		path: /^Applications\/(AP[0-9a-f]{32})\.json$/,
+		path: APPLICATION_PATH,
 		handle: (ctx, [sid]) => (ctx.options.numbers ? json(200, applicationResource(ctx.options.numbers.getApplication(sid!))) : notFound(ctx))
 	},
 	{
 		method: 'POST',
-		path: /^Applications\/(AP[0-9a-f]{32})\.json$/,
+		path: APPLICATION_PATH,
 		handle: (ctx, [sid]) => {
 			const api = ctx.options.numbers;
 			if (!api) return notFound(ctx);

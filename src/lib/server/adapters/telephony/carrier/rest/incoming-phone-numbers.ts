@@ -3,6 +3,10 @@ import { rfc2822 } from '../local-carrier';
 import { json, notFound, page } from './respond';
 import { settingsUpdate } from './settings';
 import type { PhoneNumberView, Route } from './types';
+import { sidSource } from '../../../../../phone-rules';
+import { routePath } from './route-path';
+
+const NUMBER_PATH = routePath`IncomingPhoneNumbers/(${sidSource('PN')})\.json`;
 
 export function phoneNumberResource(n: PhoneNumberView) {
 	const uri = `/2010-04-01/Accounts/${n.accountSid}/IncomingPhoneNumbers/${n.sid}`;
@@ -58,12 +62,12 @@ export const incomingPhoneNumberRoutes: Route[] = [
 	},
 	{
 		method: 'GET',
-		path: /^IncomingPhoneNumbers\/(PN[0-9a-f]{32})\.json$/,
+		path: NUMBER_PATH,
 		handle: (ctx, [sid]) => (ctx.options.numbers ? json(200, phoneNumberResource(ctx.options.numbers.getNumber(sid!))) : notFound(ctx))
 	},
 	{
 		method: 'POST',
-		path: /^IncomingPhoneNumbers\/(PN[0-9a-f]{32})\.json$/,
+		path: NUMBER_PATH,
 		handle: (ctx, [sid]) => {
 			const api = ctx.options.numbers;
 			if (!api) return notFound(ctx);
