@@ -17,6 +17,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { EventEmitter } from 'node:events';
 import twilio from 'twilio';
 import { AdapterError } from '../../errors';
+import { carrierError, resourceNotFound } from './carrier-error';
 import type {
 	CallDirection,
 	CallProgressEvent,
@@ -61,10 +62,6 @@ function sid(prefix: string): string {
 /** Twilio's RFC 2822 timestamp: `Wed, 18 Aug 2010 20:01:40 +0000`. */
 export function rfc2822(date: Date): string {
 	return date.toUTCString().replace(/GMT$/, '+0000');
-}
-
-function carrierError(message: string, status: number, vendorCode: number): AdapterError {
-	return new AdapterError(message, { port: 'telephony', adapter: 'local', status, vendorCode, retryable: false });
 }
 
 /** Which requested progress event a status change answers to, if any. */
@@ -261,7 +258,7 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 	#message(messageSid: string): LocalMessage {
 		const message = this.messages.get(messageSid);
 		if (!message) {
-			throw carrierError(`The requested resource /${API_VERSION}/Accounts/${this.accountSid}/Messages/${messageSid}.json was not found`, 404, 20404);
+			throw resourceNotFound(`/${API_VERSION}/Accounts/${this.accountSid}/Messages/${messageSid}.json`);
 		}
 		return message;
 	}
@@ -335,7 +332,7 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 	#call(callSid: string): LocalCall {
 		const call = this.calls.get(callSid);
 		if (!call) {
-			throw carrierError(`The requested resource /${API_VERSION}/Accounts/${this.accountSid}/Calls/${callSid}.json was not found`, 404, 20404);
+			throw resourceNotFound(`/${API_VERSION}/Accounts/${this.accountSid}/Calls/${callSid}.json`);
 		}
 		return call;
 	}
@@ -426,7 +423,7 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 
 	/** Pause or resume a live call's recording (`recordingSid` may be `Twilio.CURRENT`). */
 	updateCallRecording(callSid: string, recordingSid: string, input: UpdateCallRecordingInput): CallRecordingRef {
-		if (!this.recordingControl) throw carrierError(`The requested resource /Calls/${callSid}/Recordings/${recordingSid} was not found`, 404, 20404);
+		if (!this.recordingControl) throw resourceNotFound(`/Calls/${callSid}/Recordings/${recordingSid}`);
 		return this.recordingControl(callSid, recordingSid, input);
 	}
 
@@ -469,7 +466,7 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 		}
 		const recordingSid = url.slice(prefix.length).replace(/\.(wav|mp3)$/, '');
 		const recording = this.recordings.get(recordingSid);
-		if (!recording) throw carrierError(`The requested resource ${url} was not found`, 404, 20404);
+		if (!recording) throw resourceNotFound(url);
 		return { body: recording.body.slice(), contentType: recording.contentType };
 	}
 
