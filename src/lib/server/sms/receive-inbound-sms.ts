@@ -117,33 +117,27 @@ export async function receiveInboundSms(db: Db, input: InboundSms, options: Rece
 		}
 		let consentEntryId: number | null = null;
 		let reply: string | null = null;
-		if (keyword?.kind === 'opt_out') {
+		// An opt-out keyword ends every channel; an opt-in keyword lifts only the SMS opt-out it answers.
+		const recordKeyword = async (word: string, channel: 'all' | 'sms', action: 'opt_out' | 'opt_in') => {
 			const entry = await recordConsent(tx, {
 				phone: customerPhone,
-				channel: 'all',
-				action: 'opt_out',
+				channel,
+				action,
 				source: 'keyword',
-				keyword: keyword.keyword,
+				keyword: word,
 				messageSid: sms.messageSid,
-				reason: `Texted ${keyword.keyword} to ${ourPhone}.`,
+				reason: `Texted ${word} to ${ourPhone}.`,
 				occurredAt: row.createdAt
 			});
-			consentEntryId = entry.id;
+			return entry.id;
+		};
+		if (keyword?.kind === 'opt_out') {
+			consentEntryId = await recordKeyword(keyword.keyword, 'all', 'opt_out');
 			reply = replies.optOut(options.company);
 		} else if (keyword?.kind === 'opt_in') {
 			const consent = await checkConsent(tx, { phone: customerPhone, channel: 'sms' });
 			if (consent.state === 'opted_out') {
-				const entry = await recordConsent(tx, {
-					phone: customerPhone,
-					channel: 'sms',
-					action: 'opt_in',
-					source: 'keyword',
-					keyword: keyword.keyword,
-					messageSid: sms.messageSid,
-					reason: `Texted ${keyword.keyword} to ${ourPhone}.`,
-					occurredAt: row.createdAt
-				});
-				consentEntryId = entry.id;
+				consentEntryId = await recordKeyword(keyword.keyword, 'sms', 'opt_in');
 				reply = replies.optIn(options.company);
 			}
 		} else if (keyword?.kind === 'help') {
