@@ -256,11 +256,14 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 	}
 
 	#message(messageSid: string): LocalMessage {
-		const message = this.messages.get(messageSid);
-		if (!message) {
-			throw resourceNotFound(`/${API_VERSION}/Accounts/${this.accountSid}/Messages/${messageSid}.json`);
-		}
-		return message;
+		return this.#stored(this.messages, 'Messages', messageSid);
+	}
+
+	/** A message or call the account holds, or Twilio's 20404 naming its REST path. */
+	#stored<T>(records: Map<string, T>, collection: 'Messages' | 'Calls', sid: string): T {
+		const record = records.get(sid);
+		if (!record) throw resourceNotFound(`/${API_VERSION}/Accounts/${this.accountSid}/${collection}/${sid}.json`);
+		return record;
 	}
 
 	// --- calls --------------------------------------------------------------------------------
@@ -330,11 +333,7 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 	}
 
 	#call(callSid: string): LocalCall {
-		const call = this.calls.get(callSid);
-		if (!call) {
-			throw resourceNotFound(`/${API_VERSION}/Accounts/${this.accountSid}/Calls/${callSid}.json`);
-		}
-		return call;
+		return this.#stored(this.calls, 'Calls', callSid);
 	}
 
 	#setCallStatus(call: LocalCall, status: CallStatus, extra: Record<string, string> = {}): LocalCall {
