@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_SID, CALL_SID, E164, MESSAGE_SID, SMS_THREAD_KEY, sidPattern } from './phone-rules';
+import { ACCOUNT_SID, CALL_SID, E164, MESSAGE_SID, SMS_THREAD_KEY, sidPattern, sidSource } from './phone-rules';
 
 const HEX = '0123456789abcdef'.repeat(2);
 
@@ -23,5 +23,13 @@ describe('phone rules', () => {
 		expect(MESSAGE_SID.test(`MM${HEX}`) && MESSAGE_SID.test(`SM${HEX}`)).toBe(true);
 		expect(MESSAGE_SID.test(`CA${HEX}`)).toBe(false);
 		expect(ACCOUNT_SID.test(`AC${HEX}0`)).toBe(false);
+	});
+
+	it('gives a SID source without anchors or capture groups, to build route patterns from', () => {
+		const route = new RegExp(`^Calls/(${sidSource('CA')})/Recordings/(${sidSource('RE')})\\.json$`);
+		expect(route.exec(`Calls/CA${HEX}/Recordings/RE${HEX}.json`)?.slice(1)).toEqual([`CA${HEX}`, `RE${HEX}`]);
+		expect(route.test(`Calls/CA${HEX}/Recordings/RE${HEX}x.json`)).toBe(false);
+		const message = new RegExp(`^(${sidSource(['SM', 'MM'])})$`);
+		expect(message.exec(`MM${HEX}`)?.slice(1)).toEqual([`MM${HEX}`]);
 	});
 });

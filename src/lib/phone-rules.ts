@@ -24,8 +24,13 @@ export const SMS_THREAD_KEY = new RegExp(`^${E164_SOURCE}\\|${E164_SOURCE}$`);
  * uppercase-insensitive prefix) where input from people or older tools is checked.
  */
 export function sidPattern(prefixes: string | readonly string[], options: { anyCase?: boolean } = {}): RegExp {
+	return new RegExp(`^${sidSource(prefixes, options)}$`);
+}
+
+/** The same SID without anchors or capture, for building larger patterns such as the carrier's REST routes. */
+export function sidSource(prefixes: string | readonly string[], options: { anyCase?: boolean } = {}): string {
 	const prefix = typeof prefixes === 'string' ? prefixes : `(?:${prefixes.join('|')})`;
-	return new RegExp(`^${prefix}${options.anyCase ? '[0-9a-fA-F]' : '[0-9a-f]'}{32}$`);
+	return `${prefix}${options.anyCase ? '[0-9a-fA-F]' : '[0-9a-f]'}{32}`;
 }
 
 export const CALL_SID = sidPattern('CA');

@@ -12,6 +12,7 @@ import { ConfigError, parseConfig, type Config } from './env';
 import { AppError } from './errors';
 import { resolveLocalSecrets } from './local-secrets';
 import { setLogLevel } from './log';
+import { errorMessage } from '../errors';
 
 const USAGE = `Usage: npm run create-admin -- --email admin@example.com [--name "Pat Lee"]
 
@@ -34,7 +35,7 @@ function parse(argv: string[]): { email: string; name: string | undefined } | { 
 	try {
 		values = parseArgs({ args: argv, options: { email: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }).values;
 	} catch (err) {
-		return { exit: 2, message: `${err instanceof Error ? err.message : String(err)}\n\n${USAGE}` };
+		return { exit: 2, message: `${errorMessage(err)}\n\n${USAGE}` };
 	}
 	if (values.help) return { exit: 0, message: USAGE };
 	if (!values.email) return { exit: 2, message: `--email is required.\n\n${USAGE}` };
@@ -60,7 +61,7 @@ export async function runCreateAdminCli(argv: string[], io: CreateAdminCliIo): P
 	try {
 		password = await io.readPassword(`Password for ${args.email} (at least ${ADMIN_PASSWORD_MIN_LENGTH} characters): `);
 	} catch (err) {
-		io.print(`${err instanceof Error ? err.message : String(err)} Nothing was created.`);
+		io.print(`${errorMessage(err)} Nothing was created.`);
 		return 1;
 	}
 	if (password.length < ADMIN_PASSWORD_MIN_LENGTH) {

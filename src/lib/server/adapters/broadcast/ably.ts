@@ -18,6 +18,7 @@ import { logger } from '../../log';
 import { AdapterError } from '../errors';
 import type { BroadcastData, BroadcastHandler, BroadcastPort } from './port';
 import { assertChannel, encodeMessage } from './shared';
+import { errorMessage } from '../../../errors';
 
 export type AblyBroadcastConfig = Omit<Extract<Config['broadcast'], { adapter: 'ably' }>, 'adapter'>;
 
@@ -55,7 +56,7 @@ function failure(err: unknown, action: string): AdapterError {
 			cause: err
 		});
 	}
-	const reason = err instanceof Error ? err.message : String(err);
+	const reason = errorMessage(err);
 	return new AdapterError(`Ably could not be reached to ${action}: ${reason}`, { port: 'broadcast', adapter: 'ably', retryable: true, cause: err });
 }
 
@@ -105,7 +106,7 @@ export class AblyBroadcast implements BroadcastPort {
 			try {
 				handler({ channel, name: message.name ?? '', data: message.data as unknown, timestamp: message.timestamp ?? Date.now() });
 			} catch (err) {
-				log.error(`a subscriber to ${channel} failed on ${message.name ?? ''}`, { error: err instanceof Error ? err.message : String(err) });
+				log.error(`a subscriber to ${channel} failed on ${message.name ?? ''}`, { error: errorMessage(err) });
 			}
 		};
 		try {

@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import { logger } from '../../log';
 import type { BroadcastData, BroadcastHandler, BroadcastMessage, BroadcastPort } from './port';
 import { assertChannel, encodeMessage } from './shared';
+import { errorMessage } from '../../../errors';
 
 const log = logger('broadcast');
 
@@ -35,7 +36,7 @@ export class LocalBroadcast implements BroadcastPort {
 				try {
 					handler(structuredClone(message));
 				} catch (err) {
-					log.error(`a subscriber to ${channel} failed on ${message.name}`, { error: err instanceof Error ? err.message : String(err) });
+					log.error(`a subscriber to ${channel} failed on ${message.name}`, { error: errorMessage(err) });
 				}
 			};
 			this.#emitter.on(channel, listener);

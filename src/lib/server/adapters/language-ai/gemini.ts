@@ -11,6 +11,7 @@ import { AdapterError } from '../errors';
 import type { GenerateJsonInput, GrammarSuggestion, LanguageAiPort } from './port';
 import { retryingFetch, type RetryPolicy } from './retrying-fetch';
 import { assertGrammarText, tidySuggestions } from './shared';
+import { errorMessage } from '../../../errors';
 
 export type GeminiLanguageAiConfig = Omit<Extract<Config['languageAi'], { adapter: 'gemini' }>, 'adapter'>;
 
@@ -118,7 +119,7 @@ export class GeminiLanguageAi implements LanguageAiPort {
 			if (err instanceof ApiError) {
 				throw fail(`Gemini refused the request: ${err.message}`, { status: err.status, vendorCode: errorStatus(err), retryable: err.status === 429 || err.status >= 500, cause: err });
 			}
-			const reason = err instanceof Error ? err.message : String(err);
+			const reason = errorMessage(err);
 			throw fail(`Gemini could not be reached: ${reason}`, { retryable: true, cause: err });
 		}
 		const refusal = refusalOf(res);

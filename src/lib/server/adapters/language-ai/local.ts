@@ -8,6 +8,7 @@ import type { LocalLinter, SuggestionKind } from 'harper.js';
 import { AdapterError } from '../errors';
 import type { GenerateJsonInput, GrammarSuggestion, LanguageAiPort } from './port';
 import { assertGrammarText, tidySuggestions } from './shared';
+import { errorMessage } from '../../../errors';
 
 export class LocalLanguageAi implements LanguageAiPort {
 	readonly kind = 'local';
@@ -21,7 +22,7 @@ export class LocalLanguageAi implements LanguageAiPort {
 			return { linter, kinds: SuggestionKind };
 		})().catch((err: unknown) => {
 			this.#linter = undefined;
-			throw new AdapterError(`harper.js could not start: ${err instanceof Error ? err.message : String(err)}`, {
+			throw new AdapterError(`harper.js could not start: ${errorMessage(err)}`, {
 				port: 'languageAi',
 				adapter: 'local',
 				retryable: false,

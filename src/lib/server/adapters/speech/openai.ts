@@ -15,6 +15,7 @@ import { OPENAI_MAX_UPLOAD_BYTES, OPENAI_TRANSCRIBE_MODELS, type TranscribeModel
 import type { SpeechPort, Transcript, TranscribeInput, TranscriptSegment } from './port';
 import { assertTranscribeInput, audioFileName } from './shared';
 import { audioDuration, splitAudio, type AudioPiece, type SplitLimits } from './split-audio';
+import { errorMessage } from '../../../errors';
 
 export type OpenAiSpeechConfig = Omit<Extract<Config['speech'], { adapter: 'openai' }>, 'adapter'>;
 
@@ -47,7 +48,7 @@ function failure(err: unknown): AdapterError {
 			cause: err
 		});
 	}
-	const reason = err instanceof Error ? err.message : String(err);
+	const reason = errorMessage(err);
 	return new AdapterError(`OpenAI could not be reached to transcribe: ${reason}`, { port: 'speech', adapter: 'openai', retryable: true, cause: err });
 }
 

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { badRequest } from '../../errors';
 import { audioFileName } from './shared';
+import { errorMessage } from '../../../errors';
 
 const run = promisify(execFile);
 const BYTES_PER_SECOND = 16_000 * 2;
@@ -63,7 +64,7 @@ export function pieceSeconds(limits: SplitLimits): number {
 export function splitAudio(audio: Uint8Array, contentType: string, limits: SplitLimits): Promise<AudioPiece[]> {
 	return withTempFile(audio, contentType, async (file, dir) => {
 		const total = await soxDuration(file).catch((err: unknown) => {
-			throw badRequest('UNSUPPORTED_AUDIO', `This ${contentType} recording is over the transcription limits and sox cannot decode it to split it; send WAV, FLAC or Ogg. (${(err as Error).message})`);
+			throw badRequest('UNSUPPORTED_AUDIO', `This ${contentType} recording is over the transcription limits and sox cannot decode it to split it; send WAV, FLAC or Ogg. (${errorMessage(err)})`);
 		});
 		const step = pieceSeconds(limits);
 		const pieces: AudioPiece[] = [];

@@ -24,6 +24,7 @@ import { AdapterError } from '../errors';
 import { assertValidKey, assertValidSignedUrlOptions, contentDisposition } from './keys';
 import type { SignedUrlOptions, StoragePort, StoredObject, StoredObjectInfo } from './port';
 import { describeBucketProblem } from './s3-bucket-problem';
+import { errorMessage } from '../../../errors';
 
 export type S3StorageConfig = Omit<Extract<Config['storage'], { adapter: 's3' }>, 'adapter'>;
 
@@ -59,7 +60,7 @@ function failure(err: unknown, action: string): AdapterError {
 			cause: err
 		});
 	}
-	const reason = err instanceof Error ? err.message : String(err);
+	const reason = errorMessage(err);
 	return new AdapterError(`S3 could not be reached to ${action}: ${reason}`, {
 		port: 'storage',
 		adapter: 's3',

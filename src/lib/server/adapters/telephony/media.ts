@@ -8,6 +8,7 @@
 import { AdapterError } from '../errors';
 import type { MediaLimits, RecordingMedia } from './port';
 import { readStreamCapped } from '../../read-capped';
+import { errorMessage } from '../../../errors';
 
 /** Twilio's own answer to "how many redirects": a media URL redirects once, to signed storage. */
 const MAX_REDIRECTS = 5;
@@ -66,7 +67,7 @@ export async function fetchCarrierMedia(policy: MediaHostPolicy, rawUrl: string,
 				signal: AbortSignal.timeout(limits.timeoutMs ?? 30_000)
 			});
 		} catch (err) {
-			throw new AdapterError(`Could not reach the carrier's media host ${url.host}: ${err instanceof Error ? err.message : String(err)}`, {
+			throw new AdapterError(`Could not reach the carrier's media host ${url.host}: ${errorMessage(err)}`, {
 				port: 'telephony',
 				adapter: policy.adapter,
 				retryable: true,

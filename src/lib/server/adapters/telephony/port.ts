@@ -53,7 +53,7 @@ export interface SendMessageInput {
 	from: string;
 	/** Recipient in E.164. */
 	to: string;
-	/** Up to 1600 characters; may be empty when `mediaUrls` is given. */
+	/** Up to `SMS_BODY_MAX` characters (`$lib/sms/limits`); may be empty when `mediaUrls` is given. */
 	body: string;
 	/** Public URLs of media to attach (MMS), at most 10. */
 	mediaUrls?: string[];

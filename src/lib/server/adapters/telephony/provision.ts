@@ -8,6 +8,7 @@
  */
 import type twilio from 'twilio';
 import { AdapterError } from '../errors';
+import { errorMessage } from '../../../errors';
 
 type Method = 'GET' | 'POST';
 
@@ -112,7 +113,7 @@ export async function provisionNumbers(client: twilio.Twilio, input: ProvisionIn
 	try {
 		owned = await client.incomingPhoneNumbers.list({ pageSize: 1000 });
 	} catch (err) {
-		throw refused(`Could not list the account's numbers on ${vendor}: ${err instanceof Error ? err.message : String(err)}`, adapter, err);
+		throw refused(`Could not list the account's numbers on ${vendor}: ${errorMessage(err)}`, adapter, err);
 	}
 	const byNumber = new Map(owned.map((n) => [n.phoneNumber, n]));
 	const missing = input.numbers.filter((n) => !byNumber.has(n));
@@ -141,7 +142,7 @@ export async function provisionNumbers(client: twilio.Twilio, input: ProvisionIn
 		try {
 			app = await client.applications(sid).fetch();
 		} catch (err) {
-			throw refused(`The TwiML App ${sid} (TWILIO_TWIML_APP_SID) could not be read on ${vendor}: ${err instanceof Error ? err.message : String(err)}. Nothing was changed.`, adapter, err);
+			throw refused(`The TwiML App ${sid} (TWILIO_TWIML_APP_SID) could not be read on ${vendor}: ${errorMessage(err)}. Nothing was changed.`, adapter, err);
 		}
 		plans.push({
 			resource: `TwiML App ${sid}`,
@@ -161,7 +162,7 @@ export async function provisionNumbers(client: twilio.Twilio, input: ProvisionIn
 		} catch (err) {
 			const done = plans.slice(0, plans.indexOf(plan)).filter((p) => p.changes.length > 0).map((p) => p.resource);
 			throw refused(
-				`${vendor} refused the update of ${plan.resource}: ${err instanceof Error ? err.message : String(err)}.` +
+				`${vendor} refused the update of ${plan.resource}: ${errorMessage(err)}.` +
 					(done.length ? ` Already updated: ${done.join(', ')}.` : ' Nothing was changed.') +
 					' Running it again after the fix updates only what still differs.',
 				adapter,

@@ -41,6 +41,7 @@ import {
 } from './shared';
 import { basicAuthorization, fetchCarrierMedia, RECORDING_LIMITS, type MediaHostPolicy } from './media';
 import { provisionNumbers, type ProvisionInput, type ProvisionReport } from './provision';
+import { errorMessage } from '../../../errors';
 
 export type TwilioTelephonyConfig = Omit<Extract<Config['telephony'], { adapter: 'twilio' }>, 'adapter'>;
 
@@ -117,7 +118,7 @@ function failure(err: unknown, action: string, adapter: TelephonyPort['kind']): 
 			cause: err
 		});
 	}
-	const reason = err instanceof Error ? err.message : String(err);
+	const reason = errorMessage(err);
 	return new AdapterError(`${vendor} could not be reached to ${action}: ${reason}`, {
 		port: 'telephony',
 		adapter,

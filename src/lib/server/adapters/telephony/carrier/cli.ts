@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { errorMessage } from '../../../../errors';
 
 export const CARRIER_USAGE = `Usage: npm run carrier -- <command> [options]   (against a Switchboard running with TELEPHONY=local)
 
@@ -51,7 +52,7 @@ export async function runCarrierCli(argv: string[], io: CliIo): Promise<number> 
 	try {
 		values = parseArgs({ args: rest, options: CLI_OPTIONS }).values;
 	} catch (err) {
-		io.print(`${err instanceof Error ? err.message : String(err)}\n\n${CARRIER_USAGE}`);
+		io.print(`${errorMessage(err)}\n\n${CARRIER_USAGE}`);
 		return 2;
 	}
 	try {
@@ -77,7 +78,7 @@ function scenarioSender(io: CliIo, values: CliValues): Send {
 				body: payload === undefined ? undefined : JSON.stringify(payload)
 			});
 		} catch (err) {
-			io.print(`Could not reach Switchboard at ${String(values.base)}: ${err instanceof Error ? err.message : String(err)}. Is it running (npm run dev)?`);
+			io.print(`Could not reach Switchboard at ${String(values.base)}: ${errorMessage(err)}. Is it running (npm run dev)?`);
 			return 1;
 		}
 		io.print(await res.text());

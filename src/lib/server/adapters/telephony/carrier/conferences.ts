@@ -2,7 +2,7 @@
  * Conferences: creation on first join, joining and leaving, their status callbacks, ending them,
  * and the Conferences REST resource.
  */
-import { AdapterError } from '../../errors';
+import { resourceNotFound } from './carrier-error';
 import { Interrupted } from './clock';
 import { rfc2822 } from './local-carrier';
 import type { ConferenceView, ParticipantView } from './rest';
@@ -138,7 +138,7 @@ export function findConference(s: EngineState, sidOrName: string): Conference | 
 export function conferenceOrThrow(s: EngineState, sidOrName: string): Conference {
 	const conf = findConference(s, sidOrName);
 	if (!conf) {
-		throw new AdapterError(`The requested resource /Conferences/${sidOrName} was not found`, { port: 'telephony', adapter: 'local', status: 404, vendorCode: 20404, retryable: false });
+		throw resourceNotFound(`/Conferences/${sidOrName}`);
 	}
 	return conf;
 }

@@ -8,11 +8,17 @@ import { z } from 'zod';
 import { serveTwilioRest } from './rest';
 import type { CarrierEngine } from './engine';
 import type { WebhookKind } from './webhooks';
+import { E164, E164_SOURCE, sidSource } from '../../../../phone-rules';
+import { SMS_BODY_MAX } from '../../../../sms/limits';
+import { errorMessage } from '../../../../errors';
+import { describeIssues } from '../../../http/bad-request';
 
 const ZScript = z.array(z.object({ speaker: z.enum(['customer', 'agent']), text: z.string().min(1).max(2000) })).max(200);
-const ZPhone = z.string().regex(/^\+[1-9]\d{6,14}$/, 'use an E.164 number such as +14155550100');
+const ZPhone = z.string().regex(E164, 'use an E.164 number such as +14155550100');
 const ZCall = z.object({ from: ZPhone.or(z.literal('anonymous')), to: ZPhone, script: ZScript.optional() });
-const ZText = z.object({ from: ZPhone, to: ZPhone, body: z.string().max(1600), mediaUrls: z.array(z.url()).max(10).optional() });
+const ZText = z.object({ from: ZPhone, to: ZPhone, body: z.string().max(SMS_BODY_MAX), mediaUrls: z.array(z.url()).max(10).optional() });
+const SCENARIO_CALL = new RegExp(`^/calls/(${sidSource('CA')})(?:/(digits|hangup))?$`);
+const SCENARIO_PHONE = new RegExp(String.raw`^/phones/(${E164_SOURCE})/(answer|reject)$`);
 const ZDigits = z.object({ digits: z.string().regex(/^[0-9*#w]+$/, 'digits are 0-9, * and #') });
 const ZHold = z.object({ kinds: z.array(z.string()).optional() });
 const ZRelease = z.object({ order: z.union([z.array(z.number().int()), z.literal('reverse')]).optional() });
@@ -36,7 +42,7 @@ async function body<T>(request: Request, schema: z.ZodType<T>): Promise<T | Resp
 		}
 	}
 	const parsed = schema.safeParse(raw);
-	if (!parsed.success) return problem(400, parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+	if (!parsed.success) return problem(400, describeIssues(parsed.error.issues));
 	return parsed.data;
 }
 
@@ -63,7 +69,7 @@ async function scenario(engine: CarrierEngine, request: Request, path: string): 
 		const text = await s.sendText(input);
 		return json(201, { messageSid: text.sid, webhook: text.webhook });
 	}
-	let m = /^\/calls\/(CA[0-9a-f]{32})(?:\/(digits|hangup))?$/.exec(path);
+	let m = SCENARIO_CALL.exec(path);
 	if (m?.[1]) {
 		if (!m[2] && request.method === 'GET') {
 			const call = s.call(m[1]);
@@ -90,7 +96,7 @@ async function scenario(engine: CarrierEngine, request: Request, path: string): 
 		const call = m[2] === 'answer' ? s.answerAs(identity) : s.rejectAs(identity);
 		return call ? json(200, { callSid: call.sid, parameters: call.parameters, customParameters: Object.fromEntries(call.customParameters) }) : problem(409, `Nothing is ringing at client:${identity}.`);
 	}
-	m = /^\/phones\/(\+[1-9]\d{6,14})\/(answer|reject)$/.exec(path);
+	m = SCENARIO_PHONE.exec(path);
 	if (m?.[1] && post) {
 		const call = s.answerPhone(m[1], m[2] === 'reject');
 		return call ? json(200, { callSid: call.sid }) : problem(409, `Nothing is ringing at ${m[1]}.`);
@@ -113,7 +119,7 @@ async function scenario(engine: CarrierEngine, request: Request, path: string): 
 			const d = await s.replayDelivery(Number(m[1]));
 			return json(200, { id: d.id, replayOf: d.replayOf, idempotencyToken: d.idempotencyToken, outcome: d.outcome });
 		} catch (err) {
-			return problem(404, err instanceof Error ? err.message : String(err));
+			return problem(404, errorMessage(err));
 		}
 	}
 	return problem(404, `No scenario endpoint ${request.method} ${path}.`);

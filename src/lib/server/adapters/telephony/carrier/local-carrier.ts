@@ -17,6 +17,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { EventEmitter } from 'node:events';
 import twilio from 'twilio';
 import { AdapterError } from '../../errors';
+import { carrierError, resourceNotFound } from './carrier-error';
 import type {
 	CallDirection,
 	CallProgressEvent,
@@ -38,10 +39,13 @@ import { assertClientTokenInput, signWebhook, validateJsonWebhookSignature, vali
 import { callParams } from './params';
 import type { CallInstructions, LocalCall, LocalCarrierEvents, LocalCarrierOptions, LocalMedia, LocalMessage, LocalRecording, SignedCallback, VerifiedClientToken } from './records';
 import { basicAuthorization } from '../media';
+import { ACCOUNT_SID, E164, E164_SOURCE, sidPattern, sidSource } from '../../../../phone-rules';
+import { SMS_BODY_MAX } from '../../../../sms/limits';
 
 const API_VERSION = '2010-04-01';
-const E164 = /^\+[1-9]\d{6,14}$/;
-const CALL_PARTY = /^(\+[1-9]\d{6,14}|client:[^\s]{1,256}|sip:\S+)$/;
+const CALL_PARTY = new RegExp(String.raw`^(${E164_SOURCE}|client:[^\s]{1,256}|sip:\S+)$`);
+const MESSAGING_SERVICE_SID = sidPattern('MG');
+const MEDIA_PATH = new RegExp(`^/${API_VERSION}/Accounts/(${sidSource('AC')})/Messages/(${sidSource('MM')})/Media/(${sidSource('ME')})$`);
 
 export type * from './records';
 
@@ -58,10 +62,6 @@ function sid(prefix: string): string {
 /** Twilio's RFC 2822 timestamp: `Wed, 18 Aug 2010 20:01:40 +0000`. */
 export function rfc2822(date: Date): string {
 	return date.toUTCString().replace(/GMT$/, '+0000');
-}
-
-function carrierError(message: string, status: number, vendorCode: number): AdapterError {
-	return new AdapterError(message, { port: 'telephony', adapter: 'local', status, vendorCode, retryable: false });
 }
 
 /** Which requested progress event a status change answers to, if any. */
@@ -86,7 +86,7 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 
 	constructor(options: LocalCarrierOptions) {
 		super();
-		if (!/^AC[0-9a-f]{32}$/.test(options.accountSid)) throw new Error('LocalCarrier needs an account SID: AC followed by 32 hex digits');
+		if (!ACCOUNT_SID.test(options.accountSid)) throw new Error('LocalCarrier needs an account SID: AC followed by 32 hex digits');
 		if (!options.authToken) throw new Error('LocalCarrier needs an auth token to sign webhooks');
 		this.accountSid = options.accountSid;
 		this.#authToken = options.authToken;
@@ -145,12 +145,12 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 
 	sendMessage(input: SendMessageInput, options: { direction?: MessageDirection } = {}): LocalMessage {
 		if (!E164.test(input.to)) throw carrierError(`The 'To' number ${input.to} is not a valid phone number.`, 400, 21211);
-		if (!E164.test(input.from) && !/^MG[0-9a-f]{32}$/.test(input.from)) {
+		if (!E164.test(input.from) && !MESSAGING_SERVICE_SID.test(input.from)) {
 			throw carrierError(`The 'From' number ${input.from} is not a valid phone number or Messaging Service SID.`, 400, 21212);
 		}
 		const media = input.mediaUrls ?? [];
 		if (!input.body && media.length === 0) throw carrierError('Message body is required.', 400, 21602);
-		if (input.body.length > 1600) throw carrierError('The concatenated message body exceeds the 1600 character limit.', 400, 21617);
+		if (input.body.length > SMS_BODY_MAX) throw carrierError(`The concatenated message body exceeds the ${SMS_BODY_MAX} character limit.`, 400, 21617);
 		if (media.length > 10) throw carrierError('The number of media files exceeds the limit of 10.', 400, 21623);
 		if (this.optOuts.has(`${input.from}|${input.to}`)) {
 			throw carrierError(`Attempt to send to unsubscribed recipient: ${input.to} replied STOP to ${input.from}.`, 400, 21610);
@@ -235,7 +235,7 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 			accountSid: this.accountSid,
 			from: input.from,
 			to: input.to,
-			body: input.body.slice(0, 1600),
+			body: input.body.slice(0, SMS_BODY_MAX),
 			direction: 'inbound',
 			numMedia: media.length,
 			numSegments: Math.max(1, Math.ceil(input.body.length / 153)),
@@ -256,11 +256,14 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 	}
 
 	#message(messageSid: string): LocalMessage {
-		const message = this.messages.get(messageSid);
-		if (!message) {
-			throw carrierError(`The requested resource /${API_VERSION}/Accounts/${this.accountSid}/Messages/${messageSid}.json was not found`, 404, 20404);
-		}
-		return message;
+		return this.#stored(this.messages, 'Messages', messageSid);
+	}
+
+	/** A message or call the account holds, or Twilio's 20404 naming its REST path. */
+	#stored<T>(records: Map<string, T>, collection: 'Messages' | 'Calls', sid: string): T {
+		const record = records.get(sid);
+		if (!record) throw resourceNotFound(`/${API_VERSION}/Accounts/${this.accountSid}/${collection}/${sid}.json`);
+		return record;
 	}
 
 	// --- calls --------------------------------------------------------------------------------
@@ -330,11 +333,7 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 	}
 
 	#call(callSid: string): LocalCall {
-		const call = this.calls.get(callSid);
-		if (!call) {
-			throw carrierError(`The requested resource /${API_VERSION}/Accounts/${this.accountSid}/Calls/${callSid}.json was not found`, 404, 20404);
-		}
-		return call;
+		return this.#stored(this.calls, 'Calls', callSid);
 	}
 
 	#setCallStatus(call: LocalCall, status: CallStatus, extra: Record<string, string> = {}): LocalCall {
@@ -423,7 +422,7 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 
 	/** Pause or resume a live call's recording (`recordingSid` may be `Twilio.CURRENT`). */
 	updateCallRecording(callSid: string, recordingSid: string, input: UpdateCallRecordingInput): CallRecordingRef {
-		if (!this.recordingControl) throw carrierError(`The requested resource /Calls/${callSid}/Recordings/${recordingSid} was not found`, 404, 20404);
+		if (!this.recordingControl) throw resourceNotFound(`/Calls/${callSid}/Recordings/${recordingSid}`);
 		return this.recordingControl(callSid, recordingSid, input);
 	}
 
@@ -466,13 +465,13 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 		}
 		const recordingSid = url.slice(prefix.length).replace(/\.(wav|mp3)$/, '');
 		const recording = this.recordings.get(recordingSid);
-		if (!recording) throw carrierError(`The requested resource ${url} was not found`, 404, 20404);
+		if (!recording) throw resourceNotFound(url);
 		return { body: recording.body.slice(), contentType: recording.contentType };
 	}
 
 	/** A media file by its URL path below the API base (`/2010-04-01/Accounts/AC.../Messages/MM.../Media/ME...`). */
 	mediaAt(path: string): LocalMedia | null {
-		const m = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Messages\/(MM[0-9a-f]{32})\/Media\/(ME[0-9a-f]{32})$/.exec(path);
+		const m = MEDIA_PATH.exec(path);
 		if (!m || m[1] !== this.accountSid) return null;
 		const media = this.media.get(m[3] ?? '');
 		return media && media.messageSid === m[2] ? media : null;

@@ -2,7 +2,7 @@
  * The account's numbers and its TwiML App (IncomingPhoneNumbers, Applications), and how a call or
  * text to a number is routed now.
  */
-import { AdapterError } from '../../errors';
+import { resourceNotFound } from './carrier-error';
 import type { ApplicationSettings, ApplicationView, NumberSettings, PhoneNumberView } from './rest';
 import type { EngineState, NumberConfig, OwnedNumber } from './state';
 import { newSid, resolve } from './util';
@@ -93,7 +93,7 @@ export function numberView(s: EngineState, o: OwnedNumber): PhoneNumberView {
 
 export function ownedBySid(s: EngineState, sid: string): OwnedNumber {
 	for (const o of s.owned.values()) if (o.sid === sid) return o;
-	throw new AdapterError(`The requested resource /IncomingPhoneNumbers/${sid}.json was not found`, { port: 'telephony', adapter: 'local', status: 404, vendorCode: 20404 });
+	throw resourceNotFound(`/IncomingPhoneNumbers/${sid}.json`);
 }
 
 export function listNumbers(s: EngineState, filter: { phoneNumber?: string | null; friendlyName?: string | null }): PhoneNumberView[] {
@@ -139,7 +139,7 @@ export function application(s: EngineState): ApplicationView {
 
 export function getApplication(s: EngineState, sid: string): ApplicationView {
 	const app = application(s);
-	if (sid !== app.sid) throw new AdapterError(`The requested resource /Applications/${sid}.json was not found`, { port: 'telephony', adapter: 'local', status: 404, vendorCode: 20404 });
+	if (sid !== app.sid) throw resourceNotFound(`/Applications/${sid}.json`);
 	return { ...app };
 }
 

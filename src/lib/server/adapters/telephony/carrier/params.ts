@@ -4,6 +4,7 @@
  * `client:` parties without them, as Twilio sends).
  */
 import type { CallDirection, CallStatus } from '../port';
+import { E164 } from '../../../../phone-rules';
 
 export const API_VERSION = '2010-04-01';
 
@@ -37,7 +38,7 @@ const COUNTRY: [string, string][] = [
 
 /** Twilio's geo lookup for an E.164 number, or null for clients, SIP URIs and `anonymous`. */
 export function geoOf(party: string): Geo | null {
-	if (!/^\+[1-9]\d{6,14}$/.test(party)) return null;
+	if (!E164.test(party)) return null;
 	const country = COUNTRY.find(([prefix]) => party.startsWith(prefix))?.[1] ?? '';
 	const area = country === 'US' ? AREA[party.slice(2, 5)] : undefined;
 	return { City: area?.[0] ?? '', State: area?.[1] ?? '', Zip: area?.[2] ?? '', Country: country };

@@ -2,7 +2,7 @@
  * Conference participants over REST: list, fetch, update (hold with hold music, mute, coach),
  * remove, and add (dial a party into a conference).
  */
-import { AdapterError } from '../../errors';
+import { carrierError, resourceNotFound } from './carrier-error';
 import { Interrupted } from './clock';
 import { conferenceEvent, conferenceOrThrow, ensureConference, findConference, joinConference, participantFields, participantView } from './conferences';
 import { answerLeg, completeLeg, hear, legParams, newLeg, ring } from './legs';
@@ -20,13 +20,7 @@ export function listParticipants(s: EngineState, sidOrName: string): Participant
 export function participantOrThrow(conf: Conference, callSid: string): Participant {
 	const p = conf.participants.get(callSid);
 	if (!p) {
-		throw new AdapterError(`The requested resource /Conferences/${conf.sid}/Participants/${callSid} was not found`, {
-			port: 'telephony',
-			adapter: 'local',
-			status: 404,
-			vendorCode: 20404,
-			retryable: false
-		});
+		throw resourceNotFound(`/Conferences/${conf.sid}/Participants/${callSid}`);
 	}
 	return p;
 }
@@ -42,7 +36,7 @@ export function updateParticipant(s: EngineState, sidOrName: string, callSid: st
 	if (update.coaching === true && update.callSidToCoach) {
 		const coached = conf.participants.get(update.callSidToCoach);
 		if (coached?.hold) {
-			throw new AdapterError('Cannot coach a participant that is on hold', { port: 'telephony', adapter: 'local', status: 400, vendorCode: 16025, retryable: false });
+			throw carrierError('Cannot coach a participant that is on hold', 400, 16025);
 		}
 	}
 	if (update.hold !== undefined && update.hold !== p.hold) {

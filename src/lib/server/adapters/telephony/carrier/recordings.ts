@@ -2,7 +2,7 @@
  * Recordings of bridges and calls: rendering the WAV, their callback fields, and pausing or
  * resuming one over REST.
  */
-import { AdapterError } from '../../errors';
+import { resourceNotFound } from './carrier-error';
 import { type Pause, renderConversation, type Utterance } from './audio';
 import { rfc2822 } from './local-carrier';
 import { DeviceCall, type ScriptLine } from './parties';
@@ -16,13 +16,7 @@ import type { EngineState, Leg } from './state';
 export function updateCallRecording(s: EngineState, callSid: string, recordingSid: string, input: { status: 'paused' | 'in-progress'; pauseBehavior?: 'skip' | 'silence' }) {
 	const bridge = s.legs.get(callSid)?.bridge;
 	if (!bridge || bridge.closed || !bridge.recordingSid || (recordingSid !== 'Twilio.CURRENT' && recordingSid !== bridge.recordingSid)) {
-		throw new AdapterError(`The requested resource /Calls/${callSid}/Recordings/${recordingSid} was not found: no recording is in progress on this call.`, {
-			port: 'telephony',
-			adapter: 'local',
-			status: 404,
-			vendorCode: 20404,
-			retryable: false
-		});
+		throw resourceNotFound(`/Calls/${callSid}/Recordings/${recordingSid}`, 'no recording is in progress on this call.');
 	}
 	const now = s.clock.now().getTime();
 	const open = bridge.pauses.at(-1);

@@ -74,19 +74,26 @@ class XmlReader {
 		while (this.i < this.s.length && /\s/.test(this.s[this.i]!)) this.i++;
 	}
 
+	/** Where the next `close` starts; none is an unterminated `what`. */
+	find(close: string, what: string): number {
+		const end = this.s.indexOf(close, this.i);
+		return end < 0 ? this.fail(`Unterminated ${what}`) : end;
+	}
+
+	/** Past the next `close`: the end of a comment or processing instruction. */
+	skipPast(close: string, what: string): void {
+		this.i = this.find(close, what) + close.length;
+	}
+
 	/** Whitespace, processing instructions and comments around the root; a DOCTYPE is refused. */
 	skipMisc(): void {
 		const s = this.s;
 		for (;;) {
 			this.skipSpace();
 			if (s.startsWith('<?', this.i)) {
-				const end = s.indexOf('?>', this.i);
-				if (end < 0) this.fail('Unterminated processing instruction');
-				this.i = end + 2;
+				this.skipPast('?>', 'processing instruction');
 			} else if (s.startsWith('<!--', this.i)) {
-				const end = s.indexOf('-->', this.i);
-				if (end < 0) this.fail('Unterminated comment');
-				this.i = end + 3;
+				this.skipPast('-->', 'comment');
 			} else if (s.startsWith('<!DOCTYPE', this.i)) {
 				this.fail('DOCTYPE is not allowed in TwiML');
 			} else return;
@@ -150,12 +157,9 @@ class XmlReader {
 				return;
 			}
 			if (s.startsWith('<!--', this.i)) {
-				const end = s.indexOf('-->', this.i);
-				if (end < 0) this.fail('Unterminated comment');
-				this.i = end + 3;
+				this.skipPast('-->', 'comment');
 			} else if (s.startsWith('<![CDATA[', this.i)) {
-				const end = s.indexOf(']]>', this.i);
-				if (end < 0) this.fail('Unterminated CDATA section');
+				const end = this.find(']]>', 'CDATA section');
 				flush();
 				el.children.push(s.slice(this.i + 9, end));
 				this.i = end + 3;

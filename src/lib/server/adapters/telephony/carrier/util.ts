@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { CallStatus } from '../port';
 import { Interrupted } from './clock';
 import type { EngineState } from './state';
+import { errorDetail } from '../../../../errors';
 
 /** How long "until something else happens" lasts: longer than any call. */
 export const FOREVER = 6 * 3600_000;
@@ -49,7 +50,7 @@ export function resolve(s: EngineState, url: string, base = `${s.publicBaseUrl}/
 /** Run a call or message flow in the background (not clock-tracked: flows wait on virtual time). */
 export function track(s: EngineState, work: Promise<unknown>): void {
 	work.catch((err: unknown) => {
-		s.log.error('carrier flow failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+		s.log.error('carrier flow failed', { error: errorDetail(err) });
 	});
 }
 

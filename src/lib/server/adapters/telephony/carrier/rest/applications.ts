@@ -1,8 +1,9 @@
 /** Applications: the TwiML App local softphones place calls through, fetched and updated (its voice settings only). */
 import { rfc2822 } from '../local-carrier';
-import { json, notFound } from './respond';
-import { APPLICATION_PARAMS, settingsUpdate } from './settings';
+import { APPLICATION_PARAMS, settingsRoutes } from './settings';
 import type { ApplicationView, Route } from './types';
+import { sidSource } from '../../../../../phone-rules';
+import { routePath } from './route-path';
 
 export function applicationResource(a: ApplicationView) {
 	return {
@@ -30,22 +31,9 @@ export function applicationResource(a: ApplicationView) {
 	};
 }
 
-export const applicationRoutes: Route[] = [
-	{
-		method: 'GET',
-		path: /^Applications\/(AP[0-9a-f]{32})\.json$/,
-		handle: (ctx, [sid]) => (ctx.options.numbers ? json(200, applicationResource(ctx.options.numbers.getApplication(sid!))) : notFound(ctx))
-	},
-	{
-		method: 'POST',
-		path: /^Applications\/(AP[0-9a-f]{32})\.json$/,
-		handle: (ctx, [sid]) => {
-			const api = ctx.options.numbers;
-			if (!api) return notFound(ctx);
-			api.getApplication(sid!);
-			const parsed = settingsUpdate(ctx.form, (name) => APPLICATION_PARAMS.has(name));
-			if ('refused' in parsed) return parsed.refused;
-			return json(200, applicationResource(api.updateApplication(sid!, parsed.update)));
-		}
-	}
-];
+export const applicationRoutes: Route[] = settingsRoutes(routePath`Applications/(${sidSource('AP')})\.json`, {
+	get: (api, sid) => api.getApplication(sid),
+	update: (api, sid, update) => api.updateApplication(sid, update),
+	show: applicationResource,
+	allowed: (param) => APPLICATION_PARAMS.has(param)
+});

@@ -3,6 +3,10 @@ import type { CallProgressEvent, CreateCallInput, UpdateCallInput } from '../../
 import { rfc2822, type LocalCall } from '../local-carrier';
 import { date, json, restError } from './respond';
 import type { Route } from './types';
+import { sidSource } from '../../../../../phone-rules';
+import { routePath } from './route-path';
+
+const CALL_PATH = routePath`Calls/(${sidSource('CA')})\.json`;
 
 export function callResource(c: LocalCall) {
 	return {
@@ -64,10 +68,10 @@ function updateCallInput(form: URLSearchParams): UpdateCallInput | null {
 
 export const callRoutes: Route[] = [
 	{ method: 'POST', path: /^Calls\.json$/, handle: ({ carrier, form }) => json(201, callResource(carrier.createCall(createCallInput(form)))) },
-	{ method: 'GET', path: /^Calls\/(CA[0-9a-f]{32})\.json$/, handle: ({ carrier }, [sid]) => json(200, callResource(carrier.fetchCall(sid!))) },
+	{ method: 'GET', path: CALL_PATH, handle: ({ carrier }, [sid]) => json(200, callResource(carrier.fetchCall(sid!))) },
 	{
 		method: 'POST',
-		path: /^Calls\/(CA[0-9a-f]{32})\.json$/,
+		path: CALL_PATH,
 		handle: ({ carrier, form }, [sid]) => {
 			const input = updateCallInput(form);
 			if (!input) return restError(400, 21218, 'Invalid application or TwiML: pass Url, Twiml or Status.');

@@ -1,8 +1,10 @@
 /** IncomingPhoneNumbers: list the account's numbers (`PhoneNumber` filter with `*`), fetch one, update its settings. */
 import { rfc2822 } from '../local-carrier';
 import { json, notFound, page } from './respond';
-import { settingsUpdate } from './settings';
+import { settingsRoutes } from './settings';
 import type { PhoneNumberView, Route } from './types';
+import { sidSource } from '../../../../../phone-rules';
+import { routePath } from './route-path';
 
 export function phoneNumberResource(n: PhoneNumberView) {
 	const uri = `/2010-04-01/Accounts/${n.accountSid}/IncomingPhoneNumbers/${n.sid}`;
@@ -56,21 +58,10 @@ export const incomingPhoneNumberRoutes: Route[] = [
 			return json(200, page(`${ctx.accountPath}IncomingPhoneNumbers.json`, 'incoming_phone_numbers', list.map(phoneNumberResource)));
 		}
 	},
-	{
-		method: 'GET',
-		path: /^IncomingPhoneNumbers\/(PN[0-9a-f]{32})\.json$/,
-		handle: (ctx, [sid]) => (ctx.options.numbers ? json(200, phoneNumberResource(ctx.options.numbers.getNumber(sid!))) : notFound(ctx))
-	},
-	{
-		method: 'POST',
-		path: /^IncomingPhoneNumbers\/(PN[0-9a-f]{32})\.json$/,
-		handle: (ctx, [sid]) => {
-			const api = ctx.options.numbers;
-			if (!api) return notFound(ctx);
-			api.getNumber(sid!); // 20404 before any validation message for a SID that is not on the account
-			const parsed = settingsUpdate(ctx.form, () => true);
-			if ('refused' in parsed) return parsed.refused;
-			return json(200, phoneNumberResource(api.updateNumber(sid!, parsed.update)));
-		}
-	}
+	...settingsRoutes(routePath`IncomingPhoneNumbers/(${sidSource('PN')})\.json`, {
+		get: (api, sid) => api.getNumber(sid),
+		update: (api, sid, update) => api.updateNumber(sid, update),
+		show: phoneNumberResource,
+		allowed: () => true
+	})
 ];

@@ -1,11 +1,13 @@
 /** Media: a phone's attachment to a text, served at its MediaUrl to the account's credentials, as Twilio serves it. */
 import { notFound } from './respond';
 import type { Route } from './types';
+import { sidSource } from '../../../../../phone-rules';
+import { routePath } from './route-path';
 
 export const mediaRoutes: Route[] = [
 	{
 		method: 'GET',
-		path: /^Messages\/MM[0-9a-f]{32}\/Media\/ME[0-9a-f]{32}$/,
+		path: routePath`Messages/${sidSource('MM')}/Media/${sidSource('ME')}`,
 		handle: (ctx) => {
 			const media = ctx.carrier.mediaAt(ctx.request.path);
 			if (!media) return notFound(ctx);

@@ -2,6 +2,8 @@
 import { rfc2822, type LocalMessage } from '../local-carrier';
 import { date, json } from './respond';
 import type { Route } from './types';
+import { sidSource } from '../../../../../phone-rules';
+import { routePath } from './route-path';
 
 export function messageResource(m: LocalMessage) {
 	return {
@@ -44,5 +46,5 @@ export const messageRoutes: Route[] = [
 			return json(201, messageResource(m));
 		}
 	},
-	{ method: 'GET', path: /^Messages\/((?:SM|MM)[0-9a-f]{32})\.json$/, handle: ({ carrier }, [sid]) => json(200, messageResource(carrier.fetchMessage(sid!))) }
+	{ method: 'GET', path: routePath`Messages/(${sidSource(['SM', 'MM'])})\.json`, handle: ({ carrier }, [sid]) => json(200, messageResource(carrier.fetchMessage(sid!))) }
 ];

@@ -25,28 +25,44 @@ export function participantResource(p: ParticipantView) {
 	};
 }
 
+/** A form parameter's field and how it reads: a flag is `true`/`false`, a text counts only when not empty. */
+type FormFields<T> = Record<string, readonly [field: keyof T & string, kind: 'flag' | 'text']>;
+
+/** The fields `map` names that the form sets; the rest stay absent, so the engine keeps its defaults. */
+function formFields<T>(form: URLSearchParams, map: FormFields<T>): Partial<T> {
+	const fields: Record<string, string | boolean> = {};
+	for (const [param, [field, kind]] of Object.entries(map)) {
+		const text = form.get(param);
+		const value = kind === 'flag' ? boolField(form, param) : text ? text : undefined;
+		if (value !== undefined) fields[field] = value;
+	}
+	return fields as Partial<T>;
+}
+
+const PARTICIPANT_FIELDS: FormFields<Omit<ParticipantInput, 'from' | 'to'>> = {
+	Label: ['label', 'text'],
+	Muted: ['muted', 'flag'],
+	Coaching: ['coaching', 'flag'],
+	CallSidToCoach: ['callSidToCoach', 'text'],
+	StartConferenceOnEnter: ['startConferenceOnEnter', 'flag'],
+	EndConferenceOnExit: ['endConferenceOnExit', 'flag'],
+	StatusCallback: ['statusCallback', 'text'],
+	ConferenceStatusCallback: ['conferenceStatusCallback', 'text']
+};
+
+const UPDATE_FIELDS: FormFields<ParticipantUpdate> = {
+	Hold: ['hold', 'flag'],
+	HoldUrl: ['holdUrl', 'text'],
+	Muted: ['muted', 'flag'],
+	Coaching: ['coaching', 'flag'],
+	CallSidToCoach: ['callSidToCoach', 'text']
+};
+
 function participantInput(form: URLSearchParams): ParticipantInput {
-	const str = (name: string) => form.get(name) ?? undefined;
 	const events = form.getAll('StatusCallbackEvent').flatMap((e) => e.split(' ')).filter(Boolean) as CallProgressEvent[];
 	const confEvents = form.getAll('ConferenceStatusCallbackEvent').flatMap((e) => e.split(' ')).filter(Boolean);
-	const input: ParticipantInput = { from: form.get('From') ?? '', to: form.get('To') ?? '' };
-	const label = str('Label');
-	if (label) input.label = label;
-	const muted = boolField(form, 'Muted');
-	if (muted !== undefined) input.muted = muted;
-	const coaching = boolField(form, 'Coaching');
-	if (coaching !== undefined) input.coaching = coaching;
-	const coach = str('CallSidToCoach');
-	if (coach) input.callSidToCoach = coach;
-	const start = boolField(form, 'StartConferenceOnEnter');
-	if (start !== undefined) input.startConferenceOnEnter = start;
-	const end = boolField(form, 'EndConferenceOnExit');
-	if (end !== undefined) input.endConferenceOnExit = end;
-	const cb = str('StatusCallback');
-	if (cb) input.statusCallback = cb;
+	const input: ParticipantInput = { from: form.get('From') ?? '', to: form.get('To') ?? '', ...formFields(form, PARTICIPANT_FIELDS) };
 	if (events.length) input.statusCallbackEvent = events;
-	const ccb = str('ConferenceStatusCallback');
-	if (ccb) input.conferenceStatusCallback = ccb;
 	if (confEvents.length) input.conferenceStatusCallbackEvent = confEvents;
 	const timeout = form.get('Timeout');
 	if (timeout) input.timeoutSeconds = Number(timeout);
@@ -54,18 +70,8 @@ function participantInput(form: URLSearchParams): ParticipantInput {
 }
 
 function participantUpdate(form: URLSearchParams): ParticipantUpdate {
-	const update: ParticipantUpdate = {};
-	const hold = boolField(form, 'Hold');
-	if (hold !== undefined) update.hold = hold;
-	const holdUrl = form.get('HoldUrl');
-	if (holdUrl) update.holdUrl = holdUrl;
+	const update = formFields(form, UPDATE_FIELDS);
 	if (form.get('HoldMethod')) update.holdMethod = form.get('HoldMethod') === 'GET' ? 'GET' : 'POST';
-	const muted = boolField(form, 'Muted');
-	if (muted !== undefined) update.muted = muted;
-	const coaching = boolField(form, 'Coaching');
-	if (coaching !== undefined) update.coaching = coaching;
-	const coach = form.get('CallSidToCoach');
-	if (coach) update.callSidToCoach = coach;
 	return update;
 }
 

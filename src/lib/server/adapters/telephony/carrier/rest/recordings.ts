@@ -6,6 +6,8 @@
 import { rfc2822, type LocalRecording } from '../local-carrier';
 import { json, notFound, restError } from './respond';
 import type { Route } from './types';
+import { sidSource } from '../../../../../phone-rules';
+import { routePath } from './route-path';
 
 export function recordingResource(r: LocalRecording, apiBaseUrl: string) {
 	const uri = `/2010-04-01/Accounts/${r.accountSid}/Recordings/${r.sid}`;
@@ -35,7 +37,7 @@ export function recordingResource(r: LocalRecording, apiBaseUrl: string) {
 export const recordingRoutes: Route[] = [
 	{
 		method: 'POST',
-		path: /^Calls\/(CA[0-9a-f]{32})\/Recordings\/(RE[0-9a-f]{32}|Twilio\.CURRENT)\.json$/,
+		path: routePath`Calls/(${sidSource('CA')})/Recordings/(${sidSource('RE')}|Twilio\.CURRENT)\.json`,
 		handle: ({ carrier, form }, [callSid, recordingSid]) => {
 			const status = form.get('Status');
 			if (status !== 'paused' && status !== 'in-progress') return restError(400, 21218, 'Status must be paused or in-progress.');
@@ -48,7 +50,7 @@ export const recordingRoutes: Route[] = [
 	},
 	{
 		method: 'GET',
-		path: /^Recordings\/(RE[0-9a-f]{32})\.json$/,
+		path: routePath`Recordings/(${sidSource('RE')})\.json`,
 		handle: (ctx, [sid]) => {
 			const recording = ctx.carrier.recordings.get(sid!);
 			if (!recording) return notFound(ctx);
@@ -57,7 +59,7 @@ export const recordingRoutes: Route[] = [
 	},
 	{
 		method: 'GET',
-		path: /^Recordings\/(RE[0-9a-f]{32})(?:\.wav|\.mp3)?$/,
+		path: routePath`Recordings/(${sidSource('RE')})(?:\.wav|\.mp3)?`,
 		handle: ({ carrier, request }) => {
 			const media = carrier.fetchRecording(`${carrier.apiBaseUrl}${request.path}`);
 			return { status: 200, contentType: media.contentType, body: media.body };

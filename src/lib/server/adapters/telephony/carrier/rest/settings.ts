@@ -1,6 +1,6 @@
 /** The form of an IncomingPhoneNumbers or Applications update, checked whole before anything is written. */
-import { restError } from './respond';
-import type { NumberSettings, RestResponse } from './types';
+import { json, notFound, restError } from './respond';
+import type { NumberRest, NumberSettings, RestResponse, Route } from './types';
 
 /** Form parameter -> settings field, for IncomingPhoneNumbers and Applications updates. */
 const URL_PARAMS = {
@@ -47,4 +47,36 @@ export function settingsUpdate(form: URLSearchParams, allowed: (name: string) =>
 	const name = form.get('FriendlyName');
 	if (name !== null) update.friendlyName = name;
 	return { update };
+}
+
+/** How one settings resource (a number, the TwiML App) is read, updated and shown. */
+export interface SettingsResource<View> {
+	get(api: NumberRest, sid: string): View;
+	update(api: NumberRest, sid: string, update: Partial<NumberSettings>): View;
+	show(view: View): unknown;
+	/** Which form parameters the resource takes; the others are ignored, as Twilio ignores them. */
+	allowed: (param: string) => boolean;
+}
+
+/**
+ * GET and POST of one settings resource at `path` (its SID the first group), Twilio's 404 when
+ * the carrier runs without the engine's numbers. The POST looks the SID up first, so an unknown
+ * SID is a 20404 before any validation message.
+ */
+export function settingsRoutes<View>(path: RegExp, resource: SettingsResource<View>): Route[] {
+	return [
+		{ method: 'GET', path, handle: (ctx, [sid]) => (ctx.options.numbers ? json(200, resource.show(resource.get(ctx.options.numbers, sid!))) : notFound(ctx)) },
+		{
+			method: 'POST',
+			path,
+			handle: (ctx, [sid]) => {
+				const api = ctx.options.numbers;
+				if (!api) return notFound(ctx);
+				resource.get(api, sid!);
+				const parsed = settingsUpdate(ctx.form, resource.allowed);
+				if ('refused' in parsed) return parsed.refused;
+				return json(200, resource.show(resource.update(api, sid!, parsed.update)));
+			}
+		}
+	];
 }
