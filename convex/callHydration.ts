@@ -1,6 +1,6 @@
 /**
  * Start-up: make the call tables match the calls the archive (checked with the carrier) says are
- * live (src/lib/server/voice/rebuild-live-calls.ts builds the lists).
+ * live (src/lib/server/calls/rebuild-live-calls.ts builds the lists).
  */
 import { v } from 'convex/values';
 import type { MutationCtx } from './_generated/server';

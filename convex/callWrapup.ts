@@ -44,7 +44,7 @@ export const completeCall = systemMutation({
 
 /**
  * The agent finished wrap-up: the call leaves hot state and the agent is available. Server only,
- * called once the disposition is in the archive (voice/wrap-up-call.ts, end-wrap-up-early.ts);
+ * called once the disposition is in the archive (calls/wrap-up-call.ts, end-wrap-up-early.ts);
  * a browser calling Convex directly would skip that archive record.
  */
 export const finishWrapup = systemMutation({

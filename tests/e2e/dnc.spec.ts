@@ -36,7 +36,7 @@ test('STOP blocks the reply in the composer with date and source, START lets it 
 	const phone = await openPhone(browser, caller);
 	await textSwitchboard(phone, 'STOP');
 
-	const agent = await signedIn(browser, 'alice@switchboard.local', '/inbox');
+	const agent = await signedIn(browser, 'alice@switchboard.local', '/sms');
 	await agent.getByRole('searchbox').fill('303 555 0162');
 	await agent.getByRole('button', { name: /STOP/ }).first().click();
 	await reply(agent, 'Can I ask why?');
@@ -90,7 +90,7 @@ test('bad input gets a clear answer and writes nothing', async ({ browser }) => 
 	const caller = '+13035550163';
 	const phone = await openPhone(browser, caller);
 	await textSwitchboard(phone, 'Hi, one question');
-	const agent = await signedIn(browser, 'alice@switchboard.local', '/inbox');
+	const agent = await signedIn(browser, 'alice@switchboard.local', '/sms');
 	await agent.getByRole('button', { name: /Hi, one question/ }).first().click();
 	const box = agent.getByRole('textbox', { name: 'Message to the customer' });
 	const send = agent.getByRole('button', { name: 'Send', exact: true });

@@ -60,7 +60,7 @@ test('a text appears live in two inboxes; the lock holds on screen and on the se
 	const surname = `Inbox${caller.slice(-4)}`;
 
 	// A manager writes the canned response on its page.
-	const manager = await signedIn(browser, 'frank@switchboard.local', '/inbox/canned');
+	const manager = await signedIn(browser, 'frank@switchboard.local', '/sms/canned');
 	const title = `Order update ${caller.slice(-4)}`;
 	await manager.getByLabel('Title', { exact: true }).fill(title);
 	await manager.getByLabel('Text', { exact: true }).fill('Hi ');
@@ -73,8 +73,8 @@ test('a text appears live in two inboxes; the lock holds on screen and on the se
 	await expect(manager.getByTestId('canned-list')).toContainText(title);
 	await manager.screenshot({ path: 'test-results/screens/canned-responses.png', fullPage: true });
 
-	const alice = await signedIn(browser, 'alice@switchboard.local', '/inbox');
-	const bob = await signedIn(browser, 'bob@switchboard.local', '/inbox');
+	const alice = await signedIn(browser, 'alice@switchboard.local', '/sms');
+	const bob = await signedIn(browser, 'bob@switchboard.local', '/sms');
 	await createCustomer(alice, 'Maria', surname, caller);
 	await Promise.all([waitLiveInbox(alice), waitLiveInbox(bob)]);
 
@@ -163,7 +163,7 @@ test('HTML and script in message bodies render as inert text in the inbox, threa
 	const surname = `Xss${caller.slice(-4)}`;
 	const dialogs: string[] = [];
 
-	const alice = await signedIn(browser, 'alice@switchboard.local', '/inbox');
+	const alice = await signedIn(browser, 'alice@switchboard.local', '/sms');
 	alice.on('dialog', (d) => void (dialogs.push(d.message()), d.dismiss()));
 	const customerId = await createCustomer(alice, 'Xavier', surname, caller);
 	await waitLiveInbox(alice);
@@ -195,7 +195,7 @@ test('HTML and script in message bodies render as inert text in the inbox, threa
 
 test('a misspelling gets a suggestion that applies on click', async ({ browser }) => {
 	const caller = freshNumber();
-	const alice = await signedIn(browser, 'alice@switchboard.local', '/inbox');
+	const alice = await signedIn(browser, 'alice@switchboard.local', '/sms');
 	await waitLiveInbox(alice);
 	const phone = await phonePage(browser);
 	await openPhone(phone, caller);
@@ -244,7 +244,7 @@ function png(width: number, height: number, [r, g, b]: [number, number, number])
 
 test('a picture texted from the customer phone shows in the inbox from our own storage', async ({ browser }) => {
 	const caller = freshNumber();
-	const alice = await signedIn(browser, 'alice@switchboard.local', '/inbox');
+	const alice = await signedIn(browser, 'alice@switchboard.local', '/sms');
 	await waitLiveInbox(alice);
 	const phone = await phonePage(browser);
 	await openPhone(phone, caller);

@@ -6,9 +6,9 @@
 import { asc } from 'drizzle-orm';
 import { carrierEngineOf, TwilioTelephony, type NumberRoutes, type ProvisionReport, type TelephonyPort } from './adapters/telephony';
 import type { Db } from './db/client';
-import { voiceQueues } from './db/schema/voice';
+import { voiceQueues } from './db/schema/calls';
 import { SMS_PATHS } from './sms/sms-webhooks';
-import { VOICE_PATHS } from './voice/voice-paths';
+import { VOICE_PATHS } from './calls/voice-paths';
 import { FALLBACK_PATHS } from './webhooks/fallback-webhooks';
 
 export const SWITCHBOARD_NUMBER_ROUTES: NumberRoutes = {

@@ -16,7 +16,7 @@ import { resolveLocalSecrets } from './local-secrets';
 import { seedDemo } from './seed/seed-demo';
 import { rebuildHotState } from './live/rebuild-hot-state';
 import { startSpoolReplayer } from './webhooks/replay-spool';
-import { seedVoiceQueues } from './voice/seed-voice-queues';
+import { seedVoiceQueues } from './calls/seed-voice-queues';
 import { provisionLocalCarrier } from './provision-numbers';
 
 export interface Services {

@@ -44,7 +44,7 @@ export const CARRIER_ROUTE_ID = '/carrier/[...path]';
 export const PAGE_ROLE_GUARDS: readonly { prefix: string; guard: Guard; message: string }[] = [
 	{ prefix: '/admin', guard: 'admin', message: 'Only admins can open this page.' },
 	{ prefix: '/wallboard', guard: 'supervisor', message: 'The wallboard is for supervisors and admins.' },
-	{ prefix: '/inbox/canned', guard: 'manager', message: 'Canned responses are written by managers; agents insert them from the composer.' }
+	{ prefix: '/sms/canned', guard: 'manager', message: 'Canned responses are written by managers; agents insert them from the composer.' }
 ];
 
 export type Access =

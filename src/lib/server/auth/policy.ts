@@ -44,8 +44,8 @@ export type Gate =
 /** Object-level rules, applied inside the entry point after the role check; the text says who passes. */
 export const OBJECT_RULES = {
 	'call-listener':
-		"a call's recording and notes: its agent, the holder of its callback task (or, while open, agents who may take it), managers, supervisors, admins (no per-queue supervisors exist); others see the call without them (voice/call-access.ts)",
-	'call-agent': 'a call the caller is the agent on (a supervisor may pause recordings of any call) (voice/set-call-recording.ts, wrap-up-call.ts)',
+		"a call's recording and notes: its agent, the holder of its callback task (or, while open, agents who may take it), managers, supervisors, admins (no per-queue supervisors exist); others see the call without them (calls/call-access.ts)",
+	'call-agent': 'a call the caller is the agent on (a supervisor may pause recordings of any call) (calls/set-call-recording.ts, wrap-up-call.ts)',
 	'thread-sender':
 		'sending into a thread: unassigned or assigned to the sender; one assigned to someone else needs manager, supervisor or admin (sms/send-in-thread.ts), and the lease holder only (smsLocks.assertHolder)',
 	'shared-inbox': "every staff member reads every thread and its messages: the inbox is shared, 'mine' is a filter",
@@ -171,7 +171,7 @@ const PAGES: Record<string, PolicyEntry> = {
 	'load:/(app)/customers': e(AGENT),
 	'load:/(app)/customers/[id]': e(AGENT),
 	'load:/(app)/customers/new': e(AGENT),
-	'load:/(app)/inbox/canned': e(MANAGER),
+	'load:/(app)/sms/canned': e(MANAGER),
 	'load:/login': e(PUBLIC),
 	'load:/logout': e(PUBLIC),
 	'load:/phone': e(CARRIER),

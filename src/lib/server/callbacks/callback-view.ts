@@ -5,8 +5,8 @@ import type { Db, Tx } from '../db/client';
 import { user } from '../db/schema/auth';
 import { callbackTasks, type CallbackOutcome, type CallbackReason, type CallbackStatus } from '../db/schema/callbacks';
 import { customers } from '../db/schema/crm';
-import { calls } from '../db/schema/voice';
-import { recordingView, type RecordingView } from '../voice/call-details';
+import { calls } from '../db/schema/calls';
+import { recordingView, type RecordingView } from '../calls/call-details';
 
 export interface CallbackTaskView {
 	id: string;

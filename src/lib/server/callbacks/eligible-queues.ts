@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { roleAllows, type Role } from '$lib/roles';
 import type { Db, Tx } from '../db/client';
 import { agentSkills } from '../db/schema/staff';
-import { voiceQueues } from '../db/schema/voice';
+import { voiceQueues } from '../db/schema/calls';
 
 export interface Staff {
 	id: string;

@@ -8,8 +8,8 @@ import { eq } from 'drizzle-orm';
 import { recordActivity } from '../crm/record-activity';
 import type { Db, Tx } from '../db/client';
 import { callbackTasks, type CallbackReason } from '../db/schema/callbacks';
-import { calls } from '../db/schema/voice';
-import { formatDuration } from '../voice/record-call-activity';
+import { calls } from '../db/schema/calls';
+import { formatDuration } from '../calls/record-call-activity';
 
 /** Callers who hang up sooner than this (a misdial, a change of mind) are not called back. */
 export const SHORT_ABANDON_SECONDS = 5;

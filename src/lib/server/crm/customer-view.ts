@@ -5,7 +5,7 @@
 import type { activities, customerPhones, customers } from '../db/schema/crm';
 import type { ActivityKind, CustomerKind, CustomerSource, LeadStatus, PhoneLabel } from '../db/schema/crm';
 import type { CallbackTaskView } from '../callbacks/callback-view';
-import type { CallDetailView } from '../voice/call-details';
+import type { CallDetailView } from '../calls/call-details';
 import { displayName } from './display-name';
 import { formatPhone } from './format-phone';
 

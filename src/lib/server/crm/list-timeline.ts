@@ -4,7 +4,7 @@ import type { Db } from '../db/client';
 import { activities } from '../db/schema/crm';
 import { badRequest } from '../errors';
 import { loadCallbackViews } from '../callbacks/callback-view';
-import { loadCallDetails } from '../voice/call-details';
+import { loadCallDetails } from '../calls/call-details';
 import { ZCustomerId, parseOrThrow } from './customer-input';
 import { toActivityView, type TimelinePage } from './customer-view';
 

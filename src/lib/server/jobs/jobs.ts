@@ -15,9 +15,9 @@ import type { HotState } from '../live/hot';
 import { logger } from '../log';
 import { fetchMmsMediaJob, type FetchMmsMediaData } from '../sms/fetch-mms-media';
 import { sendQueuedSmsJob, type DispatchClock, type SendQueuedSmsData } from '../sms/send-queued-sms';
-import { fetchRecordingJob, type FetchRecordingData } from '../voice/fetch-recording';
-import { closeCallJob, endWrapupJob, type CloseCallData, type EndWrapupData } from '../voice/record-call-activity';
-import { retryHotWriteJob, type RetryHotWriteData } from '../voice/retry-hot-write';
+import { fetchRecordingJob, type FetchRecordingData } from '../calls/fetch-recording';
+import { closeCallJob, endWrapupJob, type CloseCallData, type EndWrapupData } from '../calls/record-call-activity';
+import { retryHotWriteJob, type RetryHotWriteData } from '../calls/retry-hot-write';
 
 /** Every job's payload by queue name: the one list of what can be queued. */
 export interface JobData {
@@ -94,7 +94,7 @@ export const JOB_QUEUES: { [N in JobName]: QueueSpec<N> } = {
 		handle: fetchMmsMediaJob,
 		localConcurrency: 2
 	},
-	// A hot-state write a webhook could not make (voice/retry-hot-write.ts): about 20 minutes of tries.
+	// A hot-state write a webhook could not make (calls/retry-hot-write.ts): about 20 minutes of tries.
 	'retry-hot-write': {
 		options: { notify: true, retryLimit: 25, retryDelay: 1, retryBackoff: true, retryDelayMax: 60, expireInSeconds: 60 },
 		handle: retryHotWriteJob

@@ -3,7 +3,7 @@
  * who may sign in appears in agent_status (offline unless hot state already knows better, as a
  * real Convex deployment does after a restart of this server), users who left are dropped, and
  * agent_skills is made to match the archive exactly. With the voice services, the live calls
- * follow (incoming_call_queue, call_queue, active_calls; see voice/rebuild-live-calls.ts).
+ * follow (incoming_call_queue, call_queue, active_calls; see calls/rebuild-live-calls.ts).
  *
  * A Convex mutation may read and write only so much (4,096 queries, 16,000 writes), so the
  * roster and skills go in batches of HYDRATE_BATCH agents, sent together, and the cleanup of
@@ -15,8 +15,8 @@ import type { Db } from '../db/client';
 import { user } from '../db/schema/auth';
 import { agentSkills } from '../db/schema/staff';
 import { logger } from '../log';
-import { rebuildLiveCalls, type RebuildLiveCallsResult } from '../voice/rebuild-live-calls';
-import type { VoiceServices } from '../voice/voice-services';
+import { rebuildLiveCalls, type RebuildLiveCallsResult } from '../calls/rebuild-live-calls';
+import type { VoiceServices } from '../calls/voice-services';
 import { SYSTEM_IDENTITY, type HotState } from './hot';
 
 const log = logger('live');

@@ -14,11 +14,11 @@ import { CUSTOMER, SWITCHBOARD_NUMBER, startHarness, type Harness } from '../ada
 import type { Db } from '../db/client';
 import { consentLedger } from '../db/schema/compliance';
 import { smsMessages } from '../db/schema/sms';
-import { calls } from '../db/schema/voice';
-import { callEvents } from '../db/schema/voice';
+import { calls } from '../db/schema/calls';
+import { callEvents } from '../db/schema/calls';
 import { parseConfig } from '../env';
 import { setLogLevel } from '../log';
-import { ACCOUNT_SID, createVoiceHarness, newCallSid, PUBLIC_BASE_URL, type VoiceHarness } from '../voice/test-harness';
+import { ACCOUNT_SID, createVoiceHarness, newCallSid, PUBLIC_BASE_URL, type VoiceHarness } from '../calls/test-harness';
 import { FALLBACK_APOLOGY, FALLBACK_PATHS, smsFallbackWebhook, voiceFallbackWebhook, type FallbackEnv } from './fallback-webhooks';
 import { replaySpool, type ReplaySpoolServices } from './replay-spool';
 import { spoolDir } from './spool';

@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { MESSAGE_SID, sidPattern } from '../../phone-rules';
 import { messagingReplyTwiml } from '../sms/messaging-twiml';
-import { hangup, response, say } from '../voice/twiml';
+import { hangup, response, say } from '../calls/twiml';
 import type { Config } from '../env';
 import { logger } from '../log';
 import { twimlResponse } from './responses';

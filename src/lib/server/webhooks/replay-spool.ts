@@ -1,7 +1,7 @@
 /**
  * Replays the webhook spool (spool.ts) through the normal handlers once the archive answers
  * again: an inbound text through the inbound SMS use case (a STOP lands in the consent ledger),
- * a call into the call archive (voice/archive-fallback-call.ts). Both are idempotent on the
+ * a call into the call archive (calls/archive-fallback-call.ts). Both are idempotent on the
  * carrier's sid, so a replay after a crash, a second replay, or a primary delivery that did
  * commit changes nothing. A file is removed only after its replay committed; the first failure
  * stops the pass (the archive is still down), and the timer tries again later.
@@ -12,7 +12,7 @@ import type { Config } from '../env';
 import { logger } from '../log';
 import { acceptInboundSms, type SmsWebhookServices } from '../sms/sms-webhooks';
 import { ZInboundSmsRequest } from '../sms/sms-params';
-import { archiveFallbackCall } from '../voice/archive-fallback-call';
+import { archiveFallbackCall } from '../calls/archive-fallback-call';
 import { readSpool, removeSpooled, spoolDir, type SpooledDelivery } from './spool';
 import { ZVoiceRequest } from './voice-params';
 

@@ -1,5 +1,5 @@
 /** The queue's hold music, fetched by the carrier for `<Play>`; public (Twilio fetches media without a session) and cacheable. */
-import { holdMusicWav } from '$lib/server/voice/hold-music';
+import { holdMusicWav } from '$lib/server/calls/hold-music';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = () =>

@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import { check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { user } from './auth';
 import { activities, customers } from './crm';
-import { calls } from './voice';
+import { calls } from './calls';
 
 export const CALLBACK_REASONS = ['abandoned', 'voicemail'] as const;
 export type CallbackReason = (typeof CALLBACK_REASONS)[number];

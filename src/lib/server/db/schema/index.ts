@@ -3,7 +3,7 @@ export * from './auth';
 export * from './crm';
 export * from './staff';
 export * from './compliance';
-export * from './voice';
+export * from './calls';
 export * from './webhooks';
 export * from './sms';
 export * from './callbacks';

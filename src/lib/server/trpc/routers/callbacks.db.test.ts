@@ -9,13 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeStaff } from '../../crm/test-factories';
 import { listTimeline } from '../../crm/list-timeline';
 import { callbackTasks } from '../../db/schema/callbacks';
-import { calls } from '../../db/schema/voice';
+import { calls } from '../../db/schema/calls';
 import { agentSkills, skills } from '../../db/schema/staff';
 import type { Services } from '../../services';
 import { createCallerFactory, type SessionUser } from '../init';
 import { callbacksRouter } from './callbacks';
-import { ACCOUNT_SID, createVoiceHarness, newCallSid, type VoiceHarness } from '../../voice/test-harness';
-import { VOICE_PATHS } from '../../voice/voice-paths';
+import { ACCOUNT_SID, createVoiceHarness, newCallSid, type VoiceHarness } from '../../calls/test-harness';
+import { VOICE_PATHS } from '../../calls/voice-paths';
 import type { Role } from '$lib/roles';
 
 let h: VoiceHarness;

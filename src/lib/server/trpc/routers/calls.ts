@@ -6,13 +6,13 @@
  */
 import { z } from 'zod';
 import { sidPattern } from '../../../phone-rules';
-import { CALL_DIRECTIONS, CALL_OUTCOMES } from '../../db/schema/voice';
-import { assertMayHearCall, audibleCalls, withoutPrivateParts } from '../../voice/call-access';
-import { getCallDetail } from '../../voice/call-details';
-import { endWrapUpEarly } from '../../voice/end-wrap-up-early';
-import { recordingUrl } from '../../voice/recording-url';
-import { setCallRecording } from '../../voice/set-call-recording';
-import { wrapUpCall } from '../../voice/wrap-up-call';
+import { CALL_DIRECTIONS, CALL_OUTCOMES } from '../../db/schema/calls';
+import { assertMayHearCall, audibleCalls, withoutPrivateParts } from '../../calls/call-access';
+import { getCallDetail } from '../../calls/call-details';
+import { endWrapUpEarly } from '../../calls/end-wrap-up-early';
+import { recordingUrl } from '../../calls/recording-url';
+import { setCallRecording } from '../../calls/set-call-recording';
+import { wrapUpCall } from '../../calls/wrap-up-call';
 import { agentProcedure, router } from '../init';
 
 export const ZRecordingUrlRequest = z.object({

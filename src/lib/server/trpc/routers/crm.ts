@@ -9,7 +9,7 @@ import { createCustomer } from '../../crm/create-customer';
 import { ZCreateCustomerInput, ZCustomerId, ZUpdateCustomerInput } from '../../crm/customer-input';
 import { getCustomer } from '../../crm/get-customer';
 import { listTimeline } from '../../crm/list-timeline';
-import { redactCallsFor } from '../../voice/call-access';
+import { redactCallsFor } from '../../calls/call-access';
 import { lookupCustomerByPhone } from '../../crm/lookup-customer-by-phone';
 import { MAX_SEARCH_OFFSET, MAX_SEARCH_PAGE_SIZE, MAX_SEARCH_QUERY_LENGTH, searchCustomers } from '../../crm/search-customers';
 import { updateCustomer } from '../../crm/update-customer';

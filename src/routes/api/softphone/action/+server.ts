@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ZMediaSignal } from '$lib/media/media-signal-schema';
 import { CALL_SID } from '$lib/phone-rules';
-import { agentClientIdentity } from '$lib/server/voice/caller-number';
+import { agentClientIdentity } from '$lib/server/calls/caller-number';
 import { applyDeviceAction } from '$lib/server/softphone/device-channel';
 import { SOFTPHONE_ACTIONS, type SoftphoneAction } from '$lib/softphone/protocol';
 import { badRequest } from '$lib/server/http/bad-request';

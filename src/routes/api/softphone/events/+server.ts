@@ -1,6 +1,6 @@
 /** The local softphone's device channel: an SSE stream that registers the agent's carrier device (TELEPHONY=local only), closed when the session ends or changes. */
 import { sameSessionUser, sessionBoundSignal } from '$lib/server/auth/session-bound-signal';
-import { agentClientIdentity } from '$lib/server/voice/caller-number';
+import { agentClientIdentity } from '$lib/server/calls/caller-number';
 import { carrierEngineOf } from '$lib/server/adapters/telephony';
 import { openDeviceChannel } from '$lib/server/softphone/device-channel';
 import { problem, unauthenticated } from '$lib/server/http/responses';

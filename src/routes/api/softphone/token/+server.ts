@@ -1,5 +1,5 @@
 /** A short-lived softphone token for the signed-in agent: a Twilio access token, or the local carrier's. */
-import { agentClientIdentity } from '$lib/server/voice/caller-number';
+import { agentClientIdentity } from '$lib/server/calls/caller-number';
 import type { SoftphoneTokenResponse } from '$lib/softphone/protocol';
 import { json, unauthenticated } from '$lib/server/http/responses';
 import type { RequestHandler } from './$types';

@@ -3,7 +3,7 @@ import { and, desc, eq, sql, type AnyColumn } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
 import { user } from '../db/schema/auth';
 import { customers } from '../db/schema/crm';
-import { callEvents, calls } from '../db/schema/voice';
+import { callEvents, calls } from '../db/schema/calls';
 import { displayName } from '../crm/customer-view';
 
 export type CallRow = typeof calls.$inferSelect;

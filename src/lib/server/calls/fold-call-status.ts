@@ -4,7 +4,7 @@
  * the status only moves up in rank, timestamps keep the earliest value, and the outcome and
  * durations are derived from the facts, not from the last event.
  */
-import type { CallOutcome } from '../db/schema/voice';
+import type { CallOutcome } from '../db/schema/calls';
 import type { TCallStatus } from '../webhooks/voice-params';
 
 export const STATUS_RANK: Record<TCallStatus, number> = {

@@ -11,7 +11,7 @@ import { api } from '$convex/_generated/api';
 import { createAdapters, type Adapters } from '../adapters';
 import { makeCustomer, makeStaff } from '../crm/test-factories';
 import { customers } from '../db/schema/crm';
-import { callEvents, calls, voiceQueues } from '../db/schema/voice';
+import { callEvents, calls, voiceQueues } from '../db/schema/calls';
 import { webhookDeliveries } from '../db/schema/webhooks';
 import { createTestDb, type TestDb } from '../db/test-db';
 import type { Jobs } from '../jobs/jobs';

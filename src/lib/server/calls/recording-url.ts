@@ -2,7 +2,7 @@
 import { eq } from 'drizzle-orm';
 import type { StoragePort } from '../adapters/storage/port';
 import type { Db } from '../db/client';
-import { calls } from '../db/schema/voice';
+import { calls } from '../db/schema/calls';
 import { AppError } from '../errors';
 
 export const RECORDING_URL_SECONDS = 300;

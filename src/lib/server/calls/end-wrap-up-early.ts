@@ -7,7 +7,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { api } from '$convex/_generated/api';
 import type { Db } from '../db/client';
-import { calls } from '../db/schema/voice';
+import { calls } from '../db/schema/calls';
 import { AppError } from '../errors';
 import { SYSTEM_IDENTITY, type HotState, type Identity } from '../live/hot';
 import { logger } from '../log';

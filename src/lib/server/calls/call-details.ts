@@ -6,7 +6,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
 import { user } from '../db/schema/auth';
-import { callEvents, calls, type CallDirectionArchive, type CallOutcome } from '../db/schema/voice';
+import { callEvents, calls, type CallDirectionArchive, type CallOutcome } from '../db/schema/calls';
 import { notFound } from '../errors';
 
 /** `processing` while the fetch job runs (or retries), `none` when nothing was recorded. */

@@ -3,7 +3,7 @@
  * rows are kept, so an operator's changes survive a restart.
  */
 import type { Db } from '../db/client';
-import { voiceQueues } from '../db/schema/voice';
+import { voiceQueues } from '../db/schema/calls';
 
 export const DEMO_VOICE_QUEUES = [
 	{ number: '+14155550100', name: 'sales', requiredSkills: ['sales'], maxWaitSeconds: 300, ringSeconds: 20, wrapupSeconds: 60, openingHours: null },

@@ -2,7 +2,7 @@ import { eq, like } from 'drizzle-orm';
 import { getFunctionName } from 'convex/server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { api } from '$convex/_generated/api';
-import { callEvents, calls, voiceQueues } from '../db/schema/voice';
+import { callEvents, calls, voiceQueues } from '../db/schema/calls';
 import { webhookDeliveries } from '../db/schema/webhooks';
 import { SYSTEM_IDENTITY, type HotState, type Identity } from '../live/hot';
 import { formBody, signedRequest } from '../webhooks/test-requests';

@@ -10,7 +10,7 @@ import type { StoragePort } from '../adapters/storage/port';
 import type { TelephonyPort } from '../adapters/telephony/port';
 import { AdapterError } from '../adapters/errors';
 import type { Db } from '../db/client';
-import { calls } from '../db/schema/voice';
+import { calls } from '../db/schema/calls';
 import { logger } from '../log';
 
 export interface FetchRecordingData {

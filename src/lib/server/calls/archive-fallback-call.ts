@@ -6,7 +6,7 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { calls } from '../db/schema/voice';
+import { calls } from '../db/schema/calls';
 import { recordUnknownCaller } from '../crm/record-unknown-caller';
 import { deliveryKey, recordDeliveryOnce } from '../webhooks/delivery-ledger';
 import type { TVoiceRequest } from '../webhooks/voice-params';

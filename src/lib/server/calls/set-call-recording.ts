@@ -10,7 +10,7 @@ import { eq } from 'drizzle-orm';
 import { api } from '$convex/_generated/api';
 import { roleAllows, type Role } from '$lib/roles';
 import { AdapterError } from '../adapters/errors';
-import { calls } from '../db/schema/voice';
+import { calls } from '../db/schema/calls';
 import { AppError } from '../errors';
 import { SYSTEM_IDENTITY } from '../live/hot';
 import { logger } from '../log';

@@ -2,7 +2,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '$convex/_generated/api';
-import { calls } from '../db/schema/voice';
+import { calls } from '../db/schema/calls';
 import { agentPickupTarget } from './handle-agent-pickup';
 import { ACCOUNT_SID, createVoiceHarness, newCallSid, type VoiceHarness } from './test-harness';
 import { waitingIn } from './test-board';

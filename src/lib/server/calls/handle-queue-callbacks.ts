@@ -6,7 +6,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { api } from '$convex/_generated/api';
-import { calls } from '../db/schema/voice';
+import { calls } from '../db/schema/calls';
 import { SYSTEM_IDENTITY } from '../live/hot';
 import { logger } from '../log';
 import { recordDeliveryOnce } from '../webhooks/delivery-ledger';

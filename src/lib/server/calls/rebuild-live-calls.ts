@@ -16,7 +16,7 @@ import type { CallRecord, CallStatus } from '../adapters/telephony/port';
 import { displayName } from '../crm/customer-view';
 import type { Db } from '../db/client';
 import { customers } from '../db/schema/crm';
-import { callEvents, calls, voiceQueues } from '../db/schema/voice';
+import { callEvents, calls, voiceQueues } from '../db/schema/calls';
 import { SYSTEM_IDENTITY } from '../live/hot';
 import { logger } from '../log';
 import { applyCallStatus, DEFAULT_WRAPUP_SECONDS } from './apply-call-status';

@@ -2,7 +2,7 @@
  * Voice archive: every call Switchboard handled with its outcome, durations and agent, the
  * events that led there, and the routing table from a Switchboard number to its queue.
  * Status callbacks may arrive in any order, so a call row keeps a status rank and per-event
- * timestamps that only ever fill in (see voice/apply-call-status.ts).
+ * timestamps that only ever fill in (see calls/apply-call-status.ts).
  */
 import { sql } from 'drizzle-orm';
 import { check, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
@@ -84,7 +84,7 @@ export const calls = pgTable(
 		recordingKey: text('recording_key'),
 		recordingSeconds: integer('recording_seconds'),
 		recordingChannels: integer('recording_channels'),
-		/** The customer-timeline activity written for this call (exactly one, see voice/record-call-activity.ts). */
+		/** The customer-timeline activity written for this call (exactly one, see calls/record-call-activity.ts). */
 		activityId: uuid('activity_id'),
 		updatedAt: ts('updated_at')
 			.notNull()

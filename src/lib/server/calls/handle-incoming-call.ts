@@ -9,7 +9,7 @@ import { eq } from 'drizzle-orm';
 import { api } from '$convex/_generated/api';
 import { recordUnknownCaller } from '../crm/record-unknown-caller';
 import type { Db } from '../db/client';
-import { calls } from '../db/schema/voice';
+import { calls } from '../db/schema/calls';
 import { SYSTEM_IDENTITY } from '../live/hot';
 import { recordDeliveryOnce } from '../webhooks/delivery-ledger';
 import type { TVoiceRequest } from '../webhooks/voice-params';

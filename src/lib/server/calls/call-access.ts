@@ -12,7 +12,7 @@ import { roleAllows, type Role } from '$lib/roles';
 import { eligibleQueues } from '../callbacks/eligible-queues';
 import type { Db, Tx } from '../db/client';
 import { callbackTasks } from '../db/schema/callbacks';
-import { calls } from '../db/schema/voice';
+import { calls } from '../db/schema/calls';
 import { AppError, notFound } from '../errors';
 import type { CallDetailView } from './call-details';
 

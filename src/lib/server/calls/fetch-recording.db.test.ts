@@ -9,7 +9,7 @@ import { LocalStorage } from '../adapters/storage';
 import { RECORDING_LIMITS } from '../adapters/telephony/media';
 import { TwilioTelephony } from '../adapters/telephony/twilio';
 import { startFakeHttpServer } from '../adapters/test-http-server';
-import { calls } from '../db/schema/voice';
+import { calls } from '../db/schema/calls';
 import { createTestDb, type TestDb } from '../db/test-db';
 import { setLogLevel } from '../log';
 import { fetchRecordingJob, recordingKey, wavUrl } from './fetch-recording';

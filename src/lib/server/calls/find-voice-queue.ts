@@ -1,7 +1,7 @@
 /** Which queue a dialled Switchboard number reaches, and whether that queue is open now. */
 import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
-import { voiceQueues, type OpeningHours } from '../db/schema/voice';
+import { voiceQueues, type OpeningHours } from '../db/schema/calls';
 
 export type VoiceQueue = typeof voiceQueues.$inferSelect;
 

@@ -10,7 +10,7 @@ import { api } from '$convex/_generated/api';
 import { AdapterError } from '../adapters/errors';
 import type { CallRecord, CallStatus } from '../adapters/telephony/port';
 import { activities } from '../db/schema/crm';
-import { callEvents, calls } from '../db/schema/voice';
+import { callEvents, calls } from '../db/schema/calls';
 import { createLocalHotState, type HotState, type Identity } from '../live/hot';
 import { rebuildHotState } from '../live/rebuild-hot-state';
 import { ACCOUNT_SID, createVoiceHarness, newCallSid, type VoiceHarness } from './test-harness';

@@ -5,7 +5,7 @@
  * the audio into the Storage port (the webhook never waits on the carrier or on storage).
  */
 import { eq } from 'drizzle-orm';
-import { calls } from '../db/schema/voice';
+import { calls } from '../db/schema/calls';
 import { recordDeliveryOnce } from '../webhooks/delivery-ledger';
 import type { TRecordAction, TRecordingStatus } from '../webhooks/voice-params';
 import { addCallEvent, ensureCall } from './call-archive';

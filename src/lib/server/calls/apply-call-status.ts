@@ -7,7 +7,7 @@
 import { eq } from 'drizzle-orm';
 import { api } from '$convex/_generated/api';
 import type { Tx } from '../db/client';
-import { calls, voiceQueues } from '../db/schema/voice';
+import { calls, voiceQueues } from '../db/schema/calls';
 import { SYSTEM_IDENTITY } from '../live/hot';
 import { openCallbackTask } from '../callbacks/open-callback-task';
 import { recordDeliveryOnce } from '../webhooks/delivery-ledger';

@@ -8,7 +8,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { api } from '$convex/_generated/api';
-import { calls } from '../db/schema/voice';
+import { calls } from '../db/schema/calls';
 import { SYSTEM_IDENTITY } from '../live/hot';
 import { recordDeliveryOnce } from '../webhooks/delivery-ledger';
 import { ZVoiceRequest, type TVoiceRequest } from '../webhooks/voice-params';

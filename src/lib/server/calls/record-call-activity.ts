@@ -8,7 +8,7 @@ import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import { recordActivity } from '../crm/record-activity';
 import type { Db, Tx } from '../db/client';
 import { user } from '../db/schema/auth';
-import { calls, type CallOutcome } from '../db/schema/voice';
+import { calls, type CallOutcome } from '../db/schema/calls';
 import { api } from '$convex/_generated/api';
 import { SYSTEM_IDENTITY, type HotState } from '../live/hot';
 import { loadMissedBy } from './call-details';

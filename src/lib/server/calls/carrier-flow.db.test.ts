@@ -11,7 +11,7 @@ import { parseWavMono } from '../adapters/telephony/carrier/audio';
 import { CUSTOMER, SWITCHBOARD_NUMBER, TOKEN, startHarness, type Harness } from '../adapters/telephony/carrier/test-switchboard';
 import { TwilioTelephony } from '../adapters/telephony/twilio';
 import { makeStaff } from '../crm/test-factories';
-import { callEvents, calls } from '../db/schema/voice';
+import { callEvents, calls } from '../db/schema/calls';
 import type { Identity } from '../live/hot';
 import { setLogLevel } from '../log';
 import { applyDeviceAction, openDeviceChannel } from '../softphone/device-channel';
