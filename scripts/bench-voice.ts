@@ -3,8 +3,9 @@
  *
  *   benchWebhookThroughput  signed POST /webhooks/twilio/voice (a new CallSid each, the carrier's
  *                           exact parameters and X-Twilio-Signature) at a fixed concurrency;
- *                           the same load against a bare node:http server answering fixed TwiML
- *                           is the baseline (startFixedTwimlServer)
+ *                           the same load, from the same client, against a bare node:http server
+ *                           that checks the same signature and answers fixed TwiML is the
+ *                           baseline (startFixedTwimlServer)
  *   benchScreenPop          N agents signed in, each in their own Chromium page; a customer
  *                           calls through the carrier; timed from the carrier sending the
  *                           incoming-call webhook to the agent's softphone showing the ring with
@@ -156,11 +157,23 @@ export async function benchWebhookThroughput(o: WebhookLoadOptions): Promise<Loa
 	return load(`${o.baseUrl}/webhooks/twilio/voice`, o.requests, o.concurrency, () => incomingCall(o));
 }
 
-/** The floor: node:http answering `twiml` to the same requests (body read, nothing checked). */
-export async function startFixedTwimlServer(twiml: string): Promise<{ url: string; server: Server }> {
+/**
+ * The floor: node:http doing what any signed webhook must (read the form, check
+ * X-Twilio-Signature with twilio.validateRequest against the URL Twilio signed) and answering
+ * `twiml`; a request whose signature does not match gets 403, as from the app.
+ */
+export async function startFixedTwimlServer(twiml: string, authToken: string, publicBaseUrl: string): Promise<{ url: string; server: Server }> {
 	const server = createServer((req, res) => {
-		req.resume();
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', () => {
+			const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+			const signature = String(req.headers['x-twilio-signature'] ?? '');
+			if (!twilio.validateRequest(authToken, signature, `${publicBaseUrl}${req.url ?? '/'}`, params)) {
+				res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
+				res.end('X-Twilio-Signature does not match this request.');
+				return;
+			}
 			res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' });
 			res.end(twiml);
 		});

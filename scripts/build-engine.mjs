@@ -111,6 +111,18 @@ export async function buildEngine({ root = process.cwd(), quiet = false } = {}) 
 		},
 		plugins: [
 			{
+				// convex-test keeps its in-memory database class private; the engine gives it
+				// indexes (src/lib/server/live/engine/indexed-tables.ts), so re-export it here.
+				name: 'convex-test-database-class',
+				setup(b) {
+					b.onLoad({ filter: /[\\/]convex-test[\\/]dist[\\/]index\.js$/ }, (args) => {
+						const source = readFileSync(args.path, 'utf8');
+						if (!/^class DatabaseFake \{/m.test(source)) return undefined;
+						return { contents: `${source}\nexport { DatabaseFake as __DatabaseFake };\n`, loader: 'js', resolveDir: path.dirname(args.path) };
+					});
+				}
+			},
+			{
 				name: 'convex-modules',
 				setup(b) {
 					b.onResolve({ filter: /^virtual:convex-modules$/ }, () => ({ path: 'convex-modules', namespace: 'convex-modules' }));

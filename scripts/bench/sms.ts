@@ -126,6 +126,14 @@ export interface InboxPropagationOptions {
 	warmup?: number;
 }
 
+export interface InboxPropagationResult {
+	/** Per inbox and round: text sent -> the inbox's re-read holds it. */
+	latenciesMs: number[];
+	/** Per inbox and round, the same order: the part of that spent in its re-reads (tRPC sms.inbox). */
+	rereadMs: number[];
+	postMs: number[];
+}
+
 type Notice = { kind?: string; threadId?: string };
 // The inbox stream is not the live hub's, but EventQueue only needs a JSON `data:` stream.
 const isReady = (e: LiveEvent | { type: 'comment' }): e is LiveEvent => (e as Notice).kind === 'ready';
@@ -136,7 +144,7 @@ const isNotice = (e: LiveEvent | { type: 'comment' }): e is LiveEvent => typeof 
  * moment each of `clients` inboxes has re-read the thread through tRPC, as the browser does, and
  * holds the new text. Baseline: the phone API's own round trip (the carrier accepted the text).
  */
-export async function benchInboxPropagation(options: InboxPropagationOptions): Promise<{ latenciesMs: number[]; postMs: number[] }> {
+export async function benchInboxPropagation(options: InboxPropagationOptions): Promise<InboxPropagationResult> {
 	const clients = options.clients ?? 50;
 	const rounds = options.rounds ?? 20;
 	const warmup = options.warmup ?? 2;
@@ -160,15 +168,20 @@ export async function benchInboxPropagation(options: InboxPropagationOptions): P
 		return body.result?.data?.items?.[0]?.lastMessagePreview ?? null;
 	};
 	const latencies: number[] = [];
+	const rereadMs: number[] = [];
 	const postMs: number[] = [];
 	try {
 		for (let round = 0; round < warmup + rounds; round++) {
 			const text = `Bench text ${round} ${Math.random().toString(36).slice(2, 8)}`;
 			const started = performance.now();
 			const seen = streams.map(async ({ events, cookie }) => {
+				let rereading = 0;
 				for (;;) {
 					const notice = (await events.next(isNotice, 15_000)) as unknown as Notice;
-					if ((await reread(cookie, notice.threadId ?? '')) === text) return performance.now() - started;
+					const t0 = performance.now();
+					const preview = await reread(cookie, notice.threadId ?? '');
+					rereading += performance.now() - t0;
+					if (preview === text) return { ms: performance.now() - started, rereadMs: rereading };
 				}
 			});
 			// The customer phone is for signed-in staff: the first stream's session sends the text.
@@ -182,11 +195,12 @@ export async function benchInboxPropagation(options: InboxPropagationOptions): P
 			const arrived = await Promise.all(seen);
 			if (round >= warmup) {
 				postMs.push(posted);
-				latencies.push(...arrived);
+				latencies.push(...arrived.map((a) => a.ms));
+				rereadMs.push(...arrived.map((a) => a.rereadMs));
 			}
 		}
 	} finally {
 		abort.abort();
 	}
-	return { latenciesMs: latencies, postMs };
+	return { latenciesMs: latencies, rereadMs, postMs };
 }

@@ -116,7 +116,10 @@ function deliver(listener: Listener, last: NonNullable<SharedSubscription['last'
 export async function createLocalHotState(options: LocalHotStateOptions = {}): Promise<HotState> {
 	const root = options.root ?? process.cwd();
 	const file = await locateEngine(root);
-	const worker = new Worker(file, { name: 'switchboard-engine', execArgv: [] });
+	// The worker inherits no flags (loaders, --inspect) except the CPU profiler's, so
+	// `node --cpu-prof --cpu-prof-dir=DIR` profiles the engine beside the server.
+	const execArgv = process.execArgv.filter((a) => a === '--cpu-prof' || /^--cpu-prof-[a-z]+=/.test(a));
+	const worker = new Worker(file, { name: 'switchboard-engine', execArgv });
 	const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
 	const byKey = new Map<string, SharedSubscription>();
 	const bySubId = new Map<number, SharedSubscription>();

@@ -15,7 +15,7 @@
 import { errorMessage } from '../../../errors';
 import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import { parentPort } from 'node:worker_threads';
-import { convexTest } from 'convex-test';
+import * as convexTestModule from 'convex-test';
 import { makeFunctionReference, type FunctionReference } from 'convex/server';
 import { convexToJson, type Value } from 'convex/values';
 import { moduleExports, modules } from 'virtual:convex-modules';
@@ -23,6 +23,7 @@ import { isLiveErrorData } from '../../../../../convex/lib/errors';
 import { setDbObserver } from '../../../../../convex/lib/observe';
 import schema from '../../../../../convex/schema';
 import type { Identity } from '../identity';
+import { indexDatabaseFake, type DatabaseFakeInstance } from './indexed-tables';
 import { listFunctions } from './manifest';
 import type { FromEngine, FunctionInfo, ToEngine, WireError } from './protocol';
 
@@ -84,8 +85,13 @@ setDbObserver({
 	}
 });
 
+// Bundled by scripts/build-engine.mjs, which re-exports convex-test's database class for indexing.
+const databaseClass = (convexTestModule as { __DatabaseFake?: { prototype: DatabaseFakeInstance } }).__DatabaseFake;
+if (databaseClass) indexDatabaseFake(databaseClass);
+else console.warn('engine: convex-test database class not found; queries scan every document');
+
 // Convex's per-transaction limits (reads, writes, queries), so the twin refuses what Convex refuses.
-const t = convexTest({ schema, modules, transactionLimits: true });
+const t = convexTestModule.convexTest({ schema, modules, transactionLimits: true });
 const functions = new Map<string, FunctionInfo>(listFunctions(moduleExports).map((f) => [f.name, f]));
 
 type Accessor = ReturnType<typeof t.withIdentity>;

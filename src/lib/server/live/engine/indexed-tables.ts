@@ -1,0 +1,174 @@
+/**
+ * Indexes for convex-test's in-memory database, the engine's one serialization point.
+ *
+ * convex-test answers every query, even `withIndex(... q.eq('callSid', sid))`, by walking every
+ * document of every table, filtering, then sorting what matched. The engine runs calls one at a
+ * time, so that walk is paid by each call in turn and grows with all hot state: under a burst of
+ * new calls (each leaving a waiting caller behind) the incoming-call webhook queued behind an
+ * O(all documents) scan per query, several per routeInbound (issue 17 item 5).
+ *
+ * This keeps, per database, the committed ids of each table, and on demand an exact-match index
+ * per (table, field) for string values. A scan then visits only its table's ids, and an index
+ * range whose condition includes `eq(field, "a string")` only that value's ids; pending writes of
+ * the open transaction are always visited too. convex-test still applies every range filter,
+ * sorts and limits as before, so the candidates only need to include every match: the results,
+ * their order and the read tracking are unchanged.
+ *
+ * convex-test does not export its DatabaseFake class; scripts/build-engine.mjs re-exports it from
+ * the bundled copy as `__DatabaseFake` (see there). Without it the engine runs unindexed.
+ */
+
+type Doc = Record<string, unknown>;
+type Writes = Record<string, Doc | null>;
+
+interface RangeFilter {
+	type: string;
+	fieldPath: string;
+	value: unknown;
+}
+
+interface QuerySource {
+	type: string;
+	indexName?: string;
+	range?: RangeFilter[];
+}
+
+/** The parts of convex-test 0.0.x's DatabaseFake this relies on. */
+export interface DatabaseFakeInstance {
+	_documents: Record<string, Doc>;
+	_writes: Writes[];
+	get(tableName: string, id: string): Doc | null;
+	commit: (this: DatabaseFakeInstance, commitTs?: bigint | null) => void;
+	_iterateDocs: (this: DatabaseFakeInstance, tableName: string, callback: (doc: Doc) => void) => void;
+	_resolveQuerySource: (this: DatabaseFakeInstance, query: { source: QuerySource }) => unknown;
+}
+
+interface DatabaseFakeClass {
+	prototype: DatabaseFakeInstance;
+}
+
+interface Indexes {
+	/** Committed ids per table, in the order convex-test's own walk would meet them. */
+	tables: Map<string, Set<string>>;
+	/** `table\0field` -> string value -> committed ids with that value. */
+	exact: Map<string, Map<string, Set<string>>>;
+	/** Set by _resolveQuerySource for the one walk it makes: the committed ids worth visiting. */
+	hint: Set<string> | undefined;
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
+const states = new WeakMap<DatabaseFakeInstance, Indexes>();
+
+/** As convex-test's tableNameFromId: the table is what follows the numeric counter. */
+function tableOf(id: string): string | null {
+	const match = /^[0-9]+/.exec(id);
+	if (!match || match[0].length === id.length) return null;
+	return id.slice(match[0].length);
+}
+
+function fieldValue(doc: Doc | null | undefined, fieldPath: string): unknown {
+	let value: unknown = doc;
+	for (const part of fieldPath.split('.')) {
+		if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+		value = (value as Doc)[part];
+	}
+	return value;
+}
+
+function addTo<K>(map: Map<K, Set<string>>, key: K, id: string) {
+	let ids = map.get(key);
+	if (!ids) map.set(key, (ids = new Set()));
+	ids.add(id);
+}
+
+function indexesOf(db: DatabaseFakeInstance): Indexes {
+	let state = states.get(db);
+	if (!state) {
+		state = { tables: new Map(), exact: new Map(), hint: undefined };
+		for (const id of Object.keys(db._documents)) {
+			const table = tableOf(id);
+			if (table) addTo(state.tables, table, id);
+		}
+		states.set(db, state);
+	}
+	return state;
+}
+
+function exactIndex(db: DatabaseFakeInstance, state: Indexes, table: string, fieldPath: string): Map<string, Set<string>> {
+	const key = `${table}\0${fieldPath}`;
+	let index = state.exact.get(key);
+	if (!index) {
+		index = new Map();
+		for (const id of state.tables.get(table) ?? EMPTY) {
+			const value = fieldValue(db._documents[id], fieldPath);
+			if (typeof value === 'string') addTo(index, value, id);
+		}
+		state.exact.set(key, index);
+	}
+	return index;
+}
+
+/** Keep the indexes in step with one committed write (`before` -> `after`, null for absent). */
+function applyCommitted(state: Indexes, id: string, before: Doc | undefined, after: Doc | undefined) {
+	const table = tableOf(id);
+	if (!table) return;
+	if (after) addTo(state.tables, table, id);
+	else state.tables.get(table)?.delete(id);
+	const prefix = `${table}\0`;
+	for (const [key, index] of state.exact) {
+		if (!key.startsWith(prefix)) continue;
+		const fieldPath = key.slice(prefix.length);
+		const was = fieldValue(before, fieldPath);
+		const now = fieldValue(after, fieldPath);
+		if (was === now) continue;
+		if (typeof was === 'string') index.get(was)?.delete(id);
+		if (typeof now === 'string') addTo(index, now, id);
+	}
+}
+
+/** The string an index range's equality condition asks for, if it has one. */
+function exactCondition(source: QuerySource): RangeFilter | undefined {
+	if (source.type !== 'IndexRange' || !source.range) return undefined;
+	return source.range.find((f) => f.type === 'Eq' && typeof f.value === 'string');
+}
+
+/** Patch DatabaseFake's prototype once; every database made afterwards (and before) is indexed. */
+export function indexDatabaseFake(DatabaseFake: DatabaseFakeClass): void {
+	const proto = DatabaseFake.prototype;
+	const originalCommit = proto.commit;
+	const originalResolve = proto._resolveQuerySource;
+
+	proto.commit = function (this: DatabaseFakeInstance, commitTs?: bigint | null) {
+		const top = this._writes.length === 1 ? this._writes[0] : undefined;
+		if (!top) return originalCommit.call(this, commitTs);
+		const state = indexesOf(this);
+		const before = Object.keys(top).map((id) => [id, this._documents[id]] as const);
+		originalCommit.call(this, commitTs);
+		for (const [id, was] of before) applyCommitted(state, id, was, this._documents[id]);
+	};
+
+	proto._resolveQuerySource = function (this: DatabaseFakeInstance, query: { source: QuerySource }) {
+		const condition = exactCondition(query.source);
+		const table = query.source.indexName?.split('.')[0];
+		if (!condition || !table) return originalResolve.call(this, query);
+		const state = indexesOf(this);
+		state.hint = exactIndex(this, state, table, condition.fieldPath).get(condition.value as string) ?? new Set();
+		try {
+			return originalResolve.call(this, query);
+		} finally {
+			state.hint = undefined;
+		}
+	};
+
+	proto._iterateDocs = function (this: DatabaseFakeInstance, tableName: string, callback: (doc: Doc) => void) {
+		const state = indexesOf(this);
+		const committed = state.hint ?? state.tables.get(tableName) ?? EMPTY;
+		state.hint = undefined;
+		const ids = new Set(committed);
+		for (const level of this._writes) for (const id of Object.keys(level)) if (tableOf(id) === tableName) ids.add(id);
+		for (const id of ids) {
+			const doc = this.get(tableName, id);
+			if (doc !== null) callback(doc);
+		}
+	};
+}
