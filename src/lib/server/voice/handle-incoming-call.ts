@@ -64,7 +64,7 @@ export async function handleIncomingCall(services: VoiceServices, { call, dedupe
 		if (!open) await addCallEvent(tx, { callId: row.id, kind: 'voicemail', at: now, payload: { reason: 'closed' } });
 		return customer ? { customerId: customer.id, name: customer.displayName, company: customer.company } : null;
 	});
-	if (!open) return voicemailTwiml();
+	if (!open) return voicemailTwiml(queue);
 
 	const decision = await hot.mutation(
 		api.callLine.routeInbound,

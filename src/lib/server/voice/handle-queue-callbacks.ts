@@ -115,5 +115,11 @@ export async function handleEnqueueAction(
 			log.error('could not take the caller out of the hot-state queue', { callSid: exit.CallSid, error: String(error) });
 		}
 	}
-	return voicemail ? voicemailTwiml() : response(hangup());
+	if (!voicemail) return response(hangup());
+	// The queue's current voicemail settings (an admin may have changed them while the caller waited).
+	// When the archive fails too, the caller still gets the default voicemail.
+	const settings = await loadCall(services.db, exit.CallSid)
+		.then((found) => (found?.call.toE164 ? findVoiceQueue(services.db, found.call.toE164) : null))
+		.catch(() => null);
+	return voicemailTwiml(settings);
 }
