@@ -13,10 +13,12 @@ import { signInWithPassword } from '../../auth/sign-in';
 import { adminAudit } from '../../db/schema/admin';
 import { session, user } from '../../db/schema/auth';
 import { agentSkills, skills } from '../../db/schema/staff';
-import { voiceQueues } from '../../db/schema/voice';
+import { calls, voiceQueues } from '../../db/schema/voice';
+import { SYSTEM_IDENTITY } from '../../live/hot';
 import type { Services } from '../../services';
 import { findVoiceQueue } from '../../voice/find-voice-queue';
-import { createVoiceHarness, type VoiceHarness } from '../../voice/test-harness';
+import { ACCOUNT_SID, createVoiceHarness, newCallSid, type VoiceHarness } from '../../voice/test-harness';
+import { VOICE_PATHS } from '../../voice/voice-paths';
 import { createCallerFactory } from '../init';
 import { adminRouter } from './admin';
 
@@ -65,11 +67,17 @@ describe('staff accounts', () => {
 		expect((await signInWithPassword(auth, { email: 'bo@test.local', password: PASSWORD, headers: browserHeaders() })).ok).toBe(true);
 		expect(await h.testDb.db.select().from(session).where(eq(session.userId, agent.id))).toHaveLength(1);
 
+		await h.hot.mutation(api.agentStatus.hydrate, { agents: [{ userId: agent.id, name: agent.name, role: 'agent' }], removeMissing: false }, SYSTEM_IDENTITY);
+		const onRoster = async () => (await h.hot.query(api.agentStatus.list, {}, { subject: admin.id, role: 'admin' })).some((a) => a.userId === agent.id);
+		expect(await onRoster()).toBe(true);
+
 		expect((await as(admin).setUserActive({ userId: agent.id, active: false })).banned).toBe(true);
+		expect(await onRoster()).toBe(false);
 		expect(await h.testDb.db.select().from(session).where(eq(session.userId, agent.id))).toHaveLength(0);
 		expect((await signInWithPassword(auth, { email: 'bo@test.local', password: PASSWORD, headers: browserHeaders() })).ok).toBe(false);
 
 		expect((await as(admin).setUserActive({ userId: agent.id, active: true })).banned).toBe(false);
+		expect(await onRoster()).toBe(true);
 		expect((await auditFor(agent.id)).map((r) => r.action).sort()).toEqual(['user.create', 'user.deactivate', 'user.reactivate']);
 	});
 
@@ -205,6 +213,31 @@ describe('queues and numbers', () => {
 		);
 		expect(await count()).toBe(before);
 		expect(await h.testDb.db.select().from(adminAudit).where(and(eq(adminAudit.entity, 'voice_queue'), eq(adminAudit.entityId, '+14155550180')))).toHaveLength(0);
+	});
+
+	it('the next call hears the saved consent notice, and a closed queue without voicemail hangs up', async () => {
+		const call = (to: string) => ({ CallSid: newCallSid(), AccountSid: ACCOUNT_SID, From: '+12125550166', To: to, CallStatus: 'ringing', Direction: 'inbound' });
+		await as(admin).saveQueue({ originalNumber: null, queue: { ...QUEUE, number: '+14155550184', name: 'open-line', openingHours: null, requiredSkills: [] } });
+		const open = await (await h.post(VOICE_PATHS.incoming, call('+14155550184'))).text();
+		expect(open).toContain('<Say>Calls are recorded.</Say>');
+		expect(open).not.toContain('may be recorded for quality');
+
+		await as(admin).saveQueue({
+			originalNumber: null,
+			queue: { ...QUEUE, number: '+14155550185', name: 'closed-line', openingHours: { timezone: 'UTC', days: {} }, voicemailEnabled: false }
+		});
+		const closedCall = call('+14155550185');
+		const closed = await (await h.post(VOICE_PATHS.incoming, closedCall)).text();
+		const [closedRow] = await h.testDb.db.select({ voicemailAt: calls.voicemailAt }).from(calls).where(eq(calls.callSid, closedCall.CallSid));
+		expect(closedRow).toEqual({ voicemailAt: null });
+		expect(closed).toContain('Please call again later.');
+		expect(closed).toContain('<Hangup/>');
+		expect(closed).not.toContain('<Record');
+
+		await as(admin).saveQueue({ originalNumber: '+14155550185', queue: { ...QUEUE, number: '+14155550185', name: 'closed-line', openingHours: { timezone: 'UTC', days: {} }, voicemailEnabled: true } });
+		const greeting = await (await h.post(VOICE_PATHS.incoming, call('+14155550185'))).text();
+		expect(greeting).toContain('<Say>Leave a message.</Say>');
+		expect(greeting).toContain('<Record');
 	});
 
 	it('is FORBIDDEN to a supervisor', async () => {

@@ -101,7 +101,7 @@ export const adminRouter = router({
 	setUserActive: adminProcedure
 		.input(z.object({ userId: ZUserId, active: z.boolean() }))
 		.output(ZStaffUser)
-		.mutation(({ ctx, input }) => setStaffActive(ctx.services.db, actorOf(ctx.user), input)),
+		.mutation(({ ctx, input }) => setStaffActive(ctx.services.db, ctx.services.hot, actorOf(ctx.user), input)),
 
 	resetPassword: adminProcedure
 		.input(z.object({ userId: ZUserId, password: ZPassword }))
