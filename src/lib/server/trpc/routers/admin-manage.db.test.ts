@@ -107,6 +107,14 @@ describe('staff accounts', () => {
 		expect(await auditFor(agent.id)).toMatchObject([{ action: 'user.set_role', before: { role: 'agent' }, after: { role: 'supervisor' } }]);
 	});
 
+	it('lists the audit trail newest first, to admins only', async () => {
+		const agent = await makeStaff(h.testDb.db, 'agent');
+		await as(admin).setRole({ userId: agent.id, role: 'manager' });
+		const [latest] = await as(admin).listAudit({ limit: 5 });
+		expect(latest).toMatchObject({ actorEmail: admin.email, action: 'user.set_role', entityId: agent.id, after: { role: 'manager' } });
+		await expect(as(agent).listAudit()).rejects.toMatchObject({ code: 'FORBIDDEN' });
+	});
+
 	it('is FORBIDDEN to a supervisor', async () => {
 		const supervisor = await makeStaff(h.testDb.db, 'supervisor');
 		const agent = await makeStaff(h.testDb.db, 'agent');

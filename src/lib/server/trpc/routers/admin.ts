@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ROLES } from '$lib/roles';
 import { addSkill } from '../../admin/add-skill';
-import type { AdminActor } from '../../admin/audit';
+import { listAdminAudit, type AdminActor } from '../../admin/audit';
 import { createStaffAccount } from '../../admin/create-staff-account';
 import { listAgentSkills, listSkillCatalog } from '../../admin/list-agent-skills';
 import { listVoiceQueues } from '../../admin/list-voice-queues';
@@ -81,6 +81,19 @@ export const ZVoiceQueue = z.object({
 });
 export type TVoiceQueue = z.output<typeof ZVoiceQueue>;
 
+export const ZAdminAuditEntry = z.object({
+	id: z.string(),
+	actorId: z.string().nullable(),
+	actorEmail: z.string(),
+	at: z.date().transform((d) => d.toISOString()),
+	action: z.string(),
+	entity: z.string(),
+	entityId: z.string(),
+	before: z.unknown(),
+	after: z.unknown()
+});
+export type TAdminAuditEntry = z.output<typeof ZAdminAuditEntry>;
+
 const actorOf = (user: { id: string; email: string }): AdminActor => ({ id: user.id, email: user.email });
 
 export const adminRouter = router({
@@ -124,6 +137,11 @@ export const adminRouter = router({
 		.input(ZSkill)
 		.output(ZSkill)
 		.mutation(({ ctx, input }) => addSkill(ctx.services.db, actorOf(ctx.user), input)),
+
+	listAudit: adminProcedure
+		.input(z.object({ limit: z.number().int().min(1).max(500).default(100) }).default({ limit: 100 }))
+		.output(z.array(ZAdminAuditEntry))
+		.query(({ ctx, input }) => listAdminAudit(ctx.services.db, input.limit)),
 
 	listQueues: adminProcedure.output(z.array(ZVoiceQueue)).query(({ ctx }) => listVoiceQueues(ctx.services.db)),
 
