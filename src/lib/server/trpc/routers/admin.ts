@@ -10,7 +10,7 @@ import { resetStaffPassword } from '../../admin/reset-staff-password';
 import { saveVoiceQueue } from '../../admin/save-voice-queue';
 import { setAgentSkills } from '../../admin/set-agent-skills';
 import { setStaffActive } from '../../admin/set-staff-active';
-import { ZOpeningHours, ZSaveVoiceQueueRequest } from '../../admin/voice-queue-input';
+import { WEEKDAYS, ZSaveVoiceQueueRequest } from '../../admin/voice-queue-input';
 import { PASSWORD_MAX_LENGTH } from '../../auth/auth';
 import { listStaffUsers } from '../../auth/list-staff-users';
 import { setUserRole } from '../../auth/set-user-role';
@@ -65,12 +65,17 @@ export const ZSkill = z.object({
 	description: z.string().trim().max(500, 'Keep the description under 500 characters.')
 });
 export type TSkill = z.infer<typeof ZSkill>;
+/** What is stored; rows from before these rules (or the seeder) are shown, not judged. */
+const ZStoredSkill = z.object({ id: z.string(), name: z.string(), description: z.string() });
 
 export const ZVoiceQueue = z.object({
 	number: z.string(),
 	name: z.string(),
 	requiredSkills: z.array(z.string()),
-	openingHours: ZOpeningHours.nullable(),
+	// Stored hours are shown as they are; only input is held to ZOpeningHours' rules.
+	openingHours: z
+		.object({ timezone: z.string(), days: z.partialRecord(z.enum(WEEKDAYS), z.array(z.tuple([z.string(), z.string()]))) })
+		.nullable(),
 	maxWaitSeconds: z.number(),
 	ringSeconds: z.number(),
 	wrapupSeconds: z.number(),
@@ -125,7 +130,7 @@ export const adminRouter = router({
 		}),
 
 	listAgentSkills: adminProcedure
-		.output(z.object({ agents: z.array(ZAgentWithSkills), catalog: z.array(ZSkill) }))
+		.output(z.object({ agents: z.array(ZAgentWithSkills), catalog: z.array(ZStoredSkill) }))
 		.query(async ({ ctx }) => ({ agents: await listAgentSkills(ctx.services.db), catalog: await listSkillCatalog(ctx.services.db) })),
 
 	setAgentSkills: adminProcedure
@@ -135,7 +140,7 @@ export const adminRouter = router({
 
 	addSkill: adminProcedure
 		.input(ZSkill)
-		.output(ZSkill)
+		.output(ZStoredSkill)
 		.mutation(({ ctx, input }) => addSkill(ctx.services.db, actorOf(ctx.user), input)),
 
 	listAudit: adminProcedure
