@@ -54,7 +54,7 @@ export async function handleIncomingCall(services: VoiceServices, { call, dedupe
 		const fresh = await recordDeliveryOnce(tx, dedupeKey, 'voice.incoming');
 		if (!fresh) return (await loadCall(tx, call.CallSid))?.caller ?? null;
 		const customer = fromE164 ? (await recordUnknownCaller(tx, { phone: fromE164 })).customer : null;
-		const owned = { fromRaw: call.From, toRaw: call.To, fromE164, toE164, customerId: customer?.id ?? null, queue: queue.name, ...(open ? {} : { voicemailAt: now }) };
+		const owned = { fromRaw: call.From, toRaw: call.To, fromE164, toE164, customerId: customer?.id ?? null, queue: queue.name, ...(open || !queue.voicemailEnabled ? {} : { voicemailAt: now }) };
 		const row = await upsertCall(tx, base, owned);
 		await addCallEvent(tx, {
 			callId: row.id,
@@ -62,10 +62,11 @@ export async function handleIncomingCall(services: VoiceServices, { call, dedupe
 			at: now,
 			payload: { from: call.From, to: call.To, queue: queue.name, customerId: customer?.id ?? null, callerName: call.CallerName ?? null }
 		});
-		if (!open) await addCallEvent(tx, { callId: row.id, kind: 'voicemail', at: now, payload: { reason: 'closed' } });
+		// With voicemail off the caller is told to call again and the call ends as abandoned.
+		if (!open) await addCallEvent(tx, { callId: row.id, kind: queue.voicemailEnabled ? 'voicemail' : 'closed', at: now, payload: { reason: 'closed' } });
 		return customer ? { customerId: customer.id, name: customer.displayName, company: customer.company } : null;
 	});
-	if (!open) return voicemailTwiml();
+	if (!open) return voicemailTwiml(queue);
 
 	const route = {
 		callSid: call.CallSid,

@@ -95,7 +95,14 @@ export async function handleEnqueueAction(
 			});
 		}
 	}
-	const voicemail = TO_VOICEMAIL.has(exit.QueueResult);
+	// The queue's current voicemail settings (an admin may have changed them while the caller
+	// waited); when the archive fails too, the caller still gets the default voicemail.
+	const settings = TO_VOICEMAIL.has(exit.QueueResult)
+		? await loadCall(services.db, exit.CallSid)
+				.then((found) => (found?.call.toE164 ? findVoiceQueue(services.db, found.call.toE164) : null))
+				.catch(() => null)
+		: null;
+	const voicemail = TO_VOICEMAIL.has(exit.QueueResult) && settings?.voicemailEnabled !== false;
 	await services.db.transaction(async (tx) => {
 		if (!(await recordDeliveryOnce(tx, input.dedupeKey, 'voice.enqueue-action'))) return;
 		const found = await loadCall(tx, exit.CallSid);
@@ -116,5 +123,5 @@ export async function handleEnqueueAction(
 			await retryHotWriteLater(services, { kind: 'completeCall', args: { callSid: exit.CallSid } }, error);
 		}
 	}
-	return voicemail ? voicemailTwiml() : response(hangup());
+	return TO_VOICEMAIL.has(exit.QueueResult) ? voicemailTwiml(settings) : response(hangup());
 }

@@ -22,7 +22,8 @@ export interface RoutingTwimlInput {
 	decision: RoutingDecision;
 	callSid: string;
 	from: string;
-	queue: Pick<VoiceQueue, 'name' | 'ringSeconds'>;
+	/** The queue's own consent notice when known (the first answer has the whole row). */
+	queue: Pick<VoiceQueue, 'name' | 'ringSeconds'> & { consentNotice?: string };
 	caller: CallerView | null;
 	/** Say the recording notice first (the first answer to a call; not on re-routes). */
 	notice: boolean;
@@ -40,7 +41,7 @@ function screenPop(input: RoutingTwimlInput): Record<string, string> {
 }
 
 export function routingTwiml(input: RoutingTwimlInput): string {
-	const notice = input.notice ? [say(CONSENT_NOTICE)] : [];
+	const notice = input.notice ? [say(input.queue.consentNotice ?? CONSENT_NOTICE)] : [];
 	const { decision } = input;
 	if (decision.kind === 'offered' || decision.kind === 'accepted') {
 		return response(
@@ -64,10 +65,19 @@ export function routingTwiml(input: RoutingTwimlInput): string {
 	return response(hangup());
 }
 
-/** Closed, or waited too long: take a message (its transcription comes with the transcription issue). */
-export function voicemailTwiml(): string {
+export const NO_VOICEMAIL = 'Sorry, nobody can take your call right now. Please call again later.';
+
+/** What a queue says instead of an agent; unknown queues take messages with the default greeting. */
+export type VoicemailSettings = Pick<VoiceQueue, 'voicemailEnabled' | 'voicemailGreeting'>;
+
+/**
+ * Closed, or waited too long: take a message (its transcription comes with the transcription
+ * issue), or, where the queue has voicemail off, say so and hang up.
+ */
+export function voicemailTwiml(settings?: VoicemailSettings | null): string {
+	if (settings && !settings.voicemailEnabled) return response(say(NO_VOICEMAIL), hangup());
 	return response(
-		say(VOICEMAIL_PROMPT),
+		say(settings?.voicemailGreeting || VOICEMAIL_PROMPT),
 		record({
 			maxLength: 120,
 			playBeep: true,

@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 
-/** The admin area has one page so far. */
+/** The admin area opens on its first tab. */
 export const load: PageServerLoad = () => redirect(307, '/admin/users');

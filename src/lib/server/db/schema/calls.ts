@@ -5,7 +5,7 @@
  * timestamps that only ever fill in (see calls/apply-call-status.ts).
  */
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { user } from './auth';
 import { customers } from './crm';
 
@@ -141,5 +141,12 @@ export const voiceQueues = pgTable('voice_queues', {
 	/** Seconds an agent stays in wrap-up after a call before routing offers them calls again (the form still saves later). */
 	wrapupSeconds: integer('wrapup_seconds').notNull().default(60),
 	openingHours: jsonb('opening_hours').$type<OpeningHours>(),
+	/** Said to every caller before an agent or the queue (recording consent). */
+	consentNotice: text('consent_notice').notNull().default('This call may be recorded for quality and training.'),
+	/** Off: callers who wait too long or call when closed are told so and the call ends. */
+	voicemailEnabled: boolean('voicemail_enabled').notNull().default(true),
+	voicemailGreeting: text('voicemail_greeting')
+		.notNull()
+		.default('Sorry, nobody can take your call right now. Please leave a message after the tone.'),
 	createdAt: ts('created_at').notNull().defaultNow()
 });

@@ -8,3 +8,4 @@ export * from './webhooks';
 export * from './sms';
 export * from './callbacks';
 export * from './preferences';
+export * from './admin';

@@ -1,4 +1,4 @@
-/** The admin users page's state: the list, each row's save status, and the create form's outcome. */
+/** The admin users page's state: the list, each row's save status (role, activation, password), and the create form's outcome. */
 import { ROLES, type Role } from '$lib/roles';
 import type { TCreateUserRequest, TStaffUser } from '$lib/server/trpc/routers/admin';
 import { errorMessage, trpc } from '$lib/trpc';
@@ -30,6 +30,32 @@ export class StaffDirectory {
 		} catch (error) {
 			this.users[index] = before;
 			this.rowStatus[userId] = { kind: 'failed', message: errorMessage(error) };
+		}
+	}
+
+	/** Deactivate (signed out at once, cannot sign in) or reactivate an account. */
+	async setActive(userId: string, active: boolean): Promise<void> {
+		const index = this.users.findIndex((u) => u.id === userId);
+		if (index < 0) return;
+		this.rowStatus[userId] = { kind: 'saving' };
+		try {
+			this.users[index] = await trpc.admin.setUserActive.mutate({ userId, active });
+			this.rowStatus[userId] = { kind: 'saved' };
+		} catch (error) {
+			this.rowStatus[userId] = { kind: 'failed', message: errorMessage(error) };
+		}
+	}
+
+	/** Set a new password (their sessions end); answers true when the field may be cleared. */
+	async resetPassword(userId: string, password: string): Promise<boolean> {
+		this.rowStatus[userId] = { kind: 'saving' };
+		try {
+			await trpc.admin.resetPassword.mutate({ userId, password });
+			this.rowStatus[userId] = { kind: 'saved' };
+			return true;
+		} catch (error) {
+			this.rowStatus[userId] = { kind: 'failed', message: errorMessage(error) };
+			return false;
 		}
 	}
 
