@@ -251,3 +251,35 @@ describe('TwilioTelephony without a base URL override', () => {
 		}
 	});
 });
+
+describe('TwilioTelephony MMS media on unsecured accounts', () => {
+	const MEDIA = `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT}/Messages/MM${'1'.repeat(32)}/Media/ME${'2'.repeat(32)}`;
+	const S3 = `https://s3-external-1.amazonaws.com/media.twiliocdn.com/${ACCOUNT}/0123456789abcdef`;
+
+	function stubFetch(seen: { url: string; authorization: string | null }[]): typeof fetch {
+		return (input, init) => {
+			const url = String(input);
+			seen.push({ url, authorization: new Headers(init?.headers).get('authorization') });
+			if (url === MEDIA) return Promise.resolve(new Response(null, { status: 307, headers: { location: S3 } }));
+			if (url === S3) return Promise.resolve(new Response(new Uint8Array([1, 2]), { headers: { 'content-type': 'image/png' } }));
+			return Promise.resolve(new Response('no', { status: 404 }));
+		};
+	}
+
+	it('follows the redirect to s3-external-1.amazonaws.com without sending credentials there', async () => {
+		const seen: { url: string; authorization: string | null }[] = [];
+		const real = new TwilioTelephony({ ...settings('http://unused'), apiBaseUrl: undefined }, { fetch: stubFetch(seen) });
+		expect(await real.fetchMedia(MEDIA, IMAGES)).toEqual({ body: new Uint8Array([1, 2]), contentType: 'image/png' });
+		expect(seen).toEqual([
+			{ url: MEDIA, authorization: BASIC },
+			{ url: S3, authorization: null }
+		]);
+	});
+
+	it('does not accept the storage host as the MediaUrl itself', async () => {
+		const seen: { url: string; authorization: string | null }[] = [];
+		const real = new TwilioTelephony({ ...settings('http://unused'), apiBaseUrl: undefined }, { fetch: stubFetch(seen) });
+		await expect(real.fetchMedia(S3, IMAGES)).rejects.toMatchObject({ retryable: false });
+		expect(seen).toEqual([]);
+	});
+});

@@ -42,6 +42,13 @@ import {
 import { basicAuthorization, fetchCarrierMedia } from './media';
 import { provisionNumbers, type ProvisionInput, type ProvisionReport } from './provision';
 
+/**
+ * Without "Enforce HTTP Auth on Media URLs" (and for media older than that setting) Twilio
+ * redirects MediaUrl to this public storage host, which needs no credentials; with it, to
+ * mms.twiliocdn.com. Accepted only as a redirect target, never as the MediaUrl itself.
+ */
+export const UNSECURED_MEDIA_HOST = 's3-external-1.amazonaws.com';
+
 export type TwilioTelephonyConfig = Omit<Extract<Config['telephony'], { adapter: 'twilio' }>, 'adapter'>;
 
 type RequestOptions = Parameters<InstanceType<typeof twilio.RequestClient>['request']>[0];
@@ -289,10 +296,14 @@ export class TwilioTelephony implements TelephonyPort {
 		return fetchCarrierMedia(
 			{
 				adapter: 'twilio',
-				allowed: (u) => u.protocol === 'https:' && u.port === '' && (isTwilioApiUrl(u.href) || u.hostname.endsWith('.twiliocdn.com')),
+				allowed: (u, redirected) =>
+					u.protocol === 'https:' &&
+					u.port === '' &&
+					(isTwilioApiUrl(u.href) || u.hostname.endsWith('.twiliocdn.com') || (redirected && u.hostname === UNSECURED_MEDIA_HOST)),
 				describe: 'api.twilio.com and *.twiliocdn.com over HTTPS',
-				// Credentials go to the API only; the storage hosts it redirects to take signed URLs.
-				authorization: (u) => (isTwilioApiUrl(u.href) ? auth : null)
+				// Credentials go to the API only; the storage hosts it redirects to take signed or public URLs.
+				authorization: (u) => (isTwilioApiUrl(u.href) ? auth : null),
+				fetch: this.#fetch
 			},
 			url,
 			limits
