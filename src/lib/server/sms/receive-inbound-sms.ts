@@ -1,15 +1,20 @@
 /**
  * A customer's text, as the inbound webhook hands it over (signature already checked): archived
- * first, once per MessageSid, then read as a keyword. STOP-style keywords write the consent
- * ledger in the same transaction; the result carries the reply the webhook should answer with
- * (TwiML `<Message>` body), or null for no reply.
+ * first, once per MessageSid, then read as a keyword (Advanced Opt-Out's `OptOutType` first, so
+ * a Messaging Service's custom keywords count). STOP-style keywords write the consent ledger in
+ * the same transaction; the result carries the reply the webhook should answer with (TwiML
+ * `<Message>` body), or null for no reply.
+ *
+ * By default Twilio answers STOP, HELP and START itself and blocks the pair after STOP, so
+ * Switchboard stays silent on keywords: a second reply after STOP fails with 21610. Only an
+ * account that turned Twilio's replies off sets `replyToKeywords`.
  *
  * Opt-ins only count when the number is opted out: "Yes" is an ordinary answer from anyone else.
  */
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { checkConsent } from '../compliance/check-consent';
-import { classifyKeyword, type KeywordMatch } from '../compliance/classify-keyword';
+import { classifyInbound, type KeywordMatch } from '../compliance/classify-keyword';
 import { recordConsent } from '../compliance/record-consent';
 import { normalizePhone } from '../crm/normalize-phone';
 import type { Db } from '../db/client';
@@ -30,6 +35,8 @@ export const ZInboundSms = z.object({
 		.max(10)
 		.default([]),
 	numSegments: z.number().int().min(1).max(100).default(1),
+	/** Twilio's `OptOutType` (STOP, START, HELP), sent only with Advanced Opt-Out on a Messaging Service. */
+	optOutType: z.string().max(16).nullish(),
 	receivedAt: z.date().optional()
 });
 export type InboundSms = z.input<typeof ZInboundSms>;
@@ -39,6 +46,8 @@ export interface ReceiveOptions {
 	company: string;
 	/** Where an MMS's `fetch-mms-media` job is queued; needed only when the message has media. */
 	jobs?: MmsMediaQueue;
+	/** Answer keywords ourselves; only when Twilio's own STOP/HELP/START replies are turned off. Default false. */
+	replyToKeywords?: boolean;
 }
 
 export interface ReceiveResult {
@@ -67,7 +76,8 @@ export async function receiveInboundSms(db: Db, input: InboundSms, options: Rece
 	const sms = parsed.data;
 	const customerPhone = normalizePhone(sms.from).e164;
 	const ourPhone = normalizePhone(sms.to).e164;
-	const keyword = classifyKeyword(sms.body);
+	const keyword = classifyInbound(sms.body, sms.optOutType);
+	const reply = (text: string) => (options.replyToKeywords ? text : null);
 
 	const { jobs } = options;
 	if (sms.media.length > 0 && !jobs) throw new Error('receiveInboundSms: an MMS needs options.jobs to fetch its media');
@@ -89,13 +99,13 @@ export async function receiveInboundSms(db: Db, input: InboundSms, options: Rece
 			const [existing] = await tx.select().from(smsMessages).where(eq(smsMessages.messageSid, sms.messageSid));
 			if (!existing) throw new Error('duplicate message sid without a row');
 			const consent = await checkConsent(tx, { phone: customerPhone, channel: 'sms' });
-			const reply =
+			const again =
 				keyword?.kind === 'opt_out'
-					? replies.optOut(options.company)
+					? reply(replies.optOut(options.company))
 					: keyword?.kind === 'help'
-						? replies.help(options.company)
+						? reply(replies.help(options.company))
 						: keyword?.kind === 'opt_in' && consent.entry?.messageSid === sms.messageSid
-							? replies.optIn(options.company)
+							? reply(replies.optIn(options.company))
 							: null;
 			return {
 				duplicate: true,
@@ -103,7 +113,7 @@ export async function receiveInboundSms(db: Db, input: InboundSms, options: Rece
 				thread: toThreadView(thread),
 				keyword,
 				consentEntryId: null,
-				reply
+				reply: again
 			};
 		}
 		if (sms.media.length > 0 && jobs) {
@@ -114,7 +124,7 @@ export async function receiveInboundSms(db: Db, input: InboundSms, options: Rece
 			await jobs.enqueue(tx, 'fetch-mms-media', { messageId: row.id });
 		}
 		let consentEntryId: number | null = null;
-		let reply: string | null = null;
+		let answer: string | null = null;
 		if (keyword?.kind === 'opt_out') {
 			const entry = await recordConsent(tx, {
 				phone: customerPhone,
@@ -127,7 +137,7 @@ export async function receiveInboundSms(db: Db, input: InboundSms, options: Rece
 				occurredAt: row.createdAt
 			});
 			consentEntryId = entry.id;
-			reply = replies.optOut(options.company);
+			answer = reply(replies.optOut(options.company));
 		} else if (keyword?.kind === 'opt_in') {
 			const consent = await checkConsent(tx, { phone: customerPhone, channel: 'sms' });
 			if (consent.state === 'opted_out') {
@@ -142,10 +152,10 @@ export async function receiveInboundSms(db: Db, input: InboundSms, options: Rece
 					occurredAt: row.createdAt
 				});
 				consentEntryId = entry.id;
-				reply = replies.optIn(options.company);
+				answer = reply(replies.optIn(options.company));
 			}
 		} else if (keyword?.kind === 'help') {
-			reply = replies.help(options.company);
+			answer = reply(replies.help(options.company));
 		}
 		const [fresh] = await tx.select().from(smsThreads).where(eq(smsThreads.id, thread.id));
 		return {
@@ -154,7 +164,7 @@ export async function receiveInboundSms(db: Db, input: InboundSms, options: Rece
 			thread: toThreadView(fresh ?? thread),
 			keyword,
 			consentEntryId,
-			reply
+			reply: answer
 		};
 	});
 }
