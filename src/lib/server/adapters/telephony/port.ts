@@ -164,7 +164,7 @@ export interface MediaLimits {
 }
 
 export interface ClientTokenInput {
-	/** The softphone identity that `client:<identity>` dials reach; at most 256 characters, no spaces. */
+	/** The softphone identity that `client:<identity>` dials reach: letters, digits and underscore, at most 256. */
 	identity: string;
 	/** Lifetime in seconds, 60 to 86400. */
 	ttlSeconds: number;
