@@ -600,6 +600,10 @@ export function handleTwilioRest(carrier: LocalCarrier, request: RestRequest, op
 			if (!recording) return restError(404, 20404, `The requested resource ${request.path} was not found`);
 			return json(200, recordingResource(recording, carrier.apiBaseUrl));
 		}
+		if (match?.[1] && match[2] === '.json' && method === 'DELETE') {
+			if (!carrier.recordings.delete(match[1])) return restError(404, 20404, `The requested resource ${request.path} was not found`);
+			return { status: 204, contentType: 'application/json', body: '' };
+		}
 		if (match?.[1] && method === 'GET') {
 			const media = carrier.fetchRecording(`${carrier.apiBaseUrl}${request.path}`);
 			return { status: 200, contentType: media.contentType, body: media.body };
@@ -609,6 +613,13 @@ export function handleTwilioRest(carrier: LocalCarrier, request: RestRequest, op
 			const media = carrier.mediaAt(request.path);
 			if (!media) return restError(404, 20404, `The requested resource ${request.path} was not found`);
 			return { status: 200, contentType: media.contentType, body: media.body };
+		}
+		match = /^(Messages\/MM[0-9a-f]{32}\/Media\/ME[0-9a-f]{32})\.json$/.exec(rest);
+		if (match?.[1] && method === 'DELETE') {
+			const media = carrier.mediaAt(prefix + match[1]);
+			if (!media) return restError(404, 20404, `The requested resource ${request.path} was not found`);
+			carrier.media.delete(media.sid);
+			return { status: 204, contentType: 'application/json', body: '' };
 		}
 		return restError(404, 20404, `The requested resource ${request.path} was not found`);
 	} catch (err) {

@@ -283,3 +283,36 @@ describe('TwilioTelephony MMS media on unsecured accounts', () => {
 		expect(seen).toEqual([]);
 	});
 });
+
+describe('TwilioTelephony deletes the carrier copies', () => {
+	let server: Awaited<ReturnType<typeof fakeTwilio>>;
+	let port: TwilioTelephony;
+	beforeAll(async () => {
+		server = await fakeTwilio();
+		port = new TwilioTelephony(settings(server.url));
+	});
+	afterAll(() => server.close());
+
+	it('deletes a recording with DELETE Recordings/{sid}.json (204), and a second delete is not an error', async () => {
+		const rec = server.carrier.addRecording({ body: new Uint8Array([1]), contentType: 'audio/x-wav' });
+		server.requests.length = 0;
+		await port.deleteRecording(rec.sid);
+		expect(server.requests[0]).toMatchObject({ method: 'DELETE', path: `/2010-04-01/Accounts/${ACCOUNT}/Recordings/${rec.sid}.json` });
+		expect(server.carrier.recordings.has(rec.sid)).toBe(false);
+		await expect(port.deleteRecording(rec.sid)).resolves.toBeUndefined();
+		await expect(port.deleteRecording('RE1')).rejects.toMatchObject({ retryable: false });
+	});
+
+	it('deletes an MMS media file named by its MediaUrl, and refuses another account', async () => {
+		const m = server.carrier.receiveMessage({ from: '+14155550123', to: '+15005550006', body: '', attachments: [{ body: new Uint8Array([7]), contentType: 'image/gif' }] });
+		const url = (m.mediaUrls[0] ?? '').replace(server.url, 'https://api.twilio.com');
+		server.requests.length = 0;
+		await port.deleteMedia(url);
+		expect(server.requests[0]).toMatchObject({ method: 'DELETE', path: `${new URL(url).pathname}.json` });
+		expect(server.carrier.media.size).toBe(0);
+		await expect(port.fetchMedia(url, IMAGES)).rejects.toMatchObject({ status: 404 });
+		await expect(port.deleteMedia(url)).resolves.toBeUndefined();
+		await expect(port.deleteMedia(url.replace(ACCOUNT, `AC${'0'.repeat(32)}`))).rejects.toMatchObject({ retryable: false });
+		await expect(port.deleteMedia('not a url')).rejects.toMatchObject({ retryable: false });
+	});
+});

@@ -310,6 +310,37 @@ export class TwilioTelephony implements TelephonyPort {
 		);
 	}
 
+	async deleteRecording(recordingSid: string): Promise<void> {
+		if (!/^RE[0-9a-f]{32}$/.test(recordingSid)) throw this.#refusal(`${JSON.stringify(recordingSid.slice(0, 40))} is not a recording SID.`);
+		try {
+			await this.#client.recordings(recordingSid).remove();
+		} catch (err) {
+			if (err instanceof twilio.RestException && err.status === 404) return;
+			throw failure(err, `delete recording ${recordingSid}`, this.kind);
+		}
+	}
+
+	async deleteMedia(mediaUrl: string): Promise<void> {
+		let path = '';
+		try {
+			path = new URL(mediaUrl).pathname;
+		} catch {
+			// Refused below like any other URL that names no media of this account.
+		}
+		const m = /^(?:\/[^/]+)*\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Messages\/(MM[0-9a-f]{32})\/Media\/(ME[0-9a-f]{32})(?:\.json)?$/.exec(path);
+		if (!m?.[2] || !m[3] || m[1] !== this.accountSid) throw this.#refusal(`${JSON.stringify(mediaUrl.slice(0, 200))} is not a media URL of this account.`);
+		try {
+			await this.#client.messages(m[2]).media(m[3]).remove();
+		} catch (err) {
+			if (err instanceof twilio.RestException && err.status === 404) return;
+			throw failure(err, `delete media ${m[3]}`, this.kind);
+		}
+	}
+
+	#refusal(message: string): AdapterError {
+		return new AdapterError(message, { port: 'telephony', adapter: this.kind, retryable: false });
+	}
+
 	createClientToken(input: ClientTokenInput): Promise<ClientToken> {
 		return Promise.resolve().then(() => {
 			assertClientTokenInput(input);
