@@ -48,6 +48,12 @@ export interface NumberSettings {
 	smsMethod: HttpMethod;
 	smsFallbackUrl: string;
 	smsFallbackMethod: HttpMethod;
+	/** Set, these make Twilio ignore the number's VoiceUrl/SmsUrl ('' or absent = unset). */
+	voiceApplicationSid?: string;
+	smsApplicationSid?: string;
+	trunkSid?: string;
+	/** False for a voice-only number (capabilities.sms and .mms); absent = true. */
+	smsCapable?: boolean;
 }
 
 export interface PhoneNumberView extends NumberSettings {
@@ -274,7 +280,7 @@ export function phoneNumberResource(n: PhoneNumberView) {
 		api_version: '2010-04-01',
 		beta: false,
 		bundle_sid: null,
-		capabilities: { voice: true, sms: true, mms: true, fax: false },
+		capabilities: { voice: true, sms: n.smsCapable ?? true, mms: n.smsCapable ?? true, fax: false },
 		date_created: rfc2822(n.dateCreated),
 		date_updated: rfc2822(n.dateUpdated),
 		emergency_address_sid: null,
@@ -285,7 +291,7 @@ export function phoneNumberResource(n: PhoneNumberView) {
 		origin: 'twilio',
 		phone_number: n.phoneNumber,
 		sid: n.sid,
-		sms_application_sid: '',
+		sms_application_sid: n.smsApplicationSid ?? '',
 		sms_fallback_method: n.smsFallbackMethod,
 		sms_fallback_url: n.smsFallbackUrl,
 		sms_method: n.smsMethod,
@@ -294,9 +300,9 @@ export function phoneNumberResource(n: PhoneNumberView) {
 		status_callback: n.statusCallback,
 		status_callback_method: n.statusCallbackMethod,
 		subresource_uris: { assigned_add_ons: `${uri}/AssignedAddOns.json` },
-		trunk_sid: null,
+		trunk_sid: n.trunkSid || null,
 		uri: `${uri}.json`,
-		voice_application_sid: '',
+		voice_application_sid: n.voiceApplicationSid ?? '',
 		voice_caller_id_lookup: false,
 		voice_fallback_method: n.voiceFallbackMethod,
 		voice_fallback_url: n.voiceFallbackUrl,
@@ -347,6 +353,12 @@ const METHOD_PARAMS = {
 	SmsMethod: 'smsMethod',
 	SmsFallbackMethod: 'smsFallbackMethod'
 } as const satisfies Record<string, keyof NumberSettings>;
+/** A number's attachments ('' detaches), numbers only. */
+const SID_PARAMS = [
+	['VoiceApplicationSid', 'voiceApplicationSid', 'AP'],
+	['SmsApplicationSid', 'smsApplicationSid', 'AP'],
+	['TrunkSid', 'trunkSid', 'TK']
+] as const;
 const APPLICATION_PARAMS = new Set(['FriendlyName', 'VoiceUrl', 'VoiceMethod', 'VoiceFallbackUrl', 'VoiceFallbackMethod', 'StatusCallback', 'StatusCallbackMethod']);
 
 /**
@@ -373,6 +385,12 @@ function settingsUpdate(form: URLSearchParams, allowed: (name: string) => boolea
 		const upper = value.toUpperCase();
 		if (upper !== 'GET' && upper !== 'POST') return { refused: restError(400, 21403, `${param} must be GET or POST, not ${JSON.stringify(value)}.`) };
 		update[field] = upper;
+	}
+	for (const [param, field, prefix] of SID_PARAMS) {
+		const value = form.get(param);
+		if (value === null || !allowed(param)) continue;
+		if (value !== '' && !new RegExp(`^${prefix}[0-9a-f]{32}$`).test(value)) return { refused: restError(400, 21401, `${param} is not a valid ${prefix} SID: ${JSON.stringify(value)}.`) };
+		update[field] = value;
 	}
 	const name = form.get('FriendlyName');
 	if (name !== null) update.friendlyName = name;
