@@ -9,6 +9,8 @@ import { mutate } from '$lib/live';
 import type { MediaState } from '$lib/media/media-signal';
 import type { SoftphoneCall, SoftphoneDevice } from './device';
 import type { SoftphoneTokenResponse } from './protocol';
+import { TOKEN_ERROR_CODES, TokenRefresher } from './token-refresh';
+import { microphoneProblem } from './microphone';
 
 export type Registration = 'unregistered' | 'registering' | 'ready' | 'error' | 'no-microphone';
 
@@ -78,11 +80,13 @@ export interface SoftphoneOptions {
 	setRecording?: (parentCallSid: string, paused: boolean) => Promise<{ recording: 'on' | 'paused' }>;
 	/** Ends wrap-up now on the server (calls.readyNow), so calls are offered again. */
 	readyNow?: (parentCallSid: string) => Promise<unknown>;
+	/** Waits between failed token refreshes (token-refresh.ts); tests shorten them. */
+	tokenRetryDelaysMs?: readonly number[];
 }
 
 export const HEARTBEAT_MS = 15_000;
 
-const MICROPHONE_BLOCKED = 'Microphone access is blocked: allow it in the browser to take calls.';
+const TOKEN_FAILING = 'The softphone could not renew its sign-in to the phone service; no calls are offered until it does. Retrying…';
 
 async function browserMicrophonePermission(): Promise<PermissionState | null> {
 	if (typeof navigator === 'undefined' || !navigator.permissions) return null;
@@ -121,6 +125,8 @@ export class Softphone {
 	);
 
 	#device: SoftphoneDevice | null = null;
+	#refresher: TokenRefresher | null = null;
+	readonly #tokenRetryDelays: readonly number[] | undefined;
 	#live: SoftphoneCall | null = null;
 	#heartbeatTimer: ReturnType<typeof setInterval> | null = null;
 	#clockTimer: ReturnType<typeof setInterval> | null = null;
@@ -144,6 +150,7 @@ export class Softphone {
 		this.#heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
 		this.#claim = options.claim ?? ((callSid) => mutate(api.callLine.acceptCall, { callSid }));
 		this.#microphone = options.microphonePermission ?? browserMicrophonePermission;
+		this.#tokenRetryDelays = options.tokenRetryDelaysMs;
 		this.#readyNow =
 			options.readyNow ??
 			(async (callSid) => {
@@ -176,22 +183,7 @@ export class Softphone {
 				return;
 			}
 			this.#device = device;
-			device.on('registered', () => {
-				this.error = null;
-				this.#setRegistration('ready');
-			});
-			device.on('unregistered', () => this.#setRegistration(this.#stopped ? 'unregistered' : 'registering'));
-			device.on('error', (error) => {
-				if (error.code === 31401) {
-					this.error = MICROPHONE_BLOCKED;
-					this.#setRegistration('no-microphone');
-					return;
-				}
-				this.error = error.message;
-				if (this.registration !== 'ready') this.#setRegistration('error');
-			});
-			device.on('tokenWillExpire', () => void this.#refreshToken());
-			device.on('incoming', (call) => this.#incoming(call));
+			this.#watchDevice(device);
 			await device.register();
 		} catch (error) {
 			this.error = error instanceof Error ? error.message : String(error);
@@ -207,6 +199,8 @@ export class Softphone {
 		this.#heartbeatTimer = null;
 		if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.#onVisible);
 		this.#stopClock();
+		this.#refresher?.stop();
+		this.#refresher = null;
 		this.#device?.destroy();
 		this.#device = null;
 		this.#live = null;
@@ -280,10 +274,7 @@ export class Softphone {
 
 	async #watchMicrophone(): Promise<PermissionState | null> {
 		const state = await this.#microphone().catch(() => null);
-		if (state === 'denied') {
-			this.error = MICROPHONE_BLOCKED;
-			this.#setRegistration('no-microphone');
-		}
+		if (state === 'denied') this.#microphoneError({ code: 31401 });
 		if (!this.#micStatus && typeof navigator !== 'undefined' && navigator.permissions) {
 			// Allowing the microphone later (or blocking it) is picked up without a reload.
 			const status = await navigator.permissions.query({ name: 'microphone' }).catch(() => null);
@@ -291,10 +282,8 @@ export class Softphone {
 				this.#micStatus = status;
 				status.onchange = () => {
 					if (this.#stopped) return;
-					if (status.state === 'denied') {
-						this.error = MICROPHONE_BLOCKED;
-						this.#setRegistration('no-microphone');
-					} else if (this.registration === 'no-microphone') {
+					if (status.state === 'denied') this.#microphoneError({ code: 31401 });
+					else if (this.registration === 'no-microphone') {
 						this.error = null;
 						this.#device?.destroy();
 						this.#device = null;
@@ -312,13 +301,45 @@ export class Softphone {
 		return (await response.json()) as SoftphoneTokenResponse;
 	}
 
-	async #refreshToken(): Promise<void> {
-		try {
-			const token = await this.#token();
-			this.#device?.updateToken(token.token);
-		} catch (error) {
-			this.error = error instanceof Error ? error.message : String(error);
-		}
+	#watchDevice(device: SoftphoneDevice): void {
+		const refresher = new TokenRefresher({
+			fetchToken: async () => (await this.#token()).token,
+			apply: (token) => device.updateToken(token),
+			register: () => device.register(),
+			// Not ready while the device cannot register: routing stops offering calls that would ring out.
+			onFailing: () => {
+				this.error = TOKEN_FAILING;
+				this.#setRegistration('error');
+			},
+			onRecovered: () => {
+				if (this.error === TOKEN_FAILING) this.error = null;
+			},
+			...(this.#tokenRetryDelays ? { delaysMs: this.#tokenRetryDelays } : {})
+		});
+		this.#refresher?.stop();
+		this.#refresher = refresher;
+		device.on('registered', () => {
+			this.error = null;
+			this.#setRegistration('ready');
+		});
+		device.on('unregistered', () => this.#setRegistration(this.#stopped ? 'unregistered' : 'registering'));
+		device.on('error', (error) => {
+			if (this.#microphoneError(error)) return;
+			if (TOKEN_ERROR_CODES.has(error.code)) return refresher.expired(error);
+			this.error = error.message;
+			if (this.registration !== 'ready') this.#setRegistration('error');
+		});
+		device.on('tokenWillExpire', () => void refresher.refresh());
+		device.on('incoming', (call) => this.#incoming(call));
+	}
+
+	/** 31401 (denied) and 31402 (no microphone) come on the Call as well as the Device: either way, no calls can be answered. */
+	#microphoneError(error: { code: number }): boolean {
+		const problem = microphoneProblem(error.code);
+		if (!problem) return false;
+		this.error = problem;
+		this.#setRegistration('no-microphone');
+		return true;
 	}
 
 	#incoming(call: SoftphoneCall): void {
@@ -356,7 +377,8 @@ export class Softphone {
 			if (mine() && this.call) this.call.audio = state === 'ended' ? null : { state, receiving };
 		});
 		call.on('error', (error) => {
-			if (mine()) this.error = error.message;
+			if (this.#microphoneError(error) || !mine()) return;
+			this.error = error.message;
 		});
 		for (const end of ['cancel', 'disconnect', 'reject'] as const) {
 			call.on(end, () => {
