@@ -255,6 +255,22 @@ describe('Softphone state', () => {
 		expect(phone.error).toMatch(/Microphone access is blocked/);
 	});
 
+	it('uses the microphone and speaker chosen in Settings before registering', async () => {
+		const { phone, device } = setup('twilio', undefined, undefined, { audioChoice: () => ({ inputId: 'mic-2', outputId: 'speaker-1' }) });
+		current = phone;
+		const order: string[] = [];
+		const setAudioDevices = vi.fn((choice: { inputId: string | null; outputId: string | null }) => Promise.resolve(void order.push(`audio:${choice.inputId}`)));
+		Object.assign(device, { setAudioDevices });
+		const register = device.register;
+		device.register = () => {
+			order.push('register');
+			return register();
+		};
+		await phone.start();
+		expect(setAudioDevices).toHaveBeenCalledWith({ inputId: 'mic-2', outputId: 'speaker-1' });
+		expect(order).toEqual(['audio:mic-2', 'register']);
+	});
+
 	it('checks the microphone permission before registering, and does not register while it is denied', async () => {
 		const beats: Registration[] = [];
 		let created = 0;

@@ -11,6 +11,7 @@ import type { SoftphoneCall, SoftphoneDevice } from './device';
 import type { SoftphoneTokenResponse } from './protocol';
 import { TOKEN_ERROR_CODES, TokenRefresher } from './token-refresh';
 import { microphoneProblem } from './microphone';
+import { AUDIO_CHOICE_EVENT, loadAudioChoice, type AudioChoice } from './audio-devices';
 
 export type Registration = 'unregistered' | 'registering' | 'ready' | 'error' | 'no-microphone';
 
@@ -82,6 +83,8 @@ export interface SoftphoneOptions {
 	readyNow?: (parentCallSid: string) => Promise<unknown>;
 	/** Waits between failed token refreshes (token-refresh.ts); tests shorten them. */
 	tokenRetryDelaysMs?: readonly number[];
+	/** The microphone and speaker chosen in Settings (audio-devices.ts: this browser's localStorage). */
+	audioChoice?: () => AudioChoice;
 }
 
 export const HEARTBEAT_MS = 15_000;
@@ -127,6 +130,7 @@ export class Softphone {
 	#device: SoftphoneDevice | null = null;
 	#refresher: TokenRefresher | null = null;
 	readonly #tokenRetryDelays: readonly number[] | undefined;
+	readonly #audioChoice: () => AudioChoice;
 	#live: SoftphoneCall | null = null;
 	#heartbeatTimer: ReturnType<typeof setInterval> | null = null;
 	#clockTimer: ReturnType<typeof setInterval> | null = null;
@@ -151,6 +155,7 @@ export class Softphone {
 		this.#claim = options.claim ?? ((callSid) => mutate(api.callLine.acceptCall, { callSid }));
 		this.#microphone = options.microphonePermission ?? browserMicrophonePermission;
 		this.#tokenRetryDelays = options.tokenRetryDelaysMs;
+		this.#audioChoice = options.audioChoice ?? (() => loadAudioChoice());
 		this.#readyNow =
 			options.readyNow ??
 			(async (callSid) => {
@@ -171,6 +176,7 @@ export class Softphone {
 		this.#heartbeatTimer ??= setInterval(() => this.#report(), this.#heartbeatMs);
 		// Background tabs throttle timers (Chrome: once a minute); beat as soon as the tab is back.
 		if (typeof document !== 'undefined') document.addEventListener('visibilitychange', this.#onVisible);
+		if (typeof window !== 'undefined') window.addEventListener(AUDIO_CHOICE_EVENT, this.#onAudioChoice);
 		this.#setRegistration('registering');
 		// A blocked microphone means no call can be answered: say so (routing skips this softphone) and keep watching.
 		if ((await this.#watchMicrophone()) === 'denied') return;
@@ -184,6 +190,7 @@ export class Softphone {
 			}
 			this.#device = device;
 			this.#watchDevice(device);
+			await this.#applyAudio(this.#audioChoice());
 			await device.register();
 		} catch (error) {
 			this.error = error instanceof Error ? error.message : String(error);
@@ -198,6 +205,7 @@ export class Softphone {
 		if (this.#heartbeatTimer) clearInterval(this.#heartbeatTimer);
 		this.#heartbeatTimer = null;
 		if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.#onVisible);
+		if (typeof window !== 'undefined') window.removeEventListener(AUDIO_CHOICE_EVENT, this.#onAudioChoice);
 		this.#stopClock();
 		this.#refresher?.stop();
 		this.#refresher = null;
@@ -332,6 +340,20 @@ export class Softphone {
 		device.on('tokenWillExpire', () => void refresher.refresh());
 		device.on('incoming', (call) => this.#incoming(call));
 	}
+
+	/** Use the microphone and speaker chosen in Settings; a device that is gone leaves the default and says so. */
+	async #applyAudio(choice: AudioChoice): Promise<void> {
+		try {
+			await this.#device?.setAudioDevices?.(choice);
+		} catch (error) {
+			this.error = `The chosen microphone or speaker could not be used (${error instanceof Error ? error.message : String(error)}); the default is used.`;
+		}
+	}
+
+	readonly #onAudioChoice = (event: Event) => {
+		const detail = (event as CustomEvent<AudioChoice>).detail;
+		if (detail) void this.#applyAudio(detail);
+	};
 
 	/** 31401 (denied) and 31402 (no microphone) come on the Call as well as the Device: either way, no calls can be answered. */
 	#microphoneError(error: { code: number }): boolean {
