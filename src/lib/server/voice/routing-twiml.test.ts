@@ -5,7 +5,7 @@ const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
 function parameters(xml: string): Record<string, string> {
 	const unescape = (v: string) => v.replaceAll('&quot;', '"').replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
-	return Object.fromEntries([...xml.matchAll(/<Parameter name="([^"]*)" value="([^"]*)"\/>/g)].map((m) => [m[1], unescape(m[2]!)]));
+	return Object.fromEntries([...xml.matchAll(/<Parameter name="([^"]*)" value="([^"]*)"\/>/g)].map((m): [string, string] => [m[1] ?? '', unescape(m[2] ?? '')]));
 }
 
 describe('truncateUtf8', () => {

@@ -258,7 +258,7 @@ describe('TwilioTelephony MMS media on unsecured accounts', () => {
 
 	function stubFetch(seen: { url: string; authorization: string | null }[]): typeof fetch {
 		return (input, init) => {
-			const url = String(input);
+			const url = input instanceof Request ? input.url : input instanceof URL ? input.href : input;
 			seen.push({ url, authorization: new Headers(init?.headers).get('authorization') });
 			if (url === MEDIA) return Promise.resolve(new Response(null, { status: 307, headers: { location: S3 } }));
 			if (url === S3) return Promise.resolve(new Response(new Uint8Array([1, 2]), { headers: { 'content-type': 'image/png' } }));
