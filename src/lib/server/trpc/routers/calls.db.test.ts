@@ -18,6 +18,7 @@ import { ACCOUNT_SID, createVoiceHarness, newCallSid, type VoiceHarness } from '
 import { VOICE_PATHS } from '../../voice/voice-paths';
 import { createCallerFactory, type SessionUser } from '../init';
 import { callsRouter } from './calls';
+import { agentClientIdentity } from '../../voice/caller-number';
 
 let h: VoiceHarness;
 const createCaller = createCallerFactory(callsRouter);
@@ -71,7 +72,7 @@ async function answeredCall() {
 	const sid = newCallSid();
 	const leg = newCallSid();
 	const base = incoming(sid, phone, number);
-	expect(await (await h.post(VOICE_PATHS.incoming, base)).text()).toContain(`agent_${agent.subject}`);
+	expect(await (await h.post(VOICE_PATHS.incoming, base)).text()).toContain(agentClientIdentity(agent.subject));
 	await h.hot.mutation(api.callLine.acceptCall, { callSid: sid }, agent);
 	const agentLeg = {
 		...base,
