@@ -10,8 +10,10 @@
  * a SIP trunk (TrunkSid) ignores the URLs written here, so "already right" would be a lie: it
  * refuses, naming the attachment, unless `detach` clears it. A number that cannot text
  * (capabilities.sms false) is reported. A Messaging Service whose integration sends its own
- * inbound webhook also overrides SmsUrl; the IncomingPhoneNumbers resource does not show it (see
- * the README's production section).
+ * inbound webhook also overrides SmsUrl; the IncomingPhoneNumbers resource does not show it, so
+ * on real Twilio the services are read too and such a number is refused (--detach does not change
+ * a service, which other numbers may share: its Integration must be set to "Defer to sender's
+ * webhook" by hand).
  */
 import type twilio from 'twilio';
 import { AdapterError } from '../errors';
@@ -39,6 +41,11 @@ export interface ProvisionInput {
 	dryRun?: boolean;
 	/** Clear VoiceApplicationSid, SmsApplicationSid and TrunkSid on the numbers instead of refusing. */
 	detach?: boolean;
+	/**
+	 * Look for Messaging Services that send their own inbound webhook for our numbers (real Twilio
+	 * only: messaging.twilio.com, which the local carrier does not serve).
+	 */
+	checkMessagingServices?: boolean;
 }
 
 export interface FieldChange {
@@ -151,6 +158,7 @@ export async function provisionNumbers(client: twilio.Twilio, input: ProvisionIn
 		);
 	}
 
+	if (input.checkMessagingServices) await refuseServiceWebhooks(client, input.numbers, adapter);
 	const plans = planNumbers(client, input, byNumber, vendor, adapter);
 	const cannotText = input.numbers.filter((n) => byNumber.get(n)?.capabilities?.sms === false);
 	if (input.applicationSid) {
@@ -188,6 +196,28 @@ export async function provisionNumbers(client: twilio.Twilio, input: ProvisionIn
 		}
 	}
 	return { changes, unchanged, applied: true, cannotText };
+}
+
+/** Refuse numbers in a Messaging Service whose own inbound webhook replaces their SmsUrl. */
+async function refuseServiceWebhooks(client: twilio.Twilio, numbers: readonly string[], adapter: 'twilio' | 'local'): Promise<void> {
+	const found: string[] = [];
+	try {
+		for (const service of await client.messaging.v1.services.list({ pageSize: 100 })) {
+			if (service.useInboundWebhookOnNumber) continue;
+			for (const n of await client.messaging.v1.services(service.sid).phoneNumbers.list({ pageSize: 1000 })) {
+				if (numbers.includes(n.phoneNumber)) {
+					found.push(`${n.phoneNumber} is in Messaging Service ${service.sid} (${service.friendlyName}), whose inbound webhook ${service.inboundRequestUrl || '(none)'} replaces the number's SmsUrl.`);
+				}
+			}
+		}
+	} catch (err) {
+		throw refused(`Could not read the account's Messaging Services on Twilio: ${err instanceof Error ? err.message : String(err)}. Nothing was changed.`, adapter, err);
+	}
+	if (found.length === 0) return;
+	throw refused(
+		`${found.join(' ')} Texts would not reach Switchboard. In the Twilio console (Messaging > Services > Integration) choose "Defer to sender's webhook", or take the number out of the service, then run this again. Nothing was changed.`,
+		adapter
+	);
 }
 
 type OwnedNumber = Awaited<ReturnType<twilio.Twilio['incomingPhoneNumbers']['list']>>[number];

@@ -163,7 +163,11 @@ export class TwilioTelephony implements TelephonyPort {
 	 * webhooks (provision.ts): `npm run provision` for Twilio, the start-up of local mode for the carrier.
 	 */
 	provisionNumbers(input: Omit<ProvisionInput, 'applicationSid'>): Promise<ProvisionReport> {
-		return provisionNumbers(this.#client, { ...input, applicationSid: this.#config.twimlAppSid || null }, this.kind);
+		return provisionNumbers(
+			this.#client,
+			{ ...input, applicationSid: this.#config.twimlAppSid || null, checkMessagingServices: this.targetsTwilio },
+			this.kind
+		);
 	}
 
 	validateWebhook(request: WebhookRequest): boolean {
