@@ -255,6 +255,21 @@ describe('Softphone state', () => {
 		expect(phone.error).toMatch(/Microphone access is blocked/);
 	});
 
+	it('starts again when a microphone is plugged in after 31402', async () => {
+		const media = new EventTarget();
+		const { phone, device } = setup('twilio', undefined, undefined, { mediaDevices: media });
+		current = phone;
+		await phone.start();
+		await flush();
+		const register = vi.spyOn(device, 'register');
+		device.fire('error', new SoftphoneError(31402, 'No input device'));
+		expect(phone.registration).toBe('no-microphone');
+		media.dispatchEvent(new Event('devicechange'));
+		await vi.waitFor(() => expect(phone.registration).toBe('ready'));
+		expect(register).toHaveBeenCalledTimes(1);
+		expect(phone.error).toBeNull();
+	});
+
 	it('uses the microphone and speaker chosen in Settings before registering', async () => {
 		const { phone, device } = setup('twilio', undefined, undefined, { audioChoice: () => ({ inputId: 'mic-2', outputId: 'speaker-1' }) });
 		current = phone;

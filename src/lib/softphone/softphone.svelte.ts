@@ -10,7 +10,7 @@ import type { MediaState } from '$lib/media/media-signal';
 import type { SoftphoneCall, SoftphoneDevice } from './device';
 import type { SoftphoneTokenResponse } from './protocol';
 import { TOKEN_ERROR_CODES, TokenRefresher } from './token-refresh';
-import { microphoneProblem } from './microphone';
+import { MICROPHONE_MISSING, microphoneProblem } from './microphone';
 import { AUDIO_CHOICE_EVENT, loadAudioChoice, type AudioChoice } from './audio-devices';
 
 export type Registration = 'unregistered' | 'registering' | 'ready' | 'error' | 'no-microphone';
@@ -85,6 +85,8 @@ export interface SoftphoneOptions {
 	tokenRetryDelaysMs?: readonly number[];
 	/** The microphone and speaker chosen in Settings (audio-devices.ts: this browser's localStorage). */
 	audioChoice?: () => AudioChoice;
+	/** Where a microphone plugged in after 31402 is noticed; navigator.mediaDevices by default. */
+	mediaDevices?: Pick<MediaDevices, 'addEventListener' | 'removeEventListener'> | null;
 }
 
 export const HEARTBEAT_MS = 15_000;
@@ -131,6 +133,8 @@ export class Softphone {
 	#refresher: TokenRefresher | null = null;
 	readonly #tokenRetryDelays: readonly number[] | undefined;
 	readonly #audioChoice: () => AudioChoice;
+	readonly #mediaDevices: Pick<MediaDevices, 'addEventListener' | 'removeEventListener'> | null;
+	#waitingForMicrophone = false;
 	#live: SoftphoneCall | null = null;
 	#heartbeatTimer: ReturnType<typeof setInterval> | null = null;
 	#clockTimer: ReturnType<typeof setInterval> | null = null;
@@ -156,6 +160,7 @@ export class Softphone {
 		this.#microphone = options.microphonePermission ?? browserMicrophonePermission;
 		this.#tokenRetryDelays = options.tokenRetryDelaysMs;
 		this.#audioChoice = options.audioChoice ?? (() => loadAudioChoice());
+		this.#mediaDevices = options.mediaDevices !== undefined ? options.mediaDevices : typeof navigator === 'undefined' ? null : (navigator.mediaDevices ?? null);
 		this.#readyNow =
 			options.readyNow ??
 			(async (callSid) => {
@@ -361,7 +366,26 @@ export class Softphone {
 		if (!problem) return false;
 		this.error = problem;
 		this.#setRegistration('no-microphone');
+		if (error.code === 31402) this.#waitForMicrophone();
 		return true;
+	}
+
+	/** After 31402, a microphone plugged in starts the softphone again (no reload needed). */
+	#waitForMicrophone(): void {
+		const media = this.#mediaDevices;
+		if (!media || this.#waitingForMicrophone) return;
+		this.#waitingForMicrophone = true;
+		const onChange = () => {
+			media.removeEventListener('devicechange', onChange);
+			this.#waitingForMicrophone = false;
+			if (this.#stopped || this.registration !== 'no-microphone' || this.error !== MICROPHONE_MISSING) return;
+			this.error = null;
+			this.#refresher?.stop();
+			this.#device?.destroy();
+			this.#device = null;
+			void this.start();
+		};
+		media.addEventListener('devicechange', onChange);
 	}
 
 	#incoming(call: SoftphoneCall): void {
