@@ -17,7 +17,7 @@ import { checkConsent } from '../compliance/check-consent';
 import { classifyInbound, type KeywordMatch } from '../compliance/classify-keyword';
 import { recordConsent } from '../compliance/record-consent';
 import { normalizePhone } from '../crm/normalize-phone';
-import type { Db } from '../db/client';
+import type { Db, Tx } from '../db/client';
 import { SMS_BODY_MAX, smsAttachments, smsMessages, smsThreads } from '../db/schema/sms';
 import { badRequest } from '../errors';
 import { toMessageView, toThreadView, type SmsMessageView, type SmsThreadView } from './message-view';
@@ -94,28 +94,8 @@ export async function receiveInboundSms(db: Db, input: InboundSms, options: Rece
 			numSegments: sms.numSegments,
 			at: sms.receivedAt
 		});
-		if (!row) {
-			// A retry: answer as before, write nothing.
-			const [existing] = await tx.select().from(smsMessages).where(eq(smsMessages.messageSid, sms.messageSid));
-			if (!existing) throw new Error('duplicate message sid without a row');
-			const consent = await checkConsent(tx, { phone: customerPhone, channel: 'sms' });
-			const again =
-				keyword?.kind === 'opt_out'
-					? reply(replies.optOut(options.company))
-					: keyword?.kind === 'help'
-						? reply(replies.help(options.company))
-						: keyword?.kind === 'opt_in' && consent.entry?.messageSid === sms.messageSid
-							? reply(replies.optIn(options.company))
-							: null;
-			return {
-				duplicate: true,
-				message: toMessageView(existing),
-				thread: toThreadView(thread),
-				keyword,
-				consentEntryId: null,
-				reply: again
-			};
-		}
+		// A retry: answer as before, write nothing.
+		if (!row) return answerRetry(tx, { sms, customerPhone, thread, keyword, reply, company: options.company });
 		if (sms.media.length > 0 && jobs) {
 			// Pending until the job has them in storage; the webhook never waits on the carrier's media host.
 			await tx.insert(smsAttachments).values(
@@ -167,4 +147,31 @@ export async function receiveInboundSms(db: Db, input: InboundSms, options: Rece
 			reply: answer
 		};
 	});
+}
+
+/** A webhook retry of a MessageSid already archived: the same answer as the first time, nothing written. */
+async function answerRetry(
+	tx: Tx,
+	ctx: {
+		sms: z.output<typeof ZInboundSms>;
+		customerPhone: string;
+		thread: Parameters<typeof toThreadView>[0];
+		keyword: KeywordMatch;
+		reply: (text: string) => string | null;
+		company: string;
+	}
+): Promise<ReceiveResult> {
+	const { sms, keyword, reply, company } = ctx;
+	const [existing] = await tx.select().from(smsMessages).where(eq(smsMessages.messageSid, sms.messageSid));
+	if (!existing) throw new Error('duplicate message sid without a row');
+	const consent = await checkConsent(tx, { phone: ctx.customerPhone, channel: 'sms' });
+	const again =
+		keyword?.kind === 'opt_out'
+			? reply(replies.optOut(company))
+			: keyword?.kind === 'help'
+				? reply(replies.help(company))
+				: keyword?.kind === 'opt_in' && consent.entry?.messageSid === sms.messageSid
+					? reply(replies.optIn(company))
+					: null;
+	return { duplicate: true, message: toMessageView(existing), thread: toThreadView(ctx.thread), keyword, consentEntryId: null, reply: again };
 }
