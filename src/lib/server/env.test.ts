@@ -31,6 +31,12 @@ describe('parseConfig', () => {
 		expect(() => parseConfig({ DECLINE_SETS_AGENT: 'offline' })).toThrow(/DECLINE_SETS_AGENT must be available or away/);
 	});
 
+	it('deletes carrier copies of recordings and MMS media by default; DELETE_CARRIER_COPIES=false keeps them', () => {
+		expect(parseConfig({}).deleteCarrierCopies).toBe(true);
+		expect(parseConfig({ DELETE_CARRIER_COPIES: 'false' }).deleteCarrierCopies).toBe(false);
+		expect(parseConfig({ DELETE_CARRIER_COPIES: 'true' }).deleteCarrierCopies).toBe(true);
+	});
+
 	it('uses postgres-js when DATABASE_URL is set', () => {
 		const config = parseConfig({ DATABASE_URL: 'postgres://u@db:5432/app' });
 		expect(config.database).toEqual({ driver: 'postgres', url: 'postgres://u@db:5432/app' });

@@ -79,6 +79,7 @@ const RawEnv = z.object({
 	TWILIO_API_KEY_SECRET: optionalString,
 	TWILIO_TWIML_APP_SID: optionalString,
 	TWILIO_API_BASE_URL: optionalString,
+	DELETE_CARRIER_COPIES: bool.optional(),
 
 	STORAGE: z.enum(['local', 's3']).default('local'),
 	S3_BUCKET: optionalString,
@@ -262,6 +263,11 @@ export interface Config {
 	broadcast: { adapter: 'local' } | { adapter: 'ably'; apiKey: string; restHost: string | undefined };
 	/** Outbound throughput per sender, in message segments per second (sms/sender-rate.ts applies it). */
 	smsRates: SmsRates;
+	/**
+	 * Delete recordings and MMS media at the carrier once they are in our storage (default true),
+	 * so personal data is not kept in two places; Twilio keeps both until deleted.
+	 */
+	deleteCarrierCopies: boolean;
 	/** The status an agent who declines a ringing call goes to (the call itself moves on to the next agent at once). */
 	declineSetsAgent: RawEnv['DECLINE_SETS_AGENT'];
 	live:
@@ -359,6 +365,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 				: { adapter: 'local' },
 		broadcast: e.BROADCAST === 'ably' ? { adapter: 'ably', apiKey: s(e.ABLY_API_KEY), restHost: e.ABLY_REST_HOST } : { adapter: 'local' },
 		smsRates: { longCode: e.SMS_RATE_LONG_CODE, tollFree: e.SMS_RATE_TOLL_FREE, overrides: overrides.rates },
+		deleteCarrierCopies: e.DELETE_CARRIER_COPIES ?? true,
 		declineSetsAgent: e.DECLINE_SETS_AGENT,
 		live:
 			e.LIVE === 'convex'

@@ -74,4 +74,39 @@ describe('npm run provision', () => {
 		expect(config.code).toBe(2);
 		expect(config.out).toContain('TWILIO_API_KEY_SID');
 	});
+
+	it('refuses a number attached to an application or trunk (its URLs would be ignored) unless --detach, and reports numbers that cannot text', async () => {
+		h = await startHarness();
+		const base = await h.serveCarrier();
+		const owned = h.engine.ownNumber(SWITCHBOARD_NUMBER, 'Sales');
+		const app = `AP${'7'.repeat(32)}`;
+		const trunk = `TK${'8'.repeat(32)}`;
+		h.engine.updateNumber(owned.sid, { voiceApplicationSid: app, trunkSid: trunk, smsCapable: false });
+		const env = {
+			TELEPHONY: 'twilio',
+			TWILIO_ACCOUNT_SID: ACCOUNT,
+			TWILIO_AUTH_TOKEN: TOKEN,
+			TWILIO_API_KEY_SID: h.carrier.tokenKeySid,
+			TWILIO_API_KEY_SECRET: TOKEN,
+			TWILIO_TWIML_APP_SID: h.carrier.applicationSid,
+			TWILIO_API_BASE_URL: base,
+			PUBLIC_BASE_URL: 'https://switchboard.example.com',
+			DATA_DIR: mkdtempSync(path.join(tmpdir(), 'switchboard-provision-'))
+		};
+		const refused = await run(['--numbers', SWITCHBOARD_NUMBER], env);
+		expect(refused.code).toBe(1);
+		expect(refused.out).toContain(`${SWITCHBOARD_NUMBER} has VoiceApplicationSid ${app}`);
+		expect(refused.out).toContain(`${SWITCHBOARD_NUMBER} has TrunkSid ${trunk}`);
+		expect(refused.out).toContain('--detach');
+		expect(h.engine.getNumber(owned.sid)).toMatchObject({ voiceUrl: '', voiceApplicationSid: app, trunkSid: trunk });
+
+		const detached = await run(['--detach', '--numbers', SWITCHBOARD_NUMBER], env);
+		expect(detached.code).toBe(0);
+		expect(detached.out).toContain(`| ${SWITCHBOARD_NUMBER} | VoiceApplicationSid | ${app} | (cleared) |`);
+		expect(detached.out).toContain(`Cannot text: ${SWITCHBOARD_NUMBER} (capabilities.sms is false)`);
+		expect(h.engine.getNumber(owned.sid)).toMatchObject({ voiceUrl: 'https://switchboard.example.com/webhooks/twilio/voice', voiceApplicationSid: '', trunkSid: '' });
+		const again = await run(['--numbers', SWITCHBOARD_NUMBER], env);
+		expect(again.out).toMatch(/^Nothing to change/);
+		expect(again.out).toContain('Cannot text:');
+	});
 });

@@ -11,11 +11,14 @@ import { openDatabase, type Database } from './db/client';
 import { ConfigError, parseConfig } from './env';
 import { provisionSwitchboardNumbers } from './provision-numbers';
 
-const USAGE = `Usage: npm run provision -- [--dry-run] [--numbers +14155550100,+14155550101]
+const USAGE = `Usage: npm run provision -- [--dry-run] [--detach] [--numbers +14155550100,+14155550101]
 
 Sets VoiceUrl, VoiceFallbackUrl, StatusCallback, SmsUrl and SmsFallbackUrl (all POST) on each
 Switchboard number, and the TwiML App's voice URLs, to PUBLIC_BASE_URL's webhook routes.
-Needs TELEPHONY=twilio and the TWILIO_* variables. Only fields that differ are written.`;
+Needs TELEPHONY=twilio and the TWILIO_* variables. Only fields that differ are written.
+A number attached to a voice or SMS application or a SIP trunk ignores those URLs: it is
+refused unless --detach clears VoiceApplicationSid, SmsApplicationSid and TrunkSid.
+Numbers that cannot text (capabilities.sms false) are reported.`;
 
 
 export interface ProvisionCliIo {
@@ -25,10 +28,12 @@ export interface ProvisionCliIo {
 
 export async function runProvisionCli(argv: string[], io: ProvisionCliIo): Promise<number> {
 	let dryRun = false;
+	let detach = false;
 	let numbers: string[] | undefined;
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
 		if (arg === '--dry-run') dryRun = true;
+		else if (arg === '--detach') detach = true;
 		else if (arg === '--numbers') {
 			numbers = (argv[++i] ?? '').split(',').map((n) => n.trim()).filter(Boolean);
 			const bad = numbers.filter((n) => !E164.test(n));
@@ -66,7 +71,8 @@ export async function runProvisionCli(argv: string[], io: ProvisionCliIo): Promi
 			...(numbers ? { numbers } : {}),
 			telephony: createTelephony(config),
 			publicBaseUrl: config.publicBaseUrl,
-			dryRun
+			dryRun,
+			detach
 		});
 		io.print(formatProvisionReport(report, dryRun));
 		return 0;

@@ -32,6 +32,8 @@ export interface ProvisionOptions {
 	telephony: TelephonyPort;
 	publicBaseUrl: string;
 	dryRun?: boolean;
+	/** Clear a number's voice/SMS application or trunk (which make Twilio ignore our URLs) instead of refusing. */
+	detach?: boolean;
 }
 
 /**
@@ -55,7 +57,13 @@ export async function provisionSwitchboardNumbers(options: ProvisionOptions): Pr
 		if (!options.db) throw new Error('Provisioning needs the numbers to configure, or the archive to read the voice queues\' numbers from.');
 		numbers = (await switchboardNumbers(options.db)).map((n) => n.number);
 	}
-	return telephony.provisionNumbers({ publicBaseUrl, routes: SWITCHBOARD_NUMBER_ROUTES, numbers, ...(options.dryRun ? { dryRun: true } : {}) });
+	return telephony.provisionNumbers({
+		publicBaseUrl,
+		routes: SWITCHBOARD_NUMBER_ROUTES,
+		numbers,
+		...(options.dryRun ? { dryRun: true } : {}),
+		...(options.detach ? { detach: true } : {})
+	});
 }
 
 /**
@@ -63,7 +71,7 @@ export async function provisionSwitchboardNumbers(options: ProvisionOptions): Pr
  * console (blank), and then the very provisioning `npm run provision` runs against Twilio. Null
  * when the telephony is not the local carrier or there are no numbers yet.
  */
-export async function provisionLocalCarrier(options: Omit<ProvisionOptions, 'dryRun' | 'numbers' | 'db'> & { db: Db }): Promise<ProvisionReport | null> {
+export async function provisionLocalCarrier(options: Omit<ProvisionOptions, 'dryRun' | 'detach' | 'numbers' | 'db'> & { db: Db }): Promise<ProvisionReport | null> {
 	const engine = carrierEngineOf(options.telephony);
 	if (!engine) return null;
 	const numbers = await switchboardNumbers(options.db);

@@ -49,6 +49,11 @@ export interface SoftphoneDeviceEvents extends Record<string, unknown[]> {
 
 export interface SoftphoneDevice {
 	register(): Promise<void>;
+	/**
+	 * Use this microphone and speaker (null: the default). The Voice SDK only; the local carrier's
+	 * calls leave the choice to the browser. Speaker choice is skipped where the browser cannot do it.
+	 */
+	setAudioDevices?(choice: { inputId: string | null; outputId: string | null }): Promise<void>;
 	unregister(): Promise<void>;
 	updateToken(token: string): void;
 	/** Disconnect every call and stop for good. */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Emitter } from './emitter';
 import { SoftphoneError, type SoftphoneCall, type SoftphoneCallEvents, type SoftphoneDevice, type SoftphoneDeviceEvents } from './device';
-import { formatDuration, Softphone, type Registration } from './softphone.svelte';
+import { formatDuration, Softphone, type Registration, type SoftphoneOptions } from './softphone.svelte';
 
 class FakeCall extends Emitter<SoftphoneCallEvents> implements SoftphoneCall {
 	readonly actions: string[] = [];
@@ -43,7 +43,8 @@ class FakeDevice extends Emitter<SoftphoneDeviceEvents> implements SoftphoneDevi
 function setup(
 	mode: 'local' | 'twilio' = 'local',
 	claim: (callSid: string) => Promise<unknown> = () => Promise.resolve(),
-	setRecording: (callSid: string, paused: boolean) => Promise<{ recording: 'on' | 'paused' }> = (_c, paused) => Promise.resolve({ recording: paused ? 'paused' : 'on' })
+	setRecording: (callSid: string, paused: boolean) => Promise<{ recording: 'on' | 'paused' }> = (_c, paused) => Promise.resolve({ recording: paused ? 'paused' : 'on' }),
+	extra: SoftphoneOptions = {}
 ) {
 	const device = new FakeDevice();
 	const beats: Registration[] = [];
@@ -57,7 +58,8 @@ function setup(
 		heartbeat: (state) => Promise.resolve(void beats.push(state)),
 		heartbeatMs: 60_000,
 		claim,
-		setRecording
+		setRecording,
+		...extra
 	});
 	return { phone, device, beats, fetchImpl };
 }
@@ -197,6 +199,91 @@ describe('Softphone state', () => {
 		expect(phone.registration).toBe('no-microphone');
 		expect(phone.error).toMatch(/Microphone access is blocked/);
 		expect(beats.at(-1)).toBe('no-microphone');
+	});
+
+	it('after a failed token refresh reports not-ready, retries with backoff, then updates the token and registers again', async () => {
+		const { phone, device, beats, fetchImpl } = setup('twilio', undefined, undefined, { tokenRetryDelaysMs: [0] });
+		current = phone;
+		const registers = vi.spyOn(device, 'register');
+		await phone.start();
+		await flush();
+		expect(phone.registration).toBe('ready');
+
+		fetchImpl.mockImplementationOnce(() => Promise.reject(new Error('offline')));
+		fetchImpl.mockImplementationOnce(() => Promise.reject(new Error('offline')));
+		device.fire('tokenWillExpire');
+		await flush();
+		// Without this, routing would keep offering calls to a device that can no longer register.
+		expect(phone.registration).not.toBe('ready');
+		expect(beats).toContain('error');
+		expect(phone.error).toMatch(/could not renew/);
+
+		await vi.waitFor(() => expect(device.tokens).toEqual(['token-2']));
+		await vi.waitFor(() => expect(phone.registration).toBe('ready'));
+		expect(fetchImpl).toHaveBeenCalledTimes(4);
+		expect(registers).toHaveBeenCalledTimes(2);
+		expect(beats.at(-1)).toBe('ready');
+		expect(phone.error).toBeNull();
+	});
+
+	it('treats an expired token reported by the device (20104) as not ready until a new token registers it again', async () => {
+		const { phone, device, beats } = setup('twilio');
+		current = phone;
+		const registers = vi.spyOn(device, 'register');
+		await phone.start();
+		await flush();
+		device.fire('error', new SoftphoneError(20104, 'Access token expired'));
+		expect(phone.registration).toBe('error');
+		expect(beats.at(-1)).toBe('error');
+		await vi.waitFor(() => expect(registers).toHaveBeenCalledTimes(2));
+		expect(device.tokens).toEqual(['token-2']);
+		await vi.waitFor(() => expect(phone.registration).toBe('ready'));
+	});
+
+	it('reports microphone errors that arrive on the Call (31401 denied, 31402 missing) as no-microphone', async () => {
+		const { phone, device, beats } = setup('twilio');
+		current = phone;
+		await phone.start();
+		await flush();
+		const call = new FakeCall(`CA${'4'.repeat(32)}`);
+		device.fire('incoming', call);
+		call.fire('error', new SoftphoneError(31402, 'No input device'));
+		expect(phone.registration).toBe('no-microphone');
+		expect(phone.error).toMatch(/No microphone was found/);
+		expect(beats.at(-1)).toBe('no-microphone');
+		call.fire('error', new SoftphoneError(31401, 'Permission denied'));
+		expect(phone.error).toMatch(/Microphone access is blocked/);
+	});
+
+	it('starts again when a microphone is plugged in after 31402', async () => {
+		const media = new EventTarget();
+		const { phone, device } = setup('twilio', undefined, undefined, { mediaDevices: media });
+		current = phone;
+		await phone.start();
+		await flush();
+		const register = vi.spyOn(device, 'register');
+		device.fire('error', new SoftphoneError(31402, 'No input device'));
+		expect(phone.registration).toBe('no-microphone');
+		media.dispatchEvent(new Event('devicechange'));
+		await vi.waitFor(() => expect(phone.registration).toBe('ready'));
+		expect(register).toHaveBeenCalledTimes(1);
+		expect(phone.error).toBeNull();
+	});
+
+	it('uses the microphone and speaker chosen in Settings before registering', async () => {
+		const { phone, device } = setup('twilio', undefined, undefined, { audioChoice: () => ({ inputId: 'mic-2', outputId: 'speaker-1' }) });
+		current = phone;
+		const order: string[] = [];
+		const setAudioDevices = vi.fn((choice: { inputId: string | null; outputId: string | null }) => Promise.resolve(void order.push(`audio:${choice.inputId}`)));
+		Object.assign(device, { setAudioDevices });
+		const register = device.register;
+		device.register = () => {
+			order.push('register');
+			return register();
+		};
+		await phone.start();
+		expect(setAudioDevices).toHaveBeenCalledWith({ inputId: 'mic-2', outputId: 'speaker-1' });
+		expect(order).toEqual(['audio:mic-2', 'register']);
 	});
 
 	it('checks the microphone permission before registering, and does not register while it is denied', async () => {

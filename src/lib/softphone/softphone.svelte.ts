@@ -10,6 +10,9 @@ import { mutate } from '$lib/live';
 import type { MediaState } from '$lib/media/media-signal';
 import type { SoftphoneCall, SoftphoneDevice } from './device';
 import type { SoftphoneTokenResponse } from './protocol';
+import { TOKEN_ERROR_CODES, TokenRefresher } from './token-refresh';
+import { MICROPHONE_MISSING, microphoneProblem } from './microphone';
+import { AUDIO_CHOICE_EVENT, loadAudioChoice, type AudioChoice } from './audio-devices';
 
 export type Registration = 'unregistered' | 'registering' | 'ready' | 'error' | 'no-microphone';
 
@@ -79,11 +82,17 @@ export interface SoftphoneOptions {
 	setRecording?: (parentCallSid: string, paused: boolean) => Promise<{ recording: 'on' | 'paused' }>;
 	/** Ends wrap-up now on the server (calls.readyNow), so calls are offered again. */
 	readyNow?: (parentCallSid: string) => Promise<unknown>;
+	/** Waits between failed token refreshes (token-refresh.ts); tests shorten them. */
+	tokenRetryDelaysMs?: readonly number[];
+	/** The microphone and speaker chosen in Settings (audio-devices.ts: this browser's localStorage). */
+	audioChoice?: () => AudioChoice;
+	/** Where a microphone plugged in after 31402 is noticed; navigator.mediaDevices by default. */
+	mediaDevices?: Pick<MediaDevices, 'addEventListener' | 'removeEventListener'> | null;
 }
 
 export const HEARTBEAT_MS = 15_000;
 
-const MICROPHONE_BLOCKED = 'Microphone access is blocked: allow it in the browser to take calls.';
+const TOKEN_FAILING = 'The softphone could not renew its sign-in to the phone service; no calls are offered until it does. Retrying…';
 
 async function browserMicrophonePermission(): Promise<PermissionState | null> {
 	if (typeof navigator === 'undefined' || !navigator.permissions) return null;
@@ -122,6 +131,11 @@ export class Softphone {
 	);
 
 	#device: SoftphoneDevice | null = null;
+	#refresher: TokenRefresher | null = null;
+	readonly #tokenRetryDelays: readonly number[] | undefined;
+	readonly #audioChoice: () => AudioChoice;
+	readonly #mediaDevices: Pick<MediaDevices, 'addEventListener' | 'removeEventListener'> | null;
+	#waitingForMicrophone = false;
 	#live: SoftphoneCall | null = null;
 	#heartbeatTimer: ReturnType<typeof setInterval> | null = null;
 	#clockTimer: ReturnType<typeof setInterval> | null = null;
@@ -145,6 +159,9 @@ export class Softphone {
 		this.#heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
 		this.#claim = options.claim ?? ((callSid) => mutate(api.callLine.acceptCall, { callSid }));
 		this.#microphone = options.microphonePermission ?? browserMicrophonePermission;
+		this.#tokenRetryDelays = options.tokenRetryDelaysMs;
+		this.#audioChoice = options.audioChoice ?? (() => loadAudioChoice());
+		this.#mediaDevices = options.mediaDevices !== undefined ? options.mediaDevices : typeof navigator === 'undefined' ? null : (navigator.mediaDevices ?? null);
 		this.#readyNow =
 			options.readyNow ??
 			(async (callSid) => {
@@ -165,6 +182,7 @@ export class Softphone {
 		this.#heartbeatTimer ??= setInterval(() => this.#report(), this.#heartbeatMs);
 		// Background tabs throttle timers (Chrome: once a minute); beat as soon as the tab is back.
 		if (typeof document !== 'undefined') document.addEventListener('visibilitychange', this.#onVisible);
+		if (typeof window !== 'undefined') window.addEventListener(AUDIO_CHOICE_EVENT, this.#onAudioChoice);
 		this.#setRegistration('registering');
 		// A blocked microphone means no call can be answered: say so (routing skips this softphone) and keep watching.
 		if ((await this.#watchMicrophone()) === 'denied') return;
@@ -177,22 +195,8 @@ export class Softphone {
 				return;
 			}
 			this.#device = device;
-			device.on('registered', () => {
-				this.error = null;
-				this.#setRegistration('ready');
-			});
-			device.on('unregistered', () => this.#setRegistration(this.#stopped ? 'unregistered' : 'registering'));
-			device.on('error', (error) => {
-				if (error.code === 31401) {
-					this.error = MICROPHONE_BLOCKED;
-					this.#setRegistration('no-microphone');
-					return;
-				}
-				this.error = error.message;
-				if (this.registration !== 'ready') this.#setRegistration('error');
-			});
-			device.on('tokenWillExpire', () => void this.#refreshToken());
-			device.on('incoming', (call) => this.#incoming(call));
+			this.#watchDevice(device);
+			await this.#applyAudio(this.#audioChoice());
 			await device.register();
 		} catch (error) {
 			this.error = errorMessage(error);
@@ -207,7 +211,10 @@ export class Softphone {
 		if (this.#heartbeatTimer) clearInterval(this.#heartbeatTimer);
 		this.#heartbeatTimer = null;
 		if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.#onVisible);
+		if (typeof window !== 'undefined') window.removeEventListener(AUDIO_CHOICE_EVENT, this.#onAudioChoice);
 		this.#stopClock();
+		this.#refresher?.stop();
+		this.#refresher = null;
 		this.#device?.destroy();
 		this.#device = null;
 		this.#live = null;
@@ -281,10 +288,7 @@ export class Softphone {
 
 	async #watchMicrophone(): Promise<PermissionState | null> {
 		const state = await this.#microphone().catch(() => null);
-		if (state === 'denied') {
-			this.error = MICROPHONE_BLOCKED;
-			this.#setRegistration('no-microphone');
-		}
+		if (state === 'denied') this.#microphoneError({ code: 31401 });
 		if (!this.#micStatus && typeof navigator !== 'undefined' && navigator.permissions) {
 			// Allowing the microphone later (or blocking it) is picked up without a reload.
 			const status = await navigator.permissions.query({ name: 'microphone' }).catch(() => null);
@@ -292,10 +296,8 @@ export class Softphone {
 				this.#micStatus = status;
 				status.onchange = () => {
 					if (this.#stopped) return;
-					if (status.state === 'denied') {
-						this.error = MICROPHONE_BLOCKED;
-						this.#setRegistration('no-microphone');
-					} else if (this.registration === 'no-microphone') {
+					if (status.state === 'denied') this.#microphoneError({ code: 31401 });
+					else if (this.registration === 'no-microphone') {
 						this.error = null;
 						this.#device?.destroy();
 						this.#device = null;
@@ -313,13 +315,78 @@ export class Softphone {
 		return (await response.json()) as SoftphoneTokenResponse;
 	}
 
-	async #refreshToken(): Promise<void> {
+	#watchDevice(device: SoftphoneDevice): void {
+		const refresher = new TokenRefresher({
+			fetchToken: async () => (await this.#token()).token,
+			apply: (token) => device.updateToken(token),
+			register: () => device.register(),
+			// Not ready while the device cannot register: routing stops offering calls that would ring out.
+			onFailing: () => {
+				this.error = TOKEN_FAILING;
+				this.#setRegistration('error');
+			},
+			onRecovered: () => {
+				if (this.error === TOKEN_FAILING) this.error = null;
+			},
+			...(this.#tokenRetryDelays ? { delaysMs: this.#tokenRetryDelays } : {})
+		});
+		this.#refresher?.stop();
+		this.#refresher = refresher;
+		device.on('registered', () => {
+			this.error = null;
+			this.#setRegistration('ready');
+		});
+		device.on('unregistered', () => this.#setRegistration(this.#stopped ? 'unregistered' : 'registering'));
+		device.on('error', (error) => {
+			if (this.#microphoneError(error)) return;
+			if (TOKEN_ERROR_CODES.has(error.code)) return refresher.expired(error);
+			this.error = error.message;
+			if (this.registration !== 'ready') this.#setRegistration('error');
+		});
+		device.on('tokenWillExpire', () => void refresher.refresh());
+		device.on('incoming', (call) => this.#incoming(call));
+	}
+
+	/** Use the microphone and speaker chosen in Settings; a device that is gone leaves the default and says so. */
+	async #applyAudio(choice: AudioChoice): Promise<void> {
 		try {
-			const token = await this.#token();
-			this.#device?.updateToken(token.token);
+			await this.#device?.setAudioDevices?.(choice);
 		} catch (error) {
-			this.error = errorMessage(error);
+			this.error = `The chosen microphone or speaker could not be used (${errorMessage(error)}); the default is used.`;
 		}
+	}
+
+	readonly #onAudioChoice = (event: Event) => {
+		const detail = (event as CustomEvent<AudioChoice>).detail;
+		if (detail) void this.#applyAudio(detail);
+	};
+
+	/** 31401 (denied) and 31402 (no microphone) come on the Call as well as the Device: either way, no calls can be answered. */
+	#microphoneError(error: { code: number }): boolean {
+		const problem = microphoneProblem(error.code);
+		if (!problem) return false;
+		this.error = problem;
+		this.#setRegistration('no-microphone');
+		if (error.code === 31402) this.#waitForMicrophone();
+		return true;
+	}
+
+	/** After 31402, a microphone plugged in starts the softphone again (no reload needed). */
+	#waitForMicrophone(): void {
+		const media = this.#mediaDevices;
+		if (!media || this.#waitingForMicrophone) return;
+		this.#waitingForMicrophone = true;
+		const onChange = () => {
+			media.removeEventListener('devicechange', onChange);
+			this.#waitingForMicrophone = false;
+			if (this.#stopped || this.registration !== 'no-microphone' || this.error !== MICROPHONE_MISSING) return;
+			this.error = null;
+			this.#refresher?.stop();
+			this.#device?.destroy();
+			this.#device = null;
+			void this.start();
+		};
+		media.addEventListener('devicechange', onChange);
 	}
 
 	#incoming(call: SoftphoneCall): void {
@@ -357,7 +424,8 @@ export class Softphone {
 			if (mine() && this.call) this.call.audio = state === 'ended' ? null : { state, receiving };
 		});
 		call.on('error', (error) => {
-			if (mine()) this.error = error.message;
+			if (this.#microphoneError(error) || !mine()) return;
+			this.error = error.message;
 		});
 		for (const end of ['cancel', 'disconnect', 'reject'] as const) {
 			call.on(end, () => {

@@ -21,6 +21,14 @@ describe('agent client identity', () => {
 		expect(agentIdFromClient('client:alice')).toBeNull();
 		expect(agentIdFromClient('+14155550100')).toBeNull();
 	});
+
+	it("follows Twilio's identity rule (letters, digits, underscore) for any user id, and reads it back", () => {
+		for (const id of ['3f2a9c1e-7b4d-4e8a-9c0f-1a2b3c4d5e6f', 'a_b', 'x.y@z', 'Zoë']) {
+			const identity = agentClientIdentity(id);
+			expect(identity, id).toMatch(/^[A-Za-z0-9_]{1,256}$/);
+			expect(agentIdFromClient(`client:${identity}`)).toBe(id);
+		}
+	});
 });
 
 describe('isQueueOpen', () => {

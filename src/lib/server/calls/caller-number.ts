@@ -25,13 +25,18 @@ export function phoneNumberOrNull(raw: string): string | null {
 
 const AGENT_PREFIX = 'agent_';
 
-/** The softphone identity an agent registers with, which `<Dial><Client>` rings. */
+/**
+ * The softphone identity an agent registers with, which `<Dial><Client>` rings. Twilio allows
+ * letters, digits and underscore only (at most 256), so any other character of the user id (a
+ * UUID's hyphens) is written `_<hex code point>_`; better-auth's own ids are letters and digits.
+ */
 export function agentClientIdentity(userId: string): string {
-	return `${AGENT_PREFIX}${userId}`;
+	return AGENT_PREFIX + userId.replace(/[^A-Za-z0-9]/gu, (c) => `_${c.codePointAt(0)!.toString(16)}_`);
 }
 
 /** The agent's user id from `client:agent_<id>` (an agent leg's `To`), or null. */
 export function agentIdFromClient(address: string): string | null {
 	const m = /^client:agent_(.+)$/.exec(address.trim());
-	return m?.[1] ?? null;
+	if (!m?.[1]) return null;
+	return m[1].replace(/_([0-9a-f]{1,6})_/g, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)));
 }

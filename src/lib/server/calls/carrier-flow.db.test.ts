@@ -19,6 +19,7 @@ import { createVoiceHarness, HANDLERS, type VoiceHarness } from './test-harness'
 import { setCallRecording } from './set-call-recording';
 import { waitingIn } from './test-board';
 import type { VoiceServices } from './voice-services';
+import { agentClientIdentity } from './caller-number';
 
 /** How long a test waits, in real time, for the recording job (pg-boss polls): a bound for a stuck job, not a speed. */
 const JOB_WAIT_MS = 30_000;
@@ -56,7 +57,7 @@ describe('an inbound call through the local carrier', () => {
 	it('rings the sales agent with the screen pop, bridges on accept, and archives an answered call', async () => {
 		const agent = await h.addAgent(['sales'], 'Alice Moreno');
 		await h.addCustomer(CUSTOMER, 'Grace');
-		const device = carrier.engine.device(`agent_${agent.subject}`);
+		const device = carrier.engine.device(agentClientIdentity(agent.subject));
 		device.register();
 		const pops: string[] = [];
 		device.on('incoming', (call) => {
@@ -98,8 +99,8 @@ describe('an inbound call through the local carrier', () => {
 	it('moves a call nobody answers to the next agent, who takes it; the first is marked away', async () => {
 		const sleepy = await h.addAgent(['support'], 'Sleepy');
 		const keen = await h.addAgent(['support'], 'Keen');
-		const sleepyDevice = carrier.engine.device(`agent_${sleepy.subject}`);
-		const keenDevice = carrier.engine.device(`agent_${keen.subject}`);
+		const sleepyDevice = carrier.engine.device(agentClientIdentity(sleepy.subject));
+		const keenDevice = carrier.engine.device(agentClientIdentity(keen.subject));
 		sleepyDevice.register();
 		keenDevice.register();
 		const rings: string[] = [];
@@ -127,7 +128,7 @@ describe('an inbound call through the local carrier', () => {
 		// Each agent's softphone as the browser runs it: a device channel, and actions applied as its buttons send them.
 		const rung: { agent: Identity; identity: string; deviceId: string; callSid: string; parent: string; at: number }[] = [];
 		const closers = agents.map((agent) => {
-			const identity = `agent_${agent.subject}`;
+			const identity = agentClientIdentity(agent.subject);
 			let deviceId = '';
 			return openDeviceChannel(carrier.engine, identity, (event) => {
 				if (event.type === 'registered') deviceId = event.deviceId;
@@ -179,7 +180,7 @@ describe('an inbound call through the local carrier', () => {
 
 		// The pickup request runs before the clock moves, so the hold loop does not offer them first.
 		const agent = await h.addAgent(['pickup-skill'], 'Pat Picker');
-		const device = carrier.engine.device(`agent_${agent.subject}`);
+		const device = carrier.engine.device(agentClientIdentity(agent.subject));
 		device.register();
 		const pickup = device.connect({ params: { To: 'queue:pickup' } });
 		for (let i = 0; i < 5; i++) await carrier.clock.advance(1000);
@@ -203,7 +204,7 @@ describe('an inbound call through the local carrier', () => {
 
 	it('tells an agent who dials an empty queue that nobody is waiting', async () => {
 		const agent = await h.addAgent(['empty-skill']);
-		const device = carrier.engine.device(`agent_${agent.subject}`);
+		const device = carrier.engine.device(agentClientIdentity(agent.subject));
 		device.register();
 		const pickup = device.connect({ params: { To: 'queue:empty-queue' } });
 		for (let i = 0; i < 5; i++) await carrier.clock.advance(1000);
@@ -217,7 +218,7 @@ describe('an inbound call through the local carrier', () => {
 		expect((await waitingIn(h.hot, 'later')).map((w) => w.callSid)).toEqual([caller.sid]);
 
 		const agent = await h.addAgent(['later-skill'], 'Lee Later');
-		const device = carrier.engine.device(`agent_${agent.subject}`);
+		const device = carrier.engine.device(agentClientIdentity(agent.subject));
 		device.register();
 		const pops: string[] = [];
 		device.on('incoming', (call) => {
@@ -247,7 +248,7 @@ describe('an inbound call through the local carrier', () => {
 		const viaRest = { ...services, adapters: { ...services.adapters, telephony: rest } };
 		await h.addQueue('+14155550130', 'pausing', ['pause-skill']);
 		const agent = await h.addAgent(['pause-skill'], 'Paula Pause');
-		const device = carrier.engine.device(`agent_${agent.subject}`);
+		const device = carrier.engine.device(agentClientIdentity(agent.subject));
 		device.register();
 		device.on('incoming', (call) => {
 			void h.hot.mutation(api.callLine.acceptCall, { callSid: call.customParameters.get('callSid') ?? '' }, agent).then(() => call.accept());

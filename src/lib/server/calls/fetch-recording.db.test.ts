@@ -53,10 +53,15 @@ describe('fetchRecordingJob', () => {
 	it('fetches the WAV, stores it under recordings/<CallSid>/<RecordingSid>.wav and marks the call stored', async () => {
 		const data = await callWithRecording();
 		const asked: string[] = [];
+		const deleted: string[] = [];
 		const telephony = {
 			fetchRecording: (url: string) => {
 				asked.push(url);
 				return Promise.resolve({ body: WAV, contentType: 'audio/x-wav' });
+			},
+			deleteRecording: (sid: string) => {
+				deleted.push(sid);
+				return Promise.resolve();
 			}
 		};
 		await fetchRecordingJob({ db: t.db, adapters: { telephony, storage } }, data, { lastAttempt: false, retryCount: 1 });
@@ -72,12 +77,33 @@ describe('fetchRecordingJob', () => {
 			recordingAttempts: 2,
 			recordingError: null
 		});
+		// Stored in our archive: Twilio's copy goes, so the recording is not kept in two places.
+		expect(deleted).toEqual([data.recordingSid]);
+	});
+
+	it("keeps the carrier's copy with DELETE_CARRIER_COPIES=false, and a failed delete does not undo the stored recording", async () => {
+		const kept = await callWithRecording();
+		const deleted: string[] = [];
+		const telephony = {
+			fetchRecording: () => Promise.resolve({ body: WAV, contentType: 'audio/x-wav' }),
+			deleteRecording: (sid: string) => {
+				deleted.push(sid);
+				return Promise.reject(new AdapterError('down', { port: 'telephony', adapter: 'twilio' }));
+			}
+		};
+		await fetchRecordingJob({ db: t.db, adapters: { telephony, storage }, settings: { deleteCarrierCopies: false } }, kept, { lastAttempt: false });
+		expect(deleted).toEqual([]);
+		const failing = await callWithRecording();
+		await fetchRecordingJob({ db: t.db, adapters: { telephony, storage } }, failing, { lastAttempt: false });
+		expect(deleted).toEqual([failing.recordingSid]);
+		expect(await row(failing.callSid)).toMatchObject({ recordingStatus: 'stored', recordingError: null });
 	});
 
 	it('throws a passing failure so pg-boss retries, and marks the recording failed on the last attempt', async () => {
 		const data = await callWithRecording();
 		const telephony = {
-			fetchRecording: () => Promise.reject(new AdapterError('timeout', { port: 'telephony', adapter: 'twilio' }))
+			fetchRecording: () => Promise.reject(new AdapterError('timeout', { port: 'telephony', adapter: 'twilio' })),
+			deleteRecording: () => Promise.reject(new Error('a recording that was never stored must not be deleted'))
 		};
 		await expect(
 			fetchRecordingJob({ db: t.db, adapters: { telephony, storage } }, data, {
@@ -100,7 +126,8 @@ describe('fetchRecordingJob', () => {
 						adapter: 'local',
 						retryable: false
 					})
-				)
+				),
+			deleteRecording: () => Promise.reject(new Error('a recording that was never stored must not be deleted'))
 		};
 		await fetchRecordingJob({ db: t.db, adapters: { telephony, storage } }, data, { lastAttempt: false });
 		expect((await row(data.callSid))?.recordingStatus).toBe('failed');

@@ -3,6 +3,9 @@
  * fetched with the account's credentials and stored through the Storage port, then the call row
  * says where. Queued by the recording status webhook in its own transaction, so the webhook
  * answers at once. Retries back off; the last failed attempt leaves `recording_status = failed`.
+ * Once stored, the carrier's copy is deleted (unless DELETE_CARRIER_COPIES=false): Twilio keeps
+ * recordings until deleted, and personal data should live in one place. A failed delete is
+ * logged, not retried: the archive is complete, and re-fetching would not help.
  */
 import { errorMessage } from '../../errors';
 import { and, eq } from 'drizzle-orm';
@@ -38,8 +41,15 @@ function permanent(error: unknown): boolean {
 	return error instanceof AdapterError && !error.retryable && !error.notFound;
 }
 
+export interface FetchRecordingDeps {
+	db: Db;
+	adapters: { telephony: Pick<TelephonyPort, 'fetchRecording' | 'deleteRecording'>; storage: Pick<StoragePort, 'put'> };
+	/** `deleteCarrierCopies` false keeps the carrier's copy; default true. */
+	settings?: { deleteCarrierCopies?: boolean };
+}
+
 export async function fetchRecordingJob(
-	deps: { db: Db; adapters: { telephony: Pick<TelephonyPort, 'fetchRecording'>; storage: Pick<StoragePort, 'put'> } },
+	deps: FetchRecordingDeps,
 	data: FetchRecordingData,
 	job: { lastAttempt: boolean; retryCount?: number }
 ): Promise<void> {
@@ -75,4 +85,17 @@ export async function fetchRecordingJob(
 			recordingError: null
 		})
 		.where(thisRecording);
+	if (deps.settings?.deleteCarrierCopies !== false) await deleteCarrierRecording(adapters.telephony, data);
+}
+
+async function deleteCarrierRecording(telephony: Pick<TelephonyPort, 'deleteRecording'>, data: FetchRecordingData): Promise<void> {
+	try {
+		await telephony.deleteRecording(data.recordingSid);
+	} catch (error) {
+		log.warn('recording stored, but the carrier copy could not be deleted; delete it by hand', {
+			callSid: data.callSid,
+			recordingSid: data.recordingSid,
+			error: error instanceof Error ? error.message : String(error)
+		});
+	}
 }

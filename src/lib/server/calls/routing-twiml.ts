@@ -29,7 +29,30 @@ export interface RoutingTwimlInput {
 	notice: boolean;
 }
 
-/** The caller's details as `<Parameter>`s: the softphone shows them before the record loads. */
+/** Twilio's limits on `<Parameter>`: each value at most 128 bytes, at most 8 per `<Dial>`. */
+export const PARAMETER_VALUE_MAX_BYTES = 128;
+export const PARAMETERS_MAX = 8;
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** `text` cut to at most `maxBytes` of UTF-8, never inside a character (nor a grapheme cluster). */
+export function truncateUtf8(text: string, maxBytes: number): string {
+	if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
+	let out = '';
+	let bytes = 0;
+	for (const { segment } of graphemes.segment(text)) {
+		const size = Buffer.byteLength(segment, 'utf8');
+		if (bytes + size > maxBytes) break;
+		out += segment;
+		bytes += size;
+	}
+	return out;
+}
+
+/**
+ * The caller's details as `<Parameter>`s: the softphone shows them before the record loads.
+ * Names and companies are cut to Twilio's 128 bytes; longer values would fail the call's TwiML.
+ */
 function screenPop(input: RoutingTwimlInput): Record<string, string> {
 	const p: Record<string, string> = { callSid: input.callSid, from: input.from, queue: input.queue.name };
 	if (input.caller) {
@@ -37,7 +60,11 @@ function screenPop(input: RoutingTwimlInput): Record<string, string> {
 		p.customerName = input.caller.name;
 		if (input.caller.company) p.company = input.caller.company;
 	}
-	return p;
+	return Object.fromEntries(
+		Object.entries(p)
+			.slice(0, PARAMETERS_MAX)
+			.map(([name, value]) => [name, truncateUtf8(value, PARAMETER_VALUE_MAX_BYTES)])
+	);
 }
 
 export function routingTwiml(input: RoutingTwimlInput): string {

@@ -12,6 +12,7 @@ import { loadCallDetails } from './call-details';
 import { seedVoiceQueues } from './seed-voice-queues';
 import { VOICE_PATHS } from './voice-paths';
 import { ringingFor, waitingIn } from './test-board';
+import { agentClientIdentity } from './caller-number';
 
 /** The roster and the call board are the wallboard's, so tests read them as a supervisor. */
 const WALLBOARD = { subject: 'wallboard-viewer', role: 'supervisor' as const, name: 'Wallboard' };
@@ -42,7 +43,7 @@ function dialXml(agentId: string, params: Record<string, string>, notice = true,
 		.join('');
 	return (
 		`${XML}<Response>${notice ? NOTICE : ''}<Dial answerOnBridge="true" action="/webhooks/twilio/voice/dial-action" timeout="${ring}" record="record-from-answer-dual" recordingStatusCallback="/webhooks/twilio/voice/recording">` +
-		`<Client statusCallback="/webhooks/twilio/voice/status" statusCallbackEvent="initiated ringing answered completed"><Identity>agent_${agentId}</Identity>${p}</Client></Dial></Response>`
+		`<Client statusCallback="/webhooks/twilio/voice/status" statusCallbackEvent="initiated ringing answered completed"><Identity>${agentClientIdentity(agentId)}</Identity>${p}</Client></Dial></Response>`
 	);
 }
 const enqueueXml = (queue: string, notice = true) =>
@@ -258,13 +259,13 @@ describe('POST /webhooks/twilio/voice/dial-action', () => {
 		const second = await h.addAgent(['dialq']);
 		const sid = newCallSid();
 		const res = await h.post(VOICE_PATHS.incoming, incoming(sid, '+12125550199', '+14155550103'));
-		expect(await res.text()).toContain(`<Identity>agent_${first.subject}</Identity>`);
+		expect(await res.text()).toContain(`<Identity>${agentClientIdentity(first.subject)}</Identity>`);
 
 		const dial = { ...incoming(sid, '+12125550199', '+14155550103'), DialCallStatus: 'no-answer', DialCallSid: newCallSid() };
 		const next = await h.post(VOICE_PATHS.dialAction, dial);
 		const nextXml = await next.text();
 		expect(nextXml).toMatch(new RegExp(`^${XML.replace(/[?.]/g, '\\$&')}<Response><Dial answerOnBridge="true"[^>]* timeout="15"`));
-		expect(nextXml).toContain(`<Identity>agent_${second.subject}</Identity>`);
+		expect(nextXml).toContain(`<Identity>${agentClientIdentity(second.subject)}</Identity>`);
 		const statuses = await h.hot.query(api.agentStatus.list, {}, WALLBOARD);
 		expect(statuses.find((s) => s.userId === first.subject)?.status).toBe('away');
 		expect(statuses.find((s) => s.userId === second.subject)?.status).toBe('ringing');
@@ -292,9 +293,9 @@ describe('POST /webhooks/twilio/voice/dial-action', () => {
 		const first = await h.addAgent(['declineq']);
 		const second = await h.addAgent(['declineq']);
 		const sid = newCallSid();
-		expect(await (await h.post(VOICE_PATHS.incoming, incoming(sid, '+12125550177', '+14155550106'))).text()).toContain(`<Identity>agent_${first.subject}</Identity>`);
+		expect(await (await h.post(VOICE_PATHS.incoming, incoming(sid, '+12125550177', '+14155550106'))).text()).toContain(`<Identity>${agentClientIdentity(first.subject)}</Identity>`);
 		const dial = { ...incoming(sid, '+12125550177', '+14155550106'), DialCallStatus: 'busy', DialCallSid: newCallSid() };
-		expect(await (await h.post(VOICE_PATHS.dialAction, dial)).text()).toContain(`<Identity>agent_${second.subject}</Identity>`);
+		expect(await (await h.post(VOICE_PATHS.dialAction, dial)).text()).toContain(`<Identity>${agentClientIdentity(second.subject)}</Identity>`);
 		const mine = (who: Identity) => h.hot.query(api.agentStatus.mine, {}, who);
 		expect(await mine(first)).toMatchObject({ status: 'available', missedCalls: 0, lastMissed: null });
 		expect(await mine(second)).toMatchObject({ status: 'ringing' });

@@ -28,3 +28,23 @@ export function classifyKeyword(body: string): KeywordMatch {
 	const kind = KINDS.get(word);
 	return kind ? { kind, keyword: word } : null;
 }
+
+/** Advanced Opt-Out's `OptOutType` values, and what each means for the ledger. */
+const OPT_OUT_TYPES = new Map<string, KeywordKind>([
+	['STOP', 'opt_out'],
+	['START', 'opt_in'],
+	['HELP', 'help']
+]);
+
+/**
+ * The keyword a text is, given Twilio's `OptOutType` when the number sits in a Messaging Service
+ * with Advanced Opt-Out: then the service's own keyword lists (custom ones such as "ARRET"
+ * included) decide, and the keyword recorded is the word as texted. Without it, the default
+ * long-code keywords of `classifyKeyword`.
+ */
+export function classifyInbound(body: string, optOutType: string | null | undefined): KeywordMatch {
+	const kind = optOutType ? OPT_OUT_TYPES.get(optOutType.trim().toUpperCase()) : undefined;
+	if (!kind) return classifyKeyword(body);
+	const word = body.replace(EDGES, '').toUpperCase();
+	return { kind, keyword: word.length > 0 && word.length <= 32 ? word : optOutType!.trim().toUpperCase() };
+}

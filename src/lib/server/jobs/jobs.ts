@@ -36,7 +36,7 @@ export interface JobDeps {
 	adapters: Pick<Adapters, 'telephony' | 'storage'>;
 	hot: HotState;
 	/** The settings handlers read (status callback URLs, SMS throughput). */
-	settings: Pick<Config, 'publicBaseUrl' | 'smsRates'>;
+	settings: Pick<Config, 'publicBaseUrl' | 'smsRates'> & Partial<Pick<Config, 'deleteCarrierCopies'>>;
 	/** For handlers that queue follow-up work. */
 	jobs: Pick<Jobs, 'enqueue'>;
 	/** Time for handlers that pace themselves (the SMS dispatcher); real time unless a test passes its own. */

@@ -155,6 +155,22 @@ describe('fetchMmsMediaJob', () => {
 		expect(carrierHost.requests[0]?.headers.authorization).toBe(`Basic ${Buffer.from(`${TEST_ACCOUNT_SID}:test-token`).toString('base64')}`);
 	});
 
+	it("deletes the carrier's copy once the file is stored, unless DELETE_CARRIER_COPIES is off", async () => {
+		const receive = () => carrier.receiveMessage({ from: '+13125550997', to: OUR_NUMBER, body: '', attachments: [{ body: PNG, contentType: 'image/png' }] });
+		const mediaSid = (url: string) => /\/Media\/(ME[0-9a-f]{32})$/.exec(url)?.[1] ?? '';
+		const deleted = receive().mediaUrls[0] ?? '';
+		const first = await inboundMms([{ url: deleted, contentType: 'image/png' }]);
+		await fetchMmsMediaJob(deps(), { messageId: first.messageId }, { lastAttempt: false });
+		expect((await attachments(first.messageId))[0]?.status).toBe('stored');
+		expect(carrier.media.has(mediaSid(deleted))).toBe(false);
+
+		const kept = receive().mediaUrls[0] ?? '';
+		const second = await inboundMms([{ url: kept, contentType: 'image/png' }]);
+		await fetchMmsMediaJob({ ...deps(), settings: { deleteCarrierCopies: false } }, { messageId: second.messageId }, { lastAttempt: false });
+		expect((await attachments(second.messageId))[0]?.status).toBe('stored');
+		expect(carrier.media.has(mediaSid(kept))).toBe(true);
+	});
+
 	it('refuses a MediaUrl on any other host without asking it, and a redirect there too; the reason is kept', async () => {
 		const { messageId } = await inboundMms([
 			{ url: `${elsewhere.url}/cat.png`, contentType: 'image/png' },

@@ -9,6 +9,8 @@
  * A file that can never be fetched (another host, a refused type, too large, a 4xx) fails at
  * once with the reason; a 5xx, 429 or network failure is retried with back-off (pg-boss) and only
  * the files still pending are fetched again. The last attempt marks what is left failed.
+ * A stored file is deleted at the carrier (unless DELETE_CARRIER_COPIES=false): Twilio keeps
+ * media until deleted, and personal data should live in one place. A failed delete is logged.
  */
 import { and, asc, eq } from 'drizzle-orm';
 import { AdapterError } from '../adapters/errors';
@@ -97,7 +99,9 @@ function reasonOf(error: unknown): string {
 
 export interface FetchMmsMediaDeps {
 	db: Db;
-	adapters: { telephony: Pick<TelephonyPort, 'fetchMedia'>; storage: Pick<StoragePort, 'put'> };
+	adapters: { telephony: Pick<TelephonyPort, 'fetchMedia' | 'deleteMedia'>; storage: Pick<StoragePort, 'put'> };
+	/** `deleteCarrierCopies` false keeps the carrier's copy; default true. */
+	settings?: { deleteCarrierCopies?: boolean };
 }
 
 /** pg-boss entry point (see the module comment). Throws to be retried while a retryable failure is left. */
@@ -129,6 +133,7 @@ export async function fetchMmsMediaJob(deps: FetchMmsMediaDeps, data: FetchMmsMe
 					storedAt: new Date()
 				})
 				.where(eq(smsAttachments.id, attachment.id));
+			if (deps.settings?.deleteCarrierCopies !== false) await deleteCarrierMedia(adapters.telephony, message.id, attachment);
 		} catch (error) {
 			const again = retryable(error);
 			const final = !again || job.lastAttempt;
@@ -142,4 +147,20 @@ export async function fetchMmsMediaJob(deps: FetchMmsMediaDeps, data: FetchMmsMe
 		}
 	}
 	if (retry) throw retry;
+}
+
+async function deleteCarrierMedia(
+	telephony: Pick<TelephonyPort, 'deleteMedia'>,
+	messageId: string,
+	attachment: { index: number; sourceUrl: string }
+): Promise<void> {
+	try {
+		await telephony.deleteMedia(attachment.sourceUrl);
+	} catch (error) {
+		log.warn('sms: an MMS attachment is stored, but the carrier copy could not be deleted', {
+			messageId,
+			index: attachment.index,
+			error: error instanceof Error ? error.message : String(error)
+		});
+	}
 }

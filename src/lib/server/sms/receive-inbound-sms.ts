@@ -1,8 +1,13 @@
 /**
  * A customer's text, as the inbound webhook hands it over (signature already checked): archived
- * first, once per MessageSid, then read as a keyword. STOP-style keywords write the consent
- * ledger in the same transaction; the result carries the reply the webhook should answer with
- * (TwiML `<Message>` body), or null for no reply.
+ * first, once per MessageSid, then read as a keyword (Advanced Opt-Out's `OptOutType` first, so
+ * a Messaging Service's custom keywords count). STOP-style keywords write the consent ledger in
+ * the same transaction; the result carries the reply the webhook should answer with (TwiML
+ * `<Message>` body), or null for no reply.
+ *
+ * By default Twilio answers STOP, HELP and START itself and blocks the pair after STOP, so
+ * Switchboard stays silent on keywords: a second reply after STOP fails with 21610. Only an
+ * account that turned Twilio's replies off sets `replyToKeywords`.
  *
  * Opt-ins only count when the number is opted out: "Yes" is an ordinary answer from anyone else.
  */
@@ -10,7 +15,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { MESSAGE_SID } from '../../phone-rules';
 import { checkConsent } from '../compliance/check-consent';
-import { classifyKeyword, type KeywordMatch } from '../compliance/classify-keyword';
+import { classifyInbound, type KeywordMatch } from '../compliance/classify-keyword';
 import { recordConsent } from '../compliance/record-consent';
 import { normalizePhone } from '../crm/normalize-phone';
 import type { Db, Tx } from '../db/client';
@@ -32,6 +37,8 @@ export const ZInboundSms = z.object({
 		.max(10)
 		.default([]),
 	numSegments: z.number().int().min(1).max(100).default(1),
+	/** Twilio's `OptOutType` (STOP, START, HELP), sent only with Advanced Opt-Out on a Messaging Service. */
+	optOutType: z.string().max(16).nullish(),
 	receivedAt: z.date().optional()
 });
 export type InboundSms = z.input<typeof ZInboundSms>;
@@ -41,6 +48,8 @@ export interface ReceiveOptions {
 	company: string;
 	/** Where an MMS's `fetch-mms-media` job is queued; needed only when the message has media. */
 	jobs?: MmsMediaQueue;
+	/** Answer keywords ourselves; only when Twilio's own STOP/HELP/START replies are turned off. Default false. */
+	replyToKeywords?: boolean;
 }
 
 export interface ReceiveResult {
@@ -139,7 +148,9 @@ export async function receiveInboundSms(db: Db, input: InboundSms, options: Rece
 	const parsed = ZInboundSms.safeParse(input);
 	if (!parsed.success) throw badRequest('INVALID_INBOUND_SMS', parsed.error.issues[0]?.message ?? 'Invalid inbound message.');
 	const sms = parsed.data;
-	const inbound: Inbound = { sms, customerPhone: normalizePhone(sms.from).e164, ourPhone: normalizePhone(sms.to).e164, keyword: classifyKeyword(sms.body) };
+	const inbound: Inbound = { sms, customerPhone: normalizePhone(sms.from).e164, ourPhone: normalizePhone(sms.to).e164, keyword: classifyInbound(sms.body, sms.optOutType) };
+	// Twilio answers keywords itself unless the account turned that off: a second reply after STOP fails (21610).
+	const silenced = (result: ReceiveResult): ReceiveResult => (options.replyToKeywords || !result.keyword ? result : { ...result, reply: null });
 
 	const { jobs } = options;
 	if (sms.media.length > 0 && !jobs) throw new Error('receiveInboundSms: an MMS needs options.jobs to fetch its media');
@@ -156,17 +167,17 @@ export async function receiveInboundSms(db: Db, input: InboundSms, options: Rece
 			numSegments: sms.numSegments,
 			at: sms.receivedAt
 		});
-		if (!row) return answerRetry(tx, inbound, thread, options.company);
+		if (!row) return silenced(await answerRetry(tx, inbound, thread, options.company));
 		if (sms.media.length > 0 && jobs) await queueMediaFetch(tx, jobs, row, sms.media);
 		const { consentEntryId, reply } = await applyKeyword(tx, inbound, row, options.company);
 		const [fresh] = await tx.select().from(smsThreads).where(eq(smsThreads.id, thread.id));
-		return {
+		return silenced({
 			duplicate: false,
 			message: toMessageView(row),
 			thread: toThreadView(fresh ?? thread),
 			keyword: inbound.keyword,
 			consentEntryId,
 			reply
-		};
+		});
 	});
 }

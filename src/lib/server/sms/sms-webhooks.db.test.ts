@@ -15,9 +15,8 @@ import { formBody, signedRequest } from '../webhooks/test-requests';
 import type { TwilioParams } from '../webhooks/verify-twilio-request';
 import { watchInbox, type InboxChange } from './inbox-events';
 import { messagingReplyTwiml } from './messaging-twiml';
-import { replies } from './receive-inbound-sms';
 import { sendInThread } from './send-in-thread';
-import { inboundSmsWebhook, SMS_COMPANY_NAME, SMS_PATHS, smsStatusWebhook, type SmsWebhookServices } from './sms-webhooks';
+import { inboundSmsWebhook, SMS_PATHS, smsStatusWebhook, type SmsWebhookServices } from './sms-webhooks';
 import type { Jobs } from '../jobs/jobs';
 import { createTestJobs } from '../jobs/test-jobs';
 import { dispatchAll, type DispatchTestDeps, localTelephony, messageSid, OUR_NUMBER, PUBLIC_BASE_URL, TEST_ACCOUNT_SID } from './test-helpers';
@@ -174,7 +173,8 @@ describe('POST /webhooks/twilio/sms', () => {
 
 		const stopSid = messageSid();
 		const stop = await inbound(phone, '  stop. ', stopSid);
-		expect(await stop.text()).toBe(messagingReplyTwiml(replies.optOut(SMS_COMPANY_NAME)));
+		// Twilio answers STOP itself; ours would be a second reply, refused with 21610.
+		expect(await stop.text()).toBe(messagingReplyTwiml(null));
 		const [entry] = await t.db.select().from(consentLedger).where(eq(consentLedger.phone, phone));
 		expect(entry).toMatchObject({ action: 'opt_out', source: 'keyword', keyword: 'STOP', channel: 'all', messageSid: stopSid });
 
@@ -185,18 +185,25 @@ describe('POST /webhooks/twilio/sms', () => {
 		expect((await counts()).messages).toBe(messagesBefore);
 
 		const start = await inbound(phone, 'START');
-		expect(await start.text()).toBe(messagingReplyTwiml(replies.optIn(SMS_COMPANY_NAME)));
+		expect(await start.text()).toBe(messagingReplyTwiml(null));
 		const sent = await sendAs(thread.id, 'Your tracking number is 1Z999.');
 		expect(sent.message).toMatchObject({ direction: 'outbound', status: 'queued', body: 'Your tracking number is 1Z999.' });
 		expect(sent.message.messageSid).toMatch(/^SM[0-9a-f]{32}$/);
 	});
 
-	it('answers HELP with the help text and writes no ledger entry', async () => {
+	it("passes Advanced Opt-Out's OptOutType on, so a custom keyword reaches the ledger", async () => {
+		const phone = freshPhone();
+		const sid = messageSid();
+		const res = await post(SMS_PATHS.inbound, { ...inboundParams(phone, 'Desuscribir', sid), MessagingServiceSid: `MG${'a'.repeat(32)}`, OptOutType: 'STOP' });
+		expect(await res.text()).toBe(messagingReplyTwiml(null));
+		const [entry] = await t.db.select().from(consentLedger).where(eq(consentLedger.phone, phone));
+		expect(entry).toMatchObject({ action: 'opt_out', source: 'keyword', keyword: 'DESUSCRIBIR', messageSid: sid });
+	});
+
+	it('leaves HELP to Twilio (an empty response) and writes no ledger entry', async () => {
 		const phone = freshPhone();
 		const res = await inbound(phone, 'help');
-		expect(await res.text()).toBe(
-			'<?xml version="1.0" encoding="UTF-8"?><Response><Message>Switchboard: reply to this message to reach our team. Reply STOP to unsubscribe, START to resubscribe.</Message></Response>'
-		);
+		expect(await res.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
 		expect(await t.db.select().from(consentLedger).where(eq(consentLedger.phone, phone))).toEqual([]);
 	});
 

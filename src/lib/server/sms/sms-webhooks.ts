@@ -47,7 +47,7 @@ export interface SmsWebhookServices {
 
 const log = logger('sms');
 
-/** POST /webhooks/twilio/sms: a customer's text. Answers with the keyword reply as TwiML, or `<Response/>`. */
+/** POST /webhooks/twilio/sms: a customer's text. Answers `<Response/>`: Twilio itself answers STOP/HELP/START. */
 export function inboundSmsWebhook(services: SmsWebhookServices, request: Request, url: URL): Promise<Response> {
 	return twilioWebhook(request, url, services, {
 		name: 'sms.inbound',
@@ -61,7 +61,7 @@ export async function acceptInboundSms(services: SmsWebhookServices, sms: TInbou
 	// Idempotent on MessageSid: a retry writes nothing and gets the same reply.
 	const result = await receiveInboundSms(
 		services.db,
-		{ messageSid: sms.MessageSid, from: sms.From, to: sms.To, body: sms.Body, media: sms.media, numSegments: sms.NumSegments },
+		{ messageSid: sms.MessageSid, from: sms.From, to: sms.To, body: sms.Body, media: sms.media, numSegments: sms.NumSegments, optOutType: sms.OptOutType },
 		{ company: SMS_COMPANY_NAME, jobs: services.jobs }
 	);
 	// Published on a retry too: the first delivery may have died between the archive commit and this.

@@ -68,8 +68,12 @@ async function rejection(promise: Promise<unknown>): Promise<AppError> {
 /** Strictly increasing times, so messages written back to back never tie on created_at. */
 let last = 0;
 const tick = () => new Date((last = Math.max(Date.now(), last + 1)));
-const inbound = (from: string, body: string, sid = messageSid()) =>
-	receiveInboundSms(t.db, { messageSid: sid, from, to: OUR_NUMBER, body, receivedAt: tick() }, { company });
+const inbound = (from: string, body: string, sid = messageSid(), extra: { optOutType?: string; replyToKeywords?: boolean } = {}) =>
+	receiveInboundSms(
+		t.db,
+		{ messageSid: sid, from, to: OUR_NUMBER, body, receivedAt: tick(), optOutType: extra.optOutType },
+		{ company, replyToKeywords: extra.replyToKeywords }
+	);
 
 describe('receiveInboundSms', () => {
 	it('archives the text in the thread for the number pair, linked to the customer, on their timeline', async () => {
@@ -121,11 +125,12 @@ describe('receiveInboundSms', () => {
 		}
 	});
 
-	it('records STOP in the ledger with the message behind it and replies with the confirmation', async () => {
+	it('records STOP in the ledger with the message behind it and leaves the reply to Twilio', async () => {
 		const phone = freshPhone();
 		const result = await inbound(phone, ' stop! ');
 		expect(result.keyword).toEqual({ kind: 'opt_out', keyword: 'STOP' });
-		expect(result.reply).toBe(replies.optOut(company));
+		// Twilio answers STOP itself; a second reply to a number that just opted out fails with 21610.
+		expect(result.reply).toBeNull();
 		const [entry] = await t.db.select().from(consentLedger).where(eq(consentLedger.phone, phone));
 		expect(entry).toMatchObject({
 			id: result.consentEntryId,
@@ -143,7 +148,8 @@ describe('receiveInboundSms', () => {
 		expect(yes).toMatchObject({ keyword: { kind: 'opt_in' }, reply: null, consentEntryId: null });
 		await inbound(phone, 'QUIT');
 		const start = await inbound(phone, 'START');
-		expect(start.reply).toBe(replies.optIn(company));
+		expect(start.reply).toBeNull();
+		expect(start.consentEntryId).not.toBeNull();
 		const entries = await t.db.select().from(consentLedger).where(eq(consentLedger.phone, phone)).orderBy(consentLedger.id);
 		expect(entries.map((e) => [e.action, e.keyword])).toEqual([
 			['opt_out', 'QUIT'],
@@ -151,10 +157,31 @@ describe('receiveInboundSms', () => {
 		]);
 	});
 
-	it('answers HELP and INFO with the help text and writes no ledger entry', async () => {
+	it('answers keywords itself only when replyToKeywords says Twilio does not', async () => {
 		const phone = freshPhone();
-		expect((await inbound(phone, 'help')).reply).toBe(replies.help(company));
-		expect((await inbound(phone, 'Info.')).reply).toBe(replies.help(company));
+		const own = { replyToKeywords: true };
+		expect((await inbound(phone, 'help', messageSid(), own)).reply).toBe(replies.help(company));
+		expect((await inbound(phone, 'STOP', messageSid(), own)).reply).toBe(replies.optOut(company));
+		expect((await inbound(phone, 'START', messageSid(), own)).reply).toBe(replies.optIn(company));
+	});
+
+	it("records Advanced Opt-Out's custom keywords (OptOutType) in the ledger", async () => {
+		const phone = freshPhone();
+		const out = await inbound(phone, 'Arrêt', messageSid(), { optOutType: 'STOP' });
+		expect(out).toMatchObject({ keyword: { kind: 'opt_out', keyword: 'ARRÊT' }, reply: null });
+		const back = await inbound(phone, 'reprendre', messageSid(), { optOutType: 'START' });
+		expect(back.keyword).toEqual({ kind: 'opt_in', keyword: 'REPRENDRE' });
+		const entries = await t.db.select().from(consentLedger).where(eq(consentLedger.phone, phone)).orderBy(consentLedger.id);
+		expect(entries.map((e) => [e.action, e.keyword, e.source])).toEqual([
+			['opt_out', 'ARRÊT', 'keyword'],
+			['opt_in', 'REPRENDRE', 'keyword']
+		]);
+	});
+
+	it('leaves HELP and INFO to Twilio and writes no ledger entry', async () => {
+		const phone = freshPhone();
+		expect((await inbound(phone, 'help')).reply).toBeNull();
+		expect((await inbound(phone, 'Info.')).reply).toBeNull();
 		expect(await t.db.select().from(consentLedger).where(eq(consentLedger.phone, phone))).toEqual([]);
 	});
 

@@ -82,14 +82,26 @@ class TwilioSoftphoneDevice extends Emitter<SoftphoneDeviceEvents> implements So
 	updateToken(token: string): void {
 		this.#device.updateToken(token);
 	}
+	async setAudioDevices(choice: { inputId: string | null; outputId: string | null }): Promise<void> {
+		const audio = this.#device.audio;
+		if (!audio) return;
+		if (choice.inputId) await audio.setInputDevice(choice.inputId);
+		else await audio.unsetInputDevice();
+		if (audio.isOutputSelectionSupported) await audio.speakerDevices.set(choice.outputId ?? 'default');
+	}
 	destroy(): void {
 		this.#device.destroy();
 		this.removeAllListeners();
 	}
 }
 
-/** A Voice SDK Device for `token`; `closeProtection` warns before leaving the page mid-call. */
+/**
+ * A Voice SDK Device for `token`; `closeProtection` warns before leaving the page mid-call. Opus
+ * first (better audio, and it copes with loss), PCMU when the other side cannot do Opus.
+ */
 export async function createTwilioDevice(token: string): Promise<SoftphoneDevice> {
-	const { Device } = await import('@twilio/voice-sdk');
-	return new TwilioSoftphoneDevice(new Device(token, { closeProtection: true, logLevel: 'warn' }));
+	const { Call, Device } = await import('@twilio/voice-sdk');
+	return new TwilioSoftphoneDevice(
+		new Device(token, { closeProtection: true, logLevel: 'warn', codecPreferences: [Call.Codec.Opus, Call.Codec.PCMU] })
+	);
 }

@@ -27,8 +27,8 @@ export const RECORDING_LIMITS: MediaLimits = {
 
 export interface MediaHostPolicy {
 	adapter: 'twilio' | 'local';
-	/** May media be fetched from this URL at all (scheme, host and port)? */
-	allowed(url: URL): boolean;
+	/** May media be fetched from this URL at all (scheme, host and port)? `redirected`: reached through the carrier's redirect. */
+	allowed(url: URL, redirected: boolean): boolean;
 	/** The hosts `allowed` accepts, for the refusal's message ("api.twilio.com and *.twiliocdn.com"). */
 	describe: string;
 	/** The Authorization header for this URL, or null to send none (storage hosts take signed URLs). */
@@ -54,7 +54,7 @@ export async function fetchCarrierMedia(policy: MediaHostPolicy, rawUrl: string,
 		throw refuse(policy, `The media URL ${JSON.stringify(rawUrl.slice(0, 200))} is not a URL.`);
 	}
 	for (let hop = 0; ; hop++) {
-		if (!policy.allowed(url)) {
+		if (!policy.allowed(url, hop > 0)) {
 			const what = hop === 0 ? 'The media URL points at' : 'The carrier redirected the media to';
 			throw refuse(policy, `${what} ${url.host}, which is not the carrier's media host; ${limits.label ?? 'MMS media'} ${limits.label ? 'are' : 'is'} fetched only from ${policy.describe}.`);
 		}

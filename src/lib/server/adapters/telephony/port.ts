@@ -166,7 +166,7 @@ export interface MediaLimits {
 }
 
 export interface ClientTokenInput {
-	/** The softphone identity that `client:<identity>` dials reach; at most 256 characters, no spaces. */
+	/** The softphone identity that `client:<identity>` dials reach: letters, digits and underscore, at most 256. */
 	identity: string;
 	/** Lifetime in seconds, 60 to 86400. */
 	ttlSeconds: number;
@@ -247,6 +247,20 @@ export interface TelephonyPort {
 	 * network failures are retryable.
 	 */
 	fetchMedia(url: string, limits: MediaLimits): Promise<RecordingMedia>;
+
+	/**
+	 * Delete the carrier's copy of a recording (Twilio keeps it until deleted) once it is in our
+	 * archive, so personal data is not kept in two places. A recording the carrier no longer has
+	 * is not an error.
+	 */
+	deleteRecording(recordingSid: string): Promise<void>;
+
+	/**
+	 * Delete the carrier's copy of one inbound MMS media file, named by the `MediaUrl{N}` it sent
+	 * (Twilio: `DELETE .../Messages/{MM}/Media/{ME}.json`). Only this account's media URLs are
+	 * accepted; a file the carrier no longer has is not an error.
+	 */
+	deleteMedia(mediaUrl: string): Promise<void>;
 
 	/**
 	 * Mint a short-lived token for a browser softphone: it may receive calls to

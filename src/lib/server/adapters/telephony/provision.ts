@@ -5,6 +5,15 @@
  * Twilio (`npm run provision`) and against the local carrier (at start in local mode), through
  * the official client. It reads everything first, refuses before writing when a number is not on
  * the account, then writes only the fields that differ: running it twice changes nothing.
+ *
+ * A number attached to a voice or SMS application (VoiceApplicationSid, SmsApplicationSid) or to
+ * a SIP trunk (TrunkSid) ignores the URLs written here, so "already right" would be a lie: it
+ * refuses, naming the attachment, unless `detach` clears it. A number that cannot text
+ * (capabilities.sms false) is reported. A Messaging Service whose integration sends its own
+ * inbound webhook also overrides SmsUrl; the IncomingPhoneNumbers resource does not show it, so
+ * on real Twilio the services are read too and such a number is refused (--detach does not change
+ * a service, which other numbers may share: its Integration must be set to "Defer to sender's
+ * webhook" by hand).
  */
 import type twilio from 'twilio';
 import { AdapterError } from '../errors';
@@ -31,6 +40,13 @@ export interface ProvisionInput {
 	applicationSid?: string | null;
 	/** Read and compare only. */
 	dryRun?: boolean;
+	/** Clear VoiceApplicationSid, SmsApplicationSid and TrunkSid on the numbers instead of refusing. */
+	detach?: boolean;
+	/**
+	 * Look for Messaging Services that send their own inbound webhook for our numbers (real Twilio
+	 * only: messaging.twilio.com, which the local carrier does not serve).
+	 */
+	checkMessagingServices?: boolean;
 }
 
 export interface FieldChange {
@@ -48,6 +64,24 @@ export interface ProvisionReport {
 	unchanged: string[];
 	/** False for a dry run (or when nothing needed changing). */
 	applied: boolean;
+	/** Numbers whose capabilities say they cannot send or receive SMS. */
+	cannotText: string[];
+}
+
+/** Number fields that, when set, make Twilio ignore the URLs Switchboard writes. */
+export const OVERRIDING_FIELDS = ['VoiceApplicationSid', 'SmsApplicationSid', 'TrunkSid'] as const;
+const OVERRIDE_MEANING: Record<(typeof OVERRIDING_FIELDS)[number], string> = {
+	VoiceApplicationSid: 'a voice TwiML App, so calls ignore VoiceUrl',
+	SmsApplicationSid: 'an SMS TwiML App, so texts ignore SmsUrl',
+	TrunkSid: 'a SIP trunk, so calls go to the trunk and ignore VoiceUrl'
+};
+
+/** What makes `number` ignore our URLs: one change per overriding field that is set (desired: cleared). */
+function overrides(resource: string, current: Record<string, unknown>): FieldChange[] {
+	return OVERRIDING_FIELDS.flatMap((field) => {
+		const value = current[camel(field)];
+		return typeof value === 'string' && value !== '' ? [{ resource, field, current: value, desired: '' }] : [];
+	});
 }
 
 /** The number fields Switchboard sets, by Twilio parameter (the client reads each back camelCased). */
@@ -125,17 +159,9 @@ export async function provisionNumbers(client: twilio.Twilio, input: ProvisionIn
 		);
 	}
 
-	const desired = desiredNumberSettings(input.publicBaseUrl, input.routes);
-	const plans: { resource: string; changes: FieldChange[]; apply: (options: Record<string, string>) => Promise<unknown> }[] = [];
-	for (const number of input.numbers) {
-		const found = byNumber.get(number);
-		if (!found) continue;
-		plans.push({
-			resource: number,
-			changes: differences(number, found as unknown as Record<string, unknown>, desired),
-			apply: (options) => client.incomingPhoneNumbers(found.sid).update(options)
-		});
-	}
+	if (input.checkMessagingServices) await refuseServiceWebhooks(client, input.numbers, adapter);
+	const plans = planNumbers(client, input, byNumber, vendor, adapter);
+	const cannotText = input.numbers.filter((n) => byNumber.get(n)?.capabilities?.sms === false);
 	if (input.applicationSid) {
 		const sid = input.applicationSid;
 		let app: Awaited<ReturnType<ReturnType<twilio.Twilio['applications']>['fetch']>>;
@@ -153,7 +179,7 @@ export async function provisionNumbers(client: twilio.Twilio, input: ProvisionIn
 
 	const changes = plans.flatMap((p) => p.changes);
 	const unchanged = plans.filter((p) => p.changes.length === 0).map((p) => p.resource);
-	if (input.dryRun || changes.length === 0) return { changes, unchanged, applied: false };
+	if (input.dryRun || changes.length === 0) return { changes, unchanged, applied: false, cannotText };
 	for (const plan of plans) {
 		if (plan.changes.length === 0) continue;
 		const options = Object.fromEntries(plan.changes.map((c) => [camel(c.field), c.desired]));
@@ -170,19 +196,78 @@ export async function provisionNumbers(client: twilio.Twilio, input: ProvisionIn
 			);
 		}
 	}
-	return { changes, unchanged, applied: true };
+	return { changes, unchanged, applied: true, cannotText };
+}
+
+/** Refuse numbers in a Messaging Service whose own inbound webhook replaces their SmsUrl. */
+async function refuseServiceWebhooks(client: twilio.Twilio, numbers: readonly string[], adapter: 'twilio' | 'local'): Promise<void> {
+	const found: string[] = [];
+	try {
+		for (const service of await client.messaging.v1.services.list({ pageSize: 100 })) {
+			if (service.useInboundWebhookOnNumber) continue;
+			for (const n of await client.messaging.v1.services(service.sid).phoneNumbers.list({ pageSize: 1000 })) {
+				if (numbers.includes(n.phoneNumber)) {
+					found.push(`${n.phoneNumber} is in Messaging Service ${service.sid} (${service.friendlyName}), whose inbound webhook ${service.inboundRequestUrl || '(none)'} replaces the number's SmsUrl.`);
+				}
+			}
+		}
+	} catch (err) {
+		throw refused(`Could not read the account's Messaging Services on Twilio: ${err instanceof Error ? err.message : String(err)}. Nothing was changed.`, adapter, err);
+	}
+	if (found.length === 0) return;
+	throw refused(
+		`${found.join(' ')} Texts would not reach Switchboard. In the Twilio console (Messaging > Services > Integration) choose "Defer to sender's webhook", or take the number out of the service, then run this again. Nothing was changed.`,
+		adapter
+	);
+}
+
+type OwnedNumber = Awaited<ReturnType<twilio.Twilio['incomingPhoneNumbers']['list']>>[number];
+type Plan = { resource: string; changes: FieldChange[]; apply: (options: Record<string, string>) => Promise<unknown> };
+
+/** Each number's changes; refuses (before any write) numbers attached to an app or trunk unless `detach`. */
+function planNumbers(client: twilio.Twilio, input: ProvisionInput, byNumber: Map<string, OwnedNumber>, vendor: string, adapter: 'twilio' | 'local'): Plan[] {
+	const desired = desiredNumberSettings(input.publicBaseUrl, input.routes);
+	const plans: Plan[] = [];
+	const attached: FieldChange[] = [];
+	for (const number of input.numbers) {
+		const found = byNumber.get(number);
+		if (!found) continue;
+		const current = found as unknown as Record<string, unknown>;
+		const detach = overrides(number, current);
+		attached.push(...detach);
+		plans.push({
+			resource: number,
+			changes: [...(input.detach ? detach : []), ...differences(number, current, desired)],
+			apply: (options) => client.incomingPhoneNumbers(found.sid).update(options)
+		});
+	}
+	if (attached.length > 0 && !input.detach) {
+		const lines = attached.map((c) => `${c.resource} has ${c.field} ${c.current}: ${OVERRIDE_MEANING[c.field as keyof typeof OVERRIDE_MEANING]}.`);
+		throw refused(
+			`${lines.join(' ')} The webhook URLs Switchboard writes would have no effect on ${vendor}. ` +
+				'Run again with --detach to clear these fields, or detach the number in the Twilio console. Nothing was changed.',
+			adapter
+		);
+	}
+	return plans;
 }
 
 /** The report as the table `npm run provision` prints. */
 export function formatProvisionReport(report: ProvisionReport, dryRun: boolean): string {
 	const lines: string[] = [];
+	const textWarning = report.cannotText.length
+		? [
+				`Cannot text: ${report.cannotText.join(', ')} (capabilities.sms is false). Texts to and from ${report.cannotText.length === 1 ? 'it' : 'them'} will fail; use an SMS-capable number for queues that text.`
+			]
+		: [];
 	if (report.changes.length === 0) {
-		lines.push(`Nothing to change: ${report.unchanged.join(', ')} already point at Switchboard.`);
+		lines.push(`Nothing to change: ${report.unchanged.join(', ')} already point at Switchboard.`, ...textWarning);
 		return lines.join('\n');
 	}
 	lines.push('| resource | field | current | desired |', '|---|---|---|---|');
-	for (const c of report.changes) lines.push(`| ${c.resource} | ${c.field} | ${c.current || '(unset)'} | ${c.desired} |`);
+	for (const c of report.changes) lines.push(`| ${c.resource} | ${c.field} | ${c.current || '(unset)'} | ${c.desired || '(cleared)'} |`);
 	if (report.unchanged.length) lines.push('', `Already right: ${report.unchanged.join(', ')}.`);
 	lines.push('', dryRun ? `Dry run: ${report.changes.length} fields would change; nothing was written.` : `Updated ${report.changes.length} fields.`);
+	if (textWarning.length) lines.push('', ...textWarning);
 	return lines.join('\n');
 }

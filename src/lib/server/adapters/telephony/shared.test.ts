@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bodySha256, rebaseTwilioUrl, signWebhook, validateJsonWebhookSignature, validateWebhookSignature } from './shared';
+import { assertClientTokenInput, bodySha256, rebaseTwilioUrl, signWebhook, validateJsonWebhookSignature, validateWebhookSignature } from './shared';
 
 // Twilio's published vectors (TWILIO.md): the local carrier must sign exactly as Twilio does.
 const TOKEN = '12345';
@@ -48,5 +48,14 @@ describe('Twilio webhook signatures', () => {
 		expect(rebaseTwilioUrl('https://api.dublin.ie1.twilio.com/2010-04-01/x', 'http://127.0.0.1:9')).toBe('http://127.0.0.1:9/2010-04-01/x');
 		expect(rebaseTwilioUrl('https://voice.twilio.com/v1/x', 'http://127.0.0.1:9')).toBe('https://voice.twilio.com/v1/x');
 		expect(rebaseTwilioUrl('https://api.twilio.com.evil.example/x', 'http://127.0.0.1:9')).toBe('https://api.twilio.com.evil.example/x');
+	});
+});
+
+describe("assertClientTokenInput follows Twilio's identity rule", () => {
+	it('accepts letters, digits and underscore up to 256 characters, and refuses anything else', () => {
+		for (const identity of ['agent_alice', 'A1_b2', 'x'.repeat(256)]) expect(() => assertClientTokenInput({ identity, ttlSeconds: 600 }), identity).not.toThrow();
+		for (const identity of ['agent-alice', 'agent.alice', 'ağent', 'agent alice', '', 'x'.repeat(257)]) {
+			expect(() => assertClientTokenInput({ identity, ttlSeconds: 600 }), identity).toThrow(/letters, digits or underscores/);
+		}
 	});
 });

@@ -11,10 +11,10 @@ export const TWILIO_API_ORIGIN = 'https://api.twilio.com';
 /** `https://api.twilio.com` and its edge/region forms (`https://api.dublin.ie1.twilio.com`). */
 const TWILIO_API_HOST = /^https:\/\/api(?:\.[a-z0-9-]+)*\.twilio\.com(?=[/?#]|$)/i;
 
-/** Softphone tokens: Twilio allows identities up to 256 characters without spaces, and at most 24 h. */
+/** Softphone tokens: Twilio allows identities of letters, digits and underscore, at most 256, and at most 24 h. */
 export function assertClientTokenInput(input: ClientTokenInput): void {
-	if (!/^[^\s]{1,256}$/.test(input.identity)) {
-		throw badRequest('INVALID_IDENTITY', 'A softphone identity is 1 to 256 characters with no spaces.');
+	if (!/^[A-Za-z0-9_]{1,256}$/.test(input.identity)) {
+		throw badRequest('INVALID_IDENTITY', 'A softphone identity is 1 to 256 letters, digits or underscores.');
 	}
 	if (!Number.isInteger(input.ttlSeconds) || input.ttlSeconds < 60 || input.ttlSeconds > 86_400) {
 		throw badRequest('INVALID_TOKEN_TTL', 'A softphone token lives between 60 and 86400 seconds.');

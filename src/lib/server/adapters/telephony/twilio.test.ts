@@ -306,3 +306,68 @@ describe('TwilioTelephony without a base URL override', () => {
 		}
 	});
 });
+
+describe('TwilioTelephony MMS media on unsecured accounts', () => {
+	const MEDIA = `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT}/Messages/MM${'1'.repeat(32)}/Media/ME${'2'.repeat(32)}`;
+	const S3 = `https://s3-external-1.amazonaws.com/media.twiliocdn.com/${ACCOUNT}/0123456789abcdef`;
+
+	function stubFetch(seen: { url: string; authorization: string | null }[]): typeof fetch {
+		return (input, init) => {
+			const url = input instanceof Request ? input.url : input instanceof URL ? input.href : input;
+			seen.push({ url, authorization: new Headers(init?.headers).get('authorization') });
+			if (url === MEDIA) return Promise.resolve(new Response(null, { status: 307, headers: { location: S3 } }));
+			if (url === S3) return Promise.resolve(new Response(new Uint8Array([1, 2]), { headers: { 'content-type': 'image/png' } }));
+			return Promise.resolve(new Response('no', { status: 404 }));
+		};
+	}
+
+	it('follows the redirect to s3-external-1.amazonaws.com without sending credentials there', async () => {
+		const seen: { url: string; authorization: string | null }[] = [];
+		const real = new TwilioTelephony({ ...settings('http://unused'), apiBaseUrl: undefined }, { fetch: stubFetch(seen) });
+		expect(await real.fetchMedia(MEDIA, IMAGES)).toEqual({ body: new Uint8Array([1, 2]), contentType: 'image/png' });
+		expect(seen).toEqual([
+			{ url: MEDIA, authorization: BASIC },
+			{ url: S3, authorization: null }
+		]);
+	});
+
+	it('does not accept the storage host as the MediaUrl itself', async () => {
+		const seen: { url: string; authorization: string | null }[] = [];
+		const real = new TwilioTelephony({ ...settings('http://unused'), apiBaseUrl: undefined }, { fetch: stubFetch(seen) });
+		await expect(real.fetchMedia(S3, IMAGES)).rejects.toMatchObject({ retryable: false });
+		expect(seen).toEqual([]);
+	});
+});
+
+describe('TwilioTelephony deletes the carrier copies', () => {
+	let server: Awaited<ReturnType<typeof fakeTwilio>>;
+	let port: TwilioTelephony;
+	beforeAll(async () => {
+		server = await fakeTwilio();
+		port = new TwilioTelephony(settings(server.url));
+	});
+	afterAll(() => server.close());
+
+	it('deletes a recording with DELETE Recordings/{sid}.json (204), and a second delete is not an error', async () => {
+		const rec = server.carrier.addRecording({ body: new Uint8Array([1]), contentType: 'audio/x-wav' });
+		server.requests.length = 0;
+		await port.deleteRecording(rec.sid);
+		expect(server.requests[0]).toMatchObject({ method: 'DELETE', path: `/2010-04-01/Accounts/${ACCOUNT}/Recordings/${rec.sid}.json` });
+		expect(server.carrier.recordings.has(rec.sid)).toBe(false);
+		await expect(port.deleteRecording(rec.sid)).resolves.toBeUndefined();
+		await expect(port.deleteRecording('RE1')).rejects.toMatchObject({ retryable: false });
+	});
+
+	it('deletes an MMS media file named by its MediaUrl, and refuses another account', async () => {
+		const m = server.carrier.receiveMessage({ from: '+14155550123', to: '+15005550006', body: '', attachments: [{ body: new Uint8Array([7]), contentType: 'image/gif' }] });
+		const url = (m.mediaUrls[0] ?? '').replace(server.url, 'https://api.twilio.com');
+		server.requests.length = 0;
+		await port.deleteMedia(url);
+		expect(server.requests[0]).toMatchObject({ method: 'DELETE', path: `${new URL(url).pathname}.json` });
+		expect(server.carrier.media.size).toBe(0);
+		await expect(port.fetchMedia(url, IMAGES)).rejects.toMatchObject({ status: 404 });
+		await expect(port.deleteMedia(url)).resolves.toBeUndefined();
+		await expect(port.deleteMedia(url.replace(ACCOUNT, `AC${'0'.repeat(32)}`))).rejects.toMatchObject({ retryable: false });
+		await expect(port.deleteMedia('not a url')).rejects.toMatchObject({ retryable: false });
+	});
+});

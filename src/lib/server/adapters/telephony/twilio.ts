@@ -42,6 +42,14 @@ import {
 import { basicAuthorization, fetchCarrierMedia, RECORDING_LIMITS, type MediaHostPolicy } from './media';
 import { provisionNumbers, type ProvisionInput, type ProvisionReport } from './provision';
 import { errorMessage } from '../../../errors';
+import { sidPattern, sidSource } from '../../../phone-rules';
+
+/**
+ * Without "Enforce HTTP Auth on Media URLs" (and for media older than that setting) Twilio
+ * redirects MediaUrl to this public storage host, which needs no credentials; with it, to
+ * mms.twiliocdn.com. Accepted only as a redirect target, never as the MediaUrl itself.
+ */
+export const UNSECURED_MEDIA_HOST = 's3-external-1.amazonaws.com';
 
 export type TwilioTelephonyConfig = Omit<Extract<Config['telephony'], { adapter: 'twilio' }>, 'adapter'>;
 
@@ -157,7 +165,11 @@ export class TwilioTelephony implements TelephonyPort {
 	 * webhooks (provision.ts): `npm run provision` for Twilio, the start-up of local mode for the carrier.
 	 */
 	provisionNumbers(input: Omit<ProvisionInput, 'applicationSid'>): Promise<ProvisionReport> {
-		return provisionNumbers(this.#client, { ...input, applicationSid: this.#config.twimlAppSid || null }, this.kind);
+		return provisionNumbers(
+			this.#client,
+			{ ...input, applicationSid: this.#config.twimlAppSid || null, checkMessagingServices: this.targetsTwilio },
+			this.kind
+		);
 	}
 
 	validateWebhook(request: WebhookRequest): boolean {
@@ -281,12 +293,46 @@ export class TwilioTelephony implements TelephonyPort {
 		}
 		return {
 			adapter: 'twilio',
-			allowed: (u) => u.protocol === 'https:' && u.port === '' && (isTwilioApiUrl(u.href) || u.hostname.endsWith('.twiliocdn.com')),
+			allowed: (u, redirected) =>
+				u.protocol === 'https:' &&
+				u.port === '' &&
+				(isTwilioApiUrl(u.href) || u.hostname.endsWith('.twiliocdn.com') || (redirected && u.hostname === UNSECURED_MEDIA_HOST)),
 			describe: 'api.twilio.com and *.twiliocdn.com over HTTPS',
-			// Credentials go to the API only; the storage hosts it redirects to take signed URLs.
+			// Credentials go to the API only; the storage hosts it redirects to take signed or public URLs.
 			authorization: (u) => (isTwilioApiUrl(u.href) ? auth : null),
 			fetch: this.#fetch
 		};
+	}
+
+	async deleteRecording(recordingSid: string): Promise<void> {
+		if (!sidPattern('RE').test(recordingSid)) throw this.#refusal(`${JSON.stringify(recordingSid.slice(0, 40))} is not a recording SID.`);
+		try {
+			await this.#client.recordings(recordingSid).remove();
+		} catch (err) {
+			if (err instanceof twilio.RestException && err.status === 404) return;
+			throw failure(err, `delete recording ${recordingSid}`, this.kind);
+		}
+	}
+
+	async deleteMedia(mediaUrl: string): Promise<void> {
+		let path = '';
+		try {
+			path = new URL(mediaUrl).pathname;
+		} catch {
+			// Refused below like any other URL that names no media of this account.
+		}
+		const m = new RegExp(String.raw`^(?:/[^/]+)*/2010-04-01/Accounts/(${sidSource('AC')})/Messages/(${sidSource('MM')})/Media/(${sidSource('ME')})(?:\.json)?$`).exec(path);
+		if (!m?.[2] || !m[3] || m[1] !== this.accountSid) throw this.#refusal(`${JSON.stringify(mediaUrl.slice(0, 200))} is not a media URL of this account.`);
+		try {
+			await this.#client.messages(m[2]).media(m[3]).remove();
+		} catch (err) {
+			if (err instanceof twilio.RestException && err.status === 404) return;
+			throw failure(err, `delete media ${m[3]}`, this.kind);
+		}
+	}
+
+	#refusal(message: string): AdapterError {
+		return new AdapterError(message, { port: 'telephony', adapter: this.kind, retryable: false });
 	}
 
 	createClientToken(input: ClientTokenInput): Promise<ClientToken> {

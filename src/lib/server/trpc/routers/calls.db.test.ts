@@ -20,6 +20,7 @@ import { ACCOUNT_SID, createVoiceHarness, newCallSid, type VoiceHarness } from '
 import { VOICE_PATHS } from '../../calls/voice-paths';
 import { createCallerFactory, type SessionUser } from '../init';
 import { callsRouter } from './calls';
+import { agentClientIdentity } from '../../calls/caller-number';
 import { crmRouter } from './crm';
 
 /** The roster and the call board are the wallboard's, so tests read them as a supervisor. */
@@ -77,7 +78,7 @@ async function answeredCall() {
 	const sid = newCallSid();
 	const leg = newCallSid();
 	const base = incoming(sid, phone, number);
-	expect(await (await h.post(VOICE_PATHS.incoming, base)).text()).toContain(`agent_${agent.subject}`);
+	expect(await (await h.post(VOICE_PATHS.incoming, base)).text()).toContain(agentClientIdentity(agent.subject));
 	await h.hot.mutation(api.callLine.acceptCall, { callSid: sid }, agent);
 	const agentLeg = {
 		...base,

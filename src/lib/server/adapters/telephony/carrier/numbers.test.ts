@@ -151,7 +151,7 @@ describe('provisioning through the official client', () => {
 		});
 
 		const second = await port.provisionNumbers(input);
-		expect(second).toEqual({ changes: [], unchanged: [SWITCHBOARD_NUMBER, SUPPORT, `TwiML App ${h.carrier.applicationSid}`], applied: false });
+		expect(second).toEqual({ changes: [], unchanged: [SWITCHBOARD_NUMBER, SUPPORT, `TwiML App ${h.carrier.applicationSid}`], applied: false, cannotText: [] });
 		expect(formatProvisionReport(second, false)).toMatch(/^Nothing to change/);
 	});
 

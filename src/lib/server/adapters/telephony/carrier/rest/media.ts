@@ -13,5 +13,15 @@ export const mediaRoutes: Route[] = [
 			if (!media) return notFound(ctx);
 			return { status: 200, contentType: media.contentType, body: media.body };
 		}
+	},
+	{
+		method: 'DELETE',
+		path: routePath`Messages/${sidSource('MM')}/Media/${sidSource('ME')}\.json`,
+		handle: (ctx) => {
+			const media = ctx.carrier.mediaAt(ctx.request.path.replace(/\.json$/, ''));
+			if (!media) return notFound(ctx);
+			ctx.carrier.media.delete(media.sid);
+			return { status: 204, contentType: 'application/json', body: '' };
+		}
 	}
 ];

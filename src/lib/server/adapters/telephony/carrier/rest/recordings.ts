@@ -49,6 +49,14 @@ export const recordingRoutes: Route[] = [
 		}
 	},
 	{
+		method: 'DELETE',
+		path: routePath`Recordings/(${sidSource('RE')})\.json`,
+		handle: (ctx, [sid]) => {
+			if (!ctx.carrier.recordings.delete(sid!)) return notFound(ctx);
+			return { status: 204, contentType: 'application/json', body: '' };
+		}
+	},
+	{
 		method: 'GET',
 		path: routePath`Recordings/(${sidSource('RE')})\.json`,
 		handle: (ctx, [sid]) => {

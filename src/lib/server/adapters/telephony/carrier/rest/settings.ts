@@ -1,4 +1,5 @@
 /** The form of an IncomingPhoneNumbers or Applications update, checked whole before anything is written. */
+import { sidPattern } from '../../../../../phone-rules';
 import { json, notFound, restError } from './respond';
 import type { NumberRest, NumberSettings, RestResponse, Route } from './types';
 
@@ -17,6 +18,12 @@ const METHOD_PARAMS = {
 	SmsMethod: 'smsMethod',
 	SmsFallbackMethod: 'smsFallbackMethod'
 } as const satisfies Record<string, keyof NumberSettings>;
+/** A number's attachments ('' detaches), numbers only. */
+const SID_PARAMS = [
+	['VoiceApplicationSid', 'voiceApplicationSid', 'AP'],
+	['SmsApplicationSid', 'smsApplicationSid', 'AP'],
+	['TrunkSid', 'trunkSid', 'TK']
+] as const;
 export const APPLICATION_PARAMS = new Set(['FriendlyName', 'VoiceUrl', 'VoiceMethod', 'VoiceFallbackUrl', 'VoiceFallbackMethod', 'StatusCallback', 'StatusCallbackMethod']);
 
 /**
@@ -43,6 +50,12 @@ export function settingsUpdate(form: URLSearchParams, allowed: (name: string) =>
 		const upper = value.toUpperCase();
 		if (upper !== 'GET' && upper !== 'POST') return { refused: restError(400, 21403, `${param} must be GET or POST, not ${JSON.stringify(value)}.`) };
 		update[field] = upper;
+	}
+	for (const [param, field, prefix] of SID_PARAMS) {
+		const value = form.get(param);
+		if (value === null || !allowed(param)) continue;
+		if (value !== '' && !sidPattern(prefix).test(value)) return { refused: restError(400, 21401, `${param} is not a valid ${prefix} SID: ${JSON.stringify(value)}.`) };
+		update[field] = value;
 	}
 	const name = form.get('FriendlyName');
 	if (name !== null) update.friendlyName = name;

@@ -41,6 +41,12 @@ export interface NumberSettings {
 	smsMethod: HttpMethod;
 	smsFallbackUrl: string;
 	smsFallbackMethod: HttpMethod;
+	/** Set, these make Twilio ignore the number's VoiceUrl/SmsUrl ('' or absent = unset). */
+	voiceApplicationSid?: string;
+	smsApplicationSid?: string;
+	trunkSid?: string;
+	/** False for a voice-only number (capabilities.sms and .mms); absent = true. */
+	smsCapable?: boolean;
 }
 
 export interface PhoneNumberView extends NumberSettings {
