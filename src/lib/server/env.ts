@@ -293,13 +293,8 @@ function proxyProblems(e: RawEnv): string[] {
 	return problems;
 }
 
-/** Parse an environment (process.env or a test's literal) into a Config, or throw ConfigError. */
-export function parseConfig(env: Record<string, string | undefined>): Config {
-	const parsed = RawEnv.safeParse(env);
-	if (!parsed.success) {
-		throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-	}
-	const e = parsed.data;
+/** Every setting that is present but wrong or missing, each saying what to fix. */
+function configProblems(e: RawEnv, rateProblems: string[]): string[] {
 	const problems: string[] = [];
 	for (const [name, rule] of Object.entries(REQUIRED)) {
 		if (!rule.when(e)) continue;
@@ -312,25 +307,17 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		problems.push('ADMIN_EMAIL and ADMIN_PASSWORD go together: set both to create the first admin on an empty archive, or neither.');
 	}
 	problems.push(...proxyProblems(e));
-	const overrides = parseRateOverrides(e.SMS_RATE_OVERRIDES);
-	problems.push(...overrides.problems);
-	if (problems.length) throw new ConfigError(problems);
+	problems.push(...rateProblems);
+	return problems;
+}
 
-	const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
-	const s = (v: string | undefined) => v as string; // presence checked by REQUIRED above
+/** Presence is checked by REQUIRED before these are read. */
+const present = (v: string | undefined) => v as string;
+
+/** Each port's adapter and its settings, from an environment that passed configProblems. */
+function adapterConfigs(e: RawEnv): Pick<Config, 'telephony' | 'storage' | 'speech' | 'languageAi' | 'broadcast' | 'live'> {
+	const s = present;
 	return {
-		nodeEnv: e.NODE_ENV,
-		port: e.PORT,
-		publicBaseUrl,
-		dataDir: e.DATA_DIR,
-		database: e.DATABASE_URL
-			? { driver: 'postgres', url: e.DATABASE_URL }
-			: { driver: 'pglite', dir: e.PGLITE_DIR ?? `${e.DATA_DIR}/pglite` },
-		authSecret: e.AUTH_SECRET,
-		sessionTtlHours: e.SESSION_TTL_HOURS,
-		bootstrapAdmin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD, name: e.ADMIN_NAME } : undefined,
-		demoData: e.DEMO_DATA ?? (e.TELEPHONY === 'local' && e.NODE_ENV !== 'production'),
-		logLevel: e.LOG_LEVEL,
 		telephony:
 			e.TELEPHONY === 'twilio'
 				? {
@@ -364,9 +351,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 				? { adapter: 'gemini', apiKey: s(e.GEMINI_API_KEY), model: e.GEMINI_MODEL, baseUrl: e.GEMINI_BASE_URL }
 				: { adapter: 'local' },
 		broadcast: e.BROADCAST === 'ably' ? { adapter: 'ably', apiKey: s(e.ABLY_API_KEY), restHost: e.ABLY_REST_HOST } : { adapter: 'local' },
-		smsRates: { longCode: e.SMS_RATE_LONG_CODE, tollFree: e.SMS_RATE_TOLL_FREE, overrides: overrides.rates },
-		deleteCarrierCopies: e.DELETE_CARRIER_COPIES ?? true,
-		declineSetsAgent: e.DECLINE_SETS_AGENT,
 		live:
 			e.LIVE === 'convex'
 				? {
@@ -377,6 +361,37 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 						keyId: e.CONVEX_AUTH_KEY_ID
 					}
 				: { adapter: 'local' }
+	};
+}
+
+/** Parse an environment (process.env or a test's literal) into a Config, or throw ConfigError. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+	const parsed = RawEnv.safeParse(env);
+	if (!parsed.success) {
+		throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+	}
+	const e = parsed.data;
+	const overrides = parseRateOverrides(e.SMS_RATE_OVERRIDES);
+	const problems = configProblems(e, overrides.problems);
+	if (problems.length) throw new ConfigError(problems);
+
+	return {
+		nodeEnv: e.NODE_ENV,
+		port: e.PORT,
+		publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+		dataDir: e.DATA_DIR,
+		database: e.DATABASE_URL
+			? { driver: 'postgres', url: e.DATABASE_URL }
+			: { driver: 'pglite', dir: e.PGLITE_DIR ?? `${e.DATA_DIR}/pglite` },
+		authSecret: e.AUTH_SECRET,
+		sessionTtlHours: e.SESSION_TTL_HOURS,
+		bootstrapAdmin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD, name: e.ADMIN_NAME } : undefined,
+		demoData: e.DEMO_DATA ?? (e.TELEPHONY === 'local' && e.NODE_ENV !== 'production'),
+		logLevel: e.LOG_LEVEL,
+		...adapterConfigs(e),
+		smsRates: { longCode: e.SMS_RATE_LONG_CODE, tollFree: e.SMS_RATE_TOLL_FREE, overrides: overrides.rates },
+		deleteCarrierCopies: e.DELETE_CARRIER_COPIES ?? true,
+		declineSetsAgent: e.DECLINE_SETS_AGENT
 	};
 }
 

@@ -113,121 +113,140 @@ function deliver(listener: Listener, last: NonNullable<SharedSubscription['last'
 	}
 }
 
-export async function createLocalHotState(options: LocalHotStateOptions = {}): Promise<HotState> {
-	const root = options.root ?? process.cwd();
-	const file = await locateEngine(root);
-	// The worker inherits no flags (loaders, --inspect) except the CPU profiler's, so
-	// `node --cpu-prof --cpu-prof-dir=DIR` profiles the engine beside the server.
-	const execArgv = process.execArgv.filter((a) => a === '--cpu-prof' || /^--cpu-prof-[a-z]+=/.test(a));
-	const worker = new Worker(file, { name: 'switchboard-engine', execArgv });
-	const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
-	const byKey = new Map<string, SharedSubscription>();
-	const bySubId = new Map<number, SharedSubscription>();
-	let functions = new Map<string, FunctionInfo>();
-	let nextId = 1;
-	let stopped: Error | undefined;
+/** The server's side of the engine worker: calls in flight and the subscriptions it shares. */
+interface EngineLink {
+	worker: Worker;
+	pending: Map<number, { resolve(value: unknown): void; reject(error: Error): void }>;
+	byKey: Map<string, SharedSubscription>;
+	bySubId: Map<number, SharedSubscription>;
+	functions: Map<string, FunctionInfo>;
+	nextId: number;
+	stopped: Error | undefined;
+}
 
-	const send = (message: ToEngine) => worker.postMessage(message);
+/** Fail every call in flight and tell every subscriber, once: the engine is gone. */
+function stopLink(link: EngineLink, reason: Error): void {
+	link.stopped ??= reason;
+	for (const call of link.pending.values()) call.reject(reason);
+	link.pending.clear();
+	for (const sub of link.bySubId.values()) for (const listener of sub.listeners) deliver(listener, { ok: false, error: reason });
+}
 
-	const stop = (reason: Error) => {
-		stopped ??= reason;
-		for (const call of pending.values()) call.reject(reason);
-		pending.clear();
-		for (const sub of bySubId.values()) for (const listener of sub.listeners) deliver(listener, { ok: false, error: reason });
-	};
+/** One message from the worker: it is ready, a call's reply, or a subscription's new result. */
+function onEngineMessage(link: EngineLink, message: FromEngine, ready: () => void): void {
+	switch (message.type) {
+		case 'ready':
+			link.functions = new Map(message.functions.map((f) => [f.name, f]));
+			ready();
+			return;
+		case 'reply': {
+			const call = link.pending.get(message.id);
+			if (!call) return;
+			link.pending.delete(message.id);
+			if (message.ok) call.resolve(message.value);
+			else call.reject(errorFromWire(message.error));
+			return;
+		}
+		case 'update': {
+			const sub = link.bySubId.get(message.subId);
+			if (!sub) return;
+			sub.last = message.ok ? { ok: true, value: message.value } : { ok: false, error: errorFromWire(message.error) };
+			for (const listener of [...sub.listeners]) deliver(listener, sub.last);
+			return;
+		}
+	}
+}
 
-	await new Promise<void>((resolve, reject) => {
+/** Resolves when the worker reports ready; rejects when it crashes, exits or takes too long. */
+function engineReady(link: EngineLink, timeoutMs: number): Promise<void> {
+	const { worker } = link;
+	return new Promise<void>((resolve, reject) => {
 		const timer = setTimeout(() => {
-			reject(new Error(`The local hot-state engine did not start within ${options.startTimeoutMs ?? 20_000} ms`));
+			reject(new Error(`The local hot-state engine did not start within ${timeoutMs} ms`));
 			void worker.terminate();
-		}, options.startTimeoutMs ?? 20_000);
-		worker.on('message', (message: FromEngine) => {
-			switch (message.type) {
-				case 'ready':
-					functions = new Map(message.functions.map((f) => [f.name, f]));
-					clearTimeout(timer);
-					resolve();
-					return;
-				case 'reply': {
-					const call = pending.get(message.id);
-					if (!call) return;
-					pending.delete(message.id);
-					if (message.ok) call.resolve(message.value);
-					else call.reject(errorFromWire(message.error));
-					return;
-				}
-				case 'update': {
-					const sub = bySubId.get(message.subId);
-					if (!sub) return;
-					sub.last = message.ok ? { ok: true, value: message.value } : { ok: false, error: errorFromWire(message.error) };
-					for (const listener of [...sub.listeners]) deliver(listener, sub.last);
-					return;
-				}
-			}
-		});
+		}, timeoutMs);
+		worker.on('message', (message: FromEngine) =>
+			onEngineMessage(link, message, () => {
+				clearTimeout(timer);
+				resolve();
+			})
+		);
 		worker.once('error', (error) => {
 			log.error('live: the local engine crashed', { error: String(error) });
 			clearTimeout(timer);
 			reject(error);
-			stop(new Error(`The local hot-state engine stopped: ${error.message}`));
+			stopLink(link, new Error(`The local hot-state engine stopped: ${error.message}`));
 		});
 		worker.once('exit', (code) => {
 			clearTimeout(timer);
 			reject(new Error(`The local hot-state engine exited (code ${code}) before it was ready`));
-			stop(new Error('The local hot-state engine has stopped.'));
+			stopLink(link, new Error('The local hot-state engine has stopped.'));
 		});
 	});
+}
 
-	function call(kind: 'query' | 'mutation', ref: FunctionReference<'query' | 'mutation'>, args: unknown, identity: Identity) {
-		if (stopped) return Promise.reject(stopped);
-		const id = nextId++;
-		return new Promise<unknown>((resolve, reject) => {
-			pending.set(id, { resolve, reject });
-			send({ type: 'call', id, kind, name: getFunctionName(ref), args: (args ?? {}) as Record<string, unknown>, identity });
-		});
+function callEngine(link: EngineLink, kind: 'query' | 'mutation', ref: FunctionReference<'query' | 'mutation'>, args: unknown, identity: Identity) {
+	if (link.stopped) return Promise.reject(link.stopped);
+	const id = link.nextId++;
+	return new Promise<unknown>((resolve, reject) => {
+		link.pending.set(id, { resolve, reject });
+		link.worker.postMessage({ type: 'call', id, kind, name: getFunctionName(ref), args: (args ?? {}) as Record<string, unknown>, identity } satisfies ToEngine);
+	});
+}
+
+/** Identical subscriptions (function, args, identity) share one engine subscription and its last result. */
+function subscribeShared(link: EngineLink, ref: FunctionReference<'query'>, args: unknown, identity: Identity, listener: Listener): () => void {
+	const name = getFunctionName(ref);
+	const plainArgs = (args ?? {}) as Record<string, unknown>;
+	const key = JSON.stringify([name, convexToJson(plainArgs as Value), identity.subject, identity.role, identity.name ?? null]);
+	let sub = link.byKey.get(key);
+	if (sub) {
+		sub.listeners.add(listener);
+		const last = sub.last;
+		if (last) queueMicrotask(() => sub?.listeners.has(listener) && deliver(listener, last));
+	} else {
+		sub = { subId: link.nextId++, key, listeners: new Set([listener]), last: undefined };
+		link.byKey.set(key, sub);
+		link.bySubId.set(sub.subId, sub);
+		if (link.stopped) queueMicrotask(() => link.stopped && deliver(listener, { ok: false, error: link.stopped }));
+		else link.worker.postMessage({ type: 'subscribe', subId: sub.subId, name, args: plainArgs, identity } satisfies ToEngine);
 	}
+	const shared = sub;
+	return () => {
+		if (!shared.listeners.delete(listener) || shared.listeners.size > 0) return;
+		link.byKey.delete(shared.key);
+		link.bySubId.delete(shared.subId);
+		if (!link.stopped) link.worker.postMessage({ type: 'unsubscribe', subId: shared.subId } satisfies ToEngine);
+	};
+}
+
+export async function createLocalHotState(options: LocalHotStateOptions = {}): Promise<HotState> {
+	const file = await locateEngine(options.root ?? process.cwd());
+	// The worker inherits no flags (loaders, --inspect) except the CPU profiler's, so
+	// `node --cpu-prof --cpu-prof-dir=DIR` profiles the engine beside the server.
+	const execArgv = process.execArgv.filter((a) => a === '--cpu-prof' || /^--cpu-prof-[a-z]+=/.test(a));
+	const link: EngineLink = {
+		worker: new Worker(file, { name: 'switchboard-engine', execArgv }),
+		pending: new Map(),
+		byKey: new Map(),
+		bySubId: new Map(),
+		functions: new Map(),
+		nextId: 1,
+		stopped: undefined
+	};
+	await engineReady(link, options.startTimeoutMs ?? 20_000);
 
 	return {
 		mode: 'local',
-		query: (ref, args, identity) => call('query', ref, args, identity),
-		mutation: (ref, args, identity) => call('mutation', ref, args, identity),
-		subscribe(ref, args, identity, onResult, onError) {
-			const name = getFunctionName(ref);
-			const plainArgs = (args ?? {}) as Record<string, unknown>;
-			const key = JSON.stringify([
-				name,
-				convexToJson(plainArgs as Value),
-				identity.subject,
-				identity.role,
-				identity.name ?? null
-			]);
-			const listener: Listener = { onResult: onResult, onError };
-			let sub = byKey.get(key);
-			if (sub) {
-				sub.listeners.add(listener);
-				const last = sub.last;
-				if (last) queueMicrotask(() => sub?.listeners.has(listener) && deliver(listener, last));
-			} else {
-				sub = { subId: nextId++, key, listeners: new Set([listener]), last: undefined };
-				byKey.set(key, sub);
-				bySubId.set(sub.subId, sub);
-				if (stopped) queueMicrotask(() => stopped && deliver(listener, { ok: false, error: stopped }));
-				else send({ type: 'subscribe', subId: sub.subId, name, args: plainArgs, identity });
-			}
-			const shared = sub;
-			return () => {
-				if (!shared.listeners.delete(listener) || shared.listeners.size > 0) return;
-				byKey.delete(shared.key);
-				bySubId.delete(shared.subId);
-				if (!stopped) send({ type: 'unsubscribe', subId: shared.subId });
-			};
-		},
-		describe: (name) => functions.get(name),
+		query: (ref, args, identity) => callEngine(link, 'query', ref, args, identity),
+		mutation: (ref, args, identity) => callEngine(link, 'mutation', ref, args, identity),
+		subscribe: (ref, args, identity, onResult, onError) => subscribeShared(link, ref, args, identity, { onResult, onError }),
+		describe: (name) => link.functions.get(name),
 		async close() {
-			stop(new Error('The hot-state engine was closed.'));
-			byKey.clear();
-			bySubId.clear();
-			await worker.terminate();
+			stopLink(link, new Error('The hot-state engine was closed.'));
+			link.byKey.clear();
+			link.bySubId.clear();
+			await link.worker.terminate();
 		}
 	};
 }

@@ -4,7 +4,7 @@ import { sendJson, startFakeHttpServer, type FakeHttpServer } from '../test-http
 import { setLogLevel } from '../../log';
 import { AblyBroadcast, ablyHostOptions } from './ably';
 import { broadcastContract } from './contract';
-import { startFakeAbly } from './fake-ably';
+import { startFakeAbly } from './test-fake-ably';
 
 const KEY = 'appid.keyid:keysecret';
 

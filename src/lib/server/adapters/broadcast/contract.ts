@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdapterError } from '../errors';
 import type { FaultQueue } from '../test-http-server';
-import type { BroadcastFault } from './fake-ably';
+import type { BroadcastFault } from './test-fake-ably';
 import type { BroadcastData, BroadcastMessage, BroadcastPort } from './port';
 
 export interface BroadcastFixture {
