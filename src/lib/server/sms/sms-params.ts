@@ -1,5 +1,5 @@
 /**
- * The messaging webhooks' parameter sets as zod schemas (TWILIO.md "Messaging"). Only the
+ * The messaging webhooks' parameter sets as zod schemas (Twilio's messaging webhook reference: inbound message and status callback parameters). Only the
  * fields Switchboard uses are read; the rest (geo fields, the deprecated SmsSid...) pass the
  * signature check and are dropped. Messages name the field first, so the 400 says what to fix.
  * `From`/`To` stay free text here: the domain normalizes them and answers INVALID_PHONE.

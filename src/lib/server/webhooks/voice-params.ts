@@ -1,5 +1,5 @@
 /**
- * The voice webhooks' parameter sets as zod schemas (TWILIO.md "Voice request parameters").
+ * The voice webhooks' parameter sets as zod schemas (Twilio's voice webhook reference: request, status callback, Dial and Enqueue parameters).
  * Only the fields Switchboard uses are read; the rest pass the signature check and are dropped.
  * `From`/`To` stay free text: `anonymous`, `client:alice` and SIP URIs are legitimate values.
  */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assertClientTokenInput, bodySha256, rebaseTwilioUrl, signWebhook, validateJsonWebhookSignature, validateWebhookSignature } from './shared';
 
-// Twilio's published vectors (TWILIO.md): the local carrier must sign exactly as Twilio does.
+// Twilio's published signature vectors (its webhook security docs, auth token 12345): the local carrier must sign exactly as Twilio does.
 const TOKEN = '12345';
 const URL_ = 'https://mycompany.com/myapp.php?foo=1&bar=2';
 const PARAMS = { CallSid: 'CA1234567890ABCDE', Caller: '+14158675309', Digits: '1234', From: '+14158675309', To: '+18005551212' };

@@ -1,5 +1,5 @@
 /**
- * The carrier's webhooks against ../shared/TWILIO.md: every kind it sends carries Twilio's
+ * The carrier's webhooks against Twilio's documented webhook contract: every kind it sends carries Twilio's
  * parameter names (required ones present, nothing outside the documented set) and a signature
  * that twilio's own validateRequest accepts for the public URL.
  */
@@ -70,7 +70,7 @@ afterEach(async () => {
 	harness = undefined;
 });
 
-describe('carrier webhooks honour TWILIO.md', () => {
+describe('carrier webhooks honour Twilio'"'"'s webhook contract', () => {
 	it('signs every webhook kind validly and sends only the documented parameters', async () => {
 		const h = await startHarness();
 		harness = h;
@@ -123,7 +123,7 @@ describe('carrier webhooks honour TWILIO.md', () => {
 		expect(h.engine.dispatcher.alerts).toEqual([]);
 	});
 
-	it("reproduces TWILIO.md's published signature vectors with the carrier's signer", () => {
+	it("reproduces Twilio's published signature vectors with the carrier's signer", () => {
 		const sign = (token: string, url: string, params: Record<string, string | string[]>) =>
 			new LocalCarrier({ accountSid: ACCOUNT, authToken: token, apiBaseUrl: 'http://localhost/carrier' }).sign(url, params);
 		const params = { CallSid: 'CA1234567890ABCDE', Caller: '+14158675309', Digits: '1234', From: '+14158675309', To: '+18005551212' };
