@@ -3,7 +3,7 @@ import { dialClient, dialQueue, enqueue, hangup, leave, pause, record, reject, r
 
 const doc = (inner: string) => `<?xml version="1.0" encoding="UTF-8"?><Response>${inner}</Response>`;
 
-describe('TwiML builders (Twilio's documented TwiML, twilio-node 6 as the oracle)', () => {
+describe("TwiML builders (Twilio's documented TwiML, twilio-node 6 as the oracle)", () => {
 	it('dials one agent client with parameters, action and ring timeout', () => {
 		const xml = response(
 			dialClient({

@@ -70,7 +70,7 @@ afterEach(async () => {
 	harness = undefined;
 });
 
-describe('carrier webhooks honour Twilio'"'"'s webhook contract', () => {
+describe("carrier webhooks honour Twilio's webhook contract", () => {
 	it('signs every webhook kind validly and sends only the documented parameters', async () => {
 		const h = await startHarness();
 		harness = h;
