@@ -29,7 +29,8 @@ export interface StandIn {
 	load: Load;
 	/**
 	 * From now on hold each request (only those to `path`, e.g. "callLine:routeInbound", when given)
-	 * until this many are in flight (or holdMs passes): shows whether callers send them together.
+	 * until this many are in flight (or the first has waited holdMs), then let every request through:
+	 * shows whether callers send them together.
 	 */
 	holdUntil(count: number | undefined, path?: string): void;
 	close(): Promise<void>;
@@ -91,16 +92,27 @@ export async function startConvexStandIn(options: StandInOptions): Promise<Stand
 	const waiting: (() => void)[] = [];
 	let holdUntil: number | undefined;
 	let holdPath: string | undefined;
+	let gate = 0;
+	// The gate opens once, for good: a caller that sends one request at a time waits holdMs once
+	// and then runs free, so a test sees its peak of 1 instead of timing out.
+	const open = () => {
+		holdUntil = undefined;
+		for (const release of waiting.splice(0)) release();
+	};
 	const hold = (path: string) =>
 		new Promise<void>((resolve) => {
 			if (holdPath !== undefined && path !== holdPath) return resolve();
 			const inFlight = holdPath === undefined ? load.inFlight : (load.byPath[path]?.inFlight ?? 0);
 			if (!holdUntil || inFlight >= holdUntil) {
-				for (const release of waiting.splice(0)) release();
+				open();
 				return resolve();
 			}
 			waiting.push(resolve);
-			setTimeout(resolve, options.holdMs ?? 3_000).unref();
+			const held = gate;
+			setTimeout(() => {
+				if (held === gate) open();
+				resolve();
+			}, options.holdMs ?? 3_000).unref();
 		});
 
 	const server = createServer((req, res) => {
@@ -145,6 +157,7 @@ export async function startConvexStandIn(options: StandInOptions): Promise<Stand
 		url: `http://127.0.0.1:${port}`,
 		load,
 		holdUntil: (count, path) => {
+			gate++;
 			holdUntil = count;
 			holdPath = path;
 		},
