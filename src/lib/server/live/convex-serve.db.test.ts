@@ -125,6 +125,9 @@ describe('LIVE=convex: the server starts, restarts and serves incoming calls', (
 		// One received and one queued event per call: every routing decision came back from the deployment.
 		expect(await perKind('received')).toBe(50);
 		expect(await perKind('queued')).toBe(50);
+		// And the deployment holds each caller in line once.
+		const waiting = (await engine.query(api.callBoard.board, {}, SUPERVISOR)).waiting.map((w) => w.callSid);
+		expect([...waiting].sort()).toEqual(sids);
 	});
 });
 
