@@ -83,6 +83,10 @@ test('the customer phone and the carrier scenario API are for signed-in staff', 
 	await page.goto('/phone');
 	await expect(page).toHaveURL(/\/login\?redirectTo=%2Fphone$/);
 	expect((await context.request.get('/phone/api/events')).status()).toBe(401);
-	expect((await context.request.post('/carrier/scenario/call', { data: { from: '+12125550123', to: '+14155550100' } })).status()).toBe(401);
+	const call = { data: { from: '+12125550123', to: '+14155550100' } };
+	// Same-origin, it is the missing session that refuses it; from elsewhere the Origin check refuses it first.
+	const origin = new URL(page.url()).origin;
+	expect((await context.request.post('/carrier/scenario/call', { ...call, headers: { origin } })).status()).toBe(401);
+	expect((await context.request.post('/carrier/scenario/call', { ...call, headers: { origin: 'https://evil.example' } })).status()).toBe(403);
 	expect((await context.request.get('/carrier/scenario/state')).status()).toBe(401);
 });
