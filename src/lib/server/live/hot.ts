@@ -113,57 +113,42 @@ function deliver(listener: Listener, last: NonNullable<SharedSubscription['last'
 	}
 }
 
-export async function createLocalHotState(options: LocalHotStateOptions = {}): Promise<HotState> {
-	const root = options.root ?? process.cwd();
-	const file = await locateEngine(root);
-	// The worker inherits no flags (loaders, --inspect) except the CPU profiler's, so
-	// `node --cpu-prof --cpu-prof-dir=DIR` profiles the engine beside the server.
-	const execArgv = process.execArgv.filter((a) => a === '--cpu-prof' || /^--cpu-prof-[a-z]+=/.test(a));
-	const worker = new Worker(file, { name: 'switchboard-engine', execArgv });
-	const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
-	const byKey = new Map<string, SharedSubscription>();
-	const bySubId = new Map<number, SharedSubscription>();
-	let functions = new Map<string, FunctionInfo>();
-	let nextId = 1;
-	let stopped: Error | undefined;
+type PendingCalls = Map<number, { resolve(value: unknown): void; reject(error: Error): void }>;
 
-	const send = (message: ToEngine) => worker.postMessage(message);
-
-	const stop = (reason: Error) => {
-		stopped ??= reason;
-		for (const call of pending.values()) call.reject(reason);
-		pending.clear();
-		for (const sub of bySubId.values()) for (const listener of sub.listeners) deliver(listener, { ok: false, error: reason });
+/** A call's reply to its caller, a subscription's update to its listeners. */
+function routeEngineMessage(pending: PendingCalls, bySubId: Map<number, SharedSubscription>) {
+	return (message: Exclude<FromEngine, { type: 'ready' }>) => {
+		if (message.type === 'reply') {
+			const waiting = pending.get(message.id);
+			if (!waiting) return;
+			pending.delete(message.id);
+			if (message.ok) waiting.resolve(message.value);
+			else waiting.reject(errorFromWire(message.error));
+			return;
+		}
+		const sub = bySubId.get(message.subId);
+		if (!sub) return;
+		sub.last = message.ok ? { ok: true, value: message.value } : { ok: false, error: errorFromWire(message.error) };
+		for (const listener of [...sub.listeners]) deliver(listener, sub.last);
 	};
+}
 
-	await new Promise<void>((resolve, reject) => {
+/** Wait for the worker's `ready` (its function list), wiring its other messages to `onMessage` and its end to `stop`. */
+function startEngine(
+	worker: Worker,
+	timeoutMs: number,
+	onMessage: (message: Exclude<FromEngine, { type: 'ready' }>) => void,
+	stop: (reason: Error) => void
+): Promise<Map<string, FunctionInfo>> {
+	return new Promise((resolve, reject) => {
 		const timer = setTimeout(() => {
-			reject(new Error(`The local hot-state engine did not start within ${options.startTimeoutMs ?? 20_000} ms`));
+			reject(new Error(`The local hot-state engine did not start within ${timeoutMs} ms`));
 			void worker.terminate();
-		}, options.startTimeoutMs ?? 20_000);
+		}, timeoutMs);
 		worker.on('message', (message: FromEngine) => {
-			switch (message.type) {
-				case 'ready':
-					functions = new Map(message.functions.map((f) => [f.name, f]));
-					clearTimeout(timer);
-					resolve();
-					return;
-				case 'reply': {
-					const call = pending.get(message.id);
-					if (!call) return;
-					pending.delete(message.id);
-					if (message.ok) call.resolve(message.value);
-					else call.reject(errorFromWire(message.error));
-					return;
-				}
-				case 'update': {
-					const sub = bySubId.get(message.subId);
-					if (!sub) return;
-					sub.last = message.ok ? { ok: true, value: message.value } : { ok: false, error: errorFromWire(message.error) };
-					for (const listener of [...sub.listeners]) deliver(listener, sub.last);
-					return;
-				}
-			}
+			if (message.type !== 'ready') return onMessage(message);
+			clearTimeout(timer);
+			resolve(new Map(message.functions.map((f) => [f.name, f])));
 		});
 		worker.once('error', (error) => {
 			log.error('live: the local engine crashed', { error: String(error) });
@@ -177,6 +162,31 @@ export async function createLocalHotState(options: LocalHotStateOptions = {}): P
 			stop(new Error('The local hot-state engine has stopped.'));
 		});
 	});
+}
+
+export async function createLocalHotState(options: LocalHotStateOptions = {}): Promise<HotState> {
+	const root = options.root ?? process.cwd();
+	const file = await locateEngine(root);
+	// The worker inherits no flags (loaders, --inspect) except the CPU profiler's, so
+	// `node --cpu-prof --cpu-prof-dir=DIR` profiles the engine beside the server.
+	const execArgv = process.execArgv.filter((a) => a === '--cpu-prof' || /^--cpu-prof-[a-z]+=/.test(a));
+	const worker = new Worker(file, { name: 'switchboard-engine', execArgv });
+	const pending: PendingCalls = new Map();
+	const byKey = new Map<string, SharedSubscription>();
+	const bySubId = new Map<number, SharedSubscription>();
+	let nextId = 1;
+	let stopped: Error | undefined;
+
+	const send = (message: ToEngine) => worker.postMessage(message);
+
+	const stop = (reason: Error) => {
+		stopped ??= reason;
+		for (const call of pending.values()) call.reject(reason);
+		pending.clear();
+		for (const sub of bySubId.values()) for (const listener of sub.listeners) deliver(listener, { ok: false, error: reason });
+	};
+
+	const functions = await startEngine(worker, options.startTimeoutMs ?? 20_000, routeEngineMessage(pending, bySubId), stop);
 
 	function call(kind: 'query' | 'mutation', ref: FunctionReference<'query' | 'mutation'>, args: unknown, identity: Identity) {
 		if (stopped) return Promise.reject(stopped);
