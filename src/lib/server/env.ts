@@ -4,8 +4,8 @@
  * adapter without its credentials fails at start naming the missing variables.
  */
 import { z } from 'zod';
-import { DEFAULT_GEMINI_MODEL, GEMINI_MODELS } from './adapters/language-ai/models';
-import { DEFAULT_TRANSCRIBE_MODEL, supportedTranscribeModels } from './adapters/speech/models';
+import { DEFAULT_GEMINI_MODEL, GEMINI_MODELS } from './adapters/language-ai/port';
+import { DEFAULT_TRANSCRIBE_MODEL, supportedTranscribeModels } from './adapters/speech/port';
 import { ACCOUNT_SID, E164 } from '../phone-rules';
 
 const bool = z
