@@ -8,10 +8,10 @@ const SDKS = '^node_modules/(twilio|@twilio/voice-sdk|@aws-sdk/[^/]+|openai|@goo
  */
 const TWIML_BUILDERS = '^node_modules/twilio/lib/twiml/(VoiceResponse|MessagingResponse)\\.js$';
 /**
- * Test code: test files, test helpers (`test-*.ts`), the ports' contract suites and tests/.
- * Product code is everything else under src/ and convex/.
+ * Test code: test files, test helpers (`test-*.ts`), fake vendors (`fake-*.ts`), the ports'
+ * contract suites and tests/. Product code is everything else under src/ and convex/.
  */
-const TEST_CODE = '\\.test\\.ts$|(^|/)test-[^/]*\\.ts$|^src/lib/server/adapters/[^/]+/contract\\.ts$|^tests/';
+const TEST_CODE = '\\.test\\.ts$|(^|/)(test|fake)-[^/]*\\.ts$|^src/lib/server/adapters/[^/]+/contract\\.ts$|^tests/';
 /** Inside a port's folder, what others may import: the port's interface and its index (the factory). */
 /** What product code may import of an adapter: its port, its factory, and the plain data it declares (the supported models, checked at start). */
 const PORT_SURFACE = '^src/lib/server/adapters/[^/]+/(index|port|models)\\.ts$';

@@ -150,6 +150,14 @@ describe('local mode and production exposure', () => {
 		expect(() => parseConfig({ NODE_ENV: 'production', AUTH_SECRET: secret })).toThrow(/TELEPHONY=local \(the default\) but NODE_ENV is production/);
 	});
 
+	it('refuses the local carrier listening on every interface behind a loopback PUBLIC_BASE_URL (HOST=0.0.0.0)', () => {
+		for (const host of ['0.0.0.0', '::', '192.168.1.20']) {
+			expect(() => parseConfig({ HOST: host })).toThrow(new RegExp(`TELEPHONY=local \\(the default\\) but HOST ${host.replace(/\./g, '\\.')} listens beyond this machine.*I_UNDERSTAND_LOCAL_MODE_IS_PUBLIC=true`));
+		}
+		for (const host of ['127.0.0.1', 'localhost', '::1']) expect(parseConfig({ HOST: host }).telephony.adapter).toBe('local');
+		expect(parseConfig({ HOST: '0.0.0.0', I_UNDERSTAND_LOCAL_MODE_IS_PUBLIC: 'true' }).telephony.adapter).toBe('local');
+	});
+
 	it('starts local mode in public only with the loudly named setting, demo data then still refused in production', () => {
 		const allowed = parseConfig({ PUBLIC_BASE_URL: 'https://demo.example.com', I_UNDERSTAND_LOCAL_MODE_IS_PUBLIC: 'true' });
 		expect(allowed.telephony.adapter).toBe('local');

@@ -4,8 +4,8 @@
  * adapter without its credentials fails at start naming the missing variables.
  */
 import { z } from 'zod';
-import { DEFAULT_GEMINI_MODEL, GEMINI_MODELS } from './adapters/language-ai/models';
-import { DEFAULT_TRANSCRIBE_MODEL, supportedTranscribeModels } from './adapters/speech/models';
+import { DEFAULT_GEMINI_MODEL, GEMINI_MODELS } from './adapters/language-ai/port';
+import { DEFAULT_TRANSCRIBE_MODEL, supportedTranscribeModels } from './adapters/speech/port';
 import { ACCOUNT_SID, E164 } from '../phone-rules';
 
 const bool = z
@@ -49,6 +49,9 @@ const RawEnv = z.object({
 	// deployment behind a proxy cannot start without them (proxyProblems).
 	ADDRESS_HEADER: optionalString.pipe(z.string().regex(/^[A-Za-z0-9-]+$/, 'ADDRESS_HEADER is a header name such as x-forwarded-for').optional()),
 	XFF_DEPTH: optionalString.pipe(z.string().regex(/^[1-9][0-9]*$/, 'XFF_DEPTH is the number of trusted proxies, 1 or more').transform(Number).optional()),
+	// Read by adapter-node itself: the address it listens on (all interfaces when unset; npm start
+	// sets 127.0.0.1 in local mode). Checked here so local mode cannot listen publicly unnoticed.
+	HOST: optionalString,
 	DATA_DIR: z.string().default('./data'),
 	DATABASE_URL: optionalString.pipe(
 		z
@@ -162,14 +165,17 @@ function adapterSettingProblems(e: RawEnv): string[] {
 }
 
 /** localhost, *.localhost, 127.0.0.0/8 and ::1: addresses no other machine reaches. */
+export function isLoopbackHost(hostname: string): boolean {
+	const host = hostname.toLowerCase();
+	return host === 'localhost' || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host) || host === '[::1]' || host === '::1';
+}
+
 export function isLoopbackUrl(url: string): boolean {
-	let host: string;
 	try {
-		host = new URL(url).hostname.toLowerCase();
+		return isLoopbackHost(new URL(url).hostname);
 	} catch {
 		return false;
 	}
-	return host === 'localhost' || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host) || host === '[::1]';
 }
 
 /**
@@ -182,9 +188,15 @@ function exposureProblems(e: RawEnv): string[] {
 	const problems: string[] = [];
 	const url = e.PUBLIC_BASE_URL;
 	const publicUrl = url !== undefined && !isLoopbackUrl(url);
+	// A loopback PUBLIC_BASE_URL does not keep others out when the server listens on every interface.
+	const publicHost = e.HOST !== undefined && !isLoopbackHost(e.HOST);
 	const production = e.NODE_ENV === 'production';
 	const allowed = e.I_UNDERSTAND_LOCAL_MODE_IS_PUBLIC === true;
-	const where = [publicUrl ? `PUBLIC_BASE_URL ${url} is not a loopback address` : '', production ? 'NODE_ENV is production' : '']
+	const where = [
+		publicUrl ? `PUBLIC_BASE_URL ${url} is not a loopback address` : '',
+		publicHost ? `HOST ${e.HOST} listens beyond this machine` : '',
+		production ? 'NODE_ENV is production' : ''
+	]
 		.filter(Boolean)
 		.join(' and ');
 	const demoData = e.DEMO_DATA ?? (e.TELEPHONY === 'local' && !production);
@@ -200,7 +212,7 @@ function exposureProblems(e: RawEnv): string[] {
 			`TELEPHONY=local (the default) but ${where}: the local carrier lets anyone who reaches it place calls and read every call and text. ` +
 				'Set TELEPHONY=twilio with its credentials for a real deployment, or set I_UNDERSTAND_LOCAL_MODE_IS_PUBLIC=true to run the local twin there anyway.'
 		);
-	} else if (demoData && publicUrl) {
+	} else if (demoData && (publicUrl || publicHost)) {
 		problems.push(
 			`DEMO_DATA is on but ${where}: the demo accounts share a published password. Unset DEMO_DATA, or set I_UNDERSTAND_LOCAL_MODE_IS_PUBLIC=true.`
 		);

@@ -99,6 +99,23 @@ describe('fetchRecordingJob', () => {
 		expect(await row(failing.callSid)).toMatchObject({ recordingStatus: 'stored', recordingError: null });
 	});
 
+	it("keeps the carrier's copy when the call's row names a later recording: the archive would not point at the stored one", async () => {
+		const data = await callWithRecording();
+		const later = `RE${'c'.repeat(32)}`;
+		await t.db.update(calls).set({ recordingSid: later }).where(eq(calls.callSid, data.callSid));
+		const deleted: string[] = [];
+		const telephony = {
+			fetchRecording: () => Promise.resolve({ body: WAV, contentType: 'audio/x-wav' }),
+			deleteRecording: (sid: string) => {
+				deleted.push(sid);
+				return Promise.resolve();
+			}
+		};
+		await fetchRecordingJob({ db: t.db, adapters: { telephony, storage } }, data, { lastAttempt: false });
+		expect(deleted).toEqual([]);
+		expect(await row(data.callSid)).toMatchObject({ recordingSid: later, recordingStatus: 'fetching', recordingKey: null });
+	});
+
 	it('throws a passing failure so pg-boss retries, and marks the recording failed on the last attempt', async () => {
 		const data = await callWithRecording();
 		const telephony = {

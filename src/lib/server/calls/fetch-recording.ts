@@ -74,7 +74,7 @@ export async function fetchRecordingJob(
 		}
 		throw error;
 	}
-	await db
+	const archived = await db
 		.update(calls)
 		.set({
 			recordingStatus: 'stored',
@@ -84,7 +84,14 @@ export async function fetchRecordingJob(
 			recordingAttempts: attempts,
 			recordingError: null
 		})
-		.where(thisRecording);
+		.where(thisRecording)
+		.returning({ id: calls.id });
+	// The carrier's copy goes only once the archive points at ours: a call whose row names a later
+	// recording would otherwise lose the only reference to this one.
+	if (archived.length === 0) {
+		log.warn('recording stored, but the call now names another recording; the carrier copy is kept', { callSid: data.callSid, recordingSid: data.recordingSid, key });
+		return;
+	}
 	if (deps.settings?.deleteCarrierCopies !== false) await deleteCarrierRecording(adapters.telephony, data);
 }
 

@@ -22,6 +22,9 @@ import type { VoiceServices } from './voice-services';
 
 const log = logger('voice');
 
+/** voice_queues.max_wait_seconds' default, for a caller whose queue the archive does not know. */
+export const DEFAULT_MAX_WAIT_SECONDS = 300;
+
 /**
  * One turn of the hold loop: the position, then the hold music (HOLD_MUSIC_SECONDS), then the
  * carrier fetches the wait URL again. Each turn also asks whether an agent became free, so a
@@ -51,7 +54,9 @@ export async function handleQueueWait(services: VoiceServices, wait: TQueueWait)
 	}
 	const found = await loadCall(services.db, wait.CallSid);
 	const queue = found?.call.toE164 ? await findVoiceQueue(services.db, found.call.toE164) : null;
-	if (queue && (wait.QueueTime ?? 0) >= queue.maxWaitSeconds) return response(leave());
+	// A caller the archive has no queue for (held by the incoming webhook's failure TwiML, which
+	// no agent is offered) leaves for voicemail after the default wait instead of holding forever.
+	if ((wait.QueueTime ?? 0) >= (queue?.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS)) return response(leave());
 	return holdTurnTwiml(wait.QueuePosition);
 }
 

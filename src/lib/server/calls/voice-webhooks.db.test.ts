@@ -224,6 +224,15 @@ describe('when hot state fails', () => {
 		expect(await hold.text()).toBe(`${XML}<Response><Leave/></Response>`);
 	});
 
+	it('sends a caller the archive does not know (held by the failure TwiML) to voicemail after the default wait, not hold forever', async () => {
+		const sid = newCallSid();
+		const unknown = { ...incoming(sid, '+12125550179', '+14155550179'), QueuePosition: '1' };
+		const early = await h.post(VOICE_PATHS.wait, { ...unknown, QueueTime: '60' });
+		expect(await early.text()).toBe(`${XML}<Response><Say>You are next in line.</Say><Play>/audio/hold-music.wav</Play></Response>`);
+		const late = await h.post(VOICE_PATHS.wait, { ...unknown, QueueTime: '300' });
+		expect(await late.text()).toBe(`${XML}<Response><Leave/></Response>`);
+	});
+
 	it('ends the call in hot state from a job when completeCall failed, so the agent is not left busy', async () => {
 		await h.addQueue('+14155550178', 'flaky-end', ['flaky-end-skill']);
 		const sid = newCallSid();

@@ -17,7 +17,12 @@ import { SYSTEM_IDENTITY, type Identity } from './identity';
 import type { TokenSigner } from './jwt';
 import { errorFromWire } from './wire-error';
 
-export const DEFAULT_CONVEX_TIMEOUT_MS = 15_000;
+/**
+ * Well inside Twilio's 15 s webhook limit: an incoming call whose routeInbound fails must still
+ * get its queue TwiML (calls/handle-incoming-call.ts) before Twilio gives up and plays the
+ * fallback's apology and hangup. A server mutation normally answers in well under a second.
+ */
+export const DEFAULT_CONVEX_TIMEOUT_MS = 5_000;
 
 export interface ConvexHotStateOptions {
 	fetch?: typeof fetch;

@@ -13,6 +13,7 @@ import { jwksSource } from '$convex/lib/authJwks';
 import { AppError } from '../errors';
 import { createConvexHotState, createLocalHotState, errorFromWire, probeConvex, SYSTEM_IDENTITY, type HotState, type Identity } from './hot';
 import { createTokenSigner, type PublicJwk } from './jwt';
+import { DEFAULT_CONVEX_TIMEOUT_MS } from './convex-hot-state';
 
 const ISSUER = 'https://calls.example.com';
 const newPem = () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -180,6 +181,17 @@ describe('LIVE=convex start-up and load', () => {
 			'Convex did not answer agentStatus:hydrate within 50 ms'
 		);
 	});
+
+	it('by default gives up well inside Twilio\'s 15 s webhook limit, so a call still gets its queue TwiML', async () => {
+		const silent: typeof fetch = (_input, init) =>
+			new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason as Error)));
+		const hot = createConvexHotState('https://happy-otter-123.convex.cloud', signer, { fetch: silent });
+		const started = Date.now();
+		await expect(hot.mutation(api.agentStatus.hydrate, { agents: [], removeMissing: false }, SYSTEM_IDENTITY)).rejects.toThrow(
+			`Convex did not answer agentStatus:hydrate within ${DEFAULT_CONVEX_TIMEOUT_MS} ms`
+		);
+		expect(Date.now() - started).toBeLessThan(10_000);
+	}, 12_000);
 
 	it('refuses to start against a Convex URL that does not answer, naming the setting to fix', async () => {
 		const refused: typeof fetch = () => Promise.reject(new TypeError('fetch failed'));

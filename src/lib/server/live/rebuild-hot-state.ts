@@ -9,6 +9,7 @@
  * roster and skills go in batches of HYDRATE_BATCH agents, sent together, and the cleanup of
  * users who left runs page by page.
  */
+import type { FunctionArgs } from 'convex/server';
 import { api } from '$convex/_generated/api';
 import { isRole } from '$lib/roles';
 import type { Db } from '../db/client';
@@ -44,22 +45,32 @@ async function prune(hot: Pick<HotState, 'mutation'>, ref: Pruner, keep: string[
 	}
 }
 
-export async function rebuildHotState({ db, hot, voice }: { db: Db; hot: HotState; voice?: VoiceServices }): Promise<{ calls: RebuildLiveCallsResult | null }> {
-	const started = Date.now();
-	const users = await db.select({ id: user.id, name: user.name, role: user.role, banned: user.banned }).from(user);
-	const agents = users
-		.filter((u) => !u.banned)
-		.flatMap((u) => (isRole(u.role) ? [{ userId: u.id, name: u.name, role: u.role }] : []));
-	const keep = agents.map((a) => a.userId);
-	const batches = chunks(agents, HYDRATE_BATCH);
+type RosterEntry = FunctionArgs<typeof api.agentStatus.hydrate>['agents'][number];
+
+/** Active staff with a known role, as hot state's roster lists them. */
+export function rosterOf(users: { id: string; name: string; role: string | null; banned: boolean | null }[]): RosterEntry[] {
+	return users.filter((u) => !u.banned).flatMap((u) => (isRole(u.role) ? [{ userId: u.id, name: u.name, role: u.role }] : []));
+}
+
+/** Make hot state's roster exactly `agents`, in batches and pages Convex accepts whatever the staff's size. */
+export async function syncRoster(hot: Pick<HotState, 'mutation'>, agents: RosterEntry[]): Promise<{ inserted: number; updated: number; removed: number }> {
 	const roster = { inserted: 0, updated: 0, removed: 0 };
 	for (const result of await Promise.all(
-		batches.map((batch) => hot.mutation(api.agentStatus.hydrate, { agents: batch, removeMissing: false }, SYSTEM_IDENTITY))
+		chunks(agents, HYDRATE_BATCH).map((batch) => hot.mutation(api.agentStatus.hydrate, { agents: batch, removeMissing: false }, SYSTEM_IDENTITY))
 	)) {
 		roster.inserted += result.inserted;
 		roster.updated += result.updated;
 	}
-	roster.removed = await prune(hot, api.agentStatus.pruneRoster, keep);
+	roster.removed = await prune(hot, api.agentStatus.pruneRoster, agents.map((a) => a.userId));
+	return roster;
+}
+
+export async function rebuildHotState({ db, hot, voice }: { db: Db; hot: HotState; voice?: VoiceServices }): Promise<{ calls: RebuildLiveCallsResult | null }> {
+	const started = Date.now();
+	const agents = rosterOf(await db.select({ id: user.id, name: user.name, role: user.role, banned: user.banned }).from(user));
+	const keep = agents.map((a) => a.userId);
+	const batches = chunks(agents, HYDRATE_BATCH);
+	const roster = await syncRoster(hot, agents);
 
 	const onRoster = new Set(keep);
 	const skills = (

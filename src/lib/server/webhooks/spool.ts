@@ -72,10 +72,19 @@ export async function readSpool(dir: string): Promise<{ file: string; delivery: 
 	const entries = await Promise.all(
 		names.map(async (name) => {
 			const file = path.join(dir, name);
-			return { file, delivery: JSON.parse(await readFile(file, 'utf8')) as SpooledDelivery };
+			try {
+				return { file, delivery: JSON.parse(await readFile(file, 'utf8')) as SpooledDelivery };
+			} catch (error) {
+				if (!(error instanceof SyntaxError)) throw error;
+				// Set aside (kept for an operator): one unreadable file must not stop every replay after it.
+				await rename(file, `${file}.rejected`);
+				return null;
+			}
 		})
 	);
-	return entries.sort((a, b) => a.delivery.receivedAt.localeCompare(b.delivery.receivedAt));
+	return entries
+		.filter((e): e is { file: string; delivery: SpooledDelivery } => e !== null)
+		.sort((a, b) => String(a.delivery.receivedAt).localeCompare(String(b.delivery.receivedAt)));
 }
 
 /** Remove a replayed delivery (after its replay committed). */

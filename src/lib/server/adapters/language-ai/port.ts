@@ -5,6 +5,9 @@
  */
 import type { z } from 'zod';
 
+/** The supported models, for env.ts's start-up check (code outside the adapter imports the port, not its internals). */
+export { DEFAULT_GEMINI_MODEL, GEMINI_MODELS } from './models';
+
 export interface GrammarSuggestion {
 	/** UTF-16 offsets into the checked text (JavaScript string indices), end exclusive. */
 	start: number;

@@ -4,6 +4,9 @@
  * development, tests and the call-center phrases its language model is built from.
  */
 
+/** The supported models, for env.ts's start-up check (code outside the adapter imports the port, not its internals). */
+export { DEFAULT_TRANSCRIBE_MODEL, supportedTranscribeModels } from './models';
+
 export interface TranscribeInput {
 	/** The encoded audio file (WAV from the carrier by default), of any length: adapters split what their engine cannot take at once. */
 	audio: Uint8Array;
