@@ -1,0 +1,63 @@
+/**
+ * Test code only: the real services (createServices) behind the carrier's webhook handlers on
+ * node:http, as a process of its own that the crash test (crash-safety.db.test.ts) can SIGKILL and
+ * start again on the same archive. Configured from the environment like the app (parseConfig);
+ * prints `READY` once it listens. GET /__test/board answers hot state's call board as JSON.
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import { parseConfig } from './env';
+import { createServices } from './services';
+import { callStatusWebhook, incomingCallWebhook } from './calls/voice-webhooks';
+import { VOICE_PATHS } from './calls/voice-paths';
+import { inboundSmsWebhook, SMS_PATHS } from './sms/sms-webhooks';
+import { api } from '$convex/_generated/api';
+import type { VoiceServices } from './calls/voice-services';
+
+const HANDLERS: Record<string, (s: VoiceServices, r: Request, u: URL) => Promise<Response>> = {
+	[VOICE_PATHS.incoming]: incomingCallWebhook,
+	[VOICE_PATHS.status]: callStatusWebhook,
+	[SMS_PATHS.inbound]: inboundSmsWebhook
+};
+
+async function body(req: IncomingMessage): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	for await (const c of req) chunks.push(c as Buffer);
+	return Buffer.concat(chunks);
+}
+
+const config = parseConfig(process.env);
+const services = await createServices(config);
+const port = Number(process.env.PORT);
+
+const server = createServer((req, res) => {
+	void (async () => {
+		try {
+			const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+			if (req.method === 'GET' && url.pathname === '/__test/board') {
+				const board = await services.hot.query(api.callBoard.board, {}, { subject: 'crash-test', role: 'admin', name: 'crash test' });
+				res.writeHead(200, { 'content-type': 'application/json' });
+				res.end(JSON.stringify(board));
+				return;
+			}
+			const handler = HANDLERS[url.pathname];
+			if (!handler || req.method !== 'POST') {
+				res.writeHead(404);
+				res.end();
+				return;
+			}
+			const headers = Object.entries(req.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v] as [string, string]] : []));
+			const request = new Request(url, { method: 'POST', headers, body: await body(req) });
+			const response = await handler(services, request, url);
+			res.writeHead(response.status, Object.fromEntries(response.headers));
+			res.end(Buffer.from(await response.arrayBuffer()));
+		} catch (error) {
+			res.writeHead(500);
+			res.end(String(error));
+		}
+	})();
+});
+server.listen(port, '127.0.0.1', () => process.stdout.write('READY\n'));
+process.on('SIGTERM', () => {
+	server.close();
+	void services.close().then(() => process.exit(0));
+});
