@@ -2,9 +2,11 @@
  * Test code only: the real services (createServices) behind the carrier's webhook handlers on
  * node:http, as a process of its own that the crash test (crash-safety.db.test.ts) can SIGKILL and
  * start again on the same archive. Configured from the environment like the app (parseConfig);
- * prints `READY` once it listens. GET /__test/board answers hot state's call board as JSON.
+ * prints `READY` once it listens. GET /__test/board answers hot state's call board as JSON, and
+ * GET /__test/jobs?name=<queue> the queue's pg-boss jobs counted by state.
  */
 import { createServer, type IncomingMessage } from 'node:http';
+import { sql } from 'drizzle-orm';
 import { parseConfig } from './env';
 import { createServices } from './services';
 import { callStatusWebhook, incomingCallWebhook } from './calls/voice-webhooks';
@@ -37,6 +39,14 @@ const server = createServer((req, res) => {
 				const board = await services.hot.query(api.callBoard.board, {}, { subject: 'crash-test', role: 'admin', name: 'crash test' });
 				res.writeHead(200, { 'content-type': 'application/json' });
 				res.end(JSON.stringify(board));
+				return;
+			}
+			if (req.method === 'GET' && url.pathname === '/__test/jobs') {
+				const result: unknown = await services.db.execute(sql`select state, count(*)::int as n from pgboss.job where name = ${url.searchParams.get('name')} group by state`);
+				// PGlite answers { rows }, postgres-js the rows themselves.
+				const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { state: string; n: number }[];
+				res.writeHead(200, { 'content-type': 'application/json' });
+				res.end(JSON.stringify(Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]))));
 				return;
 			}
 			const handler = HANDLERS[url.pathname];
