@@ -131,8 +131,9 @@ function plan(base: string): Planned[] {
 			const mms = i % MMS_EVERY === 0;
 			const sid = `${mms ? 'MM' : 'SM'}${hex(16)}`;
 			const params: Record<string, string> = { MessageSid: sid, AccountSid: ACCOUNT_SID, From: CUSTOMER, To: QUEUE_NUMBERS[0]!, Body: `burst ${i}`, NumMedia: mms ? '1' : '0', NumSegments: '1', ApiVersion: '2010-04-01' };
-			// Not the carrier's host: the job refuses it at once and marks the file failed, which is a finished job.
-			if (mms) Object.assign(params, { MediaUrl0: `${base}/not-the-carrier/${sid}.jpg`, MediaContentType0: 'image/jpeg' });
+			// On the local carrier's media host (the crash server): the first process never answers it, so
+			// fetch-mms-media jobs are running at the kill; the second answers 404, which fails the file and ends the job.
+			if (mms) Object.assign(params, { MediaUrl0: `${base}/carrier/crash-media/${sid}.jpg`, MediaContentType0: 'image/jpeg' });
 			out.push({ kind: 'sms', sid, params });
 		}
 	}
@@ -192,7 +193,7 @@ describe('crash safety: SIGKILL in the middle of a webhook burst', () => {
 
 	it('archives every answered delivery exactly once, finishes queued jobs and rebuilds hot state from the archive', { timeout: 180_000 }, async () => {
 		const t0 = Date.now();
-		server = await startServer(env);
+		server = await startServer({ ...env, CRASH_HANG_MEDIA: '1' });
 		const bootMs = Date.now() - t0;
 		const dispatcher = new WebhookDispatcher({ sign: (url, params) => signWebhook(AUTH_TOKEN, url, params), clock: new RealClock() });
 		const planned = plan(base);
@@ -200,6 +201,7 @@ describe('crash safety: SIGKILL in the middle of a webhook burst', () => {
 		const answered = new Set<string>();
 		let answeredBeforeKill: Set<string> | undefined;
 		let boardSnapshot: Promise<Board> | undefined;
+		let jobsSnapshot: Promise<Record<string, number>> | undefined;
 		let killed: Promise<void> | undefined;
 
 		const deliver = async (p: Planned) => {
@@ -207,7 +209,10 @@ describe('crash safety: SIGKILL in the middle of a webhook burst', () => {
 			const result = await dispatcher.request({ kind: p.kind, url, params: p.params, ...(p.kind === 'voice' ? { callSid: p.sid } : { messageSid: p.sid }) });
 			results.set(p.sid, result);
 			if (result.outcome.ok && result.outcome.status === 200) answered.add(p.sid);
-			if (!boardSnapshot && answered.size >= KILL_AFTER / 2) boardSnapshot = getJson<Board>(`${base}/__test/board`);
+			if (!boardSnapshot && answered.size >= KILL_AFTER / 2) {
+				boardSnapshot = getJson<Board>(`${base}/__test/board`);
+				jobsSnapshot = getJson<Record<string, number>>(`${base}/__test/jobs?name=fetch-mms-media`);
+			}
 			if (!killed && answered.size >= KILL_AFTER) {
 				// The kill lands with deliveries in flight: whatever was answered 200 by now must be in the archive.
 				answeredBeforeKill = new Set(answered);
@@ -223,6 +228,7 @@ describe('crash safety: SIGKILL in the middle of a webhook burst', () => {
 		);
 		await killed;
 		const boardBeforeKill = await boardSnapshot;
+		expect((await jobsSnapshot)?.active ?? 0, 'fetch-mms-media jobs were running when the server died').toBeGreaterThan(0);
 		expect(answeredBeforeKill, 'the kill happened in the middle of the burst').toBeDefined();
 		const failedDuringOutage = planned.filter((p) => !answered.has(p.sid));
 		expect(failedDuringOutage.length, 'some deliveries met the dead server').toBeGreaterThan(0);
@@ -241,8 +247,10 @@ describe('crash safety: SIGKILL in the middle of a webhook burst', () => {
 		expect(answered.size).toBe(CALLS + TEXTS);
 		// Jobs queued before the kill (and after) run to the end, within a minute (a job cut off by the kill included).
 		const mmsJobs = () => getJson<Record<string, number>>(`${base}/__test/jobs?name=fetch-mms-media`);
+		const t2 = Date.now();
 		await waitFor('every fetch-mms-media job to complete', 60_000, async () => (await mmsJobs()).completed === TEXTS / MMS_EVERY);
 		expect(await mmsJobs()).toEqual({ completed: TEXTS / MMS_EVERY });
+		const jobsMs = Date.now() - t2;
 		const boardAfter = await getJson<Board>(`${base}/__test/board`);
 		await stopServer(server, 'SIGTERM');
 		server = undefined;
@@ -294,7 +302,7 @@ describe('crash safety: SIGKILL in the middle of a webhook burst', () => {
 			// Callers who were waiting when the server died are not left in hot state unless the archive still has them open.
 			for (const w of boardAfterRestart.waiting) expect(open.has(w.callSid) || !callSids.includes(w.callSid)).toBe(true);
 			console.info(
-				`crash safety (${database.driver}): boot ${bootMs} ms, restart ${restartMs} ms, ${answeredBeforeKill!.size} answered before the kill, ${failedDuringOutage.length} delivered again, total ${Date.now() - t0} ms`
+				`crash safety (${database.driver}): boot ${bootMs} ms, restart ${restartMs} ms, ${answeredBeforeKill!.size} answered before the kill, ${failedDuringOutage.length} delivered again, jobs done ${jobsMs} ms after, total ${Date.now() - t0} ms`
 			);
 		} finally {
 			await database.close();

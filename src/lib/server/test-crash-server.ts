@@ -28,13 +28,24 @@ async function body(req: IncomingMessage): Promise<Buffer> {
 }
 
 const config = parseConfig(process.env);
-const services = await createServices(config);
 const port = Number(process.env.PORT);
+// Listening before the services are up, as the app does (hooks create them on first use): the
+// media host must answer the jobs that start inside createServices, and webhooks wait for it.
+const ready = createServices(config);
 
 const server = createServer((req, res) => {
 	void (async () => {
 		try {
 			const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+			// The local carrier's media host is this origin. With CRASH_HANG_MEDIA=1 a media fetch never
+			// gets an answer, so its job is still running when the test kills this process.
+			if (url.pathname.startsWith('/carrier/crash-media/')) {
+				if (process.env.CRASH_HANG_MEDIA === '1') return;
+				res.writeHead(404);
+				res.end();
+				return;
+			}
+			const services = await ready;
 			if (req.method === 'GET' && url.pathname === '/__test/board') {
 				const board = await services.hot.query(api.callBoard.board, {}, { subject: 'crash-test', role: 'admin', name: 'crash test' });
 				res.writeHead(200, { 'content-type': 'application/json' });
@@ -66,8 +77,10 @@ const server = createServer((req, res) => {
 		}
 	})();
 });
-server.listen(port, '127.0.0.1', () => process.stdout.write('READY\n'));
+server.listen(port, '127.0.0.1');
+await ready;
+process.stdout.write('READY\n');
 process.on('SIGTERM', () => {
 	server.close();
-	void services.close().then(() => process.exit(0));
+	void ready.then((services) => services.close()).then(() => process.exit(0));
 });
