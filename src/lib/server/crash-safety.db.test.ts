@@ -70,10 +70,10 @@ async function startServer(env: Record<string, string>): Promise<Server> {
 	});
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 	let stderr = '';
-	child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+	child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
 	await new Promise<void>((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error(`crash server did not start in ${START_TIMEOUT_MS} ms: ${stderr}`)), START_TIMEOUT_MS);
-		child.stdout!.on('data', (c: Buffer) => {
+		child.stdout.on('data', (c: Buffer) => {
 			if (c.toString().includes('READY')) {
 				clearTimeout(timer);
 				resolve();

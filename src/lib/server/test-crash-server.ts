@@ -8,14 +8,13 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import { sql } from 'drizzle-orm';
 import { parseConfig } from './env';
-import { createServices } from './services';
+import { createServices, type Services } from './services';
 import { callStatusWebhook, incomingCallWebhook } from './calls/voice-webhooks';
 import { VOICE_PATHS } from './calls/voice-paths';
 import { inboundSmsWebhook, SMS_PATHS } from './sms/sms-webhooks';
 import { api } from '$convex/_generated/api';
-import type { VoiceServices } from './calls/voice-services';
 
-const HANDLERS: Record<string, (s: VoiceServices, r: Request, u: URL) => Promise<Response>> = {
+const HANDLERS: Record<string, (s: Services, r: Request, u: URL) => Promise<Response>> = {
 	[VOICE_PATHS.incoming]: incomingCallWebhook,
 	[VOICE_PATHS.status]: callStatusWebhook,
 	[SMS_PATHS.inbound]: inboundSmsWebhook
@@ -67,7 +66,7 @@ const server = createServer((req, res) => {
 				return;
 			}
 			const headers = Object.entries(req.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v] as [string, string]] : []));
-			const request = new Request(url, { method: 'POST', headers, body: await body(req) });
+			const request = new Request(url, { method: 'POST', headers, body: new Uint8Array(await body(req)) });
 			const response = await handler(services, request, url);
 			res.writeHead(response.status, Object.fromEntries(response.headers));
 			res.end(Buffer.from(await response.arrayBuffer()));
