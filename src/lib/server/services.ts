@@ -54,7 +54,16 @@ export async function createServices(input: Config, options: CreateServicesOptio
 	const provisioned = await provisionLocalCarrier({ db: database.db, telephony: adapters.telephony, publicBaseUrl: config.publicBaseUrl });
 	if (provisioned?.applied) log.info(`local carrier: ${provisioned.changes.length} number settings provisioned`);
 	const hot = await createHotState(config);
-	const jobs = await createJobs({ database, db: database.db, adapters, hot, settings: config, connectionString: config.database.driver === 'postgres' ? config.database.url : undefined });
+	const jobs = await createJobs({
+		database,
+		db: database.db,
+		adapters,
+		hot,
+		settings: config,
+		connectionString: config.database.driver === 'postgres' ? config.database.url : undefined,
+		// PGlite is one process; on PostgreSQL the lock makes this server the only worker.
+		soleWorker: config.database.driver === 'pglite' || lock !== undefined
+	});
 	// Calls that ended while the server was down are closed (with the carrier's word) before any webhook is served.
 	await rebuildHotState({ db: database.db, hot, voice: { config, db: database.db, hot, adapters, jobs } });
 	// Deliveries the fallback routes spooled while the archive was down go into it now, and whenever it is back.

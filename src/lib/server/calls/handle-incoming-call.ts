@@ -2,7 +2,8 @@
  * An inbound call, from the carrier's first request to the TwiML that rings an agent or queues
  * the caller. The archive comes first (caller record, call row, delivery ledger in one
  * transaction), then the routing decision in hot state, then TwiML. A retried delivery writes
- * nothing and gets the same answer, because routeInbound returns the decision already taken.
+ * nothing and gets the same answer, because routeInbound returns the decision already taken;
+ * one for a call the archive has closed since is hung up instead of routed again.
  * Slow work (recordings, transcripts) is not done here; it follows from later callbacks as jobs.
  */
 import { eq } from 'drizzle-orm';
@@ -18,7 +19,7 @@ import { phoneNumberOrNull } from './caller-number';
 import { findVoiceQueue, isQueueOpen } from './find-voice-queue';
 import { agentPickupTarget, handleAgentPickup } from './handle-agent-pickup';
 import { retryHotWriteLater } from './retry-hot-write';
-import { notOurNumberTwiml, routingTwiml, voicemailTwiml, type RoutingDecision } from './routing-twiml';
+import { callOverTwiml, notOurNumberTwiml, routingTwiml, voicemailTwiml, type RoutingDecision } from './routing-twiml';
 import type { VoiceServices } from './voice-services';
 
 export interface IncomingCallInput {
@@ -50,9 +51,12 @@ export async function handleIncomingCall(services: VoiceServices, { call, dedupe
 	}
 
 	const open = isQueueOpen(queue.openingHours, now);
-	const caller = await db.transaction(async (tx): Promise<CallerView | null> => {
+	const { caller, ended } = await db.transaction(async (tx): Promise<{ caller: CallerView | null; ended: boolean }> => {
 		const fresh = await recordDeliveryOnce(tx, dedupeKey, 'voice.incoming');
-		if (!fresh) return (await loadCall(tx, call.CallSid))?.caller ?? null;
+		if (!fresh) {
+			const found = await loadCall(tx, call.CallSid);
+			return { caller: found?.caller ?? null, ended: found?.call.endedAt != null };
+		}
 		const customer = fromE164 ? (await recordUnknownCaller(tx, { phone: fromE164 })).customer : null;
 		const owned = { fromRaw: call.From, toRaw: call.To, fromE164, toE164, customerId: customer?.id ?? null, queue: queue.name, ...(open || !queue.voicemailEnabled ? {} : { voicemailAt: now }) };
 		const row = await upsertCall(tx, base, owned);
@@ -64,8 +68,11 @@ export async function handleIncomingCall(services: VoiceServices, { call, dedupe
 		});
 		// With voicemail off the caller is told to call again and the call ends as abandoned.
 		if (!open) await addCallEvent(tx, { callId: row.id, kind: queue.voicemailEnabled ? 'voicemail' : 'closed', at: now, payload: { reason: 'closed' } });
-		return customer ? { customerId: customer.id, name: customer.displayName, company: customer.company } : null;
+		return { caller: customer ? { customerId: customer.id, name: customer.displayName, company: customer.company } : null, ended: false };
 	});
+	// A retry of a call the archive has closed meanwhile (e.g. at a restart, when the carrier no
+	// longer knew it): routing it again would put a caller in hot state whom the archive says is gone.
+	if (ended) return callOverTwiml();
 	if (!open) return voicemailTwiml(queue);
 
 	const route = {

@@ -120,6 +120,11 @@ export function notOurNumberTwiml(): string {
 	return response(reject());
 }
 
+/** A retried first request for a call the archive has already closed: nothing left to route. */
+export function callOverTwiml(): string {
+	return response(hangup());
+}
+
 /** When the archive or hot state fails mid-call: keep the caller in the number's queue rather than drop them. */
 export function fallbackTwiml(queueName: string): string {
 	return response(say(TECHNICAL_TROUBLE), enqueue(queueName, { waitUrl: VOICE_PATHS.wait, action: VOICE_PATHS.enqueueAction }));

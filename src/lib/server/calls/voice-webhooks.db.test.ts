@@ -10,6 +10,7 @@ import { ACCOUNT_SID, createVoiceHarness, HANDLERS, newCallSid, PUBLIC_BASE_URL,
 import type { VoiceServices } from './voice-services';
 import { loadCallDetails } from './call-details';
 import { seedVoiceQueues } from './seed-voice-queues';
+import { rebuildLiveCalls } from './rebuild-live-calls';
 import { VOICE_PATHS } from './voice-paths';
 import { ringingFor, waitingIn } from './test-board';
 import { agentClientIdentity } from './caller-number';
@@ -84,6 +85,26 @@ describe('POST /webhooks/twilio/voice', () => {
 		const before = await h.counts();
 		const retry = await h.post(VOICE_PATHS.incoming, incoming(sid, '+12125550123', SALES_NUMBER), { headers });
 		expect(await retry.text()).toBe(expected);
+		expect(await h.counts()).toEqual(before);
+	});
+
+	it('hangs up a retry of a call the archive closed at a restart, and does not queue the caller again in hot state', async () => {
+		const sid = newCallSid();
+		const headers = { 'I-Twilio-Idempotency-Token': `tok-${sid}` };
+		const first = await h.post(VOICE_PATHS.incoming, incoming(sid, '+12125550177', '+14155550102'), { headers });
+		expect(await first.text()).toBe(enqueueXml('nobody'));
+		expect((await waitingIn(h.hot, 'nobody')).map((w) => w.callSid)).toContain(sid);
+		// The server restarts; the carrier (the local one forgets its calls) no longer knows the call, so the archive closes it.
+		await rebuildLiveCalls(h.services);
+		expect((await callRow(sid))?.endedAt).not.toBeNull();
+		expect((await waitingIn(h.hot, 'nobody')).map((w) => w.callSid)).not.toContain(sid);
+
+		// The answer to the first request was lost in the crash, so the carrier delivers it again.
+		const before = await h.counts();
+		const retry = await h.post(VOICE_PATHS.incoming, incoming(sid, '+12125550177', '+14155550102'), { headers });
+		expect(retry.status).toBe(200);
+		expect(await retry.text()).toBe(`${XML}<Response><Hangup/></Response>`);
+		expect((await waitingIn(h.hot, 'nobody')).map((w) => w.callSid)).not.toContain(sid);
 		expect(await h.counts()).toEqual(before);
 	});
 

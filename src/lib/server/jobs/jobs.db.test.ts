@@ -2,8 +2,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdapters } from '../adapters';
+import { createAdapters, type Adapters } from '../adapters';
 import { createTestDb, type TestDb } from '../db/test-db';
 import { parseConfig } from '../env';
 import { createLocalHotState, type HotState } from '../live/hot';
@@ -15,6 +16,7 @@ let testDb: TestDb;
 let hot: HotState;
 let jobs: Jobs;
 let closeAdapters: () => Promise<void>;
+let adapters: Adapters;
 
 const data = (n: number) => ({ callSid: `CA${String(n).padStart(32, '0')}`, recordingSid: `RE${String(n).padStart(32, '0')}`, recordingUrl: 'x', durationSeconds: 1, channels: 2 });
 
@@ -30,7 +32,7 @@ beforeAll(async () => {
 		DATA_DIR: mkdtempSync(path.join(tmpdir(), 'switchboard-jobs-')),
 		LOG_LEVEL: 'silent'
 	});
-	const adapters = await createAdapters(config);
+	adapters = await createAdapters(config);
 	closeAdapters = () => adapters.close();
 	[testDb, hot] = await Promise.all([createTestDb(), createLocalHotState()]);
 	// Queue only: this file checks the transaction rule, not the handlers.
@@ -61,5 +63,43 @@ describe('jobs', () => {
 
 	it('answers null for an unknown job id', async () => {
 		expect(await jobs.status('fetch-recording', '00000000-0000-4000-8000-000000000000')).toBeNull();
+	});
+});
+
+describe('jobs left running by a process that died', () => {
+	/** What a SIGKILL leaves behind: the job claimed (active, one attempt counted) and nobody running it. */
+	async function cutOff(n: number, retryCount = 1): Promise<string> {
+		const id = await testDb.db.transaction((tx) => jobs.enqueue(tx, 'fetch-recording', data(n)));
+		await testDb.db.execute(sql`update pgboss.job set state = 'active', started_on = now(), retry_count = ${retryCount} where id = ${id}::uuid`);
+		return id;
+	}
+	async function runsNow(id: string): Promise<boolean> {
+		const result: unknown = await testDb.db.execute(sql`select start_after <= now() as due from pgboss.job where id = ${id}::uuid`);
+		// PGlite answers { rows }, postgres-js the rows themselves.
+		const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { due: boolean }[];
+		return rows[0]?.due === true;
+	}
+
+	it('are retried at once when this process is the only worker, and failed past their retry limit', async () => {
+		const id = await cutOff(10);
+		const spent = await cutOff(11, 5);
+		const next = await createTestJobs(testDb, { adapters, hot }, { work: false, soleWorker: true });
+		try {
+			expect(await next.status('fetch-recording', id)).toMatchObject({ state: 'retry', error: 'the server stopped while this job ran' });
+			expect(await runsNow(id)).toBe(true);
+			expect(await next.status('fetch-recording', spent)).toMatchObject({ state: 'failed', error: 'the server stopped while this job ran' });
+		} finally {
+			await next.stop();
+		}
+	});
+
+	it('are left to their expiry when other servers may be running them', async () => {
+		const id = await cutOff(12);
+		const next = await createTestJobs(testDb, { adapters, hot }, { work: false });
+		try {
+			expect(await next.status('fetch-recording', id)).toMatchObject({ state: 'active' });
+		} finally {
+			await next.stop();
+		}
 	});
 });

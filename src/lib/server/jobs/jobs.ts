@@ -137,6 +137,13 @@ export interface CreateJobsInput extends Omit<JobDeps, 'jobs'> {
 	work?: boolean;
 	/** Seconds between polls when LISTEN/NOTIFY is not delivering (default 2). */
 	pollingIntervalSeconds?: number;
+	/**
+	 * This process is the archive's only worker (PGlite, or the single-server lock held): a job
+	 * still `active` at start was cut off by the previous process dying (SIGKILL, power loss), so
+	 * it is failed at once and retried under its queue's policy, not left until its expiry (up to
+	 * five minutes). Never with several servers: their running jobs look the same.
+	 */
+	soleWorker?: boolean;
 }
 
 const log = logger('jobs');
@@ -145,6 +152,17 @@ function errorText(output: unknown): string | null {
 	if (!output || typeof output !== 'object') return null;
 	const o = output as { message?: unknown };
 	return typeof o.message === 'string' ? o.message : null;
+}
+
+/** Jobs a dead process left `active` go to retry at once (or to failed, past their retry limit, by pg-boss's own rules). */
+async function failCutOffJobs(boss: PgBoss, name: JobName): Promise<void> {
+	const { rows } = await boss.getDb().executeSql(`select id from pgboss.job where name = $1 and state = 'active'`, [name]);
+	const ids = (rows as { id: string }[]).map((r) => r.id);
+	if (ids.length === 0) return;
+	await boss.fail(name, ids, { message: 'the server stopped while this job ran' });
+	// The job did not fail, its process died: its retry runs now rather than after the back-off.
+	await boss.getDb().executeSql(`update pgboss.job set start_after = now() where name = $1 and id = any($2::uuid[]) and state = 'retry'`, [name, ids]);
+	log.warn(`${ids.length} ${name} job(s) cut off by the previous server process are retried`);
 }
 
 export async function createJobs(input: CreateJobsInput): Promise<Jobs> {
@@ -198,6 +216,7 @@ export async function createJobs(input: CreateJobsInput): Promise<Jobs> {
 	};
 	for (const [name, spec] of Object.entries(JOB_QUEUES) as [JobName, QueueSpec<JobName>][]) {
 		await boss.createQueue(name, spec.options);
+		if (input.soleWorker) await failCutOffJobs(boss, name);
 		if (input.work === false) continue;
 		const retryLimit = spec.options.retryLimit ?? 2;
 		await boss.work(

@@ -23,7 +23,7 @@ async function testDatabaseUrl(testDb: TestDb): Promise<string | undefined> {
 export async function createTestJobs(
 	testDb: TestDb,
 	deps: Omit<JobDeps, 'db' | 'settings' | 'jobs'> & { settings?: JobDeps['settings'] },
-	options: { work?: boolean } = {}
+	options: { work?: boolean; soleWorker?: boolean } = {}
 ): Promise<Jobs> {
 	return createJobs({
 		database: testDb.database,
@@ -32,6 +32,7 @@ export async function createTestJobs(
 		settings: deps.settings ?? { publicBaseUrl: 'https://switchboard.test', smsRates: DEFAULT_SMS_RATES },
 		connectionString: await testDatabaseUrl(testDb),
 		pollingIntervalSeconds: 0.5,
-		work: options.work
+		work: options.work,
+		soleWorker: options.soleWorker
 	});
 }
