@@ -4,16 +4,11 @@
  */
 import { v } from 'convex/values';
 import type { MutationCtx } from './_generated/server';
-import { activeBySid, incomingBySid, queuedBySid, setAgent } from './lib/callRows';
+import { activeBySid, callerFields, incomingBySid, queuedBySid, setAgent } from './lib/callRows';
 import { systemMutation } from './lib/functions';
 
 const vHydrateIncoming = v.object({
-	callSid: v.string(),
-	from: v.string(),
-	to: v.string(),
-	customerId: v.optional(v.string()),
-	customerName: v.optional(v.string()),
-	customerCompany: v.optional(v.string()),
+	...callerFields,
 	queueName: v.string(),
 	requiredSkills: v.array(v.string()),
 	state: v.union(v.literal('routing'), v.literal('offered'), v.literal('accepted')),

@@ -11,7 +11,7 @@
  * wrap-up are in callWrapup.ts.
  */
 import { v } from 'convex/values';
-import { incomingBySid, queuedBySid, setAgent } from './lib/callRows';
+import { callerFields, incomingBySid, queuedBySid, setAgent } from './lib/callRows';
 import { currentDecision, offerOrEnqueue, offerTo, oldestWaiting, passOn, startActiveCall, takeFromQueue, vDecision } from './lib/callLine';
 import { fail } from './lib/errors';
 import { agentMutation, systemMutation } from './lib/functions';
@@ -19,12 +19,7 @@ import { canTake, findAgent, pickAgent } from './lib/routing';
 
 export const routeInbound = systemMutation({
 	args: {
-		callSid: v.string(),
-		from: v.string(),
-		to: v.string(),
-		customerId: v.optional(v.string()),
-		customerName: v.optional(v.string()),
-		customerCompany: v.optional(v.string()),
+		...callerFields,
 		queueName: v.string(),
 		requiredSkills: v.array(v.string())
 	},

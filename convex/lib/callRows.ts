@@ -2,8 +2,19 @@
  * Lookups of the three call tables by CallSid, and the one way call functions change an agent's
  * status row. Shared by the call line, wrap-up, the board and start-up hydration.
  */
+import { v } from 'convex/values';
 import type { Doc } from '../_generated/dataModel';
 import type { MutationCtx, QueryCtx } from '../_generated/server';
+
+/** The caller's side of a call, as routing takes it and every call table keeps it. */
+export const callerFields = {
+	callSid: v.string(),
+	from: v.string(),
+	to: v.string(),
+	customerId: v.optional(v.string()),
+	customerName: v.optional(v.string()),
+	customerCompany: v.optional(v.string())
+};
 
 export async function incomingBySid(ctx: QueryCtx | MutationCtx, callSid: string) {
 	return ctx.db
