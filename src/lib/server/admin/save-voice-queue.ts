@@ -1,6 +1,7 @@
 /**
- * Create or edit a queue and its number. The call path reads voice_queues on every call
- * (find-voice-queue.ts), so a saved change applies to the next call. Duplicate numbers and
+ * Create or edit a queue and its number. The call path keeps each number's queue for a few
+ * seconds (findVoiceQueueCached); saving clears that copy, so a saved change applies to this
+ * server's next call. Duplicate numbers and
  * skills outside the catalog are refused; the row and its audit are written together.
  */
 import { eq, inArray } from 'drizzle-orm';
@@ -9,7 +10,7 @@ import type { Db, Tx } from '../db/client';
 import { skills } from '../db/schema/staff';
 import { voiceQueues } from '../db/schema/calls';
 import { AppError, badRequest, notFound } from '../errors';
-import type { VoiceQueue } from '../calls/find-voice-queue';
+import { forgetVoiceQueues, type VoiceQueue } from '../calls/find-voice-queue';
 import { recordAdminAudit, type AdminActor } from './audit';
 import type { TSaveVoiceQueueRequest } from './voice-queue-input';
 
@@ -19,7 +20,7 @@ export async function saveVoiceQueue(db: Db, actor: AdminActor, request: TSaveVo
 	const requiredSkills = [...new Set(input.requiredSkills)].sort();
 	const values = { ...input, number, requiredSkills };
 
-	return db.transaction(async (tx) => {
+	const saved = await db.transaction(async (tx) => {
 		if (requiredSkills.length > 0) {
 			const known = new Set((await tx.select({ id: skills.id }).from(skills).where(inArray(skills.id, requiredSkills))).map((s) => s.id));
 			const unknown = requiredSkills.filter((s) => !known.has(s));
@@ -44,6 +45,8 @@ export async function saveVoiceQueue(db: Db, actor: AdminActor, request: TSaveVo
 		});
 		return saved;
 	});
+	forgetVoiceQueues(db);
+	return saved;
 }
 
 async function lockQueue(tx: Tx, number: string): Promise<VoiceQueue | null> {

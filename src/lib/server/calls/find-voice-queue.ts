@@ -10,6 +10,37 @@ export async function findVoiceQueue(db: Db | Tx, numberE164: string): Promise<V
 	return row ?? null;
 }
 
+/**
+ * How long a number's queue is reused without reading voice_queues again. An admin's change
+ * through saveVoiceQueue clears this process's copy at once (forgetVoiceQueues); another
+ * server process on the same archive (LIVE=convex) sees it within this time.
+ */
+export const VOICE_QUEUE_CACHE_MS = 5_000;
+
+type QueueCache = Map<string, { queue: VoiceQueue; until: number }>;
+const cached = new WeakMap<Db | Tx, QueueCache>();
+
+/**
+ * findVoiceQueue for the incoming-call path, which asks for the same few numbers on every call:
+ * a found queue is kept per archive handle for VOICE_QUEUE_CACHE_MS. A number with no queue is
+ * not kept, so a queue created anyhow (seed, test, another process) answers its next call.
+ */
+export async function findVoiceQueueCached(db: Db, numberE164: string, now = Date.now()): Promise<VoiceQueue | null> {
+	let byNumber = cached.get(db);
+	const hit = byNumber?.get(numberE164);
+	if (hit && hit.until > now) return hit.queue;
+	const queue = await findVoiceQueue(db, numberE164);
+	if (!byNumber) cached.set(db, (byNumber = new Map() as QueueCache));
+	if (queue) byNumber.set(numberE164, { queue, until: now + VOICE_QUEUE_CACHE_MS });
+	else byNumber.delete(numberE164);
+	return queue;
+}
+
+/** Drop this archive handle's cached queues (after an admin saved one). */
+export function forgetVoiceQueues(db: Db | Tx): void {
+	cached.delete(db);
+}
+
 /** True when `now` falls in one of today's ranges in the queue's time zone; no hours means always open. */
 export function isQueueOpen(hours: OpeningHours | null, now: Date): boolean {
 	if (!hours) return true;

@@ -1,26 +1,30 @@
 /**
  * An inbound call, from the carrier's first request to the TwiML that rings an agent or queues
  * the caller. The archive comes first (caller record, call row, delivery ledger in one
- * transaction), then the routing decision in hot state, then TwiML. A retried delivery writes
- * nothing and gets the same answer, because routeInbound returns the decision already taken;
- * one for a call the archive has closed since is hung up instead of routed again.
+ * statement, record-incoming-call.ts), then the routing decision in hot state, then TwiML.
+ * The queue comes from a short-lived per-process copy (findVoiceQueueCached), so a new call
+ * costs two archive round trips: the write above and the routing decision's event. A retried
+ * delivery writes nothing and gets the same answer, because routeInbound returns the decision
+ * already taken; one for a call the archive has closed since is hung up instead of routed again.
  * Slow work (recordings, transcripts) is not done here; it follows from later callbacks as jobs.
  */
 import { eq } from 'drizzle-orm';
 import { api } from '$convex/_generated/api';
-import { recordUnknownCaller } from '../crm/record-unknown-caller';
-import type { Db } from '../db/client';
 import { calls } from '../db/schema/calls';
 import { SYSTEM_IDENTITY } from '../live/hot';
 import { recordDeliveryOnce } from '../webhooks/delivery-ledger';
 import type { TVoiceRequest } from '../webhooks/voice-params';
-import { addCallEvent, ensureCall, keepFirst, loadCall, upsertCall, type CallerView } from './call-archive';
+import { addCallEvent, ensureCall, keepFirst, loadCall, type CallerView } from './call-archive';
 import { phoneNumberOrNull } from './caller-number';
-import { findVoiceQueue, isQueueOpen } from './find-voice-queue';
+import { findVoiceQueueCached, isQueueOpen } from './find-voice-queue';
 import { agentPickupTarget, handleAgentPickup } from './handle-agent-pickup';
 import { retryHotWriteLater } from './retry-hot-write';
 import { callOverTwiml, notOurNumberTwiml, routingTwiml, voicemailTwiml, type RoutingDecision } from './routing-twiml';
+import { recordIncomingCall, recordRoutingDecision } from './record-incoming-call';
 import type { VoiceServices } from './voice-services';
+
+/** Written once in record-incoming-call.ts; the queue callbacks and the hot-write retry import it from here. */
+export { recordRoutingDecision } from './record-incoming-call';
 
 export interface IncomingCallInput {
 	call: TVoiceRequest;
@@ -34,7 +38,7 @@ export async function handleIncomingCall(services: VoiceServices, { call, dedupe
 	if (pickup) return handleAgentPickup(services, { call, ...pickup, dedupeKey, now });
 	const fromE164 = phoneNumberOrNull(call.From);
 	const toE164 = phoneNumberOrNull(call.To);
-	const queue = toE164 ? await findVoiceQueue(db, toE164) : null;
+	const queue = toE164 ? await findVoiceQueueCached(db, toE164) : null;
 	const base = { callSid: call.CallSid, direction: 'inbound' as const, fromRaw: call.From, toRaw: call.To, fromE164, toE164, receivedAt: now };
 
 	if (!queue) {
@@ -51,25 +55,27 @@ export async function handleIncomingCall(services: VoiceServices, { call, dedupe
 	}
 
 	const open = isQueueOpen(queue.openingHours, now);
-	const { caller, ended } = await db.transaction(async (tx): Promise<{ caller: CallerView | null; ended: boolean }> => {
-		const fresh = await recordDeliveryOnce(tx, dedupeKey, 'voice.incoming');
-		if (!fresh) {
-			const found = await loadCall(tx, call.CallSid);
-			return { caller: found?.caller ?? null, ended: found?.call.endedAt != null };
-		}
-		const customer = fromE164 ? (await recordUnknownCaller(tx, { phone: fromE164 })).customer : null;
-		const owned = { fromRaw: call.From, toRaw: call.To, fromE164, toE164, customerId: customer?.id ?? null, queue: queue.name, ...(open || !queue.voicemailEnabled ? {} : { voicemailAt: now }) };
-		const row = await upsertCall(tx, base, owned);
-		await addCallEvent(tx, {
-			callId: row.id,
-			kind: 'received',
-			at: now,
-			payload: { from: call.From, to: call.To, queue: queue.name, customerId: customer?.id ?? null, callerName: call.CallerName ?? null }
-		});
+	const recorded = await recordIncomingCall(db, {
+		dedupeKey,
+		callSid: call.CallSid,
+		fromRaw: call.From,
+		toRaw: call.To,
+		fromE164,
+		toE164,
+		queue: queue.name,
+		callerName: call.CallerName ?? null,
+		now,
 		// With voicemail off the caller is told to call again and the call ends as abandoned.
-		if (!open) await addCallEvent(tx, { callId: row.id, kind: queue.voicemailEnabled ? 'voicemail' : 'closed', at: now, payload: { reason: 'closed' } });
-		return { caller: customer ? { customerId: customer.id, name: customer.displayName, company: customer.company } : null, ended: false };
+		closed: open ? null : { event: queue.voicemailEnabled ? 'voicemail' : 'closed', voicemail: queue.voicemailEnabled }
 	});
+	let caller: CallerView | null;
+	let ended = false;
+	if (recorded.fresh) caller = recorded.caller;
+	else {
+		const found = await loadCall(db, call.CallSid);
+		caller = found?.caller ?? null;
+		ended = found?.call.endedAt != null;
+	}
 	// A retry of a call the archive has closed meanwhile (e.g. at a restart, when the carrier no
 	// longer knew it): routing it again would put a caller in hot state whom the archive says is gone.
 	if (ended) return callOverTwiml();
@@ -96,31 +102,4 @@ export async function handleIncomingCall(services: VoiceServices, { call, dedupe
 	}
 	await recordRoutingDecision(db, call.CallSid, decision, now);
 	return routingTwiml({ decision, callSid: call.CallSid, from: call.From, queue, caller, notice: true });
-}
-
-/** The offer or queue entry as call events (once per decision: a retried webhook gets the same one back). */
-export async function recordRoutingDecision(
-	db: Db,
-	callSid: string,
-	decision: { kind: string; agentId?: string; attempts?: number; position?: number; positionAtLeast?: boolean; queueName?: string },
-	now: Date
-): Promise<void> {
-	if (decision.kind !== 'offered' && decision.kind !== 'queued') return;
-	await db.transaction(async (tx) => {
-		const found = await loadCall(tx, callSid);
-		if (!found) return;
-		const kind = decision.kind === 'offered' ? `offered:${decision.agentId}:${decision.attempts}` : 'queued';
-		const key = `voice.routing:${callSid}:${kind}`;
-		if (!(await recordDeliveryOnce(tx, key, 'voice.routing'))) return;
-		if (decision.kind === 'queued') {
-			await tx
-				.update(calls)
-				.set({ queuedAt: keepFirst(calls.queuedAt, now) })
-				.where(eq(calls.id, found.call.id));
-			await addCallEvent(tx, { callId: found.call.id, kind: 'queued', at: now, payload: { queue: decision.queueName, position: decision.position, ...(decision.positionAtLeast ? { positionAtLeast: true } : {}) }
-			});
-		} else {
-			await addCallEvent(tx, { callId: found.call.id, kind: 'offered', at: now, payload: { agentId: decision.agentId, attempt: decision.attempts } });
-		}
-	});
 }
