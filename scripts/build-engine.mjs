@@ -118,7 +118,13 @@ export async function buildEngine({ root = process.cwd(), quiet = false } = {}) 
 					b.onLoad({ filter: /[\\/]convex-test[\\/]dist[\\/]index\.js$/ }, (args) => {
 						const source = readFileSync(args.path, 'utf8');
 						if (!/^class DatabaseFake \{/m.test(source)) return undefined;
-						return { contents: `${source}\nexport { DatabaseFake as __DatabaseFake };\n`, loader: 'js', resolveDir: path.dirname(args.path) };
+						// Its range helpers too, so the engine's ordered index ranges compare exactly as it does.
+						const helpers = 'evaluateFieldPath, evaluateQueryValue, evaluateFilter, validateIndexRangeExpression';
+						return {
+							contents: `${source}\nexport { DatabaseFake as __DatabaseFake };\nexport const __rangeHelpers = { ${helpers} };\n`,
+							loader: 'js',
+							resolveDir: path.dirname(args.path)
+						};
 					});
 				}
 			},

@@ -14,9 +14,15 @@
  * sorts and limits as before, so the candidates only need to include every match: the results,
  * their order and the read tracking are unchanged.
  *
+ * With convex-test's own range helpers at hand (the engine bundle), a range over a schema index
+ * goes further: it is answered from an ordered copy of that index (ordered-index.ts), a binary
+ * search plus the rows it returns, already in order and cut at the query's limit when nothing
+ * filters after it.
+ *
  * convex-test does not export its DatabaseFake class; scripts/build-engine.mjs re-exports it from
  * the bundled copy as `__DatabaseFake` (see there). Without it the engine runs unindexed.
  */
+import { insertEntry, keyOf, queryRange, removeEntry, type Bound, type ConvexTestHelpers, type OrderedIndex } from './ordered-index';
 
 type Doc = Record<string, unknown>;
 type Writes = Record<string, Doc | null>;
@@ -31,16 +37,23 @@ interface QuerySource {
 	type: string;
 	indexName?: string;
 	range?: RangeFilter[];
+	order?: 'asc' | 'desc' | null;
+}
+
+interface Query {
+	source: QuerySource;
+	operators?: ({ filter: unknown } | { limit: number })[];
 }
 
 /** The parts of convex-test 0.0.x's DatabaseFake this relies on. */
 export interface DatabaseFakeInstance {
 	_documents: Record<string, Doc>;
+	_schema?: { tables: Map<string, { indexes: { indexDescriptor: string; fields: string[] }[] }> } | null;
 	_writes: Writes[];
 	get(tableName: string, id: string): Doc | null;
 	commit: (this: DatabaseFakeInstance, commitTs?: bigint | null) => void;
 	_iterateDocs: (this: DatabaseFakeInstance, tableName: string, callback: (doc: Doc) => void) => void;
-	_resolveQuerySource: (this: DatabaseFakeInstance, query: { source: QuerySource }) => unknown;
+	_resolveQuerySource: (this: DatabaseFakeInstance, query: Query) => unknown;
 }
 
 interface DatabaseFakeClass {
@@ -54,6 +67,8 @@ interface Indexes {
 	exact: Map<string, Map<string, Set<string>>>;
 	/** Set by _resolveQuerySource for the one walk it makes: the committed ids worth visiting. */
 	hint: Set<string> | undefined;
+	/** `table.index` -> its ordered copy, made on the first range query over it. */
+	ordered: Map<string, OrderedIndex>;
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
@@ -84,7 +99,7 @@ function addTo<K>(map: Map<K, Set<string>>, key: K, id: string) {
 function indexesOf(db: DatabaseFakeInstance): Indexes {
 	let state = states.get(db);
 	if (!state) {
-		state = { tables: new Map(), exact: new Map(), hint: undefined };
+		state = { tables: new Map(), exact: new Map(), hint: undefined, ordered: new Map() };
 		for (const id of Object.keys(db._documents)) {
 			const table = tableOf(id);
 			if (table) addTo(state.tables, table, id);
@@ -109,9 +124,16 @@ function exactIndex(db: DatabaseFakeInstance, state: Indexes, table: string, fie
 }
 
 /** Keep the indexes in step with one committed write (`before` -> `after`, null for absent). */
-function applyCommitted(state: Indexes, id: string, before: Doc | undefined, after: Doc | undefined) {
+function applyCommitted(state: Indexes, id: string, before: Doc | undefined, after: Doc | undefined, helpers: ConvexTestHelpers | undefined) {
 	const table = tableOf(id);
 	if (!table) return;
+	if (helpers) {
+		for (const [name, index] of state.ordered) {
+			if (!name.startsWith(`${table}.`)) continue;
+			if (before) removeEntry(index, id, keyOf(index.fields, before, helpers));
+			if (after) insertEntry(index, { id, key: keyOf(index.fields, after, helpers) });
+		}
+	}
 	if (after) addTo(state.tables, table, id);
 	else state.tables.get(table)?.delete(id);
 	const prefix = `${table}\0`;
@@ -132,8 +154,57 @@ function exactCondition(source: QuerySource): RangeFilter | undefined {
 	return source.range.find((f) => f.type === 'Eq' && typeof f.value === 'string');
 }
 
-/** Patch DatabaseFake's prototype once; every database made afterwards (and before) is indexed. */
-export function indexDatabaseFake(DatabaseFake: DatabaseFakeClass): void {
+function orderedIndex(db: DatabaseFakeInstance, state: Indexes, name: string, fields: string[], helpers: ConvexTestHelpers): OrderedIndex {
+	let index = state.ordered.get(name);
+	if (!index) {
+		const table = name.split('.')[0]!;
+		const entries = [...(state.tables.get(table) ?? EMPTY)].map((id) => ({ id, key: keyOf(fields, db._documents[id]!, helpers) }));
+		index = { fields, entries: [] };
+		for (const entry of entries) insertEntry(index, entry);
+		state.ordered.set(name, index);
+	}
+	return index;
+}
+
+/** A range over a schema index, answered from its ordered copy; undefined when convex-test should answer. */
+function resolveOrdered(db: DatabaseFakeInstance, query: Query, helpers: ConvexTestHelpers) {
+	const source = query.source;
+	if (source.type !== 'IndexRange' || !source.indexName || !source.range) return undefined;
+	const [table, indexName] = source.indexName.split('.');
+	const declared = db._schema?.tables.get(table!)?.indexes.find((i) => i.indexDescriptor === indexName);
+	if (!table || !declared) return undefined;
+	const fields = [...declared.fields, '_creationTime', '_id'];
+	helpers.validateIndexRangeExpression(source, fields);
+	const bounds: Bound[] = source.range
+		.map((f) => ({ type: f.type, pos: fields.indexOf(f.fieldPath), value: helpers.evaluateQueryValue(f.value) }))
+		.sort((a, b) => a.pos - b.pos);
+	if (bounds.some((b) => b.pos < 0)) return undefined;
+	const operators = query.operators ?? [];
+	const filters = operators.flatMap((op) => ('filter' in op ? [op.filter] : []));
+	const limit = operators.flatMap((op) => ('limit' in op ? [op.limit] : []))[0] ?? null;
+	const order = source.order ?? 'asc';
+	const state = indexesOf(db);
+	const pending = new Set<string>();
+	for (const level of db._writes) for (const id of Object.keys(level)) if (tableOf(id) === table) pending.add(id);
+	const sortedDocs = queryRange({
+		index: orderedIndex(db, state, source.indexName, fields, helpers),
+		bounds,
+		order,
+		limit: filters.length === 0 ? limit : null,
+		pending,
+		read: (id) => db.get(table, id),
+		committed: (id) => db._documents[id]!,
+		helpers
+	});
+	const filterFn = (doc: Doc) => filters.every((f) => helpers.evaluateFilter(doc, f));
+	return { sortedDocs, filterFn, limit, fieldPathsToSortBy: fields, order };
+}
+
+/**
+ * Patch DatabaseFake's prototype once; every database made afterwards (and before) is indexed.
+ * `helpers` (convex-test's own range and filter functions) turn on the ordered index ranges.
+ */
+export function indexDatabaseFake(DatabaseFake: DatabaseFakeClass, helpers?: ConvexTestHelpers): void {
 	const proto = DatabaseFake.prototype;
 	const originalCommit = proto.commit;
 	const originalResolve = proto._resolveQuerySource;
@@ -144,10 +215,12 @@ export function indexDatabaseFake(DatabaseFake: DatabaseFakeClass): void {
 		const state = indexesOf(this);
 		const before = Object.keys(top).map((id) => [id, this._documents[id]] as const);
 		originalCommit.call(this, commitTs);
-		for (const [id, was] of before) applyCommitted(state, id, was, this._documents[id]);
+		for (const [id, was] of before) applyCommitted(state, id, was, this._documents[id], helpers);
 	};
 
-	proto._resolveQuerySource = function (this: DatabaseFakeInstance, query: { source: QuerySource }) {
+	proto._resolveQuerySource = function (this: DatabaseFakeInstance, query: Query) {
+		const ordered = helpers ? resolveOrdered(this, query, helpers) : undefined;
+		if (ordered) return ordered;
 		const condition = exactCondition(query.source);
 		const table = query.source.indexName?.split('.')[0];
 		if (!condition || !table) return originalResolve.call(this, query);

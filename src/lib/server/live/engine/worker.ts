@@ -25,6 +25,7 @@ import schema from '../../../../../convex/schema';
 import type { Identity } from '../identity';
 import { indexDatabaseFake, type DatabaseFakeInstance } from './indexed-tables';
 import { listFunctions } from './manifest';
+import type { ConvexTestHelpers } from './ordered-index';
 import type { FromEngine, FunctionInfo, ToEngine, WireError } from './protocol';
 
 interface RunTrack {
@@ -86,8 +87,9 @@ setDbObserver({
 });
 
 // Bundled by scripts/build-engine.mjs, which re-exports convex-test's database class for indexing.
-const databaseClass = (convexTestModule as { __DatabaseFake?: { prototype: DatabaseFakeInstance } }).__DatabaseFake;
-if (databaseClass) indexDatabaseFake(databaseClass);
+const bundled = convexTestModule as { __DatabaseFake?: { prototype: DatabaseFakeInstance }; __rangeHelpers?: ConvexTestHelpers };
+const databaseClass = bundled.__DatabaseFake;
+if (databaseClass) indexDatabaseFake(databaseClass, bundled.__rangeHelpers);
 else console.warn('engine: convex-test database class not found; queries scan every document');
 
 // Convex's per-transaction limits (reads, writes, queries), so the twin refuses what Convex refuses.
