@@ -113,34 +113,110 @@ export interface RoutingDecisionInput {
 	queueName?: string;
 }
 
+interface RoutingRow {
+	callSid: string;
+	key: string;
+	queued: boolean;
+	kind: 'queued' | 'offered';
+	at: string;
+	payload: Record<string, unknown>;
+}
+
+interface Waiting {
+	row: RoutingRow;
+	resolve(): void;
+	reject(error: unknown): void;
+}
+
+interface Writer {
+	inFlight: number;
+	waiting: Waiting[];
+}
+
+/** Rows per statement at most, and statements in flight at once per archive handle. */
+const MAX_BATCH = 100;
+const MAX_IN_FLIGHT = 2;
+const writers = new WeakMap<Db, Writer>();
+
 /**
  * The offer or queue entry as a call event, once per decision (a retried webhook gets the same
- * decision back from hot state and writes nothing), in one statement: the ledger row for
+ * decision back from hot state and writes nothing): the ledger row for
  * `voice.routing:<sid>:<offered:agent:attempt | queued>`, then `queued_at` (first value kept)
  * and the event, both only when the ledger row is new. Nothing for an unknown CallSid.
+ *
+ * Decisions come out of the engine one at a time while earlier ones are being written, so the
+ * writes are grouped: one goes at once, and those that arrive while MAX_IN_FLIGHT statements
+ * are out go together in the next (one row per call in a statement, so a call's events keep
+ * their order). Each caller's promise settles with its own statement.
  */
-export async function recordRoutingDecision(db: Db, callSid: string, decision: RoutingDecisionInput, now: Date): Promise<void> {
-	if (decision.kind !== 'offered' && decision.kind !== 'queued') return;
+export function recordRoutingDecision(db: Db, callSid: string, decision: RoutingDecisionInput, now: Date): Promise<void> {
+	if (decision.kind !== 'offered' && decision.kind !== 'queued') return Promise.resolve();
 	const queued = decision.kind === 'queued';
-	const kind = queued ? 'queued' : `offered:${decision.agentId}:${decision.attempts}`;
-	const payload = queued
-		? { queue: decision.queueName, position: decision.position, ...(decision.positionAtLeast ? { positionAtLeast: true } : {}) }
-		: { agentId: decision.agentId, attempt: decision.attempts };
-	const at = now.toISOString();
+	const row: RoutingRow = {
+		callSid,
+		key: `voice.routing:${callSid}:${queued ? 'queued' : `offered:${decision.agentId}:${decision.attempts}`}`,
+		queued,
+		kind: decision.kind,
+		at: now.toISOString(),
+		payload: queued
+			? { queue: decision.queueName, position: decision.position, ...(decision.positionAtLeast ? { positionAtLeast: true } : {}) }
+			: { agentId: decision.agentId, attempt: decision.attempts }
+	};
+	let writer = writers.get(db);
+	if (!writer) writers.set(db, (writer = { inFlight: 0, waiting: [] }));
+	const w = writer;
+	return new Promise<void>((resolve, reject) => {
+		w.waiting.push({ row, resolve, reject });
+		if (w.inFlight < MAX_IN_FLIGHT) void drain(db, w);
+	});
+}
+
+/** Write what waits, a statement at a time, until nothing does. */
+async function drain(db: Db, w: Writer) {
+	w.inFlight++;
+	try {
+		while (w.waiting.length > 0) {
+			const batch: Waiting[] = [];
+			const sids = new Set<string>();
+			const later: Waiting[] = [];
+			for (const item of w.waiting.splice(0)) {
+				if (batch.length < MAX_BATCH && !sids.has(item.row.callSid)) {
+					sids.add(item.row.callSid);
+					batch.push(item);
+				} else later.push(item);
+			}
+			w.waiting.unshift(...later);
+			try {
+				await writeRoutingRows(db, batch.map((b) => b.row));
+				for (const b of batch) b.resolve();
+			} catch (error) {
+				for (const b of batch) b.reject(error);
+			}
+		}
+	} finally {
+		w.inFlight--;
+	}
+}
+
+async function writeRoutingRows(db: Db, rows: RoutingRow[]): Promise<void> {
 	await db.execute(sql`
-		with call_row as (select id from ${calls} where call_sid = ${callSid}::text),
+		with input as (
+			select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+				as t("callSid" text, key text, queued boolean, kind text, at timestamptz, payload jsonb)
+		),
+		call_row as (select c.id, input.* from input join ${calls} c on c.call_sid = input."callSid"),
 		delivery as (
 			insert into ${webhookDeliveries} (dedupe_key, kind)
-			select ${`voice.routing:${callSid}:${kind}`}::text, 'voice.routing' where exists (select 1 from call_row)
+			select key, 'voice.routing' from call_row
 			on conflict (dedupe_key) do nothing
-			returning id
+			returning dedupe_key
 		),
+		fresh as (select call_row.* from call_row join delivery on delivery.dedupe_key = call_row.key),
 		queued as (
-			update ${calls} set queued_at = coalesce(queued_at, ${at}::timestamptz), updated_at = ${new Date().toISOString()}::timestamptz
-			where ${queued}::boolean and id = (select id from call_row) and exists (select 1 from delivery)
+			update ${calls} set queued_at = coalesce(${calls}.queued_at, fresh.at), updated_at = ${new Date().toISOString()}::timestamptz
+			from fresh where ${calls}.id = fresh.id and fresh.queued
 		)
 		insert into ${callEvents} (call_id, kind, at, payload)
-		select id, ${queued ? 'queued' : 'offered'}::text, ${at}::timestamptz, ${JSON.stringify(payload)}::jsonb
-		from call_row where exists (select 1 from delivery)
+		select id, kind, at, payload from fresh
 	`);
 }

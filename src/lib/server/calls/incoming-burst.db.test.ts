@@ -1,0 +1,70 @@
+/**
+ * A burst of new calls at once, each delivered twice at the same moment (the carrier's retry
+ * racing the first attempt): the one-statement archive write and the grouped routing-decision
+ * writes (record-incoming-call.ts) must leave exactly what one delivery at a time would: one
+ * call row, one `received` and one `queued` event per call, one lead per unknown number, a
+ * known caller on their own record, and the same TwiML to both attempts.
+ */
+import { eq, inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callEvents, calls } from '../db/schema/calls';
+import { customerPhones } from '../db/schema/crm';
+import { webhookDeliveries } from '../db/schema/webhooks';
+import { ACCOUNT_SID, createVoiceHarness, newCallSid, type VoiceHarness } from './test-harness';
+import { VOICE_PATHS } from './voice-paths';
+
+const NOBODY_NUMBER = '+14155550102';
+const CALLS = 30;
+
+let h: VoiceHarness;
+beforeAll(async () => {
+	h = await createVoiceHarness();
+	// Nobody has the skill, so every caller waits in line.
+	await h.addQueue(NOBODY_NUMBER, 'nobody', ['nobody-has-this']);
+}, 60_000);
+afterAll(() => h.close());
+
+const incoming = (callSid: string, from: string) => ({ CallSid: callSid, AccountSid: ACCOUNT_SID, From: from, To: NOBODY_NUMBER, CallStatus: 'ringing', Direction: 'inbound' });
+
+describe('a burst of concurrent incoming calls, each delivered twice at once', () => {
+	it('archives each call, its events and its caller exactly once, and answers both attempts alike', async () => {
+		const known = '+12125550177';
+		const customerId = await h.addCustomer(known, 'Grace');
+		const before = await h.counts();
+		const burst = Array.from({ length: CALLS }, (_, i) => ({
+			sid: newCallSid(),
+			// Every fifth call is the known customer; the rest come from numbers nobody knows.
+			from: i % 5 === 0 ? known : `+1646555${String(1000 + i).padStart(4, '0')}`
+		}));
+		const answers = await Promise.all(
+			burst.flatMap(({ sid, from }) => [0, 1].map(async () => ({ sid, status: 0, ...(await h.post(VOICE_PATHS.incoming, incoming(sid, from)).then(async (r) => ({ status: r.status, twiml: await r.text() }))) })))
+		);
+		for (const a of answers) expect(a.status, a.twiml).toBe(200);
+		for (const { sid } of burst) {
+			const both = answers.filter((a) => a.sid === sid).map((a) => a.twiml);
+			expect(both[0]).toContain('<Enqueue');
+			expect(both[1]).toBe(both[0]);
+		}
+
+		const sids = burst.map((c) => c.sid);
+		const rows = await h.testDb.db.select().from(calls).where(inArray(calls.callSid, sids));
+		expect(rows).toHaveLength(CALLS);
+		for (const row of rows) {
+			expect(row.queue).toBe('nobody');
+			expect(row.queuedAt).not.toBeNull();
+			const kinds = (await h.testDb.db.select({ kind: callEvents.kind }).from(callEvents).where(eq(callEvents.callId, row.id))).map((e) => e.kind).sort();
+			expect(kinds, row.callSid).toEqual(['queued', 'received']);
+		}
+		for (const row of rows.filter((r) => r.fromE164 === known)) expect(row.customerId).toBe(customerId);
+		// One lead per unknown number, holding just that number; the known customer got no second record.
+		const unknown = burst.filter((c) => c.from !== known).map((c) => c.from);
+		const phones = await h.testDb.db.select().from(customerPhones).where(inArray(customerPhones.e164, [...unknown, known]));
+		expect(phones).toHaveLength(unknown.length + 1);
+		const after = await h.counts();
+		expect(after.customers - before.customers).toBe(unknown.length);
+		expect(after.calls - before.calls).toBe(CALLS);
+		expect(after.events - before.events).toBe(2 * CALLS);
+		const ledger = await h.testDb.db.select().from(webhookDeliveries).where(inArray(webhookDeliveries.kind, ['voice.incoming', 'voice.routing']));
+		expect(ledger.filter((d) => sids.some((sid) => d.dedupeKey.includes(sid)))).toHaveLength(2 * CALLS);
+	});
+});
