@@ -176,6 +176,22 @@ export const leadQueueFields = {
 export const vLeadQueueRow = v.object(leadQueueFields);
 export type LeadQueueRow = Infer<typeof vLeadQueueRow>;
 
+/** Each campaign's counts as the archive last had them, for the managers' live progress view. */
+export const campaignProgressFields = {
+	campaignId: v.string(),
+	name: v.string(),
+	status: v.union(v.literal('running'), v.literal('paused')),
+	total: v.number(),
+	dialled: v.number(),
+	reached: v.number(),
+	refused: v.number(),
+	remaining: v.number(),
+	byDisposition: v.array(v.object({ disposition: v.string(), count: v.number() })),
+	updatedAt: v.number()
+};
+export const vCampaignProgress = v.object(campaignProgressFields);
+export type CampaignProgress = Infer<typeof vCampaignProgress>;
+
 export const vTransferKind = v.union(v.literal('warm'), v.literal('cold'));
 export const vTransferState = v.union(
 	v.literal('pending'),
@@ -293,6 +309,7 @@ export default defineSchema({
 		.index('by_next', ['campaignId', 'state', 'notBefore', 'order'])
 		.index('by_claimedBy', ['claimedBy'])
 		.index('by_phone', ['phone']),
+	campaign_progress: defineTable(vCampaignProgress).index('by_campaignId', ['campaignId']),
 	transfer_queue: defineTable(vTransfer)
 		.index('by_callSid', ['callSid'])
 		.index('by_toAgentId', ['toAgentId'])
@@ -312,13 +329,14 @@ export default defineSchema({
 	user_contact_tabs: defineTable(vContactTab).index('by_userId', ['userId'])
 });
 
-/** The nine table names, for code that walks them (hydration, change tracking). */
+/** The table names, for code that walks them (hydration, change tracking). */
 export const TABLE_NAMES = [
 	'agent_status',
 	'incoming_call_queue',
 	'user_contact_tabs',
 	'active_calls',
 	'call_queue',
+	'campaign_progress',
 	'transfer_queue',
 	'agent_skills',
 	'sms_messages',

@@ -111,6 +111,8 @@ const RawEnv = z.object({
 	SMS_RATE_OVERRIDES: optionalString.pipe(z.string().optional()),
 
 	DECLINE_SETS_AGENT: z.enum(['available', 'away'], { error: 'DECLINE_SETS_AGENT must be available or away' }).default('available'),
+	/** Local mode only: the server's clock starts at this instant (campaign hours, calling window); see clock.ts. */
+	TEST_CLOCK: optionalString.pipe(z.iso.datetime({ offset: true, error: 'TEST_CLOCK is an ISO 8601 instant, e.g. 2026-12-07T19:00:00Z' }).optional()),
 
 	LIVE: z.enum(['local', 'convex']).default('local'),
 	PUBLIC_CONVEX_URL: optionalString.pipe(z.url().optional()),
@@ -206,6 +208,9 @@ function exposureProblems(e: RawEnv): string[] {
 	if (production && e.DEMO_DATA === true) {
 		problems.push('DEMO_DATA=true is refused in production: the demo accounts share a published password. Unset DEMO_DATA.');
 	}
+	if (e.TEST_CLOCK !== undefined && e.TELEPHONY !== 'local') {
+		problems.push('TEST_CLOCK is for local mode only (it moves the calling window); unset it with TELEPHONY=twilio.');
+	}
 	if (!where || allowed) return problems;
 	if (e.TELEPHONY === 'local') {
 		problems.push(
@@ -282,6 +287,8 @@ export interface Config {
 	deleteCarrierCopies: boolean;
 	/** The status an agent who declines a ringing call goes to (the call itself moves on to the next agent at once). */
 	declineSetsAgent: RawEnv['DECLINE_SETS_AGENT'];
+	/** Local mode's fixed starting time for the server clock (clock.ts), if set. */
+	testClock?: string | undefined;
 	live:
 		| { adapter: 'local' }
 		| { adapter: 'convex'; url: string; privateKey: string; nextPrivateKey?: string | undefined; keyId?: string | undefined };
@@ -403,7 +410,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		...adapterConfigs(e),
 		smsRates: { longCode: e.SMS_RATE_LONG_CODE, tollFree: e.SMS_RATE_TOLL_FREE, overrides: overrides.rates },
 		deleteCarrierCopies: e.DELETE_CARRIER_COPIES ?? true,
-		declineSetsAgent: e.DECLINE_SETS_AGENT
+		declineSetsAgent: e.DECLINE_SETS_AGENT,
+		testClock: e.TEST_CLOCK
 	};
 }
 
