@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DEFAULT_GEMINI_MODEL, GEMINI_MODELS } from './adapters/language-ai/port';
 import { DEFAULT_TRANSCRIBE_MODEL, supportedTranscribeModels } from './adapters/speech/port';
 import { ACCOUNT_SID, E164 } from '../phone-rules';
+import { parseRuleSet, type RuleSet } from './outbound/rule-set';
 
 const bool = z
 	.enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -111,10 +112,12 @@ const RawEnv = z.object({
 	SMS_RATE_OVERRIDES: optionalString.pipe(z.string().optional()),
 
 	DECLINE_SETS_AGENT: z.enum(['available', 'away'], { error: 'DECLINE_SETS_AGENT must be available or away' }).default('available'),
-	/** Local mode only: the server's clock starts at this instant (campaign hours, calling window); see clock.ts. */
-	TEST_CLOCK: optionalString.pipe(z.iso.datetime({ offset: true, error: 'TEST_CLOCK is an ISO 8601 instant, e.g. 2026-12-07T19:00:00Z' }).optional()),
 
 	LIVE: z.enum(['local', 'convex']).default('local'),
+	/** JSON laid over the outbound gate's default rules (outbound/rule-set.ts), e.g. {"window":{"start":"09:00","end":"20:00"}}. */
+	OUTBOUND_RULES: optionalString,
+	/** Local mode only: the outbound gate's clock starts at this instant (ISO 8601) and runs on, for demos and e2e tests. */
+	OUTBOUND_CLOCK_START: optionalString.pipe(z.iso.datetime({ offset: true, message: 'OUTBOUND_CLOCK_START is an ISO 8601 instant, e.g. 2026-12-07T17:00:00Z' }).optional()),
 	PUBLIC_CONVEX_URL: optionalString.pipe(z.url().optional()),
 	CONVEX_AUTH_PRIVATE_KEY: optionalString,
 	CONVEX_AUTH_PRIVATE_KEY_NEXT: optionalString,
@@ -208,9 +211,6 @@ function exposureProblems(e: RawEnv): string[] {
 	if (production && e.DEMO_DATA === true) {
 		problems.push('DEMO_DATA=true is refused in production: the demo accounts share a published password. Unset DEMO_DATA.');
 	}
-	if (e.TEST_CLOCK !== undefined && e.TELEPHONY !== 'local') {
-		problems.push('TEST_CLOCK is for local mode only (it moves the calling window); unset it with TELEPHONY=twilio.');
-	}
 	if (!where || allowed) return problems;
 	if (e.TELEPHONY === 'local') {
 		problems.push(
@@ -287,8 +287,8 @@ export interface Config {
 	deleteCarrierCopies: boolean;
 	/** The status an agent who declines a ringing call goes to (the call itself moves on to the next agent at once). */
 	declineSetsAgent: RawEnv['DECLINE_SETS_AGENT'];
-	/** Local mode's fixed starting time for the server clock (clock.ts), if set. */
-	testClock?: string | undefined;
+	/** The outbound gate's rules and, in local mode, where its clock starts. */
+	outbound: { rules: RuleSet; clockStart: Date | undefined };
 	live:
 		| { adapter: 'local' }
 		| { adapter: 'convex'; url: string; privateKey: string; nextPrivateKey?: string | undefined; keyId?: string | undefined };
@@ -391,7 +391,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 	}
 	const e = parsed.data;
 	const overrides = parseRateOverrides(e.SMS_RATE_OVERRIDES);
-	const problems = configProblems(e, overrides.problems);
+	const outbound = parseRuleSet(e.OUTBOUND_RULES);
+	const problems = [...configProblems(e, overrides.problems), ...outbound.problems];
+	if (e.OUTBOUND_CLOCK_START && (e.TELEPHONY !== 'local' || e.NODE_ENV === 'production')) {
+		problems.push('OUTBOUND_CLOCK_START is for local mode only: the calling window must follow the real clock in production');
+	}
 	if (problems.length) throw new ConfigError(problems);
 
 	return {
@@ -411,7 +415,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		smsRates: { longCode: e.SMS_RATE_LONG_CODE, tollFree: e.SMS_RATE_TOLL_FREE, overrides: overrides.rates },
 		deleteCarrierCopies: e.DELETE_CARRIER_COPIES ?? true,
 		declineSetsAgent: e.DECLINE_SETS_AGENT,
-		testClock: e.TEST_CLOCK
+		outbound: { rules: outbound.rules, clockStart: e.OUTBOUND_CLOCK_START ? new Date(e.OUTBOUND_CLOCK_START) : undefined }
 	};
 }
 

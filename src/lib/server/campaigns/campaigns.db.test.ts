@@ -14,13 +14,14 @@ import { campaignAttempts, campaignLeads } from '../db/schema/campaigns';
 import { customerPhones, customers } from '../db/schema/crm';
 import { createTestDb, type TestDb } from '../db/test-db';
 import { createLocalHotState, type HotState } from '../live/hot';
+import { DEFAULT_RULE_SET } from '../outbound/rule-set';
 import { finishLead } from './finish-lead';
 import { importLeads } from './import-leads';
 import { createCampaign, setCampaignStatus } from './manage-campaigns';
 import { claimNextLead, dialLead, skipLead, type CampaignDeps } from './next-call';
 
-/** 2026-12-07 19:00 UTC: 14:00 in New York, 05:00 in Guam. */
-const START = Date.UTC(2026, 11, 7, 19, 0);
+/** 2026-12-07 17:00 UTC: 12:00 in New York, 07:00 in Honolulu. */
+const START = Date.UTC(2026, 11, 7, 17, 0);
 let t: TestDb;
 let hot: HotState;
 let now = START;
@@ -31,7 +32,7 @@ let agents: { id: string }[];
 beforeAll(async () => {
 	t = await createTestDb();
 	hot = await createLocalHotState();
-	deps = { db: t.db, hot, clock: { now: () => now } };
+	deps = { db: t.db, hot, clock: { now: () => now }, rules: DEFAULT_RULE_SET };
 	manager = await makeStaff(t.db, 'manager');
 	agents = await Promise.all(Array.from({ length: 20 }, () => makeStaff(t.db, 'agent')));
 });
@@ -57,6 +58,7 @@ describe('importLeads', () => {
 		const report = await importLeads(t.db, {
 			campaignId: campaign.id,
 			actorId: manager.id,
+			rules: DEFAULT_RULE_SET,
 			bytes: csv('name,phone', 'Known Again,(646) 555-0199', 'New Person,+1 646 555 0198', 'Broken,12345')
 		});
 		expect(report).toEqual({
@@ -78,6 +80,7 @@ describe('importLeads', () => {
 			await importLeads(t.db, {
 				campaignId: campaign.id,
 				actorId: manager.id,
+				rules: DEFAULT_RULE_SET,
 				bytes: csv('phone', '+1 646 555 0199', '+1 646 555 0198')
 			})
 		).toMatchObject({ imported: 0, alreadyInCampaign: 2 });
@@ -96,6 +99,7 @@ describe('importLeads', () => {
 				importLeads(t.db, {
 					campaignId: campaign.id,
 					actorId: manager.id,
+					rules: DEFAULT_RULE_SET,
 					bytes: csv('name,phone', ...phones(600), 'Last,+1 212 555 9999')
 				})
 			).rejects.toThrow();
@@ -123,6 +127,7 @@ describe('Next call', () => {
 		await importLeads(t.db, {
 			campaignId: campaign.id,
 			actorId: manager.id,
+			rules: DEFAULT_RULE_SET,
 			bytes: csv('name,phone', ...phones(230))
 		});
 		const seen = new Set<string>();
@@ -156,6 +161,7 @@ describe('Next call', () => {
 		await importLeads(t.db, {
 			campaignId: campaign.id,
 			actorId: manager.id,
+			rules: DEFAULT_RULE_SET,
 			bytes: csv('name,phone', 'Gap Lead,+1 212 555 7000')
 		});
 		const [agent] = agents;
@@ -217,7 +223,8 @@ describe('Next call', () => {
 		await importLeads(t.db, {
 			campaignId: campaign.id,
 			actorId: manager.id,
-			bytes: csv('name,phone', 'On Ledger,+1 212 555 8000', 'In Guam,+1 671 472 8000', 'Fine,+1 212 555 8001')
+			rules: DEFAULT_RULE_SET,
+			bytes: csv('name,phone', 'On Ledger,+1 212 555 8000', 'In Honolulu,+1 808 555 0123', 'Fine,+1 212 555 8001')
 		});
 		const agent = agents[2]!;
 		const decisions = [];
@@ -228,11 +235,11 @@ describe('Next call', () => {
 		}
 		expect(decisions.map((d) => [d.lead.phone, d.kind, d.kind === 'refused' ? d.code : ''])).toEqual([
 			['+12125558000', 'refused', 'DNC_BLOCKED'],
-			['+16714728000', 'refused', 'OUTSIDE_WINDOW'],
+			['+18085550123', 'refused', 'OUTSIDE_CALLING_HOURS'],
 			['+12125558001', 'dial', '']
 		]);
 		expect(decisions[1]).toMatchObject({
-			reason: 'Outside the calling window: it is 05:00 Pacific/Guam for the recipient; calls are allowed 08:00-21:00 their time, so calling opens in 3 h 0 min.'
+			reason: expect.stringContaining("(recipient's local time 07:00; calling opens 2026-12-07T18:00:00.000Z)")
 		});
 		const states = await t.db
 			.select({
@@ -246,9 +253,9 @@ describe('Next call', () => {
 		expect(states).toEqual([
 			{ phone: '+12125558000', state: 'dnc', next: null },
 			{
-				phone: '+16714728000',
+				phone: '+18085550123',
 				state: 'pending',
-				next: new Date(START + 3 * 3_600_000)
+				next: new Date(START + 3_600_000)
 			},
 			{ phone: '+12125558001', state: 'dialling', next: null }
 		]);
@@ -260,6 +267,7 @@ describe('Next call', () => {
 		await importLeads(t.db, {
 			campaignId: campaign.id,
 			actorId: manager.id,
+			rules: DEFAULT_RULE_SET,
 			bytes: csv('name,phone', 'Stop Me,+1 212 555 8100', 'Buyer,+1 212 555 8101')
 		});
 		const agent = agents[3]!;

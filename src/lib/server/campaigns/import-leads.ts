@@ -10,6 +10,7 @@ import type { Db, Tx } from '../db/client';
 import { campaignLeads, campaigns } from '../db/schema/campaigns';
 import { customerPhones, customers } from '../db/schema/crm';
 import { AppError } from '../errors';
+import type { RuleSet } from '../outbound/rule-set';
 import { MAX_LISTED_ROW_ERRORS, parseLeads, type LeadRowError, type ParsedLead } from './parse-leads';
 
 export interface LeadImportReport {
@@ -80,8 +81,8 @@ async function createCustomers(tx: Tx, leads: ParsedLead[], ownerId: string): Pr
 	return created;
 }
 
-export async function importLeads(db: Db, input: { campaignId: string; bytes: Uint8Array; actorId: string }): Promise<LeadImportReport> {
-	const parsed = parseLeads(input.bytes);
+export async function importLeads(db: Db, input: { campaignId: string; bytes: Uint8Array; actorId: string; rules: RuleSet }): Promise<LeadImportReport> {
+	const parsed = parseLeads(input.bytes, input.rules);
 	const report: LeadImportReport = {
 		rows: parsed.rows,
 		imported: 0,

@@ -4,31 +4,37 @@
  * Call (or the preview's countdown running out) runs the gate again at dial time, inside the
  * archive transaction that records the attempt; Skip hands the lead back untouched.
  *
- * The dial-time gate, in order: the lead is still pending (not taken or finished meanwhile), its
- * re-call gap has passed, the calling window is open in the recipient's local time, and the
- * Do-Not-Call ledger allows it (compliance/gate-outbound.ts, which keeps its own audit row). A
- * refusal is recorded as an attempt with its reason, the lead is set to come back when the rule
- * allows (or never, for DNC) and the agent is told which rule and the recipient's local time.
+ * The dial-time gate, in order: the lead is still pending (not taken or finished meanwhile), the
+ * campaign's re-call gap for the lead has passed, then the outbound gate every dial goes through
+ * (outbound/gate.ts: the number, the Do-Not-Call ledger, the recipient-local calling window,
+ * attempts per 24 h, the per-number re-call gap; it keeps its own audit row). A refusal is
+ * recorded as a campaign attempt with its reason, the lead comes back when the rule allows (or
+ * never: DNC, a number that cannot be dialled) and the agent is told which rule and the
+ * recipient's local time.
  */
 import { and, desc, eq } from 'drizzle-orm';
 import { api } from '$convex/_generated/api';
-import { clockText, localMinutes, minutesUntilOpen, withinHours } from '$lib/campaigns/local-time';
-import type { Clock } from '../clock';
-import { gateOutbound } from '../compliance/gate-outbound';
+import { clockText, localMinutes } from '$lib/campaigns/local-time';
 import type { Db, Tx } from '../db/client';
 import { campaignAttempts, campaignLeads, type Campaign } from '../db/schema/campaigns';
 import { AppError } from '../errors';
 import { SYSTEM_IDENTITY, type HotState } from '../live/hot';
+import { gateAttempt } from '../outbound/gate';
+import type { RuleSet } from '../outbound/rule-set';
 import { publishProgress, refillQueue, REFILL_BELOW } from './campaign-queue';
 import { getCampaign } from './manage-campaigns';
 
-/** The calling window every dial must be inside, in the recipient's local time (minutes after midnight). */
-export const CALLING_WINDOW = { start: 8 * 60, end: 21 * 60 } as const;
+/** The time campaign rules are judged at: the outbound gate's clock (OUTBOUND_CLOCK_START in local mode). */
+export interface Clock {
+	now(): number;
+}
 
 export interface CampaignDeps {
 	db: Db;
 	hot: Pick<HotState, 'mutation'>;
 	clock: Clock;
+	/** The outbound gate's rules (config.outbound.rules). */
+	rules: RuleSet;
 }
 
 export interface LeadPreview {
@@ -88,7 +94,8 @@ type Refusal = {
 	code: string;
 	reason: string;
 	nextAttemptAt: Date | null;
-	dnc?: boolean;
+	/** The lead ends: dnc for the ledger, done for a number that cannot be dialled. */
+	final?: boolean;
 };
 
 /** The recipient's local time in each zone, as text for the agent and the audit. */
@@ -97,26 +104,15 @@ function localTimes(zones: string[], now: number): string {
 }
 
 /** Re-call gap and calling window; null when both allow the dial now. */
-function timeRefusal(campaign: Campaign, lead: { lastAttemptAt: Date | null; timeZones: string[] }, now: number): Refusal | null {
+function gapRefusal(campaign: Campaign, lead: { lastAttemptAt: Date | null }, now: number): Refusal | null {
 	const gapMs = campaign.recallGapMinutes * 60_000;
-	if (lead.lastAttemptAt && now - lead.lastAttemptAt.getTime() < gapMs) {
-		const at = new Date(lead.lastAttemptAt.getTime() + gapMs);
-		return {
-			code: 'RECALL_GAP',
-			reason: `This lead was called at ${lead.lastAttemptAt.toISOString()}; the campaign waits ${campaign.recallGapMinutes} minutes between calls, so not before ${at.toISOString()}.`,
-			nextAttemptAt: at
-		};
-	}
-	const closed = lead.timeZones.filter((z) => !withinHours(localMinutes(now, z), CALLING_WINDOW.start, CALLING_WINDOW.end));
-	if (closed.length > 0) {
-		const wait = Math.max(...closed.map((z) => minutesUntilOpen(localMinutes(now, z), CALLING_WINDOW.start, CALLING_WINDOW.end)));
-		return {
-			code: 'OUTSIDE_WINDOW',
-			reason: `Outside the calling window: it is ${localTimes(closed, now)} for the recipient; calls are allowed ${clockText(CALLING_WINDOW.start)}-${clockText(CALLING_WINDOW.end)} their time, so calling opens in ${Math.floor(wait / 60)} h ${wait % 60} min.`,
-			nextAttemptAt: new Date(now + wait * 60_000)
-		};
-	}
-	return null;
+	if (!lead.lastAttemptAt || now - lead.lastAttemptAt.getTime() >= gapMs) return null;
+	const at = new Date(lead.lastAttemptAt.getTime() + gapMs);
+	return {
+		code: 'RECALL_GAP',
+		reason: `This lead was called at ${lead.lastAttemptAt.toISOString()}; the campaign waits ${campaign.recallGapMinutes} minutes between calls, so not before ${at.toISOString()}.`,
+		nextAttemptAt: at
+	};
 }
 
 export type DialDecision =
@@ -136,22 +132,47 @@ export type DialDecision =
 
 type LeadRow = typeof campaignLeads.$inferSelect;
 
-/** The whole dial-time gate for a lead: time rules first, then the Do-Not-Call ledger (which writes its own audit row). */
-async function gateLead(tx: Tx, campaign: Campaign, lead: LeadRow, agentId: string, now: number) {
-	const refusal = timeRefusal(campaign, lead, now);
+/** Rules whose refusal ends the lead: the number cannot be dialled at all, or it is on the ledger. */
+const FINAL_RULES = new Set(['DNC_BLOCKED', 'INVALID_NUMBER', 'SHORT_CODE', 'PREMIUM_RATE', 'INTERNATIONAL_NOT_ALLOWED', 'TIMEZONE_UNKNOWN']);
+
+/** The whole dial-time gate for a lead: the campaign's own re-call gap, then the outbound gate (which writes its own audit row). */
+async function gateLead(deps: Pick<CampaignDeps, 'rules'>, tx: Tx, campaign: Campaign, lead: LeadRow, agentId: string, now: number) {
+	const refusal = gapRefusal(campaign, lead, now);
 	if (refusal) return { refusal, outboundAttemptId: null };
-	const gate = await gateOutbound(tx, { to: lead.phone, channel: 'voice', actor: { id: agentId }, from: campaign.callerId });
-	const dnc: Refusal | null = gate.allowed ? null : { code: gate.code, reason: gate.reason, nextAttemptAt: null, dnc: true };
-	return { refusal: dnc, outboundAttemptId: gate.attemptId };
+	const gate = await gateAttempt(tx, {
+		actor: { id: agentId },
+		to: lead.phone,
+		channel: 'voice',
+		source: 'campaign',
+		campaignId: campaign.id,
+		leadId: lead.id,
+		from: campaign.callerId,
+		now: new Date(now),
+		rules: deps.rules
+	});
+	if (gate.ok) return { refusal: null, outboundAttemptId: gate.attemptId };
+	const local = gate.recipientLocalTime
+		? ` (recipient's local time ${gate.recipientLocalTime.slice(11, 16)}${gate.opensAt ? `; calling opens ${gate.opensAt.toISOString()}` : ''})`
+		: '';
+	const final = FINAL_RULES.has(gate.rule);
+	return {
+		refusal: {
+			code: gate.rule,
+			reason: `${gate.message}${gate.rule === 'DNC_BLOCKED' ? '' : local}`,
+			nextAttemptAt: final ? null : (gate.opensAt ?? new Date(now + campaign.recallGapMinutes * 60_000)),
+			final
+		},
+		outboundAttemptId: gate.attemptId
+	};
 }
 
 /** In one transaction: lock the lead, run the gate, record the attempt and move the lead on. */
-async function gateAndRecord(tx: Tx, agentId: string, leadId: string, now: number) {
+async function gateAndRecord(deps: Pick<CampaignDeps, 'rules'>, tx: Tx, agentId: string, leadId: string, now: number) {
 	const [lead] = await tx.select().from(campaignLeads).where(eq(campaignLeads.id, leadId)).for('update');
 	if (!lead) throw new AppError('NOT_FOUND', 'LEAD_NOT_FOUND', 'This lead is no longer in the campaign.');
 	if (lead.state !== 'pending') throw new AppError('CONFLICT', 'LEAD_TAKEN', 'This lead is already being called or is finished; press Next call for another.');
 	const campaign = await getCampaign(tx, lead.campaignId);
-	const { refusal, outboundAttemptId } = await gateLead(tx, campaign, lead, agentId, now);
+	const { refusal, outboundAttemptId } = await gateLead(deps, tx, campaign, lead, agentId, now);
 	const base = {
 		campaignId: lead.campaignId,
 		leadId,
@@ -165,7 +186,7 @@ async function gateAndRecord(tx: Tx, agentId: string, leadId: string, now: numbe
 		await tx.insert(campaignAttempts).values({ ...base, result: 'refused', code: refusal.code, reason: refusal.reason });
 		await tx
 			.update(campaignLeads)
-			.set(refusal.dnc ? { state: 'dnc' } : { nextAttemptAt: refusal.nextAttemptAt })
+			.set(refusal.final ? { state: refusal.code === 'DNC_BLOCKED' ? 'dnc' : 'done' } : { nextAttemptAt: refusal.nextAttemptAt })
 			.where(eq(campaignLeads.id, leadId));
 		return { campaign, lead, refusal, attemptId: null };
 	}
@@ -184,7 +205,7 @@ async function gateAndRecord(tx: Tx, agentId: string, leadId: string, now: numbe
 /** Run the gate for the lead the agent holds and record the attempt; the caller then places the call (or shows the refusal). */
 export async function dialLead(deps: CampaignDeps, agentId: string, leadId: string): Promise<DialDecision> {
 	const now = deps.clock.now();
-	const { campaign, lead, refusal, attemptId } = await deps.db.transaction((tx) => gateAndRecord(tx, agentId, leadId, now));
+	const { campaign, lead, refusal, attemptId } = await deps.db.transaction((tx) => gateAndRecord(deps, tx, agentId, leadId, now));
 	// The attempt is over for the queue either way: the lead leaves hot state until the archive brings it back.
 	await deps.hot.mutation(api.campaignQueue.drop, { leadIds: [leadId] }, SYSTEM_IDENTITY);
 	await publishProgress(deps, campaign.id);

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
-import { MAX_LEADS_FILE_BYTES, parseLeads } from './parse-leads';
+import { DEFAULT_RULE_SET } from '../outbound/rule-set';
+import { MAX_LEADS_FILE_BYTES, parseLeads as parseWith } from './parse-leads';
+
+const parseLeads = (bytes: Uint8Array) => parseWith(bytes, DEFAULT_RULE_SET);
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
@@ -19,24 +22,26 @@ describe('parseLeads', () => {
 		const csv = [
 			'name,phone,company',
 			'Ada Lovelace,(415) 555-0101,Analytical',
-			'Bad Number,555-01,Nowhere',
+			'Bad Number,415 555 01,Nowhere',
 			'Short Code,22395,Promo',
 			'Premium,+1 900 555 0100,Tolls',
 			'Repeat,+1 415 555 0101,Again',
-			'Guam Lead,+1 671 472 8000,Island Co'
+			'Hawaii Lead,+1 808 555 0123,Island Co',
+			'Abroad,+44 20 7946 0958,London Ltd'
 		].join('\r\n');
 		const { leads, errors, rows } = parseLeads(utf8(csv));
-		expect(rows).toBe(6);
+		expect(rows).toBe(7);
 		expect(leads.map((l) => [l.line, l.phone, l.firstName, l.lastName])).toEqual([
 			[2, '+14155550101', 'Ada', 'Lovelace'],
-			[7, '+16714728000', 'Guam', 'Lead']
+			[7, '+18085550123', 'Hawaii', 'Lead']
 		]);
-		expect(leads[1]?.timeZones).toEqual(['Pacific/Guam']);
-		expect(errors.map((e) => e.line)).toEqual([3, 4, 5, 6]);
-		expect(errors[0]?.reason).toMatch(/too short|not a phone number|not a valid/);
-		expect(errors[1]?.reason).toMatch(/too short|not a valid/);
-		expect(errors[2]?.reason).toBe('+19005550100 is a premium-rate number (the caller pays by the minute); campaigns do not dial them.');
+		expect(leads[1]?.timeZones).toEqual(['Pacific/Honolulu']);
+		expect(errors.map((e) => e.line)).toEqual([3, 4, 5, 6, 8]);
+		expect(errors[0]?.reason).toBe("'415 555 01' is not a valid phone number; check the area code and digits, e.g. +1 415 555 0100.");
+		expect(errors[1]?.reason).toMatch(/^'22395' is a short code/);
+		expect(errors[2]?.reason).toMatch(/^\+19005550100 is a premium-rate number/);
 		expect(errors[3]?.reason).toBe('The same number is already on line 2; a lead is called once per campaign.');
+		expect(errors[4]?.reason).toMatch(/^\+442079460958 is an international number \(GB\); this deployment only dials US, CA numbers/);
 	});
 
 	it('reports formula cells row by row, but takes a +number in the phone column as a number', () => {

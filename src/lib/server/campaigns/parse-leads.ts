@@ -7,13 +7,13 @@
  * no known time zone.
  *
  * The header must name a `phone` column; `name` (or `first_name` and `last_name`) and `company`
- * are optional. Numbers are parsed with libphonenumber-js (US by default).
+ * are optional. Numbers are read as the outbound gate reads them (outbound/recipient.ts:
+ * libphonenumber-js, no short codes, no premium rate, domestic unless the rules allow others).
  */
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { recipientZones } from '$lib/campaigns/recipient-zones';
 import { parseCsv, type CsvRow } from '../compliance/parse-csv';
-import { normalizePhone } from '../crm/normalize-phone';
-import { AppError, badRequest } from '../errors';
+import { badRequest } from '../errors';
+import { readRecipient } from '../outbound/recipient';
+import type { RuleSet } from '../outbound/rule-set';
 
 /** Larger lead files are refused whole; split them. */
 export const MAX_LEADS_FILE_BYTES = 5 * 1024 * 1024;
@@ -122,7 +122,7 @@ function splitName(row: CsvRow, columns: Columns): { firstName: string; lastName
 		: { firstName: full.slice(0, 100), lastName: '' };
 }
 
-function checkRow(row: CsvRow, columns: Columns, badLines: Set<number>, seen: Map<string, number>): ParsedLead | LeadRowError {
+function checkRow(row: CsvRow, columns: Columns, badLines: Set<number>, seen: Map<string, number>, rules: RuleSet): ParsedLead | LeadRowError {
 	const raw = cell(row, columns.phone);
 	if (badLines.has(row.line)) {
 		return {
@@ -139,20 +139,10 @@ function checkRow(row: CsvRow, columns: Columns, badLines: Set<number>, seen: Ma
 			reason: `A cell starts with "${formula[0]}", which a spreadsheet runs as a formula; remove it or put the text without the leading sign.`
 		};
 	}
-	let phone: string;
-	try {
-		phone = normalizePhone(raw).e164;
-	} catch (error) {
-		if (error instanceof AppError) return { line: row.line, value: raw, reason: error.message };
-		throw error;
-	}
-	if (parsePhoneNumberFromString(phone)?.getType() === 'PREMIUM_RATE') {
-		return {
-			line: row.line,
-			value: raw,
-			reason: `${phone} is a premium-rate number (the caller pays by the minute); campaigns do not dial them.`
-		};
-	}
+	// The outbound gate's own reading of the number: invalid, short code, premium rate and numbers abroad are refused here already.
+	const recipient = readRecipient(raw, rules);
+	if (!recipient.ok) return { line: row.line, value: raw, reason: recipient.message };
+	const phone = recipient.e164;
 	const earlier = seen.get(phone);
 	if (earlier !== undefined)
 		return {
@@ -160,7 +150,7 @@ function checkRow(row: CsvRow, columns: Columns, badLines: Set<number>, seen: Ma
 			value: raw,
 			reason: `The same number is already on line ${earlier}; a lead is called once per campaign.`
 		};
-	const timeZones = recipientZones(phone);
+	const timeZones = [...recipient.zones];
 	if (timeZones.length === 0)
 		return {
 			line: row.line,
@@ -178,7 +168,7 @@ function checkRow(row: CsvRow, columns: Columns, badLines: Set<number>, seen: Ma
 }
 
 /** Read a lead file's bytes; throws BAD_REQUEST for a file refused whole. */
-export function parseLeads(bytes: Uint8Array): ParsedLeads {
+export function parseLeads(bytes: Uint8Array, rules: RuleSet): ParsedLeads {
 	if (bytes.byteLength > MAX_LEADS_FILE_BYTES) {
 		const mb = (bytes.byteLength / 1024 / 1024).toFixed(1);
 		throw badRequest('FILE_TOO_LARGE', `The file is ${mb} MB; a lead file is at most ${MAX_LEADS_FILE_BYTES / 1024 / 1024} MB. Split it and import the parts.`);
@@ -197,7 +187,7 @@ export function parseLeads(bytes: Uint8Array): ParsedLeads {
 	const seen = new Map<string, number>();
 	const result: ParsedLeads = { leads: [], errors: [], rows: data.length };
 	for (const row of data) {
-		const checked = checkRow(row, columns, badLines, seen);
+		const checked = checkRow(row, columns, badLines, seen, rules);
 		if ('reason' in checked) result.errors.push(checked);
 		else result.leads.push(checked);
 	}
