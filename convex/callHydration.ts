@@ -4,7 +4,7 @@
  */
 import { v } from 'convex/values';
 import type { MutationCtx } from './_generated/server';
-import { activeBySid, callerFields, incomingBySid, queuedBySid, setAgent } from './lib/callRows';
+import { activeBySid, callerFields, incomingBySid, setAgent } from './lib/callRows';
 import { systemMutation } from './lib/functions';
 
 const vHydrateIncoming = v.object({
@@ -54,7 +54,7 @@ type Active = typeof vHydrateActive.type;
 /** Rows for calls not in `liveSids` created before `before` are ghosts: they go. */
 async function removeGhosts(ctx: MutationCtx, liveSids: Set<string>, before: number): Promise<number> {
 	let removed = 0;
-	for (const table of ['incoming_call_queue', 'call_queue', 'active_calls'] as const) {
+	for (const table of ['incoming_call_queue', 'active_calls'] as const) {
 		for (const row of await ctx.db.query(table).collect()) {
 			if (liveSids.has(row.callSid) || row._creationTime >= before) continue;
 			await ctx.db.delete(table, row._id);
@@ -73,8 +73,26 @@ async function insertMissing(ctx: MutationCtx, incoming: Incoming[], queued: Que
 		inserted += 1;
 	}
 	for (const c of queued) {
-		if (await queuedBySid(ctx, c.callSid)) continue;
-		await ctx.db.insert('call_queue', { ...c, requiredSkill: c.requiredSkills[0], priority: 0 });
+		// The caller's place in line is kept on its incoming row; one hot state already has keeps its own.
+		const line = { lineState: c.state, enqueuedAt: c.enqueuedAt, assignedTo: c.assignedTo, priority: 0 };
+		const row = await incomingBySid(ctx, c.callSid);
+		if (row?.lineState) continue;
+		if (row) {
+			await ctx.db.patch('incoming_call_queue', row._id, { ...line, queueName: row.queueName ?? c.queueName });
+			continue;
+		}
+		const { state: _line, assignedTo: _to, enqueuedAt: _at, ...caller } = c;
+		await ctx.db.insert('incoming_call_queue', {
+			...caller,
+			...line,
+			to: c.to ?? '',
+			requiredSkill: c.requiredSkills[0],
+			state: c.state === 'bridging' ? 'accepted' : 'routing',
+			offeredTo: c.assignedTo,
+			receivedAt: c.enqueuedAt,
+			declinedBy: [],
+			attempts: 0
+		});
 		inserted += 1;
 	}
 	for (const c of active) {

@@ -69,14 +69,14 @@ describe('the call line', () => {
 		for (const sid of ['CL1', 'CL2', 'CL3', 'CL4']) await sys(t).mutation(api.callLine.routeInbound, call(sid));
 		// CL3 is a priority caller; CL2 and CL4 arrived in the same millisecond (CL2 created first).
 		await t.run(async (ctx) => {
-			const rows = await ctx.db.query('call_queue').collect();
+			const rows = await ctx.db.query('incoming_call_queue').collect();
 			const at: Record<string, { enqueuedAt: number; priority: number }> = {
 				CL1: { enqueuedAt: 1_000, priority: 0 },
 				CL2: { enqueuedAt: 2_000, priority: 0 },
 				CL3: { enqueuedAt: 3_000, priority: 1 },
 				CL4: { enqueuedAt: 2_000, priority: 0 }
 			};
-			for (const r of rows) await ctx.db.patch('call_queue', r._id, at[r.callSid]!);
+			for (const r of rows) await ctx.db.patch('incoming_call_queue', r._id, at[r.callSid]!);
 		});
 		const place = async (sid: string) => ((await sys(t).mutation(api.callLine.routeInbound, call(sid))) as { position: number }).position;
 		expect([await place('CL3'), await place('CL1'), await place('CL2'), await place('CL4')]).toEqual([1, 2, 3, 4]);
@@ -91,13 +91,25 @@ describe('the call line', () => {
 		const t = newConvex();
 		await t.run(async (ctx) => {
 			for (let i = 0; i < POSITION_CAP + 5; i++) {
-				await ctx.db.insert('call_queue', { callSid: `CW${i}`, queueName: 'sales', from: '+12125550123', to: '+14155550100', priority: 0, state: 'waiting', enqueuedAt: i });
+				await ctx.db.insert('incoming_call_queue', {
+					callSid: `CW${i}`,
+					queueName: 'sales',
+					from: '+12125550123',
+					to: '+14155550100',
+					state: 'routing',
+					receivedAt: i,
+					declinedBy: [],
+					attempts: 0,
+					priority: 0,
+					lineState: 'waiting',
+					enqueuedAt: i
+				});
 			}
 		});
 		expect(await sys(t).mutation(api.callLine.routeInbound, call('CNEW'))).toEqual({ kind: 'queued', queueName: 'sales', position: POSITION_CAP + 1, positionAtLeast: true });
 		// Callers near the front still get their exact place.
 		await t.run(async (ctx) => {
-			for (const r of await ctx.db.query('call_queue').collect()) if (r.callSid.startsWith('CW') && Number(r.callSid.slice(2)) >= 3) await ctx.db.delete('call_queue', r._id);
+			for (const r of await ctx.db.query('incoming_call_queue').collect()) if (r.callSid.startsWith('CW') && Number(r.callSid.slice(2)) >= 3) await ctx.db.delete('incoming_call_queue', r._id);
 		});
 		expect(await sys(t).mutation(api.callLine.routeInbound, call('CNEW'))).toEqual({ kind: 'queued', queueName: 'sales', position: 4 });
 	});

@@ -2,7 +2,7 @@
  * The call line in hot state: routing an inbound call, offering it, taking it, and passing it on
  * when the agent it rang for missed or declined it. These mutations are serializable, so the
  * rules that decide between agents hold under any concurrency: a call is offered to one agent at
- * a time, exactly one agent gets it, and a caller nobody can take waits in call_queue, oldest first.
+ * a time, exactly one agent gets it, and a caller nobody can take waits in line (its incoming_call_queue row, `by_line`), oldest first.
  *
  * Flow: the voice webhook calls routeInbound (offer or enqueue); the agent's softphone calls
  * acceptCall; the dial-action webhook calls declineCall when the agent's device turned the call
@@ -11,8 +11,8 @@
  * wrap-up are in callWrapup.ts.
  */
 import { v } from 'convex/values';
-import { callerFields, incomingBySid, queuedBySid, setAgent } from './lib/callRows';
-import { currentDecision, offerOrEnqueue, offerTo, oldestWaiting, passOn, startActiveCall, takeFromQueue, vDecision } from './lib/callLine';
+import { callerFields, incomingBySid, setAgent } from './lib/callRows';
+import { currentDecision, isWaiting, offerOrEnqueue, offerTo, oldestWaiting, passOn, startActiveCall, takeFromQueue, vDecision } from './lib/callLine';
 import { fail } from './lib/errors';
 import { agentMutation, systemMutation } from './lib/functions';
 import { canTake, findAgent, pickAgent } from './lib/routing';
@@ -68,12 +68,11 @@ export const acceptCall = agentMutation({
 			await startActiveCall(ctx, incoming, ctx.caller.userId, now);
 			return { callSid, via: 'offer' as const, customerId: incoming.customerId };
 		}
-		const entry = await queuedBySid(ctx, callSid);
-		if (!entry || entry.state !== 'waiting') fail('CONFLICT', 'NOT_OFFERED', 'This call is ringing for another agent.');
+		if (!isWaiting(incoming)) fail('CONFLICT', 'NOT_OFFERED', 'This call is ringing for another agent.');
 		if (!(await canTake(ctx, agent, incoming.requiredSkills ?? [], now))) {
 			fail('FORBIDDEN', 'NOT_ELIGIBLE', 'Only an available agent with a ready softphone and the queue skills can take a waiting caller.');
 		}
-		await takeFromQueue(ctx, incoming, entry, agent, now);
+		await takeFromQueue(ctx, incoming, agent, now);
 		return { callSid, via: 'queue' as const, customerId: incoming.customerId };
 	}
 });
@@ -91,18 +90,15 @@ export const claimFromQueue = systemMutation({
 		const agent = await findAgent(ctx, agentId);
 		if (!agent) return null;
 		if (agent.activeCallSid) {
-			const mine = await queuedBySid(ctx, agent.activeCallSid);
-			const incoming = await incomingBySid(ctx, agent.activeCallSid);
-			if (mine && mine.queueName === queueName && mine.state === 'bridging' && mine.assignedTo === agentId && incoming?.state === 'accepted') {
-				return { callSid: mine.callSid, customerId: incoming.customerId, claimed: false };
+			const mine = await incomingBySid(ctx, agent.activeCallSid);
+			if (mine && mine.queueName === queueName && mine.lineState === 'bridging' && mine.assignedTo === agentId && mine.state === 'accepted') {
+				return { callSid: mine.callSid, customerId: mine.customerId, claimed: false };
 			}
 		}
-		const entry = await oldestWaiting(ctx, queueName);
-		if (!entry) return null;
-		const incoming = await incomingBySid(ctx, entry.callSid);
-		if (!incoming || !(await canTake(ctx, agent, incoming.requiredSkills ?? entry.requiredSkills ?? [], now))) return null;
-		await takeFromQueue(ctx, incoming, entry, agent, now);
-		return { callSid: entry.callSid, customerId: incoming.customerId, claimed: true };
+		const incoming = await oldestWaiting(ctx, queueName);
+		if (!incoming || !(await canTake(ctx, agent, incoming.requiredSkills ?? [], now))) return null;
+		await takeFromQueue(ctx, incoming, agent, now);
+		return { callSid: incoming.callSid, customerId: incoming.customerId, claimed: true };
 	}
 });
 
@@ -117,14 +113,13 @@ export const offerWaiting = systemMutation({
 	handler: async (ctx, { callSid }) => {
 		const incoming = await incomingBySid(ctx, callSid);
 		if (!incoming) return { kind: 'ended' } as const;
-		const entry = await queuedBySid(ctx, callSid);
-		if (!entry || entry.state !== 'waiting') return currentDecision(ctx, incoming);
-		const first = await oldestWaiting(ctx, entry.queueName);
-		if (!first || first._id !== entry._id) return currentDecision(ctx, incoming);
+		if (!isWaiting(incoming) || incoming.queueName === undefined) return currentDecision(ctx, incoming);
+		const first = await oldestWaiting(ctx, incoming.queueName);
+		if (!first || first._id !== incoming._id) return currentDecision(ctx, incoming);
 		const now = Date.now();
 		const agent = await pickAgent(ctx, incoming.requiredSkills ?? [], incoming.declinedBy, now);
 		if (!agent) return currentDecision(ctx, incoming);
-		return offerTo(ctx, incoming, entry, agent, now);
+		return offerTo(ctx, incoming, agent, now);
 	}
 });
 

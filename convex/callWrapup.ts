@@ -4,7 +4,7 @@
  * the agent saves it (finishWrapup) or the queue's wrap-up time runs out (endWrapup).
  */
 import { v } from 'convex/values';
-import { activeBySid, incomingBySid, queuedBySid, setAgent } from './lib/callRows';
+import { activeBySid, incomingBySid, setAgent } from './lib/callRows';
 import { fail } from './lib/errors';
 import { agentQuery, systemMutation } from './lib/functions';
 import { findAgent } from './lib/routing';
@@ -20,8 +20,6 @@ export const completeCall = systemMutation({
 	handler: async (ctx, { callSid, wrapupSeconds }) => {
 		const now = Date.now();
 		const incoming = await incomingBySid(ctx, callSid);
-		const queued = await queuedBySid(ctx, callSid);
-		if (queued) await ctx.db.delete('call_queue', queued._id);
 		if (incoming) await ctx.db.delete('incoming_call_queue', incoming._id);
 		const active = await activeBySid(ctx, callSid);
 		if (active) {

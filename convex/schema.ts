@@ -96,7 +96,18 @@ export const incomingCallFields = {
 	/** The queue the dialled number routes to, and every skill an agent needs for it. */
 	queueName: v.optional(v.string()),
 	requiredSkills: v.optional(v.array(v.string())),
-	customerCompany: v.optional(v.string())
+	customerCompany: v.optional(v.string()),
+	/**
+	 * The caller's place in its queue's waiting line, when nobody could take the call at once:
+	 * `waiting` for the next free agent, `bridging` once one is picked (an offer out of the line
+	 * keeps `enqueuedAt`, so a caller it rang out on goes back to the same place).
+	 */
+	lineState: v.optional(v.union(v.literal('waiting'), v.literal('bridging'))),
+	/** Higher is served first; equal priority is first come, first served. */
+	priority: v.optional(v.number()),
+	enqueuedAt: v.optional(v.number()),
+	/** The agent picked to take this caller once bridging starts. */
+	assignedTo: v.optional(v.string())
 };
 export const vIncomingCall = v.object(incomingCallFields);
 export type IncomingCall = Infer<typeof vIncomingCall>;
@@ -137,28 +148,49 @@ export const activeCallFields = {
 export const vActiveCall = v.object(activeCallFields);
 export type ActiveCall = Infer<typeof vActiveCall>;
 
-export const vQueuedCallState = v.union(v.literal('waiting'), v.literal('bridging'), v.literal('abandoned'));
-
-/** Callers waiting in a named queue for the next free agent. */
-export const queuedCallFields = {
-	callSid: v.string(),
-	queueName: v.string(),
-	from: v.string(),
+/**
+ * The outbound "next call" queue: the leads of running campaigns, hydrated from the archive in
+ * small batches (src/lib/server/campaigns/hydrate-campaign-queue.ts). An agent's Next call claims
+ * the first ready lead of their campaign in one mutation (campaignQueue.claimNext).
+ */
+export const vLeadQueueState = v.union(v.literal('ready'), v.literal('claimed'));
+export const leadQueueFields = {
+	campaignId: v.string(),
+	leadId: v.string(),
 	customerId: v.optional(v.string()),
-	customerName: v.optional(v.string()),
-	requiredSkill: v.optional(v.string()),
-	/** Higher is served first; equal priority is first come, first served. */
-	priority: v.number(),
-	state: vQueuedCallState,
-	enqueuedAt: v.number(),
-	/** The agent picked to take this caller once bridging starts. */
-	assignedTo: v.optional(v.string()),
-	requiredSkills: v.optional(v.array(v.string())),
-	customerCompany: v.optional(v.string()),
-	to: v.optional(v.string())
+	name: v.string(),
+	/** E.164. */
+	phone: v.string(),
+	/** The IANA zones the recipient may be in (from the number); calling hours must be open in each. */
+	timeZones: v.array(v.string()),
+	/** Import order: fresh leads are dialled in it. */
+	order: v.number(),
+	state: vLeadQueueState,
+	/** Not claimed before this (ms): 0 for a fresh lead, the last attempt plus the re-call gap after one. */
+	notBefore: v.number(),
+	attempts: v.number(),
+	lastAttemptAt: v.optional(v.number()),
+	claimedBy: v.optional(v.string()),
+	claimedAt: v.optional(v.number())
 };
-export const vQueuedCall = v.object(queuedCallFields);
-export type QueuedCall = Infer<typeof vQueuedCall>;
+export const vLeadQueueRow = v.object(leadQueueFields);
+export type LeadQueueRow = Infer<typeof vLeadQueueRow>;
+
+/** Each campaign's counts as the archive last had them, for the managers' live progress view. */
+export const campaignProgressFields = {
+	campaignId: v.string(),
+	name: v.string(),
+	status: v.union(v.literal('running'), v.literal('paused')),
+	total: v.number(),
+	dialled: v.number(),
+	reached: v.number(),
+	refused: v.number(),
+	remaining: v.number(),
+	byDisposition: v.array(v.object({ disposition: v.string(), count: v.number() })),
+	updatedAt: v.number()
+};
+export const vCampaignProgress = v.object(campaignProgressFields);
+export type CampaignProgress = Infer<typeof vCampaignProgress>;
 
 export const vTransferKind = v.union(v.literal('warm'), v.literal('cold'));
 export const vTransferState = v.union(
@@ -264,17 +296,20 @@ export default defineSchema({
 	incoming_call_queue: defineTable(vIncomingCall)
 		.index('by_callSid', ['callSid'])
 		.index('by_state', ['state'])
-		.index('by_offeredTo', ['offeredTo']),
+		.index('by_offeredTo', ['offeredTo'])
+		// The line: a queue's waiting callers, priority then arrival (ties by creation, as Convex orders them).
+		.index('by_line', ['queueName', 'lineState', 'priority', 'enqueuedAt']),
 	active_calls: defineTable(vActiveCall)
 		.index('by_callSid', ['callSid'])
 		.index('by_agentId', ['agentId'])
 		.index('by_state', ['state']),
-	call_queue: defineTable(vQueuedCall)
-		.index('by_callSid', ['callSid'])
-		.index('by_queueName', ['queueName'])
-		.index('by_state', ['state'])
-		// The line: a queue's waiting callers, priority then arrival (ties by creation, as Convex orders them).
-		.index('by_line', ['queueName', 'state', 'priority', 'enqueuedAt']),
+	call_queue: defineTable(vLeadQueueRow)
+		.index('by_leadId', ['leadId'])
+		// Next call: a campaign's ready leads, fresh ones (notBefore 0) in import order, then retries as they fall due.
+		.index('by_next', ['campaignId', 'state', 'notBefore', 'order'])
+		.index('by_claimedBy', ['claimedBy'])
+		.index('by_phone', ['phone']),
+	campaign_progress: defineTable(vCampaignProgress).index('by_campaignId', ['campaignId']),
 	transfer_queue: defineTable(vTransfer)
 		.index('by_callSid', ['callSid'])
 		.index('by_toAgentId', ['toAgentId'])
@@ -294,13 +329,14 @@ export default defineSchema({
 	user_contact_tabs: defineTable(vContactTab).index('by_userId', ['userId'])
 });
 
-/** The nine table names, for code that walks them (hydration, change tracking). */
+/** The table names, for code that walks them (hydration, change tracking). */
 export const TABLE_NAMES = [
 	'agent_status',
 	'incoming_call_queue',
 	'user_contact_tabs',
 	'active_calls',
 	'call_queue',
+	'campaign_progress',
 	'transfer_queue',
 	'agent_skills',
 	'sms_messages',

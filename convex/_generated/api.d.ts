@@ -19,6 +19,7 @@ import type * as callBoard from "../callBoard.js";
 import type * as callHydration from "../callHydration.js";
 import type * as callLine from "../callLine.js";
 import type * as callWrapup from "../callWrapup.js";
+import type * as campaignQueue from "../campaignQueue.js";
 import type * as contactTabs from "../contactTabs.js";
 import type * as crons from "../crons.js";
 import type * as health from "../health.js";
@@ -47,6 +48,7 @@ declare const fullApi: ApiFromModules<{
   callHydration: typeof callHydration;
   callLine: typeof callLine;
   callWrapup: typeof callWrapup;
+  campaignQueue: typeof campaignQueue;
   contactTabs: typeof contactTabs;
   crons: typeof crons;
   health: typeof health;

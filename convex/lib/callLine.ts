@@ -6,7 +6,7 @@
 import { v } from 'convex/values';
 import type { Doc } from '../_generated/dataModel';
 import type { MutationCtx, QueryCtx } from '../_generated/server';
-import { incomingBySid, queuedBySid, setAgent } from './callRows';
+import { incomingBySid, setAgent } from './callRows';
 import { findAgent, pickAgent } from './routing';
 
 /** What the webhook does next: Dial the agent's client, or put the caller in the named queue. */
@@ -26,33 +26,36 @@ export type Decision = typeof vDecision.type;
  */
 export const POSITION_CAP = 100;
 
+/** A caller in line: its incoming row with the line's fields set. */
+type InLine = Doc<'incoming_call_queue'> & { queueName: string; priority: number; enqueuedAt: number };
+
 /** The waiting callers of one queue, in line order (`by_line`). */
 function line(ctx: QueryCtx | MutationCtx, queueName: string) {
-	return ctx.db.query('call_queue').withIndex('by_line', (q) => q.eq('queueName', queueName).eq('state', 'waiting'));
+	return ctx.db.query('incoming_call_queue').withIndex('by_line', (q) => q.eq('queueName', queueName).eq('lineState', 'waiting'));
 }
 
 /**
  * 1-based place among the callers waiting in the same queue (priority first, then arrival, then
  * creation). Reads only the callers ahead, through `by_line`, and at most POSITION_CAP of them.
  */
-async function placeOf(ctx: QueryCtx | MutationCtx, entry: Doc<'call_queue'>): Promise<{ position: number; atLeast: boolean }> {
+async function placeOf(ctx: QueryCtx | MutationCtx, entry: InLine): Promise<{ position: number; atLeast: boolean }> {
 	let ahead = 0;
 	const higher = await ctx.db
-		.query('call_queue')
-		.withIndex('by_line', (q) => q.eq('queueName', entry.queueName).eq('state', 'waiting').gt('priority', entry.priority))
+		.query('incoming_call_queue')
+		.withIndex('by_line', (q) => q.eq('queueName', entry.queueName).eq('lineState', 'waiting').gt('priority', entry.priority))
 		.take(POSITION_CAP);
 	ahead += higher.length;
 	if (ahead < POSITION_CAP) {
 		const earlier = await ctx.db
-			.query('call_queue')
-			.withIndex('by_line', (q) => q.eq('queueName', entry.queueName).eq('state', 'waiting').eq('priority', entry.priority).lt('enqueuedAt', entry.enqueuedAt))
+			.query('incoming_call_queue')
+			.withIndex('by_line', (q) => q.eq('queueName', entry.queueName).eq('lineState', 'waiting').eq('priority', entry.priority).lt('enqueuedAt', entry.enqueuedAt))
 			.take(POSITION_CAP - ahead);
 		ahead += earlier.length;
 	}
 	if (ahead < POSITION_CAP) {
 		const sameTime = await ctx.db
-			.query('call_queue')
-			.withIndex('by_line', (q) => q.eq('queueName', entry.queueName).eq('state', 'waiting').eq('priority', entry.priority).eq('enqueuedAt', entry.enqueuedAt))
+			.query('incoming_call_queue')
+			.withIndex('by_line', (q) => q.eq('queueName', entry.queueName).eq('lineState', 'waiting').eq('priority', entry.priority).eq('enqueuedAt', entry.enqueuedAt))
 			.take(POSITION_CAP);
 		ahead += Math.min(POSITION_CAP - ahead, sameTime.filter((w) => w._id !== entry._id && w._creationTime < entry._creationTime).length);
 	}
@@ -60,59 +63,42 @@ async function placeOf(ctx: QueryCtx | MutationCtx, entry: Doc<'call_queue'>): P
 }
 
 /** The queued decision for a waiting entry: its place, flagged when it is a lower bound. */
-async function queuedDecision(ctx: QueryCtx | MutationCtx, entry: Doc<'call_queue'>): Promise<Decision> {
+async function queuedDecision(ctx: QueryCtx | MutationCtx, entry: InLine): Promise<Decision> {
 	const { position, atLeast } = await placeOf(ctx, entry);
 	return { kind: 'queued', queueName: entry.queueName, position, ...(atLeast ? { positionAtLeast: true } : {}) };
 }
 
-/** Ring `agent` for the call. A caller offered out of the queue keeps its place (and leaves the waiting list) while it rings. */
-export async function offerTo(
-	ctx: MutationCtx,
-	incoming: Doc<'incoming_call_queue'>,
-	entry: Doc<'call_queue'> | null,
-	agent: Doc<'agent_status'>,
-	now: number
-): Promise<Decision> {
+/** The line's fields of a row that has them (a caller who was put in line). */
+function inLine(row: Doc<'incoming_call_queue'>): InLine | null {
+	if (!row.lineState || row.queueName === undefined || row.enqueuedAt === undefined) return null;
+	return { ...row, queueName: row.queueName, priority: row.priority ?? 0, enqueuedAt: row.enqueuedAt };
+}
+
+/** Ring `agent` for the call. A caller offered out of the line keeps its place (and leaves the waiting list) while it rings. */
+export async function offerTo(ctx: MutationCtx, incoming: Doc<'incoming_call_queue'>, agent: Doc<'agent_status'>, now: number): Promise<Decision> {
 	const attempts = incoming.attempts + 1;
-	await ctx.db.patch('incoming_call_queue', incoming._id, { state: 'offered', offeredTo: agent.userId, offeredAt: now, attempts });
+	const line = incoming.lineState ? { lineState: 'bridging' as const, assignedTo: agent.userId } : {};
+	await ctx.db.patch('incoming_call_queue', incoming._id, { state: 'offered', offeredTo: agent.userId, offeredAt: now, attempts, ...line });
 	await setAgent(ctx, agent, { status: 'ringing', since: now, activeCallSid: incoming.callSid });
-	if (entry) await ctx.db.patch('call_queue', entry._id, { state: 'bridging', assignedTo: agent.userId });
 	return { kind: 'offered', agentId: agent.userId, agentName: agent.name, attempts };
 }
 
-/** A new waiting entry for a caller nobody can take now, at the back of its queue. */
-async function enqueue(ctx: MutationCtx, incoming: Doc<'incoming_call_queue'>, required: string[], now: number): Promise<Doc<'call_queue'>> {
-	const id = await ctx.db.insert('call_queue', {
-		callSid: incoming.callSid,
-		queueName: incoming.queueName ?? 'default',
-		from: incoming.from,
-		to: incoming.to,
-		customerId: incoming.customerId,
-		customerName: incoming.customerName,
-		customerCompany: incoming.customerCompany,
-		requiredSkill: required[0],
-		requiredSkills: required,
-		priority: 0,
-		state: 'waiting',
-		enqueuedAt: now
-	});
-	const entry = await ctx.db.get('call_queue', id);
-	if (!entry) throw new Error('call_queue row vanished after insert');
-	return entry;
+/** A caller nobody can take now goes in line, at the back of its queue. */
+async function enqueue(ctx: MutationCtx, incoming: Doc<'incoming_call_queue'>, required: string[], now: number): Promise<InLine> {
+	const line = { queueName: incoming.queueName ?? 'default', requiredSkill: required[0], requiredSkills: required, priority: 0, lineState: 'waiting' as const, enqueuedAt: now };
+	await ctx.db.patch('incoming_call_queue', incoming._id, line);
+	return { ...incoming, ...line };
 }
 
-/** Offer the call to the next eligible agent, or enqueue it; the incoming row must exist. */
+/** Offer the call to the next eligible agent, or put it in line; the incoming row must exist. */
 export async function offerOrEnqueue(ctx: MutationCtx, incoming: Doc<'incoming_call_queue'>, now: number): Promise<Decision> {
 	const required = incoming.requiredSkills ?? (incoming.requiredSkill ? [incoming.requiredSkill] : []);
 	const agent = await pickAgent(ctx, required, incoming.declinedBy, now);
-	let entry = await queuedBySid(ctx, incoming.callSid);
-	if (agent) return offerTo(ctx, incoming, entry, agent, now);
-	await ctx.db.patch('incoming_call_queue', incoming._id, { state: 'routing', offeredTo: undefined, offeredAt: undefined });
-	if (entry && entry.state !== 'waiting') {
-		// Back from an offer nobody answered: waiting again, at its original place in line.
-		await ctx.db.patch('call_queue', entry._id, { state: 'waiting', assignedTo: undefined });
-		entry = { ...entry, state: 'waiting', assignedTo: undefined };
-	}
+	if (agent) return offerTo(ctx, incoming, agent, now);
+	const back = incoming.lineState && incoming.lineState !== 'waiting';
+	// Back from an offer nobody answered: waiting again, at its original place in line.
+	await ctx.db.patch('incoming_call_queue', incoming._id, { state: 'routing', offeredTo: undefined, offeredAt: undefined, ...(back ? { lineState: 'waiting' as const, assignedTo: undefined } : {}) });
+	const entry = inLine({ ...incoming, state: 'routing', ...(back ? { lineState: 'waiting' as const, assignedTo: undefined } : {}) });
 	return queuedDecision(ctx, entry ?? (await enqueue(ctx, incoming, required, now)));
 }
 
@@ -123,8 +109,8 @@ export async function currentDecision(ctx: QueryCtx | MutationCtx, incoming: Doc
 		const agent = await findAgent(ctx, incoming.offeredTo);
 		return { kind: 'offered', agentId: incoming.offeredTo, agentName: agent?.name ?? incoming.offeredTo, attempts: incoming.attempts };
 	}
-	const entry = await queuedBySid(ctx, incoming.callSid);
-	if (entry && entry.state === 'waiting') return queuedDecision(ctx, entry);
+	const entry = inLine(incoming);
+	if (entry && entry.lineState === 'waiting') return queuedDecision(ctx, entry);
 	return { kind: 'ended' };
 }
 
@@ -149,27 +135,31 @@ export async function startActiveCall(ctx: MutationCtx, incoming: Doc<'incoming_
 }
 
 /** A waiting caller goes to `agent` (who may take it): the agent is busy on it and the bridge (`<Dial><Queue>`) follows. */
-export async function takeFromQueue(
-	ctx: MutationCtx,
-	incoming: Doc<'incoming_call_queue'>,
-	entry: Doc<'call_queue'>,
-	agent: Doc<'agent_status'>,
-	now: number
-) {
-	await ctx.db.patch('call_queue', entry._id, { state: 'bridging', assignedTo: agent.userId });
-	await ctx.db.patch('incoming_call_queue', incoming._id, { state: 'accepted', offeredTo: agent.userId, offeredAt: incoming.offeredAt ?? now });
+export async function takeFromQueue(ctx: MutationCtx, incoming: Doc<'incoming_call_queue'>, agent: Doc<'agent_status'>, now: number) {
+	await ctx.db.patch('incoming_call_queue', incoming._id, {
+		lineState: 'bridging',
+		assignedTo: agent.userId,
+		state: 'accepted',
+		offeredTo: agent.userId,
+		offeredAt: incoming.offeredAt ?? now
+	});
 	await setAgent(ctx, agent, { status: 'busy', since: now, activeCallSid: incoming.callSid });
 	await startActiveCall(ctx, incoming, agent.userId, now);
 }
 
+/** Whether the caller waits in line now. */
+export function isWaiting(incoming: Doc<'incoming_call_queue'>): boolean {
+	return incoming.lineState === 'waiting';
+}
+
 /** The oldest waiting caller in `queueName` (priority first), or null. */
-export async function oldestWaiting(ctx: QueryCtx | MutationCtx, queueName: string): Promise<Doc<'call_queue'> | null> {
+export async function oldestWaiting(ctx: QueryCtx | MutationCtx, queueName: string): Promise<Doc<'incoming_call_queue'> | null> {
 	// Two index reads, whatever the queue's depth: the top priority waiting, then its oldest caller.
 	const top = await line(ctx, queueName).order('desc').first();
 	if (!top) return null;
 	return ctx.db
-		.query('call_queue')
-		.withIndex('by_line', (q) => q.eq('queueName', queueName).eq('state', 'waiting').eq('priority', top.priority))
+		.query('incoming_call_queue')
+		.withIndex('by_line', (q) => q.eq('queueName', queueName).eq('lineState', 'waiting').eq('priority', top.priority))
 		.first();
 }
 

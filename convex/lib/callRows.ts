@@ -1,5 +1,5 @@
 /**
- * Lookups of the three call tables by CallSid, and the one way call functions change an agent's
+ * Lookups of the inbound call tables by CallSid, and the one way call functions change an agent's
  * status row. Shared by the call line, wrap-up, the board and start-up hydration.
  */
 import { v } from 'convex/values';
@@ -19,13 +19,6 @@ export const callerFields = {
 export async function incomingBySid(ctx: QueryCtx | MutationCtx, callSid: string) {
 	return ctx.db
 		.query('incoming_call_queue')
-		.withIndex('by_callSid', (q) => q.eq('callSid', callSid))
-		.unique();
-}
-
-export async function queuedBySid(ctx: QueryCtx | MutationCtx, callSid: string) {
-	return ctx.db
-		.query('call_queue')
 		.withIndex('by_callSid', (q) => q.eq('callSid', callSid))
 		.unique();
 }

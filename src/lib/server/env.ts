@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DEFAULT_GEMINI_MODEL, GEMINI_MODELS } from './adapters/language-ai/port';
 import { DEFAULT_TRANSCRIBE_MODEL, supportedTranscribeModels } from './adapters/speech/port';
 import { ACCOUNT_SID, E164 } from '../phone-rules';
+import { parseRuleSet, type RuleSet } from './outbound/rule-set';
 
 const bool = z
 	.enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -113,6 +114,10 @@ const RawEnv = z.object({
 	DECLINE_SETS_AGENT: z.enum(['available', 'away'], { error: 'DECLINE_SETS_AGENT must be available or away' }).default('available'),
 
 	LIVE: z.enum(['local', 'convex']).default('local'),
+	/** JSON laid over the outbound gate's default rules (outbound/rule-set.ts), e.g. {"window":{"start":"09:00","end":"20:00"}}. */
+	OUTBOUND_RULES: optionalString,
+	/** Local mode only: the outbound gate's clock starts at this instant (ISO 8601) and runs on, for demos and e2e tests. */
+	OUTBOUND_CLOCK_START: optionalString.pipe(z.iso.datetime({ offset: true, message: 'OUTBOUND_CLOCK_START is an ISO 8601 instant, e.g. 2026-12-07T17:00:00Z' }).optional()),
 	PUBLIC_CONVEX_URL: optionalString.pipe(z.url().optional()),
 	CONVEX_AUTH_PRIVATE_KEY: optionalString,
 	CONVEX_AUTH_PRIVATE_KEY_NEXT: optionalString,
@@ -282,6 +287,8 @@ export interface Config {
 	deleteCarrierCopies: boolean;
 	/** The status an agent who declines a ringing call goes to (the call itself moves on to the next agent at once). */
 	declineSetsAgent: RawEnv['DECLINE_SETS_AGENT'];
+	/** The outbound gate's rules and, in local mode, where its clock starts. */
+	outbound: { rules: RuleSet; clockStart: Date | undefined };
 	live:
 		| { adapter: 'local' }
 		| { adapter: 'convex'; url: string; privateKey: string; nextPrivateKey?: string | undefined; keyId?: string | undefined };
@@ -384,7 +391,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 	}
 	const e = parsed.data;
 	const overrides = parseRateOverrides(e.SMS_RATE_OVERRIDES);
-	const problems = configProblems(e, overrides.problems);
+	const outbound = parseRuleSet(e.OUTBOUND_RULES);
+	const problems = [...configProblems(e, overrides.problems), ...outbound.problems];
+	if (e.OUTBOUND_CLOCK_START && (e.TELEPHONY !== 'local' || e.NODE_ENV === 'production')) {
+		problems.push('OUTBOUND_CLOCK_START is for local mode only: the calling window must follow the real clock in production');
+	}
 	if (problems.length) throw new ConfigError(problems);
 
 	return {
@@ -403,7 +414,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		...adapterConfigs(e),
 		smsRates: { longCode: e.SMS_RATE_LONG_CODE, tollFree: e.SMS_RATE_TOLL_FREE, overrides: overrides.rates },
 		deleteCarrierCopies: e.DELETE_CARRIER_COPIES ?? true,
-		declineSetsAgent: e.DECLINE_SETS_AGENT
+		declineSetsAgent: e.DECLINE_SETS_AGENT,
+		outbound: { rules: outbound.rules, clockStart: e.OUTBOUND_CLOCK_START ? new Date(e.OUTBOUND_CLOCK_START) : undefined }
 	};
 }
 

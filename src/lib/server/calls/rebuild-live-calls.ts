@@ -1,7 +1,8 @@
 /**
- * Start-up: the calls hot state shows (incoming_call_queue, call_queue, active_calls) are rebuilt
- * from the archive, so a restart neither leaves ghosts nor loses a queued caller. Every call the
- * archive still thinks is going is first checked with the carrier: one that ended while this
+ * Start-up: the calls hot state shows (incoming_call_queue, whose rows also keep a waiting
+ * caller's place in line, and active_calls) are rebuilt from the archive, so a restart neither
+ * leaves ghosts nor loses a queued caller. Every call the archive still thinks is going is first
+ * checked with the carrier: one that ended while this
  * server was down is closed in the archive as its status callback would have closed it (outcome,
  * durations, timeline activity); one the carrier says is live is put back where the archive says
  * it was (waiting in its queue at its original place, ringing an agent, or answered). Answered

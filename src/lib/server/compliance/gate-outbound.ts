@@ -86,7 +86,7 @@ function describeSource(entry: ConsentEntry): string {
 }
 
 /** "+1 415 555 0100 opted out by keyword STOP on 2026-11-24; they must text START to receive messages." */
-async function refusalReason(tx: Tx, entry: ConsentEntry, channel: OutboundChannel): Promise<string> {
+export async function refusalReason(tx: Tx, entry: ConsentEntry, channel: OutboundChannel): Promise<string> {
 	let userName: string | null = null;
 	if (entry.userId) {
 		const [row] = await tx.select({ name: user.name }).from(user).where(eq(user.id, entry.userId));

@@ -3,7 +3,7 @@
  * who may sign in appears in agent_status (offline unless hot state already knows better, as a
  * real Convex deployment does after a restart of this server), users who left are dropped, and
  * agent_skills is made to match the archive exactly. With the voice services, the live calls
- * follow (incoming_call_queue, call_queue, active_calls; see calls/rebuild-live-calls.ts).
+ * follow (incoming_call_queue, active_calls; see calls/rebuild-live-calls.ts).
  *
  * A Convex mutation may read and write only so much (4,096 queries, 16,000 writes), so the
  * roster and skills go in batches of HYDRATE_BATCH agents, sent together, and the cleanup of

@@ -6,7 +6,7 @@
  * refused, written in the same transaction as the attempt itself.
  */
 import { sql } from 'drizzle-orm';
-import { bigserial, bigint, check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, bigint, check, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { E164_SQL_LITERAL } from '../../../phone-rules';
 import { user } from './auth';
 
@@ -28,6 +28,10 @@ export const ATTEMPT_DECISIONS = ['allowed', 'refused'] as const;
 export type AttemptDecision = (typeof ATTEMPT_DECISIONS)[number];
 
 export const CONSENT_REASON_MAX = 500;
+
+/** What asked for an outbound attempt; null on rows of in-thread SMS replies. */
+export const ATTEMPT_SOURCES = ['manual', 'callback', 'campaign', 'reply'] as const;
+export type AttemptSource = (typeof ATTEMPT_SOURCES)[number];
 
 const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
 const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
@@ -80,13 +84,29 @@ export const outboundAttempts = pgTable(
 		reason: text('reason').notNull(),
 		/** The ledger entry the decision rested on, when there was one. */
 		consentEntryId: bigint('consent_entry_id', { mode: 'number' }).references(() => consentLedger.id, { onDelete: 'set null' }),
-		attemptedAt: at('attempted_at').notNull().defaultNow()
+		attemptedAt: at('attempted_at').notNull().defaultNow(),
+		/** The rest is written by the outbound gate (outbound/gate.ts) for dials and first texts. */
+		source: text('source', { enum: ATTEMPT_SOURCES }),
+		/** The whole rule set the attempt was judged by, as it was then. */
+		ruleSet: jsonb('rule_set'),
+		/** The ledger as the gate read it: each channel's state and the entry it rests on. */
+		ledgerState: jsonb('ledger_state'),
+		/** The recipient's zone(s) and wall clock at the attempt, e.g. `2026-12-06T21:42-05:00`. */
+		recipientTimeZone: text('recipient_time_zone'),
+		recipientLocalTime: text('recipient_local_time'),
+		/** For a refusal by calling window or gap: when the number may be tried again. */
+		opensAt: at('opens_at'),
+		campaignId: text('campaign_id'),
+		leadId: text('lead_id'),
+		/** The call the attempt placed, once the carrier has it. */
+		callSid: text('call_sid')
 	},
 	(t) => [
 		check('outbound_attempts_channel_check', sql`${t.channel} in (${inList(OUTBOUND_CHANNELS)})`),
 		check('outbound_attempts_decision_check', sql`${t.decision} in (${inList(ATTEMPT_DECISIONS)})`),
 		index('outbound_attempts_to_idx').on(t.toPhone, t.attemptedAt.desc().nullsFirst()),
 		index('outbound_attempts_attempted_idx').on(t.attemptedAt.desc().nullsFirst(), t.id),
-		index('outbound_attempts_actor_idx').on(t.actorId, t.attemptedAt.desc().nullsFirst())
+		index('outbound_attempts_actor_idx').on(t.actorId, t.attemptedAt.desc().nullsFirst()),
+		check('outbound_attempts_source_check', sql`${t.source} in (${inList(ATTEMPT_SOURCES)})`)
 	]
 );
