@@ -92,6 +92,7 @@ const TRPC: Record<string, PolicyEntry> = {
 	'trpc:calls.detail': e(AGENT, 'call-listener'),
 	'trpc:calls.recordingUrl': e(AGENT, 'call-listener'),
 	'trpc:calls.setRecording': e(AGENT, 'call-agent'),
+	'trpc:calls.retryTranscript': e(MANAGER),
 	'trpc:calls.readyNow': e(AGENT, 'call-agent'),
 	'trpc:calls.wrapUp': e(AGENT, 'call-agent'),
 	'trpc:compliance.add': e(MANAGER),
