@@ -151,6 +151,7 @@ const HTTP: Record<string, PolicyEntry> = {
 	'http:GET /api/live/token': e(AGENT, 'self'),
 	'http:POST /api/live/unsubscribe': e(AGENT, 'self'),
 	'http:GET /api/sms/inbox-events': e(AGENT, 'shared-inbox'),
+	'http:GET /api/notices/voicemail': e(AGENT, 'callback-holder'),
 	'http:POST /api/softphone/action': e(AGENT, 'self'),
 	'http:GET /api/softphone/events': e(AGENT, 'self'),
 	'http:GET /api/softphone/token': e(AGENT, 'self'),
