@@ -132,7 +132,7 @@ export class LocalSpeech implements SpeechPort {
 			}
 			const stdout = await this.#exec(this.#options.pocketsphinxBin, args, 'pocketsphinx', false);
 			const { text, segments } = parsePocketsphinxTimes(stdout);
-			return { text, engine: `pocketsphinx/${this.#options.languageModel}`, segments };
+			return { text, engine: `pocketsphinx/${this.#options.languageModel}`, segments, language: 'en' };
 		} finally {
 			await rm(dir, { recursive: true, force: true });
 		}

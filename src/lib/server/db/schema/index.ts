@@ -10,3 +10,4 @@ export * from './callbacks';
 export * from './preferences';
 export * from './admin';
 export * from './quality';
+export * from './transcripts';
