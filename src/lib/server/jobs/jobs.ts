@@ -18,6 +18,7 @@ import { sendQueuedSmsJob, type DispatchClock, type SendQueuedSmsData } from '..
 import { fetchRecordingJob, type FetchRecordingData } from '../calls/fetch-recording';
 import { closeCallJob, endWrapupJob, type CloseCallData, type EndWrapupData } from '../calls/record-call-activity';
 import { retryHotWriteJob, type RetryHotWriteData } from '../calls/retry-hot-write';
+import { gradeCall, requestGrading, ungradedTranscripts, type GradeCallData } from '../quality/grading/grade-call';
 
 /** Every job's payload by queue name: the one list of what can be queued. */
 export interface JobData {
@@ -27,13 +28,15 @@ export interface JobData {
 	'send-sms': SendQueuedSmsData;
 	'fetch-mms-media': FetchMmsMediaData;
 	'retry-hot-write': RetryHotWriteData;
+	'grade-call': GradeCallData;
+	'grade-sweep': Record<string, never>;
 }
 export type JobName = keyof JobData;
 
 /** What handlers get to work with (the composition root's pieces). */
 export interface JobDeps {
 	db: Db;
-	adapters: Pick<Adapters, 'telephony' | 'storage'>;
+	adapters: Pick<Adapters, 'telephony' | 'storage'> & Partial<Pick<Adapters, 'languageAi'>>;
 	hot: HotState;
 	/** The settings handlers read (status callback URLs, SMS throughput). */
 	settings: Pick<Config, 'publicBaseUrl' | 'smsRates'> & Partial<Pick<Config, 'deleteCarrierCopies'>>;
@@ -63,6 +66,8 @@ interface QueueSpec<N extends JobName> {
 	 * jobs wait behind each other must look again soon, since NOTIFY fires only on insert.
 	 */
 	notifyPollingIntervalSeconds?: number;
+	/** A cron expression (UTC): pg-boss queues one job each time it comes due. */
+	schedule?: string;
 }
 
 /** Queue settings and handlers. Retries back off; a job that keeps failing stays visible as `failed`. */
@@ -98,6 +103,20 @@ export const JOB_QUEUES: { [N in JobName]: QueueSpec<N> } = {
 	'retry-hot-write': {
 		options: { notify: true, retryLimit: 25, retryDelay: 1, retryBackoff: true, retryDelayMax: 60, expireInSeconds: 60 },
 		handle: retryHotWriteJob
+	},
+	// AI grading of a call's transcript (quality/grading/grade-call.ts): a throttled or failing
+	// vendor is retried with back-off; on the last attempt the grade is marked failed for review.
+	'grade-call': {
+		options: { notify: true, retryLimit: 4, retryDelay: 30, retryBackoff: true, retryDelayMax: 600, expireInSeconds: 300 },
+		handle: (deps, data, job) => gradeCall({ db: deps.db, languageAi: deps.adapters.languageAi }, data, job)
+	},
+	// Every few minutes: finished call transcripts with no AI grade yet get a grade-call job.
+	'grade-sweep': {
+		options: { retryLimit: 0, expireInSeconds: 120 },
+		schedule: '*/5 * * * *',
+		handle: async (deps) => {
+			for (const callId of await ungradedTranscripts(deps.db)) await requestGrading(deps.db, deps.jobs, callId);
+		}
 	}
 };
 
@@ -218,6 +237,7 @@ export async function createJobs(input: CreateJobsInput): Promise<Jobs> {
 		await boss.createQueue(name, spec.options);
 		if (input.soleWorker) await failCutOffJobs(boss, name);
 		if (input.work === false) continue;
+		if (spec.schedule) await boss.schedule(name, spec.schedule, {}, { tz: 'UTC' });
 		const retryLimit = spec.options.retryLimit ?? 2;
 		await boss.work(
 			name,

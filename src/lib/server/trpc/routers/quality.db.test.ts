@@ -227,3 +227,13 @@ describe('review queue', () => {
 		expect(await refusal(as(agent).queue({}))).toMatchObject({ code: 'FORBIDDEN' });
 	});
 });
+
+describe('AI grades through the router', () => {
+	it("shows a call's AI grade to its agent and graders only", async () => {
+		const call = await makeAnsweredCall(t.db, agent.id);
+		expect(await as(agent).aiGrade({ callId: call.id })).toMatchObject({ status: 'none', categories: null });
+		expect((await as(manager).aiGrade({ callId: call.id })).status).toBe('none');
+		const r = await refusal(as(otherAgent).aiGrade({ callId: call.id }));
+		expect(r).toMatchObject({ code: 'FORBIDDEN', appCode: 'NOT_YOUR_CALL' });
+	});
+});

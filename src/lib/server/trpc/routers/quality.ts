@@ -10,6 +10,8 @@ import { getCalibration, listCalibrations, startCalibration } from '../../qualit
 import { getQualitySettings, listReviewQueue, openForReview, saveQualitySettings } from '../../quality/review-queue';
 import { acknowledgeScorecard, listReplies, replyToScorecard } from '../../quality/scorecard-replies';
 import { getScorecard, listScorecards, myScorecardFor, saveScorecard } from '../../quality/scorecards';
+import { getAiGrade } from '../../quality/ai-grade-view';
+import { requestGrading } from '../../quality/grading/grade-call';
 import { adminProcedure, agentProcedure, managerProcedure, router } from '../init';
 
 const ZId = (what: string) => z.uuid({ error: `${what} must be an id.` });
@@ -64,6 +66,14 @@ export const qualityRouter = router({
 	openForReview: managerProcedure.input(z.object({ callId: ZId('callId') })).mutation(async ({ ctx, input }) => {
 		await openForReview(ctx.services.db, ctx.user, input.callId);
 		return { callId: input.callId };
+	}),
+	aiGrade: agentProcedure.input(z.object({ callId: ZId('callId') })).query(({ ctx, input }) => getAiGrade(ctx.services.db, ctx.user, input.callId)),
+	/** Grade (again) now; the grade turns `pending` until the job has run. */
+	requestAiGrade: managerProcedure.input(z.object({ callId: ZId('callId') })).mutation(async ({ ctx, input }) => {
+		const { db, jobs } = ctx.services;
+		await getAiGrade(db, ctx.user, input.callId);
+		const jobId = await db.transaction((tx) => requestGrading(tx, jobs, input.callId));
+		return { callId: input.callId, jobId };
 	}),
 	settings: managerProcedure.query(({ ctx }) => getQualitySettings(ctx.services.db)),
 	saveSettings: managerProcedure
