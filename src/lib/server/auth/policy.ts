@@ -132,6 +132,7 @@ const TRPC: Record<string, PolicyEntry> = {
 	'trpc:quality.openForReview': e(MANAGER),
 	'trpc:quality.aiGrade': e(AGENT, 'ai-grade-reader'),
 	'trpc:quality.requestAiGrade': e(MANAGER),
+	'trpc:quality.agreement': e(MANAGER),
 	'trpc:quality.settings': e(MANAGER),
 	'trpc:quality.saveSettings': e(MANAGER),
 	'trpc:sms.inbox': e(AGENT, 'shared-inbox'),

@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeStaff } from '../../crm/test-factories';
 import { createTestDb, type TestDb } from '../../db/test-db';
 import { makeAnsweredCall } from '../../quality/test-factories';
+import { aiGrades, type AiCategoryGrade } from '../../db/schema/quality';
+import { SCORE_CATEGORIES, type ScoreCategory } from '$lib/quality/categories';
 import type { Services } from '../../services';
 import { createCallerFactory, type SessionUser } from '../init';
 import { qualityRouter, type TSaveScorecard } from './quality';
@@ -235,5 +237,36 @@ describe('AI grades through the router', () => {
 		expect((await as(manager).aiGrade({ callId: call.id })).status).toBe('none');
 		const r = await refusal(as(otherAgent).aiGrade({ callId: call.id }));
 		expect(r).toMatchObject({ code: 'FORBIDDEN', appCode: 'NOT_YOUR_CALL' });
+	});
+});
+
+describe('AI-human agreement', () => {
+	const aiCategories = (scores: Record<ScoreCategory, number>) =>
+		Object.fromEntries(SCORE_CATEGORIES.map((c) => [c, { score: scores[c], justification: 'j', verified: true, evidence: [], dropped: 0 } satisfies AiCategoryGrade]));
+
+	it('reports mean absolute difference, share within one and the most disagreeing calls, per category', async () => {
+		const a = await makeStaff(t.db, 'agent');
+		const from = new Date('2025-03-03T00:00:00Z');
+		const at = new Date('2025-03-04T10:00:00Z');
+		const close = await makeAnsweredCall(t.db, a.id, { receivedAt: at });
+		const far = await makeAnsweredCall(t.db, a.id, { receivedAt: at });
+		const humanOnly = await makeAnsweredCall(t.db, a.id, { receivedAt: at });
+		await t.db.insert(aiGrades).values([
+			{ callId: close.id, status: 'graded', categories: aiCategories({ ...full }) },
+			{ callId: far.id, status: 'graded', categories: aiCategories({ greeting: 1, productKnowledge: 3, problemResolution: 2, professionalism: 4, closing: 3 }) }
+		]);
+		await as(manager).scorecard.save(card(close.id));
+		await as(manager).scorecard.save(card(far.id));
+		await as(supervisor).scorecard.save(card(far.id, { scores: { ...full, greeting: 5 } }));
+		await as(manager).scorecard.save(card(humanOnly.id));
+		const report = await as(manager).agreement({ from: from.toISOString(), to: new Date('2025-03-10T00:00:00Z').toISOString() });
+		expect(report.calls).toBe(2);
+		// greeting: close 0, far |1 - mean(4, 5)| = 3.5
+		expect(report.perCategory.greeting).toEqual({ pairs: 2, meanAbsDiff: 1.75, withinOne: 0.5 });
+		expect(report.perCategory.problemResolution).toEqual({ pairs: 2, meanAbsDiff: 1.5, withinOne: 0.5 });
+		expect(report.perCategory.productKnowledge).toEqual({ pairs: 2, meanAbsDiff: 0, withinOne: 1 });
+		expect(report.mostDisagreeing.map((m) => m.callId)).toEqual([far.id]);
+		expect(report.mostDisagreeing[0]).toMatchObject({ totalDiff: 7.5, diffs: { greeting: 3.5, closing: 1 } });
+		expect(await refusal(as(agent).agreement({}))).toMatchObject({ code: 'FORBIDDEN' });
 	});
 });

@@ -11,6 +11,7 @@ import { getQualitySettings, listReviewQueue, openForReview, saveQualitySettings
 import { acknowledgeScorecard, listReplies, replyToScorecard } from '../../quality/scorecard-replies';
 import { getScorecard, listScorecards, myScorecardFor, saveScorecard } from '../../quality/scorecards';
 import { getAiGrade } from '../../quality/ai-grade-view';
+import { agreementReport } from '../../quality/agreement';
 import { requestGrading } from '../../quality/grading/grade-call';
 import { adminProcedure, agentProcedure, managerProcedure, router } from '../init';
 
@@ -75,6 +76,11 @@ export const qualityRouter = router({
 		const jobId = await db.transaction((tx) => requestGrading(tx, jobs, input.callId));
 		return { callId: input.callId, jobId };
 	}),
+	agreement: managerProcedure
+		.input(z.object({ from: z.iso.datetime().optional(), to: z.iso.datetime().optional(), agentId: z.string().min(1).optional() }).default({}))
+		.query(({ ctx, input }) =>
+			agreementReport(ctx.services.db, ctx.user, { from: input.from ? new Date(input.from) : undefined, to: input.to ? new Date(input.to) : undefined, agentId: input.agentId })
+		),
 	settings: managerProcedure.query(({ ctx }) => getQualitySettings(ctx.services.db)),
 	saveSettings: managerProcedure
 		.input(z.object({ samplesPerAgentPerWeek: z.int(), aiLowThreshold: z.int() }))
