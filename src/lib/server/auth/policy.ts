@@ -56,6 +56,7 @@ export const OBJECT_RULES = {
 	'scorecard-reader':
 		"scorecards: an agent reads only their own submitted review cards (never drafts or calibration scores); graders read every submitted card, their own drafts, and others' calibration scores only after submitting their own (quality/scorecards.ts)",
 	'scorecard-grader': 'managers and supervisors grade; a grader edits only their own card, and only while it is a draft (quality/scorecards.ts)',
+	'summary-reader': "performance summaries: an agent reads and generates only their own agent summary; managers, supervisors and admins every agent's and queue's (quality/summaries/generate-summary.ts)",
 	'ai-grade-reader': "a call's AI grade: the call's agent, managers, supervisors, admins (quality/ai-grade-view.ts)",
 	'scorecard-agent': 'acknowledging, commenting on and disputing a scorecard: the agent it is about; answering: managers and supervisors (quality/scorecard-replies.ts)'
 } as const;
@@ -133,6 +134,8 @@ const TRPC: Record<string, PolicyEntry> = {
 	'trpc:quality.aiGrade': e(AGENT, 'ai-grade-reader'),
 	'trpc:quality.requestAiGrade': e(MANAGER),
 	'trpc:quality.agreement': e(MANAGER),
+	'trpc:quality.summary.latest': e(AGENT, 'summary-reader'),
+	'trpc:quality.summary.generate': e(AGENT, 'summary-reader'),
 	'trpc:quality.settings': e(MANAGER),
 	'trpc:quality.saveSettings': e(MANAGER),
 	'trpc:sms.inbox': e(AGENT, 'shared-inbox'),

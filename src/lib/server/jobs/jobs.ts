@@ -18,6 +18,7 @@ import { sendQueuedSmsJob, type DispatchClock, type SendQueuedSmsData } from '..
 import { fetchRecordingJob, type FetchRecordingData } from '../calls/fetch-recording';
 import { closeCallJob, endWrapupJob, type CloseCallData, type EndWrapupData } from '../calls/record-call-activity';
 import { retryHotWriteJob, type RetryHotWriteData } from '../calls/retry-hot-write';
+import { weeklySummaries } from '../quality/summaries/weekly-summaries';
 import { gradeCall, requestGrading, ungradedTranscripts, type GradeCallData } from '../quality/grading/grade-call';
 
 /** Every job's payload by queue name: the one list of what can be queued. */
@@ -30,6 +31,7 @@ export interface JobData {
 	'retry-hot-write': RetryHotWriteData;
 	'grade-call': GradeCallData;
 	'grade-sweep': Record<string, never>;
+	'weekly-summaries': Record<string, never>;
 }
 export type JobName = keyof JobData;
 
@@ -116,6 +118,14 @@ export const JOB_QUEUES: { [N in JobName]: QueueSpec<N> } = {
 		schedule: '*/5 * * * *',
 		handle: async (deps) => {
 			for (const callId of await ungradedTranscripts(deps.db)) await requestGrading(deps.db, deps.jobs, callId);
+		}
+	},
+	// Mondays 06:00 UTC: last week's performance summary for every agent and queue (quality/summaries/).
+	'weekly-summaries': {
+		options: { retryLimit: 2, retryDelay: 300, expireInSeconds: 1800 },
+		schedule: '0 6 * * 1',
+		handle: async (deps) => {
+			await weeklySummaries({ db: deps.db, languageAi: deps.adapters.languageAi });
 		}
 	}
 };

@@ -12,6 +12,7 @@ import { acknowledgeScorecard, listReplies, replyToScorecard } from '../../quali
 import { getScorecard, listScorecards, myScorecardFor, saveScorecard } from '../../quality/scorecards';
 import { getAiGrade } from '../../quality/ai-grade-view';
 import { agreementReport } from '../../quality/agreement';
+import { assertMayReadSummary, generateSummary, latestSummary } from '../../quality/summaries/generate-summary';
 import { requestGrading } from '../../quality/grading/grade-call';
 import { adminProcedure, agentProcedure, managerProcedure, router } from '../init';
 
@@ -54,7 +55,22 @@ const calibrationRouter = router({
 	list: managerProcedure.input(z.object({ callId: ZId('callId') })).query(({ ctx, input }) => listCalibrations(ctx.services.db, ctx.user, input.callId))
 });
 
+const ZSubject = z.object({ scope: z.enum(['agent', 'queue']), subject: z.string().min(1, { error: 'Name the agent or queue.' }) });
+
+const summaryRouter = router({
+	latest: agentProcedure.input(ZSubject).query(({ ctx, input }) => latestSummary(ctx.services.db, ctx.user, input.scope, input.subject)),
+	/** Computes the period's metrics and writes the checked text now (slow with Gemini: an explicit user action). */
+	generate: agentProcedure.input(ZSubject.extend({ from: z.iso.datetime(), to: z.iso.datetime() })).mutation(({ ctx, input }) => {
+		assertMayReadSummary(ctx.user, input.scope, input.subject);
+		return generateSummary(
+			{ db: ctx.services.db, languageAi: ctx.services.adapters.languageAi },
+			{ scope: input.scope, subject: input.subject, period: { from: new Date(input.from), to: new Date(input.to) } }
+		);
+	})
+});
+
 export const qualityRouter = router({
+	summary: summaryRouter,
 	scorecard: scorecardRouter,
 	calibration: calibrationRouter,
 	anchors: agentProcedure
