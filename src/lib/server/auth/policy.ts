@@ -52,7 +52,13 @@ export const OBJECT_RULES = {
 	'thread-lease': 'a thread lease is renewed and released by its holder only; takeover is for supervisors (convex/smsLocks.ts)',
 	'callback-holder': 'claims open tasks of queues whose skills the caller has (managers: all); the holder or a supervisor completes or releases (callbacks/)',
 	self: "the caller's own row only: takes no user id (preferences, status, tabs, wrap-ups, ringing calls, the live token and streams)",
-	'last-admin': 'an admin may not remove the last admin (auth/set-user-role.ts)'
+	'last-admin': 'an admin may not remove the last admin (auth/set-user-role.ts)',
+	'scorecard-reader':
+		"scorecards: an agent reads only their own submitted review cards (never drafts or calibration scores); graders read every submitted card, their own drafts, and others' calibration scores only after submitting their own (quality/scorecards.ts)",
+	'scorecard-grader': 'managers and supervisors grade; a grader edits only their own card, and only while it is a draft (quality/scorecards.ts)',
+	'summary-reader': "performance summaries: an agent reads and generates only their own agent summary; managers, supervisors and admins every agent's and queue's (quality/summaries/generate-summary.ts)",
+	'ai-grade-reader': "a call's AI grade: the call's agent, managers, supervisors, admins (quality/ai-grade-view.ts)",
+	'scorecard-agent': 'acknowledging, commenting on and disputing a scorecard: the agent it is about; answering: managers and supervisors (quality/scorecard-replies.ts)'
 } as const;
 export type ObjectRule = keyof typeof OBJECT_RULES;
 
@@ -112,6 +118,27 @@ const TRPC: Record<string, PolicyEntry> = {
 	'trpc:crm.update': e(AGENT),
 	'trpc:preferences.mine': e(AGENT, 'self'),
 	'trpc:preferences.update': e(AGENT, 'self'),
+	'trpc:quality.scorecard.save': e(MANAGER, 'scorecard-grader'),
+	'trpc:quality.scorecard.mine': e(MANAGER, 'scorecard-grader'),
+	'trpc:quality.scorecard.get': e(AGENT, 'scorecard-reader'),
+	'trpc:quality.scorecard.list': e(AGENT, 'scorecard-reader'),
+	'trpc:quality.scorecard.acknowledge': e(AGENT, 'scorecard-agent'),
+	'trpc:quality.scorecard.reply': e(AGENT, 'scorecard-agent'),
+	'trpc:quality.scorecard.replies': e(AGENT, 'scorecard-reader'),
+	'trpc:quality.calibration.start': e(MANAGER),
+	'trpc:quality.calibration.get': e(MANAGER, 'scorecard-reader'),
+	'trpc:quality.calibration.list': e(MANAGER),
+	'trpc:quality.anchors': e(AGENT),
+	'trpc:quality.saveAnchors': e(ADMIN),
+	'trpc:quality.queue': e(MANAGER),
+	'trpc:quality.openForReview': e(MANAGER),
+	'trpc:quality.aiGrade': e(AGENT, 'ai-grade-reader'),
+	'trpc:quality.requestAiGrade': e(MANAGER),
+	'trpc:quality.agreement': e(MANAGER),
+	'trpc:quality.summary.latest': e(AGENT, 'summary-reader'),
+	'trpc:quality.summary.generate': e(AGENT, 'summary-reader'),
+	'trpc:quality.settings': e(MANAGER),
+	'trpc:quality.saveSettings': e(MANAGER),
 	'trpc:sms.inbox': e(AGENT, 'shared-inbox'),
 	'trpc:sms.messages': e(AGENT, 'shared-inbox'),
 	'trpc:sms.attachments': e(AGENT, 'shared-inbox'),

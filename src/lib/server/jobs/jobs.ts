@@ -20,6 +20,8 @@ import { closeCallJob, endWrapupJob, type CloseCallData, type EndWrapupData } fr
 import { retryHotWriteJob, type RetryHotWriteData } from '../calls/retry-hot-write';
 import { transcribeRecordingJob, type TranscribeRecordingData } from '../transcripts/transcribe-recording';
 import { announceVoicemailTranscript } from '../transcripts/voicemail-notice';
+import { weeklySummaries } from '../quality/summaries/weekly-summaries';
+import { gradeCall, requestGrading, ungradedTranscripts, type GradeCallData } from '../quality/grading/grade-call';
 
 /** Every job's payload by queue name: the one list of what can be queued. */
 export interface JobData {
@@ -30,6 +32,9 @@ export interface JobData {
 	'fetch-mms-media': FetchMmsMediaData;
 	'retry-hot-write': RetryHotWriteData;
 	'transcribe-recording': TranscribeRecordingData;
+	'grade-call': GradeCallData;
+	'grade-sweep': Record<string, never>;
+	'weekly-summaries': Record<string, never>;
 }
 export type JobName = keyof JobData;
 
@@ -37,7 +42,7 @@ export type JobName = keyof JobData;
 export interface JobDeps {
 	db: Db;
 	/** Speech and broadcast are optional so tests of other jobs need not build them; transcription fails without speech. */
-	adapters: Pick<Adapters, 'telephony' | 'storage'> & Partial<Pick<Adapters, 'speech' | 'broadcast'>>;
+	adapters: Pick<Adapters, 'telephony' | 'storage'> & Partial<Pick<Adapters, 'speech' | 'broadcast' | 'languageAi'>>;
 	hot: HotState;
 	/** The settings handlers read (status callback URLs, SMS throughput). */
 	settings: Pick<Config, 'publicBaseUrl' | 'smsRates'> & Partial<Pick<Config, 'deleteCarrierCopies'>>;
@@ -67,6 +72,8 @@ interface QueueSpec<N extends JobName> {
 	 * jobs wait behind each other must look again soon, since NOTIFY fires only on insert.
 	 */
 	notifyPollingIntervalSeconds?: number;
+	/** A cron expression (UTC): pg-boss queues one job each time it comes due. */
+	schedule?: string;
 }
 
 /** Queue settings and handlers. Retries back off; a job that keeps failing stays visible as `failed`. */
@@ -114,6 +121,28 @@ export const JOB_QUEUES: { [N in JobName]: QueueSpec<N> } = {
 				data,
 				job
 			)
+	},
+	// AI grading of a call's transcript (quality/grading/grade-call.ts): a throttled or failing
+	// vendor is retried with back-off; on the last attempt the grade is marked failed for review.
+	'grade-call': {
+		options: { notify: true, retryLimit: 4, retryDelay: 30, retryBackoff: true, retryDelayMax: 600, expireInSeconds: 300 },
+		handle: (deps, data, job) => gradeCall({ db: deps.db, languageAi: deps.adapters.languageAi }, data, job)
+	},
+	// Every few minutes: finished call transcripts with no AI grade yet get a grade-call job.
+	'grade-sweep': {
+		options: { retryLimit: 0, expireInSeconds: 120 },
+		schedule: '*/5 * * * *',
+		handle: async (deps) => {
+			for (const callId of await ungradedTranscripts(deps.db)) await requestGrading(deps.db, deps.jobs, callId);
+		}
+	},
+	// Mondays 06:00 UTC: last week's performance summary for every agent and queue (quality/summaries/).
+	'weekly-summaries': {
+		options: { retryLimit: 2, retryDelay: 300, expireInSeconds: 1800 },
+		schedule: '0 6 * * 1',
+		handle: async (deps) => {
+			await weeklySummaries({ db: deps.db, languageAi: deps.adapters.languageAi });
+		}
 	}
 };
 
@@ -234,6 +263,7 @@ export async function createJobs(input: CreateJobsInput): Promise<Jobs> {
 		await boss.createQueue(name, spec.options);
 		if (input.soleWorker) await failCutOffJobs(boss, name);
 		if (input.work === false) continue;
+		if (spec.schedule) await boss.schedule(name, spec.schedule, {}, { tz: 'UTC' });
 		const retryLimit = spec.options.retryLimit ?? 2;
 		await boss.work(
 			name,

@@ -10,4 +10,5 @@ export * from './callbacks';
 export * from './preferences';
 export * from './admin';
 export * from './campaigns';
+export * from './quality';
 export * from './transcripts';

@@ -1,0 +1,126 @@
+/**
+ * AI grading of one call: the call's stored transcript goes to the LanguageAI port with the
+ * rubric (the current anchors) and the grade schema; every evidence quote in the answer is
+ * checked against the transcript (verify-evidence.ts), quotes that are not there are dropped,
+ * and a score left without evidence is stored as unverified. The grade sits in ai_grades beside
+ * (never over) the managers' scorecards; a low grade or a failure puts the call in the review
+ * queue. Runs as the `grade-call` job (on demand, and for every finished call transcript).
+ */
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { CATEGORY_LABELS, SCORE_CATEGORIES, type AnchorSet, type ScoreCategory } from '$lib/quality/categories';
+import { AdapterError } from '../../adapters/errors';
+import type { LanguageAiPort } from '../../adapters/language-ai';
+import type { Db, Tx } from '../../db/client';
+import { calls } from '../../db/schema/calls';
+import { aiGrades, type AiCategoryGrade } from '../../db/schema/quality';
+import { callTranscripts, type TranscriptLine } from '../../db/schema/transcripts';
+import { errorMessage } from '../../../errors';
+import { currentAnchors } from '../anchors';
+import { addToReviewQueue, getQualitySettings } from '../review-queue';
+import { ZGrade, type Grade } from './grade-schema';
+import { gradeLocally } from './local-grader';
+import { verifyEvidence } from './verify-evidence';
+
+export interface GradeCallData {
+	callId: string;
+}
+
+export function gradingSystem(anchors: AnchorSet): string {
+	const rubric = SCORE_CATEGORIES.map((c) => `${c} (${CATEGORY_LABELS[c]}):\n${anchors[c].map((text, i) => `  ${i + 1}: ${text}`).join('\n')}`).join('\n');
+	return [
+		'You grade a call-center agent on one support call from its transcript.',
+		'Score each of the five categories from 1 to 5 using exactly these anchor descriptions:',
+		rubric,
+		'For each category give a one or two sentence justification and one to three evidence quotes.',
+		'Each quote must be words copied exactly from ONE transcript line, with `second` set to the number in brackets at the start of that line and `speaker` to who said it.',
+		'Quotes are checked against the transcript; invented or reworded quotes are thrown away. If nothing in the call supports a score, give no quote.'
+	].join('\n');
+}
+
+/** The transcript as the model reads it: one line per segment, `[start] SPEAKER: text`. */
+export function transcriptPrompt(lines: readonly TranscriptLine[]): string {
+	return lines.map((l) => `[${Math.floor(l.start)}] ${l.speaker.toUpperCase()}: ${l.text}`).join('\n');
+}
+
+/** The grade as stored: evidence verified, unverified where none survived. */
+export function verifyGrade(lines: readonly TranscriptLine[], grade: Grade): Record<ScoreCategory, AiCategoryGrade> {
+	return Object.fromEntries(
+		SCORE_CATEGORIES.map((c) => {
+			const { kept, dropped } = verifyEvidence(lines, grade[c].evidence);
+			return [c, { score: grade[c].score, justification: grade[c].justification, verified: kept.length > 0, evidence: kept, dropped }];
+		})
+	) as Record<ScoreCategory, AiCategoryGrade>;
+}
+
+async function transcriptOf(db: Db | Tx, callId: string): Promise<TranscriptLine[] | null> {
+	const [row] = await db
+		.select({ segments: callTranscripts.segments })
+		.from(callTranscripts)
+		.where(and(eq(callTranscripts.callId, callId), eq(callTranscripts.status, 'done'), eq(callTranscripts.kind, 'call')))
+		.orderBy(desc(callTranscripts.completedAt))
+		.limit(1);
+	return row ? row.segments : null;
+}
+
+async function fail(db: Db, callId: string, reason: string): Promise<void> {
+	await db.transaction(async (tx) => {
+		await tx.update(aiGrades).set({ status: 'failed', error: reason, gradedAt: new Date() }).where(eq(aiGrades.callId, callId));
+		await addToReviewQueue(tx, callId, 'ai-failed', null);
+	});
+}
+
+/** The job: grade, verify, store; queue for review when low or impossible. Retryable vendor errors rethrow until the last attempt. */
+export async function gradeCall(deps: { db: Db; languageAi?: LanguageAiPort }, data: GradeCallData, job: { lastAttempt: boolean } = { lastAttempt: true }): Promise<void> {
+	const { db } = deps;
+	await db.insert(aiGrades).values({ callId: data.callId }).onConflictDoNothing();
+	const lines = await transcriptOf(db, data.callId);
+	if (!lines || lines.length === 0) return fail(db, data.callId, 'The call has no finished transcript to grade.');
+	if (!deps.languageAi) return fail(db, data.callId, 'No language-AI adapter is configured in this process.');
+	let grade: Grade;
+	try {
+		grade = await deps.languageAi.generateJson({
+			system: gradingSystem((await currentAnchors(db)).anchors),
+			prompt: transcriptPrompt(lines),
+			schema: ZGrade,
+			local: () => gradeLocally(lines)
+		});
+	} catch (err) {
+		const retryable = err instanceof AdapterError && err.retryable;
+		if (retryable && !job.lastAttempt) {
+			await db.update(aiGrades).set({ error: errorMessage(err) }).where(eq(aiGrades.callId, data.callId));
+			throw err;
+		}
+		return fail(db, data.callId, errorMessage(err));
+	}
+	const categories = verifyGrade(lines, grade);
+	const { aiLowThreshold } = await getQualitySettings(db);
+	await db.transaction(async (tx) => {
+		await tx
+			.update(aiGrades)
+			.set({ status: 'graded', error: null, categories, adapter: deps.languageAi!.kind, gradedAt: new Date() })
+			.where(eq(aiGrades.callId, data.callId));
+		if (Object.values(categories).some((c) => c.score <= aiLowThreshold)) await addToReviewQueue(tx, data.callId, 'ai-low', null);
+	});
+}
+
+/** Queue grading for a call (on demand or when its transcript is ready): resets its grade to pending. */
+export async function requestGrading(tx: Db | Tx, jobs: { enqueue: (tx: Db | Tx, name: 'grade-call', data: GradeCallData, options?: { singletonKey?: string }) => Promise<string> }, callId: string): Promise<string> {
+	const [call] = await tx.select({ id: calls.id }).from(calls).where(eq(calls.id, callId));
+	if (!call) throw new Error(`requestGrading: no call ${callId}`);
+	const jobId = await jobs.enqueue(tx, 'grade-call', { callId });
+	await tx
+		.insert(aiGrades)
+		.values({ callId, status: 'pending', jobId })
+		.onConflictDoUpdate({ target: aiGrades.callId, set: { status: 'pending', jobId, error: null, requestedAt: new Date() } });
+	return jobId;
+}
+
+/** Finished call transcripts with no AI grade yet (the sweep the scheduled job runs). */
+export async function ungradedTranscripts(db: Db | Tx, limit = 50): Promise<string[]> {
+	const rows = await db
+		.selectDistinct({ callId: callTranscripts.callId })
+		.from(callTranscripts)
+		.where(and(eq(callTranscripts.status, 'done'), eq(callTranscripts.kind, 'call'), sql`not exists (select 1 from ai_grades g where g.call_id = ${callTranscripts.callId})`))
+		.limit(limit);
+	return rows.map((r) => r.callId);
+}
