@@ -16,6 +16,7 @@ export const ZSearchFilters = z.object({
 	agents: z.array(z.object({ id: z.string(), name: z.string() })),
 	queues: z.array(z.string())
 });
+export type TSearchFilters = z.output<typeof ZSearchFilters>;
 
 export const ZTranscriptRequest = z.object({ callId: z.uuid({ error: 'callId must be a call id.' }) });
 export type TTranscriptRequest = z.input<typeof ZTranscriptRequest>;
