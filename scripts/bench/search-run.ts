@@ -3,31 +3,16 @@
  * bench_search database and prints the figures; `npm run bench` runs the same through bench.ts.
  * BENCH_SEARCH_TRANSCRIPTS lowers the size for a quick look.
  */
-import postgres from 'postgres';
 import { openDatabase } from '../../src/lib/server/db/client';
 import { setLogLevel } from '../../src/lib/server/log';
 import { percentile } from './live';
-import { benchSearch, seedTranscripts } from './search';
+import { benchSearch, searchBenchUrl, seedTranscripts } from './search';
 
 setLogLevel('warn');
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const TOTAL = Number(process.env.BENCH_SEARCH_TRANSCRIPTS ?? 1_000_000);
 
-/** The URL of the kept search archive database, created when missing. */
-export async function searchBenchUrl(): Promise<string> {
-	const admin = postgres(PG_URL, { max: 1, onnotice: () => {} });
-	try {
-		const [found] = await admin`select 1 from pg_database where datname = 'bench_search'`;
-		if (!found) await admin.unsafe('create database bench_search');
-	} finally {
-		await admin.end();
-	}
-	const url = new URL(PG_URL);
-	url.pathname = '/bench_search';
-	return url.toString();
-}
-
-const db = await openDatabase({ driver: 'postgres', url: await searchBenchUrl() });
+const db = await openDatabase({ driver: 'postgres', url: await searchBenchUrl(PG_URL) });
 try {
 	await seedTranscripts(db.db, TOTAL, (line) => console.log(line));
 	if (process.env.BENCH_SEARCH_SEED_ONLY) process.exit(0);

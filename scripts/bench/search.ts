@@ -7,6 +7,7 @@
  * GIN-indexed `@@` query with LIMIT 20 in the same run.
  */
 import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import type { Db } from '../../src/lib/server/db/client';
 import { searchArchive } from '../../src/lib/server/search/search-archive';
 import { ZSearchRequest, type TSearchRequest } from '../../src/lib/server/search/search-request';
@@ -160,4 +161,18 @@ export async function benchSearch(db: Db, rounds = 2): Promise<SearchBenchResult
 		}
 	}
 	return out;
+}
+
+/** The URL of the kept search archive database (bench_search) on the server of `pgUrl`, created when missing. */
+export async function searchBenchUrl(pgUrl: string): Promise<string> {
+	const admin = postgres(pgUrl, { max: 1, onnotice: () => {} });
+	try {
+		const [found] = await admin`select 1 from pg_database where datname = 'bench_search'`;
+		if (!found) await admin.unsafe('create database bench_search');
+	} finally {
+		await admin.end();
+	}
+	const url = new URL(pgUrl);
+	url.pathname = '/bench_search';
+	return url.toString();
 }
