@@ -18,6 +18,8 @@ import { sendQueuedSmsJob, type DispatchClock, type SendQueuedSmsData } from '..
 import { fetchRecordingJob, type FetchRecordingData } from '../calls/fetch-recording';
 import { closeCallJob, endWrapupJob, type CloseCallData, type EndWrapupData } from '../calls/record-call-activity';
 import { retryHotWriteJob, type RetryHotWriteData } from '../calls/retry-hot-write';
+import { transcribeRecordingJob, type TranscribeRecordingData } from '../transcripts/transcribe-recording';
+import { announceVoicemailTranscript } from '../transcripts/voicemail-notice';
 
 /** Every job's payload by queue name: the one list of what can be queued. */
 export interface JobData {
@@ -27,13 +29,15 @@ export interface JobData {
 	'send-sms': SendQueuedSmsData;
 	'fetch-mms-media': FetchMmsMediaData;
 	'retry-hot-write': RetryHotWriteData;
+	'transcribe-recording': TranscribeRecordingData;
 }
 export type JobName = keyof JobData;
 
 /** What handlers get to work with (the composition root's pieces). */
 export interface JobDeps {
 	db: Db;
-	adapters: Pick<Adapters, 'telephony' | 'storage'>;
+	/** Speech and broadcast are optional so tests of other jobs need not build them; transcription fails without speech. */
+	adapters: Pick<Adapters, 'telephony' | 'storage'> & Partial<Pick<Adapters, 'speech' | 'broadcast'>>;
 	hot: HotState;
 	/** The settings handlers read (status callback URLs, SMS throughput). */
 	settings: Pick<Config, 'publicBaseUrl' | 'smsRates'> & Partial<Pick<Config, 'deleteCarrierCopies'>>;
@@ -98,6 +102,18 @@ export const JOB_QUEUES: { [N in JobName]: QueueSpec<N> } = {
 	'retry-hot-write': {
 		options: { notify: true, retryLimit: 25, retryDelay: 1, retryBackoff: true, retryDelayMax: 60, expireInSeconds: 60 },
 		handle: retryHotWriteJob
+	},
+	// A stored recording into the transcript archive (transcripts/transcribe-recording.ts). Bad
+	// audio fails at once; an engine that may recover is tried again over about twenty minutes.
+	'transcribe-recording': {
+		// exclusive: at most one queued or running job per transcript (its singleton key).
+		options: { policy: 'exclusive', notify: true, retryLimit: 5, retryDelay: 10, retryBackoff: true, retryDelayMax: 600, expireInSeconds: 1800 },
+		handle: (deps, data, job) =>
+			transcribeRecordingJob(
+				{ db: deps.db, adapters: deps.adapters, onDone: (id) => announceVoicemailTranscript({ db: deps.db, broadcast: deps.adapters.broadcast }, id) },
+				data,
+				job
+			)
 	}
 };
 

@@ -64,6 +64,9 @@ async function fakeOpenAi(): Promise<FakeHttpServer & { faults: FaultQueue<Speec
 		uploads.push(upload);
 		const fault = faults.take();
 		if (fault) return serveFault(fault, res);
+		if (new TextDecoder().decode(bytes.subarray(0, 9)) === 'not audio') {
+			return sendJson(res, 400, { error: { message: "Invalid file format. Supported formats: ['flac', 'm4a', 'mp3', 'mp4', 'mpeg', 'mpga', 'oga', 'ogg', 'wav', 'webm']", type: 'invalid_request_error', param: null, code: null } });
+		}
 		if (bytes.byteLength > MAX_UPLOAD_BYTES) {
 			upload.refused = true;
 			return sendJson(res, 413, { error: { message: `Maximum content size limit (${MAX_UPLOAD_BYTES}) exceeded (${bytes.byteLength} bytes read)`, type: 'server_error', code: null } });
@@ -122,7 +125,7 @@ describe('OpenAiSpeech requests', () => {
 		server.requests.length = 0;
 		const speech = new OpenAiSpeech({ apiKey: 'sk-test', baseUrl: `${server.url}/v1`, model: 'gpt-4o-transcribe' });
 		const transcript = await speech.transcribe({ audio: WAV, contentType: 'audio/x-wav', language: 'en', hints: ['Switchboard', 'Zoë Müller'] });
-		expect(transcript).toEqual({ text: 'Hello, thank you for calling.', engine: 'openai/gpt-4o-transcribe' });
+		expect(transcript).toEqual({ text: 'Hello, thank you for calling.', engine: 'openai/gpt-4o-transcribe', language: 'en' });
 		expect(server.requests).toHaveLength(1);
 		const req = server.requests[0]!;
 		expect(req.headers.authorization).toBe('Bearer sk-test');
@@ -143,7 +146,8 @@ describe('OpenAiSpeech requests', () => {
 		expect(await speech.transcribe({ audio: WAV, contentType: 'audio/x-wav' })).toEqual({
 			text: 'Hello, thank you for calling.',
 			engine: 'openai/whisper-1',
-			segments: [{ start: 0, end: 1.7, text: 'Hello, thank you for calling.' }]
+			segments: [{ start: 0, end: 1.7, text: 'Hello, thank you for calling.' }],
+			language: 'en'
 		});
 		const form = await multipart(server.requests[0]!);
 		expect(form.get('response_format')).toBe('verbose_json');
@@ -158,6 +162,15 @@ describe('OpenAiSpeech requests', () => {
 		expect(err).toBeInstanceOf(AdapterError);
 		expect(err).toMatchObject({ port: 'speech', adapter: 'openai', status: 401, vendorCode: 'invalid_api_key', retryable: false });
 		await speech.transcribe({ audio: new Uint8Array(), contentType: 'audio/x-wav' }).catch(() => undefined);
+		expect(server.requests).toHaveLength(1);
+	});
+
+	it('does not retry a 400 (bad request), though it retries 429 and 5xx', async () => {
+		server.requests.length = 0;
+		const speech = new OpenAiSpeech({ apiKey: 'sk-test', baseUrl: `${server.url}/v1`, model: 'whisper-1' }, { maxRetries: 2 });
+		// The fake answers an undecodable upload as OpenAI does: 400 Invalid file format.
+		const err = await speech.transcribe({ audio: new TextEncoder().encode('not audio at all'), contentType: 'audio/x-wav' }).catch((e: unknown) => e);
+		expect(err).toMatchObject({ port: 'speech', adapter: 'openai', status: 400, retryable: false });
 		expect(server.requests).toHaveLength(1);
 	});
 });

@@ -52,14 +52,38 @@ function failure(err: unknown): AdapterError {
 	return new AdapterError(`OpenAI could not be reached to transcribe: ${reason}`, { port: 'speech', adapter: 'openai', retryable: true, cause: err });
 }
 
-function merge(engine: string, parts: { offset: number; text: string; segments?: TranscriptSegment[] }[], withSegments: boolean): Transcript {
+/** whisper-1's verbose_json names the language in English ("english"); the archive keeps ISO-639-1. */
+const LANGUAGE_CODES: Record<string, string> = {
+	english: 'en',
+	spanish: 'es',
+	french: 'fr',
+	german: 'de',
+	italian: 'it',
+	portuguese: 'pt',
+	dutch: 'nl',
+	polish: 'pl',
+	chinese: 'zh',
+	japanese: 'ja'
+};
+
+export function languageCode(name: string | undefined): string | undefined {
+	if (!name) return undefined;
+	const lower = name.trim().toLowerCase();
+	return /^[a-z]{2}$/.test(lower) ? lower : LANGUAGE_CODES[lower];
+}
+
+type Part = { offset: number; text: string; segments?: TranscriptSegment[]; language?: string };
+
+function merge(engine: string, parts: Part[], withSegments: boolean, asked: string | undefined): Transcript {
+	const language = asked ?? parts.find((p) => p.language)?.language;
 	const text = parts
 		.map((p) => p.text)
 		.filter(Boolean)
 		.join(' ');
-	if (!withSegments) return { text, engine };
+	const lang = language ? { language } : {};
+	if (!withSegments) return { text, engine, ...lang };
 	const segments = parts.flatMap((p) => (p.segments ?? []).map((s) => ({ start: s.start + p.offset, end: s.end + p.offset, text: s.text })));
-	return { text, engine, segments };
+	return { text, engine, segments, ...lang };
 }
 
 export class OpenAiSpeech implements SpeechPort {
@@ -107,19 +131,24 @@ export class OpenAiSpeech implements SpeechPort {
 	}
 
 	async #transcribePieces(pieces: Piece[], input: TranscribeInput): Promise<Transcript> {
-		const parts = [];
+		const parts: Part[] = [];
 		// One at a time: pieces of one recording share the account's rate limit.
 		for (const piece of pieces) parts.push({ offset: piece.offset, ...(await this.#transcribeOne(piece, input)) });
-		return merge(`openai/${this.#model}`, parts, this.#spec.segments);
+		return merge(`openai/${this.#model}`, parts, this.#spec.segments, input.language);
 	}
 
-	async #transcribeOne(piece: Piece, input: TranscribeInput): Promise<{ text: string; segments?: TranscriptSegment[] }> {
+	async #transcribeOne(piece: Piece, input: TranscribeInput): Promise<Omit<Part, 'offset'>> {
 		const file = await toFile(piece.audio, audioFileName(piece.contentType), { type: piece.contentType });
 		const hints = input.hints?.length ? (this.#spec.hints === 'keywords' ? { keywords: input.hints } : { prompt: input.hints.join(', ') }) : {};
 		const common = { file, model: this.#model, ...(input.language ? { language: input.language } : {}), ...hints };
 		if (this.#spec.segments) {
 			const res = await this.#client.audio.transcriptions.create({ ...common, response_format: 'verbose_json', timestamp_granularities: ['segment'] });
-			return { text: res.text.trim(), segments: (res.segments ?? []).map((s) => ({ start: s.start, end: s.end, text: s.text.trim() })) };
+			const language = languageCode(res.language);
+			return {
+				text: res.text.trim(),
+				segments: (res.segments ?? []).map((s) => ({ start: s.start, end: s.end, text: s.text.trim() })),
+				...(language ? { language } : {})
+			};
 		}
 		const res = await this.#client.audio.transcriptions.create({ ...common, response_format: 'json' });
 		return { text: res.text.trim() };

@@ -31,6 +31,8 @@ export interface Transcript {
 	engine: string;
 	/** Timed pieces of the transcript, when the engine reports them. */
 	segments?: TranscriptSegment[];
+	/** ISO-639-1 code of the language heard, when the engine says (or knows only one). */
+	language?: string;
 }
 
 export interface SpeechPort {
