@@ -111,7 +111,13 @@ export const JOB_QUEUES: { [N in JobName]: QueueSpec<N> } = {
 		options: { policy: 'exclusive', notify: true, retryLimit: 5, retryDelay: 10, retryBackoff: true, retryDelayMax: 600, expireInSeconds: 3 * 3600 },
 		handle: (deps, data, job) =>
 			transcribeRecordingJob(
-				{ db: deps.db, adapters: deps.adapters, onDone: (id) => announceVoicemailTranscript({ db: deps.db, broadcast: deps.adapters.broadcast }, id) },
+				{
+					db: deps.db,
+					adapters: deps.adapters,
+					onDone: async (id) => {
+						await announceVoicemailTranscript({ db: deps.db, broadcast: deps.adapters.broadcast }, id);
+					}
+				},
 				data,
 				job
 			)
