@@ -23,6 +23,9 @@
  *                      node:http checking the same signature (twilio.validateRequest) and
  *                      answering the same TwiML to the same requests from the same client. Latency in the
  *                      main table, throughput (req/s) and the ratios in a second one.
+ *   search             1,000,000 call transcripts (five-minute calls) kept in the bench_search
+ *                      database: searchArchive with filters, ranking and highlighted lines, as a
+ *                      manager and as an agent; baseline: the bare GIN-indexed `@@` LIMIT 20.
  *   local speech       the offline recogniser on a support call script spoken by espeak-ng at
  *                      8 kHz: word error rate and real-time factor, beside sox decoding and
  *                      resampling the same audio (scripts/bench/speech.ts).
@@ -35,7 +38,7 @@
  * PostgreSQL, as production runs it.
  *
  * Sizes can be lowered for a quick look: BENCH_CUSTOMERS, BENCH_SMS_THREADS,
- * BENCH_SMS_PER_THREAD, BENCH_WEBHOOK_REQUESTS.
+ * BENCH_SMS_PER_THREAD, BENCH_WEBHOOK_REQUESTS, BENCH_SEARCH_TRANSCRIPTS.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -48,6 +51,7 @@ import { benchPhoneLookup } from './bench/phone-lookup';
 import { openDatabase, type Db } from '../src/lib/server/db/client';
 import { setLogLevel } from '../src/lib/server/log';
 import { createLocalHotState } from '../src/lib/server/live/hot';
+import { benchSearch, searchBenchUrl, seedTranscripts } from './bench/search';
 import { benchInboxLoad, benchInboxPropagation, seedSmsArchive, usesIndexFor } from './bench/sms';
 import { benchLocalSpeech } from './bench/speech';
 import {
@@ -67,6 +71,8 @@ const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 const SMS_THREADS = Number(process.env.BENCH_SMS_THREADS ?? 10_000);
 const SMS_PER_THREAD = Number(process.env.BENCH_SMS_PER_THREAD ?? 100);
+/** Transcripts in the kept bench_search database (topped up when fewer; a million takes most of an hour to build). */
+const SEARCH_TRANSCRIPTS = Number(process.env.BENCH_SEARCH_TRANSCRIPTS ?? 1_000_000);
 const WEBHOOK_REQUESTS = Number(process.env.BENCH_WEBHOOK_REQUESTS ?? 1000);
 const SCREEN_POP_AGENTS = 20;
 /** The demo sales line (seed-voice-queues.ts): the bench agents get its skill. */
@@ -324,6 +330,21 @@ console.log('bench: phone lookup and SMS inbox on PostgreSQL');
 await onFreshPostgres((db) => lookupOn('PostgreSQL', db));
 await onFreshPostgres((db) => inboxOn('PostgreSQL', db));
 
+console.log('bench: search over call transcripts on PostgreSQL');
+try {
+	const searchDb = await openDatabase({ driver: 'postgres', url: await searchBenchUrl(PG_URL) });
+	try {
+		await seedTranscripts(searchDb.db, SEARCH_TRANSCRIPTS, (line) => console.log(line));
+		const r = await benchSearch(searchDb.db);
+		const size = SEARCH_TRANSCRIPTS >= 1e6 ? `${SEARCH_TRANSCRIPTS / 1e6}M` : `${SEARCH_TRANSCRIPTS / 1000}k`;
+		add(`search (filters, rank, snippets), manager, ${size} transcripts`, r.manager, 'bare GIN @@ LIMIT 20', r.bare);
+		add(`search, agent (own calls), ${size} transcripts`, r.agent, 'bare GIN @@ LIMIT 20', r.bare);
+	} finally {
+		await searchDb.close();
+	}
+} catch (error) {
+	console.error(`  search bench skipped: ${errorMessage(error)}`);
+}
 console.log('bench: local speech on generated call audio');
 const speech = await benchLocalSpeech();
 

@@ -11,10 +11,11 @@ import type { Page } from '@playwright/test';
 import { cleanup, expect, signedIn, test } from './helpers';
 
 /** A scripted call placed through the carrier's scenario API, as signed-in staff (same origin). */
-async function scriptedCall(page: Page, from: string, to: string, script: { speaker: 'customer' | 'agent'; text: string }[]) {
+async function scriptedCall(page: Page, from: string, to: string, script: { speaker: 'customer' | 'agent'; text: string }[]): Promise<string> {
 	const origin = new URL(page.url()).origin;
 	const res = await page.request.post('/carrier/scenario/call', { data: { from, to, script }, headers: { origin } });
 	expect(res.status()).toBe(201);
+	return ((await res.json()) as { callSid: string }).callSid;
 }
 
 async function callTrpc(page: Page, path: string, input: unknown, method: 'POST' | 'GET' = 'POST'): Promise<{ status: number; body: unknown }> {
@@ -37,7 +38,7 @@ test('a recorded call is transcribed onto the customer timeline, each line label
 	await agent.getByLabel('My status').selectOption('available');
 	await expect(agent.getByLabel('My status')).toHaveValue('available');
 
-	await scriptedCall(agent, '+13125550191', '+14155550100', [
+	const callSid = await scriptedCall(agent, '+13125550191', '+14155550100', [
 		{ speaker: 'agent', text: 'Thank you for calling. How can I help you today?' },
 		{ speaker: 'customer', text: 'Hi, I am calling about my order.' }
 	]);
@@ -53,12 +54,24 @@ test('a recorded call is transcribed onto the customer timeline, each line label
 		.toBeGreaterThanOrEqual(8);
 	await softphone.getByRole('link', { name: 'Open customer record' }).click();
 	await expect(agent).toHaveURL(/\/customers\/[0-9a-f-]{36}$/);
-	await softphone.getByRole('button', { name: 'Hang up' }).click();
+	// The caller hangs up (the carrier's scenario API), which ends the call for both sides.
+	const origin = new URL(agent.url()).origin;
+	expect((await agent.request.post(`/carrier/scenario/calls/${callSid}/hangup`, { headers: { origin } })).status()).toBe(200);
 	const wrapUp = softphone.getByRole('form', { name: 'Wrap-up' });
 	await wrapUp.getByLabel('Disposition').selectOption('Resolved');
-	await wrapUp.getByRole('button', { name: 'Save and finish wrap-up' }).click();
+	// Saving waits for the call to be over in the archive (its completed status callback).
+	const save = wrapUp.getByRole('button', { name: 'Save and finish wrap-up' });
+	await expect(async () => {
+		if (await save.isVisible()) await save.click({ timeout: 2_000 });
+		await expect(softphone).toContainText('Waiting for calls.', { timeout: 3_000 });
+	}).toPass({ timeout: 45_000 });
 
 	const entry = agent.getByTestId('timeline-call').first();
+	// The call's timeline entry is written by a job after the call closes; the page shows it on load.
+	await expect(async () => {
+		await agent.reload();
+		await expect(entry).toBeVisible({ timeout: 2_000 });
+	}).toPass({ timeout: 30_000 });
 	// Queued, then transcribing, then the lines: the entry follows by itself.
 	await expect(entry).toHaveAttribute('data-transcript', 'done', { timeout: 90_000 });
 	const transcript = entry.getByTestId('transcript');

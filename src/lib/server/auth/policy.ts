@@ -48,6 +48,8 @@ export const OBJECT_RULES = {
 	'call-agent': 'a call the caller is the agent on (a supervisor may pause recordings of any call) (calls/set-call-recording.ts, wrap-up-call.ts)',
 	'thread-sender':
 		'sending into a thread: unassigned or assigned to the sender; one assigned to someone else needs manager, supervisor or admin (sms/send-in-thread.ts), and the lease holder only (smsLocks.assertHolder)',
+	'search-scope':
+		"search finds the calls and voicemails the caller may hear ('call-listener'; managers, supervisors, admins: all) and every text ('shared-inbox') (search/search-scope.ts)",
 	'shared-inbox': "every staff member reads every thread and its messages: the inbox is shared, 'mine' is a filter",
 	'thread-lease': 'a thread lease is renewed and released by its holder only; takeover is for supervisors (convex/smsLocks.ts)',
 	'callback-holder': 'claims open tasks of queues whose skills the caller has (managers: all); the holder or a supervisor completes or releases (callbacks/)',
@@ -139,6 +141,8 @@ const TRPC: Record<string, PolicyEntry> = {
 	'trpc:quality.summary.generate': e(AGENT, 'summary-reader'),
 	'trpc:quality.settings': e(MANAGER),
 	'trpc:quality.saveSettings': e(MANAGER),
+	'trpc:search.query': e(AGENT, 'search-scope'),
+	'trpc:search.filters': e(AGENT),
 	'trpc:sms.inbox': e(AGENT, 'shared-inbox'),
 	'trpc:sms.messages': e(AGENT, 'shared-inbox'),
 	'trpc:sms.attachments': e(AGENT, 'shared-inbox'),

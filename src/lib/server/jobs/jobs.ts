@@ -110,14 +110,21 @@ export const JOB_QUEUES: { [N in JobName]: QueueSpec<N> } = {
 		options: { notify: true, retryLimit: 25, retryDelay: 1, retryBackoff: true, retryDelayMax: 60, expireInSeconds: 60 },
 		handle: retryHotWriteJob
 	},
-	// A stored recording into the transcript archive (transcripts/transcribe-recording.ts). Bad
+	// A stored recording into the transcript archive (transcripts/transcribe-recording.ts); a long
+	// call takes the offline engine about its own length per channel, hence the 3 h expiry. Bad
 	// audio fails at once; an engine that may recover is tried again over about twenty minutes.
 	'transcribe-recording': {
 		// exclusive: at most one queued or running job per transcript (its singleton key).
-		options: { policy: 'exclusive', notify: true, retryLimit: 5, retryDelay: 10, retryBackoff: true, retryDelayMax: 600, expireInSeconds: 1800 },
+		options: { policy: 'exclusive', notify: true, retryLimit: 5, retryDelay: 10, retryBackoff: true, retryDelayMax: 600, expireInSeconds: 3 * 3600 },
 		handle: (deps, data, job) =>
 			transcribeRecordingJob(
-				{ db: deps.db, adapters: deps.adapters, onDone: (id) => announceVoicemailTranscript({ db: deps.db, broadcast: deps.adapters.broadcast }, id) },
+				{
+					db: deps.db,
+					adapters: deps.adapters,
+					onDone: async (id) => {
+						await announceVoicemailTranscript({ db: deps.db, broadcast: deps.adapters.broadcast }, id);
+					}
+				},
 				data,
 				job
 			)

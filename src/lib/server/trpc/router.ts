@@ -6,6 +6,7 @@ import { complianceRouter } from './routers/compliance';
 import { crmRouter } from './routers/crm';
 import { preferencesRouter } from './routers/preferences';
 import { qualityRouter } from './routers/quality';
+import { searchRouter } from './routers/search';
 import { smsRouter } from './routers/sms';
 
 export const appRouter = router({
@@ -16,6 +17,7 @@ export const appRouter = router({
 	crm: crmRouter,
 	preferences: preferencesRouter,
 	quality: qualityRouter,
+	search: searchRouter,
 	sms: smsRouter
 });
 

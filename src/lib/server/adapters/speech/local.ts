@@ -6,7 +6,7 @@
  * `apt-get install pocketsphinx pocketsphinx-en-us sox` (scripts/setup.sh).
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -25,7 +25,7 @@ export interface LocalSpeechOptions {
 	modelDir?: string;
 	pocketsphinxBin?: string;
 	soxBin?: string;
-	/** Give up on one file after this long. */
+	/** Give up on one file after this long, or three times the audio's length when that is longer. */
 	timeoutMs?: number;
 }
 
@@ -130,7 +130,9 @@ export class LocalSpeech implements SpeechPort {
 			} else {
 				args.push('-lm', path.join(this.#options.modelDir, 'en-us.lm.bin'), '-dict', this.#dictPath);
 			}
-			const stdout = await this.#exec(this.#options.pocketsphinxBin, args, 'pocketsphinx', false);
+			// 16 kHz 16-bit mono: 32,000 bytes a second. Decoding runs near real time, slower on a busy box.
+			const seconds = ((await stat(resampled)).size - 44) / 32_000;
+			const stdout = await this.#exec(this.#options.pocketsphinxBin, args, 'pocketsphinx', false, Math.max(this.#options.timeoutMs, seconds * 3000));
 			const { text, segments } = parsePocketsphinxTimes(stdout);
 			return { text, engine: `pocketsphinx/${this.#options.languageModel}`, segments, language: 'en' };
 		} finally {
@@ -152,9 +154,9 @@ export class LocalSpeech implements SpeechPort {
 		return [source, '-r', '16000', ...tail, target];
 	}
 
-	async #exec(bin: string, args: string[], what: string, decodesInput: boolean): Promise<string> {
+	async #exec(bin: string, args: string[], what: string, decodesInput: boolean, timeout = this.#options.timeoutMs): Promise<string> {
 		try {
-			const { stdout } = await run(bin, args, { timeout: this.#options.timeoutMs, maxBuffer: 16 * 1024 * 1024 });
+			const { stdout } = await run(bin, args, { timeout, maxBuffer: 16 * 1024 * 1024 });
 			return stdout;
 		} catch (err) {
 			const e = err as NodeJS.ErrnoException & { stderr?: string; killed?: boolean };

@@ -22,6 +22,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { user } from './auth';
 import { outboundAttempts } from './compliance';
+import { tsvector } from './tsvector';
 import { customers } from './crm';
 
 export const SMS_DIRECTIONS = ['inbound', 'outbound'] as const;
@@ -102,12 +103,19 @@ export const smsMessages = pgTable(
 		/** Outbound: the send's place in its sending number's queue (sms_senders.last_seq when recorded). */
 		queueSeq: bigint('queue_seq', { mode: 'number' }),
 		/** Outbound: when the dispatcher began handing it to the carrier; set while `waiting` means in flight. */
-		dispatchStartedAt: at('dispatch_started_at')
+		dispatchStartedAt: at('dispatch_started_at'),
+		/** The body's search terms (search/), kept by the database. */
+		search: tsvector('search')
+			.notNull()
+			.generatedAlwaysAs(sql`to_tsvector('english'::regconfig, body)`)
 	},
 	(t) => [
 		check('sms_messages_direction_check', sql`${t.direction} in (${inList(SMS_DIRECTIONS)})`),
 		check('sms_messages_status_check', sql`${t.status} in (${inList(SMS_STATUSES)})`),
 		uniqueIndex('sms_messages_sid_key').on(t.messageSid),
+		index('sms_messages_search_idx').using('gin', t.search),
+		// Search's date range and "newest matches first" walk.
+		index('sms_messages_created_idx').on(t.createdAt.desc().nullsFirst()),
 		index('sms_messages_thread_idx').on(t.threadId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
 		// The dispatcher's "next text for this number": the head of its waiting queue.
 		index('sms_messages_waiting_idx')

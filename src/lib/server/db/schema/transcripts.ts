@@ -23,6 +23,7 @@ import { check, index, integer, jsonb, pgTable, real, text, timestamp, unique, u
 import { user } from './auth';
 import { CALL_DIRECTIONS, calls } from './calls';
 import { customers } from './crm';
+import { tsvector } from './tsvector';
 
 export const TRANSCRIPT_STATUSES = ['queued', 'transcribing', 'done', 'failed'] as const;
 export type TranscriptStatus = (typeof TRANSCRIPT_STATUSES)[number];
@@ -80,6 +81,10 @@ export const callTranscripts = pgTable(
 		/** Masked full text, the lines joined in order (what search indexes). */
 		text: text('text').notNull().default(''),
 		segments: jsonb('segments').$type<TranscriptLine[]>().notNull().default([]),
+		/** `text`'s search terms (search/), kept by the database; GIN-indexed. */
+		search: tsvector('search')
+			.notNull()
+			.generatedAlwaysAs(sql`to_tsvector('english'::regconfig, text)`),
 		createdAt: ts('created_at').notNull().defaultNow(),
 		completedAt: ts('completed_at'),
 		updatedAt: ts('updated_at')
@@ -95,6 +100,7 @@ export const callTranscripts = pgTable(
 		index('call_transcripts_customer_idx').on(t.customerId, t.occurredAt.desc().nullsFirst()),
 		index('call_transcripts_agent_idx').on(t.agentId, t.occurredAt.desc().nullsFirst()),
 		index('call_transcripts_occurred_idx').on(t.occurredAt.desc().nullsFirst()),
-		index('call_transcripts_status_idx').on(t.status)
+		index('call_transcripts_status_idx').on(t.status),
+		index('call_transcripts_search_idx').using('gin', t.search)
 	]
 );

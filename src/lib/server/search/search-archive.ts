@@ -1,0 +1,236 @@
+/**
+ * Full-text search over call and voicemail transcripts and text messages (PostgreSQL FTS: the
+ * generated `search` tsvectors, their GIN indexes, websearch_to_tsquery, ts_rank, ts_headline).
+ *
+ * Built for a million transcripts: each source first takes its newest CANDIDATES matches within
+ * the filters (the planner walks the GIN index or the date index, whichever is cheaper), only
+ * those are ranked, and only the page's rows get snippets. Call snippets are the transcript lines
+ * that match, each with its start second, found in the returned rows' `segments` alone; a match
+ * that spans two lines falls back to a snippet of the whole text.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import { splitSnippet, MARK_START, MARK_STOP } from '$lib/search/highlight';
+import type { CallViewer } from '../calls/call-access';
+import { displayName } from '../crm/display-name';
+import type { Db } from '../db/client';
+import { callScope, type CallScope } from './search-scope';
+import { searchText, type SearchHit, type SearchLine, type SearchRequest, type SearchResponse } from './search-request';
+
+/** Newest matches per source that are ranked. */
+export const CANDIDATES = 400;
+/** Matching lines shown per call. */
+export const LINES_PER_HIT = 3;
+
+const HEADLINE = sql.raw(`'StartSel="${MARK_START}", StopSel="${MARK_STOP}", MaxWords=30, MinWords=12, MaxFragments=2'`);
+/** A text is short (at most 1600 characters): shown whole, its matches marked. */
+const HEADLINE_WHOLE = sql.raw(`'StartSel="${MARK_START}", StopSel="${MARK_STOP}", HighlightAll=true'`);
+const MARKERS = `${MARK_START}${MARK_STOP}`;
+const tsquery = (text: string) => sql`websearch_to_tsquery('english', ${text})`;
+
+async function rows<T>(db: Db, query: SQL): Promise<T[]> {
+	const result: unknown = await db.execute(query);
+	return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as T[];
+}
+
+const range = (column: SQL, r: SearchRequest) => [
+	r.from ? sql`${column} >= ${r.from}::timestamptz` : undefined,
+	r.to ? sql`${column} < ${r.to}::timestamptz` : undefined
+];
+
+const where = (conditions: (SQL | undefined)[]) =>
+	sql.join(
+		conditions.filter((c): c is SQL => c !== undefined),
+		sql` and `
+	);
+
+/** The transcripts' candidates: newest first within filters and the viewer's scope. */
+function callCandidates(q: SQL, r: SearchRequest, scope: CallScope): SQL {
+	const kind = r.channel === 'call' || r.channel === 'voicemail' ? sql`ct.kind = ${r.channel}` : undefined;
+	const scoped =
+		scope === null
+			? undefined
+			: scope.callIds.length > 0
+				? sql`(ct.agent_id = ${scope.agentId} or ct.call_id in ${scope.callIds})`
+				: sql`ct.agent_id = ${scope.agentId}`;
+	// Cheap column filters first: PostgreSQL tests quals of equal cost in the order written, and
+	// `@@` on a walked row means reading its tsvector out of TOAST.
+	const conditions = [
+		kind,
+		r.agentId ? sql`ct.agent_id = ${r.agentId}` : undefined,
+		r.queue ? sql`ct.queue = ${r.queue}` : undefined,
+		r.customerId ? sql`ct.customer_id = ${r.customerId}` : undefined,
+		r.direction ? sql`ct.direction = ${r.direction}` : undefined,
+		...range(sql`ct.occurred_at`, r),
+		scoped,
+		sql`ct.search @@ ${q}`
+	];
+	return sql`select 'call' as src, ct.id, ct.occurred_at as at, ct.search from call_transcripts ct
+		where ${where(conditions)} order by ct.occurred_at desc limit ${CANDIDATES}`;
+}
+
+/** The texts' candidates. Agent: who sent it; queue: the queue of the number the thread uses. */
+function smsCandidates(q: SQL, r: SearchRequest): SQL {
+	const conditions = [
+		r.agentId ? sql`m.author_id = ${r.agentId}` : undefined,
+		r.queue ? sql`t.our_phone in (select number from voice_queues where name = ${r.queue})` : undefined,
+		r.customerId ? sql`t.customer_id = ${r.customerId}` : undefined,
+		r.direction ? sql`m.direction = ${r.direction}` : undefined,
+		...range(sql`m.created_at`, r),
+		sql`m.search @@ ${q}`
+	];
+	return sql`select 'sms' as src, m.id, m.created_at as at, m.search from sms_messages m join sms_threads t on t.id = m.thread_id
+		where ${where(conditions)} order by m.created_at desc limit ${CANDIDATES}`;
+}
+
+interface Ranked {
+	src: 'call' | 'sms';
+	id: string;
+	rank: number;
+	n: number;
+}
+
+/** The page: the candidates of each source ranked together, best first, newest on ties. */
+export function planRanking(q: SQL, r: SearchRequest, scope: CallScope): SQL {
+	const parts = [
+		r.channel !== 'sms' ? callCandidates(q, r, scope) : undefined,
+		r.channel === undefined || r.channel === 'sms' ? smsCandidates(q, r) : undefined
+	].filter((p): p is SQL => p !== undefined);
+	const union = sql.join(
+		parts.map((p) => sql`(${p})`),
+		sql` union all `
+	);
+	return sql`select src, id::text as id, ts_rank(search, ${q}, 1)::float8 as rank, count(*) over (partition by src)::int as n
+		from (${union}) hits order by rank desc, at desc limit ${r.limit}`;
+}
+
+interface CallRow {
+	id: string;
+	call_id: string;
+	kind: 'call' | 'voicemail';
+	at_ms: number;
+	direction: 'inbound' | 'outbound';
+	queue: string | null;
+	customer_id: string | null;
+	first_name: string | null;
+	last_name: string | null;
+	company: string | null;
+	agent_id: string | null;
+	agent_name: string | null;
+	fallback: string | null;
+}
+interface LineRow {
+	id: string;
+	start: number;
+	speaker: 'agent' | 'customer' | 'unknown';
+	snippet: string;
+}
+
+const clean = (column: SQL) => sql`translate(${column}, ${MARKERS}, '')`;
+
+async function callHits(db: Db, q: SQL, ids: string[]): Promise<Map<string, Omit<SearchHit, 'rank'>>> {
+	const [found, lines] = await Promise.all([
+		rows<CallRow>(
+			db,
+			sql`select ct.id::text, ct.call_id::text, ct.kind, (extract(epoch from ct.occurred_at) * 1000)::float8 as at_ms, ct.direction, ct.queue,
+				ct.customer_id::text, cu.first_name, cu.last_name, cu.company, ct.agent_id, u.name as agent_name,
+				case when not exists (select 1 from jsonb_array_elements(ct.segments) s where to_tsvector('english', s->>'text') @@ ${q})
+					then ts_headline('english', ${clean(sql`ct.text`)}, ${q}, ${HEADLINE}) end as fallback
+			from call_transcripts ct left join customers cu on cu.id = ct.customer_id left join "user" u on u.id = ct.agent_id
+			where ct.id in ${ids}`
+		),
+		rows<LineRow>(
+			db,
+			sql`select ct.id::text, l.start, l.speaker, ts_headline('english', ${clean(sql`l.text`)}, ${q}, ${HEADLINE}) as snippet
+			from call_transcripts ct cross join lateral (
+				select (s->>'start')::float8 as start, s->>'speaker' as speaker, s->>'text' as text, ord
+				from jsonb_array_elements(ct.segments) with ordinality as e(s, ord)
+				where to_tsvector('english', s->>'text') @@ ${q} order by ord limit ${LINES_PER_HIT}) l
+			where ct.id in ${ids} order by ct.id, l.ord`
+		)
+	]);
+	const byId = new Map<string, SearchLine[]>();
+	for (const line of lines) {
+		const list = byId.get(line.id) ?? [];
+		list.push({ start: line.start, speaker: line.speaker, parts: splitSnippet(line.snippet) });
+		byId.set(line.id, list);
+	}
+	return new Map(
+		found.map((row) => [
+			row.id,
+			{
+				channel: row.kind,
+				id: row.call_id,
+				threadId: null,
+				at: new Date(row.at_ms).toISOString(),
+				direction: row.direction,
+				queue: row.queue,
+				customer: row.customer_id ? { id: row.customer_id, name: displayName({ firstName: row.first_name ?? '', lastName: row.last_name ?? '', company: row.company ?? '' }) } : null,
+				agent: row.agent_id ? { id: row.agent_id, name: row.agent_name ?? 'Former staff member' } : null,
+				lines: byId.get(row.id) ?? (row.fallback ? [{ start: null, speaker: null, parts: splitSnippet(row.fallback) }] : [])
+			}
+		])
+	);
+}
+
+interface SmsRow {
+	id: string;
+	thread_id: string;
+	at_ms: number;
+	direction: 'inbound' | 'outbound';
+	queue: string | null;
+	customer_id: string | null;
+	first_name: string | null;
+	last_name: string | null;
+	company: string | null;
+	author_id: string | null;
+	author_name: string | null;
+	snippet: string;
+}
+
+async function smsHits(db: Db, q: SQL, ids: string[]): Promise<Map<string, Omit<SearchHit, 'rank'>>> {
+	const found = await rows<SmsRow>(
+		db,
+		sql`select m.id::text, m.thread_id::text, (extract(epoch from m.created_at) * 1000)::float8 as at_ms, m.direction,
+			(select name from voice_queues vq where vq.number = t.our_phone) as queue,
+			t.customer_id::text, cu.first_name, cu.last_name, cu.company, m.author_id, u.name as author_name,
+			ts_headline('english', ${clean(sql`m.body`)}, ${q}, ${HEADLINE_WHOLE}) as snippet
+		from sms_messages m join sms_threads t on t.id = m.thread_id
+			left join customers cu on cu.id = t.customer_id left join "user" u on u.id = m.author_id
+		where m.id in ${ids}`
+	);
+	return new Map(
+		found.map((row) => [
+			row.id,
+			{
+				channel: 'sms',
+				id: row.id,
+				threadId: row.thread_id,
+				at: new Date(row.at_ms).toISOString(),
+				direction: row.direction,
+				queue: row.queue,
+				customer: row.customer_id ? { id: row.customer_id, name: displayName({ firstName: row.first_name ?? '', lastName: row.last_name ?? '', company: row.company ?? '' }) } : null,
+				agent: row.author_id ? { id: row.author_id, name: row.author_name ?? 'Former staff member' } : null,
+				lines: [{ start: null, speaker: null, parts: splitSnippet(row.snippet) }]
+			}
+		])
+	);
+}
+
+/** Search what `viewer` may see; see the module comment for how it stays fast. */
+export async function searchArchive(db: Db, viewer: CallViewer, request: SearchRequest): Promise<SearchResponse> {
+	const { text, truncated } = searchText(request.q);
+	if (!text) return { items: [], truncated, capped: false };
+	const q = tsquery(text);
+	const scope = request.channel === 'sms' ? null : await callScope(db, viewer);
+	const ranked = await rows<Ranked>(db, planRanking(q, request, scope));
+	const ids = (src: Ranked['src']) => ranked.filter((r) => r.src === src).map((r) => r.id);
+	const [calls, texts] = await Promise.all([
+		ids('call').length ? callHits(db, q, ids('call')) : new Map<string, Omit<SearchHit, 'rank'>>(),
+		ids('sms').length ? smsHits(db, q, ids('sms')) : new Map<string, Omit<SearchHit, 'rank'>>()
+	]);
+	const items = ranked.flatMap((r) => {
+		const hit = (r.src === 'call' ? calls : texts).get(r.id);
+		return hit ? [{ ...hit, rank: r.rank }] : [];
+	});
+	return { items, truncated, capped: ranked.some((r) => r.n >= CANDIDATES) };
+}
