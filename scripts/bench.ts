@@ -38,7 +38,12 @@
  * PostgreSQL, as production runs it.
  *
  * Sizes can be lowered for a quick look: BENCH_CUSTOMERS, BENCH_SMS_THREADS,
- * BENCH_SMS_PER_THREAD, BENCH_WEBHOOK_REQUESTS, BENCH_SEARCH_TRANSCRIPTS.
+ * BENCH_SMS_PER_THREAD, BENCH_SEARCH_TRANSCRIPTS, BENCH_WEBHOOK_REQUESTS, BENCH_WEBHOOK_CONCURRENCY, BENCH_ROUNDS (a
+ * factor on the live, SMS and screen-pop rounds, e.g. 0.25). BENCH_ONLY picks sections, comma
+ * separated: live, http (live over SSE, inbound SMS, screen pop), webhook-pglite,
+ * webhook-postgres (webhook: both), lookup, inbox, search, speech; e.g. `BENCH_ONLY=webhook npm run bench`.
+ * BENCH_CPU_PROF=<dir> runs the production servers under node --cpu-prof (one profile per
+ * thread, the engine worker's included; read them with scripts/cpuprofile-top.mjs).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -74,6 +79,17 @@ const SMS_PER_THREAD = Number(process.env.BENCH_SMS_PER_THREAD ?? 100);
 /** Transcripts in the kept bench_search database (topped up when fewer; a million takes most of an hour to build). */
 const SEARCH_TRANSCRIPTS = Number(process.env.BENCH_SEARCH_TRANSCRIPTS ?? 1_000_000);
 const WEBHOOK_REQUESTS = Number(process.env.BENCH_WEBHOOK_REQUESTS ?? 1000);
+const WEBHOOK_CONCURRENCY = Number(process.env.BENCH_WEBHOOK_CONCURRENCY ?? 50);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
+const rounds = (n: number) => Math.max(2, Math.round(n * ROUNDS));
+const SECTIONS = ['live', 'http', 'webhook-pglite', 'webhook-postgres', 'lookup', 'inbox', 'search', 'speech'] as const;
+const only = (process.env.BENCH_ONLY ?? '')
+	.split(',')
+	.map((s) => s.trim())
+	.filter(Boolean)
+	.flatMap((s) => (s === 'webhook' ? ['webhook-pglite', 'webhook-postgres'] : [s]));
+for (const name of only) if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`BENCH_ONLY: unknown section ${name}; use ${SECTIONS.join(', ')} or webhook (both)`);
+const runs = (section: (typeof SECTIONS)[number]) => only.length === 0 || only.includes(section);
 const SCREEN_POP_AGENTS = 20;
 /** The demo sales line (seed-voice-queues.ts): the bench agents get its skill. */
 const SALES_NUMBER = '+14155550100';
@@ -124,10 +140,12 @@ async function lookupOn(label: string, db: Db) {
 	add(`phone lookup, ${label}, ${CUSTOMERS / 1000}k customers`, app, 'bare indexed SELECT', base);
 }
 
-for (const [clients, rounds] of [[50, 40], [200, 20]] as const) {
-	console.log(`bench: live propagation (${clients} clients)`);
-	const live = await benchLivePropagation({ clients, rounds });
-	add(`live propagation, ${clients} clients`, live.latenciesMs, 'mutation round trip', live.mutationMs);
+if (runs('live')) {
+	for (const [clients, n] of [[50, 40], [200, 20]] as const) {
+		console.log(`bench: live propagation (${clients} clients)`);
+		const live = await benchLivePropagation({ clients, rounds: rounds(n) });
+		add(`live propagation, ${clients} clients`, live.latenciesMs, 'mutation round trip', live.mutationMs);
+	}
 }
 
 const APP_PASSWORD = 'switchboard-demo';
@@ -150,7 +168,8 @@ async function startApp(port: number, databaseUrl?: string): Promise<RunningApp>
 	const base = `http://localhost:${port}`;
 	const authToken = randomBytes(16).toString('hex');
 	const accountSid = `AC${randomBytes(16).toString('hex')}`;
-	const server = spawn('node', ['build/index.js'], {
+	const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+	const server = spawn('node', [...profile, 'build/index.js'], {
 		env: {
 			...process.env,
 			PORT: String(port),
@@ -185,7 +204,7 @@ async function startApp(port: number, databaseUrl?: string): Promise<RunningApp>
  * signature and answering the same TwiML to the same requests (each after a warm-up of its own).
  */
 async function webhookThroughput(app: RunningApp, label: string) {
-	const load = { baseUrl: app.base, publicBaseUrl: app.base, authToken: app.authToken, accountSid: app.accountSid, to: SALES_NUMBER, requests: WEBHOOK_REQUESTS, concurrency: 50 };
+	const load = { baseUrl: app.base, publicBaseUrl: app.base, authToken: app.authToken, accountSid: app.accountSid, to: SALES_NUMBER, requests: WEBHOOK_REQUESTS, concurrency: WEBHOOK_CONCURRENCY };
 	const twiml = await sampleIncomingTwiml(load);
 	const raw = await startFixedTwimlServer(twiml, app.authToken, app.base);
 	try {
@@ -197,54 +216,60 @@ async function webhookThroughput(app: RunningApp, label: string) {
 		if (refused.length > 0) throw new Error(`the node:http baseline refused requests: ${refused.map(([s, n]) => `${n} x ${s}`).join(', ')}`);
 		const bad = Object.entries(result.statuses).filter(([status]) => status !== '200');
 		if (bad.length > 0) console.log(`  non-200 answers: ${bad.map(([s, n]) => `${n} x ${s}`).join(', ')}`);
-		add(`signed incoming-call webhook, 50 concurrent, ${label}`, result.latenciesMs, 'node:http checking the signature, fixed TwiML', floor.latenciesMs);
+		add(`signed incoming-call webhook, ${WEBHOOK_CONCURRENCY} concurrent, ${label}`, result.latenciesMs, 'node:http checking the signature, fixed TwiML', floor.latenciesMs);
 		throughput.push({ bench: `signed incoming-call webhook (POST /webhooks/twilio/voice), ${label}`, app: result, floor });
 	} finally {
 		raw.server.close();
 	}
 }
 
+/** Live fan-out over SSE, inbound SMS to 50 inboxes and the screen pop, against the production build. */
+async function liveSmsAndScreenPop(app: RunningApp) {
+	const { base } = app;
+	const alice = await signIn(base, 'alice@switchboard.local', APP_PASSWORD);
+	for (const [clients, n] of [[50, 30], [200, 15]] as const) {
+		console.log(`bench: live propagation over HTTP (${clients} SSE streams)`);
+		const http = await benchLivePropagationHttp({ baseUrl: base, cookie: alice.cookie, clients, rounds: rounds(n) });
+		add(`live propagation over HTTP/SSE, ${clients} streams`, http.latenciesMs, 'mutation POST round trip', http.mutationMs);
+	}
+
+	const admin = await signIn(base, 'admin@switchboard.local', APP_PASSWORD);
+	const agents = await createBenchAgents(base, admin, SCREEN_POP_AGENTS, 'sales');
+
+	console.log('bench: inbound SMS to 50 inboxes');
+	const sms = await benchInboxPropagation({ baseUrl: base, cookies: agents.map((a) => a.cookie), clients: 50, rounds: rounds(20) });
+	add('inbound SMS webhook -> shown in 50 inboxes', sms.latenciesMs, 'customer phone POST (carrier accepted)', sms.postMs);
+	const total = sms.latenciesMs.reduce((a, b) => a + b, 0);
+	const rereading = sms.rereadMs.reduce((a, b) => a + b, 0);
+	console.log(`  the inboxes' re-reads (tRPC sms.inbox) took ${((100 * rereading) / total).toFixed(0)}% of the time to show the text`);
+	add('  of which: the inbox re-reading the thread (tRPC sms.inbox)', sms.rereadMs, 'customer phone POST (carrier accepted)', sms.postMs);
+
+	console.log(`bench: screen pop (${SCREEN_POP_AGENTS} agents in Chromium)`);
+	const phonePage = await (await fetch(`${base}/phone`, { headers: { cookie: admin.cookie } })).text();
+	const callers = [...phonePage.matchAll(/<option value="(\+\d{8,15})"/g)].map((m) => m[1]!);
+	if (callers.length === 0) throw new Error('the phone page suggests no demo callers');
+	const pop = await benchScreenPop({
+		baseUrl: base,
+		agents,
+		number: SALES_NUMBER,
+		callers,
+		rounds: rounds(25),
+		carrierAccount: { accountSid: app.accountSid, authToken: app.authToken }
+	});
+	console.log(`  ${pop.agentsRung} of ${SCREEN_POP_AGENTS} agents rang; the caller's name was on ${pop.withName} of ${pop.latenciesMs.length} rings`);
+	console.log(`  incoming webhook answered in p50 ${fmt(percentile(pop.webhookMs, 50))} ms, p99 ${fmt(percentile(pop.webhookMs, 99))} ms (carrier's measure)`);
+	add(`screen pop: incoming webhook -> ringing with name on the agent's page, ${SCREEN_POP_AGENTS} agents`, pop.latenciesMs, 'carrier starts ringing the agent (after the consent notice)', pop.carrierMs);
+}
+
 async function overHttp() {
 	const port = Number(process.env.BENCH_PORT ?? 4390);
 	const app = await startApp(port);
-	const { base } = app;
 	try {
-		const alice = await signIn(base, 'alice@switchboard.local', APP_PASSWORD);
-		for (const [clients, rounds] of [[50, 30], [200, 15]] as const) {
-			console.log(`bench: live propagation over HTTP (${clients} SSE streams)`);
-			const http = await benchLivePropagationHttp({ baseUrl: base, cookie: alice.cookie, clients, rounds });
-			add(`live propagation over HTTP/SSE, ${clients} streams`, http.latenciesMs, 'mutation POST round trip', http.mutationMs);
+		if (runs('http')) await liveSmsAndScreenPop(app);
+		if (runs('webhook-pglite')) {
+			console.log(`bench: signed incoming-call webhook throughput (${WEBHOOK_CONCURRENCY} concurrent), PGlite`);
+			await webhookThroughput(app, 'PGlite');
 		}
-
-		const admin = await signIn(base, 'admin@switchboard.local', APP_PASSWORD);
-		const agents = await createBenchAgents(base, admin, SCREEN_POP_AGENTS, 'sales');
-
-		console.log('bench: inbound SMS to 50 inboxes');
-		const sms = await benchInboxPropagation({ baseUrl: base, cookies: agents.map((a) => a.cookie), clients: 50, rounds: 20 });
-		add('inbound SMS webhook -> shown in 50 inboxes', sms.latenciesMs, 'customer phone POST (carrier accepted)', sms.postMs);
-		const total = sms.latenciesMs.reduce((a, b) => a + b, 0);
-		const rereading = sms.rereadMs.reduce((a, b) => a + b, 0);
-		console.log(`  the inboxes' re-reads (tRPC sms.inbox) took ${((100 * rereading) / total).toFixed(0)}% of the time to show the text`);
-		add('  of which: the inbox re-reading the thread (tRPC sms.inbox)', sms.rereadMs, 'customer phone POST (carrier accepted)', sms.postMs);
-
-		console.log(`bench: screen pop (${SCREEN_POP_AGENTS} agents in Chromium)`);
-		const phonePage = await (await fetch(`${base}/phone`, { headers: { cookie: admin.cookie } })).text();
-		const callers = [...phonePage.matchAll(/<option value="(\+\d{8,15})"/g)].map((m) => m[1]!);
-		if (callers.length === 0) throw new Error('the phone page suggests no demo callers');
-		const pop = await benchScreenPop({
-			baseUrl: base,
-			agents,
-			number: SALES_NUMBER,
-			callers,
-			rounds: 25,
-			carrierAccount: { accountSid: app.accountSid, authToken: app.authToken }
-		});
-		console.log(`  ${pop.agentsRung} of ${SCREEN_POP_AGENTS} agents rang; the caller's name was on ${pop.withName} of ${pop.latenciesMs.length} rings`);
-		console.log(`  incoming webhook answered in p50 ${fmt(percentile(pop.webhookMs, 50))} ms, p99 ${fmt(percentile(pop.webhookMs, 99))} ms (carrier's measure)`);
-		add(`screen pop: incoming webhook -> ringing with name on the agent's page, ${SCREEN_POP_AGENTS} agents`, pop.latenciesMs, 'carrier starts ringing the agent (after the consent notice)', pop.carrierMs);
-
-		console.log('bench: signed incoming-call webhook throughput (50 concurrent), PGlite');
-		await webhookThroughput(app, 'PGlite');
 	} finally {
 		app.stop();
 	}
@@ -273,7 +298,7 @@ async function withFreshPostgresUrl(fn: (url: string) => Promise<void>) {
 /** The same webhook burst with the archive on PostgreSQL (DATABASE_URL), as in production. */
 async function webhookOnPostgres() {
 	await withFreshPostgresUrl(async (url) => {
-		console.log('bench: signed incoming-call webhook throughput (50 concurrent), PostgreSQL');
+		console.log(`bench: signed incoming-call webhook throughput (${WEBHOOK_CONCURRENCY} concurrent), PostgreSQL`);
 		const app = await startApp(Number(process.env.BENCH_PORT ?? 4390) + 1, url);
 		try {
 			await webhookThroughput(app, 'PostgreSQL');
@@ -284,8 +309,8 @@ async function webhookOnPostgres() {
 	});
 }
 
-await overHttp();
-await webhookOnPostgres();
+if (runs('http') || runs('webhook-pglite')) await overHttp();
+if (runs('webhook-postgres')) await webhookOnPostgres();
 
 async function inboxOn(label: string, db: Db) {
 	const viewerId = `bench-viewer-${randomBytes(4).toString('hex')}`;
@@ -307,8 +332,9 @@ async function inboxOn(label: string, db: Db) {
 	}
 }
 
-console.log('bench: phone lookup and SMS inbox on PGlite');
-for (const run of [lookupOn, inboxOn]) {
+const archiveRuns = [...(runs('lookup') ? [lookupOn] : []), ...(runs('inbox') ? [inboxOn] : [])];
+if (archiveRuns.length > 0) console.log('bench: phone lookup and SMS inbox on PGlite');
+for (const run of archiveRuns) {
 	const lite = await openDatabase({ driver: 'pglite', dir: 'memory://' });
 	await run('PGlite', lite.db);
 	await lite.close();
@@ -326,27 +352,31 @@ async function onFreshPostgres(fn: (db: Db) => Promise<void>) {
 	});
 }
 
-console.log('bench: phone lookup and SMS inbox on PostgreSQL');
-await onFreshPostgres((db) => lookupOn('PostgreSQL', db));
-await onFreshPostgres((db) => inboxOn('PostgreSQL', db));
+if (archiveRuns.length > 0) console.log('bench: phone lookup and SMS inbox on PostgreSQL');
+for (const run of archiveRuns) await onFreshPostgres((db) => run('PostgreSQL', db));
 
-console.log('bench: search over call transcripts on PostgreSQL');
-try {
-	const searchDb = await openDatabase({ driver: 'postgres', url: await searchBenchUrl(PG_URL) });
+if (runs('search')) {
+	console.log('bench: search over call transcripts on PostgreSQL');
 	try {
-		await seedTranscripts(searchDb.db, SEARCH_TRANSCRIPTS, (line) => console.log(line));
-		const r = await benchSearch(searchDb.db);
-		const size = SEARCH_TRANSCRIPTS >= 1e6 ? `${SEARCH_TRANSCRIPTS / 1e6}M` : `${SEARCH_TRANSCRIPTS / 1000}k`;
-		add(`search (filters, rank, snippets), manager, ${size} transcripts`, r.manager, 'bare GIN @@ LIMIT 20', r.bare);
-		add(`search, agent (own calls), ${size} transcripts`, r.agent, 'bare GIN @@ LIMIT 20', r.bare);
-	} finally {
-		await searchDb.close();
+		const searchDb = await openDatabase({ driver: 'postgres', url: await searchBenchUrl(PG_URL) });
+		try {
+			await seedTranscripts(searchDb.db, SEARCH_TRANSCRIPTS, (line) => console.log(line));
+			const r = await benchSearch(searchDb.db);
+			const size = SEARCH_TRANSCRIPTS >= 1e6 ? `${SEARCH_TRANSCRIPTS / 1e6}M` : `${SEARCH_TRANSCRIPTS / 1000}k`;
+			add(`search (filters, rank, snippets), manager, ${size} transcripts`, r.manager, 'bare GIN @@ LIMIT 20', r.bare);
+			add(`search, agent (own calls), ${size} transcripts`, r.agent, 'bare GIN @@ LIMIT 20', r.bare);
+		} finally {
+			await searchDb.close();
+		}
+	} catch (error) {
+		console.error(`  search bench skipped: ${errorMessage(error)}`);
 	}
-} catch (error) {
-	console.error(`  search bench skipped: ${errorMessage(error)}`);
 }
-console.log('bench: local speech on generated call audio');
-const speech = await benchLocalSpeech();
+let speech: Awaited<ReturnType<typeof benchLocalSpeech>> | null = null;
+if (runs('speech')) {
+	console.log('bench: local speech on generated call audio');
+	speech = await benchLocalSpeech();
+}
 
 console.log('\n| bench | n | p50 ms | p99 ms | baseline | base p50 ms | base p99 ms | p50 ratio |');
 console.log('|---|---:|---:|---:|---|---:|---:|---:|');
@@ -364,9 +394,11 @@ if (throughput.length > 0) {
 		);
 	}
 }
-console.log('\n| speech | lines | audio s | word error rate | real-time factor | sox decode + resample RTF | ratio |');
-console.log('|---|---:|---:|---:|---:|---:|---:|');
-console.log(
+if (speech) {
+	console.log('\n| speech | lines | audio s | word error rate | real-time factor | sox decode + resample RTF | ratio |');
+	console.log('|---|---:|---:|---:|---:|---:|---:|');
+	console.log(
 	`| ${speech.engine}, generated 8 kHz call audio | ${speech.lines} | ${speech.audioSeconds.toFixed(1)} | ${(speech.wer * 100).toFixed(0)}% | ${speech.rtf.toFixed(2)} | ${speech.soxRtf.toFixed(3)} | ${(speech.rtf / speech.soxRtf).toFixed(0)}x |`
-);
+	);
+}
 process.exit(0);
