@@ -398,7 +398,7 @@ if (speech) {
 	console.log('\n| speech | lines | audio s | word error rate | real-time factor | sox decode + resample RTF | ratio |');
 	console.log('|---|---:|---:|---:|---:|---:|---:|');
 	console.log(
-	`| ${speech.engine}, generated 8 kHz call audio | ${speech.lines} | ${speech.audioSeconds.toFixed(1)} | ${(speech.wer * 100).toFixed(0)}% | ${speech.rtf.toFixed(2)} | ${speech.soxRtf.toFixed(3)} | ${(speech.rtf / speech.soxRtf).toFixed(0)}x |`
+		`| ${speech.engine}, generated 8 kHz call audio | ${speech.lines} | ${speech.audioSeconds.toFixed(1)} | ${(speech.wer * 100).toFixed(0)}% | ${speech.rtf.toFixed(2)} | ${speech.soxRtf.toFixed(3)} | ${(speech.rtf / speech.soxRtf).toFixed(0)}x |`
 	);
 }
 process.exit(0);
