@@ -132,3 +132,23 @@ describe('Softphone: placing a call', () => {
 		expect(phone.dialResult).toMatchObject({ status: 'failed', message: expect.stringMatching(/not ready/) });
 	});
 });
+
+describe('requestDial: a Call button elsewhere on the page', () => {
+	it('reaches the running softphone, and says false when none runs', async () => {
+		const { requestDial } = await import('./dial-request');
+		const target = new EventTarget();
+		vi.stubGlobal('window', target);
+		try {
+			expect(await requestDial(CUSTOMER)).toBe(false);
+			const { phone, device } = await ready();
+			device.nextConnect = () => Promise.resolve(outgoing());
+			expect(await requestDial(CUSTOMER, { customerId: 'cus_1' })).toBe(true);
+			expect(device.connects).toEqual([{ customerId: 'cus_1', To: CUSTOMER }]);
+			expect(await requestDial(CUSTOMER)).toBe(false);
+			phone.stop();
+			expect(await requestDial(CUSTOMER)).toBe(false);
+		} finally {
+			vi.unstubAllGlobals();
+		}
+	});
+});

@@ -13,6 +13,7 @@ import type { SoftphoneTokenResponse } from './protocol';
 import { TOKEN_ERROR_CODES, TokenRefresher } from './token-refresh';
 import { MICROPHONE_MISSING, microphoneProblem } from './microphone';
 import { AUDIO_CHOICE_EVENT, loadAudioChoice, type AudioChoice } from './audio-devices';
+import { DIAL_EVENT, type DialRequest } from './dial-request';
 
 export type { CurrentCall, DialResult, LiveWrapUp, Registration, SoftphoneOptions, WrapUp } from './call-types';
 export { formatDuration } from './call-types';
@@ -120,6 +121,7 @@ export class Softphone {
 		// Background tabs throttle timers (Chrome: once a minute); beat as soon as the tab is back.
 		if (typeof document !== 'undefined') document.addEventListener('visibilitychange', this.#onVisible);
 		if (typeof window !== 'undefined') window.addEventListener(AUDIO_CHOICE_EVENT, this.#onAudioChoice);
+		if (typeof window !== 'undefined') window.addEventListener(DIAL_EVENT, this.#onDialRequest);
 		this.#setRegistration('registering');
 		// A blocked microphone means no call can be answered: say so (routing skips this softphone) and keep watching.
 		if ((await this.#watchMicrophone()) === 'denied') return;
@@ -149,6 +151,7 @@ export class Softphone {
 		this.#heartbeatTimer = null;
 		if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.#onVisible);
 		if (typeof window !== 'undefined') window.removeEventListener(AUDIO_CHOICE_EVENT, this.#onAudioChoice);
+		if (typeof window !== 'undefined') window.removeEventListener(DIAL_EVENT, this.#onDialRequest);
 		this.#stopClock();
 		this.#refresher?.stop();
 		this.#refresher = null;
@@ -293,6 +296,14 @@ export class Softphone {
 			this.error = `The chosen microphone or speaker could not be used (${errorMessage(error)}); the default is used.`;
 		}
 	}
+
+	/** A Call button elsewhere on the page (dial-request.ts). */
+	readonly #onDialRequest = (event: Event) => {
+		const detail = (event as CustomEvent<DialRequest>).detail;
+		if (!detail) return;
+		event.preventDefault();
+		void this.dial(detail.to, detail.params).then((call) => detail.settle(call !== null));
+	};
 
 	readonly #onAudioChoice = (event: Event) => {
 		const detail = (event as CustomEvent<AudioChoice>).detail;

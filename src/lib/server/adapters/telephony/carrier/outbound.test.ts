@@ -7,6 +7,7 @@
 import twilio from 'twilio';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setLogLevel } from '../../../log';
+import { handleCarrierHttp } from './http';
 import { ACCOUNT, CUSTOMER, SWITCHBOARD_NUMBER, TOKEN, startHarness, twiml, type Harness } from './test-switchboard';
 
 let h: Harness;
@@ -146,12 +147,17 @@ describe('a softphone places a call through the TwiML App', () => {
 		expect(h.engine.liveCalls).toEqual([]);
 	});
 
-	it("lets an answering machine pick up and play its greeting to the agent", async () => {
+	it('lets an answering machine (set over the scenario API) pick up and play its greeting to the agent', async () => {
 		h = await startHarness();
 		routes();
 		const phone = h.engine.phone(CUSTOMER);
-		phone.mode = 'voicemail';
-		phone.greeting = 'You reached Ada. Leave a message.';
+		const setMode = (body: unknown) =>
+			handleCarrierHttp(h.engine, new Request(`http://carrier/scenario/phones/${CUSTOMER}/mode`, { method: 'POST', body: JSON.stringify(body) }), `/scenario/phones/${CUSTOMER}/mode`);
+		const refused = await setMode({ mode: 'fax' });
+		expect(refused.status).toBe(400);
+		expect(phone.mode).toBe('ring');
+		const set = await setMode({ mode: 'voicemail', greeting: 'You reached Ada. Leave a message.', afterMs: 3000 });
+		expect(await set.json()).toEqual({ number: CUSTOMER, mode: 'voicemail', greeting: 'You reached Ada. Leave a message.', afterMs: 3000 });
 		const { call, events } = agentCalls(CUSTOMER);
 		await h.clock.advance(phone.voicemailAfterMs + 1000);
 		expect(events).toEqual(['ringing', 'accept', 'heard:You reached Ada. Leave a message.', 'heard:[beep]']);
