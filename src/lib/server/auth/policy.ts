@@ -52,7 +52,8 @@ export const OBJECT_RULES = {
 	'thread-lease': 'a thread lease is renewed and released by its holder only; takeover is for supervisors (convex/smsLocks.ts)',
 	'callback-holder': 'claims open tasks of queues whose skills the caller has (managers: all); the holder or a supervisor completes or releases (callbacks/)',
 	self: "the caller's own row only: takes no user id (preferences, status, tabs, wrap-ups, ringing calls, the live token and streams)",
-	'last-admin': 'an admin may not remove the last admin (auth/set-user-role.ts)'
+	'last-admin': 'an admin may not remove the last admin (auth/set-user-role.ts)',
+	'lead-holder': 'a campaign lead is dialled, skipped and dispositioned only by the agent who claimed it with Next call (campaigns/next-call.ts, finish-lead.ts)'
 } as const;
 export type ObjectRule = keyof typeof OBJECT_RULES;
 
@@ -74,6 +75,15 @@ const SYSTEM: Gate = { kind: 'system' };
 const e = (gate: Gate, rule?: ObjectRule): PolicyEntry => (rule ? { gate, rule } : { gate });
 
 const TRPC: Record<string, PolicyEntry> = {
+	'trpc:campaigns.list': e(AGENT),
+	'trpc:campaigns.dispositions': e(AGENT),
+	'trpc:campaigns.create': e(MANAGER),
+	'trpc:campaigns.setStatus': e(MANAGER),
+	'trpc:campaigns.importLeads': e(MANAGER),
+	'trpc:campaigns.next': e(AGENT, 'self'),
+	'trpc:campaigns.dial': e(AGENT, 'lead-holder'),
+	'trpc:campaigns.skip': e(AGENT, 'lead-holder'),
+	'trpc:campaigns.disposition': e(AGENT, 'lead-holder'),
 	'trpc:admin.listUsers': e(ADMIN),
 	'trpc:admin.setRole': e(ADMIN, 'last-admin'),
 	'trpc:admin.createUser': e(ADMIN),
@@ -226,6 +236,7 @@ const CONVEX: Record<string, PolicyEntry> = {
 	'convex:campaignQueue.clearCampaign': e(SYSTEM),
 	'convex:campaignQueue.setProgress': e(SYSTEM),
 	'convex:campaignQueue.progress': e(MANAGER),
+	'convex:campaignQueue.holder': e(SYSTEM),
 	'convex:contactTabs.mine': e(AGENT, 'self'),
 	'convex:contactTabs.open': e(AGENT, 'self'),
 	'convex:contactTabs.close': e(AGENT, 'self'),
