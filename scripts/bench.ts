@@ -23,6 +23,9 @@
  *                      node:http checking the same signature (twilio.validateRequest) and
  *                      answering the same TwiML to the same requests from the same client. Latency in the
  *                      main table, throughput (req/s) and the ratios in a second one.
+ *   Next-call claim    a 100,000-lead campaign (BENCH_CAMPAIGN_LEADS), 50 agents pressing Next
+ *                      call at once, 10 rounds: claimNextLead (the hot-state claim and the archive
+ *                      refill of the window); baseline: 50 concurrent engine round trips.
  *   SMS inbox          10,000 threads and 1,000,000 archived messages, on PGlite and
  *                      PostgreSQL: the inbox's first page and opening a thread (hydration into
  *                      hot state + first page), beside the bare SELECTs; each plan is checked
@@ -32,7 +35,7 @@
  * PostgreSQL, as production runs it.
  *
  * Sizes can be lowered for a quick look: BENCH_CUSTOMERS, BENCH_SMS_THREADS,
- * BENCH_SMS_PER_THREAD, BENCH_WEBHOOK_REQUESTS.
+ * BENCH_SMS_PER_THREAD, BENCH_WEBHOOK_REQUESTS, BENCH_CAMPAIGN_LEADS.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -41,6 +44,7 @@ import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
 import { errorMessage } from '../src/lib/errors';
 import { benchLivePropagation, benchLivePropagationHttp, percentile } from './bench/live';
+import { benchNextCall } from './bench/next-call';
 import { benchPhoneLookup } from './bench/phone-lookup';
 import { openDatabase, type Db } from '../src/lib/server/db/client';
 import { setLogLevel } from '../src/lib/server/log';
@@ -314,6 +318,20 @@ async function onFreshPostgres(fn: (db: Db) => Promise<void>) {
 			await pg.close();
 		}
 	});
+}
+
+const CAMPAIGN_LEADS = Number(process.env.BENCH_CAMPAIGN_LEADS ?? 100_000);
+console.log(`bench: Next-call claim (50 agents at once, ${CAMPAIGN_LEADS.toLocaleString('en-US')} leads, PGlite)`);
+{
+	const lite = await openDatabase({ driver: 'pglite', dir: 'memory://' });
+	const hot = await createLocalHotState();
+	try {
+		const r = await benchNextCall(lite.db, hot, { leads: CAMPAIGN_LEADS, agents: 50, rounds: 10 });
+		add(`Next-call claim, 50 agents at once, ${CAMPAIGN_LEADS / 1000}k-lead campaign, PGlite`, r.claimsMs, '50 concurrent engine round trips (health.ping)', r.baselineMs);
+	} finally {
+		await hot.close();
+		await lite.close();
+	}
 }
 
 console.log('bench: phone lookup and SMS inbox on PostgreSQL');
