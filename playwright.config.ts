@@ -48,7 +48,9 @@ export default defineConfig({
 			PUBLIC_BASE_URL: `http://localhost:${PORT}`,
 			PGLITE_DIR: 'memory://',
 			DATA_DIR: 'test-results/e2e-data',
-			LOG_LEVEL: 'warn'
+			LOG_LEVEL: 'warn',
+			// The outbound gate's clock starts here (local mode only): noon in New York, 07:00 in Honolulu (campaign.spec.ts).
+			OUTBOUND_CLOCK_START: '2026-12-07T17:00:00Z'
 		}
 	}
 });

@@ -12,7 +12,7 @@
 import { v } from 'convex/values';
 import { localMinutes, withinHours } from '../src/lib/campaigns/local-time';
 import type { Doc } from './_generated/dataModel';
-import { managerQuery, systemMutation } from './lib/functions';
+import { managerQuery, systemMutation, systemQuery } from './lib/functions';
 import { vCampaignProgress, vLeadQueueRow } from './schema';
 
 /** Ready leads looked at per claim, at most: those outside calling hours are passed over, not claimed. */
@@ -116,6 +116,19 @@ export const claimNext = systemMutation({
 			};
 		}
 		return { lead: null, again: false, ready: due.length, outsideHours };
+	}
+});
+
+/** Who holds the lead now (claimed it with Next call), or null: the server lets only them dial or skip it. */
+export const holder = systemQuery({
+	args: { leadId: v.string() },
+	returns: v.union(v.string(), v.null()),
+	handler: async (ctx, { leadId }) => {
+		const row = await ctx.db
+			.query('call_queue')
+			.withIndex('by_leadId', (q) => q.eq('leadId', leadId))
+			.unique();
+		return row?.state === 'claimed' ? (row.claimedBy ?? null) : null;
 	}
 });
 

@@ -29,6 +29,9 @@
  *   local speech       the offline recogniser on a support call script spoken by espeak-ng at
  *                      8 kHz: word error rate and real-time factor, beside sox decoding and
  *                      resampling the same audio (scripts/bench/speech.ts).
+ *   Next-call claim    a 100,000-lead campaign (BENCH_CAMPAIGN_LEADS), 50 agents pressing Next
+ *                      call at once, 10 rounds: claimNextLead (the hot-state claim and the archive
+ *                      refill of the window); baseline: 50 concurrent engine round trips.
  *   SMS inbox          10,000 threads and 1,000,000 archived messages, on PGlite and
  *                      PostgreSQL: the inbox's first page and opening a thread (hydration into
  *                      hot state + first page), beside the bare SELECTs; each plan is checked
@@ -38,10 +41,10 @@
  * PostgreSQL, as production runs it.
  *
  * Sizes can be lowered for a quick look: BENCH_CUSTOMERS, BENCH_SMS_THREADS,
- * BENCH_SMS_PER_THREAD, BENCH_SEARCH_TRANSCRIPTS, BENCH_WEBHOOK_REQUESTS, BENCH_WEBHOOK_CONCURRENCY, BENCH_ROUNDS (a
+ * BENCH_SMS_PER_THREAD, BENCH_SEARCH_TRANSCRIPTS, BENCH_WEBHOOK_REQUESTS, BENCH_WEBHOOK_CONCURRENCY, BENCH_CAMPAIGN_LEADS, BENCH_ROUNDS (a
  * factor on the live, SMS and screen-pop rounds, e.g. 0.25). BENCH_ONLY picks sections, comma
  * separated: live, http (live over SSE, inbound SMS, screen pop), webhook-pglite,
- * webhook-postgres (webhook: both), lookup, inbox, search, speech; e.g. `BENCH_ONLY=webhook npm run bench`.
+ * webhook-postgres (webhook: both), lookup, inbox, next-call, search, speech; e.g. `BENCH_ONLY=webhook npm run bench`.
  * BENCH_CPU_PROF=<dir> runs the production servers under node --cpu-prof (one profile per
  * thread, the engine worker's included; read them with scripts/cpuprofile-top.mjs).
  */
@@ -52,6 +55,7 @@ import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
 import { errorMessage } from '../src/lib/errors';
 import { benchLivePropagation, benchLivePropagationHttp, percentile } from './bench/live';
+import { benchNextCall } from './bench/next-call';
 import { benchPhoneLookup } from './bench/phone-lookup';
 import { openDatabase, type Db } from '../src/lib/server/db/client';
 import { setLogLevel } from '../src/lib/server/log';
@@ -82,7 +86,7 @@ const WEBHOOK_REQUESTS = Number(process.env.BENCH_WEBHOOK_REQUESTS ?? 1000);
 const WEBHOOK_CONCURRENCY = Number(process.env.BENCH_WEBHOOK_CONCURRENCY ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const rounds = (n: number) => Math.max(2, Math.round(n * ROUNDS));
-const SECTIONS = ['live', 'http', 'webhook-pglite', 'webhook-postgres', 'lookup', 'inbox', 'search', 'speech'] as const;
+const SECTIONS = ['live', 'http', 'webhook-pglite', 'webhook-postgres', 'lookup', 'inbox', 'next-call', 'search', 'speech'] as const;
 const only = (process.env.BENCH_ONLY ?? '')
 	.split(',')
 	.map((s) => s.trim())
@@ -350,6 +354,22 @@ async function onFreshPostgres(fn: (db: Db) => Promise<void>) {
 			await pg.close();
 		}
 	});
+}
+
+const CAMPAIGN_LEADS = Number(process.env.BENCH_CAMPAIGN_LEADS ?? 100_000);
+if (runs('next-call')) {
+console.log(`bench: Next-call claim (50 agents at once, ${CAMPAIGN_LEADS.toLocaleString('en-US')} leads, PGlite)`);
+{
+	const lite = await openDatabase({ driver: 'pglite', dir: 'memory://' });
+	const hot = await createLocalHotState();
+	try {
+		const r = await benchNextCall(lite.db, hot, { leads: CAMPAIGN_LEADS, agents: 50, rounds: 10 });
+		add(`Next-call claim, 50 agents at once, ${CAMPAIGN_LEADS / 1000}k-lead campaign, PGlite`, r.claimsMs, '50 concurrent engine round trips (health.ping)', r.baselineMs);
+	} finally {
+		await hot.close();
+		await lite.close();
+	}
+}
 }
 
 if (archiveRuns.length > 0) console.log('bench: phone lookup and SMS inbox on PostgreSQL');

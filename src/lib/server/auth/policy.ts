@@ -60,7 +60,8 @@ export const OBJECT_RULES = {
 	'scorecard-grader': 'managers and supervisors grade; a grader edits only their own card, and only while it is a draft (quality/scorecards.ts)',
 	'summary-reader': "performance summaries: an agent reads and generates only their own agent summary; managers, supervisors and admins every agent's and queue's (quality/summaries/generate-summary.ts)",
 	'ai-grade-reader': "a call's AI grade: the call's agent, managers, supervisors, admins (quality/ai-grade-view.ts)",
-	'scorecard-agent': 'acknowledging, commenting on and disputing a scorecard: the agent it is about; answering: managers and supervisors (quality/scorecard-replies.ts)'
+	'scorecard-agent': 'acknowledging, commenting on and disputing a scorecard: the agent it is about; answering: managers and supervisors (quality/scorecard-replies.ts)',
+	'lead-holder': 'a campaign lead is dialled, skipped and dispositioned only by the agent who claimed it with Next call (campaigns/next-call.ts, finish-lead.ts)'
 } as const;
 export type ObjectRule = keyof typeof OBJECT_RULES;
 
@@ -82,6 +83,15 @@ const SYSTEM: Gate = { kind: 'system' };
 const e = (gate: Gate, rule?: ObjectRule): PolicyEntry => (rule ? { gate, rule } : { gate });
 
 const TRPC: Record<string, PolicyEntry> = {
+	'trpc:campaigns.list': e(AGENT),
+	'trpc:campaigns.dispositions': e(AGENT),
+	'trpc:campaigns.create': e(MANAGER),
+	'trpc:campaigns.setStatus': e(MANAGER),
+	'trpc:campaigns.importLeads': e(MANAGER),
+	'trpc:campaigns.next': e(AGENT, 'self'),
+	'trpc:campaigns.dial': e(AGENT, 'lead-holder'),
+	'trpc:campaigns.skip': e(AGENT, 'lead-holder'),
+	'trpc:campaigns.disposition': e(AGENT, 'lead-holder'),
 	'trpc:admin.listUsers': e(ADMIN),
 	'trpc:admin.setRole': e(ADMIN, 'last-admin'),
 	'trpc:admin.createUser': e(ADMIN),
@@ -259,6 +269,7 @@ const CONVEX: Record<string, PolicyEntry> = {
 	'convex:campaignQueue.clearCampaign': e(SYSTEM),
 	'convex:campaignQueue.setProgress': e(SYSTEM),
 	'convex:campaignQueue.progress': e(MANAGER),
+	'convex:campaignQueue.holder': e(SYSTEM),
 	'convex:contactTabs.mine': e(AGENT, 'self'),
 	'convex:contactTabs.open': e(AGENT, 'self'),
 	'convex:contactTabs.close': e(AGENT, 'self'),

@@ -15,16 +15,27 @@ import { NOT_REACHED } from './manage-campaigns';
 const log = logger('campaigns');
 
 /** Leads hydrated per batch; the claim refills when fewer than REFILL_BELOW are ready. */
-export const WINDOW = 100;
-export const REFILL_BELOW = 25;
+export const WINDOW = 200;
+export const REFILL_BELOW = 60;
 
 export interface QueueDeps {
 	db: Db;
 	hot: Pick<HotState, 'mutation'>;
 }
 
-/** Put the campaign's first WINDOW due pending leads in call_queue (those already there stay as they are). */
-export async function refillQueue(deps: QueueDeps, campaign: Campaign, now: number): Promise<number> {
+/** Refills under way, per campaign: agents who run low at the same moment share one instead of each reading the archive. */
+const refilling = new Map<string, Promise<number>>();
+
+/** Put the campaign's first WINDOW due pending leads in call_queue, once at a time per campaign (those already there stay as they are). */
+export function refillQueue(deps: QueueDeps, campaign: Campaign, now: number): Promise<number> {
+	const running = refilling.get(campaign.id);
+	if (running) return running;
+	const started = fillWindow(deps, campaign, now).finally(() => refilling.delete(campaign.id));
+	refilling.set(campaign.id, started);
+	return started;
+}
+
+async function fillWindow(deps: QueueDeps, campaign: Campaign, now: number): Promise<number> {
 	if (campaign.status !== 'running') return 0;
 	const due = await deps.db
 		.select({

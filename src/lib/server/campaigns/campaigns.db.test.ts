@@ -13,7 +13,7 @@ import { createCustomer } from '../crm/create-customer';
 import { campaignAttempts, campaignLeads } from '../db/schema/campaigns';
 import { customerPhones, customers } from '../db/schema/crm';
 import { createTestDb, type TestDb } from '../db/test-db';
-import { createLocalHotState, type HotState } from '../live/hot';
+import { createLocalHotState, SYSTEM_IDENTITY, type HotState } from '../live/hot';
 import { DEFAULT_RULE_SET } from '../outbound/rule-set';
 import { finishLead } from './finish-lead';
 import { importLeads } from './import-leads';
@@ -180,10 +180,24 @@ describe('Next call', () => {
 			state: 'pending',
 			nextAttemptAt: new Date(START + 30 * 60_000).toISOString()
 		});
-		// Every minute of the gap: Next call has nothing, and a direct dial is refused with the rule.
+		// Every five minutes of the gap: Next call has nothing, a dial by someone not holding the lead is refused, and even
+		// with hot state wrong (the lead put back as due and claimed) the archive's gate refuses it with the rule.
+		const lead = {
+			campaignId: campaign.id,
+			leadId: first.lead.leadId,
+			name: 'Gap Lead',
+			phone: '+12125557000',
+			timeZones: ['America/New_York'],
+			order: 1,
+			notBefore: 0,
+			attempts: 1
+		};
 		for (let minute = 0; minute < 30; minute += 5) {
 			now = START + minute * 60_000;
 			expect(await claimNextLead(deps, agents[1]!.id, campaign.id)).toMatchObject({ kind: 'none' });
+			await expect(dialLead(deps, agents[1]!.id, first.lead.leadId)).rejects.toMatchObject({ code: 'NOT_YOUR_LEAD' });
+			await hot.mutation(api.campaignQueue.hydrate, { leads: [lead] }, SYSTEM_IDENTITY);
+			await hot.mutation(api.campaignQueue.claimNext, { agentId: agents[1]!.id, campaignId: campaign.id, now, hoursStart: 0, hoursEnd: 1440 }, SYSTEM_IDENTITY);
 			expect(await dialLead(deps, agents[1]!.id, first.lead.leadId)).toMatchObject({ kind: 'refused', code: 'RECALL_GAP' });
 		}
 		now = START + 30 * 60_000;

@@ -31,7 +31,7 @@ export interface Clock {
 
 export interface CampaignDeps {
 	db: Db;
-	hot: Pick<HotState, 'mutation'>;
+	hot: Pick<HotState, 'mutation' | 'query'>;
 	clock: Clock;
 	/** The outbound gate's rules (config.outbound.rules). */
 	rules: RuleSet;
@@ -202,8 +202,15 @@ async function gateAndRecord(deps: Pick<CampaignDeps, 'rules'>, tx: Tx, agentId:
 	return { campaign, lead, refusal: null, attemptId: attempt.id };
 }
 
+/** Only the agent who claimed the lead with Next call may dial or skip it. */
+async function assertHolder(deps: CampaignDeps, agentId: string, leadId: string): Promise<void> {
+	const holder = await deps.hot.query(api.campaignQueue.holder, { leadId }, SYSTEM_IDENTITY);
+	if (holder !== agentId) throw new AppError('FORBIDDEN', 'NOT_YOUR_LEAD', 'This lead is not yours to call: press Next call to get one.');
+}
+
 /** Run the gate for the lead the agent holds and record the attempt; the caller then places the call (or shows the refusal). */
 export async function dialLead(deps: CampaignDeps, agentId: string, leadId: string): Promise<DialDecision> {
+	await assertHolder(deps, agentId, leadId);
 	const now = deps.clock.now();
 	const { campaign, lead, refusal, attemptId } = await deps.db.transaction((tx) => gateAndRecord(deps, tx, agentId, leadId, now));
 	// The attempt is over for the queue either way: the lead leaves hot state until the archive brings it back.
@@ -222,6 +229,7 @@ export async function dialLead(deps: CampaignDeps, agentId: string, leadId: stri
 
 /** The agent passes on the previewed lead: no attempt is counted; it comes back after the campaign's re-call gap. */
 export async function skipLead(deps: CampaignDeps, agentId: string, leadId: string): Promise<void> {
+	await assertHolder(deps, agentId, leadId);
 	const now = deps.clock.now();
 	await deps.db.transaction(async (tx) => {
 		const [lead] = await tx.select().from(campaignLeads).where(eq(campaignLeads.id, leadId)).for('update');

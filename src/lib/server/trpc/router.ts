@@ -2,6 +2,7 @@ import { router } from './init';
 import { adminRouter } from './routers/admin';
 import { callbacksRouter } from './routers/callbacks';
 import { callsRouter } from './routers/calls';
+import { campaignsRouter } from './routers/campaigns';
 import { complianceRouter } from './routers/compliance';
 import { crmRouter } from './routers/crm';
 import { preferencesRouter } from './routers/preferences';
@@ -13,6 +14,7 @@ export const appRouter = router({
 	admin: adminRouter,
 	callbacks: callbacksRouter,
 	calls: callsRouter,
+	campaigns: campaignsRouter,
 	compliance: complianceRouter,
 	crm: crmRouter,
 	preferences: preferencesRouter,
