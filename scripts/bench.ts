@@ -23,6 +23,9 @@
  *                      node:http checking the same signature (twilio.validateRequest) and
  *                      answering the same TwiML to the same requests from the same client. Latency in the
  *                      main table, throughput (req/s) and the ratios in a second one.
+ *   local speech       the offline recogniser on a support call script spoken by espeak-ng at
+ *                      8 kHz: word error rate and real-time factor, beside sox decoding and
+ *                      resampling the same audio (scripts/bench/speech.ts).
  *   SMS inbox          10,000 threads and 1,000,000 archived messages, on PGlite and
  *                      PostgreSQL: the inbox's first page and opening a thread (hydration into
  *                      hot state + first page), beside the bare SELECTs; each plan is checked
@@ -46,6 +49,7 @@ import { openDatabase, type Db } from '../src/lib/server/db/client';
 import { setLogLevel } from '../src/lib/server/log';
 import { createLocalHotState } from '../src/lib/server/live/hot';
 import { benchInboxLoad, benchInboxPropagation, seedSmsArchive, usesIndexFor } from './bench/sms';
+import { benchLocalSpeech } from './bench/speech';
 import {
 	benchFixedTwiml,
 	benchScreenPop,
@@ -320,6 +324,9 @@ console.log('bench: phone lookup and SMS inbox on PostgreSQL');
 await onFreshPostgres((db) => lookupOn('PostgreSQL', db));
 await onFreshPostgres((db) => inboxOn('PostgreSQL', db));
 
+console.log('bench: local speech on generated call audio');
+const speech = await benchLocalSpeech();
+
 console.log('\n| bench | n | p50 ms | p99 ms | baseline | base p50 ms | base p99 ms | p50 ratio |');
 console.log('|---|---:|---:|---:|---|---:|---:|---:|');
 for (const r of rows) {
@@ -336,4 +343,9 @@ if (throughput.length > 0) {
 		);
 	}
 }
+console.log('\n| speech | lines | audio s | word error rate | real-time factor | sox decode + resample RTF | ratio |');
+console.log('|---|---:|---:|---:|---:|---:|---:|');
+console.log(
+	`| ${speech.engine}, generated 8 kHz call audio | ${speech.lines} | ${speech.audioSeconds.toFixed(1)} | ${(speech.wer * 100).toFixed(0)}% | ${speech.rtf.toFixed(2)} | ${speech.soxRtf.toFixed(3)} | ${(speech.rtf / speech.soxRtf).toFixed(0)}x |`
+);
 process.exit(0);

@@ -7,6 +7,7 @@ import { callbackTasks, type CallbackOutcome, type CallbackReason, type Callback
 import { customers } from '../db/schema/crm';
 import { calls } from '../db/schema/calls';
 import { recordingView, type RecordingView } from '../calls/call-details';
+import { loadTranscriptViews, NO_TRANSCRIPT, type TranscriptView } from '../transcripts/transcript-view';
 
 export interface CallbackTaskView {
 	id: string;
@@ -28,6 +29,8 @@ export interface CallbackTaskView {
 	createdAt: string;
 	/** The voicemail (or abandoned call's) recording, playable through calls.recordingUrl. */
 	recording: RecordingView;
+	/** The voicemail's transcript (a voicemail is the caller alone: every line is the customer's). */
+	transcript: TranscriptView;
 }
 
 const claimer = aliasedTable(user, 'claimer');
@@ -44,6 +47,10 @@ export async function selectCallbackViews(db: Db | Tx, where: SQL | undefined, l
 		.where(where)
 		.orderBy(callbackTasks.createdAt, callbackTasks.id)
 		.limit(limit);
+	const transcripts = await loadTranscriptViews(
+		db,
+		rows.map(({ call }) => ({ callId: call.id, recordingSid: call.recordingStatus === 'stored' ? call.recordingSid : null }))
+	);
 	return rows.map(({ task, call, customer, claimedByName, completedByName }) => ({
 		id: task.id,
 		callId: task.callId,
@@ -62,7 +69,8 @@ export async function selectCallbackViews(db: Db | Tx, where: SQL | undefined, l
 		outcome: task.outcome,
 		notes: task.notes,
 		createdAt: task.createdAt.toISOString(),
-		recording: recordingView(call)
+		recording: recordingView(call),
+		transcript: transcripts.get(call.id) ?? NO_TRANSCRIPT
 	}));
 }
 

@@ -14,6 +14,7 @@ import type { Db, Tx } from '../db/client';
 import { callbackTasks } from '../db/schema/callbacks';
 import { calls } from '../db/schema/calls';
 import { AppError, notFound } from '../errors';
+import { NO_TRANSCRIPT } from '../transcripts/transcript-view';
 import type { CallDetailView } from './call-details';
 
 export interface CallViewer {
@@ -54,9 +55,9 @@ export async function assertMayHearCall(db: Db | Tx, viewer: CallViewer, callId:
 	throw new AppError('FORBIDDEN', 'NOT_YOUR_CALL', "Only the call's agent, the agent calling back, or a manager or supervisor can hear this call.");
 }
 
-/** The call as staff who may not hear it see it: no notes, no recording. */
+/** The call as staff who may not hear it see it: no notes, no recording, no transcript. */
 export function withoutPrivateParts(view: CallDetailView): CallDetailView {
-	return { ...view, notes: '', recording: { status: 'none' } };
+	return { ...view, notes: '', recording: { status: 'none' }, transcript: NO_TRANSCRIPT };
 }
 
 /** The activity snapshot's copies of the same (record-call-activity.ts writes them into `data`). */

@@ -8,6 +8,7 @@ import type { Db, Tx } from '../db/client';
 import { user } from '../db/schema/auth';
 import { callEvents, calls, type CallDirectionArchive, type CallOutcome } from '../db/schema/calls';
 import { notFound } from '../errors';
+import { loadTranscriptViews, NO_TRANSCRIPT, type TranscriptView } from '../transcripts/transcript-view';
 
 /** `processing` while the fetch job runs (or retries), `none` when nothing was recorded. */
 export type RecordingView =
@@ -34,6 +35,8 @@ export interface CallDetailView {
 	disposition: string | null;
 	notes: string;
 	recording: RecordingView;
+	/** The recording's transcript: its job's state, or the speaker-labelled lines. */
+	transcript: TranscriptView;
 }
 
 type Row = typeof calls.$inferSelect;
@@ -69,7 +72,7 @@ export async function loadMissedBy(db: Db | Tx, callIds: readonly string[]): Pro
 	return out;
 }
 
-function toView(call: Row, agentName: string | null, missedBy: string[]): CallDetailView {
+function toView(call: Row, agentName: string | null, missedBy: string[], transcript: TranscriptView): CallDetailView {
 	return {
 		callId: call.id,
 		callSid: call.callSid,
@@ -85,7 +88,8 @@ function toView(call: Row, agentName: string | null, missedBy: string[]): CallDe
 		wrapupSeconds: call.wrapupSeconds,
 		disposition: call.disposition,
 		notes: call.notes,
-		recording: recordingView(call)
+		recording: recordingView(call),
+		transcript
 	};
 }
 
@@ -97,7 +101,13 @@ export async function loadCallDetails(db: Db | Tx, callIds: readonly string[]): 
 		db.select({ call: calls, agentName: user.name }).from(calls).leftJoin(user, eq(user.id, calls.agentId)).where(inArray(calls.id, ids)),
 		loadMissedBy(db, ids)
 	]);
-	return new Map(rows.map((r) => [r.call.id, toView(r.call, r.agentName, (missed.get(r.call.id) ?? []).map((m) => m.name))]));
+	const transcripts = await loadTranscriptViews(
+		db,
+		rows.map((r) => ({ callId: r.call.id, recordingSid: r.call.recordingStatus === 'stored' ? r.call.recordingSid : null }))
+	);
+	return new Map(
+		rows.map((r) => [r.call.id, toView(r.call, r.agentName, (missed.get(r.call.id) ?? []).map((m) => m.name), transcripts.get(r.call.id) ?? NO_TRANSCRIPT)])
+	);
 }
 
 /** One call's details; NOT_FOUND when there is no such call. */

@@ -10,6 +10,8 @@ import { RECORDING_LIMITS } from '../adapters/telephony/media';
 import { TwilioTelephony } from '../adapters/telephony/twilio';
 import { startFakeHttpServer } from '../adapters/test-http-server';
 import { calls } from '../db/schema/calls';
+import { callTranscripts } from '../db/schema/transcripts';
+import type { Jobs } from '../jobs/jobs';
 import { createTestDb, type TestDb } from '../db/test-db';
 import { setLogLevel } from '../log';
 import { fetchRecordingJob, recordingKey, wavUrl } from './fetch-recording';
@@ -21,6 +23,14 @@ const storage = new LocalStorage({
 	publicBaseUrl: 'https://sb.example.com'
 });
 const WAV = new Uint8Array([82, 73, 70, 70, 1, 2, 3, 4]);
+/** Records what the job queues (the transcription); the transcription job itself has its own tests. */
+const queued: { name: string; data: unknown; singletonKey: string | undefined }[] = [];
+const jobs = {
+	enqueue: (_tx: unknown, name: string, data: unknown, options?: { singletonKey?: string }) => {
+		queued.push({ name, data, singletonKey: options?.singletonKey });
+		return Promise.resolve(`job-${queued.length}`);
+	}
+} as unknown as Pick<Jobs, 'enqueue'>;
 
 beforeAll(async () => {
 	setLogLevel('silent');
@@ -64,7 +74,7 @@ describe('fetchRecordingJob', () => {
 				return Promise.resolve();
 			}
 		};
-		await fetchRecordingJob({ db: t.db, adapters: { telephony, storage } }, data, { lastAttempt: false, retryCount: 1 });
+		await fetchRecordingJob({ db: t.db, adapters: { telephony, storage }, jobs }, data, { lastAttempt: false, retryCount: 1 });
 		expect(asked).toEqual([`${data.recordingUrl}.wav`]);
 		const key = recordingKey(data.callSid, data.recordingSid);
 		expect(key).toBe(`recordings/${data.callSid}/${data.recordingSid}.wav`);
@@ -79,6 +89,16 @@ describe('fetchRecordingJob', () => {
 		});
 		// Stored in our archive: Twilio's copy goes, so the recording is not kept in two places.
 		expect(deleted).toEqual([data.recordingSid]);
+		// ...and its transcription is queued with it, once: running the job again queues nothing more.
+		const call = await row(data.callSid);
+		const transcripts = await t.db.select().from(callTranscripts).where(eq(callTranscripts.callId, call!.id));
+		expect(transcripts).toEqual([expect.objectContaining({ recordingSid: data.recordingSid, status: 'queued', kind: 'call', direction: 'inbound', jobId: expect.stringMatching(/^job-/) })]);
+		expect(queued.filter((q) => (q.data as { transcriptId: string }).transcriptId === transcripts[0]!.id)).toEqual([
+			{ name: 'transcribe-recording', data: { transcriptId: transcripts[0]!.id }, singletonKey: `transcript:${transcripts[0]!.id}` }
+		]);
+		await fetchRecordingJob({ db: t.db, adapters: { telephony, storage }, jobs }, data, { lastAttempt: false, retryCount: 2 });
+		expect(await t.db.select().from(callTranscripts).where(eq(callTranscripts.callId, call!.id))).toHaveLength(1);
+		expect(queued.filter((q) => (q.data as { transcriptId: string }).transcriptId === transcripts[0]!.id)).toHaveLength(1);
 	});
 
 	it("keeps the carrier's copy with DELETE_CARRIER_COPIES=false, and a failed delete does not undo the stored recording", async () => {
@@ -91,10 +111,10 @@ describe('fetchRecordingJob', () => {
 				return Promise.reject(new AdapterError('down', { port: 'telephony', adapter: 'twilio' }));
 			}
 		};
-		await fetchRecordingJob({ db: t.db, adapters: { telephony, storage }, settings: { deleteCarrierCopies: false } }, kept, { lastAttempt: false });
+		await fetchRecordingJob({ db: t.db, adapters: { telephony, storage }, jobs, settings: { deleteCarrierCopies: false } }, kept, { lastAttempt: false });
 		expect(deleted).toEqual([]);
 		const failing = await callWithRecording();
-		await fetchRecordingJob({ db: t.db, adapters: { telephony, storage } }, failing, { lastAttempt: false });
+		await fetchRecordingJob({ db: t.db, adapters: { telephony, storage }, jobs }, failing, { lastAttempt: false });
 		expect(deleted).toEqual([failing.recordingSid]);
 		expect(await row(failing.callSid)).toMatchObject({ recordingStatus: 'stored', recordingError: null });
 	});
@@ -111,7 +131,7 @@ describe('fetchRecordingJob', () => {
 				return Promise.resolve();
 			}
 		};
-		await fetchRecordingJob({ db: t.db, adapters: { telephony, storage } }, data, { lastAttempt: false });
+		await fetchRecordingJob({ db: t.db, adapters: { telephony, storage }, jobs }, data, { lastAttempt: false });
 		expect(deleted).toEqual([]);
 		expect(await row(data.callSid)).toMatchObject({ recordingSid: later, recordingStatus: 'fetching', recordingKey: null });
 	});
@@ -123,13 +143,13 @@ describe('fetchRecordingJob', () => {
 			deleteRecording: () => Promise.reject(new Error('a recording that was never stored must not be deleted'))
 		};
 		await expect(
-			fetchRecordingJob({ db: t.db, adapters: { telephony, storage } }, data, {
+			fetchRecordingJob({ db: t.db, adapters: { telephony, storage }, jobs }, data, {
 				lastAttempt: false
 			})
 		).rejects.toThrow('timeout');
 		// Still processing, but the failed attempt and its reason are on the row for the timeline.
 		expect(await row(data.callSid)).toMatchObject({ recordingStatus: 'fetching', recordingAttempts: 1, recordingError: 'timeout' });
-		await fetchRecordingJob({ db: t.db, adapters: { telephony, storage } }, data, { lastAttempt: true, retryCount: 5 });
+		await fetchRecordingJob({ db: t.db, adapters: { telephony, storage }, jobs }, data, { lastAttempt: true, retryCount: 5 });
 		expect(await row(data.callSid)).toMatchObject({ recordingStatus: 'failed', recordingAttempts: 6, recordingError: 'timeout' });
 	});
 
@@ -146,7 +166,7 @@ describe('fetchRecordingJob', () => {
 				),
 			deleteRecording: () => Promise.reject(new Error('a recording that was never stored must not be deleted'))
 		};
-		await fetchRecordingJob({ db: t.db, adapters: { telephony, storage } }, data, { lastAttempt: false });
+		await fetchRecordingJob({ db: t.db, adapters: { telephony, storage }, jobs }, data, { lastAttempt: false });
 		expect((await row(data.callSid))?.recordingStatus).toBe('failed');
 	});
 
@@ -171,7 +191,7 @@ describe('fetchRecordingJob', () => {
 				['R2', /larger than the .* limit for recordings/]
 			] as const) {
 				const data = { ...(await callWithRecording()), recordingUrl: `https://api.twilio.com/2010-04-01/Accounts/${account}/Recordings/${sid}` };
-				await fetchRecordingJob({ db: t.db, adapters: { telephony, storage } }, data, { lastAttempt: false });
+				await fetchRecordingJob({ db: t.db, adapters: { telephony, storage }, jobs }, data, { lastAttempt: false });
 				expect(await row(data.callSid)).toMatchObject({ recordingStatus: 'failed', recordingKey: null, recordingError: expect.stringMatching(reason) });
 			}
 			expect(server.requests.map((r) => r.path)).toEqual([`/2010-04-01/Accounts/${account}/Recordings/R1.wav`, `/2010-04-01/Accounts/${account}/Recordings/R2.wav`]);

@@ -5,7 +5,8 @@
  * answers at once. Retries back off; the last failed attempt leaves `recording_status = failed`.
  * Once stored, the carrier's copy is deleted (unless DELETE_CARRIER_COPIES=false): Twilio keeps
  * recordings until deleted, and personal data should live in one place. A failed delete is
- * logged, not retried: the archive is complete, and re-fetching would not help.
+ * logged, not retried: the archive is complete, and re-fetching would not help. The update that
+ * marks the recording stored also queues its transcription (transcripts/queue-transcription.ts).
  */
 import { errorMessage } from '../../errors';
 import { and, eq } from 'drizzle-orm';
@@ -14,7 +15,9 @@ import type { TelephonyPort } from '../adapters/telephony/port';
 import { AdapterError } from '../adapters/errors';
 import type { Db } from '../db/client';
 import { calls } from '../db/schema/calls';
+import type { Jobs } from '../jobs/jobs';
 import { logger } from '../log';
+import { queueTranscription } from '../transcripts/queue-transcription';
 
 export interface FetchRecordingData {
 	callSid: string;
@@ -46,6 +49,8 @@ export interface FetchRecordingDeps {
 	adapters: { telephony: Pick<TelephonyPort, 'fetchRecording' | 'deleteRecording'>; storage: Pick<StoragePort, 'put'> };
 	/** `deleteCarrierCopies` false keeps the carrier's copy; default true. */
 	settings?: { deleteCarrierCopies?: boolean };
+	/** Queues the transcription in the transaction that marks the recording stored. */
+	jobs: Pick<Jobs, 'enqueue'>;
 }
 
 export async function fetchRecordingJob(
@@ -74,18 +79,23 @@ export async function fetchRecordingJob(
 		}
 		throw error;
 	}
-	const archived = await db
-		.update(calls)
-		.set({
-			recordingStatus: 'stored',
-			recordingKey: key,
-			recordingSeconds: data.durationSeconds,
-			recordingChannels: data.channels,
-			recordingAttempts: attempts,
-			recordingError: null
-		})
-		.where(thisRecording)
-		.returning({ id: calls.id });
+	// Stored and queued for transcription together: a stored recording always has its transcript on the way.
+	const archived = await db.transaction(async (tx) => {
+		const rows = await tx
+			.update(calls)
+			.set({
+				recordingStatus: 'stored',
+				recordingKey: key,
+				recordingSeconds: data.durationSeconds,
+				recordingChannels: data.channels,
+				recordingAttempts: attempts,
+				recordingError: null
+			})
+			.where(thisRecording)
+			.returning({ id: calls.id });
+		for (const row of rows) await queueTranscription(tx, deps.jobs, row.id, data.recordingSid);
+		return rows;
+	});
 	// The carrier's copy goes only once the archive points at ours: a call whose row names a later
 	// recording would otherwise lose the only reference to this one.
 	if (archived.length === 0) {

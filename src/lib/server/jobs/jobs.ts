@@ -19,7 +19,9 @@ import { fetchRecordingJob, type FetchRecordingData } from '../calls/fetch-recor
 import { closeCallJob, endWrapupJob, type CloseCallData, type EndWrapupData } from '../calls/record-call-activity';
 import { retryHotWriteJob, type RetryHotWriteData } from '../calls/retry-hot-write';
 import { weeklySummaries } from '../quality/summaries/weekly-summaries';
-import { gradeCall, requestGrading, ungradedTranscripts, type GradeCallData } from '../quality/grading/grade-call';
+import { gradeCall, gradeWhenTranscribed, requestGrading, ungradedTranscripts, type GradeCallData } from '../quality/grading/grade-call';
+import { transcribeRecordingJob, type TranscribeRecordingData } from '../transcripts/transcribe-recording';
+import { announceVoicemailTranscript } from '../transcripts/voicemail-notice';
 
 /** Every job's payload by queue name: the one list of what can be queued. */
 export interface JobData {
@@ -32,13 +34,15 @@ export interface JobData {
 	'grade-call': GradeCallData;
 	'grade-sweep': Record<string, never>;
 	'weekly-summaries': Record<string, never>;
+	'transcribe-recording': TranscribeRecordingData;
 }
 export type JobName = keyof JobData;
 
 /** What handlers get to work with (the composition root's pieces). */
 export interface JobDeps {
 	db: Db;
-	adapters: Pick<Adapters, 'telephony' | 'storage'> & Partial<Pick<Adapters, 'languageAi'>>;
+	/** Speech, broadcast and language AI are optional so tests of other jobs need not build them; transcription fails without speech. */
+	adapters: Pick<Adapters, 'telephony' | 'storage'> & Partial<Pick<Adapters, 'speech' | 'broadcast' | 'languageAi'>>;
 	hot: HotState;
 	/** The settings handlers read (status callback URLs, SMS throughput). */
 	settings: Pick<Config, 'publicBaseUrl' | 'smsRates'> & Partial<Pick<Config, 'deleteCarrierCopies'>>;
@@ -127,6 +131,27 @@ export const JOB_QUEUES: { [N in JobName]: QueueSpec<N> } = {
 		handle: async (deps) => {
 			await weeklySummaries({ db: deps.db, languageAi: deps.adapters.languageAi });
 		}
+	},
+	// A stored recording into the transcript archive (transcripts/transcribe-recording.ts); a long
+	// call takes the offline engine about its own length per channel, hence the 3 h expiry. Bad
+	// audio fails at once; an engine that may recover is tried again over about twenty minutes.
+	'transcribe-recording': {
+		// exclusive: at most one queued or running job per transcript (its singleton key).
+		options: { policy: 'exclusive', notify: true, retryLimit: 5, retryDelay: 10, retryBackoff: true, retryDelayMax: 600, expireInSeconds: 3 * 3600 },
+		handle: (deps, data, job) =>
+			transcribeRecordingJob(
+				{
+					db: deps.db,
+					adapters: deps.adapters,
+					onDone: async (id) => {
+						await announceVoicemailTranscript({ db: deps.db, broadcast: deps.adapters.broadcast }, id);
+						// A finished call transcript is graded by the AI (quality/grading/grade-call.ts).
+						await gradeWhenTranscribed(deps.db, deps.jobs, id);
+					}
+				},
+				data,
+				job
+			)
 	}
 };
 

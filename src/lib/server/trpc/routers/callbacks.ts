@@ -8,7 +8,7 @@ import { completeCallbackTask, releaseCallbackTask } from '../../callbacks/finis
 import { listCallbackTasks } from '../../callbacks/list-callback-tasks';
 import { CALLBACK_OUTCOMES, CALLBACK_REASONS, CALLBACK_STATUSES } from '../../db/schema/callbacks';
 import { agentProcedure, router } from '../init';
-import { ZRecordingView } from './calls';
+import { ZRecordingView, ZTranscriptView } from './calls';
 
 export const ZCallbackTask = z.object({
 	id: z.string(),
@@ -28,7 +28,8 @@ export const ZCallbackTask = z.object({
 	outcome: z.enum(CALLBACK_OUTCOMES).nullable(),
 	notes: z.string(),
 	createdAt: z.iso.datetime(),
-	recording: ZRecordingView
+	recording: ZRecordingView,
+	transcript: ZTranscriptView
 });
 export type TCallbackTask = z.output<typeof ZCallbackTask>;
 

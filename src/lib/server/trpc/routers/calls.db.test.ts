@@ -12,6 +12,7 @@ import { activities } from '../../db/schema/crm';
 import { callbackTasks } from '../../db/schema/callbacks';
 import { agentSkills, skills } from '../../db/schema/staff';
 import { calls } from '../../db/schema/calls';
+import { callTranscripts } from '../../db/schema/transcripts';
 import type { Identity } from '../../live/hot';
 import type { Services } from '../../services';
 import { listTimeline } from '../../crm/list-timeline';
@@ -408,7 +409,8 @@ describe('a call on the customer timeline', () => {
 			wrapupSeconds: row?.wrapupSeconds,
 			disposition: 'Resolved',
 			notes: 'Shipped <b>today</b>.',
-			recording: { status: 'processing', attempts: 1, lastError: 'carrier answered 503' }
+			recording: { status: 'processing', attempts: 1, lastError: 'carrier answered 503' },
+			transcript: { status: 'none', attempts: 0, reason: null, language: null, engine: null, model: null, lines: [] }
 		});
 
 		// The job finishing later shows on the next read, through the timeline and calls.detail alike.
@@ -420,8 +422,54 @@ describe('a call on the customer timeline', () => {
 		expect(detail.recording).toEqual({ status: 'stored', seconds: 252, channels: 2 });
 		expect((await listTimeline(h.testDb.db, { customerId })).items[0]?.call?.recording).toEqual(detail.recording);
 
+		// Its transcript follows: running, then the speaker-labelled lines.
+		const [transcript] = await h.testDb.db
+			.insert(callTranscripts)
+			.values({ callId: row!.id, recordingSid, kind: 'call', direction: 'inbound', occurredAt: row!.receivedAt, status: 'transcribing', attempts: 1 })
+			.returning();
+		expect((await as(agent).detail({ callId: row?.id ?? '' })).transcript).toMatchObject({ status: 'transcribing', attempts: 1, lines: [] });
+		const lines = [
+			{ speaker: 'agent' as const, start: 0, end: 1.5, text: 'Thank you for calling.' },
+			{ speaker: 'customer' as const, start: 1.6, end: 3, text: 'My card is #### #### #### ####.' }
+		];
+		await h.testDb.db.update(callTranscripts).set({ status: 'done', segments: lines, engine: 'pocketsphinx', model: 'call-center', language: 'en' }).where(eq(callTranscripts.id, transcript!.id));
+		expect((await listTimeline(h.testDb.db, { customerId })).items[0]?.call?.transcript).toEqual({
+			status: 'done',
+			attempts: 1,
+			reason: null,
+			language: 'en',
+			engine: 'pocketsphinx',
+			model: 'call-center',
+			lines
+		});
+
 		await h.testDb.db.update(calls).set({ recordingStatus: 'failed', recordingAttempts: 6 }).where(eq(calls.callSid, sid));
 		expect((await as(agent).detail({ callId: row?.id ?? '' })).recording).toEqual({ status: 'failed', attempts: 6, lastError: null });
+	});
+
+	it("lets managers, not agents, retry a failed transcript, and keeps transcripts from those who may not hear the call", async () => {
+		const { agent, sid } = await answeredCall();
+		const recordingSid = `RE${'c'.repeat(32)}`;
+		await h.testDb.db.update(calls).set({ recordingSid, recordingStatus: 'stored', recordingKey: 'recordings/none.wav' }).where(eq(calls.callSid, sid));
+		const row = (await callRow(sid))!;
+		await h.testDb.db.insert(callTranscripts).values({
+			callId: row.id,
+			recordingSid,
+			kind: 'call',
+			direction: 'inbound',
+			occurredAt: row.receivedAt,
+			status: 'failed',
+			attempts: 1,
+			failureReason: 'The recording file is not in storage.'
+		});
+		const other = await h.addAgent([]);
+		expect((await as(other).detail({ callId: row.id })).transcript).toMatchObject({ status: 'none', lines: [] });
+		expect((await as(agent).detail({ callId: row.id })).transcript).toMatchObject({ status: 'failed', reason: 'The recording file is not in storage.' });
+		await expect(as(agent).retryTranscript({ callId: row.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+		await expect(as(other, 'manager').retryTranscript({ callId: row.id })).resolves.toMatchObject({ status: 'queued' });
+		// The job runs at once and fails again (the file is still missing), with its reason.
+		await expect.poll(async () => (await as(agent).detail({ callId: row.id })).transcript.status, { timeout: 15_000 }).toBe('failed');
+		expect((await as(agent).detail({ callId: row.id })).transcript).toMatchObject({ attempts: 2, reason: expect.stringMatching(/not in storage/) });
 	});
 
 	it("keeps a call's recording and notes to its agent, the agent calling back, and managers and supervisors", async () => {

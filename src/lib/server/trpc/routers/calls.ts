@@ -1,19 +1,22 @@
 /**
  * Call procedures for staff: the wrap-up form (disposition, notes; frees the agent in hot state)
  * and its "Ready now" (frees the agent before the queue's wrap-up time, the form still to save),
- * a call's details as the timeline shows them (polled while its recording is processing) and a
- * short-lived signed URL to play its recording, asked for only when someone presses play.
+ * a call's details as the timeline shows them (polled while its recording or transcript is
+ * processing), a short-lived signed URL to play its recording, asked for only when someone
+ * presses play, and a manager's retry of a failed transcript.
  */
 import { z } from 'zod';
 import { sidPattern } from '../../../phone-rules';
 import { CALL_DIRECTIONS, CALL_OUTCOMES } from '../../db/schema/calls';
+import { TRANSCRIPT_SPEAKERS, TRANSCRIPT_STATUSES } from '../../db/schema/transcripts';
+import { retryTranscription } from '../../transcripts/retry-transcription';
 import { assertMayHearCall, audibleCalls, withoutPrivateParts } from '../../calls/call-access';
 import { getCallDetail } from '../../calls/call-details';
 import { endWrapUpEarly } from '../../calls/end-wrap-up-early';
 import { recordingUrl } from '../../calls/recording-url';
 import { setCallRecording } from '../../calls/set-call-recording';
 import { wrapUpCall } from '../../calls/wrap-up-call';
-import { agentProcedure, router } from '../init';
+import { agentProcedure, managerProcedure, router } from '../init';
 
 export const ZRecordingUrlRequest = z.object({
 	callId: z.uuid({ error: 'callId must be a call id.' })
@@ -32,6 +35,21 @@ export const ZRecordingView = z.discriminatedUnion('status', [
 	z.object({ status: z.literal('stored'), seconds: z.int().nullable(), channels: z.int().nullable() }),
 	z.object({ status: z.literal('failed'), attempts: z.int(), lastError: z.string().nullable() })
 ]);
+export const ZTranscriptView = z.object({
+	status: z.enum(['none', ...TRANSCRIPT_STATUSES]),
+	attempts: z.int(),
+	reason: z.string().nullable(),
+	language: z.string().nullable(),
+	engine: z.string().nullable(),
+	model: z.string().nullable(),
+	lines: z.array(z.object({ speaker: z.enum(TRANSCRIPT_SPEAKERS), start: z.number(), end: z.number(), text: z.string() }))
+});
+export type TTranscriptView = z.output<typeof ZTranscriptView>;
+
+export const ZRetryTranscriptRequest = z.object({ callId: z.uuid({ error: 'callId must be a call id.' }) });
+export type TRetryTranscriptRequest = z.input<typeof ZRetryTranscriptRequest>;
+export const ZRetryTranscriptResponse = z.object({ transcriptId: z.string(), status: z.literal('queued') });
+
 export const ZCallDetail = z.object({
 	callId: z.string(),
 	callSid: z.string(),
@@ -47,7 +65,8 @@ export const ZCallDetail = z.object({
 	wrapupSeconds: z.int().nullable(),
 	disposition: z.string().nullable(),
 	notes: z.string(),
-	recording: ZRecordingView
+	recording: ZRecordingView,
+	transcript: ZTranscriptView
 });
 export type TCallDetail = z.output<typeof ZCallDetail>;
 
@@ -93,6 +112,12 @@ export const callsRouter = router({
 			const result = await recordingUrl({ db: ctx.services.db, storage: ctx.services.adapters.storage }, input.callId);
 			return { ...result, expiresAt: result.expiresAt.toISOString() };
 		}),
+
+	/** A manager queues a failed transcript again (or a stored recording's first one). */
+	retryTranscript: managerProcedure
+		.input(ZRetryTranscriptRequest)
+		.output(ZRetryTranscriptResponse)
+		.mutation(({ ctx, input }) => retryTranscription({ db: ctx.services.db, jobs: ctx.services.jobs }, input.callId)),
 
 	setRecording: agentProcedure
 		.input(ZSetRecordingRequest)

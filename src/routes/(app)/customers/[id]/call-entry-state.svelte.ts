@@ -1,6 +1,6 @@
 /**
  * One call on the timeline: its details, re-read every few seconds while the recording is still
- * being saved, so "processing" turns into a player without a reload.
+ * being saved or transcribed, so "processing" turns into a player and a transcript without a reload.
  */
 import type { TCallDetail } from '$lib/server/trpc/routers/calls';
 import { trpc } from '$lib/trpc';
@@ -18,8 +18,10 @@ export class CallEntry {
 		this.#load = load;
 	}
 
+	/** The recording is being saved or its transcript is on its way: keep polling. */
 	get processing(): boolean {
-		return this.call.recording.status === 'processing';
+		const t = this.call.transcript.status;
+		return this.call.recording.status === 'processing' || t === 'queued' || t === 'transcribing';
 	}
 
 	/** Re-read the call (the recording job may have finished or failed). */
