@@ -35,7 +35,7 @@
  * PostgreSQL, as production runs it.
  *
  * Sizes can be lowered for a quick look: BENCH_CUSTOMERS, BENCH_SMS_THREADS,
- * BENCH_SMS_PER_THREAD, BENCH_WEBHOOK_REQUESTS.
+ * BENCH_SMS_PER_THREAD, BENCH_WEBHOOK_REQUESTS, BENCH_SCORECARDS.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -50,6 +50,7 @@ import { setLogLevel } from '../src/lib/server/log';
 import { createLocalHotState } from '../src/lib/server/live/hot';
 import { benchInboxLoad, benchInboxPropagation, seedSmsArchive, usesIndexFor } from './bench/sms';
 import { benchLocalSpeech } from './bench/speech';
+import { benchLocalGrading, benchQualityQueries } from './bench/quality';
 import {
 	benchFixedTwiml,
 	benchScreenPop,
@@ -68,6 +69,8 @@ const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 const SMS_THREADS = Number(process.env.BENCH_SMS_THREADS ?? 10_000);
 const SMS_PER_THREAD = Number(process.env.BENCH_SMS_PER_THREAD ?? 100);
 const WEBHOOK_REQUESTS = Number(process.env.BENCH_WEBHOOK_REQUESTS ?? 1000);
+const SCRIPTED_COUNT = 8;
+const SCORECARDS = Number(process.env.BENCH_SCORECARDS ?? 100_000);
 const SCREEN_POP_AGENTS = 20;
 /** The demo sales line (seed-voice-queues.ts): the bench agents get its skill. */
 const SALES_NUMBER = '+14155550100';
@@ -324,6 +327,20 @@ console.log('bench: phone lookup and SMS inbox on PostgreSQL');
 await onFreshPostgres((db) => lookupOn('PostgreSQL', db));
 await onFreshPostgres((db) => inboxOn('PostgreSQL', db));
 
+console.log(`bench: quality review queue and scorecard history at ${SCORECARDS} scorecards`);
+async function qualityOn(label: string, db: Db) {
+	const q = await benchQualityQueries(db, SCORECARDS);
+	add(`review queue (100 calls), ${label}, ${SCORECARDS / 1000}k scorecards`, q.queue, 'bare SELECT of 100 queue items', q.bareQueue);
+	add(`agent scorecard history (50), ${label}, ${SCORECARDS / 1000}k scorecards`, q.history, 'bare indexed SELECT of 50 cards', q.bareHistory);
+}
+{
+	const lite = await openDatabase({ driver: 'pglite', dir: 'memory://' });
+	await qualityOn('PGlite', lite.db);
+	await lite.close();
+}
+await onFreshPostgres((db) => qualityOn('PostgreSQL', db));
+const grading = benchLocalGrading();
+
 console.log('bench: local speech on generated call audio');
 const speech = await benchLocalSpeech();
 
@@ -348,4 +365,7 @@ console.log('|---|---:|---:|---:|---:|---:|---:|');
 console.log(
 	`| ${speech.engine}, generated 8 kHz call audio | ${speech.lines} | ${speech.audioSeconds.toFixed(1)} | ${(speech.wer * 100).toFixed(0)}% | ${speech.rtf.toFixed(2)} | ${speech.soxRtf.toFixed(3)} | ${(speech.rtf / speech.soxRtf).toFixed(0)}x |`
 );
+console.log('\n| local grading | calls/min | normalising the same text only, calls/min | ratio |');
+console.log('|---|---:|---:|---:|');
+console.log(`| rules over ${SCRIPTED_COUNT} scripted calls | ${grading.callsPerMinute.toFixed(0)} | ${grading.normalisePerMinute.toFixed(0)} | ${(grading.callsPerMinute / grading.normalisePerMinute).toFixed(3)}x |`);
 process.exit(0);
