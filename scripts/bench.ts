@@ -41,10 +41,10 @@
  * PostgreSQL, as production runs it.
  *
  * Sizes can be lowered for a quick look: BENCH_CUSTOMERS, BENCH_SMS_THREADS,
- * BENCH_SMS_PER_THREAD, BENCH_SEARCH_TRANSCRIPTS, BENCH_WEBHOOK_REQUESTS, BENCH_WEBHOOK_CONCURRENCY, BENCH_CAMPAIGN_LEADS, BENCH_ROUNDS (a
+ * BENCH_SMS_PER_THREAD, BENCH_SEARCH_TRANSCRIPTS, BENCH_WEBHOOK_REQUESTS, BENCH_WEBHOOK_CONCURRENCY, BENCH_CAMPAIGN_LEADS, BENCH_SCORECARDS, BENCH_ROUNDS (a
  * factor on the live, SMS and screen-pop rounds, e.g. 0.25). BENCH_ONLY picks sections, comma
  * separated: live, http (live over SSE, inbound SMS, screen pop), webhook-pglite,
- * webhook-postgres (webhook: both), lookup, inbox, next-call, search, speech; e.g. `BENCH_ONLY=webhook npm run bench`.
+ * webhook-postgres (webhook: both), lookup, inbox, next-call, quality, search, speech; e.g. `BENCH_ONLY=webhook npm run bench`.
  * BENCH_CPU_PROF=<dir> runs the production servers under node --cpu-prof (one profile per
  * thread, the engine worker's included; read them with scripts/cpuprofile-top.mjs).
  */
@@ -63,6 +63,7 @@ import { createLocalHotState } from '../src/lib/server/live/hot';
 import { benchSearch, searchBenchUrl, seedTranscripts } from './bench/search';
 import { benchInboxLoad, benchInboxPropagation, seedSmsArchive, usesIndexFor } from './bench/sms';
 import { benchLocalSpeech } from './bench/speech';
+import { benchLocalGrading, benchQualityQueries } from './bench/quality';
 import {
 	benchFixedTwiml,
 	benchScreenPop,
@@ -86,7 +87,7 @@ const WEBHOOK_REQUESTS = Number(process.env.BENCH_WEBHOOK_REQUESTS ?? 1000);
 const WEBHOOK_CONCURRENCY = Number(process.env.BENCH_WEBHOOK_CONCURRENCY ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const rounds = (n: number) => Math.max(2, Math.round(n * ROUNDS));
-const SECTIONS = ['live', 'http', 'webhook-pglite', 'webhook-postgres', 'lookup', 'inbox', 'next-call', 'search', 'speech'] as const;
+const SECTIONS = ['live', 'http', 'webhook-pglite', 'webhook-postgres', 'lookup', 'inbox', 'next-call', 'quality', 'search', 'speech'] as const;
 const only = (process.env.BENCH_ONLY ?? '')
 	.split(',')
 	.map((s) => s.trim())
@@ -94,6 +95,8 @@ const only = (process.env.BENCH_ONLY ?? '')
 	.flatMap((s) => (s === 'webhook' ? ['webhook-pglite', 'webhook-postgres'] : [s]));
 for (const name of only) if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`BENCH_ONLY: unknown section ${name}; use ${SECTIONS.join(', ')} or webhook (both)`);
 const runs = (section: (typeof SECTIONS)[number]) => only.length === 0 || only.includes(section);
+const SCRIPTED_COUNT = 8;
+const SCORECARDS = Number(process.env.BENCH_SCORECARDS ?? 100_000);
 const SCREEN_POP_AGENTS = 20;
 /** The demo sales line (seed-voice-queues.ts): the bench agents get its skill. */
 const SALES_NUMBER = '+14155550100';
@@ -398,6 +401,23 @@ if (runs('speech')) {
 	speech = await benchLocalSpeech();
 }
 
+let grading: ReturnType<typeof benchLocalGrading> | null = null;
+if (runs('quality')) {
+console.log(`bench: quality review queue and scorecard history at ${SCORECARDS} scorecards`);
+async function qualityOn(label: string, db: Db) {
+	const q = await benchQualityQueries(db, SCORECARDS);
+	add(`review queue (100 calls), ${label}, ${SCORECARDS / 1000}k scorecards`, q.queue, 'bare SELECT of 100 queue items', q.bareQueue);
+	add(`agent scorecard history (50), ${label}, ${SCORECARDS / 1000}k scorecards`, q.history, 'bare indexed SELECT of 50 cards', q.bareHistory);
+}
+{
+	const lite = await openDatabase({ driver: 'pglite', dir: 'memory://' });
+	await qualityOn('PGlite', lite.db);
+	await lite.close();
+}
+await onFreshPostgres((db) => qualityOn('PostgreSQL', db));
+grading = benchLocalGrading();
+}
+
 console.log('\n| bench | n | p50 ms | p99 ms | baseline | base p50 ms | base p99 ms | p50 ratio |');
 console.log('|---|---:|---:|---:|---|---:|---:|---:|');
 for (const r of rows) {
@@ -420,5 +440,10 @@ if (speech) {
 	console.log(
 		`| ${speech.engine}, generated 8 kHz call audio | ${speech.lines} | ${speech.audioSeconds.toFixed(1)} | ${(speech.wer * 100).toFixed(0)}% | ${speech.rtf.toFixed(2)} | ${speech.soxRtf.toFixed(3)} | ${(speech.rtf / speech.soxRtf).toFixed(0)}x |`
 	);
+}
+if (grading) {
+console.log('\n| local grading | calls/min | normalising the same text only, calls/min | ratio |');
+console.log('|---|---:|---:|---:|');
+console.log(`| rules over ${SCRIPTED_COUNT} scripted calls | ${grading.callsPerMinute.toFixed(0)} | ${grading.normalisePerMinute.toFixed(0)} | ${(grading.callsPerMinute / grading.normalisePerMinute).toFixed(3)}x |`);
 }
 process.exit(0);

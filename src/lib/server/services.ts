@@ -17,6 +17,7 @@ import { seedDemo } from './seed/seed-demo';
 import { rebuildHotState } from './live/rebuild-hot-state';
 import { startSpoolReplayer } from './webhooks/replay-spool';
 import { seedVoiceQueues } from './calls/seed-voice-queues';
+import { seedQualityDemo } from './seed/seed-quality-demo';
 import { provisionLocalCarrier } from './provision-numbers';
 
 export interface Services {
@@ -48,6 +49,7 @@ export async function createServices(input: Config, options: CreateServicesOptio
 	if (options.seed ?? config.demoData) {
 		await seedDemo({ db: database.db, auth, config });
 		await seedVoiceQueues(database.db);
+		await seedQualityDemo({ db: database.db, storage: adapters.storage, languageAi: adapters.languageAi });
 	}
 	if (config.bootstrapAdmin) await bootstrapAdmin(auth, database.db, config.bootstrapAdmin);
 	// Local mode: the carrier's numbers are configured the way `npm run provision` configures Twilio's.

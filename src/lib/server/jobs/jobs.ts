@@ -18,10 +18,10 @@ import { sendQueuedSmsJob, type DispatchClock, type SendQueuedSmsData } from '..
 import { fetchRecordingJob, type FetchRecordingData } from '../calls/fetch-recording';
 import { closeCallJob, endWrapupJob, type CloseCallData, type EndWrapupData } from '../calls/record-call-activity';
 import { retryHotWriteJob, type RetryHotWriteData } from '../calls/retry-hot-write';
+import { weeklySummaries } from '../quality/summaries/weekly-summaries';
+import { gradeCall, gradeWhenTranscribed, requestGrading, ungradedTranscripts, type GradeCallData } from '../quality/grading/grade-call';
 import { transcribeRecordingJob, type TranscribeRecordingData } from '../transcripts/transcribe-recording';
 import { announceVoicemailTranscript } from '../transcripts/voicemail-notice';
-import { weeklySummaries } from '../quality/summaries/weekly-summaries';
-import { gradeCall, requestGrading, ungradedTranscripts, type GradeCallData } from '../quality/grading/grade-call';
 
 /** Every job's payload by queue name: the one list of what can be queued. */
 export interface JobData {
@@ -31,17 +31,17 @@ export interface JobData {
 	'send-sms': SendQueuedSmsData;
 	'fetch-mms-media': FetchMmsMediaData;
 	'retry-hot-write': RetryHotWriteData;
-	'transcribe-recording': TranscribeRecordingData;
 	'grade-call': GradeCallData;
 	'grade-sweep': Record<string, never>;
 	'weekly-summaries': Record<string, never>;
+	'transcribe-recording': TranscribeRecordingData;
 }
 export type JobName = keyof JobData;
 
 /** What handlers get to work with (the composition root's pieces). */
 export interface JobDeps {
 	db: Db;
-	/** Speech and broadcast are optional so tests of other jobs need not build them; transcription fails without speech. */
+	/** Speech, broadcast and language AI are optional so tests of other jobs need not build them; transcription fails without speech. */
 	adapters: Pick<Adapters, 'telephony' | 'storage'> & Partial<Pick<Adapters, 'speech' | 'broadcast' | 'languageAi'>>;
 	hot: HotState;
 	/** The settings handlers read (status callback URLs, SMS throughput). */
@@ -110,25 +110,6 @@ export const JOB_QUEUES: { [N in JobName]: QueueSpec<N> } = {
 		options: { notify: true, retryLimit: 25, retryDelay: 1, retryBackoff: true, retryDelayMax: 60, expireInSeconds: 60 },
 		handle: retryHotWriteJob
 	},
-	// A stored recording into the transcript archive (transcripts/transcribe-recording.ts); a long
-	// call takes the offline engine about its own length per channel, hence the 3 h expiry. Bad
-	// audio fails at once; an engine that may recover is tried again over about twenty minutes.
-	'transcribe-recording': {
-		// exclusive: at most one queued or running job per transcript (its singleton key).
-		options: { policy: 'exclusive', notify: true, retryLimit: 5, retryDelay: 10, retryBackoff: true, retryDelayMax: 600, expireInSeconds: 3 * 3600 },
-		handle: (deps, data, job) =>
-			transcribeRecordingJob(
-				{
-					db: deps.db,
-					adapters: deps.adapters,
-					onDone: async (id) => {
-						await announceVoicemailTranscript({ db: deps.db, broadcast: deps.adapters.broadcast }, id);
-					}
-				},
-				data,
-				job
-			)
-	},
 	// AI grading of a call's transcript (quality/grading/grade-call.ts): a throttled or failing
 	// vendor is retried with back-off; on the last attempt the grade is marked failed for review.
 	'grade-call': {
@@ -150,6 +131,27 @@ export const JOB_QUEUES: { [N in JobName]: QueueSpec<N> } = {
 		handle: async (deps) => {
 			await weeklySummaries({ db: deps.db, languageAi: deps.adapters.languageAi });
 		}
+	},
+	// A stored recording into the transcript archive (transcripts/transcribe-recording.ts); a long
+	// call takes the offline engine about its own length per channel, hence the 3 h expiry. Bad
+	// audio fails at once; an engine that may recover is tried again over about twenty minutes.
+	'transcribe-recording': {
+		// exclusive: at most one queued or running job per transcript (its singleton key).
+		options: { policy: 'exclusive', notify: true, retryLimit: 5, retryDelay: 10, retryBackoff: true, retryDelayMax: 600, expireInSeconds: 3 * 3600 },
+		handle: (deps, data, job) =>
+			transcribeRecordingJob(
+				{
+					db: deps.db,
+					adapters: deps.adapters,
+					onDone: async (id) => {
+						await announceVoicemailTranscript({ db: deps.db, broadcast: deps.adapters.broadcast }, id);
+						// A finished call transcript is graded by the AI (quality/grading/grade-call.ts).
+						await gradeWhenTranscribed(deps.db, deps.jobs, id);
+					}
+				},
+				data,
+				job
+			)
 	}
 };
 

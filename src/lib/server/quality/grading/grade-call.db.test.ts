@@ -21,7 +21,7 @@ import { addTranscript, makeAnsweredCall } from '../test-factories';
 import { gradeCall, requestGrading, ungradedTranscripts } from './grade-call';
 import type { Grade } from './grade-schema';
 import { gradeLocally } from './local-grader';
-import { SCRIPTED_CALLS } from './test-scripted-calls';
+import { SCRIPTED_CALLS } from './scripted-calls';
 
 let t: TestDb;
 let agentId: string;

@@ -124,3 +124,10 @@ export async function ungradedTranscripts(db: Db | Tx, limit = 50): Promise<stri
 		.limit(limit);
 	return rows.map((r) => r.callId);
 }
+
+/** The transcription job's hook: a finished call transcript (not a voicemail) gets a grade-call job. */
+export async function gradeWhenTranscribed(db: Db, jobs: Parameters<typeof requestGrading>[1], transcriptId: string): Promise<void> {
+	const [row] = await db.select({ callId: callTranscripts.callId, kind: callTranscripts.kind, status: callTranscripts.status }).from(callTranscripts).where(eq(callTranscripts.id, transcriptId));
+	if (row?.kind !== 'call' || row.status !== 'done') return;
+	await db.transaction((tx) => requestGrading(tx, jobs, row.callId));
+}

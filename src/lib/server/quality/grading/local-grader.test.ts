@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { SCORE_CATEGORIES } from '$lib/quality/categories';
 import { gradeLocally } from './local-grader';
-import { SCRIPTED_CALLS } from './test-scripted-calls';
+import { SCRIPTED_CALLS } from './scripted-calls';
 import { verifyQuote } from './verify-evidence';
 
 describe('local grader on scripted calls', () => {

@@ -11,6 +11,7 @@ import { getQualitySettings, listReviewQueue, openForReview, saveQualitySettings
 import { acknowledgeScorecard, listReplies, replyToScorecard } from '../../quality/scorecard-replies';
 import { getScorecard, listScorecards, myScorecardFor, saveScorecard } from '../../quality/scorecards';
 import { getAiGrade } from '../../quality/ai-grade-view';
+import { reviewBundle } from '../../quality/review-bundle';
 import { agreementReport } from '../../quality/agreement';
 import { assertMayReadSummary, generateSummary, latestSummary } from '../../quality/summaries/generate-summary';
 import { requestGrading } from '../../quality/grading/grade-call';
@@ -84,6 +85,10 @@ export const qualityRouter = router({
 		await openForReview(ctx.services.db, ctx.user, input.callId);
 		return { callId: input.callId };
 	}),
+	/** The review page's data: call, transcript, AI grade, the grader's card, reviews and calibration rounds. */
+	review: managerProcedure
+		.input(z.object({ callId: ZId('callId'), calibrationId: ZId('calibrationId').nullable().default(null) }))
+		.query(({ ctx, input }) => reviewBundle(ctx.services.db, ctx.user, input.callId, input.calibrationId)),
 	aiGrade: agentProcedure.input(z.object({ callId: ZId('callId') })).query(({ ctx, input }) => getAiGrade(ctx.services.db, ctx.user, input.callId)),
 	/** Grade (again) now; the grade turns `pending` until the job has run. */
 	requestAiGrade: managerProcedure.input(z.object({ callId: ZId('callId') })).mutation(async ({ ctx, input }) => {

@@ -1,7 +1,7 @@
 /**
  * Scripted support calls with the scores a careful manager would give each category, written
  * from the anchor descriptions (not from the grader's phrase lists). Used to measure the local
- * grader's agreement and as seed transcripts in tests and the bench.
+ * grader's agreement (tests, bench) and as the demo archive's transcribed calls.
  */
 import type { ScoreCategory } from '$lib/quality/categories';
 import type { EvidenceLine } from './verify-evidence';
