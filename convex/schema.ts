@@ -132,7 +132,9 @@ export const activeCallFields = {
 	/** When the call ended and wrap-up began. */
 	endedAt: v.optional(v.number()),
 	/** When the queue's wrap-up time runs out and the agent is available again by themselves (the softphone's countdown). */
-	wrapupEndsAt: v.optional(v.number())
+	wrapupEndsAt: v.optional(v.number()),
+	/** The customer's number (E.164): the dialled number of an outbound call, the caller of an inbound one; one live call per number. */
+	customerNumber: v.optional(v.string())
 };
 export const vActiveCall = v.object(activeCallFields);
 export type ActiveCall = Infer<typeof vActiveCall>;
@@ -268,7 +270,8 @@ export default defineSchema({
 	active_calls: defineTable(vActiveCall)
 		.index('by_callSid', ['callSid'])
 		.index('by_agentId', ['agentId'])
-		.index('by_state', ['state']),
+		.index('by_state', ['state'])
+		.index('by_customerNumber', ['customerNumber']),
 	call_queue: defineTable(vQueuedCall)
 		.index('by_callSid', ['callSid'])
 		.index('by_queueName', ['queueName'])
