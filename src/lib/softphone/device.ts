@@ -7,6 +7,12 @@
 import type { MediaState } from '$lib/media/media-signal';
 
 export interface SoftphoneCallEvents extends Record<string, unknown[]> {
+	/**
+	 * An outgoing call's far end is ringing. With `<Dial answerOnBridge="true">` the call stays
+	 * ringing until the far end answers (`accept`) or the dial ends (`disconnect`); `hasEarlyMedia`:
+	 * the network plays its own ringback (otherwise the app may play one).
+	 */
+	ringing: [hasEarlyMedia: boolean];
 	accept: [];
 	cancel: [];
 	disconnect: [];
@@ -22,8 +28,15 @@ export interface SoftphoneCallEvents extends Record<string, unknown[]> {
 	media: [state: MediaState, receiving: boolean];
 }
 
+/** The Voice SDK's Call.State. */
+export type SoftphoneCallStatus = 'pending' | 'connecting' | 'ringing' | 'open' | 'reconnecting' | 'closed';
+
 export interface SoftphoneCall {
+	/** Known from the start for incoming calls; for an outgoing one once the carrier has answered the connect ('' before). */
 	readonly callSid: string;
+	/** INCOMING: offered to this device; OUTGOING: placed with `connect`. */
+	readonly direction: 'INCOMING' | 'OUTGOING';
+	status(): SoftphoneCallStatus;
 	/** The caller as the carrier names them (E.164, `anonymous`, `client:...`). */
 	readonly from: string;
 	readonly to: string;
@@ -55,6 +68,12 @@ export interface SoftphoneDevice {
 	 */
 	setAudioDevices?(choice: { inputId: string | null; outputId: string | null }): Promise<void>;
 	unregister(): Promise<void>;
+	/**
+	 * Place a call (the Voice SDK's Device.connect): the carrier posts `params` to the TwiML App's
+	 * voice URL, each as its own form field (`To` among them). Resolves with the call, connecting;
+	 * rejects when the device cannot place one (not registered, already on a call).
+	 */
+	connect(options: { params: Record<string, string> }): Promise<SoftphoneCall>;
 	updateToken(token: string): void;
 	/** Disconnect every call and stop for good. */
 	destroy(): void;

@@ -24,6 +24,10 @@ export type DeviceChannelEvent =
 	| { type: 'registered'; deviceId: string; identity: string }
 	| { type: 'unregistered' }
 	| ({ type: 'incoming' } & IncomingCallInfo)
+	/** A call this device placed (`connect`), sent before any of its other events. */
+	| ({ type: 'outgoing' } & IncomingCallInfo)
+	/** An outgoing call's far end is ringing (`<Dial answerOnBridge>`); `hasEarlyMedia` as in the Voice SDK. */
+	| { type: 'ringing'; callSid: string; hasEarlyMedia: boolean }
 	| { type: 'accept'; callSid: string }
 	| { type: 'cancel'; callSid: string }
 	| { type: 'disconnect'; callSid: string }
@@ -43,6 +47,21 @@ export interface SoftphoneActionRequest {
 	/** For `media`. */
 	signal?: MediaSignal;
 }
+
+/**
+ * `Device.connect({ params })` on the local device channel (POST /api/softphone/action with
+ * `action: 'connect'`): the carrier posts `params` to the TwiML App's voice URL.
+ */
+export interface SoftphoneConnectRequest {
+	deviceId: string;
+	action: 'connect';
+	params: Record<string, string>;
+}
+
+/** The Voice SDK sends at most this many custom parameters of at most this many characters (names and values). */
+export const CONNECT_PARAMS_MAX = 16;
+export const CONNECT_PARAM_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+export const CONNECT_PARAM_VALUE_MAX = 256;
 
 export interface SoftphoneTokenResponse {
 	mode: 'local' | 'twilio';

@@ -1,44 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Emitter } from './emitter';
-import { SoftphoneError, type SoftphoneCall, type SoftphoneCallEvents, type SoftphoneDevice, type SoftphoneDeviceEvents } from './device';
+import { SoftphoneError } from './device';
+import { FakeCall, FakeDevice } from './fake-device';
 import { formatDuration, Softphone, type Registration, type SoftphoneOptions } from './softphone.svelte';
-
-class FakeCall extends Emitter<SoftphoneCallEvents> implements SoftphoneCall {
-	readonly actions: string[] = [];
-	muted = false;
-	constructor(
-		readonly callSid: string,
-		readonly from = '+12125550123',
-		readonly to = 'client:agent_u1',
-		readonly customParameters = new Map([['customerName', 'Ada Lovelace']])
-	) {
-		super();
-	}
-	accept = () => void this.actions.push('accept');
-	reject = () => void this.actions.push('reject');
-	disconnect = () => void this.actions.push('disconnect');
-	mute = (m = true) => void this.actions.push(m ? 'mute' : 'unmute');
-	isMuted = () => this.muted;
-	sendDigits = (d: string) => void this.actions.push(`digits:${d}`);
-	fire<K extends keyof SoftphoneCallEvents>(event: K, ...args: SoftphoneCallEvents[K]) {
-		this.emit(event, ...args);
-	}
-}
-
-class FakeDevice extends Emitter<SoftphoneDeviceEvents> implements SoftphoneDevice {
-	tokens: string[] = [];
-	destroyed = false;
-	register = () => {
-		queueMicrotask(() => this.emit('registered'));
-		return Promise.resolve();
-	};
-	unregister = () => Promise.resolve();
-	updateToken = (token: string) => void this.tokens.push(token);
-	destroy = () => void (this.destroyed = true);
-	fire<K extends keyof SoftphoneDeviceEvents>(event: K, ...args: SoftphoneDeviceEvents[K]) {
-		this.emit(event, ...args);
-	}
-}
 
 function setup(
 	mode: 'local' | 'twilio' = 'local',

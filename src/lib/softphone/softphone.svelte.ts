@@ -7,88 +7,16 @@
 import { errorMessage } from '../errors';
 import { api } from '$convex/_generated/api';
 import { mutate } from '$lib/live';
-import type { MediaState } from '$lib/media/media-signal';
+import { archiveSid, dialOutcome, type CurrentCall, type DialResult, type LiveWrapUp, type Registration, type SoftphoneOptions, type WrapUp } from './call-types';
 import type { SoftphoneCall, SoftphoneDevice } from './device';
 import type { SoftphoneTokenResponse } from './protocol';
 import { TOKEN_ERROR_CODES, TokenRefresher } from './token-refresh';
 import { MICROPHONE_MISSING, microphoneProblem } from './microphone';
 import { AUDIO_CHOICE_EVENT, loadAudioChoice, type AudioChoice } from './audio-devices';
+import { DIAL_EVENT, type DialRequest } from './dial-request';
 
-export type Registration = 'unregistered' | 'registering' | 'ready' | 'error' | 'no-microphone';
-
-export interface CurrentCall {
-	callSid: string;
-	from: string;
-	to: string;
-	/** Screen pop from `<Parameter>`s: customerName, company, customerId, queue... */
-	customParameters: Record<string, string>;
-	phase: 'ringing' | 'connecting' | 'active';
-	/** Epoch ms when the call was answered. */
-	startedAt: number | null;
-	muted: boolean;
-	/** Digits sent on this call, for the keypad's display. */
-	digits: string;
-	/** The call recording's state once connected (routed calls are recorded from answer); null when not recorded. */
-	recording: 'on' | 'paused' | null;
-	/** The audio link to the other person's browser (local carrier only); null when there is none to show. */
-	audio: { state: MediaState; receiving: boolean } | null;
-}
-
-/** An answered call that ended, waiting for the agent's disposition and notes. */
-export interface WrapUp {
-	/** The caller's CallSid (the archive's key for the call). */
-	callSid: string;
-	from: string;
-	customerName: string | null;
-	/**
-	 * `wrapping` while the agent is in wrap-up (no calls offered); `ready` once they are available
-	 * again, by Ready now (`readyBy: 'agent'`) or because the queue's wrap-up time ran out
-	 * (`'timeout'`). The form still saves when ready.
-	 */
-	state: 'wrapping' | 'ready';
-	readyBy: 'agent' | 'timeout' | null;
-	/** When the wrap-up time runs out (epoch ms, from hot state); null until hot state has said. */
-	endsAt: number | null;
-	/** Hot state has shown this call in wrap-up, so its leaving there means the agent is available. */
-	seenLive: boolean;
-	/** The form's fields, kept per call so a second pending wrap-up never mixes them up. */
-	disposition: string;
-	notes: string;
-}
-
-/** A call in wrap-up as hot state has it (convex callWrapup.myWrapups). */
-export interface LiveWrapUp {
-	callSid: string;
-	from: string;
-	customerName: string | null;
-	wrapupEndsAt: number | null;
-}
-
-export interface SoftphoneOptions {
-	fetch?: typeof fetch;
-	/** Builds the device for a token (tests pass a fake). */
-	createDevice?: (token: SoftphoneTokenResponse) => Promise<SoftphoneDevice>;
-	/** Reports softphone health; defaults to the agent_status heartbeat. */
-	heartbeat?: (state: Registration) => Promise<unknown>;
-	heartbeatMs?: number;
-	/**
-	 * Claims a ringing call in hot state before the device answers it (convex callLine.acceptCall:
-	 * one winner, agent marked busy). Rejects when another agent has it.
-	 */
-	claim?: (parentCallSid: string) => Promise<unknown>;
-	/** Reads the microphone permission ('granted' | 'denied' | 'prompt'); null when the browser cannot tell. */
-	microphonePermission?: () => Promise<PermissionState | null>;
-	/** Pauses or resumes the call's recording on the server (calls.setRecording; the server checks who may). */
-	setRecording?: (parentCallSid: string, paused: boolean) => Promise<{ recording: 'on' | 'paused' }>;
-	/** Ends wrap-up now on the server (calls.readyNow), so calls are offered again. */
-	readyNow?: (parentCallSid: string) => Promise<unknown>;
-	/** Waits between failed token refreshes (token-refresh.ts); tests shorten them. */
-	tokenRetryDelaysMs?: readonly number[];
-	/** The microphone and speaker chosen in Settings (audio-devices.ts: this browser's localStorage). */
-	audioChoice?: () => AudioChoice;
-	/** Where a microphone plugged in after 31402 is noticed; navigator.mediaDevices by default. */
-	mediaDevices?: Pick<MediaDevices, 'addEventListener' | 'removeEventListener'> | null;
-}
+export type { CurrentCall, DialResult, LiveWrapUp, Registration, SoftphoneOptions, WrapUp } from './call-types';
+export { formatDuration } from './call-types';
 
 export const HEARTBEAT_MS = 15_000;
 
@@ -119,6 +47,8 @@ export class Softphone {
 	error = $state<string | null>(null);
 	/** True while a pause or resume is on its way to the carrier. */
 	recordingBusy = $state(false);
+	/** How the last outbound call that never connected ended (busy, no answer, failed...), until dismissed or the next dial. */
+	dialResult = $state<DialResult | null>(null);
 	/** Ticks every second while a call is live, for the timer. */
 	now = $state(Date.now());
 
@@ -137,6 +67,14 @@ export class Softphone {
 	readonly #mediaDevices: Pick<MediaDevices, 'addEventListener' | 'removeEventListener'> | null;
 	#waitingForMicrophone = false;
 	#live: SoftphoneCall | null = null;
+	/** A dial is on its way (connect not answered yet). */
+	#dialling = false;
+	/** The agent pressed Hang up: an outbound call that ends unanswered was canceled by them. */
+	#hangingUp = false;
+	#recordOutbound = true;
+	/** Dial outcomes the server reported before the call ended here, by CallSid. */
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping that nothing renders
+	readonly #outcomes = new Map<string, Omit<DialResult, 'to' | 'callSid'>>();
 	#heartbeatTimer: ReturnType<typeof setInterval> | null = null;
 	#clockTimer: ReturnType<typeof setInterval> | null = null;
 	#stopped = false;
@@ -183,6 +121,7 @@ export class Softphone {
 		// Background tabs throttle timers (Chrome: once a minute); beat as soon as the tab is back.
 		if (typeof document !== 'undefined') document.addEventListener('visibilitychange', this.#onVisible);
 		if (typeof window !== 'undefined') window.addEventListener(AUDIO_CHOICE_EVENT, this.#onAudioChoice);
+		if (typeof window !== 'undefined') window.addEventListener(DIAL_EVENT, this.#onDialRequest);
 		this.#setRegistration('registering');
 		// A blocked microphone means no call can be answered: say so (routing skips this softphone) and keep watching.
 		if ((await this.#watchMicrophone()) === 'denied') return;
@@ -212,6 +151,7 @@ export class Softphone {
 		this.#heartbeatTimer = null;
 		if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.#onVisible);
 		if (typeof window !== 'undefined') window.removeEventListener(AUDIO_CHOICE_EVENT, this.#onAudioChoice);
+		if (typeof window !== 'undefined') window.removeEventListener(DIAL_EVENT, this.#onDialRequest);
 		this.#stopClock();
 		this.#refresher?.stop();
 		this.#refresher = null;
@@ -253,6 +193,7 @@ export class Softphone {
 
 	hangUp(): void {
 		if (!this.#live || !this.call || this.call.phase === 'ringing') return;
+		this.#hangingUp = true;
 		this.#live.disconnect();
 	}
 
@@ -264,7 +205,7 @@ export class Softphone {
 	/** Pause the recording (a card number, a private matter) or resume it. */
 	async toggleRecording(): Promise<void> {
 		const call = this.call;
-		const parent = call?.customParameters.callSid;
+		const parent = call ? archiveSid(call) : undefined;
 		if (call?.phase !== 'active' || !call.recording || !parent || this.recordingBusy) return;
 		this.recordingBusy = true;
 		try {
@@ -356,6 +297,14 @@ export class Softphone {
 		}
 	}
 
+	/** A Call button elsewhere on the page (dial-request.ts). */
+	readonly #onDialRequest = (event: Event) => {
+		const detail = (event as CustomEvent<DialRequest>).detail;
+		if (!detail) return;
+		event.preventDefault();
+		void this.dial(detail.to, detail.params).then((call) => detail.settle(call !== null));
+	};
+
 	readonly #onAudioChoice = (event: Event) => {
 		const detail = (event as CustomEvent<AudioChoice>).detail;
 		if (detail) void this.#applyAudio(detail);
@@ -390,7 +339,7 @@ export class Softphone {
 	}
 
 	#incoming(call: SoftphoneCall): void {
-		if (this.#live) {
+		if (this.#live || this.#dialling) {
 			// One call at a time: a second offer goes back so routing tries someone else.
 			call.reject();
 			return;
@@ -398,25 +347,136 @@ export class Softphone {
 		this.#live = call;
 		this.call = {
 			callSid: call.callSid,
+			direction: 'inbound',
 			from: call.from,
 			to: call.to,
 			customParameters: Object.fromEntries(call.customParameters),
 			phase: 'ringing',
+			progress: null,
 			startedAt: null,
 			muted: false,
 			digits: '',
 			recording: null,
 			audio: null
 		};
+		this.#follow(call);
+	}
+
+	/**
+	 * Call `to` from this softphone (Device.connect): `params` go to the TwiML App's voice URL with
+	 * `To`, where the server checks the dial and answers `<Dial>`. The call shows as dialling, then
+	 * ringing (their phone rings), then on call; if it never connects, `dialResult` says why.
+	 * Resolves with the call, or null when it could not be placed (the reason is in `dialResult`).
+	 */
+	async dial(to: string, params: Record<string, string> = {}, options: { recorded?: boolean } = {}): Promise<SoftphoneCall | null> {
+		if (this.#live || this.#dialling || this.call) {
+			this.error = 'You are already on a call: hang up before placing another.';
+			return null;
+		}
+		const device = this.#device;
+		if (!device || this.registration !== 'ready') {
+			this.#dialFailed(to, null, 'The softphone is not ready: wait until it shows Ready, then try again.');
+			return null;
+		}
+		this.dialResult = null;
+		this.error = null;
+		this.#dialling = true;
+		const call: CurrentCall = {
+			callSid: '',
+			direction: 'outbound',
+			from: to,
+			to,
+			customParameters: { ...params, To: to },
+			phase: 'connecting',
+			progress: 'dialling',
+			startedAt: null,
+			muted: false,
+			digits: '',
+			recording: null,
+			audio: null
+		};
+		this.call = call;
+		let live: SoftphoneCall;
+		try {
+			live = await device.connect({ params: { ...params, To: to } });
+		} catch (error) {
+			if (this.call === call) this.#clear();
+			this.#dialFailed(to, null, errorMessage(error));
+			return null;
+		} finally {
+			this.#dialling = false;
+		}
+		if (this.call !== call) {
+			// Stopped or hung up while the call was being placed.
+			live.disconnect();
+			return null;
+		}
+		this.#live = live;
+		call.callSid = live.callSid;
+		this.#recordOutbound = options.recorded ?? true;
+		this.#follow(live);
+		// Events that came before the call object reached us (the local stream can be quicker).
+		const status = live.status();
+		if (status === 'ringing') call.progress = 'ringing';
+		else if (status === 'open') this.#answered(live);
+		else if (status === 'closed') this.#ended(live, 'disconnect');
+		return live;
+	}
+
+	/**
+	 * What the carrier said about an outbound call that did not connect (the Dial's DialCallStatus,
+	 * pushed by the server): shown to the agent instead of the plain "ended".
+	 */
+	reportDialOutcome(callSid: string, status: 'busy' | 'no-answer' | 'failed' | 'canceled', reason?: string): void {
+		const pending = this.dialResult;
+		if (pending && pending.callSid === callSid) this.dialResult = { ...pending, ...dialOutcome(status, reason) };
+		else this.#outcomes.set(callSid, dialOutcome(status, reason));
+	}
+
+	dismissDialResult(): void {
+		this.dialResult = null;
+	}
+
+	#dialFailed(to: string, callSid: string | null, reason: string): void {
+		this.dialResult = { to, callSid, ...dialOutcome('failed', reason) };
+	}
+
+	#answered(call: SoftphoneCall): void {
+		if (this.#live !== call || !this.call) return;
+		this.call.phase = 'active';
+		this.call.progress = null;
+		this.call.startedAt = Date.now();
+		if (call.callSid) this.call.callSid = call.callSid;
+		// Routed calls carry the caller's CallSid and are recorded from answer (after the notice); so are dialled ones.
+		if (this.call.direction === 'outbound' ? this.#recordOutbound : this.call.customParameters.callSid) this.call.recording = 'on';
+		this.#startClock();
+	}
+
+	#ended(call: SoftphoneCall, end: 'cancel' | 'disconnect' | 'reject'): void {
+		if (this.#live !== call) return;
+		const ended = this.call;
+		const parent = ended ? archiveSid(ended) : undefined;
+		if (end === 'disconnect' && ended?.phase === 'active' && parent) {
+			this.#addWrapUp({ callSid: parent, from: ended.from, customerName: ended.customParameters.customerName ?? null }, false);
+		}
+		if (ended?.direction === 'outbound' && ended.phase !== 'active') {
+			const callSid = call.callSid || ended.callSid || null;
+			const told = callSid ? this.#outcomes.get(callSid) : undefined;
+			if (callSid) this.#outcomes.delete(callSid);
+			this.dialResult = { to: ended.to, callSid, ...(told ?? (this.#hangingUp ? dialOutcome('canceled') : dialOutcome('ended'))) };
+		}
+		this.#hangingUp = false;
+		this.#clear();
+	}
+
+	#follow(call: SoftphoneCall): void {
 		const mine = () => this.#live === call;
-		call.on('accept', () => {
-			if (!mine() || !this.call) return;
-			this.call.phase = 'active';
-			this.call.startedAt = Date.now();
-			// Routed calls carry the caller's CallSid and are recorded from answer (after the notice).
-			if (this.call.customParameters.callSid) this.call.recording = 'on';
-			this.#startClock();
+		call.on('ringing', () => {
+			if (!mine() || !this.call || this.call.phase === 'active') return;
+			if (call.callSid) this.call.callSid = call.callSid;
+			this.call.progress = 'ringing';
 		});
+		call.on('accept', () => this.#answered(call));
 		call.on('mute', (muted) => {
 			if (mine() && this.call) this.call.muted = muted;
 		});
@@ -427,17 +487,7 @@ export class Softphone {
 			if (this.#microphoneError(error) || !mine()) return;
 			this.error = error.message;
 		});
-		for (const end of ['cancel', 'disconnect', 'reject'] as const) {
-			call.on(end, () => {
-				if (!mine()) return;
-				const ended = this.call;
-				const parent = ended?.customParameters.callSid;
-				if (end === 'disconnect' && ended?.phase === 'active' && parent) {
-					this.#addWrapUp({ callSid: parent, from: ended.from, customerName: ended.customParameters.customerName ?? null }, false);
-				}
-				this.#clear();
-			});
-		}
+		for (const end of ['cancel', 'disconnect', 'reject'] as const) call.on(end, () => this.#ended(call, end));
 	}
 
 	/** The wrap-up of `callSid` was saved: its form goes. */
@@ -533,13 +583,4 @@ export class Softphone {
 			// The live connection may not be up yet; the next beat reports again.
 		});
 	}
-}
-
-/** `m:ss`, or `h:mm:ss` past an hour. */
-export function formatDuration(totalSeconds: number): string {
-	const h = Math.floor(totalSeconds / 3600);
-	const m = Math.floor((totalSeconds % 3600) / 60);
-	const s = totalSeconds % 60;
-	const ss = String(s).padStart(2, '0');
-	return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }

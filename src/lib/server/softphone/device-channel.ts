@@ -6,18 +6,35 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CarrierEngine, ClientDevice, DeviceCall } from '$lib/server/adapters/telephony/carrier';
-import type { DeviceChannelEvent, SoftphoneActionRequest } from '$lib/softphone/protocol';
+import type { DeviceChannelEvent, IncomingCallInfo, SoftphoneActionRequest } from '$lib/softphone/protocol';
 
-const channels = new Map<string, ClientDevice>();
+interface Channel {
+	device: ClientDevice;
+	send: (event: DeviceChannelEvent) => void;
+	/** Forward a call's Voice SDK events to the browser. */
+	forward: (call: DeviceCall) => void;
+}
+
+const channels = new Map<string, Channel>();
+
+function callInfo(call: DeviceCall): IncomingCallInfo {
+	return {
+		callSid: call.sid,
+		from: call.parameters.From ?? '',
+		to: call.parameters.To ?? '',
+		parameters: { ...call.parameters },
+		customParameters: Object.fromEntries(call.customParameters)
+	};
+}
 
 /** Register a device for `identity` and forward its events to `send`; returns the close function. */
 export function openDeviceChannel(engine: CarrierEngine, identity: string, send: (event: DeviceChannelEvent) => void): () => void {
 	const deviceId = randomUUID();
 	const device = engine.device(identity);
-	channels.set(deviceId, device);
 
 	const forward = (call: DeviceCall) => {
 		const callSid = call.sid;
+		call.on('ringing', (hasEarlyMedia) => send({ type: 'ringing', callSid, hasEarlyMedia }));
 		call.on('accept', () => send({ type: 'accept', callSid }));
 		call.on('cancel', () => send({ type: 'cancel', callSid }));
 		call.on('disconnect', () => send({ type: 'disconnect', callSid }));
@@ -27,19 +44,13 @@ export function openDeviceChannel(engine: CarrierEngine, identity: string, send:
 		call.on('media', (media) => send({ type: 'media', callSid, media }));
 		call.on('error', (error) => send({ type: 'error', callSid, code: 31000, message: error.message }));
 	};
+	channels.set(deviceId, { device, send, forward });
 	device.on('registered', () => send({ type: 'registered', deviceId, identity }));
 	device.on('unregistered', () => send({ type: 'unregistered' }));
 	device.on('error', (error) => send({ type: 'error', callSid: null, code: 31000, message: error.message }));
 	device.on('incoming', (call) => {
 		forward(call);
-		send({
-			type: 'incoming',
-			callSid: call.sid,
-			from: call.parameters.From ?? '',
-			to: call.parameters.To ?? '',
-			parameters: { ...call.parameters },
-			customParameters: Object.fromEntries(call.customParameters)
-		});
+		send({ type: 'incoming', ...callInfo(call) });
 	});
 	device.register();
 
@@ -59,12 +70,34 @@ export type ActionOutcome =
 	| { ok: true; callSid: string; status: string; muted: boolean }
 	| { ok: false; status: 400 | 404 | 409; code: string; message: string };
 
+const NO_DEVICE = { ok: false, status: 404, code: 'NO_DEVICE', message: 'This softphone is not registered any more; reload the page.' } as const;
+
+export type ConnectOutcome = ({ ok: true } & IncomingCallInfo) | { ok: false; status: 404 | 409; code: string; message: string };
+
+/**
+ * Place a call from the caller's own device (`Device.connect({ params })`): the carrier posts
+ * `params` to the TwiML App's voice URL. Like the Voice SDK, one call at a time per device. The
+ * browser hears of the call on its stream (`outgoing`) before any of the call's events.
+ */
+export function connectDevice(identity: string, deviceId: string, params: Record<string, string>): ConnectOutcome {
+	const channel = channels.get(deviceId);
+	if (!channel || channel.device.identity !== identity) return NO_DEVICE;
+	if (channel.device.calls.some((c) => c.status() !== 'closed' && c.status() !== 'pending')) {
+		return { ok: false, status: 409, code: 'CALL_ACTIVE', message: 'This softphone is already on a call; hang up first.' };
+	}
+	// As Device.connect does, calls still ringing here are ignored (they ring on elsewhere).
+	for (const ringing of channel.device.calls) if (ringing.status() === 'pending') ringing.ignore();
+	const call = channel.device.connect({ params });
+	channel.forward(call);
+	const info = callInfo(call);
+	channel.send({ type: 'outgoing', ...info });
+	return { ok: true, ...info };
+}
+
 /** Apply a browser action to a call on the caller's own device. */
 export function applyDeviceAction(identity: string, request: SoftphoneActionRequest): ActionOutcome {
-	const device = channels.get(request.deviceId);
-	if (!device || device.identity !== identity) {
-		return { ok: false, status: 404, code: 'NO_DEVICE', message: 'This softphone is not registered any more; reload the page.' };
-	}
+	const device = channels.get(request.deviceId)?.device;
+	if (!device || device.identity !== identity) return NO_DEVICE;
 	const call = device.calls.find((c) => c.sid === request.callSid && c.status() !== 'closed');
 	if (!call) return { ok: false, status: 409, code: 'CALL_OVER', message: 'That call has already ended.' };
 	switch (request.action) {

@@ -2,9 +2,9 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setLogLevel } from '$lib/server/log';
 import { CUSTOMER, SWITCHBOARD_NUMBER, startHarness, twiml, type Harness } from '$lib/server/adapters/telephony/carrier/test-switchboard';
-import { applyDeviceAction, openDeviceChannel } from '$lib/server/softphone/device-channel';
+import { applyDeviceAction, connectDevice, openDeviceChannel } from '$lib/server/softphone/device-channel';
 import type { SoftphoneCall } from '../device';
-import type { SoftphoneActionRequest } from '../protocol';
+import type { SoftphoneActionRequest, SoftphoneConnectRequest } from '../protocol';
 import { FakePeer, fakeMicrophone } from '$lib/media/test-peer';
 import { LocalSoftphoneDevice, type LocalDeviceOptions } from './local';
 
@@ -43,7 +43,8 @@ function browserDevice(harness: Harness, media?: LocalDeviceOptions['media']) {
 		}
 	}
 	const fetchImpl = ((_url: string, init: RequestInit) => {
-		const outcome = applyDeviceAction(IDENTITY, JSON.parse(init.body as string) as SoftphoneActionRequest);
+		const body = JSON.parse(init.body as string) as SoftphoneActionRequest | SoftphoneConnectRequest;
+		const outcome = body.action === 'connect' ? connectDevice(IDENTITY, body.deviceId, body.params) : applyDeviceAction(IDENTITY, body);
 		return Promise.resolve(Response.json(outcome, { status: outcome.ok ? 200 : outcome.status }));
 	}) as unknown as typeof fetch;
 	const device = new LocalSoftphoneDevice({ EventSource: FakeEventSource as unknown as typeof EventSource, fetch: fetchImpl, ...(media ? { media } : {}) });
@@ -125,6 +126,52 @@ describe('LocalSoftphoneDevice', () => {
 		expect(seen).toContain('disconnect');
 		device.destroy();
 		expect(h.engine.devices.has(IDENTITY)).toBe(false);
+	});
+
+	it('places a call with connect: the TwiML App gets the custom parameters, the customer phone rings, answers, and both browsers get audio', async () => {
+		h = await startHarness();
+		h.routes.set('/webhooks/twilio/voice', (req) =>
+			twiml(`<Dial answerOnBridge="true" callerId="${SWITCHBOARD_NUMBER}" action="/voice/dial-done"><Number>${req.form().get('To')}</Number></Dial>`)
+		);
+		h.routes.set('/voice/dial-done', () => twiml('<Hangup/>'));
+		const peer = new FakePeer();
+		const { device } = browserDevice(h, { createPeer: () => peer as unknown as RTCPeerConnection, getMicrophone: () => Promise.resolve(fakeMicrophone()), play: () => undefined });
+		await expect(device.connect({ params: { To: CUSTOMER } })).rejects.toMatchObject({ code: 31005 });
+		await device.register();
+		await tick();
+		const phone = h.engine.phone(CUSTOMER);
+		const atPhone: unknown[] = [];
+		phone.on('media', (_sid, event) => atPhone.push(event));
+		const call = await device.connect({ params: { To: CUSTOMER, customerId: 'cus_1' } });
+		const seen: string[] = [];
+		for (const e of ['ringing', 'accept', 'disconnect'] as const) call.on(e, () => seen.push(e));
+		expect(call).toMatchObject({ direction: 'OUTGOING', callSid: expect.stringMatching(/^CA[0-9a-f]{32}$/) });
+		expect(call.status()).toBe('connecting');
+		await expect(device.connect({ params: { To: CUSTOMER } })).rejects.toThrow(/already on a call/);
+		await h.clock.advance(500);
+		await tick();
+		expect(seen).toEqual(['ringing']);
+		expect(call.status()).toBe('ringing');
+		expect(Object.fromEntries(h.hits('/webhooks/twilio/voice')[0]!.form())).toMatchObject({ To: CUSTOMER, customerId: 'cus_1', From: `client:${IDENTITY}` });
+
+		phone.calls.at(-1)?.answer();
+		await h.clock.advance(500);
+		for (let i = 0; i < 5; i++) await tick();
+		expect(seen).toEqual(['ringing', 'accept']);
+		expect(call.status()).toBe('open');
+		// The softphone's leg is the parent: it offers, the phone page answers.
+		expect(atPhone).toEqual([
+			{ kind: 'start', role: 'answer' },
+			{ kind: 'signal', signal: { description: { type: 'offer', sdp: peer.localDescription?.sdp } } }
+		]);
+		expect(peer.localDescription?.type).toBe('offer');
+
+		phone.calls.at(-1)?.hangUp();
+		await h.clock.advance(1000);
+		await tick();
+		expect(seen).toEqual(['ringing', 'accept', 'disconnect']);
+		expect(Object.fromEntries(h.hits('/voice/dial-done')[0]!.form())).toMatchObject({ DialCallStatus: 'completed', DialBridged: 'true' });
+		device.destroy();
 	});
 
 	it('reports unregistered and ends its calls when the stream drops', async () => {

@@ -5,7 +5,7 @@
  */
 import { errorMessage } from '../../errors';
 import { Emitter } from '../emitter';
-import type { SoftphoneCall, SoftphoneCallEvents, SoftphoneDevice, SoftphoneDeviceEvents } from '../device';
+import type { SoftphoneCall, SoftphoneCallEvents, SoftphoneCallStatus, SoftphoneDevice, SoftphoneDeviceEvents } from '../device';
 import { SoftphoneError } from '../device';
 import type { DeviceChannelEvent, IncomingCallInfo, SoftphoneAction } from '../protocol';
 import { CallMedia, type MediaLinkSettings } from '$lib/media/call-media';
@@ -28,12 +28,16 @@ class LocalCall extends Emitter<SoftphoneCallEvents> implements SoftphoneCall {
 	readonly from: string;
 	readonly to: string;
 	readonly customParameters: Map<string, string>;
+	readonly direction: 'INCOMING' | 'OUTGOING';
 	#muted = false;
+	#status: SoftphoneCallStatus;
 	readonly #act: Act;
 	readonly #media: CallMedia;
 
-	constructor(info: IncomingCallInfo, act: Act, mediaOptions: MediaLinkSettings = {}) {
+	constructor(info: IncomingCallInfo, act: Act, mediaOptions: MediaLinkSettings = {}, direction: 'INCOMING' | 'OUTGOING' = 'INCOMING') {
 		super();
+		this.direction = direction;
+		this.#status = direction === 'INCOMING' ? 'pending' : 'connecting';
 		this.callSid = info.callSid;
 		this.from = info.from;
 		this.to = info.to;
@@ -46,7 +50,13 @@ class LocalCall extends Emitter<SoftphoneCallEvents> implements SoftphoneCall {
 		});
 	}
 
+	status(): SoftphoneCallStatus {
+		return this.#status;
+	}
+
 	accept(): void {
+		if (this.#status !== 'pending') return;
+		this.#status = 'connecting';
 		void this.#act(this, 'accept').catch(() => undefined);
 	}
 	reject(): void {
@@ -67,13 +77,20 @@ class LocalCall extends Emitter<SoftphoneCallEvents> implements SoftphoneCall {
 
 	/** Called by the device with the channel's events for this call. */
 	receive(event: DeviceChannelEvent): void {
+		if (this.#status === 'closed') return;
 		switch (event.type) {
+			case 'ringing':
+				this.#status = 'ringing';
+				this.emit('ringing', event.hasEarlyMedia);
+				break;
 			case 'accept':
+				this.#status = 'open';
 				this.emit(event.type);
 				break;
 			case 'cancel':
 			case 'disconnect':
 			case 'reject':
+				this.#status = 'closed';
 				this.#media.close();
 				this.emit(event.type);
 				break;
@@ -102,6 +119,8 @@ class LocalCall extends Emitter<SoftphoneCallEvents> implements SoftphoneCall {
 export class LocalSoftphoneDevice extends Emitter<SoftphoneDeviceEvents> implements SoftphoneDevice {
 	readonly #options: Required<LocalDeviceOptions>;
 	readonly #calls = new Map<string, LocalCall>();
+	/** Outgoing calls that ended before `connect` answered (the stream can be quicker than the POST). */
+	readonly #endedEarly = new Set<string>();
 	#source: EventSource | null = null;
 	#deviceId: string | null = null;
 
@@ -172,6 +191,10 @@ export class LocalSoftphoneDevice extends Emitter<SoftphoneDeviceEvents> impleme
 			this.emit('incoming', call);
 			return;
 		}
+		if (event.type === 'outgoing') {
+			this.#outgoing(event);
+			return;
+		}
 		if (event.type === 'error' && !event.callSid) {
 			this.emit('error', new SoftphoneError(event.code, event.message));
 			return;
@@ -179,7 +202,45 @@ export class LocalSoftphoneDevice extends Emitter<SoftphoneDeviceEvents> impleme
 		const call = this.#calls.get(event.callSid ?? '');
 		if (!call) return;
 		call.receive(event);
-		if (event.type === 'cancel' || event.type === 'disconnect' || event.type === 'reject') this.#calls.delete(call.callSid);
+		if (event.type === 'cancel' || event.type === 'disconnect' || event.type === 'reject') {
+			this.#calls.delete(call.callSid);
+			if (call.direction === 'OUTGOING') this.#endedEarly.add(call.callSid);
+		}
+	}
+
+	/**
+	 * Device.connect on the local channel: the carrier places the call from this device and posts
+	 * `params` to the TwiML App's voice URL. Resolves with the call (connecting, or already further
+	 * on if its events came first); rejects with the server's reason when it refuses.
+	 */
+	async connect(options: { params: Record<string, string> }): Promise<SoftphoneCall> {
+		if (!this.#deviceId) throw new SoftphoneError(31005, 'The softphone is not connected; wait until it is ready.');
+		let response: Response;
+		try {
+			response = await this.#options.fetch(this.#options.actionUrl, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ deviceId: this.#deviceId, action: 'connect', params: options.params })
+			});
+		} catch (error) {
+			throw new SoftphoneError(31005, errorMessage(error));
+		}
+		const body = (await response.json().catch(() => ({}))) as Partial<IncomingCallInfo> & { message?: string };
+		if (!response.ok || !body.callSid) throw new SoftphoneError(31000, body.message ?? `The call could not be placed (HTTP ${response.status}).`);
+		return this.#outgoing(body as IncomingCallInfo);
+	}
+
+	/** The call object of a call this device placed, made once (from the stream or the connect answer, whichever comes first). */
+	#outgoing(info: IncomingCallInfo): LocalCall {
+		const known = this.#calls.get(info.callSid);
+		if (known) return known;
+		const call = new LocalCall(info, (c, action, extra) => this.#act(c, action, extra), this.#options.media, 'OUTGOING');
+		if (this.#endedEarly.delete(info.callSid)) {
+			call.receive({ type: 'disconnect', callSid: info.callSid });
+			return call;
+		}
+		this.#calls.set(call.callSid, call);
+		return call;
 	}
 
 	async #act(call: LocalCall, action: SoftphoneAction, extra: { digits?: string; signal?: MediaSignal } = {}): Promise<void> {

@@ -5,7 +5,14 @@
  */
 import type { Call, Device } from '@twilio/voice-sdk';
 import { Emitter } from '../emitter';
-import { SoftphoneError, type SoftphoneCall, type SoftphoneCallEvents, type SoftphoneDevice, type SoftphoneDeviceEvents } from '../device';
+import {
+	SoftphoneError,
+	type SoftphoneCall,
+	type SoftphoneCallEvents,
+	type SoftphoneCallStatus,
+	type SoftphoneDevice,
+	type SoftphoneDeviceEvents
+} from '../device';
 
 function toError(error: unknown): SoftphoneError {
 	const e = error as { code?: unknown; message?: unknown; description?: unknown };
@@ -20,6 +27,7 @@ class TwilioCall extends Emitter<SoftphoneCallEvents> implements SoftphoneCall {
 	constructor(call: Call) {
 		super();
 		this.#call = call;
+		call.on('ringing', (hasEarlyMedia: boolean) => this.emit('ringing', hasEarlyMedia));
 		call.on('accept', () => this.emit('accept'));
 		call.on('cancel', () => this.emit('cancel'));
 		call.on('disconnect', () => this.emit('disconnect'));
@@ -28,8 +36,15 @@ class TwilioCall extends Emitter<SoftphoneCallEvents> implements SoftphoneCall {
 		call.on('error', (error: unknown) => this.emit('error', toError(error)));
 	}
 
+	/** An outgoing call's CallSid arrives with its ringing or answer (the SDK sets `parameters` then). */
 	get callSid(): string {
 		return this.#call.parameters.CallSid ?? '';
+	}
+	get direction(): 'INCOMING' | 'OUTGOING' {
+		return String(this.#call.direction) === 'OUTGOING' ? 'OUTGOING' : 'INCOMING';
+	}
+	status(): SoftphoneCallStatus {
+		return this.#call.status();
 	}
 	get from(): string {
 		return this.#call.parameters.From ?? '';
@@ -78,6 +93,14 @@ class TwilioSoftphoneDevice extends Emitter<SoftphoneDeviceEvents> implements So
 	}
 	unregister(): Promise<void> {
 		return this.#device.unregister();
+	}
+	/** Device.connect: `params` reach the TwiML App's voice URL; the SDK refuses a second call while one is active. */
+	async connect(options: { params: Record<string, string> }): Promise<SoftphoneCall> {
+		try {
+			return new TwilioCall(await this.#device.connect({ params: options.params }));
+		} catch (error) {
+			throw toError(error);
+		}
 	}
 	updateToken(token: string): void {
 		this.#device.updateToken(token);

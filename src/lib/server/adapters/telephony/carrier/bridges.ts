@@ -4,7 +4,9 @@
  */
 import type { CallProgressEvent } from '../port';
 import { Interrupted } from './clock';
-import { answerLeg, callOf, completeLeg, legParams, newLeg, ring } from './legs';
+import { answerLeg, callOf, completeLeg, hear, legParams, newLeg, ring } from './legs';
+import { PhoneCall } from './parties';
+import { ownsNumber } from './numbers';
 import { queueNamed, timeInQueue } from './queues';
 import { makeRecording, recordingParams } from './recordings';
 import { twimlFailure, warn } from './runtime';
@@ -83,6 +85,21 @@ export async function endBridge(s: EngineState, bridge: Bridge): Promise<{ secon
 	return { seconds, recording };
 }
 
+/**
+ * Why Twilio would refuse this Dial's caller ID for its `<Number>` targets (13214), or null: an
+ * explicit `callerId` must be a number the account owns; without one the caller's own number is
+ * passed on, which a softphone (`client:...`) does not have.
+ */
+export function callerIdProblem(s: EngineState, leg: Leg, verb: XmlElement, targets: XmlElement[]): string | null {
+	if (!targets.some((t) => t.name === 'Number')) return null;
+	const callerId = verb.attrs.callerId;
+	if (callerId !== undefined) {
+		return ownsNumber(s, callerId) ? null : `Dial: Invalid callerId value "${callerId}": it must be a phone number on the account or verified with it.`;
+	}
+	const from = callOf(s, leg).from;
+	return from.startsWith('client:') ? `Dial: a call from ${from} needs a callerId (a phone number on the account) to dial a number.` : null;
+}
+
 export async function dialTargets(
 	s: EngineState,
 	leg: Leg,
@@ -115,6 +132,8 @@ export async function dialTargets(
 			statusCallbackEvent: events.length ? events : ['completed']
 		});
 		const child = newLeg(s, call.sid, null);
+		// A softphone waiting on answerOnBridge hears it ring (a phone network gives early media: the ringback).
+		if (!leg.answered) leg.party?.ringing?.(!isClient);
 		const result = await ring(s, child, address, params, timeoutMs, ringing.signal, isClient ? parent.from : callerId).catch((err: unknown) => {
 			if (err instanceof Interrupted) return 'canceled' as const;
 			throw err;
@@ -139,6 +158,11 @@ export async function dialTargets(
 	child.answered = true;
 	child.party?.answered();
 	const bridge = openBridge(s, leg, child, recording);
+	if (child.party instanceof PhoneCall && child.party.machine) {
+		// The answering machine's greeting and tone, heard by the caller.
+		hear(leg, child.party.owner?.greeting ?? '');
+		hear(leg, '[beep]');
+	}
 	try {
 		await waitBridge(s, bridge, signal, attrNum(verb.attrs.timeLimit, 14_400) * 1000);
 	} catch (err) {

@@ -31,7 +31,7 @@ import { device, deviceFromToken, deviceRegistered, phone } from './handsets';
 import { answerOffer, declineOffer, hangUp, heard, liveCalls, onCallStatus, pressKeys } from './legs';
 import { relayMedia } from './media-relay';
 import { deliverMessage, onMessageStatus, phoneText } from './messaging';
-import { getApplication, getNumber, listNumbers, numberConfig, ownNumber, updateApplication, updateNumber } from './numbers';
+import { getApplication, getNumber, listNumbers, numberConfig, ownNumber, ownsNumber, updateApplication, updateNumber } from './numbers';
 import { deviceConnect, onRedirect, outbound, phoneCall } from './originate';
 import type { ClientDevice, CustomerPhone, DeviceCall, LegParty, PartyHost, PhoneAttachment, PhoneCall, PhoneText, ScriptLine } from './parties';
 import { addParticipant, getParticipant, listParticipants, removeParticipant, updateParticipant } from './participants';
@@ -87,6 +87,7 @@ export class CarrierEngine implements PartyHost, ConferenceRest, NumberRest {
 		this.phones = s.phones;
 		this.devices = s.devices;
 		s.carrier.recordingControl = (callSid, recordingSid, input) => updateCallRecording(s, callSid, recordingSid, input);
+		s.carrier.callerIdAllowed = (from) => ownsNumber(s, from);
 		s.carrier.on('call', (call) => track(s, outbound(s, call)));
 		s.carrier.on('call-status', (call, callback) => onCallStatus(s, call, callback));
 		s.carrier.on('call-redirect', (call) => onRedirect(s, call));

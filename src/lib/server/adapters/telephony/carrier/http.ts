@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { serveTwilioRest } from './rest';
 import type { CarrierEngine } from './engine';
 import type { WebhookKind } from './webhooks';
+import { PHONE_MODES, type PhoneMode } from './parties';
 import { E164, E164_SOURCE, sidSource } from '../../../../phone-rules';
 import { SMS_BODY_MAX } from '../../../../sms/limits';
 import { errorMessage } from '../../../../errors';
@@ -18,7 +19,12 @@ const ZPhone = z.string().regex(E164, 'use an E.164 number such as +14155550100'
 const ZCall = z.object({ from: ZPhone.or(z.literal('anonymous')), to: ZPhone, script: ZScript.optional() });
 const ZText = z.object({ from: ZPhone, to: ZPhone, body: z.string().max(SMS_BODY_MAX), mediaUrls: z.array(z.url()).max(10).optional() });
 const SCENARIO_CALL = new RegExp(`^/calls/(${sidSource('CA')})(?:/(digits|hangup))?$`);
-const SCENARIO_PHONE = new RegExp(String.raw`^/phones/(${E164_SOURCE})/(answer|reject)$`);
+const SCENARIO_PHONE = new RegExp(String.raw`^/phones/(${E164_SOURCE})/(answer|reject|mode)$`);
+const ZPhoneMode = z.object({
+	mode: z.enum(PHONE_MODES as [PhoneMode, ...PhoneMode[]]),
+	greeting: z.string().min(1).max(500).optional(),
+	afterMs: z.number().int().min(0).max(120_000).optional()
+});
 const ZDigits = z.object({ digits: z.string().regex(/^[0-9*#w]+$/, 'digits are 0-9, * and #') });
 const ZHold = z.object({ kinds: z.array(z.string()).optional() });
 const ZRelease = z.object({ order: z.union([z.array(z.number().int()), z.literal('reverse')]).optional() });
@@ -97,6 +103,11 @@ async function scenario(engine: CarrierEngine, request: Request, path: string): 
 		return call ? json(200, { callSid: call.sid, parameters: call.parameters, customParameters: Object.fromEntries(call.customParameters) }) : problem(409, `Nothing is ringing at client:${identity}.`);
 	}
 	m = SCENARIO_PHONE.exec(path);
+	if (m?.[1] && post && m[2] === 'mode') {
+		const input = await body(request, ZPhoneMode);
+		if (input instanceof Response) return input;
+		return json(200, s.phoneMode(m[1], input));
+	}
 	if (m?.[1] && post) {
 		const call = s.answerPhone(m[1], m[2] === 'reject');
 		return call ? json(200, { callSid: call.sid }) : problem(409, `Nothing is ringing at ${m[1]}.`);

@@ -165,6 +165,12 @@ export async function ring(
 	from: string
 ): Promise<'answered' | 'busy' | 'no-answer' | 'canceled'> {
 	s.carrier.advanceCall(child.sid, 'initiated');
+	const phone = target.startsWith('client:') ? undefined : s.phones.get(target);
+	if (phone?.mode === 'busy') {
+		// An engaged line: the network answers busy at once, without ringing.
+		await completeLeg(s, child, 'busy');
+		return 'busy';
+	}
 	s.carrier.advanceCall(child.sid, 'ringing');
 	const offers: LegParty[] = [];
 	if (target.startsWith('client:')) {
@@ -182,13 +188,13 @@ export async function ring(
 		child.offers = offers;
 		calls.forEach((call, n) => devices[n]?.offer(call));
 	} else {
-		const phone = s.phones.get(target);
 		if (phone) {
 			const call = new PhoneCall(s.host, { sid: child.sid, from, to: target, direction: 'incoming' });
 			offers.push(call);
 			child.offers = offers;
 			phone.ring(call);
-			if (phone.autoAnswer) void s.clock.sleep(s.options.answerDelayMs ?? 2000).then(() => call.answer());
+			if (phone.mode === 'voicemail') void s.clock.sleep(phone.voicemailAfterMs).then(() => call.answer());
+			else if (phone.autoAnswer) void s.clock.sleep(s.options.answerDelayMs ?? 2000).then(() => call.answer());
 		} else if (s.options.answerDelayMs !== null) {
 			const virtual = new PhoneCall(s.host, { sid: child.sid, from, to: target, direction: 'incoming' });
 			child.offers = [virtual];

@@ -268,9 +268,18 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 
 	// --- calls --------------------------------------------------------------------------------
 
+	/**
+	 * Whether a call to a phone number may show `from` (set by the carrier engine: a number the
+	 * account owns). Null: any caller ID passes, as for a carrier without numbers of its own.
+	 */
+	callerIdAllowed: ((from: string) => boolean) | null = null;
+
 	createCall(input: CreateCallInput): LocalCall {
 		if (!CALL_PARTY.test(input.to)) throw carrierError(`The 'To' ${input.to} is not a valid phone number, client or SIP address.`, 400, 21211);
 		if (!CALL_PARTY.test(input.from)) throw carrierError(`The 'From' ${input.from} is not a valid phone number or client.`, 400, 21212);
+		if (E164.test(input.to) && this.callerIdAllowed && !this.callerIdAllowed(input.from)) {
+			throw carrierError(`The source phone number provided, ${input.from}, is not yet verified for your account. You may only make calls from phone numbers that you've verified or purchased from Twilio.`, 400, 21210);
+		}
 		const instructions: CallInstructions =
 			input.twiml !== undefined ? { twiml: input.twiml } : { url: input.url, method: input.method ?? 'POST' };
 		if ('url' in instructions && !/^https?:\/\//.test(instructions.url)) {
@@ -376,6 +385,7 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 		statusCallbackEvent?: CallProgressEvent[];
 		instructions?: CallInstructions;
 		timeoutSeconds?: number;
+		applicationSid?: string;
 	}): LocalCall {
 		const call: LocalCall = {
 			sid: sid('CA'),
@@ -395,7 +405,8 @@ export class LocalCarrier extends EventEmitter<LocalCarrierEvents> {
 			statusCallbackEvent: input.statusCallbackEvent?.length ? [...input.statusCallbackEvent] : ['completed'],
 			record: false,
 			timeoutSeconds: input.timeoutSeconds ?? 60,
-			sequence: 0
+			sequence: 0,
+			applicationSid: input.applicationSid ?? null
 		};
 		this.calls.set(call.sid, call);
 		return structuredClone(call);

@@ -55,6 +55,15 @@ export function numberConfig(s: EngineState, number: string): NumberConfig {
 }
 
 /**
+ * Whether the account owns `number` (bought: IncomingPhoneNumbers, or configured for a test engine
+ * with `CarrierEngineOptions.numbers`): Twilio only lets an owned or verified number be the caller
+ * ID of a call to a phone (REST 21210, `<Dial callerId>` 13214).
+ */
+export function ownsNumber(s: EngineState, number: string): boolean {
+	return s.owned.has(number) || Object.hasOwn(s.options.numbers ?? {}, number);
+}
+
+/**
  * Put `number` on the account, as buying it in Twilio's console does: it starts blank (no
  * fallback, no status callback; an empty VoiceUrl and SmsUrl reach the carrier's defaults, its
  * stand-in for Twilio's demo URLs) until it is configured over REST. Buying a number the

@@ -39,11 +39,30 @@ export function phoneCall(s: EngineState, phone: CustomerPhone, to: string, opti
 	return handle;
 }
 
+/** Names Twilio sets itself on a Client call's voice request; a custom parameter cannot replace them (To is the one the SDK sends). */
+const OWN_PARAMS = new Set(['AccountSid', 'ApiVersion', 'ApplicationSid', 'CallSid', 'CallStatus', 'Called', 'Caller', 'Direction', 'From']);
+
+/**
+ * A softphone's `Device.connect({ params })`, as Twilio places it: a call leg from
+ * `client:<identity>` to the TwiML App, `Direction=inbound`, `CallStatus=ringing`, whose voice URL
+ * gets ApplicationSid, `Caller`/`From` = the client, `To` as sent (empty if not), `Called` empty,
+ * and every custom parameter as its own form field. The leg is answered by the TwiML (at once, or
+ * when a `<Dial answerOnBridge>` bridges); until then the device's call is connecting or ringing.
+ */
 export function deviceConnect(s: EngineState, device: ClientDevice, params: Record<string, string>): DeviceCall {
 	const app = application(s);
 	const from = `client:${device.identity}`;
 	const to = params.To ?? '';
-	const call = s.carrier.openLeg({ from, to: to || from, direction: 'inbound', status: 'ringing' });
+	const call = s.carrier.openLeg({
+		from,
+		to,
+		direction: 'inbound',
+		status: 'ringing',
+		applicationSid: app.sid,
+		statusCallback: app.statusCallback || null,
+		statusCallbackMethod: app.statusCallbackMethod,
+		statusCallbackEvent: ['completed']
+	});
 	const handle = new DeviceCall(s.host, {
 		sid: call.sid,
 		parameters: { CallSid: call.sid, AccountSid: s.carrier.accountSid, From: from, To: to },
@@ -51,17 +70,16 @@ export function deviceConnect(s: EngineState, device: ClientDevice, params: Reco
 		direction: 'OUTGOING'
 	});
 	const leg = newLeg(s, call.sid, handle);
-	leg.answered = true;
-	s.carrier.advanceCall(call.sid, 'in-progress');
-	handle.answered();
-	track(s, 
+	const custom = Object.fromEntries(Object.entries(params).filter(([name]) => !OWN_PARAMS.has(name)));
+	track(
+		s,
 		runTwiml(s, leg, {
 			kind: 'voice',
 			url: app.voiceUrl || resolve(s, '/webhooks/twilio/voice'),
 			method: app.voiceMethod,
 			fallbackUrl: app.voiceFallbackUrl || null,
 			fallbackMethod: app.voiceFallbackMethod,
-			params: { ...params, ApplicationSid: s.carrier.applicationSid, Caller: from, From: from, To: to, Called: to }
+			params: custom
 		})
 	);
 	return handle;

@@ -59,6 +59,8 @@ export interface CallFacts {
 	status: CallStatus;
 	direction: CallDirection;
 	parentCallSid: string | null;
+	/** A softphone's call through the TwiML App (`Device.connect`). */
+	applicationSid?: string | null;
 }
 
 export interface InboundMessageFacts {
@@ -75,6 +77,21 @@ export interface InboundMessageFacts {
 }
 
 export function callParams(call: CallFacts): Record<string, string> {
+	if (call.applicationSid) {
+		// A Client-originated call: To is what the SDK sent (empty without one), Called is empty, no geo fields.
+		return {
+			AccountSid: call.accountSid,
+			ApiVersion: API_VERSION,
+			ApplicationSid: call.applicationSid,
+			CallSid: call.sid,
+			CallStatus: call.status,
+			Called: '',
+			Caller: call.from,
+			Direction: call.direction,
+			From: call.from,
+			To: call.to
+		};
+	}
 	return {
 		AccountSid: call.accountSid,
 		ApiVersion: API_VERSION,

@@ -34,6 +34,8 @@ export interface LegParty {
 	/** Said or played to this party (Say text, `[play url]`, `[beep]`). */
 	hear(text: string): void;
 	answered(): void;
+	/** The far end of a call this party placed is ringing (a softphone's outgoing call, answerOnBridge). */
+	ringing?(hasEarlyMedia: boolean): void;
 	/** The carrier stopped offering the call before it was answered. */
 	canceled(): void;
 	ended(status: CallStatus): void;
@@ -48,6 +50,8 @@ export interface LegParty {
 export type DeviceCallStatus = 'pending' | 'ringing' | 'connecting' | 'open' | 'closed';
 
 export interface DeviceCallEvents {
+	/** An outgoing call's far end is ringing (Voice SDK: only with `<Dial answerOnBridge>`). */
+	ringing: [hasEarlyMedia: boolean];
 	accept: [call: DeviceCall];
 	cancel: [];
 	disconnect: [call: DeviceCall];
@@ -136,13 +140,21 @@ export class DeviceCall extends EventEmitter<DeviceCallEvents> implements LegPar
 		this.emit('audio', text);
 	}
 
+	ringing(hasEarlyMedia: boolean): void {
+		if (this.direction !== 'OUTGOING' || (this.#status !== 'connecting' && this.#status !== 'ringing')) return;
+		this.#status = 'ringing';
+		this.emit('ringing', hasEarlyMedia);
+	}
+
 	answered(): void {
+		if (this.#status === 'open' || this.#status === 'closed') return;
 		this.#status = 'open';
 		this.emit('accept', this);
 	}
 
 	canceled(): void {
 		if (this.#status === 'closed') return;
+		if (this.direction === 'OUTGOING') return this.ended();
 		this.#status = 'closed';
 		this.emit('cancel');
 	}
@@ -160,9 +172,10 @@ export class DeviceCall extends EventEmitter<DeviceCallEvents> implements LegPar
 		return this.#status !== 'closed' && this.#host.relayMedia(this.#sid, signal);
 	}
 
+	/** The call is over. An outgoing call always ends with `disconnect` (the SDK's `cancel` is for incoming ones). */
 	ended(): void {
 		if (this.#status === 'closed') return;
-		const wasOpen = this.#status === 'open' || this.#status === 'connecting';
+		const wasOpen = this.direction === 'OUTGOING' || this.#status === 'open' || this.#status === 'connecting';
 		this.#status = 'closed';
 		if (wasOpen) this.emit('disconnect', this);
 		else this.emit('cancel');
@@ -298,12 +311,18 @@ export class PhoneCall extends EventEmitter<PhoneCallEvents> implements LegParty
 	/** The handset this call is on, set by CustomerPhone; its page listens for the media of all its calls. */
 	owner: CustomerPhone | null = null;
 
+	/** Answered by the handset's answering machine (its greeting plays to the caller; no live audio). */
+	get machine(): boolean {
+		return this.direction === 'incoming' && this.owner?.mode === 'voicemail';
+	}
+
 	media(event: MediaEvent): void {
 		this.emit('media', event);
 		this.owner?.emit('media', this.sid, event);
 	}
 
 	takesMedia(): boolean {
+		if (this.machine) return false;
 		return this.listenerCount('media') > 0 || (this.owner?.listenerCount('media') ?? 0) > 0;
 	}
 
@@ -332,6 +351,10 @@ export interface PhoneText {
 	webhook: { ok: boolean; errorCode: number | null } | null;
 }
 
+export type PhoneMode = 'ring' | 'busy' | 'voicemail';
+export const PHONE_MODES: readonly PhoneMode[] = ['ring', 'busy', 'voicemail'];
+export const DEFAULT_GREETING = 'Hi, you have reached my voicemail. Please leave a message after the tone.';
+
 export interface CustomerPhoneEvents {
 	incoming: [call: PhoneCall];
 	text: [text: PhoneText];
@@ -346,6 +369,14 @@ export class CustomerPhone extends EventEmitter<CustomerPhoneEvents> {
 	readonly calls: PhoneCall[] = [];
 	/** Answer incoming calls by itself after the carrier's answer delay. */
 	autoAnswer: boolean;
+	/**
+	 * How calls to this handset go: `ring` (someone answers, declines: busy, or lets it ring out:
+	 * no-answer), `busy` (the line is engaged: the caller gets busy without ringing), `voicemail`
+	 * (an answering machine picks up after `voicemailAfterMs` and plays `greeting` to the caller).
+	 */
+	mode: PhoneMode = 'ring';
+	greeting = DEFAULT_GREETING;
+	voicemailAfterMs = 4000;
 	readonly #host: PartyHost;
 
 	constructor(host: PartyHost, number: string, options: { autoAnswer?: boolean } = {}) {

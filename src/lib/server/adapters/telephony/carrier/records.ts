@@ -29,6 +29,8 @@ export interface LocalCall extends CallRecord {
 	timeoutSeconds: number;
 	/** Next `SequenceNumber` for this call's status callbacks (Twilio counts from 0). */
 	sequence: number;
+	/** Set on a call a softphone placed through the TwiML App: its requests carry ApplicationSid and an empty Called. */
+	applicationSid?: string | null;
 }
 
 export interface LocalRecording {

@@ -5,7 +5,7 @@
  */
 import type { LocalCarrier } from './local-carrier';
 import type { ConferenceView } from './rest';
-import type { ClientDevice, CustomerPhone, DeviceCall, PhoneCall, PhoneText, ScriptLine } from './parties';
+import type { ClientDevice, CustomerPhone, DeviceCall, PhoneCall, PhoneMode, PhoneText, ScriptLine } from './parties';
 import type { Delivery, WebhookDispatcher, WebhookKind } from './webhooks';
 
 /** What the scenario API drives; the CarrierEngine provides it. */
@@ -82,6 +82,19 @@ export class Scenario {
 		if (reject) call?.reject();
 		else call?.answer();
 		return call;
+	}
+
+	/**
+	 * How the phone with `number` takes calls from now on: `ring` (answer, decline or let it ring
+	 * out), `busy` (an engaged line), `voicemail` (an answering machine picks up after `afterMs`
+	 * and plays `greeting`).
+	 */
+	phoneMode(number: string, input: { mode: PhoneMode; greeting?: string; afterMs?: number }): { number: string; mode: PhoneMode; greeting: string; afterMs: number } {
+		const phone = this.#engine.phone(number);
+		phone.mode = input.mode;
+		if (input.greeting !== undefined) phone.greeting = input.greeting;
+		if (input.afterMs !== undefined) phone.voicemailAfterMs = input.afterMs;
+		return { number, mode: phone.mode, greeting: phone.greeting, afterMs: phone.voicemailAfterMs };
 	}
 
 	pressKeys(callSid: string, digits: string): void {

@@ -50,7 +50,8 @@ export async function startHarness(options: Partial<CarrierEngineOptions> = {}):
 	const carrier = new LocalCarrier({ accountSid: ACCOUNT, authToken: TOKEN, apiBaseUrl: `${server.url}/carrier`, now: () => clock.now() });
 	// Twilio's own 15 s limit in real time: virtual time stands still while a webhook is in flight,
 	// so a shorter limit only made a loaded machine's slow answer look like a carrier timeout.
-	const engine = new CarrierEngine({ carrier, publicBaseUrl: server.url, clock, webhookTimeoutMs: 15_000, ...options });
+	// The account owns SWITCHBOARD_NUMBER, so it may be the caller ID of calls to phones.
+	const engine = new CarrierEngine({ carrier, publicBaseUrl: server.url, clock, webhookTimeoutMs: 15_000, ...options, numbers: { [SWITCHBOARD_NUMBER]: {}, ...options.numbers } });
 	let rest: Server | undefined;
 	const serveCarrier = async () => {
 		rest = createServer((req, res) => {

@@ -2,7 +2,7 @@
  * <Dial>: bridges the call to a Queue, a Conference, or Clients/Numbers (bridges.ts,
  * conferences.ts), then requests the action with DialCallStatus.
  */
-import { dialQueue, dialTargets } from '../bridges';
+import { callerIdProblem, dialQueue, dialTargets } from '../bridges';
 import { Interrupted } from '../clock';
 import { dialConference } from '../conferences';
 import { loadTwiml } from '../runtime';
@@ -35,7 +35,12 @@ export async function dial(s: EngineState, leg: Leg, verb: XmlElement, docUrl: s
 		else {
 			const targets = nouns.filter((n) => n.name === 'Client' || n.name === 'Number');
 			if (!targets.length && bareNumber) targets.push({ name: 'Number', attrs: {}, children: [bareNumber] });
-			outcome = await dialTargets(s, leg, verb, targets, timeoutMs, recording, docUrl, signal);
+			const problem = callerIdProblem(s, leg, verb, targets);
+			if (problem) {
+				// Twilio refuses the Dial before ringing anyone: error 13214, DialCallStatus=failed.
+				s.dispatcher.alert({ level: 'error', code: 13214, message: problem, url: docUrl, kind: null, callSid: leg.sid, messageSid: null });
+				outcome = { status: 'failed', dialSid: null, seconds: null, recording: null };
+			} else outcome = await dialTargets(s, leg, verb, targets, timeoutMs, recording, docUrl, signal);
 		}
 	} catch (err) {
 		if (!(err instanceof Interrupted) || err.reason !== HANGUP) throw err;
