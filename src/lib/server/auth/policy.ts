@@ -111,6 +111,7 @@ const TRPC: Record<string, PolicyEntry> = {
 	'trpc:crm.update': e(AGENT),
 	'trpc:preferences.mine': e(AGENT, 'self'),
 	'trpc:preferences.update': e(AGENT, 'self'),
+	'trpc:outbound.precheck': e(AGENT),
 	'trpc:sms.inbox': e(AGENT, 'shared-inbox'),
 	'trpc:sms.messages': e(AGENT, 'shared-inbox'),
 	'trpc:sms.attachments': e(AGENT, 'shared-inbox'),

@@ -4,6 +4,7 @@ import { callbacksRouter } from './routers/callbacks';
 import { callsRouter } from './routers/calls';
 import { complianceRouter } from './routers/compliance';
 import { crmRouter } from './routers/crm';
+import { outboundRouter } from './routers/outbound';
 import { preferencesRouter } from './routers/preferences';
 import { smsRouter } from './routers/sms';
 
@@ -13,6 +14,7 @@ export const appRouter = router({
 	calls: callsRouter,
 	compliance: complianceRouter,
 	crm: crmRouter,
+	outbound: outboundRouter,
 	preferences: preferencesRouter,
 	sms: smsRouter
 });
