@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setLogLevel } from '$lib/server/log';
 import { CUSTOMER, SWITCHBOARD_NUMBER, startHarness, twiml, type Harness } from '$lib/server/adapters/telephony/carrier/test-switchboard';
-import { applyDeviceAction, openDeviceChannel } from './device-channel';
+import { applyDeviceAction, connectDevice, openDeviceChannel } from './device-channel';
 import type { DeviceChannelEvent } from '$lib/softphone/protocol';
 
 let h: Harness;
@@ -137,5 +137,25 @@ describe('local softphone device channel', () => {
 		c.close();
 		await h.clock.advance(25_000);
 		expect(h.hits('/voice/dial-done')[0]?.form().get('DialCallStatus')).toBe('no-answer');
+	});
+});
+
+describe('placing a call from the device channel', () => {
+	it("announces the call as outgoing before its events, and refuses another agent's device or a second call", async () => {
+		h = await startHarness();
+		h.routes.set('/webhooks/twilio/voice', () => twiml('<Pause length="30"/>'));
+		const c = channel(h);
+		expect(connectDevice('agent_other', c.deviceId, { To: CUSTOMER })).toMatchObject({ ok: false, status: 404, code: 'NO_DEVICE' });
+		const placed = connectDevice(IDENTITY, c.deviceId, { To: CUSTOMER, customerId: 'cus_1' });
+		expect(placed).toMatchObject({ ok: true, from: `client:${IDENTITY}`, to: CUSTOMER, customParameters: { To: CUSTOMER, customerId: 'cus_1' } });
+		const callSid = (placed as { callSid: string }).callSid;
+		expect(c.events.at(-1)).toMatchObject({ type: 'outgoing', callSid });
+		await h.clock.advance(1000);
+		expect(c.types().slice(-2)).toEqual(['outgoing', 'accept']);
+		expect(connectDevice(IDENTITY, c.deviceId, { To: CUSTOMER })).toMatchObject({ ok: false, status: 409, code: 'CALL_ACTIVE' });
+		expect(applyDeviceAction(IDENTITY, { deviceId: c.deviceId, callSid, action: 'disconnect' })).toMatchObject({ ok: true });
+		await h.clock.advance(1000);
+		expect(c.types().at(-1)).toBe('disconnect');
+		c.close();
 	});
 });

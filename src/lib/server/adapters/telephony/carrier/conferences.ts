@@ -9,6 +9,7 @@ import type { ConferenceView, ParticipantView } from './rest';
 import type { Conference, EngineState, Leg, Participant } from './state';
 import { textOf, type XmlElement } from './twiml';
 import { attrBool, FOREVER, newSid, resolve, wait } from './util';
+import { hear } from './legs';
 
 export function conferenceEvent(s: EngineState, conf: Conference, event: string, extra: Record<string, string> = {}): void {
 	const short = event.replace(/^(conference|participant)-/, '');
@@ -97,6 +98,8 @@ export async function joinConference(s: EngineState, leg: Leg, name: string, att
 		conferenceEvent(s, conf, 'conference-start');
 	}
 	conferenceEvent(s, conf, 'participant-join', participantFields(participant));
+	// Until someone who starts the conference joins, the others hear the waitUrl (Twilio's default: hold music; "" is silence).
+	if (conf.status === 'init' && attrs.waitUrl !== '') hear(leg, attrs.waitUrl ? `[play ${resolve(s, attrs.waitUrl, docUrl)}]` : '[hold music]');
 	const current = conf;
 	try {
 		await wait(s, FOREVER, signal, (wake) => {
@@ -110,8 +113,9 @@ export async function joinConference(s: EngineState, leg: Leg, name: string, att
 		participant.status = 'complete';
 		current.participants.delete(leg.sid);
 		conferenceEvent(s, current, 'participant-leave', participantFields(participant));
-		if (participant.endOnExit) endConference(s, current, 'participant-with-end-conference-on-exit-left', leg.sid);
-		else if (current.participants.size === 0) endConference(s, current, 'last-participant-left', leg.sid);
+		const how = participant.kicked ? 'kicked' : 'left';
+		if (participant.endOnExit) endConference(s, current, `participant-with-end-conference-on-exit-${how}`, leg.sid);
+		else if (current.participants.size === 0) endConference(s, current, `last-participant-${how}`, leg.sid);
 	}
 	return Math.round((s.clock.now().getTime() - joined) / 1000);
 }

@@ -78,6 +78,7 @@ export function updateParticipant(s: EngineState, sidOrName: string, callSid: st
 export function removeParticipant(s: EngineState, sidOrName: string, callSid: string): void {
 	const conf = conferenceOrThrow(s, sidOrName);
 	const p = participantOrThrow(conf, callSid);
+	p.kicked = true;
 	p.leave?.();
 }
 

@@ -90,6 +90,8 @@ export interface Participant {
 	joinedAt: Date;
 	status: 'queued' | 'connecting' | 'ringing' | 'connected' | 'complete' | 'failed';
 	leave: (() => void) | null;
+	/** Removed over REST (Twilio's "kicked"), rather than hanging up or leaving by TwiML. */
+	kicked?: boolean;
 }
 
 export interface Conference {
