@@ -99,7 +99,8 @@ export const myWrapups = agentQuery({
 			.sort((a, b) => (b.endedAt ?? 0) - (a.endedAt ?? 0))
 			.map((r) => ({
 				callSid: r.callSid,
-				from: r.from,
+				// The customer's number: the caller of an inbound call, the dialled number of an outbound one.
+				from: r.direction === 'outbound' ? r.to : r.from,
 				customerId: r.customerId ?? null,
 				customerName: r.customerName ?? null,
 				endedAt: r.endedAt ?? null,

@@ -143,7 +143,9 @@ export const activeCallFields = {
 	/** When the call ended and wrap-up began. */
 	endedAt: v.optional(v.number()),
 	/** When the queue's wrap-up time runs out and the agent is available again by themselves (the softphone's countdown). */
-	wrapupEndsAt: v.optional(v.number())
+	wrapupEndsAt: v.optional(v.number()),
+	/** The customer's number (E.164): the dialled number of an outbound call, the caller of an inbound one; one live call per number. */
+	customerNumber: v.optional(v.string())
 };
 export const vActiveCall = v.object(activeCallFields);
 export type ActiveCall = Infer<typeof vActiveCall>;
@@ -302,7 +304,8 @@ export default defineSchema({
 	active_calls: defineTable(vActiveCall)
 		.index('by_callSid', ['callSid'])
 		.index('by_agentId', ['agentId'])
-		.index('by_state', ['state']),
+		.index('by_state', ['state'])
+		.index('by_customerNumber', ['customerNumber']),
 	call_queue: defineTable(vLeadQueueRow)
 		.index('by_leadId', ['leadId'])
 		// Next call: a campaign's ready leads, fresh ones (notBefore 0) in import order, then retries as they fall due.

@@ -13,6 +13,7 @@ import type {
   FilterApi,
   FunctionReference,
 } from "convex/server";
+import type * as activeCalls from "../activeCalls.js";
 import type * as agentSkills from "../agentSkills.js";
 import type * as agentStatus from "../agentStatus.js";
 import type * as callBoard from "../callBoard.js";
@@ -42,6 +43,7 @@ import type * as smsMessages from "../smsMessages.js";
  * ```
  */
 declare const fullApi: ApiFromModules<{
+  activeCalls: typeof activeCalls;
   agentSkills: typeof agentSkills;
   agentStatus: typeof agentStatus;
   callBoard: typeof callBoard;

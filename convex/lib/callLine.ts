@@ -126,6 +126,7 @@ export async function startActiveCall(ctx: MutationCtx, incoming: Doc<'incoming_
 		queueName: incoming.queueName,
 		from: incoming.from,
 		to: incoming.to,
+		customerNumber: incoming.from,
 		state: 'in-progress',
 		startedAt: incoming.receivedAt,
 		answeredAt: now,

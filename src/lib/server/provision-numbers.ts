@@ -16,7 +16,8 @@ export const SWITCHBOARD_NUMBER_ROUTES: NumberRoutes = {
 	voiceFallback: FALLBACK_PATHS.voice,
 	voiceStatus: VOICE_PATHS.status,
 	sms: SMS_PATHS.inbound,
-	smsFallback: FALLBACK_PATHS.sms
+	smsFallback: FALLBACK_PATHS.sms,
+	outbound: VOICE_PATHS.outbound
 };
 
 /** The numbers that route to Switchboard, with their queue's name. */

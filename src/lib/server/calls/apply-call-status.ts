@@ -42,6 +42,11 @@ type ApplyCallStatusInput = {
 	now?: Date;
 	/** Set when the status did not come from a callback (start-up reconciliation). */
 	source?: string;
+	/**
+	 * The dialled customer's leg of an outbound call (outbound/outbound-status.ts): a child of the
+	 * agent's leg, whose CallSid names the row; its answer is the call's answer.
+	 */
+	outboundLeg?: boolean;
 };
 
 /** Write the folded facts onto the call row and put this delivery on its timeline. */
@@ -114,14 +119,14 @@ export async function applyCallStatus(services: VoiceServices, input: ApplyCallS
 	const { status } = input;
 	const now = input.now ?? new Date();
 	const at = eventTime(status.Timestamp, now);
-	const leg = status.ParentCallSid ? 'agent' : 'customer';
+	const leg = input.outboundLeg || !status.ParentCallSid ? 'customer' : 'agent';
 	const callSid = status.ParentCallSid ?? status.CallSid;
 
 	const result = await services.db.transaction(async (tx): Promise<ApplyCallStatusResult> => {
 		if (!(await recordDeliveryOnce(tx, input.dedupeKey, 'voice.status'))) return { replay: true, ended: false };
 		const row = await ensureCall(tx, {
 			callSid,
-			direction: status.Direction?.startsWith('outbound') && leg === 'customer' ? 'outbound' : 'inbound',
+			direction: input.outboundLeg || (status.Direction?.startsWith('outbound') && leg === 'customer') ? 'outbound' : 'inbound',
 			fromRaw: status.From,
 			toRaw: leg === 'customer' ? status.To : '',
 			fromE164: phoneNumberOrNull(status.From),
@@ -129,14 +134,10 @@ export async function applyCallStatus(services: VoiceServices, input: ApplyCallS
 			receivedAt: at
 		});
 		const agentId = leg === 'agent' ? agentIdFromClient(status.To) : null;
-		const folded = foldCallStatus(row, {
-			leg,
-			status: status.CallStatus,
-			at,
-			callSid: status.CallSid,
-			durationSeconds: status.CallDuration,
-			agentId
-		});
+		const event = { status: status.CallStatus, at, callSid: status.CallSid, durationSeconds: status.CallDuration };
+		let folded = foldCallStatus(row, { leg, ...event, agentId });
+		// The customer answering an agent's dial is what an agent answering is for an inbound call.
+		if (input.outboundLeg) folded = foldCallStatus(folded, { leg: 'agent', ...event, agentId: row.agentId });
 		await archiveStatus(tx, row, folded, { leg, at, agentId, status, source: input.source });
 		const ended = leg === 'customer' && STATUS_RANK[status.CallStatus] === FINAL_RANK && row.statusRank < FINAL_RANK;
 		if (!ended) return { replay: false, ended };

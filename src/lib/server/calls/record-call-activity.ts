@@ -38,6 +38,7 @@ export function callSummary(call: {
 		case 'voicemail':
 			return `${direction}, voicemail left${missed}`;
 		case 'abandoned':
+			if (call.direction === 'outbound') return `${direction}, not answered${missed}`;
 			return `${direction}, abandoned after ${formatDuration(call.waitSeconds)} waiting${missed}`;
 		case 'rejected':
 			return `${direction}, rejected`;

@@ -22,6 +22,7 @@ import { setLogLevel } from '../log';
 import { FALLBACK_PATHS, voiceFallbackWebhook } from '../webhooks/fallback-webhooks';
 import { signedRequest } from '../webhooks/test-requests';
 import type { TwilioParams } from '../webhooks/verify-twilio-request';
+import { outboundCallWebhook, outboundDialActionWebhook, outboundNoticeWebhook, outboundStatusWebhook } from '../outbound/outbound-webhooks';
 import { seedVoiceQueues } from './seed-voice-queues';
 import { VOICE_PATHS } from './voice-paths';
 import type { VoiceServices } from './voice-services';
@@ -75,12 +76,18 @@ export const HANDLERS: Record<string, (s: VoiceServices, r: Request, u: URL) => 
 	[VOICE_PATHS.voicemailDone]: voicemailDoneWebhook,
 	[VOICE_PATHS.recording]: recordingStatusWebhook,
 	[VOICE_PATHS.queueBridge]: queueBridgeWebhook,
-	[FALLBACK_PATHS.voice]: voiceFallbackWebhook
+	[FALLBACK_PATHS.voice]: voiceFallbackWebhook,
+	[VOICE_PATHS.outbound]: outboundCallWebhook,
+	[VOICE_PATHS.outboundStatus]: outboundStatusWebhook,
+	[VOICE_PATHS.outboundDialAction]: outboundDialActionWebhook,
+	[VOICE_PATHS.outboundNotice]: outboundNoticeWebhook
 };
 
 export interface VoiceHarnessOptions {
 	/** Replace the local telephony adapter (e.g. one bound to a carrier twin), for the webhooks and the jobs alike. */
 	telephony?: Adapters['telephony'];
+	/** More environment, e.g. OUTBOUND_CLOCK_START for the outbound gate's clock. */
+	env?: Record<string, string>;
 }
 
 export async function createVoiceHarness(options: VoiceHarnessOptions = {}): Promise<VoiceHarness> {
@@ -93,7 +100,8 @@ export async function createVoiceHarness(options: VoiceHarnessOptions = {}): Pro
 		// The local carrier behind a public-looking URL, as signatures over https:// are what Twilio sends.
 		I_UNDERSTAND_LOCAL_MODE_IS_PUBLIC: 'true',
 		DATA_DIR: mkdtempSync(path.join(tmpdir(), 'switchboard-voice-')),
-		LOG_LEVEL: 'error'
+		LOG_LEVEL: 'error',
+		...options.env
 	});
 	setLogLevel('error');
 	const [testDb, created, hot] = await Promise.all([createTestDb(), createAdapters(config), createLocalHotState()]);

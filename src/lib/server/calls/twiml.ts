@@ -94,6 +94,41 @@ export function dialClient(o: DialClientOptions): Verb {
 	};
 }
 
+export interface DialNumberOptions {
+	number: string;
+	/** The number the called party sees (one of ours). */
+	callerId: string;
+	action?: string;
+	timeoutSeconds?: number;
+	record?: 'record-from-answer-dual';
+	recordingStatusCallback?: string;
+	/** The dialled leg's progress events. */
+	statusCallback?: string;
+	/** Space-separated, e.g. `initiated ringing answered completed`. */
+	statusCallbackEvent?: string;
+	/** TwiML run on the called party's leg once they answer, before the bridge (the recording notice). */
+	url?: string;
+}
+
+type NumberEvent = NonNullable<VoiceResponse.NumberAttributes['statusCallbackEvent']>[number];
+
+/** `<Dial callerId><Number>`: an outbound leg to a phone number, bridged to this leg when answered. */
+export function dialNumber(o: DialNumberOptions): Verb {
+	return (twiml) => {
+		const dial = twiml.dial({
+			callerId: o.callerId,
+			action: o.action,
+			timeout: o.timeoutSeconds,
+			record: o.record,
+			recordingStatusCallback: o.recordingStatusCallback
+		});
+		dial.number(
+			{ url: o.url, statusCallback: o.statusCallback, statusCallbackEvent: eventList<NumberEvent>(o.statusCallbackEvent) },
+			o.number
+		);
+	};
+}
+
 /** Put the caller in a named queue; `waitUrl` plays while they wait, `action` runs when they leave it. */
 export function enqueue(queue: string, o: { waitUrl?: string; action?: string } = {}): Verb {
 	return (twiml) => {

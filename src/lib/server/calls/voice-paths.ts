@@ -12,7 +12,13 @@ export const VOICE_PATHS = {
 	voicemailDone: '/webhooks/twilio/voice/voicemail-done',
 	recording: '/webhooks/twilio/voice/recording',
 	/** `<Dial><Queue url>`: runs on the dequeued caller's leg as an agent's pickup bridges it. */
-	queueBridge: '/webhooks/twilio/voice/queue-bridge'
+	queueBridge: '/webhooks/twilio/voice/queue-bridge',
+	/** The TwiML App's voice URL: an agent's softphone places a call (outbound/handle-outbound-call.ts). */
+	outbound: '/webhooks/twilio/voice/outbound',
+	/** The dialled customer's leg of an outbound call: its progress, its `<Number url>` notice, the Dial's end. */
+	outboundStatus: '/webhooks/twilio/voice/outbound/status',
+	outboundNotice: '/webhooks/twilio/voice/outbound/notice',
+	outboundDialAction: '/webhooks/twilio/voice/outbound/dial-action'
 } as const;
 
 /** The progress events requested for every agent leg. */

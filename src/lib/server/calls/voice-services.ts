@@ -7,7 +7,8 @@ import type { HotState } from '../live/hot';
 
 export interface VoiceServices {
 	/** dataDir: the voice fallback route spools there (webhooks/spool.ts). */
-	config: Pick<Config, 'publicBaseUrl' | 'declineSetsAgent' | 'dataDir'>;
+	/** outbound: the outbound gate's rules and clock (outbound/). */
+	config: Pick<Config, 'publicBaseUrl' | 'declineSetsAgent' | 'dataDir' | 'outbound'>;
 	db: Db;
 	hot: HotState;
 	adapters: { telephony: TelephonyPort };

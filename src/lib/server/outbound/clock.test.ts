@@ -14,9 +14,9 @@ describe('outbound clock', () => {
 
 	it('is set by OUTBOUND_CLOCK_START in local mode only', () => {
 		expect(parseConfig({ OUTBOUND_CLOCK_START: '2026-12-07T17:00:00Z' }).outbound.clockStart).toEqual(new Date('2026-12-07T17:00:00Z'));
-		expect(() => parseConfig({ OUTBOUND_CLOCK_START: '2026-12-07T17:00:00Z', NODE_ENV: 'production', PUBLIC_BASE_URL: 'http://localhost:3000' })).toThrow(
-			/OUTBOUND_CLOCK_START is for local mode only/
-		);
+		expect(() =>
+			parseConfig({ OUTBOUND_CLOCK_START: '2026-12-07T17:00:00Z', NODE_ENV: 'production', PUBLIC_BASE_URL: 'http://localhost:3000' })
+		).toThrow(/OUTBOUND_CLOCK_START is for local mode only/);
 		expect(() => parseConfig({ OUTBOUND_CLOCK_START: 'tomorrow' })).toThrow(/OUTBOUND_CLOCK_START is an ISO 8601 instant/);
 		expect(() => parseConfig({ OUTBOUND_RULES: '{"recallGapMinutes":-1}' })).toThrow(/OUTBOUND_RULES.recallGapMinutes/);
 	});

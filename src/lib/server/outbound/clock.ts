@@ -10,3 +10,15 @@ export function createOutboundClock(start: Date | undefined, real: () => number 
 	const offset = start.getTime() - real();
 	return () => new Date(real() + offset);
 }
+
+const clocks = new WeakMap<object, OutboundClock>();
+
+/** The deployment's clock: one per config object, so a fixed start is taken once and then runs on. */
+export function outboundClock(config: { outbound: { clockStart: Date | undefined } }): OutboundClock {
+	let clock = clocks.get(config.outbound);
+	if (!clock) {
+		clock = createOutboundClock(config.outbound.clockStart);
+		clocks.set(config.outbound, clock);
+	}
+	return clock;
+}

@@ -5,6 +5,7 @@ import { recordConsent } from '../compliance/record-consent';
 import { outboundAttempts } from '../db/schema/compliance';
 import { createTestDb, type TestDb } from '../db/test-db';
 import { gateAttempt, type GateAttemptInput } from './gate';
+import { precheckDial } from './precheck-dial';
 import { DEFAULT_RULE_SET } from './rule-set';
 
 let t: TestDb;
@@ -189,5 +190,26 @@ describe('gateAttempt', () => {
 		const results = await Promise.all(Array.from({ length: 10 }, () => gate(to)));
 		expect(results.filter((r) => r.ok)).toHaveLength(1);
 		expect(results.filter((r) => !r.ok && r.rule === 'RECALL_GAP')).toHaveLength(9);
+	});
+});
+
+describe('precheckDial (the Call button before the softphone connects)', () => {
+	it('answers allowed without keeping an attempt, and a refusal with its rule, local time and opening, kept', async () => {
+		const config = { outbound: { rules: DEFAULT_RULE_SET, clockStart: new Date('2026-12-08T02:30:00Z') } };
+		const to = freshNy();
+		expect(await precheckDial({ db: t.db, config }, { actorId: agent.id, to, channel: 'voice' })).toEqual({
+			ok: false,
+			e164: to,
+			rule: 'OUTSIDE_CALLING_HOURS',
+			message: `It is 9:30 PM EST for ${to}; calls and texts are allowed 08:00-21:00 recipient time.`,
+			recipientLocalTime: '2026-12-07T21:30-05:00',
+			timeZone: 'America/New_York',
+			opensAt: '2026-12-08T13:00:00.000Z'
+		});
+		expect(await t.db.select().from(outboundAttempts).where(eq(outboundAttempts.toPhone, to))).toHaveLength(1);
+		const daytime = { outbound: { rules: DEFAULT_RULE_SET, clockStart: AFTERNOON } };
+		const other = freshNy();
+		expect(await precheckDial({ db: t.db, config: daytime }, { actorId: agent.id, to: other, channel: 'voice' })).toMatchObject({ ok: true, e164: other, rule: null });
+		expect(await t.db.select().from(outboundAttempts).where(eq(outboundAttempts.toPhone, other))).toEqual([]);
 	});
 });

@@ -5,6 +5,7 @@ import { callsRouter } from './routers/calls';
 import { campaignsRouter } from './routers/campaigns';
 import { complianceRouter } from './routers/compliance';
 import { crmRouter } from './routers/crm';
+import { outboundRouter } from './routers/outbound';
 import { preferencesRouter } from './routers/preferences';
 import { qualityRouter } from './routers/quality';
 import { searchRouter } from './routers/search';
@@ -17,6 +18,7 @@ export const appRouter = router({
 	campaigns: campaignsRouter,
 	compliance: complianceRouter,
 	crm: crmRouter,
+	outbound: outboundRouter,
 	preferences: preferencesRouter,
 	quality: qualityRouter,
 	search: searchRouter,

@@ -28,6 +28,8 @@ export interface NumberRoutes {
 	voiceStatus: string;
 	sms: string;
 	smsFallback: string;
+	/** The TwiML App's voice URL (calls the agents' softphones place); the incoming route when absent. */
+	outbound?: string;
 }
 
 export interface ProvisionInput {
@@ -116,9 +118,9 @@ export function desiredNumberSettings(publicBaseUrl: string, routes: NumberRoute
 	};
 }
 
-/** The TwiML App's voice side: the same incoming route, which tells agent-originated calls apart. */
+/** The TwiML App's voice side: the outbound route (agent-originated calls), with the numbers' fallback. */
 export function desiredApplicationSettings(publicBaseUrl: string, routes: NumberRoutes): Record<AppField, string> {
-	const all = desiredNumberSettings(publicBaseUrl, routes);
+	const all = desiredNumberSettings(publicBaseUrl, { ...routes, voice: routes.outbound ?? routes.voice });
 	return { VoiceUrl: all.VoiceUrl, VoiceMethod: all.VoiceMethod, VoiceFallbackUrl: all.VoiceFallbackUrl, VoiceFallbackMethod: all.VoiceFallbackMethod };
 }
 
