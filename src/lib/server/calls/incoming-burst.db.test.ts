@@ -37,7 +37,7 @@ describe('a burst of concurrent incoming calls, each delivered twice at once', (
 			from: i % 5 === 0 ? known : `+1646555${String(1000 + i).padStart(4, '0')}`
 		}));
 		const answers = await Promise.all(
-			burst.flatMap(({ sid, from }) => [0, 1].map(async () => ({ sid, status: 0, ...(await h.post(VOICE_PATHS.incoming, incoming(sid, from)).then(async (r) => ({ status: r.status, twiml: await r.text() }))) })))
+			burst.flatMap(({ sid, from }) => [0, 1].map(async () => ({ sid, ...(await h.post(VOICE_PATHS.incoming, incoming(sid, from)).then(async (r) => ({ status: r.status, twiml: await r.text() }))) })))
 		);
 		for (const a of answers) expect(a.status, a.twiml).toBe(200);
 		for (const { sid } of burst) {

@@ -141,8 +141,8 @@ describe('ordered index ranges', () => {
 				const order = r() < 0.5 ? 'asc' : 'desc';
 				const limit = r() < 0.5 ? 1 + Math.floor(r() * 5) : undefined;
 				const query = { source: { type: 'IndexRange', indexName: 'queue.by_line', range, order }, operators: limit ? [{ limit }] : [] };
-				const expected = ((plain._resolveQuerySource(query) as { sortedDocs: Doc[] }).sortedDocs).slice(0, limit);
-				const got = (indexed._resolveQuerySource(query) as { sortedDocs: Doc[] }).sortedDocs.slice(0, limit);
+				const expected = ((plain._resolveQuerySource(query as never) as { sortedDocs: Doc[] }).sortedDocs).slice(0, limit);
+				const got = (indexed._resolveQuerySource(query as never) as { sortedDocs: Doc[] }).sortedDocs.slice(0, limit);
 				expect(got.map((d) => d._id), JSON.stringify({ range, order, limit })).toEqual(expected.map((d) => d._id));
 				checked += expected.length;
 			}
@@ -157,10 +157,10 @@ describe('ordered index ranges', () => {
 		for (let i = 1; i <= 6; i++) db._writes[0]![`${i}queue`] = { _id: `${i}queue`, _creationTime: i, queueName: 'sales', state: 'waiting', priority: 0, enqueuedAt: i, vip: i % 2 === 0 };
 		db.commit();
 		const range = [{ type: 'Eq', fieldPath: 'queueName', value: 'sales' }];
-		const limited = db._resolveQuerySource({ source: { type: 'IndexRange', indexName: 'queue.by_line', range }, operators: [{ limit: 2 }] }) as { sortedDocs: Doc[] };
+		const limited = db._resolveQuerySource({ source: { type: 'IndexRange', indexName: 'queue.by_line', range }, operators: [{ limit: 2 }] } as never) as { sortedDocs: Doc[] };
 		expect(limited.sortedDocs.map((d) => d._id)).toEqual(['1queue', '2queue']);
 		const filter = { field: 'vip', equals: true };
-		const filtered = db._resolveQuerySource({ source: { type: 'IndexRange', indexName: 'queue.by_line', range }, operators: [{ filter }, { limit: 2 }] }) as {
+		const filtered = db._resolveQuerySource({ source: { type: 'IndexRange', indexName: 'queue.by_line', range }, operators: [{ filter }, { limit: 2 }] } as never) as {
 			sortedDocs: Doc[];
 			filterFn: (d: Doc) => boolean;
 		};
