@@ -143,6 +143,21 @@ describe('searchArchive: filters', () => {
 		expect(await found({ q: 'refund', to: new Date(now - 30 * DAY).toISOString() })).toEqual(sorted('cancel'));
 	});
 
+	it('finds matches in every date window, newest first, future and years-old ones included', async () => {
+		const ages = [-1, 2, 20, 200, 1000];
+		const made = new Map<number, string>();
+		for (const age of ages) {
+			made.set(age, await insertTranscribedCall(t.db, { agentId: staff.agent!.id, at: new Date(now - age * DAY), lines: [['customer', `A zeppelin ${age} days ago`]] }));
+		}
+		const idsOf = (...list: number[]) => list.map((age) => made.get(age)).sort();
+		const answer = await search({ q: 'zeppelin' });
+		expect(answer.items.map((i) => i.id).sort()).toEqual(idsOf(...ages));
+		expect(answer.capped).toBe(false);
+		expect(await found({ q: 'zeppelin', from: new Date(now - 100 * DAY).toISOString() })).toEqual(idsOf(-1, 2, 20));
+		expect(await found({ q: 'zeppelin', to: new Date(now - 10 * DAY).toISOString() })).toEqual(idsOf(20, 200, 1000));
+		expect(await found({ q: 'zeppelin', from: new Date(now - 500 * DAY).toISOString(), to: new Date(now - 10 * DAY).toISOString() })).toEqual(idsOf(20, 200));
+	});
+
 	it('refuses a date range that ends before it starts, saying what to fix', () => {
 		const parsed = ZSearchRequest.safeParse({ q: 'x', from: new Date(now).toISOString(), to: new Date(now - DAY).toISOString() });
 		expect(parsed.success).toBe(false);
