@@ -226,6 +226,7 @@ const PAGES: Record<string, PolicyEntry> = {
 	'load:/(app)/admin/audit': e(ADMIN),
 	'load:/(app)/admin/queues': e(ADMIN),
 	'load:/(app)/admin/skills': e(ADMIN),
+	'load:/(app)/campaigns': e(AGENT),
 	'load:/(app)/callbacks': e(AGENT, 'callback-holder'),
 	'load:/(app)/compliance': e(AGENT),
 	'load:/(app)/customers': e(AGENT),
