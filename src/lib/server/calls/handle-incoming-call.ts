@@ -12,6 +12,7 @@ import { recordUnknownCaller } from '../crm/record-unknown-caller';
 import type { Db } from '../db/client';
 import { calls } from '../db/schema/calls';
 import { SYSTEM_IDENTITY } from '../live/hot';
+import { recordCallEvent } from '../reporting/record-call-event';
 import { recordDeliveryOnce } from '../webhooks/delivery-ledger';
 import type { TVoiceRequest } from '../webhooks/voice-params';
 import { addCallEvent, ensureCall, keepFirst, loadCall, upsertCall, type CallerView } from './call-archive';
@@ -68,6 +69,8 @@ export async function handleIncomingCall(services: VoiceServices, { call, dedupe
 		});
 		// With voicemail off the caller is told to call again and the call ends as abandoned.
 		if (!open) await addCallEvent(tx, { callId: row.id, kind: queue.voicemailEnabled ? 'voicemail' : 'closed', at: now, payload: { reason: 'closed' } });
+		// Only an open queue is offered a call: callers outside opening hours are in no service level.
+		else await recordCallEvent(tx, { callId: row.id, type: 'offered', at: now, queue: queue.name, direction: 'inbound' });
 		return { caller: customer ? { customerId: customer.id, name: customer.displayName, company: customer.company } : null, ended: false };
 	});
 	// A retry of a call the archive has closed meanwhile (e.g. at a restart, when the carrier no
@@ -119,8 +122,10 @@ export async function recordRoutingDecision(
 				.where(eq(calls.id, found.call.id));
 			await addCallEvent(tx, { callId: found.call.id, kind: 'queued', at: now, payload: { queue: decision.queueName, position: decision.position, ...(decision.positionAtLeast ? { positionAtLeast: true } : {}) }
 			});
+			await recordCallEvent(tx, { callId: found.call.id, type: 'queued', at: now, payload: { position: decision.position ?? null } });
 		} else {
 			await addCallEvent(tx, { callId: found.call.id, kind: 'offered', at: now, payload: { agentId: decision.agentId, attempt: decision.attempts } });
+			await recordCallEvent(tx, { callId: found.call.id, type: 'ringing', at: now, agentId: decision.agentId ?? null, key: `${decision.agentId}:${decision.attempts}` });
 		}
 	});
 }

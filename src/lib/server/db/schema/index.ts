@@ -9,3 +9,4 @@ export * from './sms';
 export * from './callbacks';
 export * from './preferences';
 export * from './admin';
+export * from './reporting';
