@@ -3,49 +3,10 @@
  * counts toward which metric. Used as events are recorded and when the aggregates are rebuilt
  * from the log, so both give the same numbers.
  */
+import type { IntervalSums } from '../../reporting/metrics';
 import type { CallLogType } from '../db/schema/reporting';
 
-/** The sums report_intervals keeps (all additive, so a range is the sum of its intervals). */
-export interface IntervalSums {
-	offered: number;
-	answered: number;
-	answeredInTarget: number;
-	abandoned: number;
-	shortAbandons: number;
-	callbacks: number;
-	transfers: number;
-	handled: number;
-	waitAnsweredSeconds: number;
-	talkSeconds: number;
-	holdSeconds: number;
-	wrapupSeconds: number;
-	wrapups: number;
-	placed: number;
-}
-
-export const SUM_FIELDS = [
-	'offered',
-	'answered',
-	'answeredInTarget',
-	'abandoned',
-	'shortAbandons',
-	'callbacks',
-	'transfers',
-	'handled',
-	'waitAnsweredSeconds',
-	'talkSeconds',
-	'holdSeconds',
-	'wrapupSeconds',
-	'wrapups',
-	'placed'
-] as const satisfies readonly (keyof IntervalSums)[];
-
-export const emptySums = (): IntervalSums => Object.fromEntries(SUM_FIELDS.map((f) => [f, 0])) as unknown as IntervalSums;
-
-export function addSums(into: IntervalSums, add: Partial<IntervalSums>): IntervalSums {
-	for (const f of SUM_FIELDS) into[f] += add[f] ?? 0;
-	return into;
-}
+export { addSums, emptySums, SUM_FIELDS, type IntervalSums } from '../../reporting/metrics';
 
 /** Interval length the aggregates keep; hours, days and weeks in any zone are unions of these. */
 export const INTERVAL_MS = 15 * 60 * 1000;

@@ -2,10 +2,58 @@
  * Every number the wallboard, the history page and the CSV show, defined once: the formula as
  * code and as the sentence shown beside each tile, and the thresholds that colour it. Rates
  * divide sums over the same calls (counted in the interval they were offered in), so a day's
- * figure is the same whether read from 96 intervals or one.
+ * figure is the same whether read from 96 intervals or one. Shared by the server and the pages.
  */
-import type { IntervalSums } from './interval-delta';
-import type { QueueTargets } from './record-call-event';
+
+/** The sums report_intervals keeps (all additive, so a range is the sum of its intervals). */
+export interface IntervalSums {
+	offered: number;
+	answered: number;
+	answeredInTarget: number;
+	abandoned: number;
+	shortAbandons: number;
+	callbacks: number;
+	transfers: number;
+	handled: number;
+	waitAnsweredSeconds: number;
+	talkSeconds: number;
+	holdSeconds: number;
+	wrapupSeconds: number;
+	wrapups: number;
+	placed: number;
+}
+
+export const SUM_FIELDS = [
+	'offered',
+	'answered',
+	'answeredInTarget',
+	'abandoned',
+	'shortAbandons',
+	'callbacks',
+	'transfers',
+	'handled',
+	'waitAnsweredSeconds',
+	'talkSeconds',
+	'holdSeconds',
+	'wrapupSeconds',
+	'wrapups',
+	'placed'
+] as const satisfies readonly (keyof IntervalSums)[];
+
+export const emptySums = (): IntervalSums => Object.fromEntries(SUM_FIELDS.map((f) => [f, 0])) as unknown as IntervalSums;
+
+export function addSums(into: IntervalSums, add: Partial<IntervalSums>): IntervalSums {
+	for (const f of SUM_FIELDS) into[f] += add[f] ?? 0;
+	return into;
+}
+
+/** A queue's thresholds (voice_queues columns). */
+export interface QueueTargets {
+	slTargetSeconds: number;
+	slTargetPercent: number;
+	shortAbandonSeconds: number;
+	waitAlertSeconds: number;
+}
 
 export type MetricId =
 	| 'offered'
@@ -143,4 +191,13 @@ export function figuresOf(s: IntervalSums): Figures {
 		abandonRate: abandonRate(s),
 		aht: averageHandleTime(s)
 	};
+}
+
+/** A figure as every screen and the CSV print it (the CSV carries exactly these strings). */
+export function formatFigure(id: MetricId, value: number | null): string {
+	if (value === null) return '';
+	const def = METRICS[id];
+	if (def.unit === 'percent') return `${(value * 100).toFixed(1)}%`;
+	if (def.unit === 'seconds') return `${Math.round(value)}`;
+	return Number.isInteger(value) ? String(value) : value.toFixed(1);
 }
