@@ -4,11 +4,11 @@
  */
 import { v } from 'convex/values';
 import { activeBySid } from './lib/callRows';
-import { supervisorQuery, systemMutation } from './lib/functions';
+import { managerQuery, systemMutation } from './lib/functions';
 import { vActiveCall, vIncomingCall, vQueuedCall } from './schema';
 
 /** Every call in hot state, for the wallboard: ringing or being routed, waiting in a queue, and on a call or in wrap-up. */
-export const board = supervisorQuery({
+export const board = managerQuery({
 	args: {},
 	returns: v.object({
 		incoming: v.array(vIncomingCall.extend({ _id: v.id('incoming_call_queue'), _creationTime: v.number() })),

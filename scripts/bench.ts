@@ -28,11 +28,18 @@
  *                      hot state + first page), beside the bare SELECTs; each plan is checked
  *                      for sequential scans.
  *
+ *   reporting          a year of history at 1,000,000 calls on PostgreSQL (the call log seeded
+ *                      with generate_series, aggregates rebuilt from it): the history report by
+ *                      day with the previous year and the agent table, beside the same figures
+ *                      aggregated from the raw log; and a call answered -> the tile changed on
+ *                      50 wallboards following the one server-side computation, beside the
+ *                      answered event's own commit. BENCH_ONLY=reporting runs just these.
+ *
  * The webhook burst runs twice: on PGlite (the embedded default) and with DATABASE_URL on
  * PostgreSQL, as production runs it.
  *
  * Sizes can be lowered for a quick look: BENCH_CUSTOMERS, BENCH_SMS_THREADS,
- * BENCH_SMS_PER_THREAD, BENCH_WEBHOOK_REQUESTS.
+ * BENCH_SMS_PER_THREAD, BENCH_WEBHOOK_REQUESTS, BENCH_REPORT_CALLS.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -45,6 +52,7 @@ import { benchPhoneLookup } from './bench/phone-lookup';
 import { openDatabase, type Db } from '../src/lib/server/db/client';
 import { setLogLevel } from '../src/lib/server/log';
 import { createLocalHotState } from '../src/lib/server/live/hot';
+import { benchHistory, benchWallboard, seedYear } from './bench/reporting';
 import { benchInboxLoad, benchInboxPropagation, seedSmsArchive, usesIndexFor } from './bench/sms';
 import {
 	benchFixedTwiml,
@@ -65,6 +73,7 @@ const SMS_THREADS = Number(process.env.BENCH_SMS_THREADS ?? 10_000);
 const SMS_PER_THREAD = Number(process.env.BENCH_SMS_PER_THREAD ?? 100);
 const WEBHOOK_REQUESTS = Number(process.env.BENCH_WEBHOOK_REQUESTS ?? 1000);
 const SCREEN_POP_AGENTS = 20;
+const REPORT_CALLS = Number(process.env.BENCH_REPORT_CALLS ?? 1_000_000);
 /** The demo sales line (seed-voice-queues.ts): the bench agents get its skill. */
 const SALES_NUMBER = '+14155550100';
 
@@ -114,7 +123,10 @@ async function lookupOn(label: string, db: Db) {
 	add(`phone lookup, ${label}, ${CUSTOMERS / 1000}k customers`, app, 'bare indexed SELECT', base);
 }
 
-for (const [clients, rounds] of [[50, 40], [200, 20]] as const) {
+/** BENCH_ONLY=reporting runs only the reporting benches (a quick look at one area). */
+const ONLY = process.env.BENCH_ONLY;
+
+for (const [clients, rounds] of ONLY ? [] : ([[50, 40], [200, 20]] as const)) {
 	console.log(`bench: live propagation (${clients} clients)`);
 	const live = await benchLivePropagation({ clients, rounds });
 	add(`live propagation, ${clients} clients`, live.latenciesMs, 'mutation round trip', live.mutationMs);
@@ -274,8 +286,10 @@ async function webhookOnPostgres() {
 	});
 }
 
-await overHttp();
-await webhookOnPostgres();
+if (!ONLY) {
+	await overHttp();
+	await webhookOnPostgres();
+}
 
 async function inboxOn(label: string, db: Db) {
 	const viewerId = `bench-viewer-${randomBytes(4).toString('hex')}`;
@@ -297,11 +311,13 @@ async function inboxOn(label: string, db: Db) {
 	}
 }
 
-console.log('bench: phone lookup and SMS inbox on PGlite');
-for (const run of [lookupOn, inboxOn]) {
-	const lite = await openDatabase({ driver: 'pglite', dir: 'memory://' });
-	await run('PGlite', lite.db);
-	await lite.close();
+if (!ONLY) {
+	console.log('bench: phone lookup and SMS inbox on PGlite');
+	for (const run of [lookupOn, inboxOn]) {
+		const lite = await openDatabase({ driver: 'pglite', dir: 'memory://' });
+		await run('PGlite', lite.db);
+		await lite.close();
+	}
 }
 
 /** Run `fn` on a fresh database of the PostgreSQL server, dropped afterwards. */
@@ -316,9 +332,26 @@ async function onFreshPostgres(fn: (db: Db) => Promise<void>) {
 	});
 }
 
-console.log('bench: phone lookup and SMS inbox on PostgreSQL');
-await onFreshPostgres((db) => lookupOn('PostgreSQL', db));
-await onFreshPostgres((db) => inboxOn('PostgreSQL', db));
+if (!ONLY) {
+	console.log('bench: phone lookup and SMS inbox on PostgreSQL');
+	await onFreshPostgres((db) => lookupOn('PostgreSQL', db));
+	await onFreshPostgres((db) => inboxOn('PostgreSQL', db));
+}
+
+async function reportingOn(label: string, db: Db) {
+	const t0 = performance.now();
+	await seedYear(db, REPORT_CALLS);
+	console.log(`  ${label}: a year of ${REPORT_CALLS.toLocaleString('en-US')} calls logged and aggregated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+	const history = await benchHistory(db, 30);
+	add(`history: a year by day (charts, previous year, agent table), ${label}, ${REPORT_CALLS / 1e6}M calls`, history.report, 'the same figures aggregated from the raw log', history.raw);
+	const board = await benchWallboard(db, 50, 30);
+	add(`wallboard: call answered -> tile changed on 50 wallboards, ${label}`, board.update, "the answered event's own commit", board.commit);
+}
+
+if (!ONLY || ONLY === 'reporting') {
+	console.log('bench: reporting history and wallboard on PostgreSQL');
+	await onFreshPostgres((db) => reportingOn('PostgreSQL', db));
+}
 
 console.log('\n| bench | n | p50 ms | p99 ms | baseline | base p50 ms | base p99 ms | p50 ratio |');
 console.log('|---|---:|---:|---:|---|---:|---:|---:|');

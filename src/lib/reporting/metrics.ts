@@ -58,6 +58,7 @@ export interface QueueTargets {
 export type MetricId =
 	| 'offered'
 	| 'answered'
+	| 'abandoned'
 	| 'serviceLevel'
 	| 'asa'
 	| 'abandonRate'
@@ -94,6 +95,7 @@ export const OCCUPANCY_HIGH = 0.9;
 export const METRICS: Record<MetricId, MetricDefinition> = {
 	offered: { id: 'offered', label: 'Offered', unit: 'count', formula: 'Calls that reached the queue while it was open (outbound calls are counted as placed, not offered).', threshold: 'No colour.' },
 	answered: { id: 'answered', label: 'Answered', unit: 'count', formula: 'Offered calls an agent answered (once per call, whoever a transfer passed it to).', threshold: 'No colour.' },
+	abandoned: { id: 'abandoned', label: 'Abandoned', unit: 'count', formula: 'Callers who hung up after S seconds or more without an answer (not those who left a message).', threshold: 'No colour.' },
 	serviceLevel: {
 		id: 'serviceLevel',
 		label: 'Service level',
@@ -124,6 +126,9 @@ export const METRICS: Record<MetricId, MetricDefinition> = {
 	shortAbandons: { id: 'shortAbandons', label: 'Short abandons', unit: 'count', formula: 'Callers who hung up within S seconds (misdials, changes of mind).', threshold: 'No colour.' },
 	callbacks: { id: 'callbacks', label: 'Callbacks', unit: 'count', formula: 'Callers who left a message to be called back.', threshold: 'No colour.' }
 };
+
+/** voice_queues' column defaults, for figures that belong to no one queue. */
+export const DEFAULT_TARGETS: QueueTargets = { slTargetSeconds: 20, slTargetPercent: 80, shortAbandonSeconds: 5, waitAlertSeconds: 120 };
 
 const ratio = (num: number, den: number): number | null => (den > 0 ? num / den : null);
 

@@ -111,6 +111,18 @@ const RawEnv = z.object({
 	SMS_RATE_OVERRIDES: optionalString.pipe(z.string().optional()),
 
 	DECLINE_SETS_AGENT: z.enum(['available', 'away'], { error: 'DECLINE_SETS_AGENT must be available or away' }).default('available'),
+	REPORTING_TIME_ZONE: z
+		.string()
+		.trim()
+		.default('UTC')
+		.refine((zone) => {
+			try {
+				new Intl.DateTimeFormat('en-US', { timeZone: zone });
+				return true;
+			} catch {
+				return false;
+			}
+		}, 'REPORTING_TIME_ZONE must be an IANA time zone such as America/New_York or Europe/Berlin'),
 
 	LIVE: z.enum(['local', 'convex']).default('local'),
 	PUBLIC_CONVEX_URL: optionalString.pipe(z.url().optional()),
@@ -282,6 +294,8 @@ export interface Config {
 	deleteCarrierCopies: boolean;
 	/** The status an agent who declines a ringing call goes to (the call itself moves on to the next agent at once). */
 	declineSetsAgent: RawEnv['DECLINE_SETS_AGENT'];
+	/** The call center's time zone: report days and weeks start at its midnight, across daylight-saving changes. */
+	reportingTimeZone: string;
 	live:
 		| { adapter: 'local' }
 		| { adapter: 'convex'; url: string; privateKey: string; nextPrivateKey?: string | undefined; keyId?: string | undefined };
@@ -403,7 +417,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		...adapterConfigs(e),
 		smsRates: { longCode: e.SMS_RATE_LONG_CODE, tollFree: e.SMS_RATE_TOLL_FREE, overrides: overrides.rates },
 		deleteCarrierCopies: e.DELETE_CARRIER_COPIES ?? true,
-		declineSetsAgent: e.DECLINE_SETS_AGENT
+		declineSetsAgent: e.DECLINE_SETS_AGENT,
+		reportingTimeZone: e.REPORTING_TIME_ZONE
 	};
 }
 

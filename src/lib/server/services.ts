@@ -18,6 +18,7 @@ import { rebuildHotState } from './live/rebuild-hot-state';
 import { startSpoolReplayer } from './webhooks/replay-spool';
 import { seedVoiceQueues } from './calls/seed-voice-queues';
 import { provisionLocalCarrier } from './provision-numbers';
+import { WallboardFeed } from './reporting/wallboard-feed';
 
 export interface Services {
 	config: Config;
@@ -27,6 +28,8 @@ export interface Services {
 	hot: HotState;
 	auth: Auth;
 	jobs: Jobs;
+	/** The one wallboard computation every open wallboard follows. */
+	wallboard: WallboardFeed;
 	close(): Promise<void>;
 }
 
@@ -68,6 +71,7 @@ export async function createServices(input: Config, options: CreateServicesOptio
 	await rebuildHotState({ db: database.db, hot, voice: { config, db: database.db, hot, adapters, jobs } });
 	// Deliveries the fallback routes spooled while the archive was down go into it now, and whenever it is back.
 	const stopSpoolReplayer = startSpoolReplayer({ config, db: database.db, hot, jobs, adapters });
+	const wallboard = new WallboardFeed({ db: database.db, broadcast: adapters.broadcast, timeZone: config.reportingTimeZone });
 	log.info(`adapters: ${describeAdapters(config)}`);
 	return {
 		config,
@@ -77,7 +81,9 @@ export async function createServices(input: Config, options: CreateServicesOptio
 		hot,
 		auth,
 		jobs,
+		wallboard,
 		async close() {
+			wallboard.stop();
 			await stopSpoolReplayer();
 			await jobs.stop();
 			await hot.close();

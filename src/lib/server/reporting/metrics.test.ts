@@ -8,9 +8,8 @@ const T: QueueTargets = { slTargetSeconds: 20, slTargetPercent: 80, shortAbandon
 const at = (iso: string) => new Date(iso);
 
 /** One call's log rows, all counted in the interval it was offered in. */
-function call(startedAt: string, events: Omit<LogRow, 'queue' | 'direction' | 'callStartedAt' | 'key' | 'agentId' | 'seconds'> & Partial<LogRow>[]): LogRow[] {
-	return [{ type: 'offered' }, ...(events as Partial<LogRow>[])].map((e) => ({
-		type: 'offered',
+function call(startedAt: string, events: (Pick<LogRow, 'type'> & Partial<LogRow>)[]): LogRow[] {
+	return [{ type: 'offered' as const }, ...events].map((e): LogRow => ({
 		key: '',
 		agentId: '',
 		seconds: null,
@@ -18,7 +17,7 @@ function call(startedAt: string, events: Omit<LogRow, 'queue' | 'direction' | 'c
 		direction: 'inbound',
 		callStartedAt: at(startedAt),
 		...e
-	})) as LogRow[];
+	}));
 }
 
 const MORNING = [

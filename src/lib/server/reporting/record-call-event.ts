@@ -9,7 +9,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
 import { calls, voiceQueues } from '../db/schema/calls';
 import { callLog, reportIntervals, type CallLogDirection, type CallLogType } from '../db/schema/reporting';
-import type { QueueTargets } from '../../reporting/metrics';
+import { DEFAULT_TARGETS, type QueueTargets } from '../../reporting/metrics';
 import { bucketOf, intervalDelta, SUM_FIELDS, type IntervalSums } from './interval-delta';
 
 export interface CallEventInput {
@@ -30,7 +30,7 @@ export interface CallEventInput {
 }
 
 /** Queue thresholds used when the queue is unknown (matches voice_queues' column defaults). */
-export const DEFAULT_QUEUE_TARGETS: QueueTargets = { slTargetSeconds: 20, slTargetPercent: 80, shortAbandonSeconds: 5, waitAlertSeconds: 120 };
+export const DEFAULT_QUEUE_TARGETS: QueueTargets = DEFAULT_TARGETS;
 
 export async function queueTargets(db: Db | Tx, queue: string): Promise<QueueTargets> {
 	if (!queue) return DEFAULT_QUEUE_TARGETS;

@@ -5,6 +5,7 @@ import { callsRouter } from './routers/calls';
 import { complianceRouter } from './routers/compliance';
 import { crmRouter } from './routers/crm';
 import { preferencesRouter } from './routers/preferences';
+import { reportsRouter } from './routers/reports';
 import { smsRouter } from './routers/sms';
 
 export const appRouter = router({
@@ -14,6 +15,7 @@ export const appRouter = router({
 	compliance: complianceRouter,
 	crm: crmRouter,
 	preferences: preferencesRouter,
+	reports: reportsRouter,
 	sms: smsRouter
 });
 
