@@ -6,7 +6,7 @@
 import { v } from 'convex/values';
 import type { Doc } from './_generated/dataModel';
 import type { MutationCtx, QueryCtx } from './_generated/server';
-import { agentMutation, agentQuery, supervisorQuery, systemMutation, type Caller } from './lib/functions';
+import { agentMutation, agentQuery, managerQuery, systemMutation, type Caller } from './lib/functions';
 import { fail } from './lib/errors';
 import { vAgentPresence, vMissedCall, vRole, vSelectableStatus, vSoftphoneState } from './schema';
 
@@ -69,7 +69,7 @@ async function ensureOwnRow(ctx: MutationCtx, caller: Caller): Promise<Doc<'agen
 	return row;
 }
 
-export const list = supervisorQuery({
+export const list = managerQuery({
 	args: {},
 	returns: v.array(vAgentView),
 	handler: async (ctx) => {

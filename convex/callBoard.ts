@@ -5,7 +5,7 @@
 import { v } from 'convex/values';
 import type { Doc } from './_generated/dataModel';
 import { activeBySid } from './lib/callRows';
-import { supervisorQuery, systemMutation } from './lib/functions';
+import { managerQuery, systemMutation } from './lib/functions';
 import { vActiveCall, vIncomingCall } from './schema';
 
 /** A caller waiting in line, as the wallboard lists it (its incoming_call_queue row's line fields). */
@@ -33,7 +33,7 @@ function pick(r: Doc<'incoming_call_queue'>) {
 }
 
 /** Every call in hot state, for the wallboard: ringing or being routed, waiting in a queue, and on a call or in wrap-up. */
-export const board = supervisorQuery({
+export const board = managerQuery({
 	args: {},
 	returns: v.object({
 		incoming: v.array(vIncomingCall.extend({ _id: v.id('incoming_call_queue'), _creationTime: v.number() })),

@@ -37,14 +37,21 @@
  *                      hot state + first page), beside the bare SELECTs; each plan is checked
  *                      for sequential scans.
  *
+ *   reporting          a year of history at 1,000,000 calls on PostgreSQL (the call log seeded
+ *                      with generate_series, aggregates rebuilt from it): the history report by
+ *                      day with the previous year and the agent table, beside the same figures
+ *                      aggregated from the raw log; and a call answered -> the tile changed on
+ *                      50 wallboards following the one server-side computation, beside the
+ *                      answered event's own commit.
+ *
  * The webhook burst runs twice: on PGlite (the embedded default) and with DATABASE_URL on
  * PostgreSQL, as production runs it.
  *
  * Sizes can be lowered for a quick look: BENCH_CUSTOMERS, BENCH_SMS_THREADS,
- * BENCH_SMS_PER_THREAD, BENCH_SEARCH_TRANSCRIPTS, BENCH_WEBHOOK_REQUESTS, BENCH_WEBHOOK_CONCURRENCY, BENCH_CAMPAIGN_LEADS, BENCH_SCORECARDS, BENCH_ROUNDS (a
+ * BENCH_SMS_PER_THREAD, BENCH_SEARCH_TRANSCRIPTS, BENCH_WEBHOOK_REQUESTS, BENCH_WEBHOOK_CONCURRENCY, BENCH_CAMPAIGN_LEADS, BENCH_SCORECARDS, BENCH_REPORT_CALLS, BENCH_ROUNDS (a
  * factor on the live, SMS and screen-pop rounds, e.g. 0.25). BENCH_ONLY picks sections, comma
  * separated: live, http (live over SSE, inbound SMS, screen pop), webhook-pglite,
- * webhook-postgres (webhook: both), lookup, inbox, next-call, quality, search, speech; e.g. `BENCH_ONLY=webhook npm run bench`.
+ * webhook-postgres (webhook: both), lookup, inbox, next-call, quality, reporting, search, speech; e.g. `BENCH_ONLY=webhook npm run bench`.
  * BENCH_CPU_PROF=<dir> runs the production servers under node --cpu-prof (one profile per
  * thread, the engine worker's included; read them with scripts/cpuprofile-top.mjs).
  */
@@ -61,6 +68,7 @@ import { openDatabase, type Db } from '../src/lib/server/db/client';
 import { setLogLevel } from '../src/lib/server/log';
 import { createLocalHotState } from '../src/lib/server/live/hot';
 import { benchSearch, searchBenchUrl, seedTranscripts } from './bench/search';
+import { benchHistory, benchWallboard, seedYear } from './bench/reporting';
 import { benchInboxLoad, benchInboxPropagation, seedSmsArchive, usesIndexFor } from './bench/sms';
 import { benchLocalSpeech } from './bench/speech';
 import { benchLocalGrading, benchQualityQueries } from './bench/quality';
@@ -87,7 +95,7 @@ const WEBHOOK_REQUESTS = Number(process.env.BENCH_WEBHOOK_REQUESTS ?? 1000);
 const WEBHOOK_CONCURRENCY = Number(process.env.BENCH_WEBHOOK_CONCURRENCY ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const rounds = (n: number) => Math.max(2, Math.round(n * ROUNDS));
-const SECTIONS = ['live', 'http', 'webhook-pglite', 'webhook-postgres', 'lookup', 'inbox', 'next-call', 'quality', 'search', 'speech'] as const;
+const SECTIONS = ['live', 'http', 'webhook-pglite', 'webhook-postgres', 'lookup', 'inbox', 'next-call', 'quality', 'reporting', 'search', 'speech'] as const;
 const only = (process.env.BENCH_ONLY ?? '')
 	.split(',')
 	.map((s) => s.trim())
@@ -98,6 +106,7 @@ const runs = (section: (typeof SECTIONS)[number]) => only.length === 0 || only.i
 const SCRIPTED_COUNT = 8;
 const SCORECARDS = Number(process.env.BENCH_SCORECARDS ?? 100_000);
 const SCREEN_POP_AGENTS = 20;
+const REPORT_CALLS = Number(process.env.BENCH_REPORT_CALLS ?? 1_000_000);
 /** The demo sales line (seed-voice-queues.ts): the bench agents get its skill. */
 const SALES_NUMBER = '+14155550100';
 
@@ -357,6 +366,21 @@ async function onFreshPostgres(fn: (db: Db) => Promise<void>) {
 			await pg.close();
 		}
 	});
+}
+
+async function reportingOn(label: string, db: Db) {
+	const t0 = performance.now();
+	await seedYear(db, REPORT_CALLS);
+	console.log(`  ${label}: a year of ${REPORT_CALLS.toLocaleString('en-US')} calls logged and aggregated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+	const history = await benchHistory(db, 30);
+	add(`history: a year by day (charts, previous year, agent table), ${label}, ${REPORT_CALLS / 1e6}M calls`, history.report, 'the same figures aggregated from the raw log', history.raw);
+	const board = await benchWallboard(db, 50, 30);
+	add(`wallboard: call answered -> tile changed on 50 wallboards, ${label}`, board.update, "the answered event's own commit", board.commit);
+}
+
+if (runs('reporting')) {
+	console.log('bench: reporting history and wallboard on PostgreSQL');
+	await onFreshPostgres((db) => reportingOn('PostgreSQL', db));
 }
 
 const CAMPAIGN_LEADS = Number(process.env.BENCH_CAMPAIGN_LEADS ?? 100_000);

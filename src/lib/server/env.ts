@@ -112,6 +112,18 @@ const RawEnv = z.object({
 	SMS_RATE_OVERRIDES: optionalString.pipe(z.string().optional()),
 
 	DECLINE_SETS_AGENT: z.enum(['available', 'away'], { error: 'DECLINE_SETS_AGENT must be available or away' }).default('available'),
+	REPORTING_TIME_ZONE: z
+		.string()
+		.trim()
+		.default('UTC')
+		.refine((zone) => {
+			try {
+				new Intl.DateTimeFormat('en-US', { timeZone: zone });
+				return true;
+			} catch {
+				return false;
+			}
+		}, 'REPORTING_TIME_ZONE must be an IANA time zone such as America/New_York or Europe/Berlin'),
 
 	LIVE: z.enum(['local', 'convex']).default('local'),
 	/** JSON laid over the outbound gate's default rules (outbound/rule-set.ts), e.g. {"window":{"start":"09:00","end":"20:00"}}. */
@@ -289,6 +301,8 @@ export interface Config {
 	declineSetsAgent: RawEnv['DECLINE_SETS_AGENT'];
 	/** The outbound gate's rules and, in local mode, where its clock starts. */
 	outbound: { rules: RuleSet; clockStart: Date | undefined };
+	/** The call center's time zone: report days and weeks start at its midnight, across daylight-saving changes. */
+	reportingTimeZone: string;
 	live:
 		| { adapter: 'local' }
 		| { adapter: 'convex'; url: string; privateKey: string; nextPrivateKey?: string | undefined; keyId?: string | undefined };
@@ -415,7 +429,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		smsRates: { longCode: e.SMS_RATE_LONG_CODE, tollFree: e.SMS_RATE_TOLL_FREE, overrides: overrides.rates },
 		deleteCarrierCopies: e.DELETE_CARRIER_COPIES ?? true,
 		declineSetsAgent: e.DECLINE_SETS_AGENT,
-		outbound: { rules: outbound.rules, clockStart: e.OUTBOUND_CLOCK_START ? new Date(e.OUTBOUND_CLOCK_START) : undefined }
+		outbound: { rules: outbound.rules, clockStart: e.OUTBOUND_CLOCK_START ? new Date(e.OUTBOUND_CLOCK_START) : undefined },
+		reportingTimeZone: e.REPORTING_TIME_ZONE
 	};
 }
 

@@ -19,6 +19,7 @@ import { startSpoolReplayer } from './webhooks/replay-spool';
 import { seedVoiceQueues } from './calls/seed-voice-queues';
 import { seedQualityDemo } from './seed/seed-quality-demo';
 import { provisionLocalCarrier } from './provision-numbers';
+import { WallboardFeed } from './reporting/wallboard-feed';
 
 export interface Services {
 	config: Config;
@@ -28,6 +29,8 @@ export interface Services {
 	hot: HotState;
 	auth: Auth;
 	jobs: Jobs;
+	/** The one wallboard computation every open wallboard follows. */
+	wallboard: WallboardFeed;
 	close(): Promise<void>;
 }
 
@@ -70,6 +73,7 @@ export async function createServices(input: Config, options: CreateServicesOptio
 	await rebuildHotState({ db: database.db, hot, voice: { config, db: database.db, hot, adapters, jobs } });
 	// Deliveries the fallback routes spooled while the archive was down go into it now, and whenever it is back.
 	const stopSpoolReplayer = startSpoolReplayer({ config, db: database.db, hot, jobs, adapters });
+	const wallboard = new WallboardFeed({ db: database.db, broadcast: adapters.broadcast, timeZone: config.reportingTimeZone });
 	log.info(`adapters: ${describeAdapters(config)}`);
 	return {
 		config,
@@ -79,7 +83,9 @@ export async function createServices(input: Config, options: CreateServicesOptio
 		hot,
 		auth,
 		jobs,
+		wallboard,
 		async close() {
+			wallboard.stop();
 			await stopSpoolReplayer();
 			await jobs.stop();
 			await hot.close();

@@ -12,7 +12,11 @@ export const QUEUE_LIMITS = {
 	notice: 500,
 	maxWait: { min: 10, max: 3600 },
 	ring: { min: 5, max: 120 },
-	wrapup: { min: 0, max: 1800 }
+	wrapup: { min: 0, max: 1800 },
+	slTarget: { min: 1, max: 600 },
+	slPercent: { min: 1, max: 100 },
+	shortAbandon: { min: 0, max: 60 },
+	waitAlert: { min: 10, max: 3600 }
 } as const;
 
 function isTimeZone(value: string): boolean {
@@ -56,6 +60,16 @@ export const ZVoiceQueueInput = z.object({
 	maxWaitSeconds: seconds('Maximum wait', QUEUE_LIMITS.maxWait),
 	ringSeconds: seconds('Ring time', QUEUE_LIMITS.ring),
 	wrapupSeconds: seconds('Wrap-up time', QUEUE_LIMITS.wrapup),
+	// Reporting thresholds; optional so older clients keep the stored (or default) values.
+	slTargetSeconds: seconds('Service-level time (T)', QUEUE_LIMITS.slTarget).optional(),
+	slTargetPercent: z
+		.number({ error: 'Service-level target must be a percentage.' })
+		.int('Service-level target must be a whole percentage.')
+		.min(QUEUE_LIMITS.slPercent.min, 'Service-level target must be at least 1%.')
+		.max(QUEUE_LIMITS.slPercent.max, 'Service-level target must be at most 100%.')
+		.optional(),
+	shortAbandonSeconds: seconds('Short abandon (S)', QUEUE_LIMITS.shortAbandon).optional(),
+	waitAlertSeconds: seconds('Wait alert', QUEUE_LIMITS.waitAlert).optional(),
 	consentNotice: text('consent notice'),
 	voicemailEnabled: z.boolean(),
 	voicemailGreeting: text('voicemail greeting')

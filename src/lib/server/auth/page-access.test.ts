@@ -53,8 +53,9 @@ describe('decideAccess', () => {
 		expect(decideAccess(req('/administrators', null), as('agent'))).toEqual({ kind: 'allow' });
 	});
 
-	it('keeps /wallboard for supervisors and admins', () => {
-		expect(decideAccess(req('/wallboard', '/(app)/wallboard'), as('manager'))).toMatchObject({ kind: 'forbidden' });
+	it('keeps /wallboard for managers, supervisors and admins', () => {
+		expect(decideAccess(req('/wallboard', '/(app)/wallboard'), as('agent'))).toMatchObject({ kind: 'forbidden' });
+		expect(decideAccess(req('/wallboard', '/(app)/wallboard'), as('manager'))).toEqual({ kind: 'allow' });
 		expect(decideAccess(req('/wallboard', '/(app)/wallboard'), as('supervisor'))).toEqual({ kind: 'allow' });
 		expect(decideAccess(req('/wallboard', '/(app)/wallboard'), as('admin'))).toEqual({ kind: 'allow' });
 	});

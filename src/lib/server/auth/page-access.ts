@@ -43,7 +43,7 @@ export const CARRIER_ROUTE_ID = '/carrier/[...path]';
 /** Page areas that need more than being signed in; the first match wins. */
 export const PAGE_ROLE_GUARDS: readonly { prefix: string; guard: Guard; message: string }[] = [
 	{ prefix: '/admin', guard: 'admin', message: 'Only admins can open this page.' },
-	{ prefix: '/wallboard', guard: 'supervisor', message: 'The wallboard is for supervisors and admins.' },
+	{ prefix: '/wallboard', guard: 'manager', message: 'The wallboard is for managers, supervisors and admins.' },
 	{ prefix: '/quality/calls', guard: 'manager', message: 'Calls are reviewed by managers and supervisors; your own scorecards are under Quality.' },
 	{ prefix: '/sms/canned', guard: 'manager', message: 'Canned responses are written by managers; agents insert them from the composer.' }
 ];

@@ -7,6 +7,7 @@ import { roleAllows } from '$lib/roles';
 import type { Db } from '../db/client';
 import { callbackTasks, type CallbackOutcome } from '../db/schema/callbacks';
 import { AppError } from '../errors';
+import { recordCallEvent } from '../reporting/record-call-event';
 import { loadCallbackViews, type CallbackTaskView } from './callback-view';
 import { findTask } from './claim-callback-task';
 import type { Staff } from './eligible-queues';
@@ -34,12 +35,15 @@ export async function completeCallbackTask(
 	now = new Date()
 ): Promise<CallbackTaskView> {
 	const task = await holdable(db, staff, input.taskId);
-	const [done] = await db
-		.update(callbackTasks)
-		.set({ status: 'done', outcome: input.outcome, notes: input.notes, completedBy: staff.id, completedAt: now })
-		.where(and(eq(callbackTasks.id, task.id), eq(callbackTasks.status, 'claimed')))
-		.returning({ id: callbackTasks.id });
-	if (!done) throw new AppError('CONFLICT', 'TASK_DONE', 'This callback was closed a moment ago.');
+	await db.transaction(async (tx) => {
+		const [done] = await tx
+			.update(callbackTasks)
+			.set({ status: 'done', outcome: input.outcome, notes: input.notes, completedBy: staff.id, completedAt: now })
+			.where(and(eq(callbackTasks.id, task.id), eq(callbackTasks.status, 'claimed')))
+			.returning({ id: callbackTasks.id, callId: callbackTasks.callId });
+		if (!done) throw new AppError('CONFLICT', 'TASK_DONE', 'This callback was closed a moment ago.');
+		await recordCallEvent(tx, { callId: done.callId, type: 'callback_completed', at: now, agentId: staff.id, payload: { taskId: done.id, outcome: input.outcome } });
+	});
 	return view(db, task.id);
 }
 

@@ -10,6 +10,7 @@ import type { Db, Tx } from '../db/client';
 import { callbackTasks, type CallbackReason } from '../db/schema/callbacks';
 import { calls } from '../db/schema/calls';
 import { formatDuration } from '../calls/record-call-activity';
+import { recordCallEvent } from '../reporting/record-call-event';
 
 /** Callers who hang up sooner than this (a misdial, a change of mind) are not called back. */
 export const SHORT_ABANDON_SECONDS = 5;
@@ -34,6 +35,7 @@ export async function openCallbackTask(tx: Tx | Db, callId: string): Promise<str
 		.onConflictDoNothing({ target: callbackTasks.callId })
 		.returning({ id: callbackTasks.id });
 	if (!task) return null;
+	await recordCallEvent(tx, { callId, type: 'callback_requested', at: call.endedAt ?? new Date(), payload: { taskId: task.id, reason } });
 	if (call.customerId) {
 		const activity = await recordActivity(tx, {
 			customerId: call.customerId,

@@ -15,6 +15,7 @@ import type { TVoiceStatusCallback } from '../webhooks/voice-params';
 import { addCallEvent, ensureCall, staffIdOrNull, type CallRow } from './call-archive';
 import { agentIdFromClient, phoneNumberOrNull } from './caller-number';
 import { FINAL_RANK, foldCallStatus, STATUS_RANK, type CallFacts } from './fold-call-status';
+import { logAnswered, logCallEnd } from './log-inbound-events';
 import { recordCallActivity, WRAPUP_GRACE_SECONDS } from './record-call-activity';
 import { retryHotWriteLater } from './retry-hot-write';
 import type { VoiceServices } from './voice-services';
@@ -73,6 +74,7 @@ async function archiveStatus(
 			agentId: folded.agentId === row.agentId ? row.agentId : staffIdOrNull(folded.agentId)
 		})
 		.where(eq(calls.id, row.id));
+	if (!row.answeredAt && folded.answeredAt) await logAnswered(tx, row, folded.answeredAt, folded.agentId);
 	await addCallEvent(tx, {
 		callId: row.id,
 		kind: `${event.leg === 'agent' ? 'agent' : 'status'}.${status.CallStatus}`,
@@ -100,6 +102,7 @@ async function scheduleCallEnd(
 	callSid: string,
 	now: Date
 ): Promise<number | undefined> {
+	await logCallEnd(tx, row.id, folded);
 	// Unanswered calls are on the timeline now; answered ones at wrap-up, or by this job if it never comes.
 	if (folded.outcome !== 'answered') {
 		await recordCallActivity(tx, row.id);

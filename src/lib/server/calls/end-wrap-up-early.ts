@@ -12,6 +12,7 @@ import { AppError } from '../errors';
 import { SYSTEM_IDENTITY, type HotState, type Identity } from '../live/hot';
 import { logger } from '../log';
 import { addCallEvent } from './call-archive';
+import { logWrapupEnded } from './log-inbound-events';
 
 const log = logger('voice');
 
@@ -33,6 +34,7 @@ export async function endWrapUpEarly(deps: { db: Db; hot: Pick<HotState, 'mutati
 			.set({ readyAt: now })
 			.where(and(eq(calls.id, call.id), isNull(calls.readyAt)));
 		await addCallEvent(tx, { callId: call.id, kind: 'wrapup.ready', at: now, payload: { agentId: agent.subject } });
+		await logWrapupEnded(tx, call, now);
 		return { callSid, readyAt: now, changed: true };
 	});
 	if (result.changed) {

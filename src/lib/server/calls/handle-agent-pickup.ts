@@ -14,6 +14,7 @@ import { recordDeliveryOnce } from '../webhooks/delivery-ledger';
 import { ZVoiceRequest, type TVoiceRequest } from '../webhooks/voice-params';
 import { addCallEvent, ensureCall, keepFirst, loadCall, staffIdOrNull } from './call-archive';
 import { agentIdFromClient } from './caller-number';
+import { logAnswered } from './log-inbound-events';
 import { dialQueue, hangup, response, say } from './twiml';
 import { VOICE_PATHS } from './voice-paths';
 import type { VoiceServices } from './voice-services';
@@ -99,6 +100,7 @@ export async function handleQueueBridge(
 				...(agentId ? { agentId: staffIdOrNull(agentId) } : {})
 			})
 			.where(eq(calls.id, row.id));
+		if (!row.answeredAt) await logAnswered(tx, row, now, agentId);
 		await addCallEvent(tx, {
 			callId: row.id,
 			kind: 'bridged',

@@ -16,6 +16,7 @@ import { recordDeliveryOnce } from '../webhooks/delivery-ledger';
 import type { TVoiceRequest } from '../webhooks/voice-params';
 import { addCallEvent, ensureCall, keepFirst, loadCall, type CallerView } from './call-archive';
 import { phoneNumberOrNull } from './caller-number';
+import { logInboundBySid } from './log-inbound-events';
 import { findVoiceQueueCached, isQueueOpen } from './find-voice-queue';
 import { agentPickupTarget, handleAgentPickup } from './handle-agent-pickup';
 import { retryHotWriteLater } from './retry-hot-write';
@@ -80,6 +81,10 @@ export async function handleIncomingCall(services: VoiceServices, { call, dedupe
 	// longer knew it): routing it again would put a caller in hot state whom the archive says is gone.
 	if (ended) return callOverTwiml();
 	if (!open) return voicemailTwiml(queue);
+	// Only an open queue is offered a call: callers outside opening hours are in no service level.
+	// Written for a retried delivery too (the log keeps the first), so a crash between the archive
+	// write and this one still leaves the call offered once.
+	await logInboundBySid(db, call.CallSid, { type: 'offered', at: now, queue: queue.name, direction: 'inbound' });
 
 	const route = {
 		callSid: call.CallSid,

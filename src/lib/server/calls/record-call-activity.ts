@@ -12,6 +12,7 @@ import { calls, type CallOutcome } from '../db/schema/calls';
 import { api } from '$convex/_generated/api';
 import { SYSTEM_IDENTITY, type HotState } from '../live/hot';
 import { loadMissedBy } from './call-details';
+import { logWrapupEnded } from './log-inbound-events';
 import { recordingKey } from './fetch-recording';
 
 /** `4m 12s`, `45s`. */
@@ -109,10 +110,15 @@ export interface EndWrapupData {
  */
 export async function endWrapupJob(deps: { db: Db; hot: Pick<HotState, 'mutation'> }, data: EndWrapupData): Promise<void> {
 	await deps.hot.mutation(api.callWrapup.endWrapup, { callSid: data.callSid }, SYSTEM_IDENTITY);
-	await deps.db
-		.update(calls)
-		.set({ readyAt: new Date() })
-		.where(and(eq(calls.callSid, data.callSid), isNull(calls.readyAt), isNotNull(calls.endedAt)));
+	await deps.db.transaction(async (tx) => {
+		const readyAt = new Date();
+		const [call] = await tx
+			.update(calls)
+			.set({ readyAt })
+			.where(and(eq(calls.callSid, data.callSid), isNull(calls.readyAt), isNotNull(calls.endedAt)))
+			.returning();
+		if (call) await logWrapupEnded(tx, call, readyAt);
+	});
 }
 
 export interface CloseCallData {

@@ -18,6 +18,7 @@ import { callEvents, calls } from '../db/schema/calls';
 import { customerPhones, customers } from '../db/schema/crm';
 import { webhookDeliveries } from '../db/schema/webhooks';
 import { displayName } from '../crm/display-name';
+import { logInboundBySid } from './log-inbound-events';
 import type { CallerView } from './call-archive';
 
 export interface IncomingCallRecord {
@@ -165,10 +166,20 @@ export function recordRoutingDecision(db: Db, callSid: string, decision: Routing
 	let writer = writers.get(db);
 	if (!writer) writers.set(db, (writer = { inFlight: 0, waiting: [] }));
 	const w = writer;
-	return new Promise<void>((resolve, reject) => {
+	const written = new Promise<void>((resolve, reject) => {
 		w.waiting.push({ row, resolve, reject });
 		if (w.inFlight < MAX_IN_FLIGHT) void drain(db, w);
 	});
+	// The same decision in the reporting event log (once per decision: the log keeps the first).
+	return written.then(() =>
+		logInboundBySid(
+			db,
+			callSid,
+			queued
+				? { type: 'queued', at: now, payload: { position: decision.position ?? null } }
+				: { type: 'ringing', at: now, agentId: decision.agentId ?? null, key: `${decision.agentId}:${decision.attempts}` }
+		)
+	);
 }
 
 /** Write what waits, a statement at a time, until nothing does. */

@@ -11,6 +11,7 @@ import { calls } from '../db/schema/calls';
 import { AppError } from '../errors';
 import { SYSTEM_IDENTITY, type HotState, type Identity } from '../live/hot';
 import { logger } from '../log';
+import { logWrapupEnded } from './log-inbound-events';
 import { recordCallActivity } from './record-call-activity';
 
 const log = logger('voice');
@@ -51,6 +52,7 @@ export async function wrapUpCall(
 				readyAt
 			})
 			.where(eq(calls.id, call.id));
+		if (!call.readyAt) await logWrapupEnded(tx, call, readyAt);
 		const activityId = await recordCallActivity(tx, call.id);
 		return { callId: call.id, wrapupSeconds, activityId, wasReady: call.readyAt !== null };
 	});

@@ -9,6 +9,7 @@ import { outboundRouter } from './routers/outbound';
 import { preferencesRouter } from './routers/preferences';
 import { qualityRouter } from './routers/quality';
 import { searchRouter } from './routers/search';
+import { reportsRouter } from './routers/reports';
 import { smsRouter } from './routers/sms';
 
 export const appRouter = router({
@@ -22,6 +23,7 @@ export const appRouter = router({
 	preferences: preferencesRouter,
 	quality: qualityRouter,
 	search: searchRouter,
+	reports: reportsRouter,
 	sms: smsRouter
 });
 

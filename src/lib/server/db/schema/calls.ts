@@ -140,6 +140,14 @@ export const voiceQueues = pgTable('voice_queues', {
 	ringSeconds: integer('ring_seconds').notNull().default(20),
 	/** Seconds an agent stays in wrap-up after a call before routing offers them calls again (the form still saves later). */
 	wrapupSeconds: integer('wrapup_seconds').notNull().default(60),
+	/** Service level: a call answered within this many seconds counts as answered in target (T). */
+	slTargetSeconds: integer('sl_target_seconds').notNull().default(20),
+	/** The share of calls (percent) the queue aims to answer within T; under it the wallboard turns red and alerts. */
+	slTargetPercent: integer('sl_target_percent').notNull().default(80),
+	/** Callers who hang up sooner than this (S) are short abandons: in neither service level nor abandonment. */
+	shortAbandonSeconds: integer('short_abandon_seconds').notNull().default(5),
+	/** A caller waiting longer than this raises an alert on supervisors' screens. */
+	waitAlertSeconds: integer('wait_alert_seconds').notNull().default(120),
 	openingHours: jsonb('opening_hours').$type<OpeningHours>(),
 	/** Said to every caller before an agent or the queue (recording consent). */
 	consentNotice: text('consent_notice').notNull().default('This call may be recorded for quality and training.'),

@@ -12,3 +12,4 @@ export * from './admin';
 export * from './campaigns';
 export * from './quality';
 export * from './transcripts';
+export * from './reporting';

@@ -24,6 +24,10 @@ export interface QueueDraft {
 	maxWaitSeconds: number;
 	ringSeconds: number;
 	wrapupSeconds: number;
+	slTargetSeconds: number;
+	slTargetPercent: number;
+	shortAbandonSeconds: number;
+	waitAlertSeconds: number;
 	consentNotice: string;
 	voicemailEnabled: boolean;
 	voicemailGreeting: string;
@@ -44,6 +48,10 @@ function draftOf(queue: TVoiceQueue | null): QueueDraft {
 		maxWaitSeconds: queue?.maxWaitSeconds ?? 300,
 		ringSeconds: queue?.ringSeconds ?? 20,
 		wrapupSeconds: queue?.wrapupSeconds ?? 60,
+		slTargetSeconds: queue?.slTargetSeconds ?? 20,
+		slTargetPercent: queue?.slTargetPercent ?? 80,
+		shortAbandonSeconds: queue?.shortAbandonSeconds ?? 5,
+		waitAlertSeconds: queue?.waitAlertSeconds ?? 120,
 		consentNotice: queue?.consentNotice ?? 'This call may be recorded for quality and training.',
 		voicemailEnabled: queue?.voicemailEnabled ?? true,
 		voicemailGreeting: queue?.voicemailGreeting ?? 'Sorry, nobody can take your call right now. Please leave a message after the tone.'

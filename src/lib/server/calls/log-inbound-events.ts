@@ -1,0 +1,57 @@
+/**
+ * The inbound call paths' entries in the reporting event log (reporting/record-call-event.ts),
+ * each called inside the transaction that writes the same fact onto the call row.
+ */
+import { and, eq } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client';
+import { callLog } from '../db/schema/reporting';
+import { calls } from '../db/schema/calls';
+import { recordCallEvent, type CallEventInput } from '../reporting/record-call-event';
+import type { CallRow } from './call-archive';
+import type { CallFacts } from './fold-call-status';
+
+const secondsBetween = (from: Date, to: Date) => Math.max(0, Math.round((to.getTime() - from.getTime()) / 1000));
+
+async function wasOffered(tx: Db | Tx, callId: string): Promise<boolean> {
+	const [row] = await tx
+		.select({ id: callLog.id })
+		.from(callLog)
+		.where(and(eq(callLog.callId, callId), eq(callLog.type, 'offered')))
+		.limit(1);
+	return row !== undefined;
+}
+
+/** An agent answered: the caller's wait (arrival to answer, ringing included). */
+export async function logAnswered(tx: Db | Tx, call: Pick<CallRow, 'id' | 'receivedAt'>, answeredAt: Date, agentId: string | null): Promise<void> {
+	await recordCallEvent(tx, { callId: call.id, type: 'answered', at: answeredAt, agentId, seconds: secondsBetween(call.receivedAt, answeredAt) });
+}
+
+/** The customer's leg ended: handled (talk time, wrap-up starts), abandoned, or a message left. Calls never offered (closed queue, not our number) log nothing. */
+export async function logCallEnd(tx: Db | Tx, callId: string, folded: CallFacts): Promise<void> {
+	if (!folded.endedAt || !(await wasOffered(tx, callId))) return;
+	const at = folded.endedAt;
+	if (folded.outcome === 'answered') {
+		await recordCallEvent(tx, { callId, type: 'ended', at, agentId: folded.agentId, seconds: folded.talkSeconds ?? 0 });
+		await recordCallEvent(tx, { callId, type: 'wrapup_started', at, agentId: folded.agentId });
+	} else if (folded.outcome === 'abandoned') {
+		await recordCallEvent(tx, { callId, type: 'abandoned', at, seconds: folded.waitSeconds ?? 0 });
+	} else if (folded.outcome === 'voicemail') {
+		await recordCallEvent(tx, { callId, type: 'voicemail', at, seconds: folded.waitSeconds ?? 0 });
+	}
+}
+
+/** The agent is available again: wrap-up ran from the caller hanging up to now. */
+export async function logWrapupEnded(tx: Db | Tx, call: Pick<CallRow, 'id' | 'endedAt' | 'agentId' | 'answeredAt'>, readyAt: Date): Promise<void> {
+	if (!call.endedAt || !call.answeredAt || !(await wasOffered(tx, call.id))) return;
+	await recordCallEvent(tx, { callId: call.id, type: 'wrapup_ended', at: readyAt, agentId: call.agentId, seconds: secondsBetween(call.endedAt, readyAt) });
+}
+
+/**
+ * An event of a call known by its CallSid, in its own transaction: for the incoming-call path,
+ * whose archive writes are single batched statements (record-incoming-call.ts). The log keeps the
+ * first of each event, so a retried delivery may call this again safely.
+ */
+export async function logInboundBySid(db: Db, callSid: string, event: Omit<CallEventInput, 'callId'>): Promise<void> {
+	const [row] = await db.select({ id: calls.id }).from(calls).where(eq(calls.callSid, callSid)).limit(1);
+	if (row) await db.transaction((tx) => recordCallEvent(tx, { ...event, callId: row.id }));
+}
