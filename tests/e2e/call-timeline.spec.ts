@@ -64,6 +64,8 @@ test('an answered call lands on the timeline with its details and a playable rec
 	await expect(entry).toContainText('Taken by Alice Moreno');
 	await expect(entry).toContainText('sales queue');
 	await expect(entry).toContainText(caller);
+	// The caller's number on an inbound entry is a Call button (click-to-dial through the gate).
+	await expect(entry.getByRole('button', { name: `Call back ${caller}` })).toBeVisible();
 	await expect(entry).toContainText('Resolved');
 	await expect(entry.getByText('Talk')).toBeVisible();
 	await expect(entry.getByText('Wrap-up')).toBeVisible();

@@ -7,7 +7,7 @@
  * reasons on screen, the rest are dialled in order, and the manager's progress view follows live.
  */
 import type { Page } from '@playwright/test';
-import { expect, signedIn, test } from './helpers';
+import { expect, signedIn, test, wrapUp as softphoneWrapUp } from './helpers';
 
 const CSV = [
 	'name,phone,company',
@@ -75,8 +75,15 @@ test('a manager imports six leads and an agent works them with Next call while t
 	await expect(row.getByTestId('progress-refused')).toHaveText('2');
 
 	// Wrap-up decides the lead; the next one is previewed by itself.
+	// Each allowed lead is really called from the docked softphone (no phone answers these numbers):
+	// the agent hangs up before recording the campaign's disposition.
+	const softphone = agent.getByRole('region', { name: 'Softphone' });
 	const wrapUp = async (disposition: string, next: string | null) => {
-		await agent.getByLabel('Disposition').selectOption(disposition);
+		await softphone.getByRole('button', { name: 'Hang up' }).click();
+		await expect(softphone.getByTestId('softphone-call')).toHaveCount(0);
+		// The softphone's own wrap-up (the call record) and the campaign's disposition (the lead) are separate forms today.
+		await softphoneWrapUp(agent, 'Resolved');
+		await agent.getByRole('region', { name: 'Current lead' }).getByLabel('Disposition').selectOption(disposition);
 		await agent.getByRole('button', { name: 'Save and next' }).click();
 		if (next) {
 			await expect(lead).toContainText(next);

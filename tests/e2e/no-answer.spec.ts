@@ -46,6 +46,8 @@ test('an unanswered offer moves to the next skilled agent, and the first is mark
 		const missed = bobPhone.getByTestId('softphone-missed');
 		await expect(missed).toContainText(`Missed call from ${caller.name}`);
 		await expect(missed).toContainText('You were set to Away');
+		// The missed caller can be called back from the notice.
+		await expect(missed.getByRole('button', { name: `Call back ${caller.name}` })).toBeVisible();
 		await expect(bob.getByLabel('My status')).toHaveValue('away');
 		await expect(bobRow).toContainText('Away');
 		await expect(bobRow.getByTestId('missed-calls')).toHaveAttribute('data-count', '1');

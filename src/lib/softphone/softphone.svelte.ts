@@ -381,7 +381,7 @@ export class Softphone {
 		this.dialResult = null;
 		this.error = null;
 		this.#dialling = true;
-		const call: CurrentCall = {
+		const placing: CurrentCall = {
 			callSid: '',
 			direction: 'outbound',
 			from: to,
@@ -395,7 +395,10 @@ export class Softphone {
 			recording: null,
 			audio: null
 		};
-		this.call = call;
+		this.call = placing;
+		// $state keeps a proxy of what it is given: compare against (and write through) that proxy,
+		// or the call would never be "still ours" and every dial would be hung up as soon as placed.
+		const call = this.call;
 		let live: SoftphoneCall;
 		try {
 			live = await device.connect({ params: { ...params, To: to } });

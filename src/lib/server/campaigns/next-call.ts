@@ -126,6 +126,11 @@ export type DialDecision =
 				customerId: string;
 				campaignId: string;
 				leadId: string;
+				source: 'campaign';
+				/** The campaign's caller ID, asked of the dial route (used when it is ours). */
+				callerId: string;
+				/** The allowed attempt gateLead wrote: the dial route reuses it instead of gating the dial again. */
+				outboundAttemptId: string;
 			};
 	  }
 	| { kind: 'refused'; lead: LeadPreview; code: string; reason: string };
@@ -188,7 +193,7 @@ async function gateAndRecord(deps: Pick<CampaignDeps, 'rules'>, tx: Tx, agentId:
 			.update(campaignLeads)
 			.set(refusal.final ? { state: refusal.code === 'DNC_BLOCKED' ? 'dnc' : 'done' } : { nextAttemptAt: refusal.nextAttemptAt })
 			.where(eq(campaignLeads.id, leadId));
-		return { campaign, lead, refusal, attemptId: null };
+		return { campaign, lead, refusal, attemptId: null, outboundAttemptId };
 	}
 	const [attempt] = await tx
 		.insert(campaignAttempts)
@@ -199,7 +204,7 @@ async function gateAndRecord(deps: Pick<CampaignDeps, 'rules'>, tx: Tx, agentId:
 		.update(campaignLeads)
 		.set({ state: 'dialling', attempts: lead.attempts + 1, lastAttemptAt: new Date(now) })
 		.where(eq(campaignLeads.id, leadId));
-	return { campaign, lead, refusal: null, attemptId: attempt.id };
+	return { campaign, lead, refusal: null, attemptId: attempt.id, outboundAttemptId };
 }
 
 /** Only the agent who claimed the lead with Next call may dial or skip it. */
@@ -212,18 +217,18 @@ async function assertHolder(deps: CampaignDeps, agentId: string, leadId: string)
 export async function dialLead(deps: CampaignDeps, agentId: string, leadId: string): Promise<DialDecision> {
 	await assertHolder(deps, agentId, leadId);
 	const now = deps.clock.now();
-	const { campaign, lead, refusal, attemptId } = await deps.db.transaction((tx) => gateAndRecord(deps, tx, agentId, leadId, now));
+	const { campaign, lead, refusal, attemptId, outboundAttemptId } = await deps.db.transaction((tx) => gateAndRecord(deps, tx, agentId, leadId, now));
 	// The attempt is over for the queue either way: the lead leaves hot state until the archive brings it back.
 	await deps.hot.mutation(api.campaignQueue.drop, { leadIds: [leadId] }, SYSTEM_IDENTITY);
 	await publishProgress(deps, campaign.id);
 	const preview = { leadId, campaignId: campaign.id, customerId: lead.customerId, name: '', phone: lead.phone, attempts: lead.attempts };
-	if (refusal || !attemptId) return { kind: 'refused', lead: preview, code: refusal?.code ?? 'REFUSED', reason: refusal?.reason ?? 'Refused.' };
+	if (refusal || !attemptId || !outboundAttemptId) return { kind: 'refused', lead: preview, code: refusal?.code ?? 'REFUSED', reason: refusal?.reason ?? 'Refused.' };
 	return {
 		kind: 'dial',
 		lead: { ...preview, attempts: lead.attempts + 1 },
 		callerId: campaign.callerId,
 		attemptId,
-		params: { To: lead.phone, customerId: lead.customerId, campaignId: campaign.id, leadId }
+		params: { To: lead.phone, customerId: lead.customerId, campaignId: campaign.id, leadId, source: 'campaign', callerId: campaign.callerId, outboundAttemptId }
 	};
 }
 

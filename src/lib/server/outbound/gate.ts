@@ -11,7 +11,7 @@
  * sends nothing to the carrier, and shows `message`, `recipientLocalTime` and `opensAt`.
  * `now` is the gate's clock (outbound/clock.ts), so tests and fixed-clock demos decide the time.
  */
-import { and, desc, eq, gt, isNotNull } from 'drizzle-orm';
+import { and, desc, eq, gt, isNotNull, isNull } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { outboundAttempts, type AttemptSource, type OutboundChannel } from '../db/schema/compliance';
 import { consentStates, type NumberConsent } from '../compliance/consent-states';
@@ -310,6 +310,44 @@ async function writeAttempt(
 		.returning({ id: outboundAttempts.id });
 	if (!row) throw new Error('insert into outbound_attempts returned no row');
 	return row.id;
+}
+
+/** How long a campaign's allowed attempt may wait for the softphone's call that places it. */
+export const CAMPAIGN_ATTEMPT_TTL_MS = 2 * 60_000;
+
+/**
+ * A campaign dial was already gated by the campaign (campaigns/next-call.ts gateLead wrote the
+ * allowed attempt); the softphone's call passes that attempt's id as `outboundAttemptId`. The
+ * dial route reuses it instead of gating again (which would write a second attempt and refuse the
+ * call by the re-call gap the first one started), but only when it is exactly that dial: allowed,
+ * source campaign, same agent, number, campaign and lead, not yet linked to a call, and recent.
+ * Anything else returns null and the route runs the whole gate as for any other dial.
+ * Locks the row, so two deliveries racing for one attempt cannot both link it.
+ */
+export async function campaignAttemptToReuse(
+	tx: Tx,
+	input: { attemptId: string; agentId: string; e164: string; campaignId?: string; leadId?: string; now: Date }
+): Promise<{ attemptId: string; recipientLocalTime: string } | null> {
+	if (!input.campaignId || !input.leadId) return null;
+	const [row] = await tx
+		.select({ id: outboundAttempts.id, recipientLocalTime: outboundAttempts.recipientLocalTime })
+		.from(outboundAttempts)
+		.where(
+			and(
+				eq(outboundAttempts.id, input.attemptId),
+				eq(outboundAttempts.decision, 'allowed'),
+				eq(outboundAttempts.source, 'campaign'),
+				eq(outboundAttempts.channel, 'voice'),
+				eq(outboundAttempts.actorId, input.agentId),
+				eq(outboundAttempts.toPhone, input.e164),
+				eq(outboundAttempts.campaignId, input.campaignId),
+				eq(outboundAttempts.leadId, input.leadId),
+				isNull(outboundAttempts.callSid),
+				gt(outboundAttempts.attemptedAt, new Date(input.now.getTime() - CAMPAIGN_ATTEMPT_TTL_MS))
+			)
+		)
+		.for('update');
+	return row ? { attemptId: row.id, recipientLocalTime: row.recipientLocalTime ?? '' } : null;
 }
 
 /** Link the attempt to the call it placed. */

@@ -15,7 +15,7 @@ import { api } from '$convex/_generated/api';
 import { z } from 'zod';
 import { displayName } from '../crm/display-name';
 import { recordUnknownCaller } from '../crm/record-unknown-caller';
-import type { Db } from '../db/client';
+import type { Db, Tx } from '../db/client';
 import { calls } from '../db/schema/calls';
 import { customers } from '../db/schema/crm';
 import { SYSTEM_IDENTITY } from '../live/hot';
@@ -27,7 +27,7 @@ import type { VoiceServices } from '../calls/voice-services';
 import { eq } from 'drizzle-orm';
 import { chooseCallerId, type CallerId } from './caller-id';
 import { outboundClock } from './clock';
-import { gateAttempt, recordRefusedAttempt, setAttemptCall, type GateAttemptInput } from './gate';
+import { campaignAttemptToReuse, gateAttempt, recordRefusedAttempt, setAttemptCall, type GateAttemptInput } from './gate';
 import { dialCustomerTwiml, refusedDialTwiml } from './outbound-twiml';
 import { readRecipient } from './recipient';
 
@@ -49,6 +49,8 @@ export const ZOutboundRequest = ZVoiceRequest.extend({
 	source: z.enum(['manual', 'callback', 'campaign']).default('manual'),
 	campaignId: optionalText(64),
 	leadId: optionalText(64),
+	/** The allowed attempt a campaign's own gate wrote for this dial (campaignAttemptToReuse). */
+	outboundAttemptId: z.uuid({ error: 'outboundAttemptId must be an attempt id (uuid)' }).optional(),
 	/** A number of ours to call from (a campaign's); ignored when it is not ours. */
 	callerId: optionalText(32)
 });
@@ -113,7 +115,7 @@ async function admit(
 ): Promise<{ refused: boolean; body: string }> {
 	const { call, gateInput, callerId } = input;
 	return services.db.transaction(async (tx) => {
-		const gate = await gateAttempt(tx, gateInput);
+		const gate = (await campaignGate(tx, input)) ?? (await gateAttempt(tx, gateInput));
 		if (!gate.ok) return { refused: true, body: refusedDialTwiml(gate.message) };
 		const customerId = input.customerId ?? (await recordUnknownCaller(tx, { phone: gate.e164 })).customer.id;
 		const row = await upsertCall(
@@ -148,6 +150,25 @@ async function admit(
 		});
 		return { refused: false, body: dialCustomerTwiml({ number: gate.e164, callerId: callerId.number }) };
 	});
+}
+
+/**
+ * A campaign dial the campaign already gated (its allowed attempt, passed as outboundAttemptId)
+ * is not gated twice: that attempt is the dial's, linked to this call. Null: gate as usual.
+ */
+async function campaignGate(tx: Tx, input: { call: TOutboundRequest; agentId: string; gateInput: GateAttemptInput }) {
+	const { call, gateInput } = input;
+	const recipient = readRecipient(call.To, gateInput.rules);
+	if (call.source !== 'campaign' || !call.outboundAttemptId || !recipient.ok) return null;
+	const reused = await campaignAttemptToReuse(tx, {
+		attemptId: call.outboundAttemptId,
+		agentId: input.agentId,
+		e164: recipient.e164,
+		campaignId: call.campaignId,
+		leadId: call.leadId,
+		now: gateInput.now
+	});
+	return reused ? ({ ok: true, e164: recipient.e164, attemptId: reused.attemptId, recipientLocalTime: reused.recipientLocalTime } as const) : null;
 }
 
 async function customerFor(db: Db, customerId: string | undefined): Promise<{ id: string; name: string } | null> {

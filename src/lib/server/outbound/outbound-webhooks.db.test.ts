@@ -14,6 +14,7 @@ import { wrapUpCall } from '../calls/wrap-up-call';
 import { recordConsent } from '../compliance/record-consent';
 import { activities } from '../db/schema/crm';
 import { outboundAttempts } from '../db/schema/compliance';
+import { gateAttempt } from './gate';
 import { calls } from '../db/schema/calls';
 import type { Identity } from '../live/hot';
 
@@ -134,6 +135,32 @@ describe('POST /webhooks/twilio/voice/outbound', () => {
 		expect((await h.counts()).calls).toBe(before.calls);
 		expect((await board()).active.filter((a) => a.agentId === agent.subject)).toEqual([]);
 		expect(await h.hot.query(api.agentStatus.mine, {}, agent)).toMatchObject({ status: 'available' });
+	});
+
+	it("reuses the allowed attempt a campaign's own gate wrote for the dial, and gates again an attempt that is not that agent's", async () => {
+		const [agent, other] = [await h.addAgent(['sales']), await h.addAgent(['sales'])];
+		const campaignAttempt = (actor: Identity, to: string) =>
+			h.testDb.db.transaction((tx) =>
+				gateAttempt(tx, { actor: { id: actor.subject }, to, channel: 'voice', source: 'campaign', campaignId: 'cmp-1', leadId: 'lead-1', now: new Date(CLOCK), rules: h.config.outbound.rules })
+			);
+		const to = freshNy();
+		const gated = await campaignAttempt(agent, to);
+		if (!gated.ok || !gated.attemptId) throw new Error('the campaign gate refused');
+		const params = { To: to, source: 'campaign', campaignId: 'cmp-1', leadId: 'lead-1', outboundAttemptId: gated.attemptId };
+		const { callSid, body } = await dial(agent, params);
+		expect(body).toContain('<Dial');
+		// One attempt, the campaign's, now linked to the call: not a second one refused by its own re-call gap.
+		expect(await attemptsTo(to)).toEqual([expect.objectContaining({ id: gated.attemptId, decision: 'allowed', source: 'campaign', callSid })]);
+
+		const second = freshNy();
+		const others = await campaignAttempt(agent, second);
+		if (!others.ok || !others.attemptId) throw new Error('the campaign gate refused');
+		const { body: refused } = await dial(other, { ...params, To: second, outboundAttemptId: others.attemptId });
+		expect(refused).not.toContain('<Dial');
+		const attempts = await attemptsTo(second);
+		expect(attempts).toHaveLength(2);
+		expect(attempts.find((a) => a.id === others.attemptId)).toMatchObject({ callSid: null });
+		expect(attempts.find((a) => a.id !== others.attemptId)).toMatchObject({ decision: 'refused', actorId: other.subject });
 	});
 
 	it('refuses a second call from an agent already on one, and a second dial of a number on a call (DIAL_IN_PROGRESS)', async () => {
