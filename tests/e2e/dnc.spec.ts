@@ -37,7 +37,7 @@ test('STOP blocks the reply in the composer with date and source, START lets it 
 	await textSwitchboard(phone, 'STOP');
 
 	const agent = await signedIn(browser, 'alice@switchboard.local', '/sms');
-	await agent.getByRole('searchbox').fill('303 555 0162');
+	await agent.getByRole('searchbox', { name: 'Search conversations' }).fill('303 555 0162');
 	await agent.getByRole('button', { name: /STOP/ }).first().click();
 	await reply(agent, 'Can I ask why?');
 	const blocked = agent.getByTestId('dnc-blocked');
@@ -131,6 +131,6 @@ test('bad input gets a clear answer and writes nothing', async ({ browser }) => 
 		headers: { 'x-twilio-signature': 'Zm9yZ2Vk' }
 	});
 	expect(forged.status()).toBe(403);
-	await agent.getByRole('searchbox').fill('forged');
+	await agent.getByRole('searchbox', { name: 'Search conversations' }).fill('forged');
 	await expect(agent.getByTestId('inbox-threads')).toContainText('No conversation matches this search.');
 });

@@ -4,6 +4,10 @@
  * beside the form (a quote plays the recording from its second), scores all five categories
  * with feedback and coaching notes and submits; the agent sees the scorecard and acknowledges
  * it; two managers calibrate another call blind and then see the spread.
+ *
+ * Named to run first (the specs share one server, in file order): it reviews the demo archive's
+ * seeded calls, and the weekly sample picks an agent's calls in a hashed order, so once other
+ * specs have added calls of their own the first "Alice" row may be one with no evidence quotes.
  */
 import type { Page } from '@playwright/test';
 import { expect, signedIn, test } from './helpers';
