@@ -102,8 +102,13 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-	if (server?.pid) server.kill('SIGTERM');
-	await new Promise((r) => setTimeout(r, 500));
+	// The data folder goes once the server has let go of it: wait for its exit, not for a time.
+	const child = server;
+	if (child?.pid && child.exitCode === null && child.signalCode === null) {
+		const exited = new Promise((r) => child.once('exit', r));
+		child.kill('SIGTERM');
+		await exited;
+	}
 	await rm(dir, { recursive: true, force: true });
 });
 
