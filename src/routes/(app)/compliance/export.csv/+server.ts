@@ -3,21 +3,14 @@ import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { complianceCaller } from '../compliance-caller.server';
 import { entryQuery, readFilters } from '../filters';
+import { csvDownload } from '$lib/server/http/responses';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ locals, url }) => {
 	try {
 		const api = complianceCaller(locals);
 		const { filename, csv } = await api.exportCsv(entryQuery(readFilters(url.searchParams)));
-		// The byte-order mark makes spreadsheets read the file as UTF-8 (names with accents).
-		return new Response(`\uFEFF${csv}`, {
-			headers: {
-				'content-type': 'text/csv; charset=utf-8',
-				'content-disposition': `attachment; filename="${filename}"`,
-				'cache-control': 'no-store',
-				'x-content-type-options': 'nosniff'
-			}
-		});
+		return csvDownload(filename, csv);
 	} catch (cause) {
 		if (!(cause instanceof TRPCError)) throw cause;
 		return new Response(`${cause.message}\n`, {

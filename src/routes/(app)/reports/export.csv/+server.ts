@@ -6,6 +6,7 @@ import { agentRow, AGENT_HEADERS, INTERVAL_HEADERS, intervalRow } from '$lib/rep
 import { toCsv } from '$lib/server/compliance/csv';
 import { reportsCaller } from '../reports-caller.server';
 import { readReportFilters } from '../filters';
+import { csvDownload } from '$lib/server/http/responses';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ locals, url }) => {
@@ -16,14 +17,7 @@ export const GET: RequestHandler = async ({ locals, url }) => {
 		const agents = url.searchParams.get('table') === 'agents';
 		const csv = agents ? toCsv(AGENT_HEADERS, report.agents.map((a) => agentRow(a.name, a.figures))) : toCsv(INTERVAL_HEADERS, report.points.map((p) => intervalRow(p.label, p.figures)));
 		const filename = `switchboard-${agents ? 'agents' : 'intervals'}-${filters.from}-to-${filters.to}-${filters.interval}.csv`;
-		return new Response(`\uFEFF${csv}`, {
-			headers: {
-				'content-type': 'text/csv; charset=utf-8',
-				'content-disposition': `attachment; filename="${filename}"`,
-				'cache-control': 'no-store',
-				'x-content-type-options': 'nosniff'
-			}
-		});
+		return csvDownload(filename, csv);
 	} catch (cause) {
 		if (!(cause instanceof TRPCError)) throw cause;
 		return new Response(`${cause.message}\n`, { status: getHTTPStatusCodeFromError(cause), headers: { 'content-type': 'text/plain; charset=utf-8' } });
