@@ -198,6 +198,12 @@ export interface CreateJobsInput extends Omit<JobDeps, 'jobs'> {
 	 * five minutes). Never with several servers: their running jobs look the same.
 	 */
 	soleWorker?: boolean;
+	/**
+	 * Handlers wait for this before running (default: at once). The server passes the end of its
+	 * hot-state rebuild, so no job reads live state (agents, calls, queues) before it is rebuilt
+	 * from the archive after a restart.
+	 */
+	ready?: Promise<void>;
 }
 
 const log = logger('jobs');
@@ -284,6 +290,7 @@ export async function createJobs(input: CreateJobsInput): Promise<Jobs> {
 			},
 			async ([job]: JobWithMetadata<JobData[JobName]>[]) => {
 				if (!job) return;
+				await input.ready;
 				try {
 					await spec.handle(deps, job.data, { id: job.id, retryCount: job.retryCount, lastAttempt: job.retryCount >= retryLimit });
 				} catch (error) {

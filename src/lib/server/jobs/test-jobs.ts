@@ -23,7 +23,7 @@ async function testDatabaseUrl(testDb: TestDb): Promise<string | undefined> {
 export async function createTestJobs(
 	testDb: TestDb,
 	deps: Omit<JobDeps, 'db' | 'settings' | 'jobs'> & { settings?: JobDeps['settings'] },
-	options: { work?: boolean; soleWorker?: boolean } = {}
+	options: { work?: boolean; soleWorker?: boolean; ready?: Promise<void> } = {}
 ): Promise<Jobs> {
 	return createJobs({
 		database: testDb.database,
@@ -33,6 +33,7 @@ export async function createTestJobs(
 		connectionString: await testDatabaseUrl(testDb),
 		pollingIntervalSeconds: 0.5,
 		work: options.work,
-		soleWorker: options.soleWorker
+		soleWorker: options.soleWorker,
+		ready: options.ready
 	});
 }
