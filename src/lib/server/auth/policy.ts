@@ -254,7 +254,7 @@ const PAGES: Record<string, PolicyEntry> = {
 
 const CONVEX: Record<string, PolicyEntry> = {
 	'convex:agentSkills.list': e(AGENT),
-	'convex:agentSkills.setForAgent': e(ADMIN),
+	'convex:agentSkills.setForAgent': e(SYSTEM),
 	'convex:agentSkills.replaceAll': e(SYSTEM),
 	'convex:agentSkills.replaceForAgents': e(SYSTEM),
 	'convex:agentSkills.pruneSkills': e(SYSTEM),
