@@ -268,6 +268,7 @@ const CONVEX: Record<string, PolicyEntry> = {
 	'convex:callLine.routeInbound': e(SYSTEM),
 	'convex:callLine.acceptCall': e(AGENT, 'self'),
 	'convex:callLine.claimFromQueue': e(SYSTEM),
+	'convex:callLine.callersWaitingIn': e(SYSTEM),
 	'convex:callLine.offerWaiting': e(SYSTEM),
 	'convex:callLine.declineCall': e(SYSTEM),
 	'convex:callLine.missCall': e(SYSTEM),
