@@ -179,8 +179,10 @@ const WEBHOOKS = [
 	'/webhooks/twilio/sms/status',
 	'/webhooks/twilio/voice',
 	'/webhooks/twilio/voice/dial-action',
+	'/webhooks/twilio/voice/conference',
 	'/webhooks/twilio/voice/enqueue-action',
 	'/webhooks/twilio/voice/fallback',
+	'/webhooks/twilio/voice/hold-music',
 	'/webhooks/twilio/voice/outbound',
 	'/webhooks/twilio/voice/outbound/dial-action',
 	'/webhooks/twilio/voice/outbound/notice',
@@ -253,6 +255,16 @@ const PAGES: Record<string, PolicyEntry> = {
 };
 
 const CONVEX: Record<string, PolicyEntry> = {
+	'convex:callControl.noteLegs': e(SYSTEM),
+	'convex:callControl.byLeg': e(SYSTEM),
+	'convex:callControl.byConference': e(SYSTEM),
+	'convex:callControl.beginMove': e(SYSTEM),
+	'convex:callControl.abortMove': e(SYSTEM),
+	'convex:callControl.conferenceStarted': e(SYSTEM),
+	'convex:callControl.setHold': e(SYSTEM),
+	'convex:callControl.addListener': e(SYSTEM),
+	'convex:callControl.removeListener': e(SYSTEM),
+	'convex:callControl.mine': e(AGENT, 'self'),
 	'convex:agentSkills.list': e(AGENT),
 	'convex:agentSkills.setForAgent': e(SYSTEM),
 	'convex:agentSkills.replaceAll': e(SYSTEM),

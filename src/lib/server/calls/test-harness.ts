@@ -3,6 +3,8 @@
  * local carrier's telephony adapter with a fixed account, the real local hot-state engine),
  * signed requests to the handlers, and row counts for "nothing was written" checks. Test code only.
  */
+import { CONFERENCE_PATHS } from '../call-control/conference-twiml';
+import { conferenceWebhook, holdMusicWebhook } from '../call-control/webhooks';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -80,7 +82,9 @@ export const HANDLERS: Record<string, (s: VoiceServices, r: Request, u: URL) => 
 	[VOICE_PATHS.outbound]: outboundCallWebhook,
 	[VOICE_PATHS.outboundStatus]: outboundStatusWebhook,
 	[VOICE_PATHS.outboundDialAction]: outboundDialActionWebhook,
-	[VOICE_PATHS.outboundNotice]: outboundNoticeWebhook
+	[VOICE_PATHS.outboundNotice]: outboundNoticeWebhook,
+	[CONFERENCE_PATHS.events]: conferenceWebhook,
+	[CONFERENCE_PATHS.holdMusic]: holdMusicWebhook
 };
 
 export interface VoiceHarnessOptions {
