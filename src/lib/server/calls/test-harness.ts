@@ -92,6 +92,14 @@ export interface VoiceHarnessOptions {
 	telephony?: Adapters['telephony'];
 	/** More environment, e.g. OUTBOUND_CLOCK_START for the outbound gate's clock. */
 	env?: Record<string, string>;
+	/**
+	 * Work the `transcribe-recording` queue, i.e. run the local speech engine (pocketsphinx, a
+	 * CPU-heavy child process) on every stored recording, as the app does. Default off: a
+	 * recording's transcript is still queued (row `queued`, job `created`) but nothing works it,
+	 * so tests not about transcripts do not pay for speech-to-text. Tests about transcripts
+	 * (and what follows them: search, grading) pass true.
+	 */
+	transcribe?: boolean;
 }
 
 export async function createVoiceHarness(options: VoiceHarnessOptions = {}): Promise<VoiceHarness> {
@@ -111,7 +119,7 @@ export async function createVoiceHarness(options: VoiceHarnessOptions = {}): Pro
 	const [testDb, created, hot] = await Promise.all([createTestDb(), createAdapters(config), createLocalHotState()]);
 	const adapters: Adapters = options.telephony ? { ...created, telephony: options.telephony } : created;
 	await seedVoiceQueues(testDb.db);
-	const jobs = await createTestJobs(testDb, { adapters, hot });
+	const jobs = await createTestJobs(testDb, { adapters, hot }, { idleQueues: options.transcribe ? [] : ['transcribe-recording'] });
 	const services: VoiceServices = { config, db: testDb.db, hot, adapters, jobs };
 	const skills: { userId: string; skill: string; level: number }[] = [];
 

@@ -189,6 +189,8 @@ export interface CreateJobsInput extends Omit<JobDeps, 'jobs'> {
 	connectionString?: string;
 	/** Run handlers in this process (default true); false only queues, for processes that must not work. */
 	work?: boolean;
+	/** Queues whose jobs are queued but not worked here (tests that are not about them); the app passes none. */
+	idleQueues?: readonly JobName[];
 	/** Seconds between polls when LISTEN/NOTIFY is not delivering (default 2). */
 	pollingIntervalSeconds?: number;
 	/**
@@ -277,7 +279,7 @@ export async function createJobs(input: CreateJobsInput): Promise<Jobs> {
 	for (const [name, spec] of Object.entries(JOB_QUEUES) as [JobName, QueueSpec<JobName>][]) {
 		await boss.createQueue(name, spec.options);
 		if (input.soleWorker) await failCutOffJobs(boss, name);
-		if (input.work === false) continue;
+		if (input.work === false || input.idleQueues?.includes(name)) continue;
 		if (spec.schedule) await boss.schedule(name, spec.schedule, {}, { tz: 'UTC' });
 		const retryLimit = spec.options.retryLimit ?? 2;
 		await boss.work(
