@@ -195,8 +195,9 @@ export function addParticipant(s: EngineState, sidOrName: string, input: Partici
 	);
 	p.cancel = () => hangupLeg(s, leg);
 	conf.participants.set(leg.sid, p);
+	const view = participantView(s, conf, p);
 	track(s, dialParticipant(s, conf, p, input));
-	return participantView(s, conf, p);
+	return view;
 }
 
 /** Ring the participant's call; answered, it joins the conference; otherwise its entry goes. */
