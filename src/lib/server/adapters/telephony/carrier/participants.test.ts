@@ -192,6 +192,34 @@ describe('conference participants as Twilio serves them', () => {
 		expect([...h.carrier.recordings.values()].filter((r) => r.source === 'Conference')).toHaveLength(1);
 	});
 
+	it('records a conference a REST participant creates with ConferenceRecord, reporting to its ConferenceRecordingStatusCallback', async () => {
+		h = await startHarness();
+		for (const path of ['/conf', '/conf-rec']) h.routes.set(path, () => ({ status: 204 }));
+		const client = twilio(ACCOUNT, TOKEN, { httpClient: new RebasingRequestClient(await h.serveCarrier()) });
+		agent('alice');
+		agent('bob');
+		const create = (to: string) =>
+			client.conferences('consult-2').participants.create({
+				from: SWITCHBOARD_NUMBER,
+				to,
+				conferenceRecord: 'record-from-start',
+				conferenceRecordingStatusCallback: `${h.server.url}/conf-rec`,
+				conferenceStatusCallback: `${h.server.url}/conf`
+			});
+		const a = await create('client:alice');
+		await h.clock.advance(100);
+		const b = await create('client:bob');
+		await h.clock.advance(10_000);
+		h.engine.hangUp(a.callSid);
+		h.engine.hangUp(b.callSid);
+		await h.clock.advance(1000);
+		// Twilio's default conference events for a REST-made conference: start and end.
+		expect(h.hits('/conf').map((r) => r.form().get('StatusCallbackEvent'))).toEqual(['conference-start', 'conference-end']);
+		const [rec] = h.hits('/conf-rec').map((r) => Object.fromEntries(r.form()));
+		expect(rec).toMatchObject({ RecordingSource: 'Conference', CallSid: a.callSid, RecordingChannels: '1' });
+		expect(h.hits('/conf-rec')).toHaveLength(1);
+	});
+
 	it('makes an agent end the conference on exit once updated so, and plays announcements to the room or to one participant', async () => {
 		const { client, customer, events, conference } = await room();
 		agent('alice');
