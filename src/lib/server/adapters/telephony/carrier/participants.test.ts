@@ -220,6 +220,21 @@ describe('conference participants as Twilio serves them', () => {
 		expect(h.hits('/conf-rec')).toHaveLength(1);
 	});
 
+	it('lets a participant redirected over REST leave the conference and run its new TwiML', async () => {
+		const { client, customer, events, conference } = await room();
+		agent('alice');
+		const a = await conference().participants.create({ from: SWITCHBOARD_NUMBER, to: 'client:alice', label: 'agent:alice' });
+		await h.clock.advance(100);
+		await client.calls(a.callSid).update({ twiml: '<Response><Say>Your next call</Say><Pause length="5"/></Response>' });
+		await h.clock.advance(1000);
+		expect(events().at(-1)).toMatchObject({ StatusCallbackEvent: 'participant-leave', CallSid: a.callSid });
+		expect(h.engine.heard(a.callSid)).toContain('Your next call');
+		expect(h.carrier.calls.get(a.callSid)?.status).toBe('in-progress');
+		expect(h.engine.audioRouting(ROOM).participants.map((p) => p.callSid)).toEqual([customer.sid]);
+		await h.clock.advance(10_000);
+		expect(h.carrier.calls.get(a.callSid)?.status).toBe('completed');
+	});
+
 	it('makes an agent end the conference on exit once updated so, and plays announcements to the room or to one participant', async () => {
 		const { client, customer, events, conference } = await room();
 		agent('alice');
