@@ -235,6 +235,27 @@ describe('conference participants as Twilio serves them', () => {
 		expect(h.carrier.calls.get(a.callSid)?.status).toBe('completed');
 	});
 
+	it('refuses a <Conference> join whose participantLabel is in use (16025) or whose coach is absent (13240): the Dial ends failed', async () => {
+		h = await startHarness();
+		const coach = `CA${'0'.repeat(32)}`;
+		h.routes.set('/webhooks/twilio/voice', (req) => {
+			const from = req.form().get('From');
+			const attrs = from === '+12125550003' ? `coach="${coach}"` : 'participantLabel="customer"';
+			return twiml(`<Dial action="/after"><Conference ${attrs}>room-x</Conference></Dial>`);
+		});
+		h.routes.set('/after', () => twiml('<Hangup/>'));
+		const first = h.engine.phone('+12125550001').call(SWITCHBOARD_NUMBER);
+		await h.clock.advance(1000);
+		const second = h.engine.phone('+12125550002').call(SWITCHBOARD_NUMBER);
+		const third = h.engine.phone('+12125550003').call(SWITCHBOARD_NUMBER);
+		await h.clock.advance(2000);
+		// The two callers' webhooks race, so compare without order.
+		expect(new Set(h.engine.dispatcher.alerts.map((a) => `${a.code} ${a.callSid}`))).toEqual(new Set([`16025 ${second.sid}`, `13240 ${third.sid}`]));
+		expect(new Set(h.hits('/after').map((r) => `${r.form().get('CallSid')} ${r.form().get('DialCallStatus')}`))).toEqual(new Set([`${second.sid} failed`, `${third.sid} failed`]));
+		expect(h.hits('/after')).toHaveLength(2);
+		expect(h.engine.audioRouting('room-x').participants.map((p) => p.callSid)).toEqual([first.sid]);
+	});
+
 	it('makes an agent end the conference on exit once updated so, and plays announcements to the room or to one participant', async () => {
 		const { client, customer, events, conference } = await room();
 		agent('alice');
