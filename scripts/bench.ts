@@ -71,7 +71,7 @@ import { benchSearch, searchBenchUrl, seedTranscripts } from './bench/search';
 import { benchHistory, benchWallboard, seedYear } from './bench/reporting';
 import { benchInboxLoad, benchInboxPropagation, seedSmsArchive, usesIndexFor } from './bench/sms';
 import { benchLocalSpeech } from './bench/speech';
-import { benchLocalGrading, benchQualityQueries } from './bench/quality';
+import { AGREEMENT_SETS, benchLocalGrading, benchQualityQueries, gradingAgreement } from './bench/quality';
 import {
 	benchFixedTwiml,
 	benchScreenPop,
@@ -469,5 +469,15 @@ if (grading) {
 console.log('\n| local grading | calls/min | normalising the same text only, calls/min | ratio |');
 console.log('|---|---:|---:|---:|');
 console.log(`| rules over ${SCRIPTED_COUNT} scripted calls | ${grading.callsPerMinute.toFixed(0)} | ${grading.normalisePerMinute.toFixed(0)} | ${(grading.callsPerMinute / grading.normalisePerMinute).toFixed(3)}x |`);
+// Agreement with the intended scores: the set the cues were tuned on, and calls they never saw.
+console.log('\n| local grader vs intended scores | calls | category | mean abs diff | within one | exact |');
+console.log('|---|---:|---|---:|---:|---:|');
+for (const [set, calls] of Object.entries(AGREEMENT_SETS)) {
+	const a = gradingAgreement(calls);
+	const pct = (v: number) => `${(v * 100).toFixed(0)}%`;
+	for (const [category, s] of [...Object.entries(a.perCategory), ['all', a.all] as const]) {
+		console.log(`| ${set} | ${a.calls} | ${category} | ${s.meanAbsDiff.toFixed(2)} | ${pct(s.withinOne)} | ${pct(s.exact)} |`);
+	}
+}
 }
 process.exit(0);

@@ -7,7 +7,9 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/lib/server/db/client';
 import { gradeLocally } from '../../src/lib/server/quality/grading/local-grader';
-import { SCRIPTED_CALLS } from '../../src/lib/server/quality/grading/scripted-calls';
+import { HELD_OUT_CALLS } from '../../src/lib/server/quality/grading/held-out-calls';
+import { SCRIPTED_CALLS, type ScriptedCall } from '../../src/lib/server/quality/grading/scripted-calls';
+import { SCORE_CATEGORIES, type ScoreCategory } from '../../src/lib/quality/categories';
 import { normalise } from '../../src/lib/server/quality/grading/verify-evidence';
 import { listReviewQueue } from '../../src/lib/server/quality/review-queue';
 import { listScorecards } from '../../src/lib/server/quality/scorecards';
@@ -65,3 +67,27 @@ export function benchLocalGrading(ms = 3000): { callsPerMinute: number; normalis
 	const normalisePerMinute = rate((i) => SCRIPTED_CALLS[i % SCRIPTED_CALLS.length]!.lines.map((l) => normalise(l.text)));
 	return { callsPerMinute, normalisePerMinute };
 }
+
+export interface Agreement {
+	calls: number;
+	perCategory: Record<ScoreCategory, { meanAbsDiff: number; withinOne: number; exact: number }>;
+	all: { meanAbsDiff: number; withinOne: number; exact: number };
+}
+
+/** The local grader against the intended (human) scores of scripted calls. */
+export function gradingAgreement(calls: readonly ScriptedCall[]): Agreement {
+	const stats = (pairs: [number, number][]) => ({
+		meanAbsDiff: pairs.reduce((n, [a, b]) => n + Math.abs(a - b), 0) / pairs.length,
+		withinOne: pairs.filter(([a, b]) => Math.abs(a - b) <= 1).length / pairs.length,
+		exact: pairs.filter(([a, b]) => a === b).length / pairs.length
+	});
+	const graded = calls.map((call) => ({ call, grade: gradeLocally(call.lines) }));
+	const pairsOf = (c: ScoreCategory) => graded.map(({ call, grade }) => [grade[c].score, call.expected[c]] as [number, number]);
+	return {
+		calls: calls.length,
+		perCategory: Object.fromEntries(SCORE_CATEGORIES.map((c) => [c, stats(pairsOf(c))])) as Agreement['perCategory'],
+		all: stats(SCORE_CATEGORIES.flatMap(pairsOf))
+	};
+}
+
+export const AGREEMENT_SETS = { 'tuning set (SCRIPTED_CALLS)': SCRIPTED_CALLS, 'held out (HELD_OUT_CALLS)': HELD_OUT_CALLS } as const;

@@ -2,8 +2,9 @@
  * Quality in Chromium on the demo archive's transcribed calls (seeded through the grading code):
  * a manager opens a call from the review queue, plays it, sees the AI grade with its evidence
  * beside the form (a quote plays the recording from its second), scores all five categories
- * with feedback and coaching notes and submits; the agent sees the scorecard and acknowledges
- * it; two managers calibrate another call blind and then see the spread.
+ * with feedback and coaching notes and submits; the agent sees the scorecard, acknowledges and
+ * disputes it and reads the manager's answer; after an admin edits the anchors the card still
+ * reads against its own; two managers calibrate the call blind and then see the spread.
  *
  * Named to run first (the specs share one server, in file order): it reviews the demo archive's
  * seeded calls, and the weekly sample picks an agent's calls in a hashed order, so once other
@@ -58,6 +59,35 @@ test('review, acknowledge, calibrate, and AI evidence that plays the recording',
 	await expect(card).toContainText('Reviewed (Closing)');
 	await card.getByRole('button', { name: 'Acknowledge' }).click();
 	await expect(card.getByTestId('acknowledged')).toBeVisible();
+
+	// The agent disputes it; the manager answers on the call's page; the agent reads the answer.
+	const thread = card.getByTestId('scorecard-thread');
+	await thread.locator('summary').click();
+	await thread.getByRole('combobox').selectOption('dispute');
+	await thread.getByLabel('Message').fill('I did offer more help at the end.');
+	await thread.getByRole('button', { name: 'Send' }).click();
+	await expect(thread.locator('li[data-kind="dispute"]')).toContainText('I did offer more help');
+	await frank.goto(callUrl);
+	await expect(frank.getByTestId('submitted-review')).toContainText('dispute open');
+	const answer = frank.getByTestId('scorecard-thread').first();
+	await answer.locator('summary').click();
+	await expect(answer.locator('li[data-kind="dispute"]')).toBeVisible();
+	await answer.getByLabel('Answer', { exact: true }).fill('You did; the recap of the fix was missing.');
+	await answer.getByRole('button', { name: 'Send answer' }).click();
+	await expect(answer.locator('li[data-kind="answer"]')).toBeVisible();
+	await alice.reload();
+	const answered = alice.getByTestId('my-scorecard').first();
+	await expect(answered).toContainText('dispute answered');
+	await answered.getByTestId('scorecard-thread').locator('summary').click();
+	await expect(answered.locator('li[data-kind="answer"]')).toContainText('the recap of the fix was missing');
+
+	// An admin rewrites what a 4 in Greeting means; the card keeps the words it was filled against.
+	const admin = await signedIn(browser, 'admin@switchboard.local', '/admin/anchors');
+	await admin.getByLabel('Greeting 4', { exact: true }).fill('Greets the caller by name, names the company and themself.');
+	await admin.getByRole('button', { name: /^Save as version/ }).click();
+	await expect(admin.getByText(/^Saved as version \d+\./)).toBeVisible();
+	await alice.reload();
+	await expect(alice.getByTestId('my-scorecard').first().getByTestId('anchor-meaning').first()).toHaveText('Greets, names the company and themself.');
 
 	// Two managers calibrate the same call blind, then see the spread.
 	await frank.goto(callUrl);

@@ -114,7 +114,7 @@ export const JOB_QUEUES: { [N in JobName]: QueueSpec<N> } = {
 	// vendor is retried with back-off; on the last attempt the grade is marked failed for review.
 	'grade-call': {
 		options: { notify: true, retryLimit: 4, retryDelay: 30, retryBackoff: true, retryDelayMax: 600, expireInSeconds: 300 },
-		handle: (deps, data, job) => gradeCall({ db: deps.db, languageAi: deps.adapters.languageAi }, data, job)
+		handle: (deps, data, job) => gradeCall({ db: deps.db, languageAi: deps.adapters.languageAi, storage: deps.adapters.storage }, data, job)
 	},
 	// Every few minutes: finished call transcripts with no AI grade yet get a grade-call job.
 	'grade-sweep': {

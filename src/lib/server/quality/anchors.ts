@@ -2,9 +2,10 @@
  * The anchor descriptions, versioned: admins save a whole new set, which becomes the current
  * version; a scorecard keeps the version it was started against, so old cards read as written.
  */
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, inArray } from 'drizzle-orm';
 import { DEFAULT_ANCHORS, SCORE_CATEGORIES, type AnchorSet } from '$lib/quality/categories';
 import type { Db, Tx } from '../db/client';
+import { user } from '../db/schema/auth';
 import { scorecardAnchorVersions } from '../db/schema/quality';
 import { AppError, badRequest, notFound } from '../errors';
 
@@ -26,6 +27,30 @@ export async function anchorVersion(db: Db | Tx, version: number): Promise<Ancho
 	const [row] = await db.select().from(scorecardAnchorVersions).where(eq(scorecardAnchorVersions.version, version));
 	if (!row) throw notFound('ANCHOR_VERSION_NOT_FOUND', `There is no anchor version ${version}.`);
 	return row;
+}
+
+/** Several versions at once, keyed by version: what a list of cards filled against different sets shows. */
+export async function anchorVersions(db: Db | Tx, versions: number[]): Promise<Record<number, AnchorSet>> {
+	const wanted = [...new Set(versions)];
+	if (!wanted.length) return {};
+	const rows = await db.select({ version: scorecardAnchorVersions.version, anchors: scorecardAnchorVersions.anchors }).from(scorecardAnchorVersions).where(inArray(scorecardAnchorVersions.version, wanted));
+	return Object.fromEntries(rows.map((r) => [r.version, r.anchors]));
+}
+
+export interface AnchorHistoryEntry {
+	version: number;
+	createdAt: Date;
+	createdByName: string | null;
+}
+
+/** Every saved version, newest first, with who saved it (the admin page's history). */
+export async function anchorHistory(db: Db | Tx): Promise<AnchorHistoryEntry[]> {
+	await currentAnchors(db);
+	return db
+		.select({ version: scorecardAnchorVersions.version, createdAt: scorecardAnchorVersions.createdAt, createdByName: user.name })
+		.from(scorecardAnchorVersions)
+		.leftJoin(user, eq(user.id, scorecardAnchorVersions.createdBy))
+		.orderBy(desc(scorecardAnchorVersions.version));
 }
 
 /** Checks a full set: every category, five non-empty descriptions of at most 300 characters. */

@@ -122,7 +122,9 @@ export async function listReviewQueue(db: Db, viewer: Viewer, options: { now?: D
 		from (
 			select i.call_id, array_agg(i.reason order by i.reason) as reasons, max(i.created_at) as latest
 			from review_queue_items i
-			where not exists (select 1 from scorecards s where s.call_id = i.call_id and s.status = 'submitted' and s.calibration_id is null)
+			-- A scalar subquery, not NOT EXISTS: PostgreSQL turned that into a hash anti-join over every
+			-- submitted card (a seq scan of 100k cards, ~150 ms), where this probes scorecards_call_idx once per item.
+			where (select s.id from scorecards s where s.call_id = i.call_id and s.status = 'submitted' and s.calibration_id is null limit 1) is null
 			group by i.call_id
 			order by max(i.created_at) desc
 			limit ${Math.min(options.limit ?? 100, 500)}

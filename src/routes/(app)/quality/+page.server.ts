@@ -13,7 +13,10 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		}
 		const me = locals.user?.id ?? '';
 		const [cards, summary] = await Promise.all([api.scorecard.list({}), api.summary.latest({ scope: 'agent', subject: me })]);
-		return { view: 'agent' as const, cards, summary, me };
+		// Each card reads against the anchor version it was filled in, not today's.
+		const versions = [...new Set(cards.map((c) => c.anchorVersion))];
+		const anchors = Object.fromEntries(await Promise.all(versions.map(async (version) => [version, (await api.anchors({ version })).anchors] as const)));
+		return { view: 'agent' as const, cards, summary, me, anchors };
 	} catch (cause) {
 		failPage(cause, url);
 	}

@@ -4,11 +4,11 @@ import { z } from 'zod';
 import { AdapterError } from '../errors';
 import { FaultQueue, sendJson, stall, startFakeHttpServer, type FakeHttpServer } from '../test-http-server';
 import { CONTRACT_BAD_PROMPT, CONTRACT_SCORECARD, CONTRACT_TEXT, languageAiContract, type LanguageAiFault } from './contract';
-import { GeminiLanguageAi } from './gemini';
+import { GeminiLanguageAi, MAX_INLINE_AUDIO_BYTES } from './gemini';
 import { DEFAULT_GEMINI_MODEL } from './models';
 
 interface GenerateRequest {
-	contents: { role?: string; parts: { text: string }[] }[];
+	contents: { role?: string; parts: { text?: string; inlineData?: { mimeType: string; data: string } }[] }[];
 	systemInstruction?: { parts: { text: string }[] };
 	generationConfig?: { responseMimeType?: string; responseJsonSchema?: unknown; temperature?: number };
 }
@@ -128,6 +128,26 @@ describe('GeminiLanguageAi requests', () => {
 			required: ['score', 'summary'],
 			additionalProperties: false
 		});
+	});
+
+	it('sends audio as an inline base64 part after the prompt, and leaves out audio over its limit', async () => {
+		const small = new GeminiLanguageAi({ apiKey: 'gm-test', model: DEFAULT_GEMINI_MODEL, baseUrl: server.url }, { maxAudioBytes: 8 });
+		expect(ai.maxAudioBytes).toBe(MAX_INLINE_AUDIO_BYTES);
+		const request = (data: Uint8Array) => ({
+			system: 'Grade the call.',
+			prompt: 'Agent: hello',
+			schema: z.object({ score: z.number().int().min(0).max(5), summary: z.string() }),
+			local: () => CONTRACT_SCORECARD,
+			audio: { data, mimeType: 'audio/wav' }
+		});
+		server.requests.length = 0;
+		// A view into a larger buffer: only its own bytes are sent.
+		const bytes = new Uint8Array([0, 82, 73, 70, 70, 1, 2, 3, 255]).subarray(1);
+		await small.generateJson(request(bytes));
+		await small.generateJson(request(new Uint8Array(9)));
+		const [withAudio, withoutAudio] = server.requests.map((r) => (r.json() as GenerateRequest).contents);
+		expect(withAudio).toEqual([{ role: 'user', parts: [{ text: 'Agent: hello' }, { inlineData: { mimeType: 'audio/wav', data: Buffer.from(bytes).toString('base64') } }] }]);
+		expect(withoutAudio).toEqual([{ role: 'user', parts: [{ text: 'Agent: hello' }] }]);
 	});
 
 	it('places quoted grammar problems in the text and drops quotes it cannot find', async () => {

@@ -4,7 +4,7 @@
  * is validated with zod again. Grammar checks are one such call: the model quotes each problem
  * and the adapter finds the quote in the text, since models count character offsets badly.
  */
-import { ApiError, FinishReason, GoogleGenAI, type GenerateContentResponse } from '@google/genai';
+import { ApiError, FinishReason, GoogleGenAI, type GenerateContentResponse, type Part } from '@google/genai';
 import { z } from 'zod';
 import type { Config } from '../../env';
 import { AdapterError } from '../errors';
@@ -39,9 +39,19 @@ export function toGeminiJsonSchema(schema: z.ZodType): Record<string, unknown> {
 	return rest;
 }
 
+/**
+ * Audio goes inline (base64) in the request, which Gemini caps at 20 MB in all: 14 MiB of audio
+ * is about 18.7 MB encoded, leaving room for the transcript and rubric. That is about 7.5 minutes
+ * of two-channel 8 kHz 16-bit WAV (Twilio's dual-channel recordings); a longer call is graded from its transcript alone rather than
+ * uploaded through the Files API, since the transcript carries everything the quotes need.
+ */
+export const MAX_INLINE_AUDIO_BYTES = 14 * 1024 * 1024;
+
 export interface GeminiOptions extends Partial<Omit<RetryPolicy, 'attemptTimeoutMs'>> {
 	/** Give up on one attempt after this long (default 60 s). */
 	timeoutMs?: number;
+	/** Largest audio sent inline (default MAX_INLINE_AUDIO_BYTES). */
+	maxAudioBytes?: number;
 }
 
 const fail = (message: string, init: { status?: number; vendorCode?: string; retryable: boolean; cause?: unknown }) =>
@@ -83,11 +93,13 @@ export function refusalOf(res: GenerateContentResponse): AdapterError | null {
 
 export class GeminiLanguageAi implements LanguageAiPort {
 	readonly kind = 'gemini';
+	readonly maxAudioBytes: number;
 	readonly #ai: GoogleGenAI;
 	readonly #model: string;
 
 	constructor(config: GeminiLanguageAiConfig, options: GeminiOptions = {}) {
 		this.#model = config.model;
+		this.maxAudioBytes = options.maxAudioBytes ?? MAX_INLINE_AUDIO_BYTES;
 		const policy: RetryPolicy = {
 			maxAttempts: options.maxAttempts ?? 4,
 			baseDelayMs: options.baseDelayMs ?? 1000,
@@ -111,7 +123,7 @@ export class GeminiLanguageAi implements LanguageAiPort {
 		try {
 			res = await this.#ai.models.generateContent({
 				model: this.#model,
-				contents: input.prompt,
+				contents: [{ role: 'user', parts: [{ text: input.prompt }, ...this.#audioParts(input.audio)] }],
 				// No temperature: Google's Gemini 3 guidance is to keep the default 1.0 (lower values can loop).
 				config: { systemInstruction: input.system, responseMimeType: 'application/json', responseJsonSchema: toGeminiJsonSchema(input.schema) }
 			});
@@ -134,6 +146,12 @@ export class GeminiLanguageAi implements LanguageAiPort {
 		const parsed = input.schema.safeParse(value);
 		if (!parsed.success) throw invalidOutput(`does not fit the schema: ${parsed.error.message}`);
 		return parsed.data;
+	}
+
+	/** The recording as an inline part, or nothing when there is none or it is over the limit. */
+	#audioParts(audio: GenerateJsonInput<unknown>['audio']): Part[] {
+		if (!audio || audio.data.byteLength === 0 || audio.data.byteLength > this.maxAudioBytes) return [];
+		return [{ inlineData: { mimeType: audio.mimeType, data: Buffer.from(audio.data.buffer, audio.data.byteOffset, audio.data.byteLength).toString('base64') } }];
 	}
 
 	async checkGrammar(text: string): Promise<GrammarSuggestion[]> {

@@ -12,6 +12,8 @@ import { errorMessage } from '../../../errors';
 
 export class LocalLanguageAi implements LanguageAiPort {
 	readonly kind = 'local';
+	/** The twin's rules read the transcript only. */
+	readonly maxAudioBytes = 0;
 	#linter: Promise<{ linter: LocalLinter; kinds: typeof SuggestionKind }> | undefined;
 
 	#load(): Promise<{ linter: LocalLinter; kinds: typeof SuggestionKind }> {

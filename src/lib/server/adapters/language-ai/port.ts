@@ -18,6 +18,13 @@ export interface GrammarSuggestion {
 	replacements: string[];
 }
 
+/** A recording sent along with a prompt (the model hears tone and pauses a transcript loses). */
+export interface AudioInput {
+	data: Uint8Array;
+	/** e.g. `audio/wav`, `audio/mpeg`. */
+	mimeType: string;
+}
+
 export interface GenerateJsonInput<T> {
 	/** Standing instructions: role, rubric, output rules. */
 	system: string;
@@ -31,11 +38,22 @@ export interface GenerateJsonInput<T> {
 	 * without one (keyword scoring, first-sentence summary...). Only the local twin calls it.
 	 */
 	local: (input: { system: string; prompt: string }) => T | Promise<T>;
+	/**
+	 * Optional audio for the model to hear with the prompt. An adapter sends it only when it is
+	 * at most `maxAudioBytes`; otherwise (and offline) the answer comes from the prompt alone.
+	 */
+	audio?: AudioInput;
 }
 
 export interface LanguageAiPort {
 	/** Which adapter this is, for logs and diagnostics. */
 	readonly kind: 'gemini' | 'local';
+
+	/**
+	 * The largest audio (bytes) this adapter sends with a prompt; 0 when it takes none, so a
+	 * caller need not read a recording it would not send.
+	 */
+	readonly maxAudioBytes: number;
 
 	/**
 	 * Grammar, spelling and usage problems in `text` (at most 20,000 characters), ordered by

@@ -4,7 +4,10 @@
  * low and failed grades in the review queue, and the Gemini adapter against a local fake of
  * its API (request shape and schema, safety blocks, 429 and 5xx retried).
  */
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SCORE_CATEGORIES } from '$lib/quality/categories';
@@ -12,7 +15,9 @@ import { GeminiLanguageAi } from '../../adapters/language-ai/gemini';
 import { LocalLanguageAi } from '../../adapters/language-ai';
 import type { GenerateJsonInput, LanguageAiPort } from '../../adapters/language-ai';
 import { FaultQueue, sendJson, startFakeHttpServer, type FakeHttpServer } from '../../adapters/test-http-server';
+import { LocalStorage } from '../../adapters/storage';
 import { makeStaff } from '../../crm/test-factories';
+import { calls } from '../../db/schema/calls';
 import { aiGrades, reviewQueueItems } from '../../db/schema/quality';
 import { createTestDb, type TestDb } from '../../db/test-db';
 import { createTestJobs } from '../../jobs/test-jobs';
@@ -43,6 +48,7 @@ async function transcribedCall(index: number) {
 /** A port that answers with a fixed grade, as a model that invents quotes would. */
 const answering = (grade: Grade): LanguageAiPort => ({
 	kind: 'gemini',
+	maxAudioBytes: 0,
 	checkGrammar: () => Promise.resolve([]),
 	generateJson: <T>(input: GenerateJsonInput<T>) => Promise.resolve(input.schema.parse(grade)),
 	close: () => Promise.resolve()
@@ -111,7 +117,7 @@ describe('evidence checked against the stored transcript', () => {
 });
 
 interface GenerateBody {
-	contents: { parts: { text: string }[] }[];
+	contents: { parts: { text?: string; inlineData?: { mimeType: string; data: string } }[] }[];
 	systemInstruction?: { parts: { text: string }[] };
 	generationConfig?: { responseMimeType?: string; responseJsonSchema?: { properties: Record<string, { properties: Record<string, unknown> }>; required: string[] } };
 }
@@ -122,7 +128,14 @@ describe('grading through the Gemini adapter against a fake Gemini', () => {
 	let server: FakeHttpServer;
 	const faults = new FaultQueue<Fault>();
 	const modelAnswer = gradeLocally(SCRIPTED_CALLS[3]!.lines);
-	const serve = (res: ServerResponse, fault: Fault | undefined) => {
+	const serve = (res: ServerResponse, fault: Fault | undefined, body: GenerateBody) => {
+		// Gemini refuses inline data that is not base64 media of a type it knows.
+		for (const part of body.contents[0]?.parts ?? []) {
+			const inline = part.inlineData;
+			if (inline && (!/^audio\/(wav|x-wav|mpeg|mp3|ogg|flac|aac|webm)$/.test(inline.mimeType) || !/^[A-Za-z0-9+/]+=*$/.test(inline.data))) {
+				return sendJson(res, 400, { error: { code: 400, message: 'Unsupported MIME type or invalid inline data.', status: 'INVALID_ARGUMENT' } });
+			}
+		}
 		if (fault === 'throttle') return sendJson(res, 429, { error: { code: 429, message: 'Resource has been exhausted', status: 'RESOURCE_EXHAUSTED' } }, { 'retry-after': '0' });
 		if (fault === 'unavailable') return sendJson(res, 503, { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } });
 		if (fault === 'blocked') return sendJson(res, 200, { promptFeedback: { blockReason: 'SAFETY' }, usageMetadata: { promptTokenCount: 10 } });
@@ -130,7 +143,7 @@ describe('grading through the Gemini adapter against a fake Gemini', () => {
 	};
 	const gemini = () => new GeminiLanguageAi({ apiKey: 'gm-test', model: 'gemini-3.8-flash', baseUrl: server.url }, { baseDelayMs: 10, maxAttempts: 3, timeoutMs: 5000 });
 	beforeAll(async () => {
-		server = await startFakeHttpServer((_req, res) => serve(res, faults.take()));
+		server = await startFakeHttpServer((req, res) => serve(res, faults.take(), req.json() as GenerateBody));
 	});
 	afterAll(() => server.close());
 
@@ -149,6 +162,50 @@ describe('grading through the Gemini adapter against a fake Gemini', () => {
 		const row = await gradeOf(call.id);
 		expect(row).toMatchObject({ status: 'graded', adapter: 'gemini' });
 		expect(row.categories?.closing?.verified).toBe(true);
+	});
+
+	it("sends the stored recording inline beside the transcript when it fits the adapter's limit, and only the transcript when it does not", async () => {
+		const root = await mkdtemp(path.join(tmpdir(), 'grade-audio-'));
+		const storage = new LocalStorage({ root, secret: 'test-secret', publicBaseUrl: 'http://127.0.0.1' });
+		const wav = new Uint8Array(4000).map((_, i) => i % 251);
+		const stored = async (index: number) => {
+			const call = await transcribedCall(index);
+			const key = `recordings/test/${call.callSid}.wav`;
+			await storage.put(key, wav, 'audio/wav');
+			await t.db.update(calls).set({ recordingKey: key, recordingStatus: 'stored' }).where(eq(calls.id, call.id));
+			return call;
+		};
+		try {
+			const small = await stored(0);
+			server.requests.length = 0;
+			await gradeCall({ db: t.db, languageAi: gemini(), storage }, { callId: small.id });
+			const body = server.requests[0]!.json() as GenerateBody;
+			const parts = body.contents[0]!.parts;
+			expect(parts).toHaveLength(2);
+			expect(parts[0]?.text).toMatch(/^\[0\] AGENT:/);
+			expect(parts[1]?.inlineData?.mimeType).toBe('audio/wav');
+			expect(Buffer.from(parts[1]!.inlineData!.data, 'base64')).toEqual(Buffer.from(wav));
+			expect(body.systemInstruction?.parts[0]?.text).toMatch(/recording is attached/);
+			expect((await gradeOf(small.id)).status).toBe('graded');
+
+			const big = await stored(1);
+			server.requests.length = 0;
+			const strict = new GeminiLanguageAi({ apiKey: 'gm-test', model: 'gemini-3.8-flash', baseUrl: server.url }, { maxAudioBytes: wav.length - 1 });
+			await gradeCall({ db: t.db, languageAi: strict, storage }, { callId: big.id });
+			const textOnly = server.requests[0]!.json() as GenerateBody;
+			expect(textOnly.contents[0]!.parts.map((p) => Object.keys(p))).toEqual([['text']]);
+			expect(textOnly.systemInstruction?.parts[0]?.text).not.toMatch(/recording is attached/);
+
+			// The local rules take no audio, so the recording is never read.
+			const get = vi.spyOn(storage, 'get');
+			const head = vi.spyOn(storage, 'head');
+			await gradeCall({ db: t.db, languageAi: new LocalLanguageAi(), storage }, { callId: big.id });
+			expect(get).not.toHaveBeenCalled();
+			expect(head).not.toHaveBeenCalled();
+			expect((await gradeOf(big.id)).adapter).toBe('local');
+		} finally {
+			await rm(root, { recursive: true, force: true });
+		}
 	});
 
 	it('retries a 429 and a 503, then grades', async () => {

@@ -4,12 +4,14 @@
  * checked against the transcript (verify-evidence.ts), quotes that are not there are dropped,
  * and a score left without evidence is stored as unverified. The grade sits in ai_grades beside
  * (never over) the managers' scorecards; a low grade or a failure puts the call in the review
- * queue. Runs as the `grade-call` job (on demand, and for every finished call transcript).
+ * queue. When the adapter takes audio (Gemini) and the recording fits its inline limit, the
+ * recording goes along too. Runs as the `grade-call` job (on demand, and for every finished call transcript).
  */
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { CATEGORY_LABELS, SCORE_CATEGORIES, type AnchorSet, type ScoreCategory } from '$lib/quality/categories';
 import { AdapterError } from '../../adapters/errors';
-import type { LanguageAiPort } from '../../adapters/language-ai';
+import type { AudioInput, LanguageAiPort } from '../../adapters/language-ai';
+import type { StoragePort } from '../../adapters/storage';
 import type { Db, Tx } from '../../db/client';
 import { calls } from '../../db/schema/calls';
 import { aiGrades, type AiCategoryGrade } from '../../db/schema/quality';
@@ -25,7 +27,7 @@ export interface GradeCallData {
 	callId: string;
 }
 
-export function gradingSystem(anchors: AnchorSet): string {
+export function gradingSystem(anchors: AnchorSet, withAudio = false): string {
 	const rubric = SCORE_CATEGORIES.map((c) => `${c} (${CATEGORY_LABELS[c]}):\n${anchors[c].map((text, i) => `  ${i + 1}: ${text}`).join('\n')}`).join('\n');
 	return [
 		'You grade a call-center agent on one support call from its transcript.',
@@ -33,7 +35,10 @@ export function gradingSystem(anchors: AnchorSet): string {
 		rubric,
 		'For each category give a one or two sentence justification and one to three evidence quotes.',
 		'Each quote must be words copied exactly from ONE transcript line, with `second` set to the number in brackets at the start of that line and `speaker` to who said it.',
-		'Quotes are checked against the transcript; invented or reworded quotes are thrown away. If nothing in the call supports a score, give no quote.'
+		'Quotes are checked against the transcript; invented or reworded quotes are thrown away. If nothing in the call supports a score, give no quote.',
+		...(withAudio
+			? ["The call's two-channel recording is attached: listen for tone, warmth, interruptions and long silences when scoring professionalism and the others, but take every quote from the transcript."]
+			: [])
 	].join('\n');
 }
 
@@ -62,6 +67,26 @@ async function transcriptOf(db: Db | Tx, callId: string): Promise<TranscriptLine
 	return row ? row.segments : null;
 }
 
+/**
+ * The call's stored recording when the adapter would send it (within its size limit): heard
+ * alongside the transcript. Optional: a missing, oversized or unreadable recording grades from
+ * the transcript alone.
+ */
+export async function recordingFor(db: Db | Tx, storage: StoragePort | undefined, callId: string, maxBytes: number): Promise<AudioInput | undefined> {
+	if (!storage || maxBytes <= 0) return undefined;
+	const [call] = await db.select({ key: calls.recordingKey, status: calls.recordingStatus }).from(calls).where(eq(calls.id, callId));
+	if (!call?.key || call.status !== 'stored') return undefined;
+	try {
+		const info = await storage.head(call.key);
+		if (!info || info.size === 0 || info.size > maxBytes) return undefined;
+		const object = await storage.get(call.key);
+		if (!object) return undefined;
+		return { data: object.body, mimeType: object.contentType.startsWith('audio/') ? object.contentType : 'audio/wav' };
+	} catch {
+		return undefined;
+	}
+}
+
 async function fail(db: Db, callId: string, reason: string): Promise<void> {
 	await db.transaction(async (tx) => {
 		await tx.update(aiGrades).set({ status: 'failed', error: reason, gradedAt: new Date() }).where(eq(aiGrades.callId, callId));
@@ -70,7 +95,7 @@ async function fail(db: Db, callId: string, reason: string): Promise<void> {
 }
 
 /** The job: grade, verify, store; queue for review when low or impossible. Retryable vendor errors rethrow until the last attempt. */
-export async function gradeCall(deps: { db: Db; languageAi?: LanguageAiPort }, data: GradeCallData, job: { lastAttempt: boolean } = { lastAttempt: true }): Promise<void> {
+export async function gradeCall(deps: { db: Db; languageAi?: LanguageAiPort; storage?: StoragePort }, data: GradeCallData, job: { lastAttempt: boolean } = { lastAttempt: true }): Promise<void> {
 	const { db } = deps;
 	await db.insert(aiGrades).values({ callId: data.callId }).onConflictDoNothing();
 	const lines = await transcriptOf(db, data.callId);
@@ -78,11 +103,13 @@ export async function gradeCall(deps: { db: Db; languageAi?: LanguageAiPort }, d
 	if (!deps.languageAi) return fail(db, data.callId, 'No language-AI adapter is configured in this process.');
 	let grade: Grade;
 	try {
+		const audio = await recordingFor(db, deps.storage, data.callId, deps.languageAi.maxAudioBytes);
 		grade = await deps.languageAi.generateJson({
-			system: gradingSystem((await currentAnchors(db)).anchors),
+			system: gradingSystem((await currentAnchors(db)).anchors, audio != null),
 			prompt: transcriptPrompt(lines),
 			schema: ZGrade,
-			local: () => gradeLocally(lines)
+			local: () => gradeLocally(lines),
+			audio
 		});
 	} catch (err) {
 		const retryable = err instanceof AdapterError && err.retryable;

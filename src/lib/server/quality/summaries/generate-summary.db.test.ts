@@ -40,6 +40,7 @@ function writer(texts: string[]): LanguageAiPort & { calls: number } {
 	let calls = 0;
 	return {
 		kind: 'gemini',
+		maxAudioBytes: 0,
 		get calls() {
 			return calls;
 		},

@@ -5,6 +5,7 @@
  * and the review queue's weekly sample.
  */
 import { TRPCError } from '@trpc/server';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeStaff } from '../../crm/test-factories';
 import { createTestDb, type TestDb } from '../../db/test-db';
@@ -164,6 +165,53 @@ describe('after submit', () => {
 	});
 });
 
+describe("the manager's answer", () => {
+	it('a supervisor answers a comment; the agent reads it; another agent can neither answer nor read it', async () => {
+		const call = await makeAnsweredCall(t.db, agent.id);
+		const sent = await as(manager).scorecard.save(card(call.id));
+		await as(agent).scorecard.reply({ scorecardId: sent.id, kind: 'comment', body: 'Which part of the close was missing?' });
+		const answer = await as(supervisor).scorecard.reply({ scorecardId: sent.id, kind: 'answer', body: 'The recap of the fix.' });
+		expect(answer).toMatchObject({ kind: 'answer', authorName: supervisor.name });
+		// A comment is not a dispute: answering it opens or closes nothing.
+		expect((await as(agent).scorecard.get({ id: sent.id })).disputeStatus).toBeNull();
+		expect((await as(agent).scorecard.replies({ scorecardId: sent.id })).map((r) => [r.kind, r.body])).toEqual([
+			['comment', 'Which part of the close was missing?'],
+			['answer', 'The recap of the fix.']
+		]);
+		expect(await refusal(as(otherAgent).scorecard.reply({ scorecardId: sent.id, kind: 'answer', body: 'me too' }))).toMatchObject({ code: 'FORBIDDEN', appCode: 'GRADERS_ONLY' });
+		expect(await refusal(as(otherAgent).scorecard.replies({ scorecardId: sent.id }))).toMatchObject({ code: 'FORBIDDEN', appCode: 'NOT_YOUR_SCORECARD' });
+	});
+});
+
+describe("an agent's quality page", () => {
+	it('lists the cards with the AI grade beside, averages per category and the weekly trend; agents open only their own', async () => {
+		const a = await makeStaff(t.db, 'agent');
+		const now = new Date();
+		const weekAgo = new Date(now.getTime() - 14 * 86_400_000);
+		const old = await makeAnsweredCall(t.db, a.id, { receivedAt: weekAgo });
+		const recent = await makeAnsweredCall(t.db, a.id, { receivedAt: now });
+		const oldCard = await as(manager).scorecard.save(card(old.id, { scores: { ...full, greeting: 2 }, feedback: { greeting: 'Name the company.', closing: 'Recap.' } }));
+		await t.db.execute(sql`update scorecards set created_at = ${weekAgo.toISOString()} where id = ${oldCard.id}`);
+		await as(manager).scorecard.save(card(recent.id));
+		await t.db.insert(aiGrades).values({
+			callId: recent.id,
+			status: 'graded',
+			categories: Object.fromEntries(SCORE_CATEGORIES.map((c) => [c, { score: 3, justification: 'j', verified: c !== 'closing', evidence: [], dropped: 0 }]))
+		});
+		const page = await as(a).agentProfile({ agentId: a.id });
+		expect(page.agent).toEqual({ id: a.id, name: a.name });
+		expect(page.cards.map((c) => c.callId)).toEqual([recent.id, old.id]);
+		expect(page.cards[0]!.ai).toMatchObject({ greeting: { score: 3, verified: true }, closing: { score: 3, verified: false } });
+		expect(page.cards[1]!.ai).toBeNull();
+		expect(page.totals).toEqual({ cards: 2, avg: { greeting: 3, productKnowledge: 3, problemResolution: 5, professionalism: 4, closing: 2 } });
+		expect(page.weeks).toHaveLength(2);
+		expect(page.weeks.map((w) => w.avg.greeting)).toEqual([2, 4]);
+		expect(page.trend).toMatchObject({ greeting: 2, closing: 0 });
+		expect((await as(manager).agentProfile({ agentId: a.id })).cards).toHaveLength(2);
+		expect(await refusal(as(agent).agentProfile({ agentId: a.id }))).toMatchObject({ code: 'FORBIDDEN', appCode: 'NOT_YOUR_SCORECARD' });
+	});
+});
+
 describe('calibration', () => {
 	it('is blind until each grader has submitted, then shows the spread per category', async () => {
 		const call = await makeAnsweredCall(t.db, agent.id);
@@ -192,6 +240,8 @@ describe('anchors', () => {
 		expect(draft.anchorVersion).toBe(v1.version);
 		const edited = { ...v1.anchors, greeting: [...v1.anchors.greeting.slice(0, 4), 'Names company and self, offers help, uses the caller name.'] };
 		expect(await refusal(as(manager).saveAnchors({ basedOn: v1.version, anchors: edited }))).toMatchObject({ code: 'FORBIDDEN' });
+		expect(await refusal(as(agent).saveAnchors({ basedOn: v1.version, anchors: edited }))).toMatchObject({ code: 'FORBIDDEN' });
+		expect(await refusal(as(supervisor).anchorHistory())).toMatchObject({ code: 'FORBIDDEN' });
 		const v2 = await as(admin).saveAnchors({ basedOn: v1.version, anchors: edited });
 		expect(v2.version).toBe(v1.version + 1);
 		const stale = await refusal(as(admin).saveAnchors({ basedOn: v1.version, anchors: edited }));
@@ -199,8 +249,16 @@ describe('anchors', () => {
 		const sent = await as(manager).scorecard.save(card(call.id));
 		expect(sent.anchorVersion).toBe(v1.version);
 		expect((await as(agent).anchors({ version: v1.version })).anchors.greeting[4]).toBe(v1.anchors.greeting[4]);
+		// The card filled before the edit still opens, and reads, against its own version.
+		const review = await as(manager).review({ callId: call.id });
+		expect(review.anchors).toMatchObject({ version: v1.version, anchors: { greeting: v1.anchors.greeting } });
+		const page = await as(agent).agentProfile({ agentId: agent.id });
+		expect(page.anchors[v1.version]?.greeting[4]).toBe(v1.anchors.greeting[4]);
 		const fresh = await as(manager).scorecard.save(card((await makeAnsweredCall(t.db, agent.id)).id));
 		expect(fresh.anchorVersion).toBe(v2.version);
+		expect((await as(manager).review({ callId: fresh.callId })).anchors.anchors.greeting[4]).toBe('Names company and self, offers help, uses the caller name.');
+		const history = await as(admin).anchorHistory();
+		expect(history.slice(0, 2)).toMatchObject([{ version: v2.version, createdByName: admin.name }, { version: v1.version }]);
 	});
 });
 

@@ -5,13 +5,14 @@
  */
 import { z } from 'zod';
 import { SCORE_CATEGORIES } from '$lib/quality/categories';
-import { anchorVersion, currentAnchors, saveAnchors } from '../../quality/anchors';
+import { anchorHistory, anchorVersion, currentAnchors, saveAnchors } from '../../quality/anchors';
 import { getCalibration, listCalibrations, startCalibration } from '../../quality/calibration';
 import { getQualitySettings, listReviewQueue, openForReview, saveQualitySettings } from '../../quality/review-queue';
 import { acknowledgeScorecard, listReplies, replyToScorecard } from '../../quality/scorecard-replies';
 import { getScorecard, listScorecards, myScorecardFor, saveScorecard } from '../../quality/scorecards';
 import { getAiGrade } from '../../quality/ai-grade-view';
 import { reviewBundle } from '../../quality/review-bundle';
+import { agentProfile } from '../../quality/agent-profile';
 import { agreementReport } from '../../quality/agreement';
 import { assertMayReadSummary, generateSummary, latestSummary } from '../../quality/summaries/generate-summary';
 import { requestGrading } from '../../quality/grading/grade-call';
@@ -77,6 +78,7 @@ export const qualityRouter = router({
 	anchors: agentProcedure
 		.input(z.object({ version: z.int().min(1).optional() }))
 		.query(({ ctx, input }) => (input.version ? anchorVersion(ctx.services.db, input.version) : currentAnchors(ctx.services.db))),
+	anchorHistory: adminProcedure.query(({ ctx }) => anchorHistory(ctx.services.db)),
 	saveAnchors: adminProcedure
 		.input(z.object({ basedOn: z.int().min(1), anchors: z.object(Object.fromEntries(SCORE_CATEGORIES.map((c) => [c, ZAnchorList]))) }))
 		.mutation(({ ctx, input }) => saveAnchors(ctx.services.db, ctx.user.id, input)),
@@ -97,6 +99,10 @@ export const qualityRouter = router({
 		const jobId = await db.transaction((tx) => requestGrading(tx, jobs, input.callId));
 		return { callId: input.callId, jobId };
 	}),
+	/** One agent's cards with the AI grades beside, averages per category, the weekly trend and their summary. */
+	agentProfile: agentProcedure
+		.input(z.object({ agentId: z.string().min(1), limit: z.int().min(1).max(200).optional() }))
+		.query(({ ctx, input }) => agentProfile(ctx.services.db, ctx.user, input.agentId, { limit: input.limit })),
 	agreement: managerProcedure
 		.input(z.object({ from: z.iso.datetime().optional(), to: z.iso.datetime().optional(), agentId: z.string().min(1).optional() }).default({}))
 		.query(({ ctx, input }) =>

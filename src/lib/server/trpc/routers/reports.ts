@@ -11,6 +11,7 @@ import { bucketLabel } from '../../reporting/bucket-label';
 import { queryHistory, type HistoryReport } from '../../reporting/query-history';
 import { assertMayReadFigures } from '../../reporting/report-access';
 import type { SeriesPoint } from '../../reporting/history-series';
+import { agentScoreAverages, type AgentScoreAverages } from '../../quality/agent-score-averages';
 import { agentProcedure, managerProcedure, router } from '../init';
 import type { Figures } from '$lib/reporting/metrics';
 
@@ -38,7 +39,8 @@ export interface HistoryView {
 	previous: HistoryPointView[];
 	totals: Figures;
 	previousTotals: Figures;
-	agents: { agentId: string; name: string; figures: Figures }[];
+	/** `scores`: scorecard averages per category over calls received in the range (null: none reviewed). */
+	agents: { agentId: string; name: string; figures: Figures; scores: AgentScoreAverages | null }[];
 	options: { queues: string[]; agents: { id: string; name: string }[] };
 }
 
@@ -51,9 +53,14 @@ export const reportsRouter = router({
 		const { db, config } = ctx.services;
 		const report = await queryHistory(db, input, config.reportingTimeZone);
 		const isManager = ctx.user.role !== 'agent';
-		const [queues, staff] = await Promise.all([
+		const [queues, staff, scores] = await Promise.all([
 			db.select({ name: voiceQueues.name }).from(voiceQueues).orderBy(asc(voiceQueues.name)),
-			isManager ? db.select({ id: user.id, name: user.name }).from(user).where(inArray(user.role, ['agent', 'manager', 'supervisor'])).orderBy(asc(user.name)) : db.select({ id: user.id, name: user.name }).from(user).where(eq(user.id, ctx.user.id))
+			isManager ? db.select({ id: user.id, name: user.name }).from(user).where(inArray(user.role, ['agent', 'manager', 'supervisor'])).orderBy(asc(user.name)) : db.select({ id: user.id, name: user.name }).from(user).where(eq(user.id, ctx.user.id)),
+			agentScoreAverages(
+				db,
+				report.agents.map((a) => a.agentId),
+				report
+			)
 		]);
 		return {
 			timeZone: report.timeZone,
@@ -62,7 +69,7 @@ export const reportsRouter = router({
 			previous: view(report.previous, report),
 			totals: report.totals,
 			previousTotals: report.previousTotals,
-			agents: report.agents,
+			agents: report.agents.map((a) => ({ ...a, scores: scores.get(a.agentId) ?? null })),
 			options: { queues: [...new Set(queues.map((q) => q.name))], agents: staff }
 		};
 	}),

@@ -15,7 +15,7 @@ export const GET: RequestHandler = async ({ locals, url }) => {
 		const filters = readReportFilters(url.searchParams, { id: user?.id ?? '', isManager: roleAllows('manager', user?.role) });
 		const report = await reportsCaller(locals).history(filters);
 		const agents = url.searchParams.get('table') === 'agents';
-		const csv = agents ? toCsv(AGENT_HEADERS, report.agents.map((a) => agentRow(a.name, a.figures))) : toCsv(INTERVAL_HEADERS, report.points.map((p) => intervalRow(p.label, p.figures)));
+		const csv = agents ? toCsv(AGENT_HEADERS, report.agents.map((a) => agentRow(a.name, a.figures, a.scores))) : toCsv(INTERVAL_HEADERS, report.points.map((p) => intervalRow(p.label, p.figures)));
 		const filename = `switchboard-${agents ? 'agents' : 'intervals'}-${filters.from}-to-${filters.to}-${filters.interval}.csv`;
 		return csvDownload(filename, csv);
 	} catch (cause) {
