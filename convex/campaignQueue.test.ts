@@ -70,6 +70,22 @@ describe('the next-call queue', () => {
 		});
 	});
 
+	it('gives a lead claimed and left alone before staleBefore to the next agent, and leaves fresher claims where they are', async () => {
+		const t = newConvex();
+		await sys(t).mutation(api.campaignQueue.hydrate, { leads: [lead(1), lead(2)] });
+		expect((await claim(t, 'agent-gone', NOW)).lead?.leadId).toBe('lead-1');
+		expect((await claim(t, 'agent-b', NOW + 5 * 60_000)).lead?.leadId).toBe('lead-2');
+		const later = (agentId: string, now: number, staleBefore: number) =>
+			sys(t).mutation(api.campaignQueue.claimNext, { agentId, campaignId: 'camp-1', now, staleBefore, ...HOURS });
+		// Without a cut-off, and with one before both claims, nothing comes back.
+		expect((await claim(t, 'agent-c', NOW + 11 * 60_000)).lead).toBeNull();
+		expect((await later('agent-c', NOW + 11 * 60_000, NOW - 1)).lead).toBeNull();
+		// Ten minutes on, the first claim is stale: agent-c gets that lead; agent-b's is still theirs.
+		expect(await later('agent-c', NOW + 11 * 60_000, NOW + 60_000)).toMatchObject({ again: false, lead: { leadId: 'lead-1', claimedBy: 'agent-c' } });
+		expect(await sys(t).query(api.campaignQueue.holder, { leadId: 'lead-2' })).toBe('agent-b');
+		expect(await sys(t).query(api.campaignQueue.holder, { leadId: 'lead-1' })).toBe('agent-c');
+	});
+
 	it('passes over leads whose re-call time has not come or whose local time is outside the calling hours', async () => {
 		const t = newConvex();
 		await sys(t).mutation(api.campaignQueue.hydrate, {

@@ -74,6 +74,10 @@ async function heldBy(ctx: { db: import('./_generated/server').QueryCtx['db'] },
  * they still hold one (a repeated press is not a second lead), else the first ready lead due by
  * `now` whose local time is inside [hoursStart, hoursEnd). `ready` says how many ready leads are
  * left in the window (up to CLAIM_SCAN), so the server knows when to top it up.
+ *
+ * Other agents' claims made before `staleBefore` go back to ready first: a claimed lead is only
+ * ever a preview (dialling or skipping it drops the row), so an old claim is an agent who left
+ * (signed out, closed the tab) and the lead would otherwise never be called.
  */
 export const claimNext = systemMutation({
 	args: {
@@ -81,7 +85,8 @@ export const claimNext = systemMutation({
 		campaignId: v.string(),
 		now: v.number(),
 		hoursStart: v.number(),
-		hoursEnd: v.number()
+		hoursEnd: v.number(),
+		staleBefore: v.optional(v.number())
 	},
 	returns: v.object({
 		lead: v.union(vClaimed, v.null()),
@@ -89,9 +94,18 @@ export const claimNext = systemMutation({
 		ready: v.number(),
 		outsideHours: v.number()
 	}),
-	handler: async (ctx, { agentId, campaignId, now, hoursStart, hoursEnd }) => {
+	handler: async (ctx, { agentId, campaignId, now, hoursStart, hoursEnd, staleBefore }) => {
 		const held = await heldBy(ctx, agentId, campaignId);
 		if (held) return { lead: held, again: true, ready: 0, outsideHours: 0 };
+		if (staleBefore !== undefined) {
+			const claimed = await ctx.db
+				.query('call_queue')
+				.withIndex('by_next', (q) => q.eq('campaignId', campaignId).eq('state', 'claimed'))
+				.collect();
+			for (const row of claimed) {
+				if ((row.claimedAt ?? 0) < staleBefore) await ctx.db.patch('call_queue', row._id, { state: 'ready', claimedBy: undefined, claimedAt: undefined });
+			}
+		}
 		const due = await ctx.db
 			.query('call_queue')
 			.withIndex('by_next', (q) => q.eq('campaignId', campaignId).eq('state', 'ready').lte('notBefore', now))

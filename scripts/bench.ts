@@ -29,6 +29,11 @@
  *   local speech       the offline recogniser on a support call script spoken by espeak-ng at
  *                      8 kHz: word error rate and real-time factor, beside sox decoding and
  *                      resampling the same audio (scripts/bench/speech.ts).
+ *   click-to-dial      in process, real clock: after the click (the gate's pre-check, then the
+ *                      softphone's connect through the local carrier, the signed Client call to
+ *                      the outbound route over HTTP, claimDial, the gate's transaction, <Dial>)
+ *                      until the customer's phone rings; baseline: the carrier's own leg,
+ *                      REST Calls.create over HTTP until the phone rings (scripts/bench/click-to-dial.ts).
  *   Next-call claim    a 100,000-lead campaign (BENCH_CAMPAIGN_LEADS), 50 agents pressing Next
  *                      call at once, 10 rounds: claimNextLead (the hot-state claim and the archive
  *                      refill of the window); baseline: 50 concurrent engine round trips.
@@ -51,7 +56,7 @@
  * BENCH_SMS_PER_THREAD, BENCH_SEARCH_TRANSCRIPTS, BENCH_WEBHOOK_REQUESTS, BENCH_WEBHOOK_CONCURRENCY, BENCH_CAMPAIGN_LEADS, BENCH_SCORECARDS, BENCH_REPORT_CALLS, BENCH_ROUNDS (a
  * factor on the live, SMS and screen-pop rounds, e.g. 0.25). BENCH_ONLY picks sections, comma
  * separated: live, http (live over SSE, inbound SMS, screen pop), webhook-pglite,
- * webhook-postgres (webhook: both), lookup, inbox, next-call, quality, reporting, search, speech; e.g. `BENCH_ONLY=webhook npm run bench`.
+ * webhook-postgres (webhook: both), lookup, inbox, click-to-dial, next-call, quality, reporting, search, speech; e.g. `BENCH_ONLY=webhook npm run bench`.
  * BENCH_CPU_PROF=<dir> runs the production servers under node --cpu-prof (one profile per
  * thread, the engine worker's included; read them with scripts/cpuprofile-top.mjs).
  */
@@ -62,6 +67,7 @@ import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
 import { errorMessage } from '../src/lib/errors';
 import { benchLivePropagation, benchLivePropagationHttp, percentile } from './bench/live';
+import { benchClickToDial } from './bench/click-to-dial';
 import { benchNextCall } from './bench/next-call';
 import { benchPhoneLookup } from './bench/phone-lookup';
 import { openDatabase, type Db } from '../src/lib/server/db/client';
@@ -95,7 +101,7 @@ const WEBHOOK_REQUESTS = Number(process.env.BENCH_WEBHOOK_REQUESTS ?? 1000);
 const WEBHOOK_CONCURRENCY = Number(process.env.BENCH_WEBHOOK_CONCURRENCY ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const rounds = (n: number) => Math.max(2, Math.round(n * ROUNDS));
-const SECTIONS = ['live', 'http', 'webhook-pglite', 'webhook-postgres', 'lookup', 'inbox', 'next-call', 'quality', 'reporting', 'search', 'speech'] as const;
+const SECTIONS = ['live', 'http', 'webhook-pglite', 'webhook-postgres', 'lookup', 'inbox', 'click-to-dial', 'next-call', 'quality', 'reporting', 'search', 'speech'] as const;
 const only = (process.env.BENCH_ONLY ?? '')
 	.split(',')
 	.map((s) => s.trim())
@@ -381,6 +387,12 @@ async function reportingOn(label: string, db: Db) {
 if (runs('reporting')) {
 	console.log('bench: reporting history and wallboard on PostgreSQL');
 	await onFreshPostgres((db) => reportingOn('PostgreSQL', db));
+}
+
+if (runs('click-to-dial')) {
+	console.log('bench: click-to-dial (pre-check, softphone connect, outbound route) to the customer phone ringing, PGlite');
+	const r = await benchClickToDial({ rounds: rounds(100) });
+	add('click-to-dial: after the click -> customer phone ringing, PGlite', r.dialMs, "carrier's own leg: REST Calls.create -> ringing", r.restMs);
 }
 
 const CAMPAIGN_LEADS = Number(process.env.BENCH_CAMPAIGN_LEADS ?? 100_000);

@@ -14,6 +14,9 @@ export function applyStartDefaults(env) {
 	// adapter-node derives the request origin from ORIGIN; better-auth and the webhook signature
 	// check both need it to match the public URL (see STACK.md).
 	env.ORIGIN ??= env.PUBLIC_BASE_URL;
+	// adapter-node refuses larger request bodies with a bare 413 (its default is 512K): a 5 MB lead
+	// file arrives base64-encoded in JSON (about 6.7 MB), so the limit sits above that.
+	env.BODY_SIZE_LIMIT ??= '8M';
 	if (['', 'local'].includes((env.TELEPHONY ?? '').trim())) {
 		// adapter-node listens on HOST, all interfaces when unset.
 		env.HOST ??= '127.0.0.1';

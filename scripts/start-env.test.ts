@@ -7,14 +7,19 @@ describe('npm start defaults', () => {
 			PORT: '3000',
 			PUBLIC_BASE_URL: 'http://localhost:3000',
 			ORIGIN: 'http://localhost:3000',
+			BODY_SIZE_LIMIT: '8M',
 			HOST: '127.0.0.1',
 			NODE_ENV: 'development'
 		});
 		expect(applyStartDefaults({ TELEPHONY: 'local', PORT: '4173' })).toMatchObject({ HOST: '127.0.0.1', PUBLIC_BASE_URL: 'http://localhost:4173' });
 	});
 
-	it('keeps an explicit HOST and NODE_ENV', () => {
-		expect(applyStartDefaults({ HOST: '0.0.0.0', NODE_ENV: 'production' })).toMatchObject({ HOST: '0.0.0.0', NODE_ENV: 'production' });
+	it('keeps an explicit HOST, NODE_ENV and BODY_SIZE_LIMIT', () => {
+		expect(applyStartDefaults({ HOST: '0.0.0.0', NODE_ENV: 'production', BODY_SIZE_LIMIT: '20M' })).toMatchObject({
+			HOST: '0.0.0.0',
+			NODE_ENV: 'production',
+			BODY_SIZE_LIMIT: '20M'
+		});
 	});
 
 	it('leaves the interface alone with real telephony, which runs in production', () => {

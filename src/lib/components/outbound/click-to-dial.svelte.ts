@@ -24,6 +24,23 @@ const opens = (iso: string) =>
 /** `2026-12-07T10:00-05:00` -> the same instant for Intl. */
 const isoInstant = (local: string) => local.replace(/T(\d\d:\d\d)([+-])/, 'T$1:00$2');
 
+/** A gate refusal as the agent reads it: the rule, the recipient's local time and when it opens. */
+export function refusalOf(check: {
+	rule?: string | null;
+	message?: string | null;
+	recipientLocalTime?: string | null;
+	timeZone?: string | null;
+	opensAt?: string | null;
+}): DialRefusal {
+	const zone = check.timeZone?.split(',')[0];
+	return {
+		rule: check.rule ?? 'REFUSED',
+		message: check.message ?? 'This number cannot be reached now.',
+		localTime: check.recipientLocalTime && zone ? clock(isoInstant(check.recipientLocalTime), zone) : null,
+		opensAt: check.opensAt ? opens(check.opensAt) : null
+	};
+}
+
 export class ClickToDial {
 	busy = $state(false);
 	refusal = $state<DialRefusal | null>(null);
@@ -37,13 +54,7 @@ export class ClickToDial {
 		try {
 			const check = await trpc.outbound.precheck.mutate({ to, channel: 'voice' });
 			if (!check.ok) {
-				const zone = check.timeZone?.split(',')[0];
-				this.refusal = {
-					rule: check.rule ?? 'REFUSED',
-					message: check.message ?? 'This number cannot be called now.',
-					localTime: check.recipientLocalTime && zone ? clock(isoInstant(check.recipientLocalTime), zone) : null,
-					opensAt: check.opensAt ? opens(check.opensAt) : null
-				};
+				this.refusal = refusalOf({ ...check, message: check.message ?? 'This number cannot be called now.' });
 				return;
 			}
 			const placed = await requestDial(check.e164 ?? to, params);

@@ -47,7 +47,7 @@ export const OBJECT_RULES = {
 		"a call's recording and notes: its agent, the holder of its callback task (or, while open, agents who may take it), managers, supervisors, admins (no per-queue supervisors exist); others see the call without them (calls/call-access.ts)",
 	'call-agent': 'a call the caller is the agent on (a supervisor may pause recordings of any call) (calls/set-call-recording.ts, wrap-up-call.ts)',
 	'thread-sender':
-		'sending into a thread: unassigned or assigned to the sender; one assigned to someone else needs manager, supervisor or admin (sms/send-in-thread.ts), and the lease holder only (smsLocks.assertHolder)',
+		'sending into a thread: unassigned or assigned to the sender; one assigned to someone else needs manager, supervisor or admin (sms/send-in-thread.ts; a first text from a record, outbound/start-text-thread.ts, goes on in the customer’s thread under the same rule), and the lease holder only (smsLocks.assertHolder)',
 	'search-scope':
 		"search finds the calls and voicemails the caller may hear ('call-listener'; managers, supervisors, admins: all) and every text ('shared-inbox') (search/search-scope.ts)",
 	'shared-inbox': "every staff member reads every thread and its messages: the inbox is shared, 'mine' is a filter",
@@ -165,6 +165,7 @@ const TRPC: Record<string, PolicyEntry> = {
 	'trpc:sms.attachments': e(AGENT, 'shared-inbox'),
 	'trpc:sms.open': e(AGENT, 'shared-inbox'),
 	'trpc:sms.send': e(AGENT, 'thread-sender'),
+	'trpc:sms.startThread': e(AGENT, 'thread-sender'),
 	'trpc:sms.markRead': e(AGENT, 'self'),
 	'trpc:sms.assign': e(AGENT, 'shared-inbox'),
 	'trpc:sms.grammar': e(AGENT),

@@ -12,6 +12,7 @@ import { recordConsent } from '../compliance/record-consent';
 import { createCustomer } from '../crm/create-customer';
 import { campaignAttempts, campaignLeads } from '../db/schema/campaigns';
 import { customerPhones, customers } from '../db/schema/crm';
+import { agentSkills, skills } from '../db/schema/staff';
 import { createTestDb, type TestDb } from '../db/test-db';
 import { createLocalHotState, SYSTEM_IDENTITY, type HotState } from '../live/hot';
 import { DEFAULT_RULE_SET } from '../outbound/rule-set';
@@ -144,6 +145,35 @@ describe('Next call', () => {
 			await Promise.all(agents.map((a, i) => skipLead(deps, a.id, ids[i]!)));
 		}
 		expect(seen.size).toBe(100);
+	});
+
+	it('gives a lead claimed and left undialled for ten minutes to the next agent; the one who left can no longer dial it', async () => {
+		now = START;
+		const campaign = await createCampaign(t.db, { name: 'Walked away', callerId: '+1 415 555 0100', hoursStart: '00:00', hoursEnd: '24:00' }, manager.id);
+		await importLeads(t.db, { campaignId: campaign.id, actorId: manager.id, rules: DEFAULT_RULE_SET, bytes: csv('name,phone', 'Only Lead,+1 212 555 7300') });
+		const [gone, next] = [agents[5]!, agents[6]!];
+		const first = await claimNextLead(deps, gone.id, campaign.id);
+		if (first.kind !== 'lead') throw new Error(first.message);
+		now = START + 9 * 60_000;
+		expect(await claimNextLead(deps, next.id, campaign.id)).toMatchObject({ kind: 'none' });
+		now = START + 10 * 60_000 + 1;
+		expect(await claimNextLead(deps, next.id, campaign.id)).toMatchObject({ kind: 'lead', lead: { leadId: first.lead.leadId } });
+		await expect(dialLead(deps, gone.id, first.lead.leadId)).rejects.toMatchObject({ code: 'NOT_YOUR_LEAD' });
+		expect(await dialLead(deps, next.id, first.lead.leadId)).toMatchObject({ kind: 'dial' });
+	});
+
+	it("is worked only by agents with the campaign's skill", async () => {
+		now = START;
+		const campaign = await createCampaign(t.db, { name: 'Spanish line', callerId: '+1 415 555 0100', skill: 'spanish', hoursStart: '00:00', hoursEnd: '24:00' }, manager.id);
+		await importLeads(t.db, { campaignId: campaign.id, actorId: manager.id, rules: DEFAULT_RULE_SET, bytes: csv('name,phone', 'Hola,+1 212 555 7400') });
+		const agent = agents[7]!;
+		await expect(claimNextLead(deps, agent.id, campaign.id)).rejects.toMatchObject({
+			code: 'SKILL_REQUIRED',
+			message: '"Spanish line" is worked by agents with the spanish skill; ask an admin to add it to you.'
+		});
+		await t.db.insert(skills).values({ id: 'spanish', name: 'Spanish' }).onConflictDoNothing();
+		await t.db.insert(agentSkills).values({ userId: agent.id, skill: 'spanish' });
+		expect(await claimNextLead(deps, agent.id, campaign.id)).toMatchObject({ kind: 'lead', lead: { phone: '+12125557400' } });
 	});
 
 	it('never dials a lead inside its re-call gap, however it is asked', async () => {

@@ -17,6 +17,7 @@ import { api } from '$convex/_generated/api';
 import { clockText, localMinutes } from '$lib/campaigns/local-time';
 import type { Db, Tx } from '../db/client';
 import { campaignAttempts, campaignLeads, type Campaign } from '../db/schema/campaigns';
+import { agentSkills } from '../db/schema/staff';
 import { AppError } from '../errors';
 import { SYSTEM_IDENTITY, type HotState } from '../live/hot';
 import { gateAttempt } from '../outbound/gate';
@@ -48,20 +49,37 @@ export interface LeadPreview {
 
 export type NextCall = { kind: 'lead'; lead: LeadPreview } | { kind: 'none'; message: string };
 
+/** A lead claimed with Next call and neither dialled nor skipped for this long goes back to the others (its agent left). */
+export const CLAIM_HOLD_MS = 10 * 60_000;
+
 function claimArgs(agentId: string, campaign: Campaign, now: number) {
 	return {
 		agentId,
 		campaignId: campaign.id,
 		now,
 		hoursStart: campaign.hoursStart,
-		hoursEnd: campaign.hoursEnd
+		hoursEnd: campaign.hoursEnd,
+		staleBefore: now - CLAIM_HOLD_MS
 	};
+}
+
+/** A campaign with a skill is worked only by agents who have it (the archive's agent_skills, which routing mirrors). */
+async function assertSkill(db: Db, campaign: Campaign, agentId: string): Promise<void> {
+	if (!campaign.skill) return;
+	const [has] = await db
+		.select({ skill: agentSkills.skill })
+		.from(agentSkills)
+		.where(and(eq(agentSkills.userId, agentId), eq(agentSkills.skill, campaign.skill)));
+	if (!has) {
+		throw new AppError('FORBIDDEN', 'SKILL_REQUIRED', `"${campaign.name}" is worked by agents with the ${campaign.skill} skill; ask an admin to add it to you.`);
+	}
 }
 
 /** Claim the next eligible lead for the agent (the one they hold, if any); refills the window when it runs low. */
 export async function claimNextLead(deps: CampaignDeps, agentId: string, campaignId: string): Promise<NextCall> {
 	const campaign = await getCampaign(deps.db, campaignId);
 	if (campaign.status !== 'running') throw new AppError('CONFLICT', 'CAMPAIGN_PAUSED', `"${campaign.name}" is paused; a manager can resume it.`);
+	await assertSkill(deps.db, campaign, agentId);
 	const now = deps.clock.now();
 	let claim = await deps.hot.mutation(api.campaignQueue.claimNext, claimArgs(agentId, campaign, now), SYSTEM_IDENTITY);
 	if (!claim.again && claim.ready < REFILL_BELOW) {

@@ -12,11 +12,11 @@
  */
 import { parseCsv, type CsvRow } from '../compliance/parse-csv';
 import { badRequest } from '../errors';
+import { MAX_LEADS_FILE_BYTES } from '../../campaigns/lead-file';
 import { readRecipient } from '../outbound/recipient';
 import type { RuleSet } from '../outbound/rule-set';
 
-/** Larger lead files are refused whole; split them. */
-export const MAX_LEADS_FILE_BYTES = 5 * 1024 * 1024;
+export { MAX_LEADS_FILE_BYTES };
 export const MAX_LEAD_ROWS = 20_000;
 /** Rows listed in a report; the count says how many more there were. */
 export const MAX_LISTED_ROW_ERRORS = 200;

@@ -37,6 +37,7 @@ beforeAll(async () => {
 		customerId: customer.ada,
 		queue: 'sales',
 		at: new Date(now - 2 * DAY),
+		phone: '+12125550111',
 		lines: [
 			['agent', 'Thank you for calling, how can I help?'],
 			['customer', 'My blender arrived broken and I want a full refund please'],
@@ -49,6 +50,7 @@ beforeAll(async () => {
 		customerId: customer.bob,
 		queue: 'billing',
 		direction: 'outbound',
+		phone: '+13035550122',
 		at: new Date(now - 40 * DAY),
 		lines: [
 			['agent', 'Calling about your subscription renewal'],
@@ -90,7 +92,8 @@ describe('searchArchive: finding things', () => {
 		const { items } = await search({ q: '"full refund"' });
 		expect(items.map((i) => i.id)).toEqual([ids.refund]);
 		const hit = items[0]!;
-		expect(hit).toMatchObject({ channel: 'call', direction: 'inbound', queue: 'sales', customer: { id: customer.ada, name: 'Ada Lovelace' } });
+		// The caller's number, for the Call button beside the hit.
+		expect(hit).toMatchObject({ channel: 'call', direction: 'inbound', queue: 'sales', customer: { id: customer.ada, name: 'Ada Lovelace' }, phone: '+12125550111' });
 		expect(hit.agent?.id).toBe(staff.agent!.id);
 		expect(hit.lines).toHaveLength(1);
 		expect(hit.lines[0]).toMatchObject({ start: 5, speaker: 'customer' });
@@ -103,6 +106,9 @@ describe('searchArchive: finding things', () => {
 		// The call with two matching lines comes first.
 		expect(items.map((i) => i.id)).toEqual([ids.refund, ids.cancel]);
 		expect(items.find((i) => i.id === ids.refund)?.lines.map((l) => l.start)).toEqual([5, 10]);
+		// An outbound call's customer number is the one dialled; a call without one has none.
+		expect(items.find((i) => i.id === ids.cancel)?.phone).toBe('+13035550122');
+		expect((await search({ q: '"purple elephant"' })).items[0]?.phone).toBeNull();
 	});
 
 	it('takes websearch syntax: OR and minus', async () => {
@@ -120,7 +126,7 @@ describe('searchArchive: finding things', () => {
 	it('keeps markup in a text as text, with the thread to open', async () => {
 		const { items } = await search({ q: 'way', channel: 'sms' });
 		expect(items).toHaveLength(1);
-		expect(items[0]).toMatchObject({ id: ids.text, threadId: ids.thread, channel: 'sms' });
+		expect(items[0]).toMatchObject({ id: ids.text, threadId: ids.thread, channel: 'sms', phone: expect.stringMatching(/^\+1212555\d{4}$/) });
 		expect(items[0]!.lines[0]!.parts.map((p) => p.text).join('')).toContain('<script>alert("x")</script>');
 	});
 });

@@ -147,6 +147,7 @@ interface CallRow {
 	first_name: string | null;
 	last_name: string | null;
 	company: string | null;
+	phone: string | null;
 	agent_id: string | null;
 	agent_name: string | null;
 	fallback: string | null;
@@ -166,6 +167,7 @@ async function callHits(db: Db, q: SQL, ids: string[]): Promise<Map<string, Omit
 			db,
 			sql`select ct.id::text, ct.call_id::text, ct.kind, (extract(epoch from ct.occurred_at) * 1000)::float8 as at_ms, ct.direction, ct.queue,
 				ct.customer_id::text, cu.first_name, cu.last_name, cu.company, ct.agent_id, u.name as agent_name,
+				(select case when c.direction = 'outbound' then c.to_e164 else c.from_e164 end from calls c where c.id = ct.call_id) as phone,
 				case when not exists (select 1 from jsonb_array_elements(ct.segments) s where to_tsvector('english', s->>'text') @@ ${q})
 					then ts_headline('english', ${clean(sql`ct.text`)}, ${q}, ${HEADLINE}) end as fallback
 			from call_transcripts ct left join customers cu on cu.id = ct.customer_id left join "user" u on u.id = ct.agent_id
@@ -198,6 +200,7 @@ async function callHits(db: Db, q: SQL, ids: string[]): Promise<Map<string, Omit
 				direction: row.direction,
 				queue: row.queue,
 				customer: row.customer_id ? { id: row.customer_id, name: displayName({ firstName: row.first_name ?? '', lastName: row.last_name ?? '', company: row.company ?? '' }) } : null,
+				phone: row.phone,
 				agent: row.agent_id ? { id: row.agent_id, name: row.agent_name ?? 'Former staff member' } : null,
 				lines: byId.get(row.id) ?? (row.fallback ? [{ start: null, speaker: null, parts: splitSnippet(row.fallback) }] : [])
 			}
@@ -215,6 +218,7 @@ interface SmsRow {
 	first_name: string | null;
 	last_name: string | null;
 	company: string | null;
+	customer_phone: string;
 	author_id: string | null;
 	author_name: string | null;
 	snippet: string;
@@ -225,7 +229,7 @@ async function smsHits(db: Db, q: SQL, ids: string[]): Promise<Map<string, Omit<
 		db,
 		sql`select m.id::text, m.thread_id::text, (extract(epoch from m.created_at) * 1000)::float8 as at_ms, m.direction,
 			(select name from voice_queues vq where vq.number = t.our_phone) as queue,
-			t.customer_id::text, cu.first_name, cu.last_name, cu.company, m.author_id, u.name as author_name,
+			t.customer_id::text, cu.first_name, cu.last_name, cu.company, t.customer_phone, m.author_id, u.name as author_name,
 			ts_headline('english', ${clean(sql`m.body`)}, ${q}, ${HEADLINE_WHOLE}) as snippet
 		from sms_messages m join sms_threads t on t.id = m.thread_id
 			left join customers cu on cu.id = t.customer_id left join "user" u on u.id = m.author_id
@@ -242,6 +246,7 @@ async function smsHits(db: Db, q: SQL, ids: string[]): Promise<Map<string, Omit<
 				direction: row.direction,
 				queue: row.queue,
 				customer: row.customer_id ? { id: row.customer_id, name: displayName({ firstName: row.first_name ?? '', lastName: row.last_name ?? '', company: row.company ?? '' }) } : null,
+				phone: row.customer_phone,
 				agent: row.author_id ? { id: row.author_id, name: row.author_name ?? 'Former staff member' } : null,
 				lines: [{ start: null, speaker: null, parts: splitSnippet(row.snippet) }]
 			}

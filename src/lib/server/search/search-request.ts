@@ -54,6 +54,8 @@ export const ZSearchHit = z.object({
 	direction: z.enum(CALL_DIRECTIONS),
 	queue: z.string().nullable(),
 	customer: z.object({ id: z.string(), name: z.string() }).nullable(),
+	/** The customer's number on this call or thread (E.164), for click-to-dial; null when the call has none (a withheld number). */
+	phone: z.string().nullable(),
 	agent: z.object({ id: z.string(), name: z.string() }).nullable(),
 	rank: z.number(),
 	lines: z.array(ZSearchLine)

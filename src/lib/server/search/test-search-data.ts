@@ -12,6 +12,8 @@ export interface TestCall {
 	direction?: 'inbound' | 'outbound';
 	kind?: 'call' | 'voicemail';
 	at?: Date;
+	/** The customer's number (the caller's on an inbound call, the dialled one on an outbound). */
+	phone?: string;
 	/** [speaker, text] per line, 5 s apart from 0; or full lines. */
 	lines: ([TranscriptLine['speaker'], string] | TranscriptLine)[];
 }
@@ -28,6 +30,8 @@ export async function insertTranscribedCall(db: Db, input: TestCall): Promise<st
 			customerId: input.customerId ?? null,
 			agentId: input.agentId ?? null,
 			queue: input.queue ?? null,
+			fromE164: direction === 'inbound' ? (input.phone ?? null) : null,
+			toE164: direction === 'outbound' ? (input.phone ?? null) : null,
 			status: 'completed',
 			statusRank: 3,
 			outcome: input.kind === 'voicemail' ? 'voicemail' : 'answered',

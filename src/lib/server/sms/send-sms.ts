@@ -21,7 +21,20 @@ export const SMS_STATUS_CALLBACK_PATH = '/webhooks/twilio/sms/status';
 export type SendSmsInput = ({ threadId: string; to?: never; from?: never } | { to: string; from: string; threadId?: never }) & {
 	body: string;
 	actor: { id: string };
+	/** The compliance check inside the send's transaction; the consent ledger's (gateOutbound) unless given. */
+	gate?: SmsGate;
 };
+
+/** Runs inside the send's transaction and keeps its own attempt row; a refusal's error is thrown after the commit. */
+export type SmsGate = (
+	tx: Tx,
+	pair: { customerPhone: string; ourPhone: string }
+) => Promise<{ allowed: true; attemptId: string } | { allowed: false; error: AppError }>;
+
+const ledgerGate =
+	(actor: { id: string }): SmsGate =>
+	(tx, pair) =>
+		gateOutbound(tx, { to: pair.customerPhone, channel: 'sms', actor, from: pair.ourPhone });
 
 /** The one job the send path queues (jobs/jobs.ts `Jobs` fits; spelled out so sms/ does not import jobs/). */
 export interface SendSmsQueue {
@@ -80,7 +93,7 @@ export async function sendSms(db: Db, deps: SendSmsDeps, input: SendSmsInput): P
 	let refused: AppError | null = null;
 	const recorded = await db.transaction(async (tx) => {
 		const seq = await takeQueueSlot(tx, pair.ourPhone);
-		const decision = await gateOutbound(tx, { to: pair.customerPhone, channel: 'sms', actor: input.actor, from: pair.ourPhone });
+		const decision = await (input.gate ?? ledgerGate(input.actor))(tx, pair);
 		if (!decision.allowed) {
 			refused = decision.error;
 			return null;

@@ -18,6 +18,8 @@ import type { Jobs } from '../../jobs/jobs';
 import { createTestJobs } from '../../jobs/test-jobs';
 import { dispatchAll, localTelephony, messageSid, OUR_NUMBER, PUBLIC_BASE_URL } from '../../sms/test-helpers';
 import { createCallerFactory, type SessionUser } from '../init';
+import { seedVoiceQueues } from '../../calls/seed-voice-queues';
+import { DEFAULT_RULE_SET } from '../../outbound/rule-set';
 import { smsRouter } from './sms';
 
 let t: TestDb;
@@ -53,7 +55,14 @@ afterAll(async () => {
 });
 
 const services = () =>
-	({ db: t.db, hot, jobs, adapters: { telephony, broadcast, languageAi }, config: { publicBaseUrl: PUBLIC_BASE_URL } }) as unknown as Services;
+	({
+		db: t.db,
+		hot,
+		jobs,
+		adapters: { telephony, broadcast, languageAi },
+		// The outbound gate's clock: 15:00 in New York.
+		config: { publicBaseUrl: PUBLIC_BASE_URL, outbound: { rules: DEFAULT_RULE_SET, clockStart: new Date('2026-12-07T20:00:00Z') } }
+	}) as unknown as Services;
 /** Resolves once `viewer`'s inbox has been told of a change matching `match`. */
 function noticed(viewer: SessionUser, match: Partial<InboxChange>): Promise<void> {
 	const hit = (s: (typeof seen)[number]) =>
@@ -208,6 +217,23 @@ describe('sms router', () => {
 		expect(await counts()).toEqual({ ...before, attempts: (before.attempts ?? 0) + 1 });
 		await recordConsent(t.db, { phone, channel: 'sms', action: 'opt_in', source: 'keyword', keyword: 'START' });
 		await expect(as(ann).send({ threadId: thread.id, body: 'Welcome back' })).resolves.toBeTruthy();
+	});
+
+	it('starts a thread from a record through the outbound gate, and answers a refusal with its rule, local time and opening', async () => {
+		const to = '+13055557701';
+		// The text goes out from the number the customer knows: the first voice queue's, here.
+		await seedVoiceQueues(t.db);
+		const { thread, message } = await as(ann).startThread({ to, body: 'Hello from Switchboard' });
+		expect(thread).toMatchObject({ customerPhone: to, ourPhone: '+14155550100', assignedTo: ann.id });
+		expect(message).toMatchObject({ direction: 'outbound', status: 'waiting' });
+		// Florida: two more attempts are allowed in 24 hours, then the gate says when the number opens again.
+		await as(ann).startThread({ to, body: 'Second' });
+		await as(ann).startThread({ to, body: 'Third' });
+		const refused = await trpcError(as(ann).startThread({ to, body: 'Fourth' }));
+		expect([refused.code, appCode(refused)]).toEqual(['FORBIDDEN', 'MAX_ATTEMPTS']);
+		expect(refused.cause).toMatchObject({ details: { rule: 'MAX_ATTEMPTS', recipientLocalTime: '2026-12-07T15:00-05:00', opensAt: expect.any(String) } });
+		const [row] = await t.db.select({ n: count() }).from(smsMessages).where(eq(smsMessages.threadId, thread.id));
+		expect(row?.n).toBe(3);
 	});
 
 	it('lets managers edit canned responses and agents insert them filled', async () => {

@@ -16,6 +16,7 @@ import { announceInboxChange } from '../../sms/inbox-events';
 import { listMessageAttachments } from '../../sms/message-attachments';
 import { hydrateThread } from '../../sms/publish-hot';
 import { sendInThread } from '../../sms/send-in-thread';
+import { startTextThread } from '../../outbound/start-text-thread';
 import { SMS_COMPANY_NAME } from '../../sms/sms-webhooks';
 import { suggestGrammar } from '../../sms/suggest-grammar';
 import { SMS_ATTACHMENT_STATUSES, SMS_DIRECTIONS, SMS_STATUSES } from '../../db/schema/sms';
@@ -108,6 +109,9 @@ export const ZAttachment = z.object({
 export const ZSendRequest = ZThreadId.extend({ body: z.string().max(100_000) });
 export type TSendRequest = z.input<typeof ZSendRequest>;
 export const ZSendResponse = z.object({ thread: ZThread, message: ZMessage });
+/** A first text from a record: the outbound gate decides (a refusal's details carry rule, recipientLocalTime, opensAt). */
+export const ZStartThreadRequest = z.object({ to: z.string().max(64, 'A phone number is at most 64 characters.'), body: z.string().max(100_000) });
+export type TStartThreadRequest = z.input<typeof ZStartThreadRequest>;
 
 // ---- read markers, assignment, hydration ----
 export const ZMarkReadResponse = z.object({ lastReadAt: z.iso.datetime() });
@@ -160,6 +164,16 @@ export const smsRouter = router({
 				ctx.services.db,
 				{ jobs: ctx.services.jobs, hot: ctx.services.hot, broadcast: ctx.services.adapters.broadcast },
 				{ threadId: input.threadId, body: input.body, actor: ctx.user }
+			)
+		),
+
+	startThread: agentProcedure
+		.input(ZStartThreadRequest)
+		.output(ZSendResponse)
+		.mutation(({ ctx, input }) =>
+			startTextThread(
+				{ db: ctx.services.db, jobs: ctx.services.jobs, hot: ctx.services.hot, broadcast: ctx.services.adapters.broadcast, config: ctx.services.config },
+				{ to: input.to, body: input.body, actor: ctx.user }
 			)
 		),
 
