@@ -23,6 +23,7 @@ import { FALLBACK_PATHS, voiceFallbackWebhook } from '../webhooks/fallback-webho
 import { signedRequest } from '../webhooks/test-requests';
 import type { TwilioParams } from '../webhooks/verify-twilio-request';
 import { outboundCallWebhook, outboundDialActionWebhook, outboundNoticeWebhook, outboundStatusWebhook } from '../outbound/outbound-webhooks';
+import { transcriptionWebhook } from './live-transcription-webhook';
 import { seedVoiceQueues } from './seed-voice-queues';
 import { VOICE_PATHS } from './voice-paths';
 import type { VoiceServices } from './voice-services';
@@ -80,7 +81,8 @@ export const HANDLERS: Record<string, (s: VoiceServices, r: Request, u: URL) => 
 	[VOICE_PATHS.outbound]: outboundCallWebhook,
 	[VOICE_PATHS.outboundStatus]: outboundStatusWebhook,
 	[VOICE_PATHS.outboundDialAction]: outboundDialActionWebhook,
-	[VOICE_PATHS.outboundNotice]: outboundNoticeWebhook
+	[VOICE_PATHS.outboundNotice]: outboundNoticeWebhook,
+	[VOICE_PATHS.transcription]: transcriptionWebhook
 };
 
 export interface VoiceHarnessOptions {
