@@ -66,7 +66,7 @@ export async function handleTranscriptionEvent(
 		callSid: event.CallSid,
 		transcriptionSid: event.TranscriptionSid,
 		sequenceId: event.SequenceId,
-		speaker: speakerOf(event.Track ?? 'inbound_track', inbound),
+		speaker: speakerOf(event.Track === 'outbound_track' ? 'outbound_track' : 'inbound_track', inbound),
 		text,
 		final: event.Final === 'true',
 		...(data.confidence === undefined ? {} : { confidence: data.confidence }),

@@ -110,7 +110,8 @@ export const ZTranscriptionEvent = z
 		SequenceId: count('SequenceId'),
 		/** ISO 8601. */
 		Timestamp: z.string().max(64).optional(),
-		Track: z.enum(['inbound_track', 'outbound_track'], { error: 'Track must be inbound_track or outbound_track' }).optional(),
+		/** A content event's track; transcription-started repeats the `<Transcription track>` asked for. */
+		Track: z.enum(['inbound_track', 'outbound_track', 'both_tracks'], { error: 'Track must be inbound_track, outbound_track or both_tracks' }).optional(),
 		Final: z.enum(['true', 'false'], { error: 'Final must be true or false' }).optional(),
 		TranscriptionData: z.string().max(20_000).optional(),
 		LanguageCode: z.string().max(32).optional(),
@@ -119,7 +120,9 @@ export const ZTranscriptionEvent = z
 	})
 	.superRefine((e, ctx) => {
 		if (e.TranscriptionEvent !== 'transcription-content') return;
-		if (!e.Track) ctx.addIssue({ code: 'custom', path: ['Track'], message: 'Track is required on transcription-content' });
+		if (e.Track !== 'inbound_track' && e.Track !== 'outbound_track') {
+			ctx.addIssue({ code: 'custom', path: ['Track'], message: 'Track must be inbound_track or outbound_track on transcription-content' });
+		}
 		let data: unknown;
 		try {
 			data = JSON.parse(e.TranscriptionData ?? '');
