@@ -60,7 +60,8 @@ async function signedIn(browser: Browser, email: string, to = '/'): Promise<Page
 }
 
 test("a scripted caller's words appear live in the softphone and on the wallboard, speaker by speaker", async ({ browser }) => {
-	test.setTimeout(90_000);
+	// Two browsers, a call and its lines said over ~8 s, on a shared 2-core machine.
+	test.setTimeout(120_000);
 	const agent = await signedIn(browser, 'alice@switchboard.local');
 	const softphone = agent.getByRole('region', { name: 'Softphone' });
 	await expect(softphone.getByTestId('softphone-registration')).toHaveAttribute('data-state', 'ready');
