@@ -12,7 +12,6 @@
  */
 import { estimateSpeechSeconds } from '../audio';
 import { utterances } from '../recordings';
-import { warn } from '../runtime';
 import type { Bridge, EngineState, Leg, Step } from '../state';
 import { elementsOf, type XmlElement } from '../twiml';
 import { attrBool, method, newSid, resolve } from '../util';
@@ -45,7 +44,8 @@ const LEAD_MS = 500;
 export function start(s: EngineState, leg: Leg, verb: XmlElement, docUrl: string): Step {
 	for (const noun of elementsOf(verb)) {
 		if (noun.name !== 'Transcription') {
-			warn(s, leg, 12200, `<Start><${noun.name}> is not supported by the local carrier and was skipped`, docUrl);
+			// As runtime.ts warns, without importing it (the runtime imports this module).
+			s.dispatcher.alert({ level: 'warning', code: 12200, message: `<Start><${noun.name}> is not supported by the local carrier and was skipped`, url: docUrl, kind: null, callSid: leg.sid, messageSid: null });
 			continue;
 		}
 		const callback = noun.attrs.statusCallbackUrl;
