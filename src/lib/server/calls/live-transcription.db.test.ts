@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '$convex/_generated/api';
 import { liveTranscriptLines } from '../db/schema/transcripts';
+import { liveLinesOfCall } from '../transcripts/live-lines';
 import { webhookDeliveries } from '../db/schema/webhooks';
 import { agentClientIdentity } from './caller-number';
 import { ACCOUNT_SID, createVoiceHarness, newCallSid, type VoiceHarness } from './test-harness';
@@ -110,6 +111,11 @@ describe('POST /webhooks/twilio/voice/transcription', () => {
 			[5, 'agent', 'Let me check that.', true]
 		]);
 		expect((await archived(callSid)).map((l) => l.sequenceId)).toEqual([4, 5]);
+		// As the post-call transcript can read them: in SequenceId order, seconds from the first line.
+		expect(await liveLinesOfCall(h.testDb.db, callSid)).toEqual([
+			{ speaker: 'customer', at: 0, text: 'My parcel is late.' },
+			{ speaker: 'agent', at: 1, text: 'Let me check that.' }
+		]);
 		await h.post(CUSTOMER_INBOUND, content(callSid, gt, 6, 'inbound_track', 'And', false));
 		await h.post(CUSTOMER_INBOUND, event(callSid, gt, 7, { TranscriptionEvent: 'transcription-stopped' }));
 		expect((await shown(callSid)).map((l) => l.text)).toEqual(['My parcel is late.', 'Let me check that.']);
