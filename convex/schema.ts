@@ -307,6 +307,29 @@ export const contactTabFields = {
 export const vContactTab = v.object(contactTabFields);
 export type ContactTab = Infer<typeof vContactTab>;
 
+/**
+ * A call's live transcription as it happens (Twilio `<Start><Transcription>` events): final lines,
+ * plus at most one partial line per speaker, replaced as more words come and removed when its
+ * final arrives. Ordered by the carrier's SequenceId. The archive keeps the final lines
+ * (live_transcript_lines); these rows are swept a while after the call.
+ */
+export const vLiveSpeaker = v.union(v.literal('customer'), v.literal('agent'));
+export const liveTranscriptLineFields = {
+	/** The leg that ran the <Start>, as active_calls.callSid (the caller's leg inbound, the agent's outbound). */
+	callSid: v.string(),
+	transcriptionSid: v.string(),
+	sequenceId: v.number(),
+	speaker: vLiveSpeaker,
+	/** Masked as archived transcripts are. */
+	text: v.string(),
+	final: v.boolean(),
+	confidence: v.optional(v.number()),
+	/** ms since epoch: when the carrier recognised it. */
+	at: v.number()
+};
+export const vLiveTranscriptLine = v.object(liveTranscriptLineFields);
+export type LiveTranscriptLine = Infer<typeof vLiveTranscriptLine>;
+
 export default defineSchema({
 	agent_status: defineTable(vAgentStatus).index('by_userId', ['userId']).index('by_status', ['status']),
 	incoming_call_queue: defineTable(vIncomingCall)
@@ -346,7 +369,11 @@ export default defineSchema({
 		.index('by_holderId', ['holderId'])
 		// The inbox lists the newest leases first; the sweep deletes the lapsed ones oldest first.
 		.index('by_expiresAt', ['expiresAt']),
-	user_contact_tabs: defineTable(vContactTab).index('by_userId', ['userId'])
+	user_contact_tabs: defineTable(vContactTab).index('by_userId', ['userId']),
+	live_transcript_lines: defineTable(vLiveTranscriptLine)
+		.index('by_callSid', ['callSid', 'sequenceId'])
+		.index('by_speaker', ['callSid', 'speaker', 'final', 'sequenceId'])
+		.index('by_at', ['at'])
 });
 
 /** The table names, for code that walks them (hydration, change tracking). */
@@ -360,6 +387,7 @@ export const TABLE_NAMES = [
 	'transfer_queue',
 	'agent_skills',
 	'sms_messages',
-	'sms_thread_locks'
+	'sms_thread_locks',
+	'live_transcript_lines'
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];

@@ -31,6 +31,12 @@ describe('parseConfig', () => {
 		expect(() => parseConfig({ DECLINE_SETS_AGENT: 'offline' })).toThrow(/DECLINE_SETS_AGENT must be available or away/);
 	});
 
+	it('takes LIVE_TRANSCRIPTION as off (the default), final or partial, and nothing else', () => {
+		expect(parseConfig({}).liveTranscription).toBe('off');
+		expect(parseConfig({ LIVE_TRANSCRIPTION: 'partial' }).liveTranscription).toBe('partial');
+		expect(() => parseConfig({ LIVE_TRANSCRIPTION: 'on' })).toThrow(/LIVE_TRANSCRIPTION must be off, final or partial/);
+	});
+
 	it('deletes carrier copies of recordings and MMS media by default; DELETE_CARRIER_COPIES=false keeps them', () => {
 		expect(parseConfig({}).deleteCarrierCopies).toBe(true);
 		expect(parseConfig({ DELETE_CARRIER_COPIES: 'false' }).deleteCarrierCopies).toBe(false);

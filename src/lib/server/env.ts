@@ -112,6 +112,9 @@ const RawEnv = z.object({
 	SMS_RATE_OVERRIDES: optionalString.pipe(z.string().optional()),
 
 	DECLINE_SETS_AGENT: z.enum(['available', 'away'], { error: 'DECLINE_SETS_AGENT must be available or away' }).default('available'),
+	LIVE_TRANSCRIPTION: z
+		.enum(['off', 'final', 'partial'], { error: 'LIVE_TRANSCRIPTION must be off, final or partial' })
+		.default('off'),
 	REPORTING_TIME_ZONE: z
 		.string()
 		.trim()
@@ -299,6 +302,11 @@ export interface Config {
 	deleteCarrierCopies: boolean;
 	/** The status an agent who declines a ringing call goes to (the call itself moves on to the next agent at once). */
 	declineSetsAgent: RawEnv['DECLINE_SETS_AGENT'];
+	/**
+	 * Real-time transcription during calls (Twilio's `<Start><Transcription>`, billed per minute):
+	 * `off`, `final` (finished lines only) or `partial` (also the words as they are recognised).
+	 */
+	liveTranscription: RawEnv['LIVE_TRANSCRIPTION'];
 	/** The outbound gate's rules and, in local mode, where its clock starts. */
 	outbound: { rules: RuleSet; clockStart: Date | undefined };
 	/** The call center's time zone: report days and weeks start at its midnight, across daylight-saving changes. */
@@ -429,6 +437,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		smsRates: { longCode: e.SMS_RATE_LONG_CODE, tollFree: e.SMS_RATE_TOLL_FREE, overrides: overrides.rates },
 		deleteCarrierCopies: e.DELETE_CARRIER_COPIES ?? true,
 		declineSetsAgent: e.DECLINE_SETS_AGENT,
+		liveTranscription: e.LIVE_TRANSCRIPTION,
 		outbound: { rules: outbound.rules, clockStart: e.OUTBOUND_CLOCK_START ? new Date(e.OUTBOUND_CLOCK_START) : undefined },
 		reportingTimeZone: e.REPORTING_TIME_ZONE
 	};

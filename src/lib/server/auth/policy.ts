@@ -45,6 +45,7 @@ export type Gate =
 export const OBJECT_RULES = {
 	'call-listener':
 		"a call's recording and notes: its agent, the holder of its callback task (or, while open, agents who may take it), managers, supervisors, admins (no per-queue supervisors exist); others see the call without them (calls/call-access.ts)",
+	'call-agent-live': "a call's live transcript: the agent on it (while it is in hot state, wrap-up included), managers, supervisors, admins (convex/liveTranscript.ts forCall)",
 	'call-agent': 'a call the caller is the agent on (a supervisor may pause recordings of any call) (calls/set-call-recording.ts, wrap-up-call.ts)',
 	'thread-sender':
 		'sending into a thread: unassigned or assigned to the sender; one assigned to someone else needs manager, supervisor or admin (sms/send-in-thread.ts; a first text from a record, outbound/start-text-thread.ts, goes on in the customer’s thread under the same rule), and the lease holder only (smsLocks.assertHolder)',
@@ -193,6 +194,7 @@ const WEBHOOKS = [
 	'/webhooks/twilio/voice/queue-bridge',
 	'/webhooks/twilio/voice/recording',
 	'/webhooks/twilio/voice/status',
+	'/webhooks/twilio/voice/transcription',
 	'/webhooks/twilio/voice/voicemail-done',
 	'/webhooks/twilio/voice/wait'
 ];
@@ -299,6 +301,10 @@ const CONVEX: Record<string, PolicyEntry> = {
 	'convex:callHydration.hydrateCalls': e(SYSTEM),
 	'convex:callBoard.board': e(MANAGER),
 	'convex:callBoard.setRecording': e(SYSTEM),
+	'convex:liveTranscript.addLine': e(SYSTEM),
+	'convex:liveTranscript.started': e(SYSTEM),
+	'convex:liveTranscript.stopped': e(SYSTEM),
+	'convex:liveTranscript.forCall': e(AGENT, 'call-agent-live'),
 	'convex:campaignQueue.hydrate': e(SYSTEM),
 	'convex:campaignQueue.claimNext': e(SYSTEM),
 	'convex:campaignQueue.drop': e(SYSTEM),

@@ -16,6 +16,7 @@ import { recordDeliveryOnce } from '../webhooks/delivery-ledger';
 import type { TVoiceRequest } from '../webhooks/voice-params';
 import { addCallEvent, ensureCall, keepFirst, loadCall, type CallerView } from './call-archive';
 import { phoneNumberOrNull } from './caller-number';
+import { liveTranscriptionFor } from './live-transcription-twiml';
 import { logInboundBySid } from './log-inbound-events';
 import { findVoiceQueueCached, isQueueOpen } from './find-voice-queue';
 import { agentPickupTarget, handleAgentPickup } from './handle-agent-pickup';
@@ -103,8 +104,8 @@ export async function handleIncomingCall(services: VoiceServices, { call, dedupe
 		// Hot state failed: the caller waits in the queue rather than hearing a hang-up, and a job
 		// routes the call once hot state answers (the hold loop then offers it to an agent).
 		await retryHotWriteLater(services, { kind: 'routeInbound', args: route }, error);
-		return routingTwiml({ decision: { kind: 'queued', queueName: queue.name, position: 0 }, callSid: call.CallSid, from: call.From, queue, caller, notice: true });
+		return routingTwiml({ decision: { kind: 'queued', queueName: queue.name, position: 0 }, callSid: call.CallSid, from: call.From, queue, caller, notice: true, transcription: liveTranscriptionFor(services.config, 'customer') });
 	}
 	await recordRoutingDecision(db, call.CallSid, decision, now);
-	return routingTwiml({ decision, callSid: call.CallSid, from: call.From, queue, caller, notice: true });
+	return routingTwiml({ decision, callSid: call.CallSid, from: call.From, queue, caller, notice: true, transcription: liveTranscriptionFor(services.config, 'customer') });
 }

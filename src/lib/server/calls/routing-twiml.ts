@@ -2,7 +2,7 @@
 import type { VoiceQueue } from './find-voice-queue';
 import { agentClientIdentity } from './caller-number';
 import type { CallerView } from './call-archive';
-import { dialClient, enqueue, hangup, record, reject, response, say } from './twiml';
+import { dialClient, enqueue, hangup, record, reject, response, say, startTranscription, type LiveTranscriptionOptions } from './twiml';
 import { AGENT_LEG_EVENTS, VOICE_PATHS } from './voice-paths';
 
 export const CONSENT_NOTICE = 'This call may be recorded for quality and training.';
@@ -27,6 +27,11 @@ export interface RoutingTwimlInput {
 	caller: CallerView | null;
 	/** Say the recording notice first (the first answer to a call; not on re-routes). */
 	notice: boolean;
+	/**
+	 * Start a live transcription after the notice (liveTranscriptionFor; absent when
+	 * LIVE_TRANSCRIPTION=off). Only on the first answer: it runs until the call ends.
+	 */
+	transcription?: LiveTranscriptionOptions;
 }
 
 /** Twilio's limits on `<Parameter>`: each value at most 128 bytes, at most 8 per `<Dial>`. */
@@ -69,6 +74,7 @@ function screenPop(input: RoutingTwimlInput): Record<string, string> {
 
 export function routingTwiml(input: RoutingTwimlInput): string {
 	const notice = input.notice ? [say(input.queue.consentNotice ?? CONSENT_NOTICE)] : [];
+	if (input.notice && input.transcription) notice.push(startTranscription(input.transcription));
 	const { decision } = input;
 	if (decision.kind === 'offered' || decision.kind === 'accepted') {
 		return response(

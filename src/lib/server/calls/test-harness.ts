@@ -25,6 +25,7 @@ import { FALLBACK_PATHS, voiceFallbackWebhook } from '../webhooks/fallback-webho
 import { signedRequest } from '../webhooks/test-requests';
 import type { TwilioParams } from '../webhooks/verify-twilio-request';
 import { outboundCallWebhook, outboundDialActionWebhook, outboundNoticeWebhook, outboundStatusWebhook } from '../outbound/outbound-webhooks';
+import { transcriptionWebhook } from './live-transcription-webhook';
 import { seedVoiceQueues } from './seed-voice-queues';
 import { VOICE_PATHS } from './voice-paths';
 import type { VoiceServices } from './voice-services';
@@ -84,7 +85,8 @@ export const HANDLERS: Record<string, (s: VoiceServices, r: Request, u: URL) => 
 	[VOICE_PATHS.outboundDialAction]: outboundDialActionWebhook,
 	[VOICE_PATHS.outboundNotice]: outboundNoticeWebhook,
 	[CONFERENCE_PATHS.events]: conferenceWebhook,
-	[CONFERENCE_PATHS.holdMusic]: holdMusicWebhook
+	[CONFERENCE_PATHS.holdMusic]: holdMusicWebhook,
+	[VOICE_PATHS.transcription]: transcriptionWebhook
 };
 
 export interface VoiceHarnessOptions {

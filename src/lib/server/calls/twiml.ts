@@ -58,6 +58,23 @@ export const redirect =
 		twiml.redirect(url);
 	};
 
+/** Where Twilio posts a live transcription's events, and whether it sends words before a line is final. */
+export interface LiveTranscriptionOptions {
+	/** Absolute: Twilio refuses a relative transcription callback URL (error 17585). */
+	statusCallbackUrl: string;
+	partialResults: boolean;
+}
+
+/**
+ * `<Start><Transcription track="both_tracks">`: Twilio transcribes the call as it goes, posting
+ * each line to `statusCallbackUrl`; it runs beside the verbs that follow until the call ends.
+ */
+export function startTranscription(o: LiveTranscriptionOptions): Verb {
+	return (twiml) => {
+		twiml.start().transcription({ statusCallbackUrl: o.statusCallbackUrl, track: 'both_tracks', partialResults: o.partialResults });
+	};
+}
+
 export interface DialClientOptions {
 	identity: string;
 	/** Reach the browser as `call.customParameters`; values must be strings. */

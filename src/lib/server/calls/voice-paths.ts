@@ -18,7 +18,9 @@ export const VOICE_PATHS = {
 	/** The dialled customer's leg of an outbound call: its progress, its `<Number url>` notice, the Dial's end. */
 	outboundStatus: '/webhooks/twilio/voice/outbound/status',
 	outboundNotice: '/webhooks/twilio/voice/outbound/notice',
-	outboundDialAction: '/webhooks/twilio/voice/outbound/dial-action'
+	outboundDialAction: '/webhooks/twilio/voice/outbound/dial-action',
+	/** `<Start><Transcription statusCallbackUrl>`: a live transcription's events (calls/live-transcription.ts). */
+	transcription: '/webhooks/twilio/voice/transcription'
 } as const;
 
 /** The progress events requested for every agent leg. */

@@ -8,7 +8,8 @@ import type { HotState } from '../live/hot';
 export interface VoiceServices {
 	/** dataDir: the voice fallback route spools there (webhooks/spool.ts). */
 	/** outbound: the outbound gate's rules and clock (outbound/). */
-	config: Pick<Config, 'publicBaseUrl' | 'declineSetsAgent' | 'dataDir' | 'outbound'>;
+	/** liveTranscription: whether call TwiML starts a live transcription (live-transcription-twiml.ts). */
+	config: Pick<Config, 'publicBaseUrl' | 'declineSetsAgent' | 'dataDir' | 'outbound' | 'liveTranscription'>;
 	db: Db;
 	hot: HotState;
 	adapters: { telephony: TelephonyPort };

@@ -23,6 +23,7 @@ import { ZVoiceRequest } from '../webhooks/voice-params';
 import { addCallEvent, loadCall, staffIdOrNull, upsertCall } from '../calls/call-archive';
 import { agentIdFromClient } from '../calls/caller-number';
 import { agentPickupTarget, handleAgentPickup } from '../calls/handle-agent-pickup';
+import { liveTranscriptionFor } from '../calls/live-transcription-twiml';
 import type { VoiceServices } from '../calls/voice-services';
 import { eq } from 'drizzle-orm';
 import { chooseCallerId, type CallerId } from './caller-id';
@@ -65,7 +66,7 @@ export async function handleOutboundCall(services: OutboundServices, input: { ca
 
 	const retried = await loadCall(services.db, call.CallSid);
 	if (retried?.call.direction === 'outbound' && retried.call.toE164 && retried.call.fromE164) {
-		return dialCustomerTwiml({ number: retried.call.toE164, callerId: retried.call.fromE164 });
+		return dialCustomerTwiml({ number: retried.call.toE164, callerId: retried.call.fromE164, transcription: liveTranscriptionFor(services.config, 'agent') });
 	}
 
 	const now = outboundClock(services.config)();
@@ -148,7 +149,7 @@ async function admit(
 				recipientLocalTime: gate.recipientLocalTime
 			}
 		});
-		return { refused: false, body: dialCustomerTwiml({ number: gate.e164, callerId: callerId.number }) };
+		return { refused: false, body: dialCustomerTwiml({ number: gate.e164, callerId: callerId.number, transcription: liveTranscriptionFor(services.config, 'agent') }) };
 	});
 }
 

@@ -1,6 +1,6 @@
 /** The TwiML an agent's outbound call is answered with. Pure, tested as exact strings. */
 import { CONSENT_NOTICE } from '../calls/routing-twiml';
-import { dialNumber, hangup, response, say } from '../calls/twiml';
+import { dialNumber, hangup, response, say, startTranscription, type LiveTranscriptionOptions } from '../calls/twiml';
 import { AGENT_LEG_EVENTS, VOICE_PATHS } from '../calls/voice-paths';
 
 /** Seconds the customer's phone rings before the dial gives up. */
@@ -9,10 +9,12 @@ export const OUTBOUND_RING_SECONDS = 30;
 /**
  * The agent's leg dials the customer from the number they know. The customer hears the
  * recording notice on answer (`<Number url>`), then both channels are recorded; the dialled
- * leg's progress and the Dial's end come back to the outbound status routes.
+ * leg's progress and the Dial's end come back to the outbound status routes. With a live
+ * transcription (liveTranscriptionFor) it starts on the agent's leg before the Dial.
  */
-export function dialCustomerTwiml(input: { number: string; callerId: string }): string {
+export function dialCustomerTwiml(input: { number: string; callerId: string; transcription?: LiveTranscriptionOptions }): string {
 	return response(
+		...(input.transcription ? [startTranscription(input.transcription)] : []),
 		dialNumber({
 			number: input.number,
 			callerId: input.callerId,

@@ -87,3 +87,50 @@ export const ZRecordAction = ZVoiceRequest.extend({
 	Digits: z.string().max(32).optional()
 });
 export type TRecordAction = z.infer<typeof ZRecordAction>;
+
+export const TRANSCRIPTION_EVENTS = ['transcription-started', 'transcription-content', 'transcription-stopped', 'transcription-error'] as const;
+
+/** `TranscriptionData` of a transcription-content event: a JSON object as text. */
+export const ZTranscriptionData = z.object({
+	transcript: z.string().max(10_000),
+	confidence: z.number().min(0).max(1).optional()
+});
+
+/**
+ * A live transcription's status callback (`<Start><Transcription statusCallbackUrl>`): every
+ * event carries TranscriptionSid (GT...), TranscriptionEvent, SequenceId and Timestamp; content
+ * events add Track (inbound_track / outbound_track), Final and TranscriptionData.
+ */
+export const ZTranscriptionEvent = z
+	.object({
+		CallSid: sid('CA', 'CallSid'),
+		AccountSid: sid('AC', 'AccountSid').optional(),
+		TranscriptionSid: sid('GT', 'TranscriptionSid'),
+		TranscriptionEvent: z.enum(TRANSCRIPTION_EVENTS, { error: `TranscriptionEvent must be one of ${TRANSCRIPTION_EVENTS.join(', ')}` }),
+		SequenceId: count('SequenceId'),
+		/** ISO 8601. */
+		Timestamp: z.string().max(64).optional(),
+		/** A content event's track; transcription-started repeats the `<Transcription track>` asked for. */
+		Track: z.enum(['inbound_track', 'outbound_track', 'both_tracks'], { error: 'Track must be inbound_track, outbound_track or both_tracks' }).optional(),
+		Final: z.enum(['true', 'false'], { error: 'Final must be true or false' }).optional(),
+		TranscriptionData: z.string().max(20_000).optional(),
+		LanguageCode: z.string().max(32).optional(),
+		TranscriptionError: z.string().max(1024).optional(),
+		TranscriptionErrorCode: z.string().max(16).optional()
+	})
+	.superRefine((e, ctx) => {
+		if (e.TranscriptionEvent !== 'transcription-content') return;
+		if (e.Track !== 'inbound_track' && e.Track !== 'outbound_track') {
+			ctx.addIssue({ code: 'custom', path: ['Track'], message: 'Track must be inbound_track or outbound_track on transcription-content' });
+		}
+		let data: unknown;
+		try {
+			data = JSON.parse(e.TranscriptionData ?? '');
+		} catch {
+			data = undefined;
+		}
+		if (!ZTranscriptionData.safeParse(data).success) {
+			ctx.addIssue({ code: 'custom', path: ['TranscriptionData'], message: 'TranscriptionData must be JSON with a transcript (and a confidence from 0 to 1)' });
+		}
+	});
+export type TTranscriptionEvent = z.infer<typeof ZTranscriptionEvent>;

@@ -104,3 +104,31 @@ export const callTranscripts = pgTable(
 		index('call_transcripts_search_idx').using('gin', t.search)
 	]
 );
+
+/**
+ * Final lines of a call's live transcription (Twilio `<Start><Transcription>`, LIVE_TRANSCRIPTION),
+ * masked as call_transcripts are, one row per line. Keyed by the carrier's transcription SID and
+ * its SequenceId, so a replayed callback adds nothing; `call_sid` is the leg that ran the
+ * `<Start>` (the caller's on inbound calls, the agent's on outbound ones), as `calls.call_sid`.
+ * Read in SequenceId order, they seed or check the post-call transcript
+ * (transcripts/live-lines.ts); the partial words before a line is final live only in hot state.
+ */
+export const liveTranscriptLines = pgTable(
+	'live_transcript_lines',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		callSid: text('call_sid').notNull(),
+		transcriptionSid: text('transcription_sid').notNull(),
+		sequenceId: integer('sequence_id').notNull(),
+		speaker: text('speaker', { enum: TRANSCRIPT_SPEAKERS }).notNull(),
+		/** Masked text. */
+		text: text('text').notNull(),
+		confidence: real('confidence'),
+		/** When the carrier says the line was recognised (its Timestamp), else when it arrived. */
+		spokenAt: ts('spoken_at').notNull()
+	},
+	(t) => [
+		unique('live_transcript_lines_sequence_key').on(t.transcriptionSid, t.sequenceId),
+		index('live_transcript_lines_call_idx').on(t.callSid, t.sequenceId)
+	]
+);

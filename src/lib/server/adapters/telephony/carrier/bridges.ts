@@ -15,6 +15,7 @@ import { elementsOf, parseVoiceTwiml, textOf, type XmlElement } from './twiml';
 import { attrNum, FOREVER, linked, method, newSid, resolve, wait } from './util';
 import { play } from './verbs/play';
 import { say } from './verbs/say';
+import { transcribeBridge } from './verbs/start';
 
 export function closeBridge(bridge: Bridge | null): void {
 	if (!bridge || bridge.closed) return;
@@ -47,6 +48,7 @@ export function openBridge(s: EngineState, a: Leg, b: Leg, recording: Bridge['re
 		a.party?.media?.({ kind: 'start', role: 'offer' });
 		b.party?.media?.({ kind: 'start', role: 'answer' });
 	}
+	transcribeBridge(s, bridge);
 	return bridge;
 }
 

@@ -10,6 +10,7 @@ import { DeviceCall, type LegParty, PhoneCall } from './parties';
 import { makeRecording } from './recordings';
 import type { EngineState, Leg } from './state';
 import { FINAL, HANGUP, LEG_RETENTION_MS, wait } from './util';
+import { stopTranscriptions } from './verbs/start';
 
 /** A party answered the leg it was offered (the first answer wins; the ring loop wakes). */
 export function answerOffer(s: EngineState, callSid: string, party: LegParty): void {
@@ -123,6 +124,7 @@ export function forgetLater(s: EngineState, leg: Leg): void {
 /** The call ended from outside (REST `Status=completed`): stop whatever runs on it. */
 export function externalEnd(s: EngineState, leg: Leg): void {
 	leg.finalized = true;
+	stopTranscriptions(s, leg);
 	forgetLater(s, leg);
 	leg.hangupRequested = true;
 	leg.bridge?.listeners.forEach((wake) => wake());
@@ -139,6 +141,7 @@ export async function completeLeg(s: EngineState, leg: Leg, status: CallStatus =
 	for (const q of s.queues.values()) q.entries = q.entries.filter((e) => e.leg !== leg);
 	if (leg.finalized) return;
 	leg.finalized = true;
+	stopTranscriptions(s, leg);
 	forgetLater(s, leg);
 	const call = callOf(s, leg);
 	if (FINAL.has(call.status)) return;

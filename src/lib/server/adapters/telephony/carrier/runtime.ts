@@ -18,6 +18,7 @@ import { record } from './verbs/record';
 import { redirect } from './verbs/redirect';
 import { reject } from './verbs/reject';
 import { say } from './verbs/say';
+import { start } from './verbs/start';
 import type { DeliveryInput } from './webhooks';
 
 export async function runTwiml(s: EngineState, leg: Leg, source: Source): Promise<void> {
@@ -131,6 +132,8 @@ export async function runVerb(s: EngineState, leg: Leg, verb: XmlElement, docUrl
 			return leave();
 		case 'Reject':
 			return reject(s, leg, verb, first);
+		case 'Start':
+			return start(s, leg, verb, docUrl);
 		default:
 			if (UNSUPPORTED_VERBS.has(verb.name)) warn(s, leg, 12200, `<${verb.name}> is not supported by the local carrier and was skipped`, docUrl);
 			return 'continue';

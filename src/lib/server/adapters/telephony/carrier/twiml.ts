@@ -196,9 +196,9 @@ export function elementsOf(el: XmlElement): XmlElement[] {
 }
 
 /** Verbs the runtime executes. */
-export const VOICE_VERBS = new Set(['Say', 'Play', 'Pause', 'Gather', 'Dial', 'Enqueue', 'Record', 'Redirect', 'Hangup', 'Leave', 'Reject']);
+export const VOICE_VERBS = new Set(['Say', 'Play', 'Pause', 'Gather', 'Dial', 'Enqueue', 'Record', 'Redirect', 'Hangup', 'Leave', 'Reject', 'Start']);
 /** Real Twilio verbs the local carrier skips with a 12200 warning instead of failing the call. */
-export const UNSUPPORTED_VERBS = new Set(['Connect', 'Pay', 'Prompt', 'Refer', 'Start', 'Stop', 'Echo', 'Sms', 'Message', 'Siprec', 'Stream']);
+export const UNSUPPORTED_VERBS = new Set(['Connect', 'Pay', 'Prompt', 'Refer', 'Stop', 'Echo', 'Sms', 'Message', 'Siprec', 'Stream']);
 const DIAL_NOUNS = new Set(['Client', 'Number', 'Queue', 'Conference', 'Sip', 'Sim', 'Application', 'WhatsApp']);
 const GATHER_CHILDREN = new Set(['Say', 'Play', 'Pause']);
 

@@ -26,6 +26,8 @@ export type WebhookKind =
 	| 'announce-url'
 	| 'recording-status'
 	| 'transcription'
+	/** <Start><Transcription> events (verbs/start.ts). */
+	| 'realtime-transcription'
 	| 'conference-status'
 	| 'sms'
 	| 'sms-fallback'
@@ -110,7 +112,7 @@ interface Policy {
 	timeoutMs: number;
 }
 
-const ASYNC_KINDS = new Set<WebhookKind>(['call-status', 'recording-status', 'transcription', 'conference-status', 'sms-status']);
+const ASYNC_KINDS = new Set<WebhookKind>(['call-status', 'recording-status', 'transcription', 'realtime-transcription', 'conference-status', 'sms-status']);
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** Twilio's error codes: 11200 retrieval failure (timeouts), 11205 connection failure, 11217 a 4xx/5xx answer. */
