@@ -33,6 +33,7 @@ import type * as lib_observe from "../lib/observe.js";
 import type * as lib_routing from "../lib/routing.js";
 import type * as smsLocks from "../smsLocks.js";
 import type * as smsMessages from "../smsMessages.js";
+import type * as transfers from "../transfers.js";
 
 /**
  * A utility for referencing Convex functions in your app's API.
@@ -63,6 +64,7 @@ declare const fullApi: ApiFromModules<{
   "lib/routing": typeof lib_routing;
   smsLocks: typeof smsLocks;
   smsMessages: typeof smsMessages;
+  transfers: typeof transfers;
 }>;
 export declare const api: FilterApi<
   typeof fullApi,
