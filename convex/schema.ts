@@ -243,11 +243,17 @@ export const transferFields = {
 	toNumber: v.optional(v.string()),
 	/** The target's conference leg once the carrier created it. */
 	targetCallSid: v.optional(v.string()),
+	/** The call's conference (CONTROL's ensureConference) and the first agent's leg in it. */
+	conferenceName: v.optional(v.string()),
+	conferenceSid: v.optional(v.string()),
+	agentCallSid: v.optional(v.string()),
 	/** The call's own queue: where the customer waits if the transfer fails with the first agent gone. */
 	originalQueue: v.optional(v.string()),
 	customerId: v.optional(v.string()),
 	customerName: v.optional(v.string()),
 	callerNumber: v.string(),
+	/** Our number on the call (the target's leg shows it; a re-queued caller is routed as a call to it). */
+	ourNumber: v.optional(v.string()),
 	note: v.optional(v.string()),
 	phase: vTransferPhase,
 	outcome: v.optional(vTransferOutcome),

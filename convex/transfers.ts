@@ -19,8 +19,9 @@ import {
 import type { Doc } from './_generated/dataModel';
 import type { MutationCtx, QueryCtx } from './_generated/server';
 import { agentQuery, internalMutation, systemMutation, systemQuery } from './lib/functions';
+import { activeBySid } from './lib/callRows';
 import { findAgent, softphoneHealthy } from './lib/routing';
-import { vTransfer, vTransferKind, vTransferTargetKind } from './schema';
+import { vActiveCall, vTransfer, vTransferKind, vTransferOutcome, vTransferTargetKind } from './schema';
 
 /** A closed row stays this long so both screens show how the transfer ended. */
 export const CLOSED_ROW_MS = 60_000;
@@ -35,7 +36,7 @@ const vEffect = v.union(
 	v.object({ type: v.literal('requeue-customer'), queue: v.union(v.literal('target'), v.literal('original')) }),
 	v.object({ type: v.literal('end-conference') }),
 	v.object({ type: v.literal('mark-accepted') }),
-	v.object({ type: v.literal('close'), outcome: v.string() })
+	v.object({ type: v.literal('close'), outcome: vTransferOutcome })
 );
 const vTransferRow = v.object({ _id: v.id('transfer_queue'), _creationTime: v.number(), ...vTransfer.fields });
 const vMoved = v.object({ ok: v.literal(true), row: vTransferRow, effects: v.array(vEffect) });
@@ -64,25 +65,50 @@ function outcomeOf(effects: TransferEffect[]): TransferOutcome | undefined {
 	return undefined;
 }
 
-/** The target agent's presence follows the offer: ringing while offered, busy on it, free again after. */
+/** The target's own leg as a call of theirs once they answer, so their softphone, wrap-up and the board see it. */
+const targetLeg = (row: Doc<'transfer_queue'>) => row.targetCallSid ?? `transfer-${row.transferId}`;
+
+/**
+ * The target agent follows the offer: ringing while offered; on answer busy on their own leg,
+ * which becomes their active call (its end puts them in wrap-up like any call); freed again
+ * (leg row gone) when the transfer closes without them.
+ */
 async function followTarget(ctx: MutationCtx, row: Doc<'transfer_queue'>, to: TransferPhase, effects: TransferEffect[], now: number) {
 	if (row.targetKind !== 'agent' || !row.toAgentId) return;
 	const agent = await findAgent(ctx, row.toAgentId);
 	if (!agent) return;
+	const legSid = targetLeg(row);
 	if (effects.some((e) => e.type === 'mark-accepted')) {
-		await ctx.db.patch('agent_status', agent._id, { status: 'busy', since: now, activeCallSid: row.targetCallSid ?? row.callSid });
+		const call = await activeBySid(ctx, row.callSid);
+		await ctx.db.patch('agent_status', agent._id, { status: 'busy', since: now, activeCallSid: legSid });
+		if (!(await activeBySid(ctx, legSid))) {
+			await ctx.db.insert('active_calls', {
+				callSid: legSid,
+				...(row.customerCallSid ? { parentCallSid: row.customerCallSid } : {}),
+				direction: call?.direction ?? 'inbound',
+				agentId: row.toAgentId,
+				...(row.customerId ? { customerId: row.customerId } : {}),
+				...(row.customerName ? { customerName: row.customerName } : {}),
+				from: call?.from ?? row.callerNumber,
+				to: call?.to ?? row.ourNumber ?? '',
+				state: 'in-progress',
+				startedAt: now,
+				answeredAt: now,
+				muted: false,
+				recording: call?.recording ?? false,
+				...(row.conferenceName ? { conferenceName: row.conferenceName } : {}),
+				...(call?.queueName ? { queueName: call.queueName } : {})
+			});
+		}
 		return;
 	}
-	// Closed without the target on the call: declined, timed out, cancelled, the caller gone.
 	const targetStays = to === 'completed' || to === 'joined';
-	if (isFinalPhase(to) && !targetStays && (agent.status === 'ringing' || agent.activeCallSid === (row.targetCallSid ?? row.callSid))) {
-		const targetConnected = row.phase === 'consulting';
-		await ctx.db.patch('agent_status', agent._id, {
-			status: 'available',
-			since: now,
-			activeCallSid: undefined,
-			...(targetConnected ? { lastCallEndedAt: now } : {})
-		});
+	if (!isFinalPhase(to) || targetStays) return;
+	// Closed without the target on the call: declined, timed out, cancelled, the caller gone.
+	const leg = await activeBySid(ctx, legSid);
+	if (leg && leg.state !== 'wrapup') await ctx.db.delete('active_calls', leg._id);
+	if (agent.status === 'ringing' || agent.activeCallSid === legSid) {
+		await ctx.db.patch('agent_status', agent._id, { status: 'available', since: now, activeCallSid: undefined });
 	}
 }
 
@@ -128,6 +154,7 @@ export const offer = systemMutation({
 		customerId: v.optional(v.string()),
 		customerName: v.optional(v.string()),
 		callerNumber: v.string(),
+		ourNumber: v.optional(v.string()),
 		note: v.optional(v.string()),
 		offerSeconds: v.number()
 	},
@@ -204,13 +231,65 @@ export const advance = systemMutation({
 	}
 });
 
-/** The carrier created the target's leg: remember it so its events find this transfer. */
-export const setTargetCall = systemMutation({
-	args: { transferId: v.string(), targetCallSid: v.string() },
+/** The carrier's legs for this transfer, once known: the conference, the first agent's and the target's leg. */
+export const setLegs = systemMutation({
+	args: {
+		transferId: v.string(),
+		targetCallSid: v.optional(v.string()),
+		conferenceName: v.optional(v.string()),
+		conferenceSid: v.optional(v.string()),
+		agentCallSid: v.optional(v.string()),
+		customerCallSid: v.optional(v.string())
+	},
 	returns: v.null(),
-	handler: async (ctx, { transferId, targetCallSid }) => {
+	handler: async (ctx, { transferId, ...legs }) => {
 		const row = await byTransferId(ctx, transferId);
-		if (row && !isFinalPhase(row.phase)) await ctx.db.patch('transfer_queue', row._id, { targetCallSid });
+		const known = Object.fromEntries(Object.entries(legs).filter(([, value]) => value !== undefined));
+		if (row) await ctx.db.patch('transfer_queue', row._id, known);
+		return null;
+	}
+});
+
+/**
+ * Put a transferred caller into a queue's line (the queue a transfer named, or their own when the
+ * transfer failed with the first agent gone): their incoming row is reset to waiting there, ahead
+ * of new callers (priority 1), and the hold loop offers them to the next free agent with the skills.
+ */
+export const requeueCaller = systemMutation({
+	args: {
+		callSid: v.string(),
+		from: v.string(),
+		to: v.string(),
+		customerId: v.optional(v.string()),
+		customerName: v.optional(v.string()),
+		queueName: v.string(),
+		requiredSkills: v.array(v.string())
+	},
+	returns: v.null(),
+	handler: async (ctx, args) => {
+		const now = Date.now();
+		const line = {
+			queueName: args.queueName,
+			requiredSkills: args.requiredSkills,
+			requiredSkill: args.requiredSkills[0],
+			state: 'routing' as const,
+			lineState: 'waiting' as const,
+			priority: 1,
+			enqueuedAt: now,
+			offeredTo: undefined,
+			offeredAt: undefined,
+			assignedTo: undefined,
+			declinedBy: []
+		};
+		const existing = await ctx.db
+			.query('incoming_call_queue')
+			.withIndex('by_callSid', (q) => q.eq('callSid', args.callSid))
+			.unique();
+		if (existing) await ctx.db.patch('incoming_call_queue', existing._id, line);
+		else {
+			const { queueName: _q, requiredSkills: _r, ...caller } = args;
+			await ctx.db.insert('incoming_call_queue', { ...caller, ...line, receivedAt: now, attempts: 0 });
+		}
 		return null;
 	}
 });
@@ -249,6 +328,55 @@ export const sweepExpired = internalMutation({
 	args: {},
 	handler: async (ctx) => {
 		await sweep(ctx, Date.now());
+	}
+});
+
+/** The live call a transfer starts from, as active_calls has it. */
+export const callFor = systemQuery({
+	args: { callSid: v.string() },
+	returns: v.union(v.object({ _id: v.id('active_calls'), _creationTime: v.number(), ...vActiveCall.fields }), v.null()),
+	handler: async (ctx, { callSid }) =>
+		ctx.db
+			.query('active_calls')
+			.withIndex('by_callSid', (q) => q.eq('callSid', callSid))
+			.unique()
+});
+
+/** The transfer directory's live half: every staff member's presence and skills, and each queue's line. */
+export const directory = systemQuery({
+	args: { queues: v.array(v.string()) },
+	returns: v.object({
+		agents: v.array(
+			v.object({ userId: v.string(), name: v.string(), status: v.string(), ready: v.boolean(), skills: v.array(v.object({ skill: v.string(), level: v.number() })) })
+		),
+		waiting: v.array(v.object({ queueName: v.string(), count: v.number() }))
+	}),
+	handler: async (ctx, { queues }) => {
+		const now = Date.now();
+		const staff = await ctx.db.query('agent_status').take(500);
+		const agents = [];
+		for (const a of staff) {
+			const skills = await ctx.db
+				.query('agent_skills')
+				.withIndex('by_userId', (q) => q.eq('userId', a.userId))
+				.collect();
+			agents.push({
+				userId: a.userId,
+				name: a.name,
+				status: a.status,
+				ready: softphoneHealthy(a, now),
+				skills: skills.map((s) => ({ skill: s.skill, level: s.level }))
+			});
+		}
+		const waiting = [];
+		for (const queueName of queues) {
+			const line = await ctx.db
+				.query('incoming_call_queue')
+				.withIndex('by_line', (q) => q.eq('queueName', queueName).eq('lineState', 'waiting'))
+				.take(101);
+			waiting.push({ queueName, count: line.length });
+		}
+		return { agents, waiting };
 	}
 });
 
