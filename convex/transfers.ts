@@ -393,6 +393,23 @@ export const openForCall = systemQuery({
 	handler: async (ctx, { callSid }) => openOnCall(ctx, callSid)
 });
 
+/** The open transfer in a conference (by its friendly name), for the conference webhook. */
+export const openForConference = systemQuery({
+	args: { conferenceName: v.string() },
+	returns: v.union(vTransferRow, v.null()),
+	handler: async (ctx, { conferenceName }) => {
+		for (const phase of OPEN) {
+			const rows = await ctx.db
+				.query('transfer_queue')
+				.withIndex('by_phase', (q) => q.eq('phase', phase))
+				.take(500);
+			const found = rows.find((r) => r.conferenceName === conferenceName || r.conferenceSid === conferenceName);
+			if (found) return found;
+		}
+		return null;
+	}
+});
+
 /** Offers to me and transfers I started, live: the offer dialog and the consult bar. */
 export const mine = agentQuery({
 	args: {},
