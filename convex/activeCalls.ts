@@ -110,12 +110,18 @@ export const releaseDial = systemMutation({
 
 /** The customer answered an outbound call: it is in progress and recording. */
 export const answerDial = systemMutation({
-	args: { callSid: v.string() },
+	/** customerCallSid: the dialled leg, which call control redirects into the call's conference. */
+	args: { callSid: v.string(), customerCallSid: v.optional(v.string()) },
 	returns: v.null(),
-	handler: async (ctx, { callSid }) => {
+	handler: async (ctx, { callSid, customerCallSid }) => {
 		const row = await activeBySid(ctx, callSid);
 		if (!row || row.state !== 'ringing') return null;
-		await ctx.db.patch('active_calls', row._id, { state: 'in-progress', answeredAt: Date.now(), recording: true });
+		await ctx.db.patch('active_calls', row._id, {
+			state: 'in-progress',
+			answeredAt: Date.now(),
+			recording: true,
+			...(customerCallSid ? { customerCallSid, agentCallSid: callSid, bridgedBy: 'dial' as const } : {})
+		});
 		return null;
 	}
 });

@@ -5,7 +5,15 @@ import { as, newConvex, rejectsWith } from './test.setup';
 const allRows = (t: ReturnType<typeof newConvex>) => t.run((ctx) => ctx.db.query('agent_skills').collect());
 
 describe('agentSkills', () => {
-	it('refuses an agent calling the admin-only setForAgent, and writes nothing', async () => {
+	it('refuses an admin calling setForAgent directly (no archive write, no audit row), and writes nothing', async () => {
+		const t = newConvex();
+		await as(t, 'system').mutation(api.agentSkills.replaceAll, { skills: [{ userId: 'u1', skill: 'billing', level: 2 }] });
+		const before = await allRows(t);
+		await rejectsWith(as(t, 'admin', 'a1').mutation(api.agentSkills.setForAgent, { userId: 'u1', skills: [{ skill: 'billing', level: 5 }] }), 'FORBIDDEN');
+		expect(await allRows(t)).toEqual(before);
+	});
+
+	it('refuses an agent calling the server-only setForAgent, and writes nothing', async () => {
 		const t = newConvex();
 		await as(t, 'system').mutation(api.agentSkills.replaceAll, { skills: [{ userId: 'u1', skill: 'billing', level: 2 }] });
 		const before = await allRows(t);
@@ -16,7 +24,7 @@ describe('agentSkills', () => {
 		expect(await allRows(t)).toEqual(before);
 	});
 
-	it("lets an admin replace one agent's skills, leaving the others alone", async () => {
+	it("lets the server replace one agent's skills, leaving the others alone", async () => {
 		const t = newConvex();
 		await as(t, 'system').mutation(api.agentSkills.replaceAll, {
 			skills: [
@@ -25,7 +33,7 @@ describe('agentSkills', () => {
 				{ userId: 'u2', skill: 'billing', level: 3 }
 			]
 		});
-		await as(t, 'admin').mutation(api.agentSkills.setForAgent, {
+		await as(t, 'system').mutation(api.agentSkills.setForAgent, {
 			userId: 'u1',
 			skills: [
 				{ skill: 'Billing', level: 5 },
@@ -44,17 +52,17 @@ describe('agentSkills', () => {
 
 	it('rejects levels outside 1-5 and duplicate skills without writing', async () => {
 		const t = newConvex();
-		const admin = as(t, 'admin');
+		const server = as(t, 'system');
 		await rejectsWith(
-			admin.mutation(api.agentSkills.setForAgent, { userId: 'u1', skills: [{ skill: 'billing', level: 6 }] }),
+			server.mutation(api.agentSkills.setForAgent, { userId: 'u1', skills: [{ skill: 'billing', level: 6 }] }),
 			'INVALID_SKILL_LEVEL'
 		);
 		await rejectsWith(
-			admin.mutation(api.agentSkills.setForAgent, { userId: 'u1', skills: [{ skill: 'billing', level: 2.5 }] }),
+			server.mutation(api.agentSkills.setForAgent, { userId: 'u1', skills: [{ skill: 'billing', level: 2.5 }] }),
 			'INVALID_SKILL_LEVEL'
 		);
 		await rejectsWith(
-			admin.mutation(api.agentSkills.setForAgent, {
+			server.mutation(api.agentSkills.setForAgent, {
 				userId: 'u1',
 				skills: [
 					{ skill: 'billing', level: 1 },

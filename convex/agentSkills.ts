@@ -5,7 +5,7 @@
  */
 import { v } from 'convex/values';
 import type { MutationCtx } from './_generated/server';
-import { adminMutation, agentQuery, systemMutation } from './lib/functions';
+import { agentQuery, systemMutation } from './lib/functions';
 import { fail } from './lib/errors';
 import { vAgentSkill } from './schema';
 
@@ -60,8 +60,12 @@ export const list = agentQuery({
 	}
 });
 
-/** Replace one agent's skills with exactly `skills` (admins only). */
-export const setForAgent = adminMutation({
+/**
+ * Replace one agent's skills with exactly `skills`. Server only: admins edit skills through the
+ * app (src/lib/server/admin/set-agent-skills.ts), which writes the archive and the admin audit in
+ * the same transaction; a browser calling this directly would change routing with no audit row.
+ */
+export const setForAgent = systemMutation({
 	args: { userId: v.string(), skills: v.array(vSkillLevel) },
 	returns: v.number(),
 	handler: async (ctx, { userId, skills }) => {

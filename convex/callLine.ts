@@ -14,7 +14,7 @@ import { v } from 'convex/values';
 import { callerFields, incomingBySid, setAgent } from './lib/callRows';
 import { currentDecision, isWaiting, offerOrEnqueue, offerTo, oldestWaiting, passOn, startActiveCall, takeFromQueue, vDecision } from './lib/callLine';
 import { fail } from './lib/errors';
-import { agentMutation, systemMutation } from './lib/functions';
+import { agentMutation, systemMutation, systemQuery } from './lib/functions';
 import { canTake, findAgent, pickAgent } from './lib/routing';
 
 export const routeInbound = systemMutation({
@@ -151,4 +151,21 @@ export const missCall = systemMutation({
 			missedCalls: (agent.missedCalls ?? 0) + 1,
 			lastMissed: { callSid, from: incoming.from, customerName: incoming.customerName, at: now }
 		}))
+});
+
+/**
+ * How many callers of a queue are not yet with an agent (waiting in its line, being routed or
+ * ringing one), up to `limit`. Renaming a queue while this is not zero would leave them in a
+ * line no agent serves, so the admin's save refuses it.
+ */
+export const callersWaitingIn = systemQuery({
+	args: { queueName: v.string(), limit: v.optional(v.number()) },
+	returns: v.number(),
+	handler: async (ctx, { queueName, limit }) => {
+		const rows = await ctx.db
+			.query('incoming_call_queue')
+			.withIndex('by_line', (q) => q.eq('queueName', queueName))
+			.take(Math.min(Math.max(limit ?? 1000, 1), 1000));
+		return rows.filter((r) => r.state !== 'accepted').length;
+	}
 });

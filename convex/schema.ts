@@ -145,7 +145,21 @@ export const activeCallFields = {
 	/** When the queue's wrap-up time runs out and the agent is available again by themselves (the softphone's countdown). */
 	wrapupEndsAt: v.optional(v.number()),
 	/** The customer's number (E.164): the dialled number of an outbound call, the caller of an inbound one; one live call per number. */
-	customerNumber: v.optional(v.string())
+	customerNumber: v.optional(v.string()),
+	/** Call control (src/lib/server/call-control): the legs, once known. Inbound: callSid is the customer's leg; outbound: the agent's. */
+	customerCallSid: v.optional(v.string()),
+	agentCallSid: v.optional(v.string()),
+	/** How the agent was bridged: a `<Dial>` child leg (direct offer, outbound) or an agent's `<Dial><Queue>` pickup. */
+	bridgedBy: v.optional(v.union(v.literal('dial'), v.literal('queue'))),
+	/** Set when the call moves into its conference (`conferenceName`); `conference` once the carrier started it. */
+	controlState: v.optional(v.union(v.literal('moving'), v.literal('conference'))),
+	conferenceSid: v.optional(v.string()),
+	/** Supervisors on the call, and how: the agent sees who is listening. */
+	listeners: v.optional(
+		v.array(v.object({ userId: v.string(), name: v.string(), mode: v.union(v.literal('monitor'), v.literal('whisper'), v.literal('barge')), callSid: v.string() }))
+	),
+	/** Seconds of hold already over on this call (the running hold is from holdStartedAt). */
+	heldSeconds: v.optional(v.number())
 };
 export const vActiveCall = v.object(activeCallFields);
 export type ActiveCall = Infer<typeof vActiveCall>;
@@ -352,7 +366,10 @@ export default defineSchema({
 		.index('by_callSid', ['callSid'])
 		.index('by_agentId', ['agentId'])
 		.index('by_state', ['state'])
-		.index('by_customerNumber', ['customerNumber']),
+		.index('by_customerNumber', ['customerNumber'])
+		.index('by_agentCallSid', ['agentCallSid'])
+		.index('by_customerCallSid', ['customerCallSid'])
+		.index('by_conferenceName', ['conferenceName']),
 	call_queue: defineTable(vLeadQueueRow)
 		.index('by_leadId', ['leadId'])
 		// Next call: a campaign's ready leads, fresh ones (notBefore 0) in import order, then retries as they fall due.

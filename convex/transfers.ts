@@ -96,7 +96,7 @@ async function followTarget(ctx: MutationCtx, row: Doc<'transfer_queue'>, to: Tr
 				answeredAt: now,
 				muted: false,
 				recording: call?.recording ?? false,
-				...(row.conferenceName ? { conferenceName: row.conferenceName } : {}),
+				// No conferenceName: call control finds a call by its conference, and that is the first agent's row.
 				...(call?.queueName ? { queueName: call.queueName } : {})
 			});
 		}
@@ -331,15 +331,20 @@ export const sweepExpired = internalMutation({
 	}
 });
 
-/** The live call a transfer starts from, as active_calls has it. */
+/** The live call a transfer starts from, by any of its legs (the softphone knows its own), as active_calls has it. */
 export const callFor = systemQuery({
 	args: { callSid: v.string() },
 	returns: v.union(v.object({ _id: v.id('active_calls'), _creationTime: v.number(), ...vActiveCall.fields }), v.null()),
 	handler: async (ctx, { callSid }) =>
-		ctx.db
+		(await activeBySid(ctx, callSid)) ??
+		(await ctx.db
 			.query('active_calls')
-			.withIndex('by_callSid', (q) => q.eq('callSid', callSid))
-			.unique()
+			.withIndex('by_agentCallSid', (q) => q.eq('agentCallSid', callSid))
+			.first()) ??
+		(await ctx.db
+			.query('active_calls')
+			.withIndex('by_customerCallSid', (q) => q.eq('customerCallSid', callSid))
+			.first())
 });
 
 /** The transfer directory's live half: every staff member's presence and skills, and each queue's line. */

@@ -17,6 +17,7 @@ import type * as activeCalls from "../activeCalls.js";
 import type * as agentSkills from "../agentSkills.js";
 import type * as agentStatus from "../agentStatus.js";
 import type * as callBoard from "../callBoard.js";
+import type * as callControl from "../callControl.js";
 import type * as callHydration from "../callHydration.js";
 import type * as callLine from "../callLine.js";
 import type * as callWrapup from "../callWrapup.js";
@@ -48,6 +49,7 @@ declare const fullApi: ApiFromModules<{
   agentSkills: typeof agentSkills;
   agentStatus: typeof agentStatus;
   callBoard: typeof callBoard;
+  callControl: typeof callControl;
   callHydration: typeof callHydration;
   callLine: typeof callLine;
   callWrapup: typeof callWrapup;

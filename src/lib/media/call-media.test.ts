@@ -7,9 +7,10 @@ function callMedia() {
 	const peers: FakePeer[] = [];
 	const changes: [MediaState, boolean][] = [];
 	const sent: MediaSignal[] = [];
+	const peersOf: (string | undefined)[] = [];
 	const mic = fakeTrack('mic');
 	const media = new CallMedia({
-		send: (signal) => (sent.push(signal), Promise.resolve()),
+		send: (signal, peer) => (sent.push(signal), peersOf.push(peer), Promise.resolve()),
 		onChange: (state, receiving) => changes.push([state, receiving]),
 		createPeer: () => {
 			const peer = new FakePeer();
@@ -20,7 +21,7 @@ function callMedia() {
 		play: () => undefined,
 		statsMs: 1000
 	});
-	return { media, peers, changes, sent, mic };
+	return { media, peers, changes, sent, peersOf, mic };
 }
 
 const offer: MediaSignal = { description: { type: 'offer', sdp: 'offer-sdp' } };
@@ -80,5 +81,28 @@ describe('CallMedia', () => {
 		c.peers[1]!.connect();
 		expect(c.changes.at(-1)).toEqual(['connected', false]);
 		expect(c.mic.enabled).toBe(false);
+	});
+
+	it('keeps one link per conference peer, one-way when the carrier says so, and ends only with the last one', async () => {
+		const c = callMedia();
+		c.media.handle({ kind: 'start', role: 'offer', peer: 'CA1' });
+		c.media.handle({ kind: 'start', role: 'answer', peer: 'CA2', send: false, receive: true });
+		await vi.advanceTimersByTimeAsync(0);
+		expect(c.peers).toHaveLength(2);
+		expect(c.peers[0]!.log).toEqual(['addTrack:mic', 'local:offer']);
+		// Heard by nobody on this link: no microphone, receive only.
+		expect(c.peers[1]!.log).toEqual(['addTransceiver:audio:recvonly']);
+		expect(c.peersOf).toEqual(['CA1']);
+		c.media.handle({ kind: 'signal', signal: offer, peer: 'CA2' });
+		await vi.advanceTimersByTimeAsync(0);
+		expect(c.peersOf).toEqual(['CA1', 'CA2']);
+		c.peers[1]!.connect();
+		expect(c.changes.at(-1)).toEqual(['connected', false]);
+		c.media.handle({ kind: 'end', peer: 'CA2' });
+		expect(c.changes.at(-1)).toEqual(['connecting', false]);
+		c.media.handle({ kind: 'signal', signal: offer, peer: 'CA2' });
+		expect(c.peers).toHaveLength(2);
+		c.media.handle({ kind: 'end', peer: 'CA1' });
+		expect(c.changes.at(-1)).toEqual(['ended', false]);
 	});
 });

@@ -8,6 +8,10 @@ import type { MediaCandidate, MediaSignal, MediaState } from './media-signal';
 
 export interface MediaLinkOptions {
 	role: 'offer' | 'answer';
+	/** Send the microphone (false: the other side does not hear this one, e.g. a customer does not hear a coach). Default true. */
+	sendAudio?: boolean;
+	/** Play what arrives (false: this side does not hear the other). Default true. */
+	receiveAudio?: boolean;
 	/** Relay a signal to the other side; rejects when the carrier refuses it. */
 	send: (signal: MediaSignal) => Promise<void>;
 	onState: (state: MediaState) => void;
@@ -64,6 +68,7 @@ export class MediaLink {
 			this.#send({ candidate: { candidate, sdpMid: sdpMid ?? null, sdpMLineIndex: sdpMLineIndex ?? null } });
 		};
 		this.#peer.ontrack = (event) => {
+			if (options.receiveAudio === false) return;
 			const stream = event.streams[0] ?? new MediaStream([event.track]);
 			(options.play ?? this.#player.play)(stream);
 		};
@@ -108,6 +113,15 @@ export class MediaLink {
 	}
 
 	async #start(): Promise<void> {
+		if (this.#options.sendAudio === false) {
+			// Heard by nobody on this link: receive only, and no microphone to ask for.
+			this.#peer.addTransceiver('audio', { direction: 'recvonly' });
+			if (this.#options.role === 'offer') {
+				await this.#peer.setLocalDescription(await this.#peer.createOffer());
+				this.#sendDescription();
+			}
+			return;
+		}
 		try {
 			const microphone = await (this.#options.getMicrophone?.() ?? navigator.mediaDevices.getUserMedia({ audio: true, video: false }));
 			if (this.#closed) {

@@ -23,9 +23,16 @@ export type MediaSignal = { description: MediaDescription } | { candidate: Media
 /**
  * What the carrier tells one side of a bridge: `start` when the bridge forms (the `offer` side
  * makes the WebRTC offer), `signal` with a message from the other side, `end` when the bridge
- * closes (hang-up, transfer, a move into a conference).
+ * closes (hang-up, transfer, a move into a conference). In a conference a call may have several
+ * links, one per participant it hears or is heard by: each event then names that participant's
+ * call SID as `peer` (signals sent back name it too), and `start` says whether this side sends
+ * its microphone (`send`) and plays what arrives (`receive`); both default to true. A coached
+ * agent hears the coach, the customer does not: the coach's link to the customer is one-way.
  */
-export type MediaEvent = { kind: 'start'; role: 'offer' | 'answer' } | { kind: 'signal'; signal: MediaSignal } | { kind: 'end' };
+export type MediaEvent =
+	| { kind: 'start'; role: 'offer' | 'answer'; peer?: string; send?: boolean; receive?: boolean }
+	| { kind: 'signal'; signal: MediaSignal; peer?: string }
+	| { kind: 'end'; peer?: string };
 
 /** Limits on what a browser may send for relaying (an audio-only SDP is a few kilobytes). */
 export const MEDIA_SDP_MAX = 20_000;

@@ -59,7 +59,11 @@ export async function createServices(input: Config, options: CreateServicesOptio
 	const provisioned = await provisionLocalCarrier({ db: database.db, telephony: adapters.telephony, publicBaseUrl: config.publicBaseUrl });
 	if (provisioned?.applied) log.info(`local carrier: ${provisioned.changes.length} number settings provisioned`);
 	const hot = await createHotState(config);
+	// Workers start polling now but run nothing until the hot state is rebuilt below.
+	let hotStateRebuilt!: () => void;
+	const ready = new Promise<void>((resolve) => (hotStateRebuilt = resolve));
 	const jobs = await createJobs({
+		ready,
 		database,
 		db: database.db,
 		adapters,
@@ -71,6 +75,7 @@ export async function createServices(input: Config, options: CreateServicesOptio
 	});
 	// Calls that ended while the server was down are closed (with the carrier's word) before any webhook is served.
 	await rebuildHotState({ db: database.db, hot, voice: { config, db: database.db, hot, adapters, jobs } });
+	hotStateRebuilt();
 	// Deliveries the fallback routes spooled while the archive was down go into it now, and whenever it is back.
 	const stopSpoolReplayer = startSpoolReplayer({ config, db: database.db, hot, jobs, adapters });
 	const wallboard = new WallboardFeed({ db: database.db, broadcast: adapters.broadcast, timeZone: config.reportingTimeZone });

@@ -46,6 +46,8 @@ export interface SoftphoneActionRequest {
 	digits?: string;
 	/** For `media`. */
 	signal?: MediaSignal;
+	/** For `media` in a conference: the call SID of the participant whose browser the signal is for. */
+	peer?: string;
 }
 
 /**

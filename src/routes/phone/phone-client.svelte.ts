@@ -79,11 +79,11 @@ export class PhoneClient {
 	#media({ callSid, media }: PhoneMediaEvent): void {
 		if (this.#call?.callSid !== callSid) {
 			// A new call's audio; an ended call's late signals open nothing.
-			if (media.kind === 'end' || this.#audioEnded.has(callSid)) return;
+			if (media.kind === 'end' || (this.#audioEnded.has(callSid) && !media.peer)) return;
 			this.#endAudio();
 			this.audio = { callSid, state: 'connecting', receiving: false };
 			const call = new CallMedia({
-				send: (signal) => post(`/phone/api/calls/${callSid}/media`, signal),
+				send: (signal, peer) => post(`/phone/api/calls/${callSid}/media${peer ? `?peer=${encodeURIComponent(peer)}` : ''}`, signal),
 				onChange: (state, receiving) => {
 					if (this.audio?.callSid === callSid) this.audio = state === 'ended' ? null : { callSid, state, receiving };
 				}
@@ -91,7 +91,8 @@ export class PhoneClient {
 			this.#call = { callSid, media: call };
 		}
 		this.#call.media.handle(media);
-		if (media.kind === 'end') {
+		// A conference link ending (it names a peer) is not the call's audio ending: other links may stay.
+		if (media.kind === 'end' && !media.peer) {
 			this.#audioEnded.add(callSid);
 			this.#endAudio();
 		}

@@ -78,6 +78,24 @@ describe('customer phone snapshots', () => {
 		stop();
 	});
 
+	it('says when the caller is on hold in a conference and hears hold music, and when the agent is back', async () => {
+		h = await startHarness();
+		h.routes.set('/webhooks/twilio/voice', () => twiml('<Dial><Conference participantLabel="customer" beep="false" waitUrl="">call-1</Conference></Dial>'));
+		const snapshots: PhoneSnapshot[] = [];
+		const stop = watchPhone(h.engine, new LocalTelephony(h.carrier), CUSTOMER, (s) => snapshots.push(s));
+		const caller = h.engine.scenario.placeCall({ from: CUSTOMER, to: SWITCHBOARD_NUMBER });
+		await h.clock.advance(1000);
+		await until(() => snapshots.at(-1)?.calls[0]?.conference !== null && snapshots.at(-1)?.calls[0]?.conference !== undefined);
+		expect(snapshots.at(-1)?.calls[0]).toMatchObject({ sid: caller.sid, bridged: true, conference: { onHold: false, hearsHoldMusic: false } });
+		h.engine.updateParticipant('call-1', 'customer', { hold: true });
+		await until(() => snapshots.at(-1)?.calls[0]?.conference?.hearsHoldMusic === true);
+		expect(snapshots.at(-1)?.calls[0]).toMatchObject({ bridged: false, conference: { onHold: true }, heard: ['[hold music]'] });
+		h.engine.updateParticipant('call-1', 'customer', { hold: false });
+		await until(() => snapshots.at(-1)?.calls[0]?.conference?.onHold === false);
+		expect(snapshots.at(-1)?.calls[0]?.bridged).toBe(true);
+		stop();
+	});
+
 	it('shows a refused delivery with its status and Twilio error code', async () => {
 		h = await startHarness();
 		const snapshots: PhoneSnapshot[] = [];

@@ -52,6 +52,7 @@ export function phoneSnapshot(engine: CarrierEngine, telephony: TelephonyPort, p
 		.reverse()
 		.map((c) => {
 			const bridge = engine.legs.get(c.sid)?.bridge;
+			const conference = c.status === 'in-progress' ? engine.conferenceOf(c.sid) : null;
 			return {
 				sid: c.sid,
 				direction: c.direction,
@@ -59,8 +60,10 @@ export function phoneSnapshot(engine: CarrierEngine, telephony: TelephonyPort, p
 				to: c.to,
 				status: c.status,
 				heard: [...c.heard],
-				bridged: Boolean(bridge && !bridge.closed),
-				queue: waiting.get(c.sid) ?? null
+				// In a conference and not held: talking to people, as across a bridge.
+				bridged: Boolean(bridge && !bridge.closed) || Boolean(conference && !conference.hold),
+				queue: waiting.get(c.sid) ?? null,
+				conference: conference ? { onHold: conference.hold, hearsHoldMusic: conference.hearsHoldMusic } : null
 			};
 		});
 	return { number: phone.number, calls, texts };

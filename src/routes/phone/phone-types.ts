@@ -15,6 +15,8 @@ export interface PhoneCallView {
 	bridged: boolean;
 	/** The queue the caller waits in right now, if any. */
 	queue: string | null;
+	/** In a conference (a call on hold, transferred or with more people): whether this phone is held and hears hold music. */
+	conference: { onHold: boolean; hearsHoldMusic: boolean } | null;
 }
 
 /** The carrier's record of delivering a text to Switchboard's messaging webhook. */

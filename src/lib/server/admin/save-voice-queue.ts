@@ -2,7 +2,9 @@
  * Create or edit a queue and its number. The call path keeps each number's queue for a few
  * seconds (findVoiceQueueCached); saving clears that copy, so a saved change applies to this
  * server's next call. Duplicate numbers and
- * skills outside the catalog are refused; the row and its audit are written together.
+ * skills outside the catalog are refused; the row and its audit are written together. A queue
+ * is not renamed while callers wait in it or ring an agent from it: they would be left in a line
+ * no agent serves (the admin is told how many, to try again when it is empty).
  */
 import { eq, inArray } from 'drizzle-orm';
 import { normalizePhone } from '../crm/normalize-phone';
@@ -11,10 +13,12 @@ import { skills } from '../db/schema/staff';
 import { voiceQueues } from '../db/schema/calls';
 import { AppError, badRequest, notFound } from '../errors';
 import { forgetVoiceQueues, type VoiceQueue } from '../calls/find-voice-queue';
+import { api } from '$convex/_generated/api';
+import { SYSTEM_IDENTITY, type HotState } from '../live/hot';
 import { recordAdminAudit, type AdminActor } from './audit';
 import type { TSaveVoiceQueueRequest } from './voice-queue-input';
 
-export async function saveVoiceQueue(db: Db, actor: AdminActor, request: TSaveVoiceQueueRequest): Promise<VoiceQueue> {
+export async function saveVoiceQueue(db: Db, hot: HotState, actor: AdminActor, request: TSaveVoiceQueueRequest): Promise<VoiceQueue> {
 	const input = request.queue;
 	const number = normalizePhone(input.number).e164;
 	const requiredSkills = [...new Set(input.requiredSkills)].sort();
@@ -28,6 +32,13 @@ export async function saveVoiceQueue(db: Db, actor: AdminActor, request: TSaveVo
 		}
 		const before = request.originalNumber === null ? null : await lockQueue(tx, request.originalNumber);
 		if (request.originalNumber !== null && !before) throw notFound('QUEUE_NOT_FOUND', `No queue answers ${request.originalNumber}.`);
+		if (before && before.name !== values.name) {
+			const waiting = await hot.query(api.callLine.callersWaitingIn, { queueName: before.name }, SYSTEM_IDENTITY);
+			if (waiting > 0) {
+				const who = waiting === 1 ? '1 caller is' : `${waiting} callers are`;
+				throw new AppError('CONFLICT', 'QUEUE_HAS_CALLERS', `${who} waiting in or ringing from queue ${before.name}; rename it when nobody is waiting (the wallboard shows its line).`);
+			}
+		}
 		if (!before || before.number !== number) {
 			const [taken] = await tx.select({ name: voiceQueues.name }).from(voiceQueues).where(eq(voiceQueues.number, number));
 			if (taken) throw new AppError('CONFLICT', 'NUMBER_TAKEN', `${number} already goes to queue ${taken.name}; edit that queue or choose another number.`);

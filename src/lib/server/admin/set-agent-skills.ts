@@ -9,7 +9,7 @@ import type { Db } from '../db/client';
 import { user } from '../db/schema/auth';
 import { agentSkills, skills } from '../db/schema/staff';
 import { badRequest, notFound } from '../errors';
-import type { HotState } from '../live/hot';
+import { SYSTEM_IDENTITY, type HotState } from '../live/hot';
 import { recordAdminAudit, type AdminActor } from './audit';
 import type { SkillLevel } from './list-agent-skills';
 
@@ -36,8 +36,8 @@ export async function setAgentSkills(db: Db, hot: HotState, actor: AdminActor, i
 		await tx.delete(agentSkills).where(eq(agentSkills.userId, target.id));
 		if (wanted.length > 0) await tx.insert(agentSkills).values(wanted.map((s) => ({ userId: target.id, skill: s.skill, level: s.level })));
 		await recordAdminAudit(tx, actor, { action: 'agent_skills.set', entity: 'agent_skills', entityId: target.id, before, after: wanted });
-		// setForAgent is an admin function, so it runs as the acting admin, not as the server.
-		await hot.mutation(api.agentSkills.setForAgent, { userId: target.id, skills: wanted }, { subject: actor.id, role: 'admin' });
+		// Server only (the audit row above is the record of who changed what).
+		await hot.mutation(api.agentSkills.setForAgent, { userId: target.id, skills: wanted }, SYSTEM_IDENTITY);
 		return wanted;
 	});
 }

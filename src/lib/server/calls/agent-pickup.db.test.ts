@@ -51,7 +51,7 @@ describe('POST /webhooks/twilio/voice from an agent softphone to queue:<name>', 
 			CallStatus: 'in-progress'
 		};
 		const headers = { 'I-Twilio-Idempotency-Token': `pick-${leg}` };
-		const expected = `${XML}<Response><Dial><Queue url="/webhooks/twilio/voice/queue-bridge?agent=${agent.subject}">takeme</Queue></Dial></Response>`;
+		const expected = `${XML}<Response><Dial action="/webhooks/twilio/voice/dial-action"><Queue url="/webhooks/twilio/voice/queue-bridge?agent=${agent.subject}">takeme</Queue></Dial></Response>`;
 		expect(await (await h.post(VOICE_PATHS.incoming, request, { headers })).text()).toBe(expected);
 		const before = await h.counts();
 		expect(await (await h.post(VOICE_PATHS.incoming, request, { headers })).text()).toBe(expected);

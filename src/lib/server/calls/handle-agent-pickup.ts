@@ -58,9 +58,13 @@ export async function handleAgentPickup(
 			payload: { agentId, agentCallSid: call.CallSid, queue: queueName }
 		});
 	});
+	// Call control moves a picked-up call by redirecting the customer's leg; it needs to know this agent leg.
+	await services.hot.mutation(api.callControl.noteLegs, { callSid: claim.callSid, agentCallSid: call.CallSid, bridgedBy: 'queue' }, SYSTEM_IDENTITY);
 	return response(
 		dialQueue(queueName, {
-			url: `${VOICE_PATHS.queueBridge}?agent=${encodeURIComponent(agentId)}`
+			url: `${VOICE_PATHS.queueBridge}?agent=${encodeURIComponent(agentId)}`,
+			// When the call moves into its conference, this Dial ends and its action answers the conference TwiML.
+			action: VOICE_PATHS.dialAction
 		})
 	);
 }

@@ -10,6 +10,7 @@ import { api } from '$convex/_generated/api';
 import { SYSTEM_IDENTITY } from '../live/hot';
 import { recordDeliveryOnce } from '../webhooks/delivery-ledger';
 import type { TDialAction } from '../webhooks/voice-params';
+import { conferenceTwimlForMovingLeg } from '../call-control/conference';
 import { addCallEvent, lastOfferedAgent, loadCall } from './call-archive';
 import { findVoiceQueue } from './find-voice-queue';
 import { recordRoutingDecision } from './handle-incoming-call';
@@ -48,6 +49,9 @@ export async function handleDialAction(
 		}
 		return loaded ? { ...loaded, fresh } : null;
 	});
+	// The leg's Dial ended because call control moved the call into its conference: this leg follows it.
+	const moving = answered ? await conferenceTwimlForMovingLeg(services, dial.CallSid) : null;
+	if (moving) return moving;
 	// The conversation happened (or the call is not ours): nothing more to run on the caller's leg.
 	if (answered || !found || !found.call.queue) return response(hangup());
 

@@ -3,6 +3,8 @@
  * local carrier's telephony adapter with a fixed account, the real local hot-state engine),
  * signed requests to the handlers, and row counts for "nothing was written" checks. Test code only.
  */
+import { CONFERENCE_PATHS } from '../call-control/conference-twiml';
+import { conferenceWebhook, holdMusicWebhook } from '../call-control/webhooks';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -80,7 +82,9 @@ export const HANDLERS: Record<string, (s: VoiceServices, r: Request, u: URL) => 
 	[VOICE_PATHS.outbound]: outboundCallWebhook,
 	[VOICE_PATHS.outboundStatus]: outboundStatusWebhook,
 	[VOICE_PATHS.outboundDialAction]: outboundDialActionWebhook,
-	[VOICE_PATHS.outboundNotice]: outboundNoticeWebhook
+	[VOICE_PATHS.outboundNotice]: outboundNoticeWebhook,
+	[CONFERENCE_PATHS.events]: conferenceWebhook,
+	[CONFERENCE_PATHS.holdMusic]: holdMusicWebhook
 };
 
 export interface VoiceHarnessOptions {
@@ -88,6 +92,14 @@ export interface VoiceHarnessOptions {
 	telephony?: Adapters['telephony'];
 	/** More environment, e.g. OUTBOUND_CLOCK_START for the outbound gate's clock. */
 	env?: Record<string, string>;
+	/**
+	 * Work the `transcribe-recording` queue, i.e. run the local speech engine (pocketsphinx, a
+	 * CPU-heavy child process) on every stored recording, as the app does. Default off: a
+	 * recording's transcript is still queued (row `queued`, job `created`) but nothing works it,
+	 * so tests not about transcripts do not pay for speech-to-text. Tests about transcripts
+	 * (and what follows them: search, grading) pass true.
+	 */
+	transcribe?: boolean;
 }
 
 export async function createVoiceHarness(options: VoiceHarnessOptions = {}): Promise<VoiceHarness> {
@@ -107,7 +119,7 @@ export async function createVoiceHarness(options: VoiceHarnessOptions = {}): Pro
 	const [testDb, created, hot] = await Promise.all([createTestDb(), createAdapters(config), createLocalHotState()]);
 	const adapters: Adapters = options.telephony ? { ...created, telephony: options.telephony } : created;
 	await seedVoiceQueues(testDb.db);
-	const jobs = await createTestJobs(testDb, { adapters, hot });
+	const jobs = await createTestJobs(testDb, { adapters, hot }, { idleQueues: options.transcribe ? [] : ['transcribe-recording'] });
 	const services: VoiceServices = { config, db: testDb.db, hot, adapters, jobs };
 	const skills: { userId: string; skill: string; level: number }[] = [];
 

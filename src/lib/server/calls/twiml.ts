@@ -137,9 +137,9 @@ export function enqueue(queue: string, o: { waitUrl?: string; action?: string } 
 }
 
 /** Bridge this (agent) leg to the oldest caller in `queue`; `url` runs on the caller's leg first. */
-export function dialQueue(queue: string, o: { url?: string } = {}): Verb {
+export function dialQueue(queue: string, o: { url?: string; action?: string } = {}): Verb {
 	return (twiml) => {
-		twiml.dial().queue({ url: o.url }, queue);
+		twiml.dial({ action: o.action }).queue({ url: o.url }, queue);
 	};
 }
 

@@ -3,6 +3,8 @@
  * error mapping) plus one use-case each. `src/routes/webhooks/twilio/voice/**` only passes the
  * request and the services in, so tests call these directly with services from test-harness.ts.
  */
+import { api } from '$convex/_generated/api';
+import { SYSTEM_IDENTITY } from '../live/hot';
 import { deliveryKey } from '../webhooks/delivery-ledger';
 import { noContent, twimlResponse } from '../webhooks/responses';
 import { twilioWebhook } from '../webhooks/twilio-webhook';
@@ -37,7 +39,11 @@ export function callStatusWebhook(services: VoiceServices, request: Request, url
 		schema: ZVoiceStatusCallback,
 		handle: async (status) => {
 			const dedupeKey = deliveryKey('voice.status', [status.CallSid, status.SequenceNumber ?? status.CallStatus]);
-			await applyCallStatus(services, { status, dedupeKey });
+			const applied = await applyCallStatus(services, { status, dedupeKey });
+			// An agent's Dial<Client> leg answered: call control redirects it to move the call into a conference.
+			if (!applied.replay && status.ParentCallSid && status.CallStatus === 'in-progress') {
+				await services.hot.mutation(api.callControl.noteLegs, { callSid: status.ParentCallSid, agentCallSid: status.CallSid, bridgedBy: 'dial' }, SYSTEM_IDENTITY);
+			}
 			return noContent();
 		}
 	});

@@ -5,7 +5,9 @@
  *
  * Booting PGlite runs initdb, which costs seconds per file; the first file therefore saves a
  * migrated data directory under the OS temp folder (keyed by the PGlite version and the
- * migrations) and later files start from that copy.
+ * migrations) and later files start from that copy. Likewise on PostgreSQL, where migrating a
+ * new database takes seconds: the first file migrates a template database (named by the
+ * migrations' hash) and every file's database is created as a copy of it.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -33,9 +35,9 @@ export async function createTestDb(): Promise<TestDb> {
 
 // ---- PGlite ----
 
-function snapshotPath(): string {
-	const hash = createHash('sha256');
-	hash.update(readFileSync(path.resolve('node_modules/@electric-sql/pglite/package.json')));
+/** A hash of the migrations folder (file names and contents), plus `extra`. */
+function migrationsHash(extra = ''): string {
+	const hash = createHash('sha256').update(extra);
 	const walk = (dir: string) => {
 		for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
 			const full = path.join(dir, entry.name);
@@ -44,7 +46,12 @@ function snapshotPath(): string {
 		}
 	};
 	if (existsSync(MIGRATIONS_DIR)) walk(MIGRATIONS_DIR);
-	return path.join(tmpdir(), `switchboard-test-pglite-${hash.digest('hex').slice(0, 16)}.tar`);
+	return hash.digest('hex').slice(0, 16);
+}
+
+function snapshotPath(): string {
+	const pgliteVersion = readFileSync(path.resolve('node_modules/@electric-sql/pglite/package.json'), 'utf8');
+	return path.join(tmpdir(), `switchboard-test-pglite-${migrationsHash(pgliteVersion)}.tar`);
 }
 
 async function createPgliteTestDb(): Promise<Database> {
@@ -73,9 +80,10 @@ async function createPgliteTestDb(): Promise<Database> {
 
 async function createPostgresTestDb(url: string): Promise<Database> {
 	const name = `test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+	const template = await migratedTemplate(url);
 	const maintenance = await maintenanceConnection(url);
 	try {
-		await maintenance.unsafe(`create database "${name}"`);
+		await maintenance.unsafe(`create database "${name}" template "${template}"`);
 	} finally {
 		await maintenance.end({ timeout: 5 });
 	}
@@ -83,6 +91,7 @@ async function createPostgresTestDb(url: string): Promise<Database> {
 	testUrl.pathname = `/${name}`;
 	let database: Database;
 	try {
+		// Already applied in the template; this only confirms it.
 		database = await openDatabase({ driver: 'postgres', url: testUrl.toString() });
 	} catch (error) {
 		await dropDatabase(url, name);
@@ -95,6 +104,42 @@ async function createPostgresTestDb(url: string): Promise<Database> {
 			await dropDatabase(url, name);
 		}
 	};
+}
+
+/** Any number: the session lock that lets one test file at a time build the template. */
+const TEMPLATE_LOCK = 7_130_406_211;
+
+/**
+ * The migrated template database for these migrations, built once per server by whichever
+ * file gets there first (under an advisory lock, so parallel files and runs wait for it). It
+ * takes its final name only when complete, and nothing stays connected to it, as CREATE
+ * DATABASE ... TEMPLATE requires.
+ */
+async function migratedTemplate(url: string): Promise<string> {
+	const template = `switchboard_template_${migrationsHash()}`;
+	const maintenance = await maintenanceConnection(url);
+	try {
+		await maintenance`select pg_advisory_lock(${TEMPLATE_LOCK})`;
+		try {
+			const found = await maintenance`select 1 from pg_database where datname = ${template}`;
+			if (found.length === 0) {
+				const building = `${template}_building`;
+				await maintenance.unsafe(`drop database if exists "${building}" with (force)`);
+				await maintenance.unsafe(`create database "${building}"`);
+				const buildUrl = new URL(url);
+				buildUrl.pathname = `/${building}`;
+				await (await openDatabase({ driver: 'postgres', url: buildUrl.toString() })).close();
+				// A closed client's server process may linger a moment; the rename needs it gone.
+				await maintenance`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${building}`;
+				await maintenance.unsafe(`alter database "${building}" rename to "${template}"`);
+			}
+		} finally {
+			await maintenance`select pg_advisory_unlock(${TEMPLATE_LOCK})`;
+		}
+	} finally {
+		await maintenance.end({ timeout: 5 });
+	}
+	return template;
 }
 
 /**

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAdapters, type Adapters } from '../adapters';
 import { createTestDb, type TestDb } from '../db/test-db';
 import { parseConfig } from '../env';
@@ -102,4 +102,36 @@ describe('jobs left running by a process that died', () => {
 			await next.stop();
 		}
 	});
+});
+
+describe('jobs after a restart', () => {
+	it('runs no handler until the server says its hot state is rebuilt', async () => {
+		let rebuilt!: () => void;
+		const ready = new Promise<void>((resolve) => (rebuilt = resolve));
+		// The handler's first step is the carrier download: count it, and fail it.
+		let downloads = 0;
+		const telephony = new Proxy(adapters.telephony, {
+			get(target, name) {
+				if (name === 'fetchRecording') return () => (downloads++, Promise.reject(new Error('carrier unreachable')));
+				const value: unknown = Reflect.get(target, name, target);
+				return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+			}
+		});
+		const worker = await createTestJobs(testDb, { adapters: { ...adapters, telephony }, hot }, { ready });
+		try {
+			const id = await testDb.db.transaction((tx) => worker.enqueue(tx, 'fetch-recording', data(9)));
+			// The worker claims the job, then waits: it stays active, its first attempt not yet run.
+			await vi.waitFor(async () => expect((await worker.status('fetch-recording', id))?.state).toBe('active'), { timeout: 20_000, interval: 100 });
+			expect(await worker.status('fetch-recording', id)).toMatchObject({ state: 'active', error: null });
+			expect(downloads).toBe(0);
+			rebuilt();
+			// Released: the handler runs and the job leaves active (done, or failed and retried).
+			await vi.waitFor(async () => expect((await worker.status('fetch-recording', id))?.state).not.toBe('active'), { timeout: 20_000, interval: 100 });
+			expect(downloads).toBe(1);
+			expect((await worker.status('fetch-recording', id))?.error).toBe('carrier unreachable');
+		} finally {
+			rebuilt();
+			await worker.stop();
+		}
+	}, 60_000);
 });

@@ -189,6 +189,8 @@ export interface CreateJobsInput extends Omit<JobDeps, 'jobs'> {
 	connectionString?: string;
 	/** Run handlers in this process (default true); false only queues, for processes that must not work. */
 	work?: boolean;
+	/** Queues whose jobs are queued but not worked here (tests that are not about them); the app passes none. */
+	idleQueues?: readonly JobName[];
 	/** Seconds between polls when LISTEN/NOTIFY is not delivering (default 2). */
 	pollingIntervalSeconds?: number;
 	/**
@@ -198,6 +200,12 @@ export interface CreateJobsInput extends Omit<JobDeps, 'jobs'> {
 	 * five minutes). Never with several servers: their running jobs look the same.
 	 */
 	soleWorker?: boolean;
+	/**
+	 * Handlers wait for this before running (default: at once). The server passes the end of its
+	 * hot-state rebuild, so no job reads live state (agents, calls, queues) before it is rebuilt
+	 * from the archive after a restart.
+	 */
+	ready?: Promise<void>;
 }
 
 const log = logger('jobs');
@@ -271,7 +279,7 @@ export async function createJobs(input: CreateJobsInput): Promise<Jobs> {
 	for (const [name, spec] of Object.entries(JOB_QUEUES) as [JobName, QueueSpec<JobName>][]) {
 		await boss.createQueue(name, spec.options);
 		if (input.soleWorker) await failCutOffJobs(boss, name);
-		if (input.work === false) continue;
+		if (input.work === false || input.idleQueues?.includes(name)) continue;
 		if (spec.schedule) await boss.schedule(name, spec.schedule, {}, { tz: 'UTC' });
 		const retryLimit = spec.options.retryLimit ?? 2;
 		await boss.work(
@@ -284,6 +292,7 @@ export async function createJobs(input: CreateJobsInput): Promise<Jobs> {
 			},
 			async ([job]: JobWithMetadata<JobData[JobName]>[]) => {
 				if (!job) return;
+				await input.ready;
 				try {
 					await spec.handle(deps, job.data, { id: job.id, retryCount: job.retryCount, lastAttempt: job.retryCount >= retryLimit });
 				} catch (error) {

@@ -5,7 +5,7 @@
 import { sql } from 'drizzle-orm';
 import type { TestDb } from '../db/test-db';
 import { DEFAULT_SMS_RATES } from '../sms/sender-rate';
-import { createJobs, type JobDeps, type Jobs } from './jobs';
+import { createJobs, type JobDeps, type JobName, type Jobs } from './jobs';
 
 /** The per-file test database's own URL (DATABASE_URL points at the maintenance database). */
 async function testDatabaseUrl(testDb: TestDb): Promise<string | undefined> {
@@ -23,7 +23,7 @@ async function testDatabaseUrl(testDb: TestDb): Promise<string | undefined> {
 export async function createTestJobs(
 	testDb: TestDb,
 	deps: Omit<JobDeps, 'db' | 'settings' | 'jobs'> & { settings?: JobDeps['settings'] },
-	options: { work?: boolean; soleWorker?: boolean } = {}
+	options: { work?: boolean; soleWorker?: boolean; ready?: Promise<void>; idleQueues?: readonly JobName[] } = {}
 ): Promise<Jobs> {
 	return createJobs({
 		database: testDb.database,
@@ -33,6 +33,8 @@ export async function createTestJobs(
 		connectionString: await testDatabaseUrl(testDb),
 		pollingIntervalSeconds: 0.5,
 		work: options.work,
-		soleWorker: options.soleWorker
+		idleQueues: options.idleQueues,
+		soleWorker: options.soleWorker,
+		ready: options.ready
 	});
 }

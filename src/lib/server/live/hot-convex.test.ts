@@ -131,7 +131,7 @@ describe('LIVE=convex hot state', () => {
 		await expect(call).rejects.toMatchObject({
 			kind: 'FORBIDDEN',
 			code: 'FORBIDDEN',
-			message: 'This needs the admin role; you are signed in as agent.'
+			message: 'Only the Switchboard server may call this function.'
 		});
 		const anonymous = errorFromWire({ kind: 'UNAUTHENTICATED', code: 'UNAUTHENTICATED', message: 'Sign in to continue.' });
 		expect(anonymous).toMatchObject({ kind: 'UNAUTHORIZED', code: 'UNAUTHENTICATED' });

@@ -130,7 +130,7 @@ describe('local hot state', () => {
 		for (const stop of stops) stop();
 	});
 
-	it('refuses an agent calling an admin-only function with FORBIDDEN and writes nothing', async () => {
+	it('refuses an agent calling a server-only function with FORBIDDEN and writes nothing', async () => {
 		const call = hot.mutation(
 			api.agentSkills.setForAgent,
 			{ userId: 'hq-1', skills: [{ skill: 'billing', level: 5 }] },
@@ -178,7 +178,7 @@ describe('local hot state', () => {
 			name: 'agentSkills:setForAgent',
 			kind: 'mutation',
 			visibility: 'public',
-			guard: 'admin'
+			guard: 'system'
 		});
 		expect(hot.describe('agentStatus:hydrate')?.guard).toBe('system');
 		expect(hot.describe('nope:nothing')).toBeUndefined();

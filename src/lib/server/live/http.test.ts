@@ -91,7 +91,7 @@ describe('live HTTP endpoints', () => {
 		page.close();
 	});
 
-	it('refuses server-only and unknown functions by name, and an agent calling an admin-only one, writing nothing', async () => {
+	it('refuses server-only and unknown functions by name, and an agent calling a server-only one, writing nothing', async () => {
 		const hydrate = await mutationRequest(
 			hub,
 			ann,
@@ -112,7 +112,7 @@ describe('live HTTP endpoints', () => {
 		expect(await admin.json()).toEqual({
 			ok: false,
 			code: 'FORBIDDEN',
-			message: 'This needs the admin role; you are signed in as agent.'
+			message: 'agentSkills:setForAgent is reserved for the Switchboard server.'
 		});
 		expect(await hot.query(api.agentSkills.list, { userId: ann.id }, { subject: ann.id, role: 'agent' })).toEqual([]);
 	});

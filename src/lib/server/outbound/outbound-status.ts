@@ -17,7 +17,7 @@ import { outboundNoticeTwiml } from './outbound-twiml';
 export async function applyOutboundStatus(services: VoiceServices, input: { status: TVoiceStatusCallback; dedupeKey: string }): Promise<void> {
 	const result = await applyCallStatus(services, { ...input, outboundLeg: true });
 	if (!result.replay && input.status.CallStatus === 'in-progress' && input.status.ParentCallSid) {
-		await services.hot.mutation(api.activeCalls.answerDial, { callSid: input.status.ParentCallSid }, SYSTEM_IDENTITY);
+		await services.hot.mutation(api.activeCalls.answerDial, { callSid: input.status.ParentCallSid, customerCallSid: input.status.CallSid }, SYSTEM_IDENTITY);
 	}
 }
 

@@ -2,6 +2,7 @@
  * The outbound voice webhooks, one per route under /webhooks/twilio/voice/outbound: the shared
  * plumbing (signature, body cap, zod, error mapping) plus one use-case each.
  */
+import { conferenceTwimlForMovingLeg } from '../call-control/conference';
 import { deliveryKey } from '../webhooks/delivery-ledger';
 import { noContent, twimlResponse } from '../webhooks/responses';
 import { twilioWebhook } from '../webhooks/twilio-webhook';
@@ -42,6 +43,9 @@ export function outboundDialActionWebhook(services: OutboundServices, request: R
 		name: 'voice.outbound.dial-action',
 		schema: ZDialAction,
 		handle: async (dial) => {
+			// Call control moved the call into its conference: the call goes on, and the agent's leg joins it.
+			const moving = dial.DialCallStatus === 'completed' ? await conferenceTwimlForMovingLeg(services, dial.CallSid) : null;
+			if (moving) return twimlResponse(moving);
 			await applyOutboundDialEnd(services, { dial, dedupeKey: deliveryKey('voice.outbound.dial-action', [dial.CallSid, dial.DialCallStatus]) });
 			return twimlResponse(dialOverTwiml());
 		},

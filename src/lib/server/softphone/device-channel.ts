@@ -120,7 +120,7 @@ export function applyDeviceAction(identity: string, request: SoftphoneActionRequ
 			break;
 		case 'media':
 			if (!request.signal) return { ok: false, status: 400, code: 'BAD_REQUEST', message: 'signal: required for the media action' };
-			if (!call.sendMedia(request.signal)) return { ok: false, status: 409, code: 'NO_MEDIA', message: 'That call is not connected to anyone whose browser carries audio.' };
+			if (!call.sendMedia(request.signal, request.peer)) return { ok: false, status: 409, code: 'NO_MEDIA', message: 'That call is not connected to anyone whose browser carries audio.' };
 			break;
 	}
 	return { ok: true, callSid: call.sid, status: call.status(), muted: call.isMuted() };

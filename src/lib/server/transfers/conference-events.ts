@@ -5,19 +5,13 @@
  * for a conference with no open transfer, or that the machine finds stale, change nothing.
  */
 import { api } from '$convex/_generated/api';
+import type { ConferenceEvent, ConferenceEventServices } from '../call-control/conference-events';
 import { SYSTEM_IDENTITY } from '../live/hot';
-import type { Services } from '../services';
 import { moveTransfer, type MoveEvent } from './move-transfer';
 import { transferDeps } from './transfer-services';
 
 /** The Twilio fields of a conference status callback that matter here. */
-export interface ConferenceEventFields {
-	StatusCallbackEvent: string;
-	ConferenceSid: string;
-	FriendlyName: string;
-	CallSid?: string | undefined;
-	ParticipantLabel?: string | undefined;
-}
+export type ConferenceEventFields = Pick<ConferenceEvent, 'StatusCallbackEvent' | 'ConferenceSid' | 'FriendlyName' | 'CallSid' | 'ParticipantLabel'>;
 
 export function transferEventOf(
 	event: ConferenceEventFields,
@@ -36,7 +30,7 @@ export function transferEventOf(
 	return null;
 }
 
-export async function onTransferConferenceEvent(services: Services, event: ConferenceEventFields): Promise<void> {
+export async function onTransferConferenceEvent(services: ConferenceEventServices, event: ConferenceEventFields): Promise<void> {
 	const row =
 		(await services.hot.query(api.transfers.openForConference, { conferenceName: event.FriendlyName }, SYSTEM_IDENTITY)) ??
 		(await services.hot.query(api.transfers.openForConference, { conferenceName: event.ConferenceSid }, SYSTEM_IDENTITY));

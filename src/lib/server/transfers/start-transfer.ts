@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { api } from '$convex/_generated/api';
 import type { Doc } from '$convex/_generated/dataModel';
+import { legsOf } from '../call-control/conference';
 import { user } from '../db/schema/auth';
 import { AppError } from '../errors';
 import { SYSTEM_IDENTITY } from '../live/hot';
@@ -70,8 +71,9 @@ export async function startTransfer(deps: TransferDeps, actor: { id: string; nam
 		api.transfers.offer,
 		{
 			transferId: randomUUID(),
-			callSid: input.callSid,
-			...(call.parentCallSid ? { customerCallSid: call.parentCallSid } : {}),
+			// The call as active_calls keys it, whichever of its legs the softphone named.
+			callSid: call.callSid,
+			...(legsOf(call).customerCallSid ? { customerCallSid: legsOf(call).customerCallSid ?? undefined } : {}),
 			kind: input.kind,
 			targetKind: 'agentId' in input.target ? 'agent' : 'queue' in input.target ? 'queue' : 'number',
 			fromAgentId: actor.id,

@@ -11,17 +11,12 @@ import { agentClientIdentity } from '../calls/caller-number';
 import { HOLD_MUSIC_PATH } from '../calls/hold-music';
 import { enqueue, response, say } from '../calls/twiml';
 import { VOICE_PATHS } from '../calls/voice-paths';
+import type { ConferenceRef } from '../call-control/conference';
 import { AppError } from '../errors';
 import { SYSTEM_IDENTITY, type HotState } from '../live/hot';
 import type { TransferEffect } from './transfer-machine';
 
-/** CALL-CONTROL.md: what ensureConference answers. */
-export interface ConferenceRef {
-	conferenceName: string;
-	conferenceSid: string | null;
-	customerCallSid: string;
-	agentCallSid: string;
-}
+export type { ConferenceRef };
 
 /** The carrier operations a transfer needs, in the telephony port's terms (CALL-CONTROL.md). */
 export interface TransferCarrier {
@@ -38,29 +33,17 @@ export interface TransferCarrier {
 	redirect(callSid: string, twiml: string): Promise<void>;
 }
 
-type ConferencePort = {
-	addConferenceParticipant?: (conference: string, input: Record<string, unknown>) => Promise<{ callSid: string; conferenceSid: string }>;
-	updateConferenceParticipant?: (conferenceSid: string, callSid: string, input: Record<string, unknown>) => Promise<void>;
-	removeConferenceParticipant?: (conferenceSid: string, callSid: string) => Promise<void>;
-	endConference?: (conferenceSid: string) => Promise<void>;
-};
-
-function missing(): never {
-	throw new AppError('CONFLICT', 'CALL_CONTROL_UNAVAILABLE', 'Transfers need call control (conferences), which this server does not have yet.');
-}
-
 /**
- * The carrier as the app wires it: the telephony port's conference methods and CONTROL's
- * ensureConference (passed in, so this module does not depend on call-control's internals).
+ * The carrier as the app wires it: the telephony port's conference methods and call control's
+ * ensureConference (passed in, so this module does not reach into call-control's services).
  */
-export function portCarrier(telephony: TelephonyPort, ensureConference: ((callSid: string) => Promise<ConferenceRef>) | null): TransferCarrier {
-	const port = telephony as TelephonyPort & ConferencePort;
+export function portCarrier(telephony: TelephonyPort, ensureConference: (callSid: string) => Promise<ConferenceRef>): TransferCarrier {
 	return {
-		ensureConference: (callSid) => (ensureConference ? ensureConference(callSid) : missing()),
-		addParticipant: (conference, input) => (port.addConferenceParticipant ? port.addConferenceParticipant(conference, input) : missing()),
-		updateParticipant: (sid, callSid, input) => (port.updateConferenceParticipant ? port.updateConferenceParticipant(sid, callSid, input) : missing()),
-		removeParticipant: (sid, callSid) => (port.removeConferenceParticipant ? port.removeConferenceParticipant(sid, callSid) : missing()),
-		endConference: (sid) => (port.endConference ? port.endConference(sid) : missing()),
+		ensureConference,
+		addParticipant: (conference, input) => telephony.addConferenceParticipant(conference, input),
+		updateParticipant: (sid, callSid, input) => telephony.updateConferenceParticipant(sid, callSid, input),
+		removeParticipant: (sid, callSid) => telephony.removeConferenceParticipant(sid, callSid),
+		endConference: (sid) => telephony.endConference(sid),
 		redirect: async (callSid, twiml) => {
 			await telephony.updateCall(callSid, { twiml });
 		}

@@ -5,22 +5,25 @@
  */
 import { logger } from '../log';
 import type { Services } from '../services';
+import { conferenceReady } from '../call-control/conference';
 import { expireTransferOffers } from './move-transfer';
 import { portCarrier } from './transfer-carrier';
 import type { TransferDeps } from './transfer-deps';
 
 const log = logger('transfers');
 const SWEEP_MS = 2_000;
-const deps = new WeakMap<Services, TransferDeps>();
+type TransferServices = Pick<Services, 'db' | 'hot' | 'adapters' | 'config'>;
+const deps = new WeakMap<TransferServices, TransferDeps>();
 
-export function transferDeps(services: Services): TransferDeps {
+export function transferDeps(services: TransferServices): TransferDeps {
 	let d = deps.get(services);
 	if (!d) {
 		d = {
 			db: services.db,
 			hot: services.hot,
 			broadcast: services.adapters.broadcast,
-			carrier: portCarrier(services.adapters.telephony, null),
+			// Holding the customer needs their participant, so wait for the move into the conference to land.
+			carrier: portCarrier(services.adapters.telephony, (callSid) => conferenceReady(services, callSid)),
 			config: services.config
 		};
 		deps.set(services, d);

@@ -12,7 +12,7 @@ import { CallMedia, type MediaLinkSettings } from '$lib/media/call-media';
 import type { MediaSignal } from '$lib/media/media-signal';
 
 /** Sends one action for a call; `extra` carries the action's fields (digits, signal). Rejects when refused. */
-type Act = (call: LocalCall, action: SoftphoneAction, extra?: { digits?: string; signal?: MediaSignal }) => Promise<void>;
+type Act = (call: LocalCall, action: SoftphoneAction, extra?: { digits?: string; signal?: MediaSignal; peer?: string }) => Promise<void>;
 
 export interface LocalDeviceOptions {
 	eventsUrl?: string;
@@ -45,7 +45,7 @@ class LocalCall extends Emitter<SoftphoneCallEvents> implements SoftphoneCall {
 		this.#act = act;
 		this.#media = new CallMedia({
 			...mediaOptions,
-			send: (signal) => this.#act(this, 'media', { signal }),
+			send: (signal, peer) => this.#act(this, 'media', peer ? { signal, peer } : { signal }),
 			onChange: (state, receiving) => this.emit('media', state, receiving)
 		});
 	}
@@ -243,7 +243,7 @@ export class LocalSoftphoneDevice extends Emitter<SoftphoneDeviceEvents> impleme
 		return call;
 	}
 
-	async #act(call: LocalCall, action: SoftphoneAction, extra: { digits?: string; signal?: MediaSignal } = {}): Promise<void> {
+	async #act(call: LocalCall, action: SoftphoneAction, extra: { digits?: string; signal?: MediaSignal; peer?: string } = {}): Promise<void> {
 		// A refused audio signal fails the audio link (the MediaLink shows it), not the call.
 		const media = action === 'media';
 		if (!this.#deviceId) {

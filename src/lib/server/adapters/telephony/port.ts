@@ -178,6 +178,47 @@ export interface ClientToken {
 	expiresAt: Date;
 }
 
+/** A party dialled into a conference (Twilio: `conferences(name).participants.create`). */
+export interface AddParticipantInput {
+	/** Caller ID: a number the account owns, or `client:<identity>` when dialling a softphone. */
+	from: string;
+	/** E.164 number or `client:<identity>`. */
+	to: string;
+	/** A name for the participant, unique in the conference (`customer`, `agent:<userId>`, ...). */
+	label?: string;
+	earlyMedia?: boolean;
+	beep?: 'true' | 'false' | 'onEnter' | 'onExit';
+	startConferenceOnEnter?: boolean;
+	endConferenceOnExit?: boolean;
+	muted?: boolean;
+	/** Join as a coach heard only by `callSidToCoach` (whisper). */
+	coaching?: boolean;
+	callSidToCoach?: string;
+	/** Seconds to ring before giving up (carrier default 60). */
+	timeoutSeconds?: number;
+	/** The new leg's progress events. */
+	statusCallback?: string;
+	statusCallbackEvent?: CallProgressEvent[];
+	/** The conference's events, if this participant is the one that creates it. */
+	conferenceStatusCallback?: string;
+	conferenceStatusCallbackEvent?: string[];
+	conferenceRecord?: 'record-from-start' | 'do-not-record';
+	record?: boolean;
+	/** Heard while the conference has not started; '' is silence. */
+	waitUrl?: string;
+}
+
+/** Change a participant: hold (hearing `holdUrl`), mute, coach, announce to it. */
+export interface UpdateParticipantInput {
+	hold?: boolean;
+	holdUrl?: string;
+	muted?: boolean;
+	coaching?: boolean;
+	callSidToCoach?: string;
+	announceUrl?: string;
+	endConferenceOnExit?: boolean;
+}
+
 export interface TelephonyPort {
 	/** Which adapter this is, for logs and diagnostics. */
 	readonly kind: 'twilio' | 'local';
@@ -267,4 +308,22 @@ export interface TelephonyPort {
 	 * `client:<identity>` and place calls through the account's voice application.
 	 */
 	createClientToken(input: ClientTokenInput): Promise<ClientToken>;
+
+	/**
+	 * Dial a party into a conference (named by friendly name or `CF...` SID; created if it does
+	 * not exist yet). Resolves once the carrier accepted the leg, before it is answered.
+	 */
+	addConferenceParticipant(conference: string, input: AddParticipantInput): Promise<{ callSid: string; conferenceSid: string }>;
+
+	/**
+	 * Hold, mute or coach a participant. Coaching a held participant fails with vendorCode 16025;
+	 * an unknown conference or participant fails with AdapterError status 404.
+	 */
+	updateConferenceParticipant(conferenceSid: string, callSid: string, input: UpdateParticipantInput): Promise<void>;
+
+	/** Take a participant out of a conference (its leg ends); one already gone is not an error. */
+	removeConferenceParticipant(conferenceSid: string, callSid: string): Promise<void>;
+
+	/** End a conference and every leg in it; one already over is not an error. */
+	endConference(conferenceSid: string): Promise<void>;
 }

@@ -12,6 +12,7 @@ import type { MessageInstance } from 'twilio/lib/rest/api/v2010/account/message'
 import type { Config } from '../../env';
 import { AdapterError } from '../errors';
 import type {
+	AddParticipantInput,
 	CallDirection,
 	CallRecord,
 	CallRecordingRef,
@@ -28,6 +29,7 @@ import type {
 	TelephonyPort,
 	UpdateCallInput,
 	UpdateCallRecordingInput,
+	UpdateParticipantInput,
 	WebhookRequest
 } from './port';
 import {
@@ -328,6 +330,43 @@ export class TwilioTelephony implements TelephonyPort {
 		} catch (err) {
 			if (err instanceof twilio.RestException && err.status === 404) return;
 			throw failure(err, `delete media ${m[3]}`, this.kind);
+		}
+	}
+
+	async addConferenceParticipant(conference: string, input: AddParticipantInput): Promise<{ callSid: string; conferenceSid: string }> {
+		const { timeoutSeconds, ...rest } = input;
+		try {
+			// The client leaves out options that are undefined, so the input passes straight through.
+			const p = await this.#client.conferences(conference).participants.create({ ...rest, timeout: timeoutSeconds });
+			return { callSid: p.callSid, conferenceSid: p.conferenceSid };
+		} catch (err) {
+			throw failure(err, `add ${input.to} to conference ${conference}`, this.kind);
+		}
+	}
+
+	async updateConferenceParticipant(conferenceSid: string, callSid: string, input: UpdateParticipantInput): Promise<void> {
+		try {
+			await this.#client.conferences(conferenceSid).participants(callSid).update(input);
+		} catch (err) {
+			throw failure(err, `update participant ${callSid} of conference ${conferenceSid}`, this.kind);
+		}
+	}
+
+	async removeConferenceParticipant(conferenceSid: string, callSid: string): Promise<void> {
+		try {
+			await this.#client.conferences(conferenceSid).participants(callSid).remove();
+		} catch (err) {
+			if (err instanceof twilio.RestException && err.status === 404) return;
+			throw failure(err, `remove participant ${callSid} from conference ${conferenceSid}`, this.kind);
+		}
+	}
+
+	async endConference(conferenceSid: string): Promise<void> {
+		try {
+			await this.#client.conferences(conferenceSid).update({ status: 'completed' });
+		} catch (err) {
+			if (err instanceof twilio.RestException && err.status === 404) return;
+			throw failure(err, `end conference ${conferenceSid}`, this.kind);
 		}
 	}
 

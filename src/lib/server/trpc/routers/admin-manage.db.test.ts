@@ -248,6 +248,23 @@ describe('queues and numbers', () => {
 		expect(greeting).toContain('<Record');
 	});
 
+	it('refuses to rename a queue while a caller waits in it, and renames it once the caller has hung up', async () => {
+		const number = '+14155550186';
+		await as(admin).saveQueue({ originalNumber: null, queue: { ...QUEUE, number, name: 'rename-me', openingHours: null, requiredSkills: [] } });
+		const caller = { CallSid: newCallSid(), AccountSid: ACCOUNT_SID, From: '+12125550167', To: number, CallStatus: 'ringing', Direction: 'inbound' };
+		expect((await h.post(VOICE_PATHS.incoming, caller)).status).toBe(200);
+		await expect(as(admin).saveQueue({ originalNumber: number, queue: { ...QUEUE, number, name: 'renamed', openingHours: null, requiredSkills: [] } })).rejects.toMatchObject({
+			code: 'CONFLICT',
+			message: '1 caller is waiting in or ringing from queue rename-me; rename it when nobody is waiting (the wallboard shows its line).'
+		});
+		expect(await findVoiceQueue(h.testDb.db, number)).toMatchObject({ name: 'rename-me' });
+		expect((await auditFor(number)).map((a) => a.action)).toEqual(['voice_queue.create']);
+
+		expect((await h.post(VOICE_PATHS.status, { ...caller, CallStatus: 'completed', CallDuration: '4' })).ok).toBe(true);
+		await as(admin).saveQueue({ originalNumber: number, queue: { ...QUEUE, number, name: 'renamed', openingHours: null, requiredSkills: [] } });
+		expect(await findVoiceQueue(h.testDb.db, number)).toMatchObject({ name: 'renamed' });
+	});
+
 	it('is FORBIDDEN to a supervisor', async () => {
 		const supervisor = await makeStaff(h.testDb.db, 'supervisor');
 		await expect(as(supervisor).saveQueue({ originalNumber: null, queue: { ...QUEUE, number: '+14155550190' } })).rejects.toMatchObject({ code: 'FORBIDDEN' });

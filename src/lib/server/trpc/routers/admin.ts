@@ -157,5 +157,5 @@ export const adminRouter = router({
 	saveQueue: adminProcedure
 		.input(ZSaveVoiceQueueRequest)
 		.output(ZVoiceQueue)
-		.mutation(({ ctx, input }) => saveVoiceQueue(ctx.services.db, actorOf(ctx.user), input))
+		.mutation(({ ctx, input }) => saveVoiceQueue(ctx.services.db, ctx.services.hot, actorOf(ctx.user), input))
 });

@@ -41,7 +41,8 @@ const as = (who: Identity, role: SessionUser['role'] = 'agent') =>
 	});
 
 beforeAll(async () => {
-	h = await createVoiceHarness();
+	// Transcribed recordings: the transcript retry below is worked by the transcription job.
+	h = await createVoiceHarness({ transcribe: true });
 	await h.addQueue('+14155550110', 'wrapup-test', ['wrapup-skill']);
 	await h.addQueue('+14155550111', 'nobody-test', ['skill-nobody-has']);
 }, 60_000);

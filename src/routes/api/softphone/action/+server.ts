@@ -17,7 +17,8 @@ const ZSoftphoneActionRequest = z.object({
 	callSid: z.string().regex(CALL_SID, 'callSid is CA followed by 32 hex digits'),
 	action: z.enum(SOFTPHONE_ACTIONS as [SoftphoneAction, ...SoftphoneAction[]]),
 	digits: z.string().regex(/^[0-9*#w]{1,32}$/, 'digits are 0-9, * and # (at most 32)').optional(),
-	signal: ZMediaSignal.optional()
+	signal: ZMediaSignal.optional(),
+	peer: z.string().regex(CALL_SID, 'peer is CA followed by 32 hex digits').optional()
 });
 
 const ZSoftphoneConnectRequest = z.object({

@@ -174,8 +174,14 @@ export async function dialTargets(
 		throw err;
 	}
 	const ended = await endBridge(s, bridge);
-	await completeLeg(s, child);
+	// A child redirected over REST left the bridge and runs its new TwiML; only the parent's Dial ends.
+	if (!leftBridge(child)) await completeLeg(s, child);
 	return { status: 'completed', dialSid: child.sid, seconds: ended.seconds, recording: ended.recording };
+}
+
+/** The leg left its bridge by a REST redirect (onRedirect in originate.ts) and is running new TwiML. */
+export function leftBridge(leg: Leg): boolean {
+	return leg.run !== null && !leg.finalized && !leg.hangupRequested;
 }
 
 export async function dialQueue(

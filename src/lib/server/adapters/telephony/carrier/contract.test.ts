@@ -13,7 +13,7 @@ import { ACCOUNT, CUSTOMER, SWITCHBOARD_NUMBER, TOKEN, startHarness, twiml, type
 const GEO = ['From', 'To', 'Caller', 'Called'].flatMap((p) => ['City', 'State', 'Zip', 'Country'].map((f) => p + f));
 const VOICE_REQUIRED = ['CallSid', 'AccountSid', 'From', 'To', 'CallStatus', 'ApiVersion', 'Direction', 'Caller', 'Called'];
 const VOICE = [...VOICE_REQUIRED, ...GEO, 'ForwardedFrom', 'CallerName', 'ParentCallSid', 'CallToken', 'ApplicationSid'];
-const REC_STATUS = ['AccountSid', 'CallSid', 'RecordingSid', 'RecordingUrl', 'RecordingStatus', 'RecordingDuration', 'RecordingChannels', 'RecordingStartTime', 'RecordingSource', 'RecordingTrack', 'ErrorCode'];
+const REC_STATUS = ['AccountSid', 'CallSid', 'RecordingSid', 'RecordingUrl', 'RecordingStatus', 'RecordingDuration', 'RecordingChannels', 'RecordingStartTime', 'RecordingSource', 'RecordingTrack', 'ErrorCode', 'ConferenceSid'];
 
 /** [required, allowed] parameter names per callback kind. */
 const KINDS: Partial<Record<WebhookKind, [string[], string[]]>> = {
@@ -59,7 +59,7 @@ const KINDS: Partial<Record<WebhookKind, [string[], string[]]>> = {
 	],
 	'conference-status': [
 		['ConferenceSid', 'FriendlyName', 'StatusCallbackEvent', 'SequenceNumber', 'Timestamp', 'AccountSid'],
-		['ConferenceSid', 'FriendlyName', 'StatusCallbackEvent', 'CallSid', 'Hold', 'Muted', 'Coaching', 'SequenceNumber', 'Timestamp', 'AccountSid', 'EndConferenceOnExit', 'StartConferenceOnEnter', 'ParticipantLabel', 'ReasonConferenceEnded', 'CallSidEndingConference']
+		['ConferenceSid', 'FriendlyName', 'StatusCallbackEvent', 'CallSid', 'Hold', 'Muted', 'Coaching', 'CallSidToCoach', 'SequenceNumber', 'Timestamp', 'AccountSid', 'EndConferenceOnExit', 'StartConferenceOnEnter', 'ParticipantLabel', 'ReasonConferenceEnded', 'CallSidEndingConference']
 	]
 };
 

@@ -26,7 +26,7 @@ import type {
 	PhoneNumberView
 } from './rest';
 import { RealClock, type Clock } from './clock';
-import { getConference, listConferences, updateConference } from './conferences';
+import { audioRouting, conferenceOfCall, conferenceOrThrow, getConference, listConferences, updateConference, type AudioRouting } from './conferences';
 import { device, deviceFromToken, deviceRegistered, phone } from './handsets';
 import { answerOffer, declineOffer, hangUp, heard, liveCalls, onCallStatus, pressKeys } from './legs';
 import { relayMedia } from './media-relay';
@@ -149,8 +149,9 @@ export class CarrierEngine implements PartyHost, ConferenceRest, NumberRest {
 		return deviceFromToken(this.#s, token);
 	}
 
-	relayMedia(callSid: string, signal: MediaSignal): boolean {
-		return relayMedia(this.#s, callSid, signal);
+	/** Relay a browser's WebRTC signal: across its bridge, or along its conference link to `peer` (a call SID). */
+	relayMedia(callSid: string, signal: MediaSignal, peer?: string): boolean {
+		return relayMedia(this.#s, callSid, signal, peer);
 	}
 
 	deviceRegistered(device: ClientDevice, registered: boolean): void {
@@ -212,8 +213,25 @@ export class CarrierEngine implements PartyHost, ConferenceRest, NumberRest {
 		return getConference(this.#s, sidOrName);
 	}
 
-	updateConference(sidOrName: string, update: { status?: string | null }): ConferenceView {
+	updateConference(sidOrName: string, update: { status?: string | null; announceUrl?: string | null; announceMethod?: string | null }): ConferenceView {
 		return updateConference(this.#s, sidOrName, update);
+	}
+
+	/**
+	 * Who hears whom in a live conference (by SID or friendly name), as Twilio mixes it: per
+	 * connected participant its hold/mute/coaching state, the call SIDs it hears, and whether it
+	 * hears hold music. Throws Twilio's 20404 for a conference that is not live.
+	 */
+	audioRouting(sidOrName: string): AudioRouting {
+		return audioRouting(conferenceOrThrow(this.#s, sidOrName));
+	}
+
+	/** The live conference a call is a participant of, with its hold and mute state; null otherwise. */
+	conferenceOf(callSid: string): { conferenceSid: string; friendlyName: string; hold: boolean; muted: boolean; hearsHoldMusic: boolean } | null {
+		const found = conferenceOfCall(this.#s, callSid);
+		if (!found || found.participant.status !== 'connected') return null;
+		const { conference, participant } = found;
+		return { conferenceSid: conference.sid, friendlyName: conference.name, hold: participant.hold, muted: participant.muted, hearsHoldMusic: participant.hold };
 	}
 
 	listParticipants(sidOrName: string): ParticipantView[] {

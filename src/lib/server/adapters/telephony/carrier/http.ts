@@ -59,6 +59,15 @@ export async function handleCarrierHttp(engine: CarrierEngine, request: Request,
 	return problem(404, `No carrier resource at ${path}. REST lives under /2010-04-01/, the scenario API under /scenario/.`);
 }
 
+/** `GET /scenario/conferences/{nameOrSid}/audio`: who hears whom in a live conference (404 when none). */
+function audioRouting(engine: CarrierEngine, key: string): Response {
+	try {
+		return json(200, engine.audioRouting(key));
+	} catch {
+		return problem(404, `No live conference ${key}.`);
+	}
+}
+
 async function scenario(engine: CarrierEngine, request: Request, path: string): Promise<Response> {
 	const s = engine.scenario;
 	const post = request.method === 'POST';
@@ -112,6 +121,8 @@ async function scenario(engine: CarrierEngine, request: Request, path: string): 
 		const call = s.answerPhone(m[1], m[2] === 'reject');
 		return call ? json(200, { callSid: call.sid }) : problem(409, `Nothing is ringing at ${m[1]}.`);
 	}
+	m = /^\/conferences\/([^/\s]{1,256})\/audio$/.exec(path);
+	if (m?.[1] && request.method === 'GET') return audioRouting(engine, decodeURIComponent(m[1]));
 	if (path === '/deliveries/hold' && post) {
 		const input = await body(request, ZHold);
 		if (input instanceof Response) return input;

@@ -25,8 +25,8 @@ export interface PartyHost {
 	pressKeys(callSid: string, digits: string): void;
 	deviceConnect(device: ClientDevice, params: Record<string, string>): DeviceCall;
 	deviceRegistered(device: ClientDevice, registered: boolean): void;
-	/** Relay a WebRTC signal from the party on `callSid` to the other side of its bridge; false when it has none that takes audio. */
-	relayMedia(callSid: string, signal: MediaSignal): boolean;
+	/** Relay a WebRTC signal from the party on `callSid` to the other side of its bridge (or its conference link to `peer`); false when it has none that takes audio. */
+	relayMedia(callSid: string, signal: MediaSignal, peer?: string): boolean;
 }
 
 /** The far end of a call leg, as the engine talks to it. */
@@ -167,9 +167,9 @@ export class DeviceCall extends EventEmitter<DeviceCallEvents> implements LegPar
 		return this.listenerCount('media') > 0;
 	}
 
-	/** Send a WebRTC signal to the other side of this call's bridge; false when nobody there takes audio. */
-	sendMedia(signal: MediaSignal): boolean {
-		return this.#status !== 'closed' && this.#host.relayMedia(this.#sid, signal);
+	/** Send a WebRTC signal to the other side of this call's bridge (or to conference participant `peer`); false when nobody there takes audio. */
+	sendMedia(signal: MediaSignal, peer?: string): boolean {
+		return this.#status !== 'closed' && this.#host.relayMedia(this.#sid, signal, peer);
 	}
 
 	/** The call is over. An outgoing call always ends with `disconnect` (the SDK's `cancel` is for incoming ones). */
@@ -326,9 +326,9 @@ export class PhoneCall extends EventEmitter<PhoneCallEvents> implements LegParty
 		return this.listenerCount('media') > 0 || (this.owner?.listenerCount('media') ?? 0) > 0;
 	}
 
-	/** Send a WebRTC signal to the other side of this call's bridge; false when nobody there takes audio. */
-	sendMedia(signal: MediaSignal): boolean {
-		return this.#host.relayMedia(this.sid, signal);
+	/** Send a WebRTC signal to the other side of this call's bridge (or to conference participant `peer`); false when nobody there takes audio. */
+	sendMedia(signal: MediaSignal, peer?: string): boolean {
+		return this.#host.relayMedia(this.sid, signal, peer);
 	}
 }
 

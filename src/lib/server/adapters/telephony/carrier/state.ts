@@ -92,6 +92,13 @@ export interface Participant {
 	leave: (() => void) | null;
 	/** Removed over REST (Twilio's "kicked"), rather than hanging up or leaving by TwiML. */
 	kicked?: boolean;
+	/** What a held participant hears: Twilio's hold music, or the `holdUrl` (with `holdMethod`, GET by default). */
+	holdUrl: string | null;
+	holdMethod: 'GET' | 'POST';
+	/** Twilio's `beep`: `true`, `false`, `onEnter`, `onExit`. */
+	beep: string;
+	/** For a participant being added over REST: cancels its ringing call. */
+	cancel?: (() => void) | null;
 }
 
 export interface Conference {
@@ -106,6 +113,21 @@ export interface Conference {
 	dateUpdated: Date;
 	reasonEnded: string | null;
 	callSidEnding: string | null;
+	statusCallbackMethod: 'GET' | 'POST';
+	/** `record="record-from-start"` (or REST `ConferenceRecord`): one mono recording of the whole conference, from its start. */
+	record: { statusCallback: string | null; events: string[]; method: 'GET' | 'POST' } | null;
+	/** The running conference recording: its SID, start (ms) and the call whose join started it. */
+	recording: { sid: string; startedAt: number; callSid: string } | null;
+	/** Browser audio links between watched participants, by `callSidA|callSidB` (see conference-media.ts). */
+	links: Map<string, ConferenceLink>;
+}
+
+/** A WebRTC link between two participants' browsers: who offers, and which way audio flows. */
+export interface ConferenceLink {
+	offerer: Leg;
+	answerer: Leg;
+	/** `both`, or one way: the offerer's audio reaches the answerer only (`offerer`), or the reverse (`answerer`). */
+	heardBy: 'both' | 'answerer' | 'offerer';
 }
 
 export interface Leg {

@@ -23,6 +23,7 @@ export type WebhookKind =
 	| 'record-action'
 	| 'redirect'
 	| 'hold-url'
+	| 'announce-url'
 	| 'recording-status'
 	| 'transcription'
 	| 'conference-status'

@@ -39,6 +39,8 @@ export const conferenceRoutes: Route[] = [
 	{
 		method: 'POST',
 		path: /^Conferences\/([^/]+)\.json$/,
-		handle: withConferences((api, ctx, [key]) => json(200, conferenceResource(api.updateConference(key!, { status: ctx.form.get('Status') }))))
+		handle: withConferences((api, ctx, [key]) =>
+			json(200, conferenceResource(api.updateConference(key!, { status: ctx.form.get('Status'), announceUrl: ctx.form.get('AnnounceUrl'), announceMethod: ctx.form.get('AnnounceMethod') })))
+		)
 	}
 ];

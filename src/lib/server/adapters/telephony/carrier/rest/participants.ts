@@ -41,13 +41,18 @@ function formFields<T>(form: URLSearchParams, map: FormFields<T>): Partial<T> {
 
 const PARTICIPANT_FIELDS: FormFields<Omit<ParticipantInput, 'from' | 'to'>> = {
 	Label: ['label', 'text'],
+	EarlyMedia: ['earlyMedia', 'flag'],
+	Beep: ['beep', 'text'],
 	Muted: ['muted', 'flag'],
 	Coaching: ['coaching', 'flag'],
 	CallSidToCoach: ['callSidToCoach', 'text'],
 	StartConferenceOnEnter: ['startConferenceOnEnter', 'flag'],
 	EndConferenceOnExit: ['endConferenceOnExit', 'flag'],
 	StatusCallback: ['statusCallback', 'text'],
-	ConferenceStatusCallback: ['conferenceStatusCallback', 'text']
+	ConferenceStatusCallback: ['conferenceStatusCallback', 'text'],
+	ConferenceRecord: ['conferenceRecord', 'text'],
+	ConferenceRecordingStatusCallback: ['conferenceRecordingStatusCallback', 'text'],
+	Record: ['record', 'flag']
 };
 
 const UPDATE_FIELDS: FormFields<ParticipantUpdate> = {
@@ -55,23 +60,51 @@ const UPDATE_FIELDS: FormFields<ParticipantUpdate> = {
 	HoldUrl: ['holdUrl', 'text'],
 	Muted: ['muted', 'flag'],
 	Coaching: ['coaching', 'flag'],
-	CallSidToCoach: ['callSidToCoach', 'text']
+	CallSidToCoach: ['callSidToCoach', 'text'],
+	AnnounceUrl: ['announceUrl', 'text'],
+	EndConferenceOnExit: ['endConferenceOnExit', 'flag'],
+	BeepOnExit: ['beepOnExit', 'flag']
 };
 
+const httpMethod = (form: URLSearchParams, name: string): 'GET' | 'POST' | undefined => {
+	const v = form.get(name);
+	return v ? (v.toUpperCase() === 'GET' ? 'GET' : 'POST') : undefined;
+};
+
+const list = (form: URLSearchParams, name: string) =>
+	form
+		.getAll(name)
+		.flatMap((e) => e.split(/[\s,]+/))
+		.filter(Boolean);
+
 function participantInput(form: URLSearchParams): ParticipantInput {
-	const events = form.getAll('StatusCallbackEvent').flatMap((e) => e.split(' ')).filter(Boolean) as CallProgressEvent[];
-	const confEvents = form.getAll('ConferenceStatusCallbackEvent').flatMap((e) => e.split(' ')).filter(Boolean);
 	const input: ParticipantInput = { from: form.get('From') ?? '', to: form.get('To') ?? '', ...formFields(form, PARTICIPANT_FIELDS) };
+	const events = list(form, 'StatusCallbackEvent') as CallProgressEvent[];
 	if (events.length) input.statusCallbackEvent = events;
+	const confEvents = list(form, 'ConferenceStatusCallbackEvent');
 	if (confEvents.length) input.conferenceStatusCallbackEvent = confEvents;
+	const recEvents = list(form, 'ConferenceRecordingStatusCallbackEvent');
+	if (recEvents.length) input.conferenceRecordingStatusCallbackEvent = recEvents;
 	const timeout = form.get('Timeout');
 	if (timeout) input.timeoutSeconds = Number(timeout);
+	// WaitUrl="" is meaningful (silence while waiting), so it counts even when empty.
+	if (form.has('WaitUrl')) input.waitUrl = form.get('WaitUrl') ?? '';
+	const methods = {
+		statusCallbackMethod: httpMethod(form, 'StatusCallbackMethod'),
+		conferenceStatusCallbackMethod: httpMethod(form, 'ConferenceStatusCallbackMethod'),
+		conferenceRecordingStatusCallbackMethod: httpMethod(form, 'ConferenceRecordingStatusCallbackMethod'),
+		waitMethod: httpMethod(form, 'WaitMethod')
+	};
+	for (const [k, v] of Object.entries(methods)) if (v) Object.assign(input, { [k]: v });
 	return input;
 }
 
 function participantUpdate(form: URLSearchParams): ParticipantUpdate {
 	const update = formFields(form, UPDATE_FIELDS);
-	if (form.get('HoldMethod')) update.holdMethod = form.get('HoldMethod') === 'GET' ? 'GET' : 'POST';
+	const hold = httpMethod(form, 'HoldMethod');
+	if (hold) update.holdMethod = hold;
+	const announce = httpMethod(form, 'AnnounceMethod');
+	if (announce) update.announceMethod = announce;
 	return update;
 }
 

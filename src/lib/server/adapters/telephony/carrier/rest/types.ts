@@ -113,29 +113,47 @@ export interface ParticipantUpdate {
 	muted?: boolean;
 	coaching?: boolean;
 	callSidToCoach?: string;
+	announceUrl?: string;
+	announceMethod?: 'GET' | 'POST';
+	endConferenceOnExit?: boolean;
+	beepOnExit?: boolean;
+	waitUrl?: string;
+	waitMethod?: 'GET' | 'POST';
 }
 
+/** Twilio's Participants create fields the twin acts on (the client's names, see twilio's participant.d.ts). */
 export interface ParticipantInput {
 	from: string;
 	to: string;
 	label?: string;
+	earlyMedia?: boolean;
+	beep?: string;
 	muted?: boolean;
 	coaching?: boolean;
 	callSidToCoach?: string;
 	startConferenceOnEnter?: boolean;
 	endConferenceOnExit?: boolean;
 	statusCallback?: string;
+	statusCallbackMethod?: 'GET' | 'POST';
 	statusCallbackEvent?: CallProgressEvent[];
 	conferenceStatusCallback?: string;
+	conferenceStatusCallbackMethod?: 'GET' | 'POST';
 	conferenceStatusCallbackEvent?: string[];
+	conferenceRecord?: string;
+	conferenceRecordingStatusCallback?: string;
+	conferenceRecordingStatusCallbackMethod?: 'GET' | 'POST';
+	conferenceRecordingStatusCallbackEvent?: string[];
+	record?: boolean;
 	timeoutSeconds?: number;
+	waitUrl?: string;
+	waitMethod?: 'GET' | 'POST';
 }
 
 /** What the conference REST paths need from the carrier engine; errors are AdapterErrors with Twilio codes. */
 export interface ConferenceRest {
 	listConferences(filter: { friendlyName?: string | null; status?: string | null }): ConferenceView[];
 	getConference(sidOrName: string): ConferenceView;
-	updateConference(sidOrName: string, update: { status?: string | null }): ConferenceView;
+	updateConference(sidOrName: string, update: { status?: string | null; announceUrl?: string | null; announceMethod?: string | null }): ConferenceView;
 	listParticipants(sidOrName: string): ParticipantView[];
 	getParticipant(sidOrName: string, callSid: string): ParticipantView;
 	updateParticipant(sidOrName: string, callSid: string, update: ParticipantUpdate): ParticipantView;

@@ -9,7 +9,7 @@ import { json, problem } from '$lib/server/http/responses';
 import { localCarrier } from '../../../../phone-state.server';
 import type { RequestHandler } from './$types';
 
-export const POST: RequestHandler = async ({ params, request, locals }) => {
+export const POST: RequestHandler = async ({ params, request, locals, url }) => {
 	const carrier = localCarrier(locals.services);
 	if (!carrier) return problem(404, 'NOT_LOCAL', 'The customer phone exists only with TELEPHONY=local.');
 	if (!CALL_SID.test(params.sid)) return problem(400, 'BAD_REQUEST', 'The call SID is CA followed by 32 hex digits.');
@@ -35,7 +35,10 @@ export const POST: RequestHandler = async ({ params, request, locals }) => {
 		case 'media': {
 			const parsed = ZMediaSignal.safeParse(await request.json().catch(() => null));
 			if (!parsed.success) return badRequest(parsed.error.issues, 'signal');
-			if (!call.sendMedia(parsed.data)) return problem(409, 'NO_MEDIA', 'That call is not connected to anyone whose browser carries audio.');
+			// In a conference the signal goes to one participant's browser, named by its call SID.
+			const peer = url.searchParams.get('peer') ?? undefined;
+			if (peer !== undefined && !CALL_SID.test(peer)) return problem(400, 'BAD_REQUEST', 'peer: a call SID');
+			if (!call.sendMedia(parsed.data, peer)) return problem(409, 'NO_MEDIA', 'That call is not connected to anyone whose browser carries audio.');
 			break;
 		}
 		default:
