@@ -3,16 +3,25 @@
  * engine has no scheduler, so the server times offers out itself (every few seconds while it
  * runs; Convex's cron does the same on a real deployment).
  */
+import type { BroadcastPort } from '../adapters/broadcast/port';
 import { logger } from '../log';
-import type { Services } from '../services';
-import { conferenceReady } from '../call-control/conference';
+import { conferenceReady, type CallControlServices } from '../call-control/conference';
 import { expireTransferOffers } from './move-transfer';
 import { portCarrier } from './transfer-carrier';
 import type { TransferDeps } from './transfer-deps';
 
 const log = logger('transfers');
 const SWEEP_MS = 2_000;
-type TransferServices = Pick<Services, 'db' | 'hot' | 'adapters' | 'config'>;
+/** The app passes its whole services; a narrowed set (the voice test harness) may lack the Broadcast port. */
+type TransferServices = CallControlServices & { adapters: { broadcast?: BroadcastPort } };
+
+/** Without a Broadcast port the screens still follow hot state (transfers.mine); only the early ring is lost. */
+const NO_BROADCAST: BroadcastPort = {
+	kind: 'local',
+	publish: () => Promise.resolve(),
+	subscribe: () => Promise.resolve(() => undefined),
+	close: () => Promise.resolve()
+};
 const deps = new WeakMap<TransferServices, TransferDeps>();
 
 export function transferDeps(services: TransferServices): TransferDeps {
@@ -21,7 +30,7 @@ export function transferDeps(services: TransferServices): TransferDeps {
 		d = {
 			db: services.db,
 			hot: services.hot,
-			broadcast: services.adapters.broadcast,
+			broadcast: services.adapters.broadcast ?? NO_BROADCAST,
 			// Holding the customer needs their participant, so wait for the move into the conference to land.
 			carrier: portCarrier(services.adapters.telephony, (callSid) => conferenceReady(services, callSid)),
 			config: services.config
