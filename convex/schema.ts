@@ -209,26 +209,73 @@ export const vCampaignProgress = v.object(campaignProgressFields);
 export type CampaignProgress = Infer<typeof vCampaignProgress>;
 
 export const vTransferKind = v.union(v.literal('warm'), v.literal('cold'));
-export const vTransferState = v.union(
-	v.literal('pending'),
-	v.literal('accepted'),
-	v.literal('declined'),
+export const vTransferTargetKind = v.union(v.literal('agent'), v.literal('queue'), v.literal('number'));
+/** The phases of src/lib/server/transfers/transfer-machine.ts (its table decides every move). */
+export const vTransferPhase = v.union(
+	v.literal('idle'),
+	v.literal('ringing'),
+	v.literal('blind_ringing'),
+	v.literal('consulting'),
+	v.literal('completed'),
+	v.literal('joined'),
+	v.literal('returned'),
+	v.literal('requeued'),
+	v.literal('ended')
+);
+export const vTransferOutcome = v.union(
+	v.literal('completed'),
+	v.literal('joined'),
 	v.literal('cancelled'),
-	v.literal('completed')
+	v.literal('declined'),
+	v.literal('timeout'),
+	v.literal('target-left'),
+	v.literal('queued'),
+	v.literal('customer-hangup')
 );
 
-/** Transfers in flight: to a named agent or to a queue, warm (consult first) or cold. */
+/**
+ * Transfers in flight, one row per transfer offered to its target (a named agent, a queue or an
+ * outside number), warm (consult first) or cold. The row's `phase` moves only through the
+ * transfer machine; a closed row stays a minute so both screens see how it ended, then the sweep
+ * removes it (the archive's call_transfers keeps it for good, under the same transferId).
+ */
 export const transferFields = {
+	/** Shared with the archive row (call_transfers.id). */
+	transferId: v.string(),
+	/** The first agent's call as active_calls keys it. */
 	callSid: v.string(),
+	/** The customer's leg (its conference participant). */
+	customerCallSid: v.optional(v.string()),
 	kind: vTransferKind,
+	targetKind: vTransferTargetKind,
 	fromAgentId: v.string(),
+	fromAgentName: v.string(),
 	toAgentId: v.optional(v.string()),
+	toAgentName: v.optional(v.string()),
 	toQueue: v.optional(v.string()),
+	/** E.164, for an outside number. */
+	toNumber: v.optional(v.string()),
+	/** The target's conference leg once the carrier created it. */
+	targetCallSid: v.optional(v.string()),
+	/** The call's conference (CONTROL's ensureConference) and the first agent's leg in it. */
+	conferenceName: v.optional(v.string()),
+	conferenceSid: v.optional(v.string()),
+	agentCallSid: v.optional(v.string()),
+	/** The call's own queue: where the customer waits if the transfer fails with the first agent gone. */
+	originalQueue: v.optional(v.string()),
 	customerId: v.optional(v.string()),
+	customerName: v.optional(v.string()),
+	callerNumber: v.string(),
+	/** Our number on the call (the target's leg shows it; a re-queued caller is routed as a call to it). */
+	ourNumber: v.optional(v.string()),
 	note: v.optional(v.string()),
-	state: vTransferState,
+	phase: vTransferPhase,
+	outcome: v.optional(vTransferOutcome),
 	requestedAt: v.number(),
-	respondedAt: v.optional(v.number())
+	/** The offer times out at this instant if the target has not answered. */
+	expiresAt: v.number(),
+	respondedAt: v.optional(v.number()),
+	closedAt: v.optional(v.number())
 };
 export const vTransfer = v.object(transferFields);
 export type Transfer = Infer<typeof vTransfer>;
@@ -354,10 +401,12 @@ export default defineSchema({
 		.index('by_phone', ['phone']),
 	campaign_progress: defineTable(vCampaignProgress).index('by_campaignId', ['campaignId']),
 	transfer_queue: defineTable(vTransfer)
+		.index('by_transferId', ['transferId'])
 		.index('by_callSid', ['callSid'])
 		.index('by_toAgentId', ['toAgentId'])
 		.index('by_fromAgentId', ['fromAgentId'])
-		.index('by_state', ['state']),
+		// The sweep: offers past their expiry, closed rows past their minute.
+		.index('by_phase', ['phase', 'expiresAt']),
 	agent_skills: defineTable(vAgentSkill).index('by_userId', ['userId']).index('by_skill', ['skill']),
 	sms_messages: defineTable(vSmsMessage)
 		.index('by_threadKey', ['threadKey'])

@@ -56,7 +56,7 @@
  * BENCH_SMS_PER_THREAD, BENCH_SEARCH_TRANSCRIPTS, BENCH_WEBHOOK_REQUESTS, BENCH_WEBHOOK_CONCURRENCY, BENCH_CAMPAIGN_LEADS, BENCH_SCORECARDS, BENCH_REPORT_CALLS, BENCH_ROUNDS (a
  * factor on the live, SMS and screen-pop rounds, e.g. 0.25). BENCH_ONLY picks sections, comma
  * separated: live, http (live over SSE, inbound SMS, screen pop), webhook-pglite,
- * webhook-postgres (webhook: both), lookup, inbox, click-to-dial, next-call, quality, reporting, search, speech; e.g. `BENCH_ONLY=webhook npm run bench`.
+ * webhook-postgres (webhook: both), lookup, inbox, click-to-dial, next-call, transfer, quality, reporting, search, speech; e.g. `BENCH_ONLY=webhook npm run bench`.
  * BENCH_CPU_PROF=<dir> runs the production servers under node --cpu-prof (one profile per
  * thread, the engine worker's included; read them with scripts/cpuprofile-top.mjs).
  */
@@ -69,6 +69,9 @@ import { errorMessage } from '../src/lib/errors';
 import { benchLivePropagation, benchLivePropagationHttp, percentile } from './bench/live';
 import { benchClickToDial } from './bench/click-to-dial';
 import { benchNextCall } from './bench/next-call';
+import { benchTransferOffer } from './bench/transfer';
+import { createTelephony } from '../src/lib/server/adapters/telephony';
+import { parseConfig } from '../src/lib/server/env';
 import { benchPhoneLookup } from './bench/phone-lookup';
 import { openDatabase, type Db } from '../src/lib/server/db/client';
 import { setLogLevel } from '../src/lib/server/log';
@@ -101,7 +104,7 @@ const WEBHOOK_REQUESTS = Number(process.env.BENCH_WEBHOOK_REQUESTS ?? 1000);
 const WEBHOOK_CONCURRENCY = Number(process.env.BENCH_WEBHOOK_CONCURRENCY ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const rounds = (n: number) => Math.max(2, Math.round(n * ROUNDS));
-const SECTIONS = ['live', 'http', 'webhook-pglite', 'webhook-postgres', 'lookup', 'inbox', 'click-to-dial', 'next-call', 'quality', 'reporting', 'search', 'speech'] as const;
+const SECTIONS = ['live', 'http', 'webhook-pglite', 'webhook-postgres', 'lookup', 'inbox', 'click-to-dial', 'next-call', 'transfer', 'quality', 'reporting', 'search', 'speech'] as const;
 const only = (process.env.BENCH_ONLY ?? '')
 	.split(',')
 	.map((s) => s.trim())
@@ -409,6 +412,23 @@ console.log(`bench: Next-call claim (50 agents at once, ${CAMPAIGN_LEADS.toLocal
 		await lite.close();
 	}
 }
+}
+
+if (runs('transfer')) {
+	console.log('bench: transfer offer latency (Transfer pressed -> the target rings), PGlite, local engine, local carrier');
+	const lite = await openDatabase({ driver: 'pglite', dir: 'memory://' });
+	const hot = await createLocalHotState();
+	const telephony = createTelephony(
+		parseConfig({ TELEPHONY: 'local', TWILIO_ACCOUNT_SID: `AC${'7'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'bench-transfer-token', AUTH_SECRET: 'bench-transfer-secret-at-least-32-characters', PUBLIC_BASE_URL: 'http://127.0.0.1:4351' })
+	);
+	try {
+		const r = await benchTransferOffer(lite.db, hot, telephony, rounds(100));
+		add('transfer offer: Transfer pressed -> target softphone rings (carrier device incoming)', r.ringMs, "the carrier's leg creation (createCall) in the same run", r.legMs);
+		add("transfer offer: Transfer pressed -> target's browser notice (Broadcast)", r.noticeMs, "the carrier's leg creation (createCall) in the same run", r.legMs);
+	} finally {
+		await hot.close();
+		await lite.close();
+	}
 }
 
 if (archiveRuns.length > 0) console.log('bench: phone lookup and SMS inbox on PostgreSQL');

@@ -35,6 +35,7 @@ import type * as lib_routing from "../lib/routing.js";
 import type * as liveTranscript from "../liveTranscript.js";
 import type * as smsLocks from "../smsLocks.js";
 import type * as smsMessages from "../smsMessages.js";
+import type * as transfers from "../transfers.js";
 
 /**
  * A utility for referencing Convex functions in your app's API.
@@ -67,6 +68,7 @@ declare const fullApi: ApiFromModules<{
   liveTranscript: typeof liveTranscript;
   smsLocks: typeof smsLocks;
   smsMessages: typeof smsMessages;
+  transfers: typeof transfers;
 }>;
 export declare const api: FilterApi<
   typeof fullApi,

@@ -11,6 +11,7 @@ import { qualityRouter } from './routers/quality';
 import { searchRouter } from './routers/search';
 import { reportsRouter } from './routers/reports';
 import { smsRouter } from './routers/sms';
+import { transfersRouter } from './routers/transfers';
 
 export const appRouter = router({
 	admin: adminRouter,
@@ -24,7 +25,8 @@ export const appRouter = router({
 	quality: qualityRouter,
 	search: searchRouter,
 	reports: reportsRouter,
-	sms: smsRouter
+	sms: smsRouter,
+	transfers: transfersRouter
 });
 
 export type AppRouter = typeof appRouter;

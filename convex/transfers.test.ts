@@ -1,0 +1,129 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { api } from './_generated/api';
+import { CLOSED_ROW_MS } from './transfers';
+import { as, newConvex, type TestConvex } from './test.setup';
+
+const T0 = new Date('2026-12-06T09:00:00Z').getTime();
+beforeEach(() => {
+	vi.useFakeTimers({ toFake: ['Date'] });
+	vi.setSystemTime(T0);
+});
+afterEach(() => vi.useRealTimers());
+
+async function floor(t: TestConvex) {
+	await t.run(async (ctx) => {
+		for (const [userId, name, status] of [
+			['u-ann', 'Ann Lee', 'busy'],
+			['u-bob', 'Bob Ray', 'available'],
+			['u-cy', 'Cy Dee', 'offline']
+		] as const) {
+			await ctx.db.insert('agent_status', { userId, name, role: 'agent', status, since: T0 - 60_000, softphone: 'ready', lastSeenAt: T0 });
+		}
+		await ctx.db.insert('active_calls', {
+			callSid: 'CA-ann',
+			parentCallSid: 'CA-cust',
+			direction: 'inbound',
+			agentId: 'u-ann',
+			from: '+12125550123',
+			to: '+14155550100',
+			state: 'in-progress',
+			startedAt: T0 - 30_000,
+			muted: false,
+			recording: true,
+			queueName: 'sales'
+		});
+	});
+}
+
+const base = {
+	callSid: 'CA-ann',
+	customerCallSid: 'CA-cust',
+	fromAgentId: 'u-ann',
+	fromAgentName: 'Ann Lee',
+	callerNumber: '+12125550123',
+	originalQueue: 'sales',
+	note: 'Wants a refund',
+	offerSeconds: 30
+};
+
+const status = (t: TestConvex, userId: string) =>
+	t.run(async (ctx) => (await ctx.db.query('agent_status').collect()).find((a) => a.userId === userId)?.status);
+
+describe('transfers', () => {
+	it('offers a warm transfer to an available agent, who rings; accept then complete', async () => {
+		const t = newConvex();
+		await floor(t);
+		const sys = as(t, 'system');
+		const offered = await sys.mutation(api.transfers.offer, { ...base, transferId: 't1', kind: 'warm', targetKind: 'agent', toAgentId: 'u-bob' });
+		expect(offered).toMatchObject({ ok: true, row: { phase: 'ringing', toAgentName: 'Bob Ray', expiresAt: T0 + 30_000 } });
+		expect(await status(t, 'u-bob')).toBe('ringing');
+		const bob = as(t, 'agent', 'u-bob');
+		expect((await bob.query(api.transfers.mine, {})).offered).toMatchObject([{ transferId: 't1', note: 'Wants a refund' }]);
+		// Ann cannot answer Bob's offer; Bob cannot complete Ann's transfer.
+		expect(await sys.mutation(api.transfers.advance, { transferId: 't1', event: 'target-answered', actorId: 'u-ann' })).toMatchObject({ ok: false, code: 'NOT_YOURS' });
+		expect(await sys.mutation(api.transfers.advance, { transferId: 't1', event: 'target-answered', actorId: 'u-bob' })).toMatchObject({ ok: true, row: { phase: 'consulting' } });
+		expect(await status(t, 'u-bob')).toBe('busy');
+		expect(await sys.mutation(api.transfers.advance, { transferId: 't1', event: 'complete', actorId: 'u-bob' })).toMatchObject({ ok: false, code: 'NOT_YOURS' });
+		const done = await sys.mutation(api.transfers.advance, { transferId: 't1', event: 'complete', actorId: 'u-ann' });
+		expect(done).toMatchObject({ ok: true, row: { phase: 'completed', outcome: 'completed' } });
+		expect(await sys.mutation(api.transfers.advance, { transferId: 't1', event: 'complete', actorId: 'u-ann' })).toMatchObject({ ok: false, code: 'TRANSFER_FINISHED' });
+		expect(await status(t, 'u-bob')).toBe('busy');
+	});
+
+	it('refuses yourself, an offline agent, a second transfer of the same call, and an ended call', async () => {
+		const t = newConvex();
+		await floor(t);
+		const sys = as(t, 'system');
+		const to = (toAgentId: string, transferId: string) => sys.mutation(api.transfers.offer, { ...base, transferId, kind: 'cold', targetKind: 'agent', toAgentId });
+		expect(await to('u-ann', 'a')).toMatchObject({ ok: false, code: 'TRANSFER_TO_SELF' });
+		expect(await to('u-cy', 'b')).toMatchObject({ ok: false, code: 'TARGET_UNAVAILABLE', message: 'Cy Dee is offline; choose someone available.' });
+		expect(await to('u-nobody', 'c')).toMatchObject({ ok: false, code: 'TARGET_UNAVAILABLE' });
+		expect(await to('u-bob', 'd')).toMatchObject({ ok: true, row: { phase: 'blind_ringing' } });
+		expect(await sys.mutation(api.transfers.offer, { ...base, transferId: 'e', kind: 'cold', targetKind: 'queue', toQueue: 'support' })).toMatchObject({
+			ok: false,
+			code: 'TRANSFER_IN_PROGRESS'
+		});
+		expect(await sys.mutation(api.transfers.offer, { ...base, callSid: 'CA-gone', transferId: 'f', kind: 'cold', targetKind: 'queue', toQueue: 'support' })).toMatchObject({
+			ok: false,
+			code: 'CALL_ENDED'
+		});
+		expect(await t.run((ctx) => ctx.db.query('transfer_queue').collect())).toHaveLength(1);
+	});
+
+	it('declined: the target is free again and the first agent has the customer back', async () => {
+		const t = newConvex();
+		await floor(t);
+		const sys = as(t, 'system');
+		await sys.mutation(api.transfers.offer, { ...base, transferId: 't2', kind: 'warm', targetKind: 'agent', toAgentId: 'u-bob' });
+		const declined = await sys.mutation(api.transfers.advance, { transferId: 't2', event: 'target-declined', actorId: 'u-bob' });
+		expect(declined).toMatchObject({ ok: true, row: { phase: 'returned', outcome: 'declined' } });
+		expect(declined.ok && declined.effects.map((e) => e.type)).toEqual(['unhold-customer', 'drop-target', 'close']);
+		expect(await status(t, 'u-bob')).toBe('available');
+	});
+
+	it('times out unanswered offers in the sweep and removes closed rows after their minute', async () => {
+		const t = newConvex();
+		await floor(t);
+		const sys = as(t, 'system');
+		await sys.mutation(api.transfers.offer, { ...base, transferId: 't3', kind: 'cold', targetKind: 'agent', toAgentId: 'u-bob' });
+		expect(await sys.mutation(api.transfers.expireOffers, {})).toEqual([]);
+		vi.setSystemTime(T0 + 30_000);
+		const moves = await sys.mutation(api.transfers.expireOffers, {});
+		expect(moves).toMatchObject([{ row: { transferId: 't3', phase: 'requeued', outcome: 'timeout' } }]);
+		expect(moves[0]?.effects).toContainEqual({ type: 'requeue-customer', queue: 'original' });
+		expect(await status(t, 'u-bob')).toBe('available');
+		vi.setSystemTime(T0 + 30_000 + CLOSED_ROW_MS);
+		await sys.mutation(api.transfers.expireOffers, {});
+		expect(await t.run((ctx) => ctx.db.query('transfer_queue').collect())).toEqual([]);
+	});
+
+	it('only the server may offer or move; agents read only their own', async () => {
+		const t = newConvex();
+		await floor(t);
+		await expect(as(t, 'agent', 'u-ann').mutation(api.transfers.offer, { ...base, transferId: 'x', kind: 'cold', targetKind: 'queue', toQueue: 'q' })).rejects.toMatchObject({
+			data: { code: 'FORBIDDEN' }
+		});
+		await as(t, 'system').mutation(api.transfers.offer, { ...base, transferId: 't4', kind: 'warm', targetKind: 'agent', toAgentId: 'u-bob' });
+		expect(await as(t, 'agent', 'u-cy').query(api.transfers.mine, {})).toEqual({ offered: [], started: [] });
+	});
+});

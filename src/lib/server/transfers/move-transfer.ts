@@ -1,0 +1,78 @@
+/**
+ * Every move after the start: the agents' buttons (accept, decline, cancel, complete, join all)
+ * and the carrier's events (the target's leg joined or left, a hang-up, the offer timing out).
+ * Hot state decides in one mutation (the machine's table); the archive row is closed by the
+ * same answer; then the effects run on the carrier and both screens are told.
+ */
+import { api } from '$convex/_generated/api';
+import type { Doc } from '$convex/_generated/dataModel';
+import { AppError } from '../errors';
+import { SYSTEM_IDENTITY } from '../live/hot';
+import { logger } from '../log';
+import { carryOut } from './transfer-carrier';
+import { closeTransferArchive, markTransferAnswered } from './transfer-archive';
+import { effectsContext, type TransferDeps } from './transfer-deps';
+import type { TransferEffect, TransferEventType } from './transfer-machine';
+import { notifyTransfer } from './transfer-notices';
+
+const log = logger('transfers');
+
+export type MoveEvent = Exclude<TransferEventType, 'start'>;
+
+const REASONS: Record<MoveEvent, string> = {
+	'target-ringing': 'target ringing',
+	'target-answered': 'target answered',
+	'target-declined': 'target declined',
+	'target-timeout': 'nobody answered in time',
+	complete: 'first agent completed',
+	cancel: 'first agent cancelled',
+	'join-all': 'first agent joined all three',
+	'first-agent-hangup': 'first agent hung up',
+	'target-hangup': 'target hung up',
+	'customer-hangup': 'caller hung up'
+};
+
+const KIND_OF: Record<string, AppError['kind']> = { NOT_YOURS: 'FORBIDDEN', UNKNOWN_TRANSFER: 'NOT_FOUND' };
+
+/** Archive, carrier and screens after hot state moved a transfer. */
+export async function afterMove(deps: TransferDeps, row: Doc<'transfer_queue'>, effects: readonly TransferEffect[], reason: string): Promise<Doc<'transfer_queue'>> {
+	const now = new Date();
+	if (effects.some((e) => e.type === 'mark-accepted')) await markTransferAnswered(deps.db, row.transferId, now);
+	const close = effects.find((e) => e.type === 'close');
+	if (close) await closeTransferArchive(deps.db, row.transferId, close.outcome, reason, now);
+	try {
+		await carryOut(await effectsContext(deps, row), row, effects);
+	} catch (error) {
+		// The decision stands (both stores agree on it); a leg the carrier could not move is logged.
+		log.error('transfer effects failed', { transferId: row.transferId, effects: effects.map((e) => e.type), error: String(error) });
+	}
+	await notifyTransfer(deps.broadcast, row);
+	return row;
+}
+
+/**
+ * Move a transfer. With `actorId` (an agent's button) a refusal is an error the agent reads;
+ * without (a webhook, the sweep) a refused event is stale and answers null.
+ */
+export async function moveTransfer(
+	deps: TransferDeps,
+	input: { transferId: string; event: MoveEvent; actorId?: string; reason?: string }
+): Promise<Doc<'transfer_queue'> | null> {
+	const moved = await deps.hot.mutation(
+		api.transfers.advance,
+		{ transferId: input.transferId, event: input.event, ...(input.actorId ? { actorId: input.actorId } : {}) },
+		SYSTEM_IDENTITY
+	);
+	if (!moved.ok) {
+		if (!input.actorId) return null;
+		throw new AppError(KIND_OF[moved.code] ?? 'CONFLICT', moved.code, moved.message);
+	}
+	return afterMove(deps, moved.row, moved.effects, input.reason ?? REASONS[input.event]);
+}
+
+/** The sweep: offers past their time out, in hot state first, then as any other move. */
+export async function expireTransferOffers(deps: TransferDeps): Promise<number> {
+	const moves = await deps.hot.mutation(api.transfers.expireOffers, {}, SYSTEM_IDENTITY);
+	for (const m of moves) await afterMove(deps, m.row, m.effects, REASONS['target-timeout']);
+	return moves.length;
+}
