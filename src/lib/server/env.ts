@@ -112,6 +112,7 @@ const RawEnv = z.object({
 	SMS_RATE_OVERRIDES: optionalString.pipe(z.string().optional()),
 
 	DECLINE_SETS_AGENT: z.enum(['available', 'away'], { error: 'DECLINE_SETS_AGENT must be available or away' }).default('available'),
+	HOLD_REMINDER_SECONDS: z.coerce.number({ error: 'HOLD_REMINDER_SECONDS must be a number of seconds' }).int().min(5).max(3600).default(60),
 	REPORTING_TIME_ZONE: z
 		.string()
 		.trim()
@@ -299,6 +300,8 @@ export interface Config {
 	deleteCarrierCopies: boolean;
 	/** The status an agent who declines a ringing call goes to (the call itself moves on to the next agent at once). */
 	declineSetsAgent: RawEnv['DECLINE_SETS_AGENT'];
+	/** After this long on hold the agent's softphone reminds them the customer is waiting. */
+	holdReminderSeconds: number;
 	/** The outbound gate's rules and, in local mode, where its clock starts. */
 	outbound: { rules: RuleSet; clockStart: Date | undefined };
 	/** The call center's time zone: report days and weeks start at its midnight, across daylight-saving changes. */
@@ -429,6 +432,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		smsRates: { longCode: e.SMS_RATE_LONG_CODE, tollFree: e.SMS_RATE_TOLL_FREE, overrides: overrides.rates },
 		deleteCarrierCopies: e.DELETE_CARRIER_COPIES ?? true,
 		declineSetsAgent: e.DECLINE_SETS_AGENT,
+		holdReminderSeconds: e.HOLD_REMINDER_SECONDS,
 		outbound: { rules: outbound.rules, clockStart: e.OUTBOUND_CLOCK_START ? new Date(e.OUTBOUND_CLOCK_START) : undefined },
 		reportingTimeZone: e.REPORTING_TIME_ZONE
 	};

@@ -45,6 +45,8 @@ export type Gate =
 export const OBJECT_RULES = {
 	'call-listener':
 		"a call's recording and notes: its agent, the holder of its callback task (or, while open, agents who may take it), managers, supervisors, admins (no per-queue supervisors exist); others see the call without them (calls/call-access.ts)",
+	'call-controller':
+		"hold and resume: the agent on the call only; a call's parties (list, add, drop): its agent, an agent in its conference, managers and up; monitor, whisper, barge: managers and supervisors, never on their own call (call-control/)",
 	'call-agent': 'a call the caller is the agent on (a supervisor may pause recordings of any call) (calls/set-call-recording.ts, wrap-up-call.ts)',
 	'thread-sender':
 		'sending into a thread: unassigned or assigned to the sender; one assigned to someone else needs manager, supervisor or admin (sms/send-in-thread.ts), and the lease holder only (smsLocks.assertHolder)',
@@ -108,6 +110,10 @@ const TRPC: Record<string, PolicyEntry> = {
 	'trpc:callbacks.claim': e(AGENT, 'callback-holder'),
 	'trpc:callbacks.complete': e(AGENT, 'callback-holder'),
 	'trpc:callbacks.release': e(AGENT, 'callback-holder'),
+	'trpc:callControl.hold': e(AGENT, 'call-controller'),
+	'trpc:callControl.resume': e(AGENT, 'call-controller'),
+	'trpc:callControl.participants': e(AGENT, 'call-controller'),
+	'trpc:callControl.settings': e(AGENT),
 	'trpc:calls.detail': e(AGENT, 'call-listener'),
 	'trpc:calls.recordingUrl': e(AGENT, 'call-listener'),
 	'trpc:calls.setRecording': e(AGENT, 'call-agent'),
@@ -260,6 +266,8 @@ const CONVEX: Record<string, PolicyEntry> = {
 	'convex:callControl.byConference': e(SYSTEM),
 	'convex:callControl.beginMove': e(SYSTEM),
 	'convex:callControl.abortMove': e(SYSTEM),
+	'convex:callControl.requeueAlone': e(SYSTEM),
+	'convex:callControl.applyParticipant': e(SYSTEM),
 	'convex:callControl.conferenceStarted': e(SYSTEM),
 	'convex:callControl.setHold': e(SYSTEM),
 	'convex:callControl.addListener': e(SYSTEM),

@@ -4,7 +4,12 @@
  */
 import type { ConferenceEvent, ConferenceEventServices } from '../call-control/conference-events';
 
-export function onTransferConferenceEvent(services: ConferenceEventServices, event: ConferenceEvent): Promise<void> {
+/**
+ * Resolve 'handled' when the transfer machine took care of this event's consequences (e.g. the
+ * last agent left because the customer is being transferred): call control then does not apply
+ * its own "customer left alone" rule.
+ */
+export function onTransferConferenceEvent(services: ConferenceEventServices, event: ConferenceEvent): Promise<'handled' | void> {
 	void services;
 	void event;
 	return Promise.resolve();

@@ -13,3 +13,4 @@ export * from './campaigns';
 export * from './quality';
 export * from './transcripts';
 export * from './reporting';
+export * from './call-control';
