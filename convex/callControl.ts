@@ -206,6 +206,16 @@ export const removeListener = systemMutation({
 	}
 });
 
+/** An agent's name and presence, for adding them to a call (OFFLINE, BUSY are refusals the server words). */
+export const agentPresence = systemQuery({
+	args: { userId: v.string() },
+	returns: v.union(v.object({ name: v.string(), status: v.string(), onCall: v.boolean() }), v.null()),
+	handler: async (ctx, { userId }) => {
+		const agent = await findAgent(ctx, userId);
+		return agent ? { name: agent.name, status: agent.status, onCall: Boolean(agent.activeCallSid) } : null;
+	}
+});
+
 /** My live call's control state, for the softphone's call controls (hold timer, who is listening). */
 export const mine = agentQuery({
 	args: {},

@@ -20,7 +20,9 @@ import { eq } from 'drizzle-orm';
 import { callSegments } from '../db/schema/call-control';
 import { callEvents, calls } from '../db/schema/calls';
 import { ensureConference } from './conference';
+import { addParticipant, dropParticipant } from './add-participant';
 import { setCallHold } from './hold-call';
+import { monitorCall, stopMonitor } from './monitor-call';
 import { handleTimeByAgent } from './record-segment';
 
 let carrier: Harness;
@@ -149,6 +151,69 @@ describe('moving a call into its conference', () => {
 		expect(mine?.holdSeconds).toBeGreaterThan(0);
 		expect(mine!.handleSeconds).toBeGreaterThanOrEqual(mine!.holdSeconds);
 		expect(answered.filter((status) => status !== 200 && status !== 204)).toEqual([]);
+	});
+
+	it('adds an agent (three-way), lets a supervisor whisper to the agent only, drops them; refuses bad parties', async () => {
+		const alice = await h.addAgent(['three'], 'Alice Three');
+		const bob = await h.addAgent(['nobody'], 'Bob Added');
+		const sue = await h.addAgent(['nobody'], 'Sue Supervisor');
+		const legs = new Map<string, string>();
+		for (const who of [alice, bob, sue]) {
+			const device = carrier.engine.device(agentClientIdentity(who.subject));
+			device.register();
+			device.on('incoming', (call) => {
+				legs.set(who.subject, call.parameters.CallSid ?? '');
+				const callSid = call.customParameters.get('callSid');
+				if (callSid) void h.hot.mutation(api.callLine.acceptCall, { callSid }, who).then(() => call.accept());
+				else queueMicrotask(() => call.accept());
+			});
+		}
+		await h.addQueue('+14155550133', 'three', ['three']);
+		const phoneCall = carrier.engine.phone('+13035550166').call('+14155550133');
+		await advance(20, async () => Boolean((await h.hot.query(api.callControl.byLeg, { legSid: phoneCall.sid }, SYSTEM_IDENTITY))?.agentCallSid));
+		const me = { id: alice.subject, role: 'agent' as const };
+		const row = () => h.hot.query(api.callControl.byLeg, { legSid: phoneCall.sid }, SYSTEM_IDENTITY);
+
+		// Bad parties: clear errors, and no leg reaches the carrier.
+		const legsBefore = carrier.carrier.calls.size;
+		await expect(addParticipant(services, me, { callSid: phoneCall.sid, target: { agentId: alice.subject } })).rejects.toMatchObject({ code: 'CANNOT_ADD_YOURSELF' });
+		await expect(addParticipant(services, me, { callSid: phoneCall.sid, target: { agentId: 'no-such-agent' } })).rejects.toMatchObject({ code: 'AGENT_NOT_FOUND' });
+		await expect(addParticipant(services, me, { callSid: phoneCall.sid, target: { number: 'not a number' } })).rejects.toMatchObject({ kind: 'BAD_REQUEST' });
+		await expect(addParticipant(services, { id: bob.subject, role: 'agent' }, { callSid: phoneCall.sid, target: { agentId: sue.subject } })).rejects.toMatchObject({ code: 'NOT_YOUR_CALL' });
+		await expect(monitorCall(services, me, { callSid: phoneCall.sid, mode: 'monitor' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+		expect(carrier.carrier.calls.size).toBe(legsBefore);
+		expect((await row())?.controlState).toBeUndefined();
+
+		const adding = addParticipant(services, me, { callSid: phoneCall.sid, target: { agentId: bob.subject } });
+		let added: Awaited<typeof adding> | undefined;
+		void adding.then((r) => (added = r));
+		await advance(30, async () => added !== undefined && ((await row())?.participants ?? []).some((p) => p.label === `agent:${bob.subject}`));
+		expect((await row())?.participants?.map((p) => p.label).sort()).toEqual(['agent:' + alice.subject, 'agent:' + bob.subject, 'customer'].sort());
+
+		const whisper = monitorCall(services, { id: sue.subject, role: 'supervisor' }, { callSid: phoneCall.sid, mode: 'whisper' });
+		let whispering: Awaited<typeof whisper> | undefined;
+		void whisper.then((r) => (whispering = r));
+		await advance(30, async () => whispering !== undefined && ((await row())?.participants ?? []).some((p) => p.label === `supervisor:${sue.subject}`));
+		const client = twilio(ACCOUNT, TOKEN, { httpClient: new RebasingRequestClient(await carrier.serveCarrier()) });
+		const current = await row();
+		const coach = await client.conferences(current!.conferenceSid!).participants(whispering!.participantCallSid).fetch();
+		expect(coach).toMatchObject({ coaching: true, callSidToCoach: current!.agentCallSid, muted: false });
+		expect(current?.listeners).toMatchObject([{ userId: sue.subject, mode: 'whisper', callSid: whispering!.participantCallSid }]);
+
+		await stopMonitor(services, { id: sue.subject, role: 'supervisor' }, { callSid: phoneCall.sid });
+		await advance(10, async () => ((await row())?.listeners ?? []).length === 0);
+		await dropParticipant(services, me, { callSid: phoneCall.sid, participantCallSid: added!.participantCallSid });
+		await advance(10, async () => !((await row())?.participants ?? []).some((p) => p.label === `agent:${bob.subject}`));
+		await expect(dropParticipant(services, me, { callSid: phoneCall.sid, participantCallSid: phoneCall.sid })).rejects.toMatchObject({ code: 'CANNOT_DROP_CUSTOMER' });
+
+		phoneCall.hangUp();
+		await advance(10, async () => (await row())?.state === 'wrapup');
+		const [call] = await h.testDb.db.select().from(calls).where(eq(calls.callSid, phoneCall.sid));
+		const kinds = (await h.testDb.db.select().from(callEvents).where(eq(callEvents.callId, call!.id))).map((e) => e.kind);
+		expect(kinds).toEqual(expect.arrayContaining(['participant.added', 'monitor.whisper', 'monitor.ended', 'participant.dropped']));
+		const segments = await h.testDb.db.select().from(callSegments).where(eq(callSegments.callId, call!.id));
+		expect(segments.map((x) => x.kind).sort()).toEqual(['conference', 'monitor']);
+		expect(segments.every((x) => x.endedAt !== null)).toBe(true);
 	});
 
 	it('refuses a call that is not live, writing nothing', async () => {

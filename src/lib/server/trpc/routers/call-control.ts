@@ -5,9 +5,11 @@
  */
 import { z } from 'zod';
 import { sidPattern } from '../../../phone-rules';
+import { addParticipant, dropParticipant } from '../../call-control/add-participant';
 import { setCallHold } from '../../call-control/hold-call';
+import { monitorCall, stopMonitor } from '../../call-control/monitor-call';
 import { callParticipants } from '../../call-control/participants';
-import { agentProcedure, router } from '../init';
+import { agentProcedure, managerProcedure, router } from '../init';
 
 const ZCallSid = z.string().regex(sidPattern('CA'), 'callSid must be CA followed by 32 hex digits.');
 
@@ -22,6 +24,18 @@ export const ZParticipantsResponse = z.object({
 		z.object({ callSid: z.string(), kind: z.enum(['customer', 'agent', 'supervisor', 'external', 'unknown']), label: z.string(), name: z.string(), hold: z.boolean(), muted: z.boolean(), coaching: z.boolean() })
 	)
 });
+
+export const ZAddParticipantRequest = z.object({
+	callSid: ZCallSid,
+	target: z.union([z.object({ agentId: z.string().min(1).max(64) }), z.object({ number: z.string().min(1).max(64, 'A phone number is at most 64 characters.') })])
+});
+export const ZAddParticipantResponse = z.object({ callSid: z.string(), participantCallSid: z.string(), label: z.string() });
+export const ZDropParticipantRequest = z.object({ callSid: ZCallSid, participantCallSid: ZCallSid });
+export const ZDropParticipantResponse = z.object({ callSid: z.string(), dropped: z.string() });
+export const ZMonitorRequest = z.object({ callSid: ZCallSid, mode: z.enum(['monitor', 'whisper', 'barge']) });
+export const ZMonitorResponse = z.object({ callSid: z.string(), participantCallSid: z.string(), mode: z.enum(['monitor', 'whisper', 'barge']) });
+export const ZStopMonitorRequest = z.object({ callSid: ZCallSid });
+export const ZStopMonitorResponse = z.object({ callSid: z.string(), stopped: z.string() });
 
 export const ZSettingsResponse = z.object({ holdReminderSeconds: z.int() });
 
@@ -40,6 +54,26 @@ export const callControlRouter = router({
 		.input(ZParticipantsRequest)
 		.output(ZParticipantsResponse)
 		.query(({ ctx, input }) => callParticipants(ctx.services, ctx.user, input.callSid)),
+
+	addParticipant: agentProcedure
+		.input(ZAddParticipantRequest)
+		.output(ZAddParticipantResponse)
+		.mutation(({ ctx, input }) => addParticipant(ctx.services, ctx.user, input)),
+
+	dropParticipant: agentProcedure
+		.input(ZDropParticipantRequest)
+		.output(ZDropParticipantResponse)
+		.mutation(({ ctx, input }) => dropParticipant(ctx.services, ctx.user, input)),
+
+	monitor: managerProcedure
+		.input(ZMonitorRequest)
+		.output(ZMonitorResponse)
+		.mutation(({ ctx, input }) => monitorCall(ctx.services, ctx.user, input)),
+
+	stopMonitor: managerProcedure
+		.input(ZStopMonitorRequest)
+		.output(ZStopMonitorResponse)
+		.mutation(({ ctx, input }) => stopMonitor(ctx.services, ctx.user, input)),
 
 	settings: agentProcedure.output(ZSettingsResponse).query(({ ctx }) => ({ holdReminderSeconds: ctx.services.config.holdReminderSeconds }))
 });
