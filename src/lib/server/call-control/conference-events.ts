@@ -82,9 +82,10 @@ export async function handleConferenceEvent(services: ConferenceEventServices, e
 	}
 	if (row && event.StatusCallbackEvent === 'conference-end') await closeOpenSegments(services, row.callSid);
 	const transfer = await onTransferConferenceEvent(services, event);
-	// Never leave a customer alone in the room (on hold or not): unless a transfer took over, back in line.
+	// The last agent left: unless a transfer took over, the call ends, or a held customer goes back in line.
 	if (after && event.StatusCallbackEvent === 'participant-leave' && transfer !== 'handled' && aloneCustomer(after.participants)) {
-		await requeueAloneCustomer(services, after.callSid, event.ConferenceSid, legs?.customerCallSid ?? null);
+		const customerHeld = after.participants.some((p) => p.label === 'customer' && p.hold);
+		await requeueAloneCustomer(services, { callSid: after.callSid, conferenceSid: event.ConferenceSid, customerCallSid: legs?.customerCallSid ?? null, customerHeld });
 	}
 	return true;
 }

@@ -23,7 +23,21 @@ export function backInLineTwiml(queueName: string): string {
 	return response(say(BACK_IN_LINE), enqueue(queueName, { waitUrl: VOICE_PATHS.wait, action: VOICE_PATHS.enqueueAction }));
 }
 
-export async function requeueAloneCustomer(services: ConferenceEventServices, callSid: string, conferenceSid: string, customerCallSid: string | null, now = new Date()): Promise<void> {
+/**
+ * The last agent left: a customer who is talking just had their agent hang up, so the call ends
+ * as a plain call would; a customer on hold would otherwise wait alone forever, so they go back
+ * in line (or, outbound, are told and let go).
+ */
+export async function requeueAloneCustomer(
+	services: ConferenceEventServices,
+	input: { callSid: string; conferenceSid: string; customerCallSid: string | null; customerHeld: boolean },
+	now = new Date()
+): Promise<void> {
+	const { callSid, conferenceSid, customerCallSid } = input;
+	if (!input.customerHeld) {
+		await services.adapters.telephony.endConference(conferenceSid);
+		return;
+	}
 	const decision = await services.hot.mutation(api.callControl.requeueAlone, { callSid }, SYSTEM_IDENTITY);
 	if (!decision || !customerCallSid) return;
 	const twiml = decision.kind === 'requeued' ? backInLineTwiml(decision.queueName) : response(say(AGENT_LEFT), hangup());
