@@ -6,7 +6,8 @@
 import { v } from 'convex/values';
 import type { Doc } from './_generated/dataModel';
 import type { QueryCtx } from './_generated/server';
-import { activeBySid } from './lib/callRows';
+import { activeBySid, incomingBySid, setAgent } from './lib/callRows';
+import { findAgent } from './lib/routing';
 import { agentQuery, systemMutation, systemQuery } from './lib/functions';
 import { vActiveCall } from './schema';
 
@@ -73,6 +74,60 @@ export const beginMove = systemMutation({
 		const patch = { controlState: 'moving' as const, conferenceName };
 		await ctx.db.patch('active_calls', row._id, patch);
 		return { started: true, row: { ...row, ...patch } };
+	}
+});
+
+const vParticipant = v.object({ callSid: v.string(), label: v.string(), hold: v.boolean(), muted: v.boolean(), coaching: v.boolean() });
+
+/**
+ * A participant joined, left or changed (hold, mute, coach) in the call's conference. Returns
+ * who is left, so the server can see a customer left without an agent.
+ */
+export const applyParticipant = systemMutation({
+	args: { conferenceName: v.string(), left: v.boolean(), participant: vParticipant },
+	returns: v.union(v.null(), v.object({ callSid: v.string(), participants: v.array(vParticipant) })),
+	handler: async (ctx, { conferenceName, left, participant }) => {
+		const row = await ctx.db
+			.query('active_calls')
+			.withIndex('by_conferenceName', (q) => q.eq('conferenceName', conferenceName))
+			.first();
+		if (!row) return null;
+		const others = (row.participants ?? []).filter((p) => p.callSid !== participant.callSid);
+		const participants = left ? others : [...others, participant];
+		await ctx.db.patch('active_calls', row._id, { participants });
+		return { callSid: row.callSid, participants };
+	}
+});
+
+/**
+ * The last agent left the call's conference and the customer is alone: an inbound caller goes
+ * back in line in their queue, ahead of callers who came later (the agent is freed); an outbound
+ * call has no line to go back to and ends. The server then redirects the customer's leg.
+ */
+export const requeueAlone = systemMutation({
+	args: { callSid: v.string() },
+	returns: v.union(v.object({ kind: v.literal('requeued'), queueName: v.string() }), v.object({ kind: v.literal('end') }), v.null()),
+	handler: async (ctx, { callSid }) => {
+		const row = await activeBySid(ctx, callSid);
+		if (!row || row.state === 'wrapup') return null;
+		const now = Date.now();
+		const agent = await findAgent(ctx, row.agentId);
+		if (agent && agent.activeCallSid === callSid) await setAgent(ctx, agent, { status: 'available', since: now, activeCallSid: undefined });
+		const incoming = row.direction === 'inbound' ? await incomingBySid(ctx, callSid) : null;
+		if (!incoming) return { kind: 'end' as const };
+		await ctx.db.delete('active_calls', row._id);
+		const queueName = incoming.queueName ?? row.queueName ?? 'default';
+		await ctx.db.patch('incoming_call_queue', incoming._id, {
+			state: 'routing',
+			lineState: 'waiting',
+			queueName,
+			priority: (incoming.priority ?? 0) + 1,
+			enqueuedAt: incoming.enqueuedAt ?? incoming.receivedAt,
+			offeredTo: undefined,
+			offeredAt: undefined,
+			assignedTo: undefined
+		});
+		return { kind: 'requeued' as const, queueName };
 	}
 });
 
@@ -148,6 +203,16 @@ export const removeListener = systemMutation({
 		if (!row || !gone) return null;
 		await ctx.db.patch('active_calls', row._id, { listeners: row.listeners?.filter((l) => l.callSid !== legSid) });
 		return gone;
+	}
+});
+
+/** An agent's name and presence, for adding them to a call (OFFLINE, BUSY are refusals the server words). */
+export const agentPresence = systemQuery({
+	args: { userId: v.string() },
+	returns: v.union(v.object({ name: v.string(), status: v.string(), onCall: v.boolean() }), v.null()),
+	handler: async (ctx, { userId }) => {
+		const agent = await findAgent(ctx, userId);
+		return agent ? { name: agent.name, status: agent.status, onCall: Boolean(agent.activeCallSid) } : null;
 	}
 });
 

@@ -158,6 +158,8 @@ export const activeCallFields = {
 	listeners: v.optional(
 		v.array(v.object({ userId: v.string(), name: v.string(), mode: v.union(v.literal('monitor'), v.literal('whisper'), v.literal('barge')), callSid: v.string() }))
 	),
+	/** Who is in the call's conference now, as its events report them (label as given: customer, agent:<id>, ...). */
+	participants: v.optional(v.array(v.object({ callSid: v.string(), label: v.string(), hold: v.boolean(), muted: v.boolean(), coaching: v.boolean() }))),
 	/** Seconds of hold already over on this call (the running hold is from holdStartedAt). */
 	heldSeconds: v.optional(v.number())
 };

@@ -115,6 +115,7 @@ const RawEnv = z.object({
 	LIVE_TRANSCRIPTION: z
 		.enum(['off', 'final', 'partial'], { error: 'LIVE_TRANSCRIPTION must be off, final or partial' })
 		.default('off'),
+	HOLD_REMINDER_SECONDS: z.coerce.number({ error: 'HOLD_REMINDER_SECONDS must be a number of seconds' }).int().min(5).max(3600).default(60),
 	REPORTING_TIME_ZONE: z
 		.string()
 		.trim()
@@ -307,6 +308,8 @@ export interface Config {
 	 * `off`, `final` (finished lines only) or `partial` (also the words as they are recognised).
 	 */
 	liveTranscription: RawEnv['LIVE_TRANSCRIPTION'];
+	/** After this long on hold the agent's softphone reminds them the customer is waiting. */
+	holdReminderSeconds: number;
 	/** The outbound gate's rules and, in local mode, where its clock starts. */
 	outbound: { rules: RuleSet; clockStart: Date | undefined };
 	/** The call center's time zone: report days and weeks start at its midnight, across daylight-saving changes. */
@@ -438,6 +441,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		deleteCarrierCopies: e.DELETE_CARRIER_COPIES ?? true,
 		declineSetsAgent: e.DECLINE_SETS_AGENT,
 		liveTranscription: e.LIVE_TRANSCRIPTION,
+		holdReminderSeconds: e.HOLD_REMINDER_SECONDS,
 		outbound: { rules: outbound.rules, clockStart: e.OUTBOUND_CLOCK_START ? new Date(e.OUTBOUND_CLOCK_START) : undefined },
 		reportingTimeZone: e.REPORTING_TIME_ZONE
 	};

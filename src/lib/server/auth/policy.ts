@@ -48,6 +48,8 @@ export const OBJECT_RULES = {
 	'call-agent-live': "a call's live transcript: the agent on it (while it is in hot state, wrap-up included), managers, supervisors, admins (convex/liveTranscript.ts forCall)",
 	'transfer-party':
 		'a transfer is started on a call the caller is the agent on; completed, cancelled or joined by the agent who started it; accepted or declined by its target only (transfers/start-transfer.ts, convex/transfers.ts advance)',
+	'call-controller':
+		"hold and resume: the agent on the call only; a call's parties (list, add, drop): its agent, an agent in its conference, managers and up; monitor, whisper, barge: managers and supervisors, never on their own call (call-control/)",
 	'call-agent': 'a call the caller is the agent on (a supervisor may pause recordings of any call) (calls/set-call-recording.ts, wrap-up-call.ts)',
 	'thread-sender':
 		'sending into a thread: unassigned or assigned to the sender; one assigned to someone else needs manager, supervisor or admin (sms/send-in-thread.ts; a first text from a record, outbound/start-text-thread.ts, goes on in the customer’s thread under the same rule), and the lease holder only (smsLocks.assertHolder)',
@@ -111,6 +113,14 @@ const TRPC: Record<string, PolicyEntry> = {
 	'trpc:callbacks.claim': e(AGENT, 'callback-holder'),
 	'trpc:callbacks.complete': e(AGENT, 'callback-holder'),
 	'trpc:callbacks.release': e(AGENT, 'callback-holder'),
+	'trpc:callControl.hold': e(AGENT, 'call-controller'),
+	'trpc:callControl.resume': e(AGENT, 'call-controller'),
+	'trpc:callControl.participants': e(AGENT, 'call-controller'),
+	'trpc:callControl.settings': e(AGENT),
+	'trpc:callControl.addParticipant': e(AGENT, 'call-controller'),
+	'trpc:callControl.dropParticipant': e(AGENT, 'call-controller'),
+	'trpc:callControl.monitor': e(MANAGER, 'call-controller'),
+	'trpc:callControl.stopMonitor': e(MANAGER, 'call-controller'),
 	'trpc:calls.detail': e(AGENT, 'call-listener'),
 	'trpc:calls.recordingUrl': e(AGENT, 'call-listener'),
 	'trpc:calls.setRecording': e(AGENT, 'call-agent'),
@@ -277,6 +287,9 @@ const CONVEX: Record<string, PolicyEntry> = {
 	'convex:callControl.byConference': e(SYSTEM),
 	'convex:callControl.beginMove': e(SYSTEM),
 	'convex:callControl.abortMove': e(SYSTEM),
+	'convex:callControl.agentPresence': e(SYSTEM),
+	'convex:callControl.requeueAlone': e(SYSTEM),
+	'convex:callControl.applyParticipant': e(SYSTEM),
 	'convex:callControl.conferenceStarted': e(SYSTEM),
 	'convex:callControl.setHold': e(SYSTEM),
 	'convex:callControl.addListener': e(SYSTEM),

@@ -11,6 +11,7 @@ import { onTransferConferenceEvent } from '../transfers/conference-events';
 import type { VoiceServices } from '../calls/voice-services';
 import { legsOf } from './conference';
 import { parseLabel } from './conference-twiml';
+import { closeOpenSegments, endMonitoring, requeueAloneCustomer } from './leave-rules';
 
 const sid = (prefix: string) => z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must be ${prefix} followed by 32 hex digits`);
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -55,15 +56,42 @@ export function conferenceDeliveryKey(event: ConferenceEvent): string {
 	return deliveryKey('voice.conference', [event.ConferenceSid, event.SequenceNumber ?? `${event.StatusCallbackEvent}:${event.CallSid ?? ''}`]);
 }
 
+const PARTICIPANT_CHANGES = new Set(['participant-join', 'participant-leave', 'participant-hold', 'participant-unhold', 'participant-mute', 'participant-unmute', 'participant-modify']);
+
 /** Returns false for a replayed delivery (nothing done). */
 export async function handleConferenceEvent(services: ConferenceEventServices, event: ConferenceEvent): Promise<boolean> {
 	if (!(await recordDeliveryOnce(services.db, conferenceDeliveryKey(event), 'voice.conference'))) return false;
 	const row = await services.hot.query(api.callControl.byConference, { conferenceName: event.FriendlyName }, SYSTEM_IDENTITY);
-	const label = parseLabel(event.ParticipantLabel);
-	const isCustomer = label?.kind === 'customer' || (row !== null && event.CallSid !== undefined && event.CallSid === legsOf(row).customerCallSid);
-	if (event.StatusCallbackEvent === 'participant-join' && isCustomer) {
+	const legs = row ? legsOf(row) : null;
+	// Labels name who a leg is; legs joined by TwiML before labels existed are known by their CallSid.
+	const label =
+		event.ParticipantLabel ??
+		(event.CallSid && event.CallSid === legs?.customerCallSid ? 'customer' : event.CallSid && event.CallSid === legs?.agentCallSid && row ? `agent:${row.agentId}` : 'unknown');
+	if (event.StatusCallbackEvent === 'participant-join' && label === 'customer') {
 		await services.hot.mutation(api.callControl.conferenceStarted, { conferenceName: event.FriendlyName, conferenceSid: event.ConferenceSid }, SYSTEM_IDENTITY);
 	}
-	await onTransferConferenceEvent(services, event);
+	let after: { callSid: string; participants: { label: string; hold: boolean }[] } | null = null;
+	if (row && event.CallSid && PARTICIPANT_CHANGES.has(event.StatusCallbackEvent)) {
+		const left = event.StatusCallbackEvent === 'participant-leave';
+		after = await services.hot.mutation(
+			api.callControl.applyParticipant,
+			{ conferenceName: event.FriendlyName, left, participant: { callSid: event.CallSid, label, hold: event.Hold ?? false, muted: event.Muted ?? false, coaching: event.Coaching ?? false } },
+			SYSTEM_IDENTITY
+		);
+		if (left && parseLabel(label)?.kind === 'supervisor') await endMonitoring(services, row.callSid, event.CallSid);
+	}
+	if (row && event.StatusCallbackEvent === 'conference-end') await closeOpenSegments(services, row.callSid);
+	const transfer = await onTransferConferenceEvent(services, event);
+	// The last agent left: unless a transfer took over, the call ends, or a held customer goes back in line.
+	if (after && event.StatusCallbackEvent === 'participant-leave' && transfer !== 'handled' && aloneCustomer(after.participants)) {
+		const customerHeld = after.participants.some((p) => p.label === 'customer' && p.hold);
+		await requeueAloneCustomer(services, { callSid: after.callSid, conferenceSid: event.ConferenceSid, customerCallSid: legs?.customerCallSid ?? null, customerHeld });
+	}
 	return true;
+}
+
+/** Only the customer is left (supervisors listening do not count as company). */
+export function aloneCustomer(participants: { label: string }[]): boolean {
+	const kinds = participants.map((p) => parseLabel(p.label)?.kind ?? 'unknown');
+	return kinds.includes('customer') && !kinds.some((k) => k === 'agent' || k === 'external' || k === 'unknown');
 }

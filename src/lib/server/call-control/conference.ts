@@ -55,7 +55,7 @@ export async function ensureConference(services: CallControlServices, callSid: s
 	if (!customerCallSid || !agentCallSid) throw new AppError('CONFLICT', 'CALL_NOT_BRIDGED', 'The call is not connected to the customer yet.');
 	const conferenceName = conferenceNameFor(customerCallSid);
 	const move = await services.hot.mutation(api.callControl.beginMove, { callSid: row.callSid, conferenceName }, SYSTEM_IDENTITY);
-	if ('refused' in move) throw new AppError('CONFLICT', 'CALL_NOT_LIVE', move.refused);
+	if (!('row' in move) || !move.row) throw new AppError('CONFLICT', 'CALL_NOT_LIVE', ('refused' in move && move.refused) || 'The call is not live.');
 	if (!move.started) return refOf(move.row, customerCallSid, agentCallSid);
 
 	// The leg that is NOT running the Dial: redirecting it leaves the parent's Dial to end by itself.

@@ -30,11 +30,18 @@ export function transferEventOf(
 	return null;
 }
 
-export async function onTransferConferenceEvent(services: ConferenceEventServices, event: ConferenceEventFields): Promise<void> {
+/**
+ * Resolves 'handled' when the transfer machine took care of this event's consequences (e.g. the
+ * last agent left because the customer is being transferred): call control then does not apply
+ * its own "customer left alone" rule.
+ */
+export async function onTransferConferenceEvent(services: ConferenceEventServices, event: ConferenceEventFields): Promise<'handled' | void> {
 	const row =
 		(await services.hot.query(api.transfers.openForConference, { conferenceName: event.FriendlyName }, SYSTEM_IDENTITY)) ??
 		(await services.hot.query(api.transfers.openForConference, { conferenceName: event.ConferenceSid }, SYSTEM_IDENTITY));
 	if (!row) return;
 	const move = transferEventOf(event, row);
-	if (move) await moveTransfer(transferDeps(services), { transferId: row.transferId, event: move });
+	if (!move) return;
+	await moveTransfer(transferDeps(services), { transferId: row.transferId, event: move });
+	return 'handled';
 }

@@ -1,6 +1,7 @@
 import { router } from './init';
 import { adminRouter } from './routers/admin';
 import { callbacksRouter } from './routers/callbacks';
+import { callControlRouter } from './routers/call-control';
 import { callsRouter } from './routers/calls';
 import { campaignsRouter } from './routers/campaigns';
 import { complianceRouter } from './routers/compliance';
@@ -16,6 +17,7 @@ import { transfersRouter } from './routers/transfers';
 export const appRouter = router({
 	admin: adminRouter,
 	callbacks: callbacksRouter,
+	callControl: callControlRouter,
 	calls: callsRouter,
 	campaigns: campaignsRouter,
 	compliance: complianceRouter,

@@ -211,7 +211,9 @@ export interface AddParticipantInput {
 /** Change a participant: hold (hearing `holdUrl`), mute, coach, announce to it. */
 export interface UpdateParticipantInput {
 	hold?: boolean;
+	/** Music (or TwiML of Play/Say/Pause/Redirect) a held participant hears; Twilio requests it with `holdMethod` (default GET). */
 	holdUrl?: string;
+	holdMethod?: 'GET' | 'POST';
 	muted?: boolean;
 	coaching?: boolean;
 	callSidToCoach?: string;

@@ -14,3 +14,4 @@ export * from './quality';
 export * from './transcripts';
 export * from './reporting';
 export * from './transfers';
+export * from './call-control';
