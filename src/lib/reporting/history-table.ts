@@ -4,14 +4,17 @@
  */
 import { formatFigure, METRICS, type Figures, type MetricId } from './metrics';
 
-export const TABLE_METRICS = ['offered', 'answered', 'abandoned', 'shortAbandons', 'callbacks', 'transfers', 'serviceLevel', 'asa', 'abandonRate', 'aht'] as const satisfies readonly (MetricId & keyof Figures)[];
+export const TABLE_METRICS = ['offered', 'answered', 'abandoned', 'shortAbandons', 'callbacks', 'transfers', 'serviceLevel', 'asa', 'abandonRate', 'aht', 'occupancy', 'offeredClosed', 'placed', 'connected'] as const satisfies readonly (MetricId & keyof Figures)[];
 
 const unit = (id: MetricId) => (METRICS[id].unit === 'seconds' ? ' (s)' : '');
 
 export const INTERVAL_HEADERS = ['Interval', ...TABLE_METRICS.map((id) => `${METRICS[id].label}${unit(id)}`)];
-export const AGENT_HEADERS = ['Agent', 'Handled', ...TABLE_METRICS.filter((id) => id !== 'offered').map((id) => `${METRICS[id].label}${unit(id)}`)];
+/** Queue-level counts (offered, while closed) belong to no agent. */
+const AGENT_METRICS = TABLE_METRICS.filter((id) => id !== 'offered' && id !== 'offeredClosed');
+
+export const AGENT_HEADERS = ['Agent', 'Handled', ...AGENT_METRICS.map((id) => `${METRICS[id].label}${unit(id)}`)];
 
 export const figureCells = (f: Figures, metrics: readonly (MetricId & keyof Figures)[] = TABLE_METRICS): string[] => metrics.map((id) => formatFigure(id, f[id]));
 
 export const intervalRow = (label: string, f: Figures): string[] => [label, ...figureCells(f)];
-export const agentRow = (name: string, f: Figures): string[] => [name, String(f.handled), ...figureCells(f, TABLE_METRICS.filter((id) => id !== 'offered'))];
+export const agentRow = (name: string, f: Figures): string[] => [name, String(f.handled), ...figureCells(f, AGENT_METRICS)];

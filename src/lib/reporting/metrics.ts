@@ -21,9 +21,18 @@ export interface IntervalSums {
 	wrapupSeconds: number;
 	wrapups: number;
 	placed: number;
+	/** Callers who reached a queue while it was closed (not in offered, SL or abandonment). */
+	offeredClosed: number;
+	/** Outbound and campaign calls the far end answered, and their talk seconds. */
+	connected: number;
+	outboundTalkSeconds: number;
+	/** Agent time (agent_state_intervals): signed in and not away, and of that, on a call or in wrap-up. */
+	staffedSeconds: number;
+	handlingSeconds: number;
 }
 
-export const SUM_FIELDS = [
+/** The sums report_intervals keeps as columns (call facts). */
+export const CALL_SUM_FIELDS = [
 	'offered',
 	'answered',
 	'answeredInTarget',
@@ -37,8 +46,20 @@ export const SUM_FIELDS = [
 	'holdSeconds',
 	'wrapupSeconds',
 	'wrapups',
-	'placed'
+	'placed',
+	'offeredClosed',
+	'connected',
+	'outboundTalkSeconds'
 ] as const satisfies readonly (keyof IntervalSums)[];
+
+/** The sums agent_state_intervals keeps (agent time, which belongs to no queue). */
+export const STATE_SUM_FIELDS = ['staffedSeconds', 'handlingSeconds'] as const satisfies readonly (keyof IntervalSums)[];
+
+export const SUM_FIELDS = [...CALL_SUM_FIELDS, ...STATE_SUM_FIELDS] as const;
+
+/** Hot-state statuses that count as signed in and not away, and those that count as handling. */
+export const STAFFED_STATES: readonly string[] = ['available', 'ringing', 'busy', 'wrapup'];
+export const HANDLING_STATES: readonly string[] = ['busy', 'wrapup'];
 
 export const emptySums = (): IntervalSums => Object.fromEntries(SUM_FIELDS.map((f) => [f, 0])) as unknown as IntervalSums;
 
@@ -69,7 +90,10 @@ export type MetricId =
 	| 'callsPerAgent'
 	| 'transfers'
 	| 'shortAbandons'
-	| 'callbacks';
+	| 'callbacks'
+	| 'offeredClosed'
+	| 'placed'
+	| 'connected';
 
 export type Tone = 'good' | 'warn' | 'bad' | 'none';
 
@@ -116,7 +140,8 @@ export const METRICS: Record<MetricId, MetricDefinition> = {
 		id: 'occupancy',
 		label: 'Occupancy',
 		unit: 'percent',
-		formula: 'Agents on a call or in wrap-up ÷ agents signed in and not away (available, ringing, on a call, in wrap-up), at this moment.',
+		formula:
+			'Live: agents busy or in wrap-up ÷ agents signed in and not away (available, ringing, busy, wrap-up), at this moment. History: seconds busy or in wrap-up ÷ seconds signed in and not away, per interval and agent, split at interval boundaries; a status the server did not see change is counted at most 30 minutes. Agent time belongs to no queue, so a queue filter does not narrow it.',
 		threshold: `Green from ${OCCUPANCY_LOW * 100}% to ${OCCUPANCY_HIGH * 100}%; amber outside.`
 	},
 	longestWait: { id: 'longestWait', label: 'Longest wait', unit: 'seconds', formula: 'Seconds since the longest-waiting caller still unanswered reached the queue.', threshold: "Green under half the queue's wait alert; amber under it; red at or above it (and an alert)." },
@@ -124,7 +149,10 @@ export const METRICS: Record<MetricId, MetricDefinition> = {
 	callsPerAgent: { id: 'callsPerAgent', label: 'Calls per agent', unit: 'count', formula: 'Handled calls ÷ agents who handled at least one.', threshold: 'No colour.' },
 	transfers: { id: 'transfers', label: 'Transfers', unit: 'count', formula: 'Transfers made (each once, however often the carrier reports it).', threshold: 'No colour.' },
 	shortAbandons: { id: 'shortAbandons', label: 'Short abandons', unit: 'count', formula: 'Callers who hung up within S seconds (misdials, changes of mind).', threshold: 'No colour.' },
-	callbacks: { id: 'callbacks', label: 'Callbacks', unit: 'count', formula: 'Callers who left a message to be called back.', threshold: 'No colour.' }
+	callbacks: { id: 'callbacks', label: 'Callbacks', unit: 'count', formula: 'Callers who left a message to be called back (also when the queue was closed).', threshold: 'No colour.' },
+	offeredClosed: { id: 'offeredClosed', label: 'While closed', unit: 'count', formula: 'Callers who reached a queue outside its hours. Not offered to agents, so in neither service level nor abandonment; a message they leave is a callback, a hang-up is neither.', threshold: 'No colour.' },
+	placed: { id: 'placed', label: 'Outbound placed', unit: 'count', formula: 'Outbound and campaign calls dialled, counted in the interval they were placed.', threshold: 'No colour.' },
+	connected: { id: 'connected', label: 'Outbound connected', unit: 'count', formula: 'Placed calls the far end answered (no answer, busy, failed and cancelled are not).', threshold: 'No colour.' }
 };
 
 /** voice_queues' column defaults, for figures that belong to no one queue. */
@@ -139,11 +167,12 @@ export const averageSpeedOfAnswer = (s: IntervalSums) => ratio(s.waitAnsweredSec
 export const abandonRate = (s: IntervalSums) => ratio(s.abandoned, eligible(s));
 export const averageHandleTime = (s: IntervalSums) => ratio(s.talkSeconds + s.holdSeconds + s.wrapupSeconds, s.handled);
 export const callsPerAgent = (handled: number, agentsWhoHandled: number) => ratio(handled, agentsWhoHandled);
+export const occupancy = (s: IntervalSums) => ratio(s.handlingSeconds, s.staffedSeconds);
 
 /** Live occupancy from agents' states (the only moment the archive does not log staffed time for). */
 export function occupancyNow(states: readonly string[]): number | null {
-	const working = states.filter((s) => s === 'busy' || s === 'wrapup').length;
-	const staffed = states.filter((s) => s === 'available' || s === 'ringing' || s === 'busy' || s === 'wrapup').length;
+	const working = states.filter((s) => HANDLING_STATES.includes(s)).length;
+	const staffed = states.filter((s) => STAFFED_STATES.includes(s)).length;
 	return ratio(working, staffed);
 }
 
@@ -180,6 +209,10 @@ export interface Figures {
 	asa: number | null;
 	abandonRate: number | null;
 	aht: number | null;
+	occupancy: number | null;
+	offeredClosed: number;
+	placed: number;
+	connected: number;
 }
 
 export function figuresOf(s: IntervalSums): Figures {
@@ -194,7 +227,11 @@ export function figuresOf(s: IntervalSums): Figures {
 		serviceLevel: serviceLevel(s),
 		asa: averageSpeedOfAnswer(s),
 		abandonRate: abandonRate(s),
-		aht: averageHandleTime(s)
+		aht: averageHandleTime(s),
+		occupancy: occupancy(s),
+		offeredClosed: s.offeredClosed,
+		placed: s.placed,
+		connected: s.connected
 	};
 }
 

@@ -261,6 +261,7 @@ const CONVEX: Record<string, PolicyEntry> = {
 	'convex:agentStatus.pruneRoster': e(SYSTEM),
 	'convex:health.ping': e(SYSTEM),
 	'convex:agentStatus.list': e(MANAGER),
+	'convex:agentStatus.presence': e(SYSTEM),
 	'convex:agentStatus.mine': e(AGENT, 'self'),
 	'convex:agentStatus.setMine': e(AGENT, 'self'),
 	'convex:agentStatus.heartbeat': e(AGENT, 'self'),
