@@ -203,6 +203,7 @@ const HTTP: Record<string, PolicyEntry> = {
 	'http:GET /api/sms/inbox-events': e(AGENT, 'shared-inbox'),
 	'http:GET /api/notices/voicemail': e(AGENT, 'callback-holder'),
 	'http:GET /api/reporting/wallboard-events': e(MANAGER),
+	'http:GET /api/reporting/alerts': e(MANAGER),
 	'http:GET /(app)/reports/export.csv': e(AGENT, 'own-figures'),
 	'http:POST /api/softphone/action': e(AGENT, 'self'),
 	'http:GET /api/softphone/events': e(AGENT, 'self'),
