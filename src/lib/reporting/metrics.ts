@@ -124,7 +124,7 @@ export const METRICS: Record<MetricId, MetricDefinition> = {
 		id: 'serviceLevel',
 		label: 'Service level',
 		unit: 'percent',
-		formula: 'Calls answered within T seconds ÷ (calls offered − short abandons). Short abandons: callers who hung up within S seconds. T and S are set per queue.',
+		formula: 'Calls answered within T seconds ÷ (calls offered − short abandons − callers still waiting who have waited T seconds or less). Short abandons: callers who hung up within S seconds. A caller still waiting counts only once they have waited past T (then as not answered in time). T and S are set per queue.',
 		threshold: `Green at or above the queue's target; amber up to ${SL_WARN_BAND} points under it; red below.`
 	},
 	asa: { id: 'asa', label: 'Avg. speed of answer', unit: 'seconds', formula: 'Total wait of answered calls (arrival to an agent answering, ringing included) ÷ answered calls.', threshold: 'Green up to T; amber up to 2 × T; red above.' },
@@ -132,7 +132,7 @@ export const METRICS: Record<MetricId, MetricDefinition> = {
 		id: 'abandonRate',
 		label: 'Abandonment',
 		unit: 'percent',
-		formula: 'Callers who hung up after S seconds or more without an answer ÷ (calls offered − short abandons). Callers who left a message to be called back are callbacks, not abandons.',
+		formula: 'Callers who hung up after S seconds or more without an answer ÷ the same calls as service level (offered − short abandons − callers still waiting within T). Callers who left a message to be called back are callbacks, not abandons; callers of a closed queue are in neither.',
 		threshold: `Green under ${ABANDON_WARN * 100}%; amber under ${ABANDON_BAD * 100}%; red from ${ABANDON_BAD * 100}%.`
 	},
 	aht: { id: 'aht', label: 'Avg. handle time', unit: 'seconds', formula: '(Talk + hold + wrap-up seconds) ÷ handled calls. A call is handled once, when its conversation ends.', threshold: 'No colour.' },
@@ -160,11 +160,15 @@ export const DEFAULT_TARGETS: QueueTargets = { slTargetSeconds: 20, slTargetPerc
 
 const ratio = (num: number, den: number): number | null => (den > 0 ? num / den : null);
 
-/** Calls that count toward service level and abandonment: offered less short abandons. */
-export const eligible = (s: IntervalSums) => s.offered - s.shortAbandons;
-export const serviceLevel = (s: IntervalSums) => ratio(s.answeredInTarget, eligible(s));
+/**
+ * Calls that count toward service level and abandonment: offered less short abandons, less the
+ * callers still waiting who have waited T seconds or less (they may yet be answered in time; a
+ * caller waiting longer can no longer be, so counts as not answered in time).
+ */
+export const eligible = (s: IntervalSums, waitingWithinTarget = 0) => s.offered - s.shortAbandons - waitingWithinTarget;
+export const serviceLevel = (s: IntervalSums, waitingWithinTarget = 0) => ratio(s.answeredInTarget, eligible(s, waitingWithinTarget));
 export const averageSpeedOfAnswer = (s: IntervalSums) => ratio(s.waitAnsweredSeconds, s.answered);
-export const abandonRate = (s: IntervalSums) => ratio(s.abandoned, eligible(s));
+export const abandonRate = (s: IntervalSums, waitingWithinTarget = 0) => ratio(s.abandoned, eligible(s, waitingWithinTarget));
 export const averageHandleTime = (s: IntervalSums) => ratio(s.talkSeconds + s.holdSeconds + s.wrapupSeconds, s.handled);
 export const callsPerAgent = (handled: number, agentsWhoHandled: number) => ratio(handled, agentsWhoHandled);
 export const occupancy = (s: IntervalSums) => ratio(s.handlingSeconds, s.staffedSeconds);
@@ -215,7 +219,8 @@ export interface Figures {
 	connected: number;
 }
 
-export function figuresOf(s: IntervalSums): Figures {
+/** `waitingWithinTarget`: callers offered in these sums, still waiting, who have waited T seconds or less (live figures only). */
+export function figuresOf(s: IntervalSums, waitingWithinTarget = 0): Figures {
 	return {
 		offered: s.offered,
 		answered: s.answered,
@@ -224,9 +229,9 @@ export function figuresOf(s: IntervalSums): Figures {
 		callbacks: s.callbacks,
 		transfers: s.transfers,
 		handled: s.handled,
-		serviceLevel: serviceLevel(s),
+		serviceLevel: serviceLevel(s, waitingWithinTarget),
 		asa: averageSpeedOfAnswer(s),
-		abandonRate: abandonRate(s),
+		abandonRate: abandonRate(s, waitingWithinTarget),
 		aht: averageHandleTime(s),
 		occupancy: occupancy(s),
 		offeredClosed: s.offeredClosed,

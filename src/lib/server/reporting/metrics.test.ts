@@ -57,6 +57,17 @@ describe('metrics over hand-computed fixtures', () => {
 	it('AHT: (talk 620 + hold 60 + wrap-up 50) / 3 handled', () => {
 		expect(f.aht).toBeCloseTo(730 / 3, 10);
 	});
+	it('callers still waiting within T are not yet in service level or abandonment; past T they count as not in time', () => {
+		const sums = foldLog([...MORNING, ...call('2026-12-01T10:12:00Z', []), ...call('2026-12-01T10:13:00Z', [])], () => T);
+		const [live] = seriesOf(sums, [at('2026-12-01T10:00:00Z')], at('2026-12-01T10:15:00Z'));
+		// Both still waiting, both within T: 2 in target of 5 settled, as without them.
+		expect(figuresOf(live!.sums, 2).serviceLevel).toBeCloseTo(2 / 5, 10);
+		expect(figuresOf(live!.sums, 2).abandonRate).toBeCloseTo(1 / 5, 10);
+		// One has now waited past T: 2 of 6.
+		expect(figuresOf(live!.sums, 1).serviceLevel).toBeCloseTo(2 / 6, 10);
+		// Nobody settled yet: no figure rather than 0%.
+		expect(figuresOf(foldLog(call('2026-12-01T10:12:00Z', []), () => T)[0]!, 1).serviceLevel).toBeNull();
+	});
 	it('an empty interval has zero counts and no rates (not 0%)', () => {
 		const [empty] = seriesOf(rows, [at('2026-12-01T11:00:00Z')], at('2026-12-01T11:15:00Z'));
 		expect(empty!.figures).toMatchObject({ offered: 0, answered: 0, serviceLevel: null, asa: null, abandonRate: null, aht: null });

@@ -65,11 +65,15 @@ export async function computeWallboard(db: Db, timeZone: string, now = new Date(
 		dayStart: dayStart.toISOString(),
 		queues: names.map((queue) => {
 			const mine = waiting.filter((w) => w.queue === queue);
+			const targets = targetsOf.get(queue) ?? DEFAULT_QUEUE_TARGETS;
+			// Callers still within T are not yet in service level or abandonment (metrics.ts eligible).
+			const withinT = mine.filter((w) => now.getTime() - Date.parse(w.since) <= targets.slTargetSeconds * 1000);
+			const intervalStart = bucketOf(now).getTime();
 			return {
 				queue,
-				targets: targetsOf.get(queue) ?? DEFAULT_QUEUE_TARGETS,
-				today: figuresOf(today.get(queue) ?? emptySums()),
-				now: figuresOf(current.get(queue) ?? emptySums()),
+				targets,
+				today: figuresOf(today.get(queue) ?? emptySums(), withinT.filter((w) => Date.parse(w.since) >= dayStart.getTime()).length),
+				now: figuresOf(current.get(queue) ?? emptySums(), withinT.filter((w) => Date.parse(w.since) >= intervalStart).length),
 				waiting: mine.length,
 				longestWaitSince: mine[0]?.since ?? null
 			};
