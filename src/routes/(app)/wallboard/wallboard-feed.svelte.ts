@@ -1,16 +1,17 @@
 /**
  * The wallboard's queue figures: one server-computed snapshot pushed over SSE on every change
- * (reporting/wallboard-feed.ts). No polling: the browser only re-renders ages and waits each
- * second from the snapshot's timestamps. Alerts are shown on every page by the layout
- * (components/supervisor-alerts.svelte), so this stream's alert messages are ignored here.
+ * (reporting/wallboard-feed.ts), and the supervisor alerts that come with it. No polling: the
+ * browser only re-renders ages and waits each second from the snapshot's timestamps.
  */
-import type { WallboardSnapshot } from '$lib/reporting/wallboard-types';
+import type { SupervisorAlert, WallboardSnapshot } from '$lib/reporting/wallboard-types';
 
 export const WALLBOARD_EVENTS_URL = '/api/reporting/wallboard-events';
 const REOPEN_MS = 5000;
+const MAX_ALERTS = 5;
 
 export class WallboardFeedClient {
 	snapshot = $state<WallboardSnapshot | null>(null);
+	alerts = $state<SupervisorAlert[]>([]);
 	connected = $state(false);
 
 	connect(): () => void {
@@ -21,8 +22,9 @@ export class WallboardFeedClient {
 			source = new EventSource(WALLBOARD_EVENTS_URL);
 			source.onopen = () => (this.connected = true);
 			source.onmessage = (event: MessageEvent<string>) => {
-				const data = JSON.parse(event.data) as { kind: string; snapshot?: WallboardSnapshot };
-				if (data.kind === 'snapshot' && data.snapshot) this.snapshot = data.snapshot;
+				const data = JSON.parse(event.data) as { kind: 'snapshot'; snapshot: WallboardSnapshot } | { kind: 'alert'; alert: SupervisorAlert };
+				if (data.kind === 'snapshot') this.snapshot = data.snapshot;
+				else this.alerts = [data.alert, ...this.alerts].slice(0, MAX_ALERTS);
 			};
 			source.onerror = () => {
 				this.connected = false;
@@ -35,5 +37,9 @@ export class WallboardFeedClient {
 			clearTimeout(retry);
 			source?.close();
 		};
+	}
+
+	dismiss(index: number) {
+		this.alerts = this.alerts.filter((_, i) => i !== index);
 	}
 }
