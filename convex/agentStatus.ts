@@ -6,7 +6,7 @@
 import { v } from 'convex/values';
 import type { Doc } from './_generated/dataModel';
 import type { MutationCtx, QueryCtx } from './_generated/server';
-import { agentMutation, agentQuery, managerQuery, systemMutation, type Caller } from './lib/functions';
+import { agentMutation, agentQuery, managerQuery, systemMutation, systemQuery, type Caller } from './lib/functions';
 import { fail } from './lib/errors';
 import { vAgentPresence, vMissedCall, vRole, vSelectableStatus, vSoftphoneState } from './schema';
 
@@ -75,6 +75,16 @@ export const list = managerQuery({
 	handler: async (ctx) => {
 		const rows = await ctx.db.query('agent_status').collect();
 		return rows.map(view).sort((a, b) => a.name.localeCompare(b.name) || a.userId.localeCompare(b.userId));
+	}
+});
+
+/** Each agent's status and since when: the server logs it for occupancy in history (reporting/agent-state-recorder.ts). */
+export const presence = systemQuery({
+	args: {},
+	returns: v.array(v.object({ userId: v.string(), status: vAgentPresence, since: v.number() })),
+	handler: async (ctx) => {
+		const rows = await ctx.db.query('agent_status').collect();
+		return rows.map((r) => ({ userId: r.userId, status: r.status, since: r.since }));
 	}
 });
 

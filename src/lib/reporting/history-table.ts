@@ -5,16 +5,19 @@
 import { CATEGORY_LABELS, SCORE_CATEGORIES, type ScoreCategory } from '../quality/categories';
 import { formatFigure, METRICS, type Figures, type MetricId } from './metrics';
 
-export const TABLE_METRICS = ['offered', 'answered', 'abandoned', 'shortAbandons', 'callbacks', 'transfers', 'serviceLevel', 'asa', 'abandonRate', 'aht'] as const satisfies readonly (MetricId & keyof Figures)[];
+export const TABLE_METRICS = ['offered', 'answered', 'abandoned', 'shortAbandons', 'callbacks', 'transfers', 'serviceLevel', 'asa', 'abandonRate', 'aht', 'occupancy', 'offeredClosed', 'placed', 'connected'] as const satisfies readonly (MetricId & keyof Figures)[];
 
 const unit = (id: MetricId) => (METRICS[id].unit === 'seconds' ? ' (s)' : '');
 
 export const INTERVAL_HEADERS = ['Interval', ...TABLE_METRICS.map((id) => `${METRICS[id].label}${unit(id)}`)];
+/** Queue-level counts (offered, while closed) belong to no agent. */
+const AGENT_METRICS = TABLE_METRICS.filter((id) => id !== 'offered' && id !== 'offeredClosed');
+
 /** The agent table ends with the scorecards reviewed in the range and their average per category. */
 export const AGENT_HEADERS = [
 	'Agent',
 	'Handled',
-	...TABLE_METRICS.filter((id) => id !== 'offered').map((id) => `${METRICS[id].label}${unit(id)}`),
+	...AGENT_METRICS.map((id) => `${METRICS[id].label}${unit(id)}`),
 	'Scorecards',
 	...SCORE_CATEGORIES.map((c) => `${CATEGORY_LABELS[c]} (avg)`)
 ];
@@ -32,10 +35,7 @@ const avgCell = (v: number | null | undefined) => (v == null ? '—' : v.toFixed
 export const agentRow = (name: string, f: Figures, scores: ScoreAverages | null = null): string[] => [
 	name,
 	String(f.handled),
-	...figureCells(
-		f,
-		TABLE_METRICS.filter((id) => id !== 'offered')
-	),
+	...figureCells(f, AGENT_METRICS),
 	String(scores?.cards ?? 0),
 	...SCORE_CATEGORIES.map((c) => avgCell(scores?.avg[c]))
 ];

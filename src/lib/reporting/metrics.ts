@@ -21,9 +21,18 @@ export interface IntervalSums {
 	wrapupSeconds: number;
 	wrapups: number;
 	placed: number;
+	/** Callers who reached a queue while it was closed (not in offered, SL or abandonment). */
+	offeredClosed: number;
+	/** Outbound and campaign calls the far end answered, and their talk seconds. */
+	connected: number;
+	outboundTalkSeconds: number;
+	/** Agent time (agent_state_intervals): signed in and not away, and of that, on a call or in wrap-up. */
+	staffedSeconds: number;
+	handlingSeconds: number;
 }
 
-export const SUM_FIELDS = [
+/** The sums report_intervals keeps as columns (call facts). */
+export const CALL_SUM_FIELDS = [
 	'offered',
 	'answered',
 	'answeredInTarget',
@@ -37,8 +46,20 @@ export const SUM_FIELDS = [
 	'holdSeconds',
 	'wrapupSeconds',
 	'wrapups',
-	'placed'
+	'placed',
+	'offeredClosed',
+	'connected',
+	'outboundTalkSeconds'
 ] as const satisfies readonly (keyof IntervalSums)[];
+
+/** The sums agent_state_intervals keeps (agent time, which belongs to no queue). */
+export const STATE_SUM_FIELDS = ['staffedSeconds', 'handlingSeconds'] as const satisfies readonly (keyof IntervalSums)[];
+
+export const SUM_FIELDS = [...CALL_SUM_FIELDS, ...STATE_SUM_FIELDS] as const;
+
+/** Hot-state statuses that count as signed in and not away, and those that count as handling. */
+export const STAFFED_STATES: readonly string[] = ['available', 'ringing', 'busy', 'wrapup'];
+export const HANDLING_STATES: readonly string[] = ['busy', 'wrapup'];
 
 export const emptySums = (): IntervalSums => Object.fromEntries(SUM_FIELDS.map((f) => [f, 0])) as unknown as IntervalSums;
 
@@ -69,7 +90,10 @@ export type MetricId =
 	| 'callsPerAgent'
 	| 'transfers'
 	| 'shortAbandons'
-	| 'callbacks';
+	| 'callbacks'
+	| 'offeredClosed'
+	| 'placed'
+	| 'connected';
 
 export type Tone = 'good' | 'warn' | 'bad' | 'none';
 
@@ -100,7 +124,7 @@ export const METRICS: Record<MetricId, MetricDefinition> = {
 		id: 'serviceLevel',
 		label: 'Service level',
 		unit: 'percent',
-		formula: 'Calls answered within T seconds ÷ (calls offered − short abandons). Short abandons: callers who hung up within S seconds. T and S are set per queue.',
+		formula: 'Calls answered within T seconds ÷ (calls offered − short abandons − callers still waiting who have waited T seconds or less). Short abandons: callers who hung up within S seconds. A caller still waiting counts only once they have waited past T (then as not answered in time). T and S are set per queue.',
 		threshold: `Green at or above the queue's target; amber up to ${SL_WARN_BAND} points under it; red below.`
 	},
 	asa: { id: 'asa', label: 'Avg. speed of answer', unit: 'seconds', formula: 'Total wait of answered calls (arrival to an agent answering, ringing included) ÷ answered calls.', threshold: 'Green up to T; amber up to 2 × T; red above.' },
@@ -108,7 +132,7 @@ export const METRICS: Record<MetricId, MetricDefinition> = {
 		id: 'abandonRate',
 		label: 'Abandonment',
 		unit: 'percent',
-		formula: 'Callers who hung up after S seconds or more without an answer ÷ (calls offered − short abandons). Callers who left a message to be called back are callbacks, not abandons.',
+		formula: 'Callers who hung up after S seconds or more without an answer ÷ the same calls as service level (offered − short abandons − callers still waiting within T). Callers who left a message to be called back are callbacks, not abandons; callers of a closed queue are in neither.',
 		threshold: `Green under ${ABANDON_WARN * 100}%; amber under ${ABANDON_BAD * 100}%; red from ${ABANDON_BAD * 100}%.`
 	},
 	aht: { id: 'aht', label: 'Avg. handle time', unit: 'seconds', formula: '(Talk + hold + wrap-up seconds) ÷ handled calls. A call is handled once, when its conversation ends.', threshold: 'No colour.' },
@@ -116,7 +140,8 @@ export const METRICS: Record<MetricId, MetricDefinition> = {
 		id: 'occupancy',
 		label: 'Occupancy',
 		unit: 'percent',
-		formula: 'Agents on a call or in wrap-up ÷ agents signed in and not away (available, ringing, on a call, in wrap-up), at this moment.',
+		formula:
+			'Live: agents busy or in wrap-up ÷ agents signed in and not away (available, ringing, busy, wrap-up), at this moment. History: seconds busy or in wrap-up ÷ seconds signed in and not away, per interval and agent, split at interval boundaries; a status the server did not see change is counted at most 30 minutes. Agent time belongs to no queue, so a queue filter does not narrow it.',
 		threshold: `Green from ${OCCUPANCY_LOW * 100}% to ${OCCUPANCY_HIGH * 100}%; amber outside.`
 	},
 	longestWait: { id: 'longestWait', label: 'Longest wait', unit: 'seconds', formula: 'Seconds since the longest-waiting caller still unanswered reached the queue.', threshold: "Green under half the queue's wait alert; amber under it; red at or above it (and an alert)." },
@@ -124,7 +149,10 @@ export const METRICS: Record<MetricId, MetricDefinition> = {
 	callsPerAgent: { id: 'callsPerAgent', label: 'Calls per agent', unit: 'count', formula: 'Handled calls ÷ agents who handled at least one.', threshold: 'No colour.' },
 	transfers: { id: 'transfers', label: 'Transfers', unit: 'count', formula: 'Transfers made (each once, however often the carrier reports it).', threshold: 'No colour.' },
 	shortAbandons: { id: 'shortAbandons', label: 'Short abandons', unit: 'count', formula: 'Callers who hung up within S seconds (misdials, changes of mind).', threshold: 'No colour.' },
-	callbacks: { id: 'callbacks', label: 'Callbacks', unit: 'count', formula: 'Callers who left a message to be called back.', threshold: 'No colour.' }
+	callbacks: { id: 'callbacks', label: 'Callbacks', unit: 'count', formula: 'Callers who left a message to be called back (also when the queue was closed).', threshold: 'No colour.' },
+	offeredClosed: { id: 'offeredClosed', label: 'While closed', unit: 'count', formula: 'Callers who reached a queue outside its hours. Not offered to agents, so in neither service level nor abandonment; a message they leave is a callback, a hang-up is neither.', threshold: 'No colour.' },
+	placed: { id: 'placed', label: 'Outbound placed', unit: 'count', formula: 'Outbound and campaign calls dialled, counted in the interval they were placed.', threshold: 'No colour.' },
+	connected: { id: 'connected', label: 'Outbound connected', unit: 'count', formula: 'Placed calls the far end answered (no answer, busy, failed and cancelled are not).', threshold: 'No colour.' }
 };
 
 /** voice_queues' column defaults, for figures that belong to no one queue. */
@@ -132,18 +160,23 @@ export const DEFAULT_TARGETS: QueueTargets = { slTargetSeconds: 20, slTargetPerc
 
 const ratio = (num: number, den: number): number | null => (den > 0 ? num / den : null);
 
-/** Calls that count toward service level and abandonment: offered less short abandons. */
-export const eligible = (s: IntervalSums) => s.offered - s.shortAbandons;
-export const serviceLevel = (s: IntervalSums) => ratio(s.answeredInTarget, eligible(s));
+/**
+ * Calls that count toward service level and abandonment: offered less short abandons, less the
+ * callers still waiting who have waited T seconds or less (they may yet be answered in time; a
+ * caller waiting longer can no longer be, so counts as not answered in time).
+ */
+export const eligible = (s: IntervalSums, waitingWithinTarget = 0) => s.offered - s.shortAbandons - waitingWithinTarget;
+export const serviceLevel = (s: IntervalSums, waitingWithinTarget = 0) => ratio(s.answeredInTarget, eligible(s, waitingWithinTarget));
 export const averageSpeedOfAnswer = (s: IntervalSums) => ratio(s.waitAnsweredSeconds, s.answered);
-export const abandonRate = (s: IntervalSums) => ratio(s.abandoned, eligible(s));
+export const abandonRate = (s: IntervalSums, waitingWithinTarget = 0) => ratio(s.abandoned, eligible(s, waitingWithinTarget));
 export const averageHandleTime = (s: IntervalSums) => ratio(s.talkSeconds + s.holdSeconds + s.wrapupSeconds, s.handled);
 export const callsPerAgent = (handled: number, agentsWhoHandled: number) => ratio(handled, agentsWhoHandled);
+export const occupancy = (s: IntervalSums) => ratio(s.handlingSeconds, s.staffedSeconds);
 
 /** Live occupancy from agents' states (the only moment the archive does not log staffed time for). */
 export function occupancyNow(states: readonly string[]): number | null {
-	const working = states.filter((s) => s === 'busy' || s === 'wrapup').length;
-	const staffed = states.filter((s) => s === 'available' || s === 'ringing' || s === 'busy' || s === 'wrapup').length;
+	const working = states.filter((s) => HANDLING_STATES.includes(s)).length;
+	const staffed = states.filter((s) => STAFFED_STATES.includes(s)).length;
 	return ratio(working, staffed);
 }
 
@@ -180,9 +213,14 @@ export interface Figures {
 	asa: number | null;
 	abandonRate: number | null;
 	aht: number | null;
+	occupancy: number | null;
+	offeredClosed: number;
+	placed: number;
+	connected: number;
 }
 
-export function figuresOf(s: IntervalSums): Figures {
+/** `waitingWithinTarget`: callers offered in these sums, still waiting, who have waited T seconds or less (live figures only). */
+export function figuresOf(s: IntervalSums, waitingWithinTarget = 0): Figures {
 	return {
 		offered: s.offered,
 		answered: s.answered,
@@ -191,10 +229,14 @@ export function figuresOf(s: IntervalSums): Figures {
 		callbacks: s.callbacks,
 		transfers: s.transfers,
 		handled: s.handled,
-		serviceLevel: serviceLevel(s),
+		serviceLevel: serviceLevel(s, waitingWithinTarget),
 		asa: averageSpeedOfAnswer(s),
-		abandonRate: abandonRate(s),
-		aht: averageHandleTime(s)
+		abandonRate: abandonRate(s, waitingWithinTarget),
+		aht: averageHandleTime(s),
+		occupancy: occupancy(s),
+		offeredClosed: s.offeredClosed,
+		placed: s.placed,
+		connected: s.connected
 	};
 }
 

@@ -22,6 +22,8 @@ export interface WallboardSnapshot {
 }
 
 export interface SupervisorAlert {
+	/** Stable per condition (a queue's drop under target that day, a caller's long wait): screens show each once. */
+	id: string;
 	kind: 'service-level' | 'long-wait';
 	queue: string;
 	message: string;

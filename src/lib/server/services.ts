@@ -20,6 +20,7 @@ import { seedVoiceQueues } from './calls/seed-voice-queues';
 import { seedQualityDemo } from './seed/seed-quality-demo';
 import { provisionLocalCarrier } from './provision-numbers';
 import { WallboardFeed } from './reporting/wallboard-feed';
+import { startAgentStateRecorder } from './reporting/agent-state-recorder';
 
 export interface Services {
 	config: Config;
@@ -79,6 +80,8 @@ export async function createServices(input: Config, options: CreateServicesOptio
 	// Deliveries the fallback routes spooled while the archive was down go into it now, and whenever it is back.
 	const stopSpoolReplayer = startSpoolReplayer({ config, db: database.db, hot, jobs, adapters });
 	const wallboard = new WallboardFeed({ db: database.db, broadcast: adapters.broadcast, timeZone: config.reportingTimeZone });
+	// Staffed and handling time for occupancy in history.
+	const stopAgentStates = startAgentStateRecorder({ db: database.db, hot });
 	log.info(`adapters: ${describeAdapters(config)}`);
 	return {
 		config,
@@ -91,6 +94,7 @@ export async function createServices(input: Config, options: CreateServicesOptio
 		wallboard,
 		async close() {
 			wallboard.stop();
+			stopAgentStates();
 			await stopSpoolReplayer();
 			await jobs.stop();
 			await hot.close();

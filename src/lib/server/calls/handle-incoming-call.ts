@@ -81,7 +81,11 @@ export async function handleIncomingCall(services: VoiceServices, { call, dedupe
 	// A retry of a call the archive has closed meanwhile (e.g. at a restart, when the carrier no
 	// longer knew it): routing it again would put a caller in hot state whom the archive says is gone.
 	if (ended) return callOverTwiml();
-	if (!open) return voicemailTwiml(queue);
+	if (!open) {
+		// Logged apart from offered: reports count callers of a closed queue, outside service level.
+		await logInboundBySid(db, call.CallSid, { type: 'offered_closed', at: now, queue: queue.name, direction: 'inbound' });
+		return voicemailTwiml(queue);
+	}
 	// Only an open queue is offered a call: callers outside opening hours are in no service level.
 	// Written for a retried delivery too (the log keeps the first), so a crash between the archive
 	// write and this one still leaves the call offered once.

@@ -2,23 +2,29 @@
  * The inbound call paths' entries in the reporting event log (reporting/record-call-event.ts),
  * each called inside the transaction that writes the same fact onto the call row.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
 import { callLog } from '../db/schema/reporting';
 import { calls } from '../db/schema/calls';
+import { logOutboundEnd } from '../reporting/log-outbound-call';
 import { recordCallEvent, type CallEventInput } from '../reporting/record-call-event';
 import type { CallRow } from './call-archive';
 import type { CallFacts } from './fold-call-status';
 
 const secondsBetween = (from: Date, to: Date) => Math.max(0, Math.round((to.getTime() - from.getTime()) / 1000));
 
-async function wasOffered(tx: Db | Tx, callId: string): Promise<boolean> {
+/** How the call reached a queue: offered (open), offered_closed, or null (never offered: not our number, outbound). */
+async function offeredAs(tx: Db | Tx, callId: string): Promise<'offered' | 'offered_closed' | null> {
 	const [row] = await tx
-		.select({ id: callLog.id })
+		.select({ type: callLog.type })
 		.from(callLog)
-		.where(and(eq(callLog.callId, callId), eq(callLog.type, 'offered')))
+		.where(and(eq(callLog.callId, callId), inArray(callLog.type, ['offered', 'offered_closed'])))
 		.limit(1);
-	return row !== undefined;
+	return row?.type === 'offered' || row?.type === 'offered_closed' ? row.type : null;
+}
+
+async function wasOffered(tx: Db | Tx, callId: string): Promise<boolean> {
+	return (await offeredAs(tx, callId)) === 'offered';
 }
 
 /** An agent answered: the caller's wait (arrival to answer, ringing included). */
@@ -26,10 +32,23 @@ export async function logAnswered(tx: Db | Tx, call: Pick<CallRow, 'id' | 'recei
 	await recordCallEvent(tx, { callId: call.id, type: 'answered', at: answeredAt, agentId, seconds: secondsBetween(call.receivedAt, answeredAt) });
 }
 
-/** The customer's leg ended: handled (talk time, wrap-up starts), abandoned, or a message left. Calls never offered (closed queue, not our number) log nothing. */
+/**
+ * The customer's leg ended: handled (talk time, wrap-up starts), abandoned, or a message left. A
+ * caller of a closed queue left a message (a callback) or hung up (closed_hangup, no abandon); an
+ * outbound call logs its dial and outcome (reporting/log-outbound-call.ts); other calls (not our number) log nothing.
+ */
 export async function logCallEnd(tx: Db | Tx, callId: string, folded: CallFacts): Promise<void> {
-	if (!folded.endedAt || !(await wasOffered(tx, callId))) return;
+	if (!folded.endedAt) return;
+	const offered = await offeredAs(tx, callId);
+	if (offered === null) {
+		await logOutboundEnd(tx, callId, folded);
+		return;
+	}
 	const at = folded.endedAt;
+	if (offered === 'offered_closed') {
+		await recordCallEvent(tx, { callId, type: folded.outcome === 'voicemail' ? 'voicemail' : 'closed_hangup', at, seconds: folded.waitSeconds ?? 0 });
+		return;
+	}
 	if (folded.outcome === 'answered') {
 		await recordCallEvent(tx, { callId, type: 'ended', at, agentId: folded.agentId, seconds: folded.talkSeconds ?? 0 });
 		await recordCallEvent(tx, { callId, type: 'wrapup_started', at, agentId: folded.agentId });

@@ -23,8 +23,8 @@ function call(startedAt: string, events: (Pick<LogRow, 'type'> & Partial<LogRow>
 const MORNING = [
 	// A: answered in 12 s by alice, 300 s talk, 30 s wrap-up (in target).
 	...call('2026-12-01T10:00:00Z', [{ type: 'answered', agentId: 'alice', seconds: 12 }, { type: 'ended', agentId: 'alice', seconds: 300 }, { type: 'wrapup_ended', agentId: 'alice', seconds: 30 }]),
-	// B: answered in 45 s by bob, 120 s talk, one 60 s hold, 20 s wrap-up (outside target).
-	...call('2026-12-01T10:05:00Z', [{ type: 'answered', agentId: 'bob', seconds: 45 }, { type: 'held', agentId: 'bob', key: '1' }, { type: 'resumed', agentId: 'bob', key: '1', seconds: 60 }, { type: 'ended', agentId: 'bob', seconds: 120 }, { type: 'wrapup_ended', agentId: 'bob', seconds: 20 }]),
+	// B: answered in 45 s by bob, 180 s answer to hang-up of which one 60 s hold (so 120 s talk), 20 s wrap-up (outside target).
+	...call('2026-12-01T10:05:00Z', [{ type: 'answered', agentId: 'bob', seconds: 45 }, { type: 'held', agentId: 'bob', key: '1' }, { type: 'resumed', agentId: 'bob', key: '1', seconds: 60 }, { type: 'ended', agentId: 'bob', seconds: 180 }, { type: 'wrapup_ended', agentId: 'bob', seconds: 20 }]),
 	// C: hung up after 30 s waiting: an abandon (its callback task is a follow-up, not a callback).
 	...call('2026-12-01T10:07:00Z', [{ type: 'abandoned', seconds: 30 }, { type: 'callback_requested' }, { type: 'callback_completed', agentId: 'alice' }]),
 	// D: hung up within S: a short abandon, in neither service level nor abandonment.
@@ -56,6 +56,17 @@ describe('metrics over hand-computed fixtures', () => {
 	});
 	it('AHT: (talk 620 + hold 60 + wrap-up 50) / 3 handled', () => {
 		expect(f.aht).toBeCloseTo(730 / 3, 10);
+	});
+	it('callers still waiting within T are not yet in service level or abandonment; past T they count as not in time', () => {
+		const sums = foldLog([...MORNING, ...call('2026-12-01T10:12:00Z', []), ...call('2026-12-01T10:13:00Z', [])], () => T);
+		const [live] = seriesOf(sums, [at('2026-12-01T10:00:00Z')], at('2026-12-01T10:15:00Z'));
+		// Both still waiting, both within T: 2 in target of 5 settled, as without them.
+		expect(figuresOf(live!.sums, 2).serviceLevel).toBeCloseTo(2 / 5, 10);
+		expect(figuresOf(live!.sums, 2).abandonRate).toBeCloseTo(1 / 5, 10);
+		// One has now waited past T: 2 of 6.
+		expect(figuresOf(live!.sums, 1).serviceLevel).toBeCloseTo(2 / 6, 10);
+		// Nobody settled yet: no figure rather than 0%.
+		expect(figuresOf(foldLog(call('2026-12-01T10:12:00Z', []), () => T)[0]!, 1).serviceLevel).toBeNull();
 	});
 	it('an empty interval has zero counts and no rates (not 0%)', () => {
 		const [empty] = seriesOf(rows, [at('2026-12-01T11:00:00Z')], at('2026-12-01T11:15:00Z'));

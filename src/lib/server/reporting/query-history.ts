@@ -1,15 +1,17 @@
 /**
  * A history report: a range of days in the call center's time zone, an interval, queues and
- * agents, read from the 15-minute aggregates (never the raw log), with the same figures for the
+ * agents, read from the aggregates (never the raw log): whole settled days from the day rollup
+ * (roll-up-days.ts), the rest from the 15-minute rows, with the same figures for the
  * period just before and an agent table. Bad input is refused with what to change.
  */
-import { and, eq, gte, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { user } from '../db/schema/auth';
 import { voiceQueues } from '../db/schema/calls';
-import { reportIntervals } from '../db/schema/reporting';
+import { agentStateIntervals, reportDays, reportIntervals } from '../db/schema/reporting';
 import { badRequest } from '../errors';
-import { figuresOf, SUM_FIELDS, type Figures, type IntervalSums } from '../../reporting/metrics';
+import { addSums, CALL_SUM_FIELDS, emptySums, figuresOf, type Figures, type IntervalSums } from '../../reporting/metrics';
+import { rollUpDays, type DaySplit } from './roll-up-days';
 import { bucketStarts, zonedTime, type ReportInterval } from './buckets';
 import { seriesByKey, totalOf, type KeyedSums, type SeriesPoint } from './history-series';
 
@@ -67,7 +69,12 @@ export function resolveRange(req: Pick<HistoryRequest, 'from' | 'to' | 'interval
 	return { from, to, starts };
 }
 
-const summed = Object.fromEntries(SUM_FIELDS.map((f) => [f, sql<number>`coalesce(sum(${reportIntervals[f]}), 0)::float8`.mapWith(Number)])) as Record<keyof IntervalSums, SQL<number>>;
+type SumTable = typeof reportIntervals | typeof reportDays;
+const callSums = (t: SumTable) => Object.fromEntries(CALL_SUM_FIELDS.map((f) => [f, sql<number>`coalesce(sum(${t[f]}), 0)::float8`.mapWith(Number)])) as Record<(typeof CALL_SUM_FIELDS)[number], SQL<number>>;
+const stateSums = (t: typeof agentStateIntervals | typeof reportDays) => ({
+	staffedSeconds: sql<number>`coalesce(sum(${t.staffedSeconds}), 0)::float8`.mapWith(Number),
+	handlingSeconds: sql<number>`coalesce(sum(${t.handlingSeconds}), 0)::float8`.mapWith(Number)
+});
 
 async function checkFilters(db: Db, req: HistoryRequest): Promise<void> {
 	if (req.queues.length) {
@@ -82,54 +89,119 @@ async function checkFilters(db: Db, req: HistoryRequest): Promise<void> {
 	}
 }
 
-function filters(req: HistoryRequest, from: Date, to: Date): SQL[] {
-	const where = [gte(reportIntervals.bucket, from), lt(reportIntervals.bucket, to)];
-	if (req.queues.length) where.push(inArray(reportIntervals.queue, req.queues));
-	if (req.agents.length) where.push(inArray(reportIntervals.agentId, req.agents));
+/** Where the figures of [from, to) come from: rolled days (report_days) and 15-minute rows for the rest. */
+type Split = DaySplit;
+
+const inRanges = (col: typeof reportIntervals.bucket | typeof agentStateIntervals.bucket, ranges: Split['open']) =>
+	or(...ranges.map((r) => and(gte(col, r.from), lt(col, r.to)))) as SQL;
+
+/** Call-sum filters; agent time ignores the queue filter (it belongs to no queue). */
+function callFilters(t: SumTable, req: HistoryRequest): SQL[] {
+	const where: SQL[] = [];
+	if (req.queues.length) where.push(inArray(t.queue, req.queues));
+	if (req.agents.length) where.push(inArray(t.agentId, req.agents));
 	return where;
 }
+const agentFilter = (col: typeof reportDays.agentId | typeof agentStateIntervals.agentId, req: HistoryRequest): SQL[] => (req.agents.length ? [inArray(col, req.agents)] : []);
 
 /**
  * The bucket a stored interval falls in. Days and weeks: the local date, by PostgreSQL's own zone
  * rules (DST included). 15 minutes and hours: fixed widths counted from the range's local
  * midnight, named by their UTC start, so the hour a fall-back repeats stays two hours.
  */
-function bucketKey(interval: HistoryRequest['interval'], timeZone: string, origin: Date): SQL<string> {
-	if (interval === 'day' || interval === 'week') return sql<string>`to_char(date_trunc(${interval}, ${reportIntervals.bucket} at time zone ${timeZone}), 'YYYY-MM-DD HH24:MI')`;
+function bucketKey(col: typeof reportIntervals.bucket | typeof agentStateIntervals.bucket, interval: HistoryRequest['interval'], timeZone: string, origin: Date): SQL<string> {
+	if (interval === 'day' || interval === 'week') return sql<string>`to_char(date_trunc(${interval}, ${col} at time zone ${timeZone}), 'YYYY-MM-DD HH24:MI')`;
 	const width = interval === '15m' ? '15 minutes' : '1 hour';
-	return sql<string>`to_char(date_bin(${width}::interval, ${reportIntervals.bucket}, ${origin.toISOString()}::timestamptz) at time zone 'UTC', 'YYYY-MM-DD HH24:MI')`;
+	return sql<string>`to_char(date_bin(${width}::interval, ${col}, ${origin.toISOString()}::timestamptz) at time zone 'UTC', 'YYYY-MM-DD HH24:MI')`;
+}
+const dayKey = (interval: 'day' | 'week') => sql<string>`to_char(date_trunc(${interval}, ${reportDays.day}::timestamp), 'YYYY-MM-DD HH24:MI')`;
+
+function mergeInto<K>(into: Map<K, IntervalSums>, key: K, add: Partial<IntervalSums>): void {
+	let sums = into.get(key);
+	if (!sums) into.set(key, (sums = emptySums()));
+	addSums(sums, add);
 }
 
-/** Sums per local bucket, summed in the database (a year by day is 365 rows, not 35,000). */
-async function bucketRows(db: Db, req: HistoryRequest, from: Date, to: Date, timeZone: string): Promise<KeyedSums[]> {
-	const key = bucketKey(req.interval, timeZone, from);
-	return db
-		.select({ key, ...summed })
-		.from(reportIntervals)
-		.where(and(...filters(req, from, to)))
-		// By position: the key's parameters would make a repeated expression look different.
-		.groupBy(sql`1`);
+/** Sums per local bucket, summed in the database (a year by day is 365 rows per source, not 35,000). */
+async function bucketRows(db: Db, req: HistoryRequest, from: Date, to: Date, timeZone: string, split: Split | null): Promise<KeyedSums[]> {
+	const byKey = new Map<string, IntervalSums>();
+	// By position in group by: the key's parameters would make a repeated expression look different.
+	const reads: Promise<void>[] = [];
+	const take = (rows: ({ key: string } & Partial<IntervalSums>)[]) => {
+		for (const { key, ...sums } of rows) mergeInto(byKey, key, sums);
+	};
+	const open = split ? split.open : [{ from, to }];
+	if (open.length) {
+		reads.push(
+			db.select({ key: bucketKey(reportIntervals.bucket, req.interval, timeZone, from), ...callSums(reportIntervals) }).from(reportIntervals).where(and(inRanges(reportIntervals.bucket, open), ...callFilters(reportIntervals, req))).groupBy(sql`1`).then(take),
+			db.select({ key: bucketKey(agentStateIntervals.bucket, req.interval, timeZone, from), ...stateSums(agentStateIntervals) }).from(agentStateIntervals).where(and(inRanges(agentStateIntervals.bucket, open), ...agentFilter(agentStateIntervals.agentId, req))).groupBy(sql`1`).then(take)
+		);
+	}
+	if (split?.rolled.length && (req.interval === 'day' || req.interval === 'week')) {
+		const days = and(eq(reportDays.zone, timeZone), inArray(reportDays.day, split.rolled));
+		reads.push(
+			db.select({ key: dayKey(req.interval), ...callSums(reportDays) }).from(reportDays).where(and(days, ...callFilters(reportDays, req))).groupBy(sql`1`).then(take),
+			db.select({ key: dayKey(req.interval), ...stateSums(reportDays) }).from(reportDays).where(and(days, ...agentFilter(reportDays.agentId, req))).groupBy(sql`1`).then(take)
+		);
+	}
+	await Promise.all(reads);
+	return [...byKey].map(([key, sums]) => ({ key, ...sums }));
 }
 
-async function agentRows(db: Db, req: HistoryRequest, from: Date, to: Date): Promise<AgentRow[]> {
-	const rows = await db
-		.select({ agentId: reportIntervals.agentId, name: sql<string>`coalesce(max(${user.name}), ${reportIntervals.agentId})`, ...summed })
-		.from(reportIntervals)
-		.leftJoin(user, eq(user.id, reportIntervals.agentId))
-		.where(and(...filters(req, from, to), ne(reportIntervals.agentId, '')))
-		.groupBy(reportIntervals.agentId)
-		.orderBy(reportIntervals.agentId);
-	return rows.map(({ agentId, name, ...sums }) => ({ agentId, name, figures: figuresOf(sums) })).sort((a, b) => a.name.localeCompare(b.name));
+/** Per agent over the range: always whole local days, so rolled days serve it whatever the interval. */
+async function agentRows(db: Db, req: HistoryRequest, timeZone: string, split: Split): Promise<AgentRow[]> {
+	const byAgent = new Map<string, IntervalSums>();
+	const take = (rows: ({ agentId: string } & Partial<IntervalSums>)[]) => {
+		for (const { agentId, ...sums } of rows) mergeInto(byAgent, agentId, sums);
+	};
+	const reads: Promise<void>[] = [];
+	if (split.open.length) {
+		reads.push(
+			db.select({ agentId: reportIntervals.agentId, ...callSums(reportIntervals) }).from(reportIntervals).where(and(inRanges(reportIntervals.bucket, split.open), ne(reportIntervals.agentId, ''), ...callFilters(reportIntervals, req))).groupBy(reportIntervals.agentId).then(take),
+			db.select({ agentId: agentStateIntervals.agentId, ...stateSums(agentStateIntervals) }).from(agentStateIntervals).where(and(inRanges(agentStateIntervals.bucket, split.open), ...agentFilter(agentStateIntervals.agentId, req))).groupBy(agentStateIntervals.agentId).then(take)
+		);
+	}
+	if (split.rolled.length) {
+		const days = and(eq(reportDays.zone, timeZone), inArray(reportDays.day, split.rolled), ne(reportDays.agentId, ''));
+		reads.push(
+			db.select({ agentId: reportDays.agentId, ...callSums(reportDays) }).from(reportDays).where(and(days, ...callFilters(reportDays, req))).groupBy(reportDays.agentId).then(take),
+			db.select({ agentId: reportDays.agentId, ...stateSums(reportDays) }).from(reportDays).where(and(days, ...agentFilter(reportDays.agentId, req))).groupBy(reportDays.agentId).then(take)
+		);
+	}
+	await Promise.all(reads);
+	const ids = [...byAgent.keys()];
+	const names = new Map(ids.length ? (await db.select({ id: user.id, name: user.name }).from(user).where(inArray(user.id, ids))).map((u) => [u.id, u.name]) : []);
+	return [...byAgent]
+		.filter(([, sums]) => CALL_SUM_FIELDS.some((f) => sums[f] !== 0) || sums.staffedSeconds > 0)
+		.map(([agentId, sums]) => ({ agentId, name: names.get(agentId) ?? agentId, figures: figuresOf(sums) }))
+		.sort((a, b) => a.name.localeCompare(b.name) || a.agentId.localeCompare(b.agentId));
 }
 
-export async function queryHistory(db: Db, req: HistoryRequest, timeZone: string): Promise<HistoryReport> {
+export interface HistoryOptions {
+	now?: Date;
+	/** false reads only the 15-minute rows (the bench's before figure); default true. */
+	useDayRollup?: boolean;
+}
+
+export async function queryHistory(db: Db, req: HistoryRequest, timeZone: string, options: HistoryOptions = {}): Promise<HistoryReport> {
 	const { from, to, starts } = resolveRange(req, timeZone);
 	await checkFilters(db, req);
 	// The period before: as many buckets, ending where this one starts.
 	const span = to.getTime() - from.getTime();
 	const prevFrom = new Date(from.getTime() - span);
 	const prevStarts = starts.map((s) => new Date(s.getTime() - span));
-	const [rows, prevRows, agents] = await Promise.all([bucketRows(db, req, from, to, timeZone), bucketRows(db, req, prevFrom, from, timeZone), agentRows(db, req, from, to)]);
+	const now = options.now ?? new Date();
+	const unrolled = (a: Date, b: Date): Split => ({ rolled: [], open: [{ from: a, to: b }] });
+	const [split, prevSplit] =
+		options.useDayRollup === false
+			? [unrolled(from, to), unrolled(prevFrom, from)]
+			: await Promise.all([rollUpDays(db, timeZone, from, to, now), rollUpDays(db, timeZone, prevFrom, from, now)]);
+	const daily = req.interval === 'day' || req.interval === 'week';
+	const [rows, prevRows, agents] = await Promise.all([
+		bucketRows(db, req, from, to, timeZone, daily ? split : null),
+		bucketRows(db, req, prevFrom, from, timeZone, daily ? prevSplit : null),
+		agentRows(db, req, timeZone, split)
+	]);
 	const keyZone = req.interval === 'day' || req.interval === 'week' ? timeZone : 'UTC';
 	const points = seriesByKey(rows, starts, keyZone);
 	const previous = seriesByKey(prevRows, prevStarts, keyZone);

@@ -10,7 +10,8 @@ import type { Db, Tx } from '../db/client';
 import { calls, voiceQueues } from '../db/schema/calls';
 import { callLog, reportIntervals, type CallLogDirection, type CallLogType } from '../db/schema/reporting';
 import { DEFAULT_TARGETS, type QueueTargets } from '../../reporting/metrics';
-import { bucketOf, intervalDelta, SUM_FIELDS, type IntervalSums } from './interval-delta';
+import { forgetRolledDay } from './record-agent-state';
+import { bucketOf, CALL_SUM_FIELDS, intervalDelta, type IntervalSums } from './interval-delta';
 
 export interface CallEventInput {
 	/** calls.id */
@@ -52,7 +53,7 @@ async function callStart(tx: Db | Tx, callId: string): Promise<{ at: Date; queue
 	const [first] = await tx
 		.select({ at: callLog.at, queue: callLog.queue, direction: callLog.direction })
 		.from(callLog)
-		.where(and(eq(callLog.callId, callId), inArray(callLog.type, ['offered', 'placed'])))
+		.where(and(eq(callLog.callId, callId), inArray(callLog.type, ['offered', 'placed', 'offered_closed'])))
 		.limit(1);
 	if (first) return first;
 	const [row] = await tx.select({ at: calls.receivedAt, queue: calls.queue, direction: calls.direction }).from(calls).where(eq(calls.id, callId));
@@ -65,19 +66,20 @@ export async function addToInterval(
 	row: { bucket: Date; queue: string; agentId: string; direction: CallLogDirection },
 	add: Partial<IntervalSums>
 ): Promise<void> {
-	const values = Object.fromEntries(SUM_FIELDS.map((f) => [f, add[f] ?? 0]));
+	const values = Object.fromEntries(CALL_SUM_FIELDS.map((f) => [f, add[f] ?? 0]));
 	const set = Object.fromEntries(
-		SUM_FIELDS.filter((f) => add[f]).map((f) => [f, sql`${reportIntervals[f]} + ${add[f] ?? 0}`])
+		CALL_SUM_FIELDS.filter((f) => add[f]).map((f) => [f, sql`${reportIntervals[f]} + ${add[f] ?? 0}`])
 	);
 	await tx
 		.insert(reportIntervals)
 		.values({ ...row, ...values })
 		.onConflictDoUpdate({ target: [reportIntervals.bucket, reportIntervals.queue, reportIntervals.agentId, reportIntervals.direction], set });
+	await forgetRolledDay(tx, row.bucket);
 }
 
 /** Returns true when the event was new (false for a replay). */
 export async function recordCallEvent(tx: Db | Tx, event: CallEventInput): Promise<boolean> {
-	const isStart = event.type === 'offered' || event.type === 'placed';
+	const isStart = event.type === 'offered' || event.type === 'placed' || event.type === 'offered_closed';
 	const start = isStart ? null : await callStart(tx, event.callId);
 	const queue = event.queue ?? start?.queue ?? '';
 	const direction = event.direction ?? start?.direction ?? 'inbound';
@@ -92,7 +94,7 @@ export async function recordCallEvent(tx: Db | Tx, event: CallEventInput): Promi
 		.onConflictDoNothing()
 		.returning({ id: callLog.id });
 	if (!inserted) return false;
-	const delta = intervalDelta({ type, key, agentId, seconds: event.seconds ?? null }, targets);
+	const delta = intervalDelta({ type, key, agentId, seconds: event.seconds ?? null, direction }, targets);
 	if (delta) await addToInterval(tx, { bucket: bucketOf(callStartedAt), queue, agentId: delta.agentId, direction }, delta.add);
 	return true;
 }

@@ -4,7 +4,7 @@ import { createTestDb, type TestDb } from '../db/test-db';
 import { calls, voiceQueues } from '../db/schema/calls';
 import type { SupervisorAlert, WallboardSnapshot } from '../../reporting/wallboard-types';
 import { recordCallEvent } from './record-call-event';
-import { WallboardFeed } from './wallboard-feed';
+import { ALERT_COOLDOWN_MS, WallboardFeed } from './wallboard-feed';
 
 let t: TestDb;
 let clock = new Date('2026-12-01T10:00:00Z');
@@ -48,6 +48,44 @@ describe('WallboardFeed', () => {
 			expect(screens.map((s) => s.alerts.length)).toEqual([2, 2, 2]);
 		} finally {
 			for (const stop of stops) stop();
+			feed.stop();
+			await broadcast.close();
+		}
+	});
+
+	it('does not storm: a queue hovering at its target alerts again only after the cooldown; alerts-only watchers get them too', async () => {
+		await t.db.insert(voiceQueues).values({ number: '+14155550101', name: 'hover', slTargetSeconds: 20, slTargetPercent: 50, waitAlertSeconds: 600 });
+		const broadcast = new LocalBroadcast();
+		let now = new Date('2026-12-02T09:00:00Z');
+		const feed = new WallboardFeed({ db: t.db, broadcast, timeZone: 'UTC', pollMs: 60_000, clock: () => now });
+		const alerts: SupervisorAlert[] = [];
+		const stop = await feed.watch(null, (a) => alerts.push(a));
+		const call = async (sid: string, wait: number) => {
+			const [row] = await t.db.insert(calls).values({ callSid: sid, direction: 'inbound', queue: 'hover', receivedAt: now }).returning({ id: calls.id });
+			await t.db.transaction(async (tx) => {
+				await recordCallEvent(tx, { callId: row!.id, type: 'offered', at: now, queue: 'hover' });
+				await recordCallEvent(tx, { callId: row!.id, type: 'answered', at: now, agentId: 'alice', seconds: wait });
+			});
+			await feed.tick();
+		};
+		const hover = () => alerts.filter((a) => a.queue === 'hover');
+		try {
+			await call('CAhover1', 30); // 0% < 50%: alert
+			await vi.waitFor(() => expect(hover()).toHaveLength(1));
+			expect(feed.activeAlerts().map((a) => a.id)).toContain(hover()[0]!.id);
+			now = new Date(now.getTime() + 60_000);
+			await call('CAhover2', 5); // 50%: back at target
+			expect(feed.activeAlerts().filter((a) => a.queue === 'hover')).toEqual([]);
+			now = new Date(now.getTime() + 60_000);
+			await call('CAhover3', 30); // 33%: under again within the cooldown: no second alert
+			now = new Date(now.getTime() + 60_000);
+			await call('CAhover4', 5); // 50%
+			now = new Date(now.getTime() + ALERT_COOLDOWN_MS);
+			await call('CAhover5', 30); // 40%: under again after the cooldown: a second alert
+			await vi.waitFor(() => expect(hover()).toHaveLength(2));
+			expect(new Set(hover().map((a) => a.id)).size).toBe(2);
+		} finally {
+			stop();
 			feed.stop();
 			await broadcast.close();
 		}

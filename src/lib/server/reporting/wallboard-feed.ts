@@ -4,7 +4,11 @@
  * call event landed, recomputes the snapshot once and publishes it on the Broadcast port; every
  * wallboard stream relays what it receives. It also recomputes every REFRESH_MS (today rolls
  * over, settings change) and raises alerts: a queue's service level dropping under its target,
- * a caller waiting past the queue's wait alert.
+ * a caller waiting past the queue's wait alert. Alerts are deduplicated here, once for every
+ * screen: a long wait alerts once per caller; a queue's drop under target alerts once, and again
+ * only after it has recovered and ALERT_COOLDOWN_MS have passed (no storm while it hovers at the
+ * target). Every signed-in manager's and supervisor's page follows the alerts
+ * (/api/reporting/alerts), so the feed runs while any of them has the app open.
  */
 import { gte, sql } from 'drizzle-orm';
 import type { BroadcastPort } from '../adapters/broadcast';
@@ -21,6 +25,9 @@ export const SNAPSHOT_EVENT = 'snapshot';
 export const ALERT_EVENT = 'alert';
 
 const log = logger('reporting');
+
+/** A queue's service-level alert is not repeated sooner than this after the last one. */
+export const ALERT_COOLDOWN_MS = 10 * 60 * 1000;
 
 export interface WallboardFeedOptions {
 	db: Db;
@@ -39,7 +46,10 @@ export class WallboardFeed {
 	private running = false;
 	private latest: WallboardSnapshot | null = null;
 	private below = new Map<string, boolean>();
+	private lastSlAlert = new Map<string, number>();
 	private waitAlerted = new Set<string>();
+	/** Alerts whose condition still holds, by id: a screen opened later is told them at once. */
+	private active = new Map<string, SupervisorAlert>();
 
 	constructor(private readonly o: WallboardFeedOptions) {}
 
@@ -52,10 +62,15 @@ export class WallboardFeed {
 		return this.latest ?? this.refresh();
 	}
 
-	/** Follow snapshots and alerts; resolves once subscribed, with the function that stops. */
-	async watch(onSnapshot: (s: WallboardSnapshot) => void, onAlert: (a: SupervisorAlert) => void): Promise<() => void> {
+	/** Alerts whose condition still holds (a queue still under target, a caller still waiting). */
+	activeAlerts(): SupervisorAlert[] {
+		return [...this.active.values()];
+	}
+
+	/** Follow snapshots (null: alerts only) and alerts; resolves once subscribed, with the function that stops. */
+	async watch(onSnapshot: ((s: WallboardSnapshot) => void) | null, onAlert: (a: SupervisorAlert) => void): Promise<() => void> {
 		const stop = await this.o.broadcast.subscribe(WALLBOARD_CHANNEL, (message) => {
-			if (message.name === SNAPSHOT_EVENT) onSnapshot(message.data as WallboardSnapshot);
+			if (message.name === SNAPSHOT_EVENT) onSnapshot?.(message.data as WallboardSnapshot);
 			else if (message.name === ALERT_EVENT) onAlert(message.data as SupervisorAlert);
 		});
 		this.watchers += 1;
@@ -122,22 +137,35 @@ export class WallboardFeed {
 			const below = sl !== null && sl * 100 < q.targets.slTargetPercent;
 			const was = this.below.get(q.queue) ?? false;
 			this.below.set(q.queue, below);
-			if (below && !was && sl !== null) {
+			const id = `service-level:${q.queue}`;
+			if (!below) this.active.delete(id);
+			const last = this.lastSlAlert.get(q.queue);
+			const now = Date.parse(snapshot.computedAt);
+			if (below && !was && sl !== null && (last === undefined || now - last >= ALERT_COOLDOWN_MS)) {
+				this.lastSlAlert.set(q.queue, now);
 				const message = `Service level in ${q.queue} is ${(sl * 100).toFixed(1)}% today, under its ${q.targets.slTargetPercent}% target.`;
-				await this.publish(ALERT_EVENT, { kind: 'service-level', queue: q.queue, message, at: snapshot.computedAt } satisfies SupervisorAlert);
+				const alert: SupervisorAlert = { id: `${id}:${snapshot.computedAt}`, kind: 'service-level', queue: q.queue, message, at: snapshot.computedAt };
+				this.active.set(id, alert);
+				await this.publish(ALERT_EVENT, alert);
 			}
 		}
 	}
 
 	private async checkWaits(snapshot: WallboardSnapshot, now: Date): Promise<void> {
 		const waiting = new Set(snapshot.waitingCalls.map((w) => w.callId));
-		for (const id of this.waitAlerted) if (!waiting.has(id)) this.waitAlerted.delete(id);
+		for (const id of this.waitAlerted) {
+			if (waiting.has(id)) continue;
+			this.waitAlerted.delete(id);
+			this.active.delete(`long-wait:${id}`);
+		}
 		for (const w of snapshot.waitingCalls) {
 			const limit = snapshot.queues.find((q) => q.queue === w.queue)?.targets.waitAlertSeconds ?? 120;
 			const waited = Math.floor((now.getTime() - Date.parse(w.since)) / 1000);
 			if (waited < limit || this.waitAlerted.has(w.callId)) continue;
 			this.waitAlerted.add(w.callId);
-			await this.publish(ALERT_EVENT, { kind: 'long-wait', queue: w.queue, message: `A caller in ${w.queue} has waited ${waited} s, past the ${limit} s alert.`, at: now.toISOString() } satisfies SupervisorAlert);
+			const alert: SupervisorAlert = { id: `long-wait:${w.callId}`, kind: 'long-wait', queue: w.queue, message: `A caller in ${w.queue} has waited ${waited} s, past the ${limit} s alert.`, at: now.toISOString() };
+			this.active.set(alert.id, alert);
+			await this.publish(ALERT_EVENT, alert);
 		}
 	}
 }

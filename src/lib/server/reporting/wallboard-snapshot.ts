@@ -9,7 +9,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
 import { voiceQueues } from '../db/schema/calls';
 import { callLog, reportIntervals } from '../db/schema/reporting';
-import { emptySums, figuresOf, SUM_FIELDS, type IntervalSums } from '../../reporting/metrics';
+import { CALL_SUM_FIELDS, emptySums, figuresOf, type IntervalSums } from '../../reporting/metrics';
 import type { WallboardSnapshot } from '../../reporting/wallboard-types';
 
 export type { QueueBoard, WallboardSnapshot } from '../../reporting/wallboard-types';
@@ -22,7 +22,7 @@ const WAIT_ENDS = ['answered', 'abandoned', 'short_abandon', 'voicemail'] as con
 /** A caller offered longer ago than this and never closed in the log is a lost event, not a caller still waiting. */
 const WAIT_HORIZON_MS = 24 * 3600 * 1000;
 
-const summed = Object.fromEntries(SUM_FIELDS.map((f) => [f, sql<number>`coalesce(sum(${reportIntervals[f]}), 0)::float8`.mapWith(Number)])) as Record<keyof IntervalSums, SQL<number>>;
+const summed = Object.fromEntries(CALL_SUM_FIELDS.map((f) => [f, sql<number>`coalesce(sum(${reportIntervals[f]}), 0)::float8`.mapWith(Number)])) as Record<(typeof CALL_SUM_FIELDS)[number], SQL<number>>;
 
 async function sumsByQueue(db: Db, from: Date): Promise<Map<string, IntervalSums>> {
 	const rows = await db
@@ -30,7 +30,7 @@ async function sumsByQueue(db: Db, from: Date): Promise<Map<string, IntervalSums
 		.from(reportIntervals)
 		.where(and(gte(reportIntervals.bucket, from), eq(reportIntervals.direction, 'inbound')))
 		.groupBy(reportIntervals.queue);
-	return new Map(rows.map(({ queue, ...sums }) => [queue, sums]));
+	return new Map(rows.map(({ queue, ...sums }) => [queue, { ...emptySums(), ...sums }]));
 }
 
 export async function waitingCallers(db: Db, now: Date): Promise<WallboardSnapshot['waitingCalls']> {
@@ -65,11 +65,15 @@ export async function computeWallboard(db: Db, timeZone: string, now = new Date(
 		dayStart: dayStart.toISOString(),
 		queues: names.map((queue) => {
 			const mine = waiting.filter((w) => w.queue === queue);
+			const targets = targetsOf.get(queue) ?? DEFAULT_QUEUE_TARGETS;
+			// Callers still within T are not yet in service level or abandonment (metrics.ts eligible).
+			const withinT = mine.filter((w) => now.getTime() - Date.parse(w.since) <= targets.slTargetSeconds * 1000);
+			const intervalStart = bucketOf(now).getTime();
 			return {
 				queue,
-				targets: targetsOf.get(queue) ?? DEFAULT_QUEUE_TARGETS,
-				today: figuresOf(today.get(queue) ?? emptySums()),
-				now: figuresOf(current.get(queue) ?? emptySums()),
+				targets,
+				today: figuresOf(today.get(queue) ?? emptySums(), withinT.filter((w) => Date.parse(w.since) >= dayStart.getTime()).length),
+				now: figuresOf(current.get(queue) ?? emptySums(), withinT.filter((w) => Date.parse(w.since) >= intervalStart).length),
 				waiting: mine.length,
 				longestWaitSince: mine[0]?.since ?? null
 			};
