@@ -212,7 +212,7 @@ export type CampaignProgress = Infer<typeof vCampaignProgress>;
 
 export const vTransferKind = v.union(v.literal('warm'), v.literal('cold'));
 export const vTransferTargetKind = v.union(v.literal('agent'), v.literal('queue'), v.literal('number'));
-/** The phases of src/lib/server/transfers/transfer-machine.ts (its table decides every move). */
+/** The phases of src/lib/transfers/transfer-machine.ts (its table decides every move). */
 export const vTransferPhase = v.union(
 	v.literal('idle'),
 	v.literal('ringing'),

@@ -1,6 +1,6 @@
 /**
  * transfer_queue: each transfer is a row offered to its target. Every move goes through the
- * transfer machine's table (src/lib/server/transfers/transfer-machine.ts) inside one mutation, so
+ * transfer machine's table (src/lib/transfers/transfer-machine.ts) inside one mutation, so
  * of two racing moves (the target accepting while the first agent cancels) the first to run wins
  * and the other is refused by the phase it finds: one outcome, whatever the timing. The mutation
  * answers the effects for the server to carry out on the carrier; the server writes the archive
@@ -15,7 +15,7 @@ import {
 	type TransferEvent,
 	type TransferOutcome,
 	type TransferPhase
-} from '../src/lib/server/transfers/transfer-machine';
+} from '../src/lib/transfers/transfer-machine';
 import type { Doc } from './_generated/dataModel';
 import type { MutationCtx, QueryCtx } from './_generated/server';
 import { agentQuery, internalMutation, systemMutation, systemQuery } from './lib/functions';

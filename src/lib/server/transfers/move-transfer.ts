@@ -12,7 +12,7 @@ import { logger } from '../log';
 import { carryOut } from './transfer-carrier';
 import { closeTransferArchive, markTransferAnswered } from './transfer-archive';
 import { effectsContext, type TransferDeps } from './transfer-deps';
-import type { TransferEffect, TransferEventType } from './transfer-machine';
+import type { TransferEffect, TransferEventType } from '$lib/transfers/transfer-machine';
 import { notifyTransfer } from './transfer-notices';
 
 const log = logger('transfers');

@@ -21,7 +21,7 @@ import { afterMove } from './move-transfer';
 import { carryOut } from './transfer-carrier';
 import { closeTransferArchive, openTransferArchive } from './transfer-archive';
 import { effectsContext, OFFER_SECONDS, queueByName, type TransferDeps } from './transfer-deps';
-import type { TransferKind } from './transfer-machine';
+import type { TransferKind } from '$lib/transfers/transfer-machine';
 import { notifyTransfer } from './transfer-notices';
 
 export type TransferTarget = { agentId: string } | { queue: string } | { number: string };

@@ -8,7 +8,7 @@ import type { Doc } from '$convex/_generated/dataModel';
 import type { Db, Tx } from '../db/client';
 import { calls } from '../db/schema/calls';
 import { callTransfers } from '../db/schema/transfers';
-import type { TransferOutcome } from './transfer-machine';
+import type { TransferOutcome } from '$lib/transfers/transfer-machine';
 
 export async function openTransferArchive(tx: Db | Tx, row: Doc<'transfer_queue'>): Promise<void> {
 	const sids = [row.callSid, ...(row.customerCallSid ? [row.customerCallSid] : [])];

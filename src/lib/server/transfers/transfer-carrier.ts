@@ -14,7 +14,7 @@ import { VOICE_PATHS } from '../calls/voice-paths';
 import type { ConferenceRef } from '../call-control/conference';
 import { AppError } from '../errors';
 import { SYSTEM_IDENTITY, type HotState } from '../live/hot';
-import type { TransferEffect } from './transfer-machine';
+import type { TransferEffect } from '$lib/transfers/transfer-machine';
 
 export type { ConferenceRef };
 
