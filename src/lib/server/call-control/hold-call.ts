@@ -13,6 +13,7 @@ import { SYSTEM_IDENTITY } from '../live/hot';
 import { conferenceReady, liveCall, type CallControlServices } from './conference';
 import { CONFERENCE_PATHS } from './conference-twiml';
 import { closeSegments, recordSegment } from './record-segment';
+import { logCallControlEvent } from '../reporting/log-call-control-event';
 
 export interface HoldResult {
 	callSid: string;
@@ -59,6 +60,9 @@ export async function setCallHold(
 			// A hold is a segment from the moment it starts, so a call that ends held still shows it.
 			if (input.held) await recordSegment(tx, { callId, kind: 'hold', agentId: actor.id, startedAt: now });
 			else await closeSegments(tx, { callId, kind: 'hold', endedAt: now });
+			// Reports: a hold's seconds move from talk to hold (handle time counts each second once); the hold's start names it.
+			const ref = `hold:${row.callSid}:${input.held ? now.getTime() : (row.holdStartedAt ?? now.getTime())}`;
+			await logCallControlEvent(tx, { callSid: row.callSid, kind: input.held ? 'held' : 'resumed', agentId: actor.id, at: now, ref, ...(input.held ? {} : { seconds: decided.heldSeconds }) });
 		});
 	}
 	return { callSid: row.callSid, held: input.held, heldSeconds: decided.heldSeconds };

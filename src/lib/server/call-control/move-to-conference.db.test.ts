@@ -19,6 +19,7 @@ import { setLogLevel } from '../log';
 import { eq } from 'drizzle-orm';
 import { callSegments } from '../db/schema/call-control';
 import { callEvents, calls } from '../db/schema/calls';
+import { callLog } from '../db/schema/reporting';
 import { ensureConference } from './conference';
 import { addParticipant, dropParticipant } from './add-participant';
 import { setCallHold } from './hold-call';
@@ -148,6 +149,10 @@ describe('moving a call into its conference', () => {
 		expect(segments[0]!.endedAt!.getTime() - segments[0]!.startedAt.getTime()).toBe(30_000);
 		const kinds = (await h.testDb.db.select().from(callEvents).where(eq(callEvents.callId, call!.id))).map((e) => e.kind);
 		expect(kinds).toEqual(expect.arrayContaining(['hold.started', 'hold.ended']));
+		// The reporting log has the hold too: its 30 s move from talk to hold (handle time counts them once).
+		const logged = await h.testDb.db.select().from(callLog).where(eq(callLog.callId, call!.id));
+		expect(logged.filter((e) => e.type === 'held')).toHaveLength(1);
+		expect(logged.find((e) => e.type === 'resumed')).toMatchObject({ agentId: agent.subject, seconds: 30 });
 		const times = await handleTimeByAgent(h.testDb.db, new Date(0), new Date(Date.UTC(2100, 0, 1)));
 		const mine = times.find((t) => t.agentId === agent.subject);
 		expect(mine?.holdSeconds).toBe(30);

@@ -9,6 +9,7 @@ import type { Db, Tx } from '../db/client';
 import { calls } from '../db/schema/calls';
 import { callTransfers } from '../db/schema/transfers';
 import type { TransferOutcome } from '$lib/transfers/transfer-machine';
+import { logCallControlEvent, UnknownCallError } from '../reporting/log-call-control-event';
 
 export async function openTransferArchive(tx: Db | Tx, row: Doc<'transfer_queue'>): Promise<void> {
 	const sids = [row.callSid, ...(row.customerCallSid ? [row.customerCallSid] : [])];
@@ -38,9 +39,27 @@ export async function markTransferAnswered(db: Db | Tx, transferId: string, at: 
 		.where(and(eq(callTransfers.id, transferId), isNull(callTransfers.answeredAt)));
 }
 
+/** Outcomes in which the call went on with someone else: counted as a transfer (or a conference) in reports. */
+const REPORTED: Partial<Record<TransferOutcome, 'transferred' | 'conference'>> = { completed: 'transferred', queued: 'transferred', joined: 'conference' };
+
 export async function closeTransferArchive(db: Db | Tx, transferId: string, outcome: TransferOutcome, reason: string, at: Date): Promise<void> {
-	await db
+	const [closed] = await db
 		.update(callTransfers)
 		.set({ outcome, reason, endedAt: at })
-		.where(and(eq(callTransfers.id, transferId), isNull(callTransfers.outcome)));
+		.where(and(eq(callTransfers.id, transferId), isNull(callTransfers.outcome)))
+		.returning();
+	const kind = REPORTED[outcome];
+	if (!closed || !kind || !closed.fromAgentId) return;
+	// The call event log counts it once per transfer id (a replayed close finds the row already closed anyway).
+	await logCallControlEvent(db, {
+		callSid: closed.callSid,
+		kind,
+		agentId: closed.fromAgentId,
+		at,
+		ref: transferId,
+		target: closed.toAgentId ?? closed.toQueue ?? closed.toNumber ?? undefined
+	}).catch((error: unknown) => {
+		// A call the archive never had (none in tests with a bare hot row) has no log to count in.
+		if (!(error instanceof UnknownCallError)) throw error;
+	});
 }
