@@ -7,8 +7,8 @@
  * a caller waiting past the queue's wait alert. Alerts are deduplicated here, once for every
  * screen: a long wait alerts once per caller; a queue's drop under target alerts once, and again
  * only after it has recovered and ALERT_COOLDOWN_MS have passed (no storm while it hovers at the
- * target). Every signed-in manager's and supervisor's page follows the alerts
- * (/api/reporting/alerts), so the feed runs while any of them has the app open.
+ * target). Every signed-in manager's and supervisor's page follows the alerts on its notices
+ * stream (notices/queue-alerts.ts), so the feed runs while any of them has the app open.
  */
 import { gte, sql } from 'drizzle-orm';
 import type { BroadcastPort } from '../adapters/broadcast';
