@@ -1,0 +1,129 @@
+/**
+ * Transfers through the local carrier's real conferences: a live inbound call (real webhooks,
+ * real hot engine, PGlite), moved into its conference by the transfer, the target's softphone
+ * device ringing and answering, who hears whom per the carrier's audio routing, and the archive.
+ */
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { api } from '$convex/_generated/api';
+import { LocalTelephony } from '../adapters/telephony';
+import { startHarness, type Harness } from '../adapters/telephony/carrier/test-switchboard';
+import { handleCarrierHttp } from '../adapters/telephony/carrier/http';
+import { agentClientIdentity } from '../calls/caller-number';
+import { createVoiceHarness, HANDLERS, type VoiceHarness } from '../calls/test-harness';
+import type { VoiceServices } from '../calls/voice-services';
+import { SYSTEM_IDENTITY } from '../live/hot';
+import { setLogLevel } from '../log';
+import { callTransfers } from '../db/schema/transfers';
+import { moveTransfer } from './move-transfer';
+import { startTransfer } from './start-transfer';
+import { transferDeps } from './transfer-services';
+
+let carrier: Harness;
+let h: VoiceHarness;
+let services: VoiceServices;
+const answered: number[] = [];
+
+beforeAll(async () => {
+	carrier = await startHarness();
+	h = await createVoiceHarness({ telephony: new LocalTelephony(carrier.carrier, (request, path) => handleCarrierHttp(carrier.engine, request, path)) });
+	setLogLevel('silent');
+	services = { ...h.services, config: { ...h.config, publicBaseUrl: carrier.server.url } };
+	for (const [path, handler] of Object.entries(HANDLERS)) {
+		carrier.routes.set(path, async (req) => {
+			const url = new URL(`${req.path}${req.query.size ? `?${req.query.toString()}` : ''}`, carrier.server.url);
+			const headers = Object.entries(req.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v] as [string, string]] : []));
+			const res = await handler(services, new Request(url, { method: 'POST', headers, body: new Uint8Array(req.body) }), url);
+			answered.push(res.status);
+			return { status: res.status, body: await res.text() };
+		});
+	}
+}, 60_000);
+afterAll(async () => {
+	await carrier.close();
+	await h.close();
+});
+
+/** Advance the carrier's clock a second at a time until `until` holds (webhooks and the server run in real time meanwhile). */
+async function advance(seconds: number, until: () => boolean | Promise<boolean>) {
+	let ticks = 0;
+	await vi.waitFor(
+		async () => {
+			if (await until()) return;
+			if (ticks++ < seconds) await carrier.clock.advance(1000);
+			throw new Error('not yet');
+		},
+		{ timeout: 20_000, interval: 20 }
+	);
+}
+
+type Agent = Awaited<ReturnType<VoiceHarness['addAgent']>>;
+
+/** An agent whose softphone answers whatever rings: a queue offer through acceptCall, a transfer leg at once. */
+function answering(who: Agent, legs: Map<string, string>) {
+	const device = carrier.engine.device(agentClientIdentity(who.subject));
+	device.register();
+	device.on('incoming', (call) => {
+		legs.set(who.subject, call.parameters.CallSid ?? '');
+		const callSid = call.customParameters.get('callSid');
+		if (callSid) void h.hot.mutation(api.callLine.acceptCall, { callSid }, who).then(() => call.accept());
+		else queueMicrotask(() => call.accept());
+	});
+}
+
+/** A customer call answered by `first`, both agents' devices answering. */
+async function liveCall(number: string, queue: string, first: Agent, target: Agent) {
+	const legs = new Map<string, string>();
+	answering(first, legs);
+	answering(target, legs);
+	await h.addQueue(number, queue, [queue]);
+	const phoneCall = carrier.engine.phone(`+1303555${String(1000 + Math.floor(Math.random() * 8999))}`).call(number);
+	const row = () => h.hot.query(api.callControl.byLeg, { legSid: phoneCall.sid }, SYSTEM_IDENTITY);
+	await advance(20, async () => Boolean((await row())?.agentCallSid));
+	return { phoneCall, legs, row };
+}
+
+/** Who the customer hears and who hears the customer, by label. */
+function routing(conference: string, customerSid: string) {
+	const { participants } = carrier.engine.audioRouting(conference);
+	const label = (sid: string) => participants.find((p) => p.callSid === sid)?.label ?? sid;
+	const customer = participants.find((p) => p.callSid === customerSid);
+	return {
+		labels: participants.map((p) => p.label).sort(),
+		customerHears: (customer?.hears ?? []).map(label).sort(),
+		heardByCustomer: participants.filter((p) => p.hears.includes(customerSid)).map((p) => p.label).sort(),
+		customerHold: customer?.hold ?? null
+	};
+}
+
+const archived = (id: string) => h.testDb.db.select().from(callTransfers).where(eq(callTransfers.id, id)).then((r) => r[0]);
+
+describe('transfers through the local carrier', () => {
+	it('cold: the call moves into its conference, the target rings and answers, the first agent leaves, customer and target hear each other', async () => {
+		const ann = await h.addAgent(['cold'], 'Ann First');
+		const bob = await h.addAgent(['nothing'], 'Bob Target');
+		const { phoneCall, legs, row } = await liveCall('+14155550161', 'cold', ann, bob);
+		const deps = transferDeps(services);
+		const started = await startTransfer(deps, { id: ann.subject, name: 'Ann First' }, { callSid: phoneCall.sid, kind: 'cold', target: { agentId: bob.subject }, note: 'wants a refund' });
+		const transfer = () => h.hot.query(api.transfers.get, { transferId: started.transferId }, SYSTEM_IDENTITY);
+		await advance(30, async () => (await transfer())?.phase === 'completed');
+		expect(legs.get(bob.subject)).toBeTruthy();
+		const conference = `call-${phoneCall.sid}`;
+		await advance(10, () => routing(conference, phoneCall.sid).labels.join() === ['agent:' + bob.subject, 'customer'].sort().join());
+		expect(routing(conference, phoneCall.sid)).toEqual({
+			labels: ['agent:' + bob.subject, 'customer'].sort(),
+			customerHears: ['agent:' + bob.subject],
+			heardByCustomer: ['agent:' + bob.subject],
+			customerHold: false
+		});
+		expect(phoneCall.status).toBe('in-progress');
+		expect(await archived(started.transferId)).toMatchObject({ kind: 'cold', fromAgentId: ann.subject, toAgentId: bob.subject, outcome: 'completed', note: 'wants a refund' });
+		expect((await archived(started.transferId))?.answeredAt).toBeTruthy();
+		expect((await archived(started.transferId))?.callId).toBeTruthy();
+
+		phoneCall.hangUp();
+		await advance(10, async () => (await row())?.state === 'wrapup');
+		expect(carrier.engine.liveCalls).toEqual([]);
+		expect(answered.filter((s) => s !== 200 && s !== 204)).toEqual([]);
+	});
+});
