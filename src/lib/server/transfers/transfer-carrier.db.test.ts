@@ -71,13 +71,14 @@ function answering(who: Agent, legs: Map<string, string>) {
 	});
 }
 
+let customers = 0;
 /** A customer call answered by `first`, both agents' devices answering. */
 async function liveCall(number: string, queue: string, first: Agent, target: Agent) {
 	const legs = new Map<string, string>();
 	answering(first, legs);
 	answering(target, legs);
 	await h.addQueue(number, queue, [queue]);
-	const phoneCall = carrier.engine.phone(`+1303555${String(1000 + Math.floor(Math.random() * 8999))}`).call(number);
+	const phoneCall = carrier.engine.phone(`+1303555${String(1000 + ++customers)}`).call(number);
 	const row = () => h.hot.query(api.callControl.byLeg, { legSid: phoneCall.sid }, SYSTEM_IDENTITY);
 	await advance(20, async () => Boolean((await row())?.agentCallSid));
 	return { phoneCall, legs, row };
@@ -121,8 +122,14 @@ describe('transfers through the local carrier', () => {
 		expect((await archived(started.transferId))?.answeredAt).toBeTruthy();
 		expect((await archived(started.transferId))?.callId).toBeTruthy();
 
+		const status = async (who: Agent) => (await h.hot.query(api.agentStatus.mine, {}, who))?.status;
+		expect(await status(bob)).toBe('busy');
 		phoneCall.hangUp();
 		await advance(10, async () => (await row())?.state === 'wrapup');
+		// The target's leg ends with the call: they are free again, not busy on a call that is gone.
+		expect(await status(bob)).toBe('available');
+		expect(await status(ann)).toBe('wrapup');
+		expect(await h.hot.query(api.transfers.openForCall, { callSid: phoneCall.sid }, SYSTEM_IDENTITY)).toBeNull();
 		expect(carrier.engine.liveCalls).toEqual([]);
 		expect(answered.filter((s) => s !== 200 && s !== 204)).toEqual([]);
 	});
