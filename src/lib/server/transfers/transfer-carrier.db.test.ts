@@ -97,6 +97,7 @@ function routing(conference: string, customerSid: string) {
 	};
 }
 
+const status = async (who: Agent) => (await h.hot.query(api.agentStatus.mine, {}, who))?.status;
 const archived = (id: string) => h.testDb.db.select().from(callTransfers).where(eq(callTransfers.id, id)).then((r) => r[0]);
 
 describe('transfers through the local carrier', () => {
@@ -122,7 +123,6 @@ describe('transfers through the local carrier', () => {
 		expect((await archived(started.transferId))?.answeredAt).toBeTruthy();
 		expect((await archived(started.transferId))?.callId).toBeTruthy();
 
-		const status = async (who: Agent) => (await h.hot.query(api.agentStatus.mine, {}, who))?.status;
 		expect(await status(bob)).toBe('busy');
 		phoneCall.hangUp();
 		await advance(10, async () => (await row())?.state === 'wrapup');
@@ -130,6 +130,61 @@ describe('transfers through the local carrier', () => {
 		expect(await status(bob)).toBe('available');
 		expect(await status(ann)).toBe('wrapup');
 		expect(await h.hot.query(api.transfers.openForCall, { callSid: phoneCall.sid }, SYSTEM_IDENTITY)).toBeNull();
+		expect(carrier.engine.liveCalls).toEqual([]);
+		expect(answered.filter((s) => s !== 200 && s !== 204)).toEqual([]);
+	});
+	/** A warm transfer to its consult: the customer held hearing hold music, the two agents talking. */
+	async function consult(number: string, queue: string, names: [string, string]) {
+		const ann = await h.addAgent([queue], names[0]);
+		const bob = await h.addAgent(['nothing'], names[1]);
+		const call = await liveCall(number, queue, ann, bob);
+		const deps = transferDeps(services);
+		const started = await startTransfer(deps, { id: ann.subject, name: names[0] }, { callSid: call.phoneCall.sid, kind: 'warm', target: { agentId: bob.subject } });
+		const transfer = () => h.hot.query(api.transfers.get, { transferId: started.transferId }, SYSTEM_IDENTITY);
+		await advance(30, async () => (await transfer())?.phase === 'consulting');
+		const conference = `call-${call.phoneCall.sid}`;
+		const labels = ['agent:' + ann.subject, 'agent:' + bob.subject, 'customer'].sort();
+		await advance(10, () => routing(conference, call.phoneCall.sid).labels.join() === labels.join() && routing(conference, call.phoneCall.sid).customerHold === true);
+		expect(routing(conference, call.phoneCall.sid)).toEqual({ labels, customerHears: [], heardByCustomer: [], customerHold: true });
+		const agents = carrier.engine.audioRouting(conference).participants.filter((p) => p.label !== 'customer');
+		expect(agents.map((p) => p.hears.length)).toEqual([1, 1]);
+		expect(carrier.engine.audioRouting(conference).participants.find((p) => p.label === 'customer')?.hearsHoldMusic).toBe(true);
+		expect(await status(bob)).toBe('busy');
+		return { ...call, ann, bob, deps, started, transfer, conference };
+	}
+
+	it('warm, then complete: the consult holds the customer, complete hands them to the target', async () => {
+		const { phoneCall, row, ann, bob, deps, started, transfer, conference } = await consult('+14155550162', 'warmdone', ['Ann Warm', 'Bob Consulted']);
+		await moveTransfer(deps, { transferId: started.transferId, event: 'complete', actorId: ann.subject });
+		expect((await transfer())?.phase).toBe('completed');
+		const two = ['agent:' + bob.subject, 'customer'].sort();
+		await advance(10, () => routing(conference, phoneCall.sid).labels.join() === two.join() && routing(conference, phoneCall.sid).customerHold === false);
+		expect(routing(conference, phoneCall.sid)).toEqual({ labels: two, customerHears: ['agent:' + bob.subject], heardByCustomer: ['agent:' + bob.subject], customerHold: false });
+		await expect(moveTransfer(deps, { transferId: started.transferId, event: 'complete', actorId: ann.subject })).rejects.toMatchObject({ code: 'TRANSFER_FINISHED' });
+		expect(await archived(started.transferId)).toMatchObject({ kind: 'warm', outcome: 'completed', fromAgentId: ann.subject, toAgentId: bob.subject });
+		expect((await archived(started.transferId))?.answeredAt).toBeTruthy();
+
+		phoneCall.hangUp();
+		await advance(10, async () => (await row())?.state === 'wrapup');
+		expect(await status(bob)).toBe('available');
+		expect(carrier.engine.liveCalls).toEqual([]);
+		expect(answered.filter((s) => s !== 200 && s !== 204)).toEqual([]);
+	});
+
+	it('warm, then cancel: the target is dropped and the customer hears the first agent again', async () => {
+		const { phoneCall, row, ann, bob, deps, started, transfer, conference } = await consult('+14155550163', 'warmback', ['Ann Back', 'Bob Dropped']);
+		await moveTransfer(deps, { transferId: started.transferId, event: 'cancel', actorId: ann.subject });
+		expect((await transfer())?.phase).toBe('returned');
+		const two = ['agent:' + ann.subject, 'customer'].sort();
+		await advance(10, () => routing(conference, phoneCall.sid).labels.join() === two.join() && routing(conference, phoneCall.sid).customerHold === false);
+		expect(routing(conference, phoneCall.sid)).toEqual({ labels: two, customerHears: ['agent:' + ann.subject], heardByCustomer: ['agent:' + ann.subject], customerHold: false });
+		expect(await status(bob)).toBe('available');
+		expect(await status(ann)).toBe('busy');
+		expect(await archived(started.transferId)).toMatchObject({ kind: 'warm', outcome: 'cancelled', toAgentId: bob.subject });
+
+		phoneCall.hangUp();
+		await advance(10, async () => (await row())?.state === 'wrapup');
+		expect(await status(ann)).toBe('wrapup');
 		expect(carrier.engine.liveCalls).toEqual([]);
 		expect(answered.filter((s) => s !== 200 && s !== 204)).toEqual([]);
 	});
