@@ -33,10 +33,10 @@ test('cold transfer to an agent: the target answers, the customer and the target
 	await dialog.getByLabel('Search agents, queues and skills').fill('Bob');
 	await dialog.getByTestId('transfer-entry').filter({ hasText: 'Bob Okafor' }).click();
 
-	// Bob's softphone shows the offer with the note and rings; he answers the ringing leg.
+	// Bob's softphone shows the offer with the note and rings; he accepts the offer, which answers that leg.
 	await expect(bobSoftphone.getByTestId('transfer-offer-note')).toHaveText('Wants to upgrade');
 	await expect(bobSoftphone.getByTestId('softphone-call')).toHaveAttribute('data-phase', 'ringing');
-	await bobSoftphone.getByTestId('softphone-call').getByRole('button', { name: /Accept/ }).click();
+	await bobSoftphone.getByTestId('transfer-offer').getByRole('button', { name: 'Accept' }).click();
 	await expect(bobSoftphone.getByTestId('transfer-offer')).toHaveCount(0, { timeout: 20_000 });
 
 	// The carrier: only the customer and Bob in the conference, hearing each other.
