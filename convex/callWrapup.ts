@@ -8,6 +8,7 @@ import { activeBySid, incomingBySid, setAgent } from './lib/callRows';
 import { fail } from './lib/errors';
 import { agentQuery, systemMutation } from './lib/functions';
 import { findAgent } from './lib/routing';
+import { endTransferTargets } from './lib/transferLegs';
 
 /**
  * The caller's leg ended. An answered call moves to wrap-up (agent status `wrapup`); an
@@ -27,6 +28,7 @@ export const completeCall = systemMutation({
 				await ctx.db.patch('active_calls', active._id, { state: 'wrapup', endedAt: now, wrapupEndsAt: wrapupSeconds === undefined ? undefined : now + wrapupSeconds * 1000 });
 				const agent = await findAgent(ctx, active.agentId);
 				if (agent && agent.activeCallSid === callSid) await setAgent(ctx, agent, { status: 'wrapup', since: now });
+				await endTransferTargets(ctx, callSid, now);
 			}
 			return { answeredBy: active.agentId };
 		}

@@ -32,6 +32,7 @@ import type * as lib_errors from "../lib/errors.js";
 import type * as lib_functions from "../lib/functions.js";
 import type * as lib_observe from "../lib/observe.js";
 import type * as lib_routing from "../lib/routing.js";
+import type * as lib_transferLegs from "../lib/transferLegs.js";
 import type * as liveTranscript from "../liveTranscript.js";
 import type * as smsLocks from "../smsLocks.js";
 import type * as smsMessages from "../smsMessages.js";
@@ -65,6 +66,7 @@ declare const fullApi: ApiFromModules<{
   "lib/functions": typeof lib_functions;
   "lib/observe": typeof lib_observe;
   "lib/routing": typeof lib_routing;
+  "lib/transferLegs": typeof lib_transferLegs;
   liveTranscript: typeof liveTranscript;
   smsLocks: typeof smsLocks;
   smsMessages: typeof smsMessages;

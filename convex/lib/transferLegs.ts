@@ -1,0 +1,27 @@
+/**
+ * A transferred call's target legs end with the call. The target agent's leg is an active_calls
+ * row of its own (transfers.ts followTarget), which no status callback of the carrier ends (it is
+ * a conference participant leg); so when the call itself ends, the target's leg row goes and the
+ * target is available again, instead of staying busy forever. Not wrap-up: the archive keeps the
+ * call (and its wrap-up form) under the agent who answered it, so the target's wrap-up could
+ * never be saved or ended (wrap-up-call.ts finds no archive call for the target's leg).
+ */
+import type { MutationCtx } from '../_generated/server';
+import { activeBySid, setAgent } from './callRows';
+import { findAgent } from './routing';
+
+export async function endTransferTargets(ctx: MutationCtx, callSid: string, now: number): Promise<void> {
+	const transfers = await ctx.db
+		.query('transfer_queue')
+		.withIndex('by_callSid', (q) => q.eq('callSid', callSid))
+		.collect();
+	for (const t of transfers) {
+		if ((t.phase !== 'completed' && t.phase !== 'joined') || !t.toAgentId) continue;
+		const legSid = t.targetCallSid ?? `transfer-${t.transferId}`;
+		const leg = await activeBySid(ctx, legSid);
+		if (!leg) continue;
+		await ctx.db.delete('active_calls', leg._id);
+		const agent = await findAgent(ctx, leg.agentId);
+		if (agent && agent.activeCallSid === legSid) await setAgent(ctx, agent, { status: 'available', since: now, activeCallSid: undefined });
+	}
+}

@@ -1,0 +1,191 @@
+/**
+ * Transfers through the local carrier's real conferences: a live inbound call (real webhooks,
+ * real hot engine, PGlite), moved into its conference by the transfer, the target's softphone
+ * device ringing and answering, who hears whom per the carrier's audio routing, and the archive.
+ */
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { api } from '$convex/_generated/api';
+import { LocalTelephony } from '../adapters/telephony';
+import { startHarness, type Harness } from '../adapters/telephony/carrier/test-switchboard';
+import { handleCarrierHttp } from '../adapters/telephony/carrier/http';
+import { agentClientIdentity } from '../calls/caller-number';
+import { createVoiceHarness, HANDLERS, type VoiceHarness } from '../calls/test-harness';
+import type { VoiceServices } from '../calls/voice-services';
+import { SYSTEM_IDENTITY } from '../live/hot';
+import { setLogLevel } from '../log';
+import { callTransfers } from '../db/schema/transfers';
+import { moveTransfer } from './move-transfer';
+import { startTransfer } from './start-transfer';
+import { transferDeps } from './transfer-services';
+
+let carrier: Harness;
+let h: VoiceHarness;
+let services: VoiceServices;
+const answered: number[] = [];
+
+beforeAll(async () => {
+	carrier = await startHarness();
+	h = await createVoiceHarness({ telephony: new LocalTelephony(carrier.carrier, (request, path) => handleCarrierHttp(carrier.engine, request, path)) });
+	setLogLevel('silent');
+	services = { ...h.services, config: { ...h.config, publicBaseUrl: carrier.server.url } };
+	for (const [path, handler] of Object.entries(HANDLERS)) {
+		carrier.routes.set(path, async (req) => {
+			const url = new URL(`${req.path}${req.query.size ? `?${req.query.toString()}` : ''}`, carrier.server.url);
+			const headers = Object.entries(req.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v] as [string, string]] : []));
+			const res = await handler(services, new Request(url, { method: 'POST', headers, body: new Uint8Array(req.body) }), url);
+			answered.push(res.status);
+			return { status: res.status, body: await res.text() };
+		});
+	}
+}, 60_000);
+afterAll(async () => {
+	await carrier.close();
+	await h.close();
+});
+
+/** Advance the carrier's clock a second at a time until `until` holds (webhooks and the server run in real time meanwhile). */
+async function advance(seconds: number, until: () => boolean | Promise<boolean>) {
+	let ticks = 0;
+	await vi.waitFor(
+		async () => {
+			if (await until()) return;
+			if (ticks++ < seconds) await carrier.clock.advance(1000);
+			throw new Error('not yet');
+		},
+		{ timeout: 20_000, interval: 20 }
+	);
+}
+
+type Agent = Awaited<ReturnType<VoiceHarness['addAgent']>>;
+
+/** An agent whose softphone answers whatever rings: a queue offer through acceptCall, a transfer leg at once. */
+function answering(who: Agent, legs: Map<string, string>) {
+	const device = carrier.engine.device(agentClientIdentity(who.subject));
+	device.register();
+	device.on('incoming', (call) => {
+		legs.set(who.subject, call.parameters.CallSid ?? '');
+		const callSid = call.customParameters.get('callSid');
+		if (callSid) void h.hot.mutation(api.callLine.acceptCall, { callSid }, who).then(() => call.accept());
+		else queueMicrotask(() => call.accept());
+	});
+}
+
+let customers = 0;
+/** A customer call answered by `first`, both agents' devices answering. */
+async function liveCall(number: string, queue: string, first: Agent, target: Agent) {
+	const legs = new Map<string, string>();
+	answering(first, legs);
+	answering(target, legs);
+	await h.addQueue(number, queue, [queue]);
+	const phoneCall = carrier.engine.phone(`+1303555${String(1000 + ++customers)}`).call(number);
+	const row = () => h.hot.query(api.callControl.byLeg, { legSid: phoneCall.sid }, SYSTEM_IDENTITY);
+	await advance(20, async () => Boolean((await row())?.agentCallSid));
+	return { phoneCall, legs, row };
+}
+
+/** Who the customer hears and who hears the customer, by label. */
+function routing(conference: string, customerSid: string) {
+	const { participants } = carrier.engine.audioRouting(conference);
+	const label = (sid: string) => participants.find((p) => p.callSid === sid)?.label ?? sid;
+	const customer = participants.find((p) => p.callSid === customerSid);
+	return {
+		labels: participants.map((p) => p.label).sort(),
+		customerHears: (customer?.hears ?? []).map(label).sort(),
+		heardByCustomer: participants.filter((p) => p.hears.includes(customerSid)).map((p) => p.label).sort(),
+		customerHold: customer?.hold ?? null
+	};
+}
+
+const status = async (who: Agent) => (await h.hot.query(api.agentStatus.mine, {}, who))?.status;
+const archived = (id: string) => h.testDb.db.select().from(callTransfers).where(eq(callTransfers.id, id)).then((r) => r[0]);
+
+describe('transfers through the local carrier', () => {
+	it('cold: the call moves into its conference, the target rings and answers, the first agent leaves, customer and target hear each other', async () => {
+		const ann = await h.addAgent(['cold'], 'Ann First');
+		const bob = await h.addAgent(['nothing'], 'Bob Target');
+		const { phoneCall, legs, row } = await liveCall('+14155550161', 'cold', ann, bob);
+		const deps = transferDeps(services);
+		const started = await startTransfer(deps, { id: ann.subject, name: 'Ann First' }, { callSid: phoneCall.sid, kind: 'cold', target: { agentId: bob.subject }, note: 'wants a refund' });
+		const transfer = () => h.hot.query(api.transfers.get, { transferId: started.transferId }, SYSTEM_IDENTITY);
+		await advance(30, async () => (await transfer())?.phase === 'completed');
+		expect(legs.get(bob.subject)).toBeTruthy();
+		const conference = `call-${phoneCall.sid}`;
+		await advance(10, () => routing(conference, phoneCall.sid).labels.join() === ['agent:' + bob.subject, 'customer'].sort().join());
+		expect(routing(conference, phoneCall.sid)).toEqual({
+			labels: ['agent:' + bob.subject, 'customer'].sort(),
+			customerHears: ['agent:' + bob.subject],
+			heardByCustomer: ['agent:' + bob.subject],
+			customerHold: false
+		});
+		expect(phoneCall.status).toBe('in-progress');
+		expect(await archived(started.transferId)).toMatchObject({ kind: 'cold', fromAgentId: ann.subject, toAgentId: bob.subject, outcome: 'completed', note: 'wants a refund' });
+		expect((await archived(started.transferId))?.answeredAt).toBeTruthy();
+		expect((await archived(started.transferId))?.callId).toBeTruthy();
+
+		expect(await status(bob)).toBe('busy');
+		phoneCall.hangUp();
+		await advance(10, async () => (await row())?.state === 'wrapup');
+		// The target's leg ends with the call: they are free again, not busy on a call that is gone.
+		expect(await status(bob)).toBe('available');
+		expect(await status(ann)).toBe('wrapup');
+		expect(await h.hot.query(api.transfers.openForCall, { callSid: phoneCall.sid }, SYSTEM_IDENTITY)).toBeNull();
+		expect(carrier.engine.liveCalls).toEqual([]);
+		expect(answered.filter((s) => s !== 200 && s !== 204)).toEqual([]);
+	});
+	/** A warm transfer to its consult: the customer held hearing hold music, the two agents talking. */
+	async function consult(number: string, queue: string, names: [string, string]) {
+		const ann = await h.addAgent([queue], names[0]);
+		const bob = await h.addAgent(['nothing'], names[1]);
+		const call = await liveCall(number, queue, ann, bob);
+		const deps = transferDeps(services);
+		const started = await startTransfer(deps, { id: ann.subject, name: names[0] }, { callSid: call.phoneCall.sid, kind: 'warm', target: { agentId: bob.subject } });
+		const transfer = () => h.hot.query(api.transfers.get, { transferId: started.transferId }, SYSTEM_IDENTITY);
+		await advance(30, async () => (await transfer())?.phase === 'consulting');
+		const conference = `call-${call.phoneCall.sid}`;
+		const labels = ['agent:' + ann.subject, 'agent:' + bob.subject, 'customer'].sort();
+		await advance(10, () => routing(conference, call.phoneCall.sid).labels.join() === labels.join() && routing(conference, call.phoneCall.sid).customerHold === true);
+		expect(routing(conference, call.phoneCall.sid)).toEqual({ labels, customerHears: [], heardByCustomer: [], customerHold: true });
+		const agents = carrier.engine.audioRouting(conference).participants.filter((p) => p.label !== 'customer');
+		expect(agents.map((p) => p.hears.length)).toEqual([1, 1]);
+		expect(carrier.engine.audioRouting(conference).participants.find((p) => p.label === 'customer')?.hearsHoldMusic).toBe(true);
+		expect(await status(bob)).toBe('busy');
+		return { ...call, ann, bob, deps, started, transfer, conference };
+	}
+
+	it('warm, then complete: the consult holds the customer, complete hands them to the target', async () => {
+		const { phoneCall, row, ann, bob, deps, started, transfer, conference } = await consult('+14155550162', 'warmdone', ['Ann Warm', 'Bob Consulted']);
+		await moveTransfer(deps, { transferId: started.transferId, event: 'complete', actorId: ann.subject });
+		expect((await transfer())?.phase).toBe('completed');
+		const two = ['agent:' + bob.subject, 'customer'].sort();
+		await advance(10, () => routing(conference, phoneCall.sid).labels.join() === two.join() && routing(conference, phoneCall.sid).customerHold === false);
+		expect(routing(conference, phoneCall.sid)).toEqual({ labels: two, customerHears: ['agent:' + bob.subject], heardByCustomer: ['agent:' + bob.subject], customerHold: false });
+		await expect(moveTransfer(deps, { transferId: started.transferId, event: 'complete', actorId: ann.subject })).rejects.toMatchObject({ code: 'TRANSFER_FINISHED' });
+		expect(await archived(started.transferId)).toMatchObject({ kind: 'warm', outcome: 'completed', fromAgentId: ann.subject, toAgentId: bob.subject });
+		expect((await archived(started.transferId))?.answeredAt).toBeTruthy();
+
+		phoneCall.hangUp();
+		await advance(10, async () => (await row())?.state === 'wrapup');
+		expect(await status(bob)).toBe('available');
+		expect(carrier.engine.liveCalls).toEqual([]);
+		expect(answered.filter((s) => s !== 200 && s !== 204)).toEqual([]);
+	});
+
+	it('warm, then cancel: the target is dropped and the customer hears the first agent again', async () => {
+		const { phoneCall, row, ann, bob, deps, started, transfer, conference } = await consult('+14155550163', 'warmback', ['Ann Back', 'Bob Dropped']);
+		await moveTransfer(deps, { transferId: started.transferId, event: 'cancel', actorId: ann.subject });
+		expect((await transfer())?.phase).toBe('returned');
+		const two = ['agent:' + ann.subject, 'customer'].sort();
+		await advance(10, () => routing(conference, phoneCall.sid).labels.join() === two.join() && routing(conference, phoneCall.sid).customerHold === false);
+		expect(routing(conference, phoneCall.sid)).toEqual({ labels: two, customerHears: ['agent:' + ann.subject], heardByCustomer: ['agent:' + ann.subject], customerHold: false });
+		expect(await status(bob)).toBe('available');
+		expect(await status(ann)).toBe('busy');
+		expect(await archived(started.transferId)).toMatchObject({ kind: 'warm', outcome: 'cancelled', toAgentId: bob.subject });
+
+		phoneCall.hangUp();
+		await advance(10, async () => (await row())?.state === 'wrapup');
+		expect(await status(ann)).toBe('wrapup');
+		expect(carrier.engine.liveCalls).toEqual([]);
+		expect(answered.filter((s) => s !== 200 && s !== 204)).toEqual([]);
+	});
+});
