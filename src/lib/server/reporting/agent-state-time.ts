@@ -31,8 +31,9 @@ export interface StateSeconds {
 export function runSeconds(agentId: string, state: string, from: Date, to: Date): StateSeconds[] {
 	if (!STAFFED_STATES.includes(state)) return [];
 	const handling = HANDLING_STATES.includes(state);
-	const start = from.getTime();
-	const end = Math.min(to.getTime(), start + MAX_RUN_MS);
+	// Whole seconds (the intervals' columns are integers; hot state's times carry milliseconds).
+	const start = Math.floor(from.getTime() / 1000) * 1000;
+	const end = Math.min(Math.floor(to.getTime() / 1000) * 1000, start + MAX_RUN_MS);
 	const out: StateSeconds[] = [];
 	for (let b = Math.floor(start / INTERVAL_MS) * INTERVAL_MS; b < end; b += INTERVAL_MS) {
 		const seconds = (Math.min(end, b + INTERVAL_MS) - Math.max(start, b)) / 1000;

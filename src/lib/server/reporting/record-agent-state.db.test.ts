@@ -58,6 +58,15 @@ describe('agent state into the archive', () => {
 		expect(byHour.totals).toEqual(byDay.totals);
 	});
 
+	it('logs presence times that carry milliseconds (hot state\'s `since`) as whole seconds', async () => {
+		const recorder = new AgentStateRecorder(t.db, () => at('2026-12-02T10:30:00Z'));
+		await recorder.observe([{ userId: 'milli', status: 'available', since: Date.parse('2026-12-02T10:00:00.250Z') }]);
+		await recorder.observe([{ userId: 'milli', status: 'busy', since: Date.parse('2026-12-02T10:05:30.999Z') }]);
+		await recorder.observe([{ userId: 'milli', status: 'offline', since: Date.parse('2026-12-02T10:06:00.400Z') }]);
+		const mine = (await intervals()).filter((r) => r.agentId === 'milli');
+		expect(mine.map((r) => [r.bucket.toISOString(), r.staffedSeconds, r.handlingSeconds])).toEqual([['2026-12-02T10:00:00.000Z', 360, 30]]);
+	});
+
 	it('a change landing on a rolled day un-marks it, so the next report counts it', async () => {
 		// bob's first row closes no run, so it changes no figure and the day stays rolled; the second does.
 		await recordAgentState(t.db, { agentId: 'bob', state: 'busy', at: at('2026-12-01T12:00:00Z') });
