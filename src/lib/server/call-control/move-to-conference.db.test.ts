@@ -12,7 +12,7 @@ import { ACCOUNT, CUSTOMER, SWITCHBOARD_NUMBER, TOKEN, startHarness, type Harnes
 import { handleCarrierHttp } from '../adapters/telephony/carrier/http';
 import { RebasingRequestClient } from '../adapters/telephony/twilio';
 import { agentClientIdentity } from '../calls/caller-number';
-import { createVoiceHarness, HANDLERS, type VoiceHarness } from '../calls/test-harness';
+import { createVoiceHarness, type VoiceHarness, answerCarrierWith } from '../calls/test-harness';
 import type { VoiceServices } from '../calls/voice-services';
 import { SYSTEM_IDENTITY } from '../live/hot';
 import { setLogLevel } from '../log';
@@ -37,15 +37,7 @@ beforeAll(async () => {
 	h = await createVoiceHarness({ telephony: new LocalTelephony(carrier.carrier, (request, path) => handleCarrierHttp(carrier.engine, request, path)) });
 	setLogLevel('silent');
 	services = { ...h.services, config: { ...h.config, publicBaseUrl: carrier.server.url } };
-	for (const [path, handler] of Object.entries(HANDLERS)) {
-		carrier.routes.set(path, async (req) => {
-			const url = new URL(`${req.path}${req.query.size ? `?${req.query.toString()}` : ''}`, carrier.server.url);
-			const headers = Object.entries(req.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v] as [string, string]] : []));
-			const res = await handler(services, new Request(url, { method: 'POST', headers, body: new Uint8Array(req.body) }), url);
-			answered.push(res.status);
-			return { status: res.status, body: await res.text() };
-		});
-	}
+	answerCarrierWith(carrier, services, (status) => answered.push(status));
 }, 60_000);
 afterAll(async () => {
 	await carrier.close();

@@ -15,7 +15,7 @@ import { callEvents, calls } from '../db/schema/calls';
 import type { Identity } from '../live/hot';
 import { setLogLevel } from '../log';
 import { applyDeviceAction, openDeviceChannel } from '../softphone/device-channel';
-import { createVoiceHarness, HANDLERS, type VoiceHarness } from './test-harness';
+import { createVoiceHarness, type VoiceHarness, answerCarrierWith } from './test-harness';
 import { setCallRecording } from './set-call-recording';
 import { waitingIn } from './test-board';
 import type { VoiceServices } from './voice-services';
@@ -38,15 +38,7 @@ beforeAll(async () => {
 	h = await createVoiceHarness({ telephony: new LocalTelephony(carrier.carrier) });
 	setLogLevel('silent');
 	services = { ...h.services, config: { ...h.config, publicBaseUrl: carrier.server.url } };
-	for (const [path, handler] of Object.entries(HANDLERS)) {
-		carrier.routes.set(path, async (req) => {
-			const url = new URL(`${req.path}${req.query.size ? `?${req.query.toString()}` : ''}`, carrier.server.url);
-			const headers = Object.entries(req.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v] as [string, string]] : []));
-			const res = await handler(services, new Request(url, { method: 'POST', headers, body: new Uint8Array(req.body) }), url);
-			answered.push(res.status);
-			return { status: res.status, body: await res.text() };
-		});
-	}
+	answerCarrierWith(carrier, services, (status) => answered.push(status));
 }, 60_000);
 afterAll(async () => {
 	await carrier.close();

@@ -11,7 +11,7 @@ import { CUSTOMER, SWITCHBOARD_NUMBER, startHarness, type Harness } from '../ada
 import { liveTranscriptLines } from '../db/schema/transcripts';
 import { setLogLevel } from '../log';
 import { agentClientIdentity } from './caller-number';
-import { createVoiceHarness, HANDLERS, type VoiceHarness } from './test-harness';
+import { createVoiceHarness, type VoiceHarness, answerCarrierWith } from './test-harness';
 import type { VoiceServices } from './voice-services';
 
 const SUPERVISOR = { subject: 'supervisor-1', role: 'supervisor' as const, name: 'Heidi' };
@@ -25,14 +25,7 @@ beforeAll(async () => {
 	h = await createVoiceHarness({ telephony: new LocalTelephony(carrier.carrier), env: { LIVE_TRANSCRIPTION: 'partial' } });
 	setLogLevel('silent');
 	services = { ...h.services, config: { ...h.config, publicBaseUrl: carrier.server.url } };
-	for (const [path, handler] of Object.entries(HANDLERS)) {
-		carrier.routes.set(path, async (req) => {
-			const url = new URL(`${req.path}${req.query.size ? `?${req.query.toString()}` : ''}`, carrier.server.url);
-			const headers = Object.entries(req.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v] as [string, string]] : []));
-			const res = await handler(services, new Request(url, { method: 'POST', headers, body: new Uint8Array(req.body) }), url);
-			return { status: res.status, body: await res.text() };
-		});
-	}
+	answerCarrierWith(carrier, services);
 }, 60_000);
 afterAll(async () => {
 	await carrier.close();

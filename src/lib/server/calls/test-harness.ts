@@ -29,6 +29,7 @@ import { transcriptionWebhook } from './live-transcription-webhook';
 import { seedVoiceQueues } from './seed-voice-queues';
 import { VOICE_PATHS } from './voice-paths';
 import type { VoiceServices } from './voice-services';
+import type { Harness as CarrierHarness } from '../adapters/telephony/carrier/test-switchboard';
 import {
 	callStatusWebhook,
 	dialActionWebhook,
@@ -163,4 +164,20 @@ export async function createVoiceHarness(options: VoiceHarnessOptions = {}): Pro
 			await Promise.allSettled([hot.close(), created.close(), testDb.close()]);
 		}
 	};
+}
+
+/**
+ * Answer the carrier harness's webhook requests with Switchboard's handlers, as the app's routes
+ * would (the public URL the carrier signed, its headers and body); `onAnswer` sees each status.
+ */
+export function answerCarrierWith(carrier: CarrierHarness, services: VoiceServices, onAnswer?: (status: number, path: string) => void): void {
+	for (const [path, handler] of Object.entries(HANDLERS)) {
+		carrier.routes.set(path, async (req) => {
+			const url = new URL(`${req.path}${req.query.size ? `?${req.query.toString()}` : ''}`, carrier.server.url);
+			const headers = Object.entries(req.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v] as [string, string]] : []));
+			const res = await handler(services, new Request(url, { method: 'POST', headers, body: new Uint8Array(req.body) }), url);
+			onAnswer?.(res.status, path);
+			return { status: res.status, body: await res.text() };
+		});
+	}
 }

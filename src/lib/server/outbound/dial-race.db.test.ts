@@ -16,7 +16,7 @@ import { LocalTelephony } from '../adapters/telephony';
 import { startHarness, SWITCHBOARD_NUMBER, type Harness } from '../adapters/telephony/carrier/test-switchboard';
 import type { DeviceCall } from '../adapters/telephony/carrier/parties';
 import { agentClientIdentity } from '../calls/caller-number';
-import { createVoiceHarness, HANDLERS, SALES_NUMBER, type VoiceHarness } from '../calls/test-harness';
+import { createVoiceHarness, SALES_NUMBER, type VoiceHarness, answerCarrierWith } from '../calls/test-harness';
 import { VOICE_PATHS } from '../calls/voice-paths';
 import type { VoiceServices } from '../calls/voice-services';
 import { calls } from '../db/schema/calls';
@@ -53,16 +53,10 @@ beforeAll(async () => {
 	});
 	setLogLevel('silent');
 	services = { ...h.services, config: { ...h.config, publicBaseUrl: carrier.server.url } };
-	for (const [path, handler] of Object.entries(HANDLERS)) {
-		carrier.routes.set(path, async (req) => {
-			const url = new URL(`${req.path}${req.query.size ? `?${req.query.toString()}` : ''}`, carrier.server.url);
-			const headers = Object.entries(req.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v] as [string, string]] : []));
-			const res = await handler(services, new Request(url, { method: 'POST', headers, body: new Uint8Array(req.body) }), url);
-			answered.push(res.status);
-			if (path === VOICE_PATHS.outbound) dialsAnswered += 1;
-			return { status: res.status, body: await res.text() };
-		});
-	}
+	answerCarrierWith(carrier, services, (status, path) => {
+		answered.push(status);
+		if (path === VOICE_PATHS.outbound) dialsAnswered += 1;
+	});
 	agents = [];
 	for (let i = 0; i < AGENTS; i++) agents.push(await h.addAgent(['sales'], `Racer ${i}`));
 	// The customer's phone rings and nobody answers: the one leg stays live until its agent hangs up, so every dial of a
