@@ -4,7 +4,12 @@
  * and, when it keeps doing so, the summary is refused with no text; agents read only their own.
  */
 import { TRPCError } from '@trpc/server';
+import { randomUUID } from 'node:crypto';
+import { and, eq, gte } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callSegments } from '../../db/schema/call-control';
+import { calls } from '../../db/schema/calls';
+import { callTransfers } from '../../db/schema/transfers';
 import { LocalLanguageAi, type GenerateJsonInput, type LanguageAiPort } from '../../adapters/language-ai';
 import { makeStaff } from '../../crm/test-factories';
 import { createTestDb, type TestDb } from '../../db/test-db';
@@ -55,6 +60,29 @@ describe('metrics', () => {
 		const m = await computeMetrics(t.db, 'agent', agent.id, period);
 		expect(m).toMatchObject({ callsHandled: 3, avgTalkSeconds: 220, scorecards: 2, greetingAvg: 4.5, greetingChange: 1.5, closingAvg: 3, closingChange: 0, aiHumanMeanAbsDiff: null });
 		expect((await computeMetrics(t.db, 'queue', 'sum-q', period)).callsHandled).toBe(3);
+	});
+
+	it('counts time on hold and the transfers that went through, not the cancelled ones', async () => {
+		const [call] = await t.db.select({ id: calls.id, callSid: calls.callSid }).from(calls).where(and(eq(calls.agentId, agent.id), gte(calls.receivedAt, period.from))).limit(1);
+		const at = new Date('2026-11-25T10:01:00Z');
+		await t.db.insert(callSegments).values({ callId: call!.id, kind: 'hold', agentId: agent.id, startedAt: at, endedAt: new Date(at.getTime() + 45_000) });
+		const transfer = (outcome: 'completed' | 'cancelled') => ({
+			id: randomUUID(),
+			callId: call!.id,
+			callSid: call!.callSid,
+			kind: 'cold' as const,
+			targetKind: 'queue' as const,
+			fromAgentId: agent.id,
+			toQueue: 'sum-q',
+			outcome,
+			startedAt: at
+		});
+		await t.db.insert(callTransfers).values([transfer('completed'), transfer('cancelled')]);
+		const m = await computeMetrics(t.db, 'agent', agent.id, period);
+		expect(m).toMatchObject({ totalHoldSeconds: 45, avgHoldSeconds: 15, transfers: 1, callsHandled: 3 });
+		expect(await computeMetrics(t.db, 'agent', agent.id, { from: new Date('2026-12-01T00:00:00Z'), to: new Date('2026-12-08T00:00:00Z') })).toMatchObject({ totalHoldSeconds: 0, avgHoldSeconds: null, transfers: 0 });
+		await t.db.delete(callTransfers).where(eq(callTransfers.callId, call!.id));
+		await t.db.delete(callSegments).where(eq(callSegments.callId, call!.id));
 	});
 });
 

@@ -1,9 +1,9 @@
 /**
  * The numbers a performance summary may state, computed from the archive for one agent or one
  * queue over a period: calls handled, talk, wrap-up and handle time, scorecard averages per
- * category with their change from the previous period of the same length, and AI-human
- * agreement. Hold time and transfers are not recorded by Switchboard yet, so they are absent
- * rather than zero.
+ * category with their change from the previous period of the same length, AI-human agreement,
+ * time on hold (call_segments) and transfers that went through (call_transfers: completed, or
+ * into a queue).
  */
 import { sql } from 'drizzle-orm';
 import { SCORE_CATEGORIES, type ScoreCategory } from '$lib/quality/categories';
@@ -48,6 +48,25 @@ async function callMetrics(db: Db | Tx, scope: SummaryScope, subject: string, p:
 	return { callsHandled: Number(r?.calls ?? 0), avgTalkSeconds: num(r?.talk), avgWrapupSeconds: num(r?.wrapup), avgHandleSeconds: num(r?.handle) };
 }
 
+async function holdAndTransfers(db: Db | Tx, scope: SummaryScope, subject: string, p: Period) {
+	const [hold] = rows(
+		await db.execute(sql`
+			select coalesce(sum(extract(epoch from (coalesce(seg.ended_at, seg.started_at) - seg.started_at))), 0)::float8 as seconds
+			from call_segments seg join calls c on c.id = seg.call_id
+			where seg.kind = 'hold' and ${subjectFilter(scope, subject)}
+				and c.received_at >= ${p.from.toISOString()} and c.received_at < ${p.to.toISOString()}`)
+	);
+	const by = scope === 'agent' ? sql`t.from_agent_id = ${subject}` : sql`c.queue = ${subject}`;
+	const [moved] = rows(
+		await db.execute(sql`
+			select count(*)::int as n
+			from call_transfers t join calls c on c.id = t.call_id
+			where t.outcome in ('completed', 'queued') and ${by}
+				and t.started_at >= ${p.from.toISOString()} and t.started_at < ${p.to.toISOString()}`)
+	);
+	return { holdSeconds: num(hold?.seconds) ?? 0, transfers: Number(moved?.n ?? 0) };
+}
+
 async function scoreAverages(db: Db | Tx, scope: SummaryScope, subject: string, p: Period) {
 	const avgs = SCORE_CATEGORIES.map((c) => sql.raw(`avg(s.${COLUMN[c]})::float8 as "${c}"`));
 	const [r] = rows(
@@ -76,13 +95,21 @@ async function agreement(db: Db | Tx, scope: SummaryScope, subject: string, p: P
 export async function computeMetrics(db: Db | Tx, scope: SummaryScope, subject: string, period: Period): Promise<Metrics> {
 	const length = period.to.getTime() - period.from.getTime();
 	const previous = { from: new Date(period.from.getTime() - length), to: period.from };
-	const [callsNow, scores, before, mad] = await Promise.all([
+	const [callsNow, scores, before, mad, held] = await Promise.all([
 		callMetrics(db, scope, subject, period),
 		scoreAverages(db, scope, subject, period),
 		scoreAverages(db, scope, subject, previous),
-		agreement(db, scope, subject, period)
+		agreement(db, scope, subject, period),
+		holdAndTransfers(db, scope, subject, period)
 	]);
-	const metrics: Metrics = { ...callsNow, scorecards: scores.cards, aiHumanMeanAbsDiff: mad };
+	const metrics: Metrics = {
+		...callsNow,
+		totalHoldSeconds: held.holdSeconds,
+		avgHoldSeconds: callsNow.callsHandled > 0 ? Math.round((held.holdSeconds / callsNow.callsHandled) * 100) / 100 : null,
+		transfers: held.transfers,
+		scorecards: scores.cards,
+		aiHumanMeanAbsDiff: mad
+	};
 	for (const c of SCORE_CATEGORIES) {
 		const now = scores.avg[c];
 		const prev = before.avg[c];
