@@ -5,6 +5,7 @@
  * exists exactly when the row that needs it was committed. pg-boss's job table is the visible
  * status (`status(name, id)`); domain rows add their own (e.g. calls.recording_status).
  */
+import { rollUpDays } from '../reporting/roll-up-days';
 import { errorMessage } from '../../errors';
 import { sql } from 'drizzle-orm';
 import { fromDrizzle, fromPglite, PgBoss, type JobWithMetadata, type Queue } from 'pg-boss';
@@ -34,6 +35,7 @@ export interface JobData {
 	'grade-call': GradeCallData;
 	'grade-sweep': Record<string, never>;
 	'weekly-summaries': Record<string, never>;
+	'roll-up-days': Record<string, never>;
 	'transcribe-recording': TranscribeRecordingData;
 }
 export type JobName = keyof JobData;
@@ -45,7 +47,7 @@ export interface JobDeps {
 	adapters: Pick<Adapters, 'telephony' | 'storage'> & Partial<Pick<Adapters, 'speech' | 'broadcast' | 'languageAi'>>;
 	hot: HotState;
 	/** The settings handlers read (status callback URLs, SMS throughput). */
-	settings: Pick<Config, 'publicBaseUrl' | 'smsRates'> & Partial<Pick<Config, 'deleteCarrierCopies'>>;
+	settings: Pick<Config, 'publicBaseUrl' | 'smsRates'> & Partial<Pick<Config, 'deleteCarrierCopies' | 'reportingTimeZone'>>;
 	/** For handlers that queue follow-up work. */
 	jobs: Pick<Jobs, 'enqueue'>;
 	/** Time for handlers that pace themselves (the SMS dispatcher); real time unless a test passes its own. */
@@ -75,6 +77,10 @@ interface QueueSpec<N extends JobName> {
 	/** A cron expression (UTC): pg-boss queues one job each time it comes due. */
 	schedule?: string;
 }
+
+/** How far back the hourly rollup keeps whole days summed (a year's report and its previous period fit). */
+const ROLL_UP_DAYS = 400;
+
 
 /** Queue settings and handlers. Retries back off; a job that keeps failing stays visible as `failed`. */
 export const JOB_QUEUES: { [N in JobName]: QueueSpec<N> } = {
@@ -122,6 +128,16 @@ export const JOB_QUEUES: { [N in JobName]: QueueSpec<N> } = {
 		schedule: '*/5 * * * *',
 		handle: async (deps) => {
 			for (const callId of await ungradedTranscripts(deps.db)) await requestGrading(deps.db, deps.jobs, callId);
+		}
+	},
+	// Hourly: the day rollup (reporting/roll-up-days.ts) of every settled day of the last 400, so
+	// the first report of a year reads days already summed instead of rolling them while it waits.
+	'roll-up-days': {
+		options: { retryLimit: 1, retryDelay: 600, expireInSeconds: 1800 },
+		schedule: '7 * * * *',
+		handle: async (deps) => {
+			const now = new Date();
+			await rollUpDays(deps.db, deps.settings.reportingTimeZone ?? 'UTC', new Date(now.getTime() - ROLL_UP_DAYS * 86_400_000), now, now);
 		}
 	},
 	// Mondays 06:00 UTC: last week's performance summary for every agent and queue (quality/summaries/).
@@ -207,6 +223,7 @@ export interface CreateJobsInput extends Omit<JobDeps, 'jobs'> {
 	 */
 	ready?: Promise<void>;
 }
+
 
 const log = logger('jobs');
 

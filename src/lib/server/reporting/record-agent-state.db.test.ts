@@ -7,6 +7,8 @@ import { AgentStateRecorder } from './agent-state-recorder';
 import { queryHistory } from './query-history';
 import { rebuildAgentStates, recordAgentState } from './record-agent-state';
 import { recordCallEvent } from './record-call-event';
+import { JOB_QUEUES, type JobDeps } from '../jobs/jobs';
+import { DEFAULT_SMS_RATES } from '../sms/sender-rate';
 
 let t: TestDb;
 beforeAll(async () => {
@@ -89,5 +91,20 @@ describe('agent state into the archive', () => {
 		await t.db.delete(agentStateIntervals).where(gte(agentStateIntervals.bucket, new Date(0)));
 		await rebuildAgentStates(t.db, { from: at('2026-11-30T00:00:00Z'), to: at('2026-12-03T00:00:00Z') });
 		expect(await intervals()).toEqual(before);
+	});
+});
+
+describe('the hourly day rollup job', () => {
+	it('sums settled days ahead of any report, in the call center time zone, and leaves today open', async () => {
+		const now = new Date();
+		const threeDaysAgo = new Date(Math.floor(now.getTime() / 86_400_000) * 86_400_000 - 3 * 86_400_000 + 10 * 3_600_000);
+		const [call] = await t.db.insert(calls).values({ callSid: 'CA00000000000000000000000000000777', direction: 'inbound', queue: 'sales' }).returning({ id: calls.id });
+		await t.db.transaction((tx) => recordCallEvent(tx, { callId: call!.id, type: 'offered', at: threeDaysAgo, queue: 'sales' }));
+		const job = JOB_QUEUES['roll-up-days'];
+		await job.handle({ db: t.db, settings: { publicBaseUrl: 'https://sb.test', smsRates: DEFAULT_SMS_RATES, reportingTimeZone: 'UTC' } } as unknown as JobDeps, {}, { id: 'j', retryCount: 0, lastAttempt: true });
+		const marks = (await t.db.select().from(reportDayMarks).where(gte(reportDayMarks.day, threeDaysAgo.toISOString().slice(0, 10)))).filter((m) => m.zone === 'UTC').map((m) => m.day);
+		expect(marks).toContain(threeDaysAgo.toISOString().slice(0, 10));
+		expect(marks).not.toContain(now.toISOString().slice(0, 10));
+		expect(job.schedule).toBe('7 * * * *');
 	});
 });

@@ -1,8 +1,9 @@
 /**
  * The day rollup: report_days holds whole local days summed from report_intervals and
  * agent_state_intervals, per zone, so a year by day or week (and every agent table, whose range is
- * always whole days) reads one row per day, queue and agent. A day is rolled when a report first
- * asks for it and it ended at least SETTLE_MS ago; any later change to that day deletes its mark
+ * always whole days) reads one row per day, queue and agent. A day is rolled by the hourly
+ * `roll-up-days` job (jobs.ts: the last 400 days), or when a report first asks for it, once it
+ * ended at least SETTLE_MS ago; any later change to that day deletes its mark
  * (forgetRolledDay) and the next report rolls it again. Days not rolled are read from the
  * 15-minute rows, so a report is exact either way.
  */
