@@ -20,10 +20,11 @@ describe('function builders', () => {
 		for (const role of ['agent', 'manager', 'supervisor', 'admin'] as const) {
 			await expect(as(t, role).query(api.contactTabs.mine, {})).resolves.toEqual([]);
 		}
-		for (const role of ['agent', 'manager', 'supervisor'] as const) {
-			await rejectsWith(as(t, role).mutation(api.agentSkills.setForAgent, { userId: 'a', skills: [] }), 'FORBIDDEN');
+		// The wallboard's board is for managers and up (ROLE_GUARDS.manager).
+		await rejectsWith(as(t, 'agent').query(api.callBoard.board, {}), 'FORBIDDEN');
+		for (const role of ['manager', 'supervisor', 'admin'] as const) {
+			await expect(as(t, role).query(api.callBoard.board, {})).resolves.toMatchObject({ incoming: [] });
 		}
-		await expect(as(t, 'admin').mutation(api.agentSkills.setForAgent, { userId: 'a', skills: [] })).resolves.toBe(0);
 	});
 
 	it('keeps server-only functions from staff, admins included, and staff functions from the server', async () => {
@@ -40,8 +41,8 @@ describe('function builders', () => {
 
 	it('explains a refusal in words a person can act on', async () => {
 		const t = newConvex();
-		await expect(as(t, 'agent').mutation(api.agentSkills.setForAgent, { userId: 'a', skills: [] })).rejects.toMatchObject({
-			data: { kind: 'FORBIDDEN', code: 'FORBIDDEN', message: 'This needs the admin role; you are signed in as agent.' }
+		await expect(as(t, 'agent').query(api.callBoard.board, {})).rejects.toMatchObject({
+			data: { kind: 'FORBIDDEN', code: 'FORBIDDEN', message: 'This needs the manager role or higher; you are signed in as agent.' }
 		});
 	});
 });

@@ -117,6 +117,8 @@ describe('jobs after a restart', () => {
 				return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
 			}
 		});
+		// Only this test's job in the queue: the earlier tests leave jobs the worker would take first (one at a time).
+		await testDb.db.execute(sql`delete from pgboss.job where name = 'fetch-recording'`);
 		const worker = await createTestJobs(testDb, { adapters: { ...adapters, telephony }, hot }, { ready });
 		try {
 			const id = await testDb.db.transaction((tx) => worker.enqueue(tx, 'fetch-recording', data(9)));

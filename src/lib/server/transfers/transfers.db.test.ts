@@ -233,12 +233,14 @@ describe('transfers: queues and notices', () => {
 		const stop = await deps.broadcast.subscribe(transferChannel(ann.id), (m) => seen.push(m.data));
 		carrier.ops = [];
 		const row = await startTransfer(deps, ann, { callSid, kind: 'cold', target: { queue: 'support' } });
-		await vi.waitFor(() => expect(seen).toHaveLength(1));
+		// Only this transfer's notices: the offer sweep may still close an earlier test's transfer meanwhile.
+		const mine = () => seen.filter((n) => (n as { transferId?: string }).transferId === row.transferId);
+		await vi.waitFor(() => expect(mine()).toHaveLength(1));
 		stop();
 		expect(row).toMatchObject({ phase: 'requeued', outcome: 'queued' });
 		expect(carrier.ops).toEqual([`ensure ${callSid}`, `redirect cust-${callSid} support`, `remove ${callSid}`]);
 		expect(await hot.query(api.transfers.directory, { queues: ['support'] }, SYSTEM_IDENTITY)).toMatchObject({ waiting: [{ queueName: 'support', count: 1 }] });
-		expect(seen).toMatchObject([{ transferId: row.transferId, phase: 'requeued' }]);
+		expect(mine()).toMatchObject([{ transferId: row.transferId, phase: 'requeued' }]);
 		expect(await archived(row.transferId)).toMatchObject({ outcome: 'queued', toQueue: 'support' });
 		await endAnnCall(callSid);
 	});
