@@ -1,8 +1,8 @@
 // `npm test`: every suite in order, failing fast, then one closing count line.
 // Unit and integration tests (vitest), the database suite on PGlite and on the PostgreSQL
 // server, the static checks, the production build and the Playwright specs in Chromium.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -16,6 +16,31 @@ function run(title, cmd, args, env = {}) {
 	const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
 	console.log(`=== ${title}: ${r.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 	return r.status === 0;
+}
+
+/**
+ * The same, without waiting: the output goes straight to a file (no pipe for this process to
+ * drain) and is printed when the command ends, so two stages can share the machine (the
+ * Playwright stage mostly waits on the browser and the carrier's timers, leaving a core idle).
+ */
+function runAside(title, cmd, args, env = {}) {
+	const t0 = Date.now();
+	const out = `test-results/reports/${title.replace(/[^a-z0-9]+/gi, '-')}.log`;
+	console.log(`\n=== ${title} (alongside, output at the end): ${cmd} ${args.join(' ')}`);
+	const fd = openSync(out, 'w');
+	return new Promise((resolve) => {
+		const child = spawn(cmd, args, { stdio: ['ignore', fd, fd], env: { ...process.env, ...env } });
+		child.once('error', (error) => {
+			console.error(`${title}: could not start: ${error.message}`);
+			resolve(false);
+		});
+		child.once('close', (code) => {
+			closeSync(fd);
+			console.log(`\n=== ${title} (output):\n${readFileSync(out, 'utf8')}`);
+			console.log(`=== ${title}: ${code === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+			resolve(code === 0);
+		});
+	});
 }
 
 function countVitest(file) {
@@ -57,21 +82,26 @@ const steps = [
 		countVitest('test-results/reports/vitest.json');
 		return ok;
 	},
+	() => run('build', 'npm', ['run', '--silent', 'build']),
+	// The database suite on PostgreSQL (one worker) alongside the browser specs (one worker).
 	async () => {
 		if (!(await reachable(PG_URL))) {
 			console.error(`PostgreSQL is not reachable at ${PG_URL}. Start it (scripts/setup.sh installs and starts one) or set TEST_DATABASE_URL.`);
 			failed += 1;
 			return false;
 		}
-		const ok = run('vitest db (PostgreSQL)', 'npx', ['vitest', 'run', '--project', 'db', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/reports/vitest-pg.json'], { DATABASE_URL: PG_URL });
-		countVitest('test-results/reports/vitest-pg.json');
-		return ok;
-	},
-	() => run('build', 'npm', ['run', '--silent', 'build']),
-	() => {
-		const ok = run('e2e (Playwright, Chromium)', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: 'test-results/reports/playwright.json' });
-		countPlaywright('test-results/reports/playwright.json');
-		return ok;
+		const pg = runAside('vitest db (PostgreSQL)', 'npx', ['vitest', 'run', '--project', 'db', '--maxWorkers=1', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/reports/vitest-pg.json'], { DATABASE_URL: PG_URL });
+		const e2e = run('e2e (Playwright, Chromium)', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: 'test-results/reports/playwright.json' });
+		const pgOk = await pg;
+		for (const [file, count] of [['test-results/reports/vitest-pg.json', countVitest], ['test-results/reports/playwright.json', countPlaywright]]) {
+			try {
+				count(file);
+			} catch {
+				console.error(`no report at ${file}`);
+				failed += 1;
+			}
+		}
+		return pgOk && e2e;
 	}
 ];
 
