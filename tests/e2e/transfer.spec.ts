@@ -3,7 +3,7 @@
  * from the softphone's directory; Bob's softphone rings with the offer, he answers, Alice is out
  * of the call, and the carrier routes the customer's audio to Bob and Bob's to the customer.
  */
-import { dial, expect, openPhone, setStatus, signedIn, test } from './helpers';
+import { dial, expect, openPhone, setStatus, signedIn, test, wrapUp } from './helpers';
 
 interface Routing {
 	participants: { callSid: string; label: string; hold: boolean; hears: string[] }[];
@@ -60,4 +60,6 @@ test('cold transfer to an agent: the target answers, the customer and the target
 	await phone.getByRole('button', { name: 'Hang up' }).click();
 	await expect(phone.getByTestId('call-status')).toHaveAttribute('data-status', 'completed');
 	await expect(bob.getByLabel('My status')).toHaveValue('available', { timeout: 20_000 });
+	// The call stays the first agent's in the archive: Alice wraps it up, and is free for the specs after this one.
+	await wrapUp(alice, 'Resolved');
 });
