@@ -49,6 +49,8 @@ async function audioOf(page: Page, caller: string): Promise<string[] | string> {
 }
 
 test('hold and resume, then a supervisor whispers to the agent only', async ({ browser }) => {
+	// Three signed-in people and two carrier checks per step: room for a loaded machine.
+	test.setTimeout(75_000);
 	const agent = await signedIn(browser, 'alice@switchboard.local');
 	const softphone = agent.getByRole('region', { name: 'Softphone' });
 	await expect(softphone.getByTestId('softphone-registration')).toHaveAttribute('data-state', 'ready');
