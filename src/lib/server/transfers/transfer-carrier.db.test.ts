@@ -17,6 +17,7 @@ import { setLogLevel } from '../log';
 import { callTransfers } from '../db/schema/transfers';
 import { moveTransfer } from './move-transfer';
 import { startTransfer } from './start-transfer';
+import { TRANSFER_ANNOUNCEMENT } from './transfer-carrier';
 import { transferDeps } from './transfer-services';
 
 let carrier: Harness;
@@ -178,6 +179,27 @@ describe('transfers through the local carrier', () => {
 		await advance(10, async () => (await row())?.state === 'wrapup');
 		expect(await status(ann)).toBe('wrapup');
 		expect(carrier.engine.liveCalls).toEqual([]);
+		expect(answered.filter((s) => s !== 200 && s !== 204)).toEqual([]);
+	});
+
+	it('to a queue with nobody free, from a plain bridge: the transfer goes through, the caller waits in that line told so, the first agent is off the call', async () => {
+		const ann = await h.addAgent(['qfrom'], 'Ann Queue');
+		const bob = await h.addAgent(['nothing'], 'Bob Idle');
+		const { phoneCall, row } = await liveCall('+14155550164', 'qfrom', ann, bob);
+		await h.addQueue('+14155550165', 'qto', ['qto']);
+		expect((await row())?.controlState ?? null).toBeNull();
+		// It used to answer CARRIER_FAILED after putting the caller in line: the first agent's leg, already
+		// hung up by the redirect, was then moved into a conference to be dropped from it.
+		const started = await startTransfer(transferDeps(services), { id: ann.subject, name: 'Ann Queue' }, { callSid: phoneCall.sid, kind: 'cold', target: { queue: 'qto' } });
+		expect(started).toMatchObject({ phase: 'requeued', outcome: 'queued' });
+		const inLine = () => carrier.engine.scenario.state().queues.find((q) => q.name === 'qto')?.callers.includes(phoneCall.sid) ?? false;
+		await advance(10, inLine);
+		expect(carrier.engine.heard(phoneCall.sid)).toContain(TRANSFER_ANNOUNCEMENT);
+		expect(phoneCall.status).toBe('in-progress');
+		expect(await archived(started.transferId)).toMatchObject({ kind: 'cold', outcome: 'queued', toQueue: 'qto' });
+
+		phoneCall.hangUp();
+		await advance(10, () => carrier.engine.liveCalls.length === 0);
 		expect(answered.filter((s) => s !== 200 && s !== 204)).toEqual([]);
 	});
 });

@@ -133,7 +133,9 @@ export async function carryOut(ctx: CarryOutContext, row: Row, effects: readonly
 			}
 			case 'requeue-customer': {
 				const queue = effect.queue === 'target' && ctx.target ? ctx.target : ctx.original;
-				const customerCallSid = row.customerCallSid ?? (await legs(ctx, row)).customerCallSid;
+				// Into the conference first, as every other effect: redirecting the customer out of a plain
+				// bridge hangs up the first agent's leg, which drop-first-agent could then not move in to drop.
+				const { customerCallSid } = await legs(ctx, row);
 				await ctx.hot.mutation(
 					api.transfers.requeueCaller,
 					{
