@@ -1,11 +1,11 @@
 /**
  * Writing a call's segments (db/schema/call-control.ts), and reading handle and hold time per
- * agent from them. Hold happens inside the conversation, so it counts in handle time: handle
- * time is the call's talk time (answer to end, holds included) plus any wrap-up the report adds.
+ * agent from them. Hold happens inside the conversation, so it counts in handle time: an agent's
+ * handle time is their talk, hold, consult and conference segments (plus any wrap-up the report adds).
  */
-import { and, eq, gte, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
-import { callSegments, type SegmentKind } from '../db/schema/call-control';
+import { callSegments, SEGMENT_KINDS, type SegmentKind } from '../db/schema/call-control';
 import { calls } from '../db/schema/calls';
 import { staffIdOrNull } from '../calls/call-archive';
 
@@ -35,6 +35,23 @@ export async function recordSegment(tx: Db | Tx, input: SegmentInput): Promise<s
 	return row!.id;
 }
 
+/** What the caller is doing, one at a time per party: talking, held, waiting on a consult, in a conference. Monitoring is apart. */
+export const CONVERSATION_KINDS: readonly SegmentKind[] = ['talk', 'hold', 'consult', 'conference'];
+
+/** Close everything still open on the call (it ended). */
+export async function closeAllSegments(tx: Db | Tx, callId: string, endedAt: Date): Promise<void> {
+	for (const kind of SEGMENT_KINDS) await closeSegments(tx, { callId, kind, endedAt });
+}
+
+/** The agent stops one thing and starts another at the same instant (talk to hold, and back), so their segments never overlap. */
+export async function switchSegment(
+	tx: Db | Tx,
+	input: { callId: string; agentId: string; from: SegmentKind; to: SegmentKind; at: Date; detail?: Record<string, unknown> }
+): Promise<void> {
+	await closeSegments(tx, { callId: input.callId, kind: input.from, agentId: input.agentId, endedAt: input.at });
+	await recordSegment(tx, { callId: input.callId, kind: input.to, agentId: input.agentId, startedAt: input.at, ...(input.detail ? { detail: input.detail } : {}) });
+}
+
 /** Close the call's open segments of `kind` (for `agentId` when given). */
 export async function closeSegments(tx: Db | Tx, input: { callId: string; kind: SegmentKind; agentId?: string; endedAt: Date }): Promise<number> {
 	const rows = await tx
@@ -55,31 +72,47 @@ export async function closeSegments(tx: Db | Tx, input: { callId: string; kind: 
 export interface AgentHandleTime {
 	agentId: string;
 	calls: number;
-	/** Answer to end of the agent's answered calls: holds included. */
+	/** The agent's time on their calls: talk, hold, consult and conference (holds included). */
 	handleSeconds: number;
 	holdSeconds: number;
 }
 
-/** Handle and hold time per agent for calls received in [from, to). */
+const seconds = sql<number>`coalesce(sum(extract(epoch from (${callSegments.endedAt} - ${callSegments.startedAt}))), 0)::float`;
+const hasStory = sql`exists (select 1 from ${callSegments} s where s.call_id = ${calls.id} and s.kind in ('talk', 'consult', 'conference'))`;
+
+/**
+ * Handle and hold time per agent for calls received in [from, to). A call with its story in
+ * segments (a talk segment from the answer on) counts each agent's own segments, so a transferred
+ * call splits between the agents who had it; an older call without one counts its talk time
+ * (answer to end) for the agent who answered.
+ */
 export async function handleTimeByAgent(db: Db, from: Date, to: Date): Promise<AgentHandleTime[]> {
-	const talk = await db
+	const inRange = and(gte(calls.receivedAt, from), lt(calls.receivedAt, to));
+	const plain = await db
 		.select({ agentId: calls.agentId, calls: sql<number>`count(*)::int`, seconds: sql<number>`coalesce(sum(${calls.talkSeconds}), 0)::int` })
 		.from(calls)
-		.where(and(isNotNull(calls.agentId), isNotNull(calls.answeredAt), gte(calls.receivedAt, from), lt(calls.receivedAt, to)))
+		.where(and(isNotNull(calls.agentId), isNotNull(calls.answeredAt), inRange, sql`not ${hasStory}`))
 		.groupBy(calls.agentId);
-	const holds = await db
-		.select({
-			agentId: callSegments.agentId,
-			seconds: sql<number>`coalesce(sum(extract(epoch from (${callSegments.endedAt} - ${callSegments.startedAt}))), 0)::float`
-		})
+	const told = await db
+		.select({ agentId: callSegments.agentId, calls: sql<number>`count(distinct ${callSegments.callId})::int`, seconds })
 		.from(callSegments)
 		.innerJoin(calls, eq(calls.id, callSegments.callId))
-		.where(and(eq(callSegments.kind, 'hold'), isNotNull(callSegments.endedAt), isNotNull(callSegments.agentId), gte(calls.receivedAt, from), lt(calls.receivedAt, to)))
+		.where(and(inArray(callSegments.kind, ['talk', 'hold', 'consult', 'conference']), isNotNull(callSegments.endedAt), isNotNull(callSegments.agentId), inRange, hasStory))
 		.groupBy(callSegments.agentId);
-	const held = new Map(holds.map((h) => [h.agentId ?? '', Math.round(Number(h.seconds))]));
-	return talk.map((t) => {
-		const holdSeconds = held.get(t.agentId ?? '') ?? 0;
-		// Talk time is answer to end, so it already holds the holds; never report less handle than hold.
-		return { agentId: t.agentId ?? '', calls: t.calls, handleSeconds: Math.max(t.seconds, holdSeconds), holdSeconds };
-	});
+	const holds = await db
+		.select({ agentId: callSegments.agentId, seconds })
+		.from(callSegments)
+		.innerJoin(calls, eq(calls.id, callSegments.callId))
+		.where(and(eq(callSegments.kind, 'hold'), isNotNull(callSegments.endedAt), isNotNull(callSegments.agentId), inRange))
+		.groupBy(callSegments.agentId);
+	const byAgent = new Map<string, AgentHandleTime>();
+	const entry = (agentId: string) => byAgent.get(agentId) ?? byAgent.set(agentId, { agentId, calls: 0, handleSeconds: 0, holdSeconds: 0 }).get(agentId)!;
+	for (const t of [...plain, ...told]) {
+		const e = entry(t.agentId ?? '');
+		e.calls += t.calls;
+		e.handleSeconds += Math.round(Number(t.seconds));
+	}
+	for (const h of holds) if (byAgent.has(h.agentId ?? '')) entry(h.agentId ?? '').holdSeconds = Math.round(Number(h.seconds));
+	// Talk time is answer to end, so it already holds the holds; never report less handle than hold.
+	return [...byAgent.values()].map((e) => ({ ...e, handleSeconds: Math.max(e.handleSeconds, e.holdSeconds) }));
 }
