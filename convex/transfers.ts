@@ -116,7 +116,8 @@ async function followTarget(ctx: MutationCtx, row: Doc<'transfer_queue'>, to: Tr
 
 /**
  * The first agent is off the call: into wrap-up now, not when the caller hangs up, on a wrap-up
- * row of their own (handoffCallSid); the call's row stays for whoever has the caller next.
+ * row of their own (handoffCallSid); the call's row stays for whoever has the caller next (named
+ * by the transfer until then: handOver, or nobody's when it went to a queue or a number).
  */
 async function releaseFirstAgent(ctx: MutationCtx, row: Doc<'transfer_queue'>, now: number, wrapupSeconds: number | undefined) {
 	const call = await activeBySid(ctx, row.callSid);
@@ -140,6 +141,8 @@ async function releaseFirstAgent(ctx: MutationCtx, row: Doc<'transfer_queue'>, n
 			...(call?.queueName ? { queueName: call.queueName } : {})
 		});
 	}
+	// Until someone answers for it, the call is nobody's: not the first agent's controls, calls or wrap-up any more.
+	if (call && call.agentId === row.fromAgentId && call.state !== 'wrapup') await ctx.db.patch('active_calls', call._id, { agentId: `transfer:${row.transferId}` });
 	const agent = await findAgent(ctx, row.fromAgentId);
 	if (agent && (agent.activeCallSid === row.callSid || (call && agent.activeCallSid === call.agentCallSid))) {
 		await setAgent(ctx, agent, { status: 'wrapup', since: now, activeCallSid: sid });

@@ -16,7 +16,7 @@ import { conferenceReady, liveCall, type CallControlServices } from './conferenc
 import { parseLabel } from './conference-twiml';
 import { archiveCallId } from './hold-call';
 import { mayControl } from './participants';
-import { closeSegments, recordSegment } from './record-segment';
+import { endPartySegment, hasOpenSegment, recordSegment, switchSegment } from './record-segment';
 
 export type AddTarget = { agentId: string } | { number: string };
 export type Actor = { id: string; role: Role };
@@ -68,6 +68,10 @@ export async function addParticipant(services: CallControlServices, actor: Actor
 	const callId = await archiveCallId(services, row.callSid);
 	if (callId) {
 		await services.db.transaction(async (tx) => {
+			// The call's agent is in a conference now, not a two-way talk; the added party's own segment runs beside it.
+			if (!(await hasOpenSegment(tx, { callId, kind: 'conference', agentId: row.agentId }))) {
+				await switchSegment(tx, { callId, agentId: row.agentId, from: 'talk', to: 'conference', at: now });
+			}
 			await recordSegment(tx, { callId, kind: 'conference', agentId: 'agentId' in input.target ? input.target.agentId : null, startedAt: now, detail: { ...detail, callSid: leg.callSid, by: actor.id } });
 			await addCallEvent(tx, { callId, kind: 'participant.added', at: now, payload: { ...detail, callSid: leg.callSid, by: actor.id } });
 		});
@@ -85,8 +89,7 @@ export async function dropParticipant(services: CallControlServices, actor: Acto
 	const callId = await archiveCallId(services, row.callSid);
 	if (callId) {
 		await services.db.transaction(async (tx) => {
-			const agentId = parseLabel(party.label)?.kind === 'agent' ? parseLabel(party.label)?.id : undefined;
-			if (agentId) await closeSegments(tx, { callId, kind: 'conference', agentId, endedAt: now });
+			await endPartySegment(tx, { callId, callAgentId: row.agentId, label: party.label, others: (row.participants ?? []).filter((p) => p.callSid !== input.participantCallSid), at: now });
 			await addCallEvent(tx, { callId, kind: 'participant.dropped', at: now, payload: { label: party.label, callSid: input.participantCallSid, by: actor.id } });
 		});
 	}

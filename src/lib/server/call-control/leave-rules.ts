@@ -12,7 +12,8 @@ import { logger } from '../log';
 import type { ConferenceEventServices } from './conference-events';
 import { archiveCallId } from './hold-call';
 import { SEGMENT_KINDS } from '../db/schema/call-control';
-import { closeSegments } from './record-segment';
+import { closeSegments, endPartySegment } from './record-segment';
+import { parseLabel } from './conference-twiml';
 
 const log = logger('call-control');
 
@@ -67,6 +68,15 @@ export async function endMonitoring(services: ConferenceEventServices, callSid: 
 		await closeSegments(tx, { callId, kind: 'monitor', agentId: gone.userId, endedAt: now });
 		await addCallEvent(tx, { callId, kind: 'monitor.ended', at: now, payload: { by: gone.userId, mode: gone.mode } });
 	});
+}
+
+/** An added party left by themselves (hung up): their conference segment closes, as when the agent drops them. */
+export async function endPartyStory(services: ConferenceEventServices, callSid: string, input: { callAgentId: string; label: string; others: { label: string }[] }, now = new Date()): Promise<void> {
+	const kind = parseLabel(input.label)?.kind;
+	if (kind !== 'agent' && kind !== 'external') return;
+	const callId = await archiveCallId(services, callSid);
+	if (!callId) return;
+	await services.db.transaction((tx) => endPartySegment(tx, { callId, ...input, at: now }));
 }
 
 /** The conference ended: whatever was still going on the call (a hold, monitoring) ends with it. */

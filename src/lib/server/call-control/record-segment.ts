@@ -3,7 +3,7 @@
  * agent from them. Hold happens inside the conversation, so it counts in handle time: an agent's
  * handle time is their talk, hold, consult and conference segments (plus any wrap-up the report adds).
  */
-import { and, eq, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
 import { callSegments, SEGMENT_KINDS, type SegmentKind } from '../db/schema/call-control';
 import { calls } from '../db/schema/calls';
@@ -52,8 +52,33 @@ export async function switchSegment(
 	await recordSegment(tx, { callId: input.callId, kind: input.to, agentId: input.agentId, startedAt: input.at, ...(input.detail ? { detail: input.detail } : {}) });
 }
 
-/** Close the call's open segments of `kind` (for `agentId` when given). */
-export async function closeSegments(tx: Db | Tx, input: { callId: string; kind: SegmentKind; agentId?: string; endedAt: Date }): Promise<number> {
+export async function hasOpenSegment(tx: Db | Tx, input: { callId: string; kind: SegmentKind; agentId: string }): Promise<boolean> {
+	const [row] = await tx
+		.select({ id: callSegments.id })
+		.from(callSegments)
+		.where(and(eq(callSegments.callId, input.callId), eq(callSegments.kind, input.kind), eq(callSegments.agentId, input.agentId), sql`${callSegments.endedAt} IS NULL`))
+		.limit(1);
+	return Boolean(row);
+}
+
+/**
+ * An added party left the call (dropped, or hung up): their conference segment closes (an outside
+ * number's has no agent: the open ones without an agent); with no other party left besides the
+ * customer, the call's agent is back in a two-way talk.
+ */
+export async function endPartySegment(tx: Db | Tx, input: { callId: string; callAgentId: string; label: string; others: { label: string }[]; at: Date }): Promise<void> {
+	const [kind, id] = input.label.split(':');
+	if (kind === 'agent' && id) await closeSegments(tx, { callId: input.callId, kind: 'conference', agentId: id, endedAt: input.at });
+	else if (kind === 'external') await closeSegments(tx, { callId: input.callId, kind: 'conference', agentId: null, endedAt: input.at });
+	else return;
+	const company = input.others.some((p) => p.label !== 'customer' && p.label !== `agent:${input.callAgentId}` && !p.label.startsWith('supervisor:'));
+	if (!company && (await hasOpenSegment(tx, { callId: input.callId, kind: 'conference', agentId: input.callAgentId }))) {
+		await switchSegment(tx, { callId: input.callId, agentId: input.callAgentId, from: 'conference', to: 'talk', at: input.at });
+	}
+}
+
+/** Close the call's open segments of `kind` (for `agentId` when given; null: those without an agent). */
+export async function closeSegments(tx: Db | Tx, input: { callId: string; kind: SegmentKind; agentId?: string | null; endedAt: Date }): Promise<number> {
 	const rows = await tx
 		.update(callSegments)
 		.set({ endedAt: sql`GREATEST(${callSegments.startedAt}, ${input.endedAt.toISOString()}::timestamptz)` })
@@ -62,7 +87,7 @@ export async function closeSegments(tx: Db | Tx, input: { callId: string; kind: 
 				eq(callSegments.callId, input.callId),
 				eq(callSegments.kind, input.kind),
 				sql`${callSegments.endedAt} IS NULL`,
-				input.agentId ? eq(callSegments.agentId, input.agentId) : undefined
+				input.agentId ? eq(callSegments.agentId, input.agentId) : input.agentId === null ? isNull(callSegments.agentId) : undefined
 			)
 		)
 		.returning({ id: callSegments.id });
