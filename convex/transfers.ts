@@ -125,6 +125,8 @@ async function releaseFirstAgent(ctx: MutationCtx, row: Doc<'transfer_queue'>, n
 	if (!(await activeBySid(ctx, sid))) {
 		await ctx.db.insert('active_calls', {
 			callSid: sid,
+			// The call as the first agent's softphone knows it, so its wrap-up becomes this one.
+			parentCallSid: row.callSid,
 			direction: call?.direction ?? 'inbound',
 			agentId: row.fromAgentId,
 			...(row.customerId ? { customerId: row.customerId } : {}),
