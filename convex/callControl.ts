@@ -7,7 +7,7 @@ import { v } from 'convex/values';
 import type { Doc } from './_generated/dataModel';
 import type { QueryCtx } from './_generated/server';
 import { activeBySid, incomingBySid, setAgent } from './lib/callRows';
-import { findAgent } from './lib/routing';
+import { findAgent, softphoneHealthy } from './lib/routing';
 import { agentQuery, systemMutation, systemQuery } from './lib/functions';
 import { vActiveCall } from './schema';
 
@@ -209,10 +209,10 @@ export const removeListener = systemMutation({
 /** An agent's name and presence, for adding them to a call (OFFLINE, BUSY are refusals the server words). */
 export const agentPresence = systemQuery({
 	args: { userId: v.string() },
-	returns: v.union(v.object({ name: v.string(), status: v.string(), onCall: v.boolean() }), v.null()),
+	returns: v.union(v.object({ name: v.string(), status: v.string(), onCall: v.boolean(), ready: v.boolean() }), v.null()),
 	handler: async (ctx, { userId }) => {
 		const agent = await findAgent(ctx, userId);
-		return agent ? { name: agent.name, status: agent.status, onCall: Boolean(agent.activeCallSid) } : null;
+		return agent ? { name: agent.name, status: agent.status, onCall: Boolean(agent.activeCallSid), ready: softphoneHealthy(agent, Date.now()) } : null;
 	}
 });
 
