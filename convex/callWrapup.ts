@@ -109,7 +109,7 @@ export const myWrapups = agentQuery({
 				customerName: r.customerName ?? null,
 				endedAt: r.endedAt ?? null,
 				wrapupEndsAt: r.wrapupEndsAt ?? null,
-				handoffOf: r.parentCallSid ?? null
+				handoffOf: r.handoffOf ?? null
 			}));
 	}
 });

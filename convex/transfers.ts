@@ -126,7 +126,7 @@ async function releaseFirstAgent(ctx: MutationCtx, row: Doc<'transfer_queue'>, n
 		await ctx.db.insert('active_calls', {
 			callSid: sid,
 			// The call as the first agent's softphone knows it, so its wrap-up becomes this one.
-			parentCallSid: row.callSid,
+			handoffOf: row.callSid,
 			direction: call?.direction ?? 'inbound',
 			agentId: row.fromAgentId,
 			...(row.customerId ? { customerId: row.customerId } : {}),
@@ -146,7 +146,7 @@ async function releaseFirstAgent(ctx: MutationCtx, row: Doc<'transfer_queue'>, n
 	// Until someone answers for it, the call is nobody's: not the first agent's controls, calls or wrap-up any more.
 	if (call && call.agentId === row.fromAgentId && call.state !== 'wrapup') await ctx.db.patch('active_calls', call._id, { agentId: `transfer:${row.transferId}` });
 	const agent = await findAgent(ctx, row.fromAgentId);
-	if (agent && (agent.activeCallSid === row.callSid || (call && agent.activeCallSid === call.agentCallSid))) {
+	if (agent && (!agent.activeCallSid || agent.activeCallSid === row.callSid || (call && agent.activeCallSid === call.agentCallSid))) {
 		await setAgent(ctx, agent, { status: 'wrapup', since: now, activeCallSid: sid });
 	}
 }
@@ -226,8 +226,9 @@ export const offer = systemMutation({
 			.withIndex('by_callSid', (q) => q.eq('callSid', args.callSid))
 			.unique();
 		if (!call || call.state === 'wrapup') return refuse('CALL_ENDED', REFUSAL_MESSAGES.CALL_ENDED);
-		if (call.agentId !== args.fromAgentId) return refuse('NOT_YOUR_CALL', 'Only the agent on this call can transfer it.');
+		// A transfer under way first: a cold one has already taken the call from its first agent.
 		if (await openOnCall(ctx, args.callSid)) return refuse('TRANSFER_IN_PROGRESS', REFUSAL_MESSAGES.TRANSFER_IN_PROGRESS);
+		if (call.agentId !== args.fromAgentId) return refuse('NOT_YOUR_CALL', 'Only the agent on this call can transfer it.');
 		let toAgentName: string | undefined;
 		if (args.targetKind === 'agent') {
 			if (!args.toAgentId) return refuse('BAD_TARGET', 'Choose an agent to transfer to.');
