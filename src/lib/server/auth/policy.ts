@@ -290,6 +290,7 @@ const CONVEX: Record<string, PolicyEntry> = {
 	'convex:callControl.beginMove': e(SYSTEM),
 	'convex:callControl.abortMove': e(SYSTEM),
 	'convex:callControl.agentPresence': e(SYSTEM),
+	'convex:callControl.partyPresence': e(SYSTEM),
 	'convex:callControl.requeueAlone': e(SYSTEM),
 	'convex:callControl.applyParticipant': e(SYSTEM),
 	'convex:callControl.conferenceStarted': e(SYSTEM),

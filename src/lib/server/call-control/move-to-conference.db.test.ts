@@ -199,6 +199,9 @@ describe('moving a call into its conference', () => {
 		void adding.then((r) => (added = r));
 		await advance(30, async () => added !== undefined && ((await row())?.participants ?? []).some((p) => p.label === `agent:${bob.subject}`));
 		expect((await row())?.participants?.map((p) => p.label).sort()).toEqual(['agent:' + alice.subject, 'agent:' + bob.subject, 'customer'].sort());
+		// Bob is on the call now: busy, so nothing else is offered to him, and he cannot be added twice.
+		expect((await h.hot.query(api.agentStatus.mine, {}, bob))?.status).toBe('busy');
+		await expect(addParticipant(services, me, { callSid: phoneCall.sid, target: { agentId: bob.subject } })).rejects.toMatchObject({ code: 'ALREADY_ON_CALL' });
 
 		const whisper = monitorCall(services, { id: sue.subject, role: 'supervisor' }, { callSid: phoneCall.sid, mode: 'whisper' });
 		let whispering: Awaited<typeof whisper> | undefined;
@@ -214,6 +217,7 @@ describe('moving a call into its conference', () => {
 		await advance(10, async () => ((await row())?.listeners ?? []).length === 0);
 		await dropParticipant(services, me, { callSid: phoneCall.sid, participantCallSid: added!.participantCallSid });
 		await advance(10, async () => !((await row())?.participants ?? []).some((p) => p.label === `agent:${bob.subject}`));
+		expect((await h.hot.query(api.agentStatus.mine, {}, bob))?.status).toBe('available');
 		await expect(dropParticipant(services, me, { callSid: phoneCall.sid, participantCallSid: phoneCall.sid })).rejects.toMatchObject({ code: 'CANNOT_DROP_CUSTOMER' });
 
 		phoneCall.hangUp();
