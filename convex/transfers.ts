@@ -167,6 +167,16 @@ async function handOver(ctx: MutationCtx, row: Doc<'transfer_queue'>, now: numbe
 	if (agent) await setAgent(ctx, agent, { status: 'busy', since: now, activeCallSid: call.callSid });
 }
 
+/**
+ * A blind transfer nobody answered put the caller back in line: nobody has the call now, so its
+ * row goes and whoever takes them from the line starts it afresh. (Not at a queue transfer's
+ * start: its effects still move the call into its conference by that row.)
+ */
+async function leaveCallToQueue(ctx: MutationCtx, callSid: string) {
+	const call = await activeBySid(ctx, callSid);
+	if (call && call.state !== 'wrapup') await ctx.db.delete('active_calls', call._id);
+}
+
 /** Run one event through the machine on a row, atomically. */
 async function move(ctx: MutationCtx, row: Doc<'transfer_queue'>, event: TransferEvent, now: number, wrapupSeconds?: number): Promise<TransferMove> {
 	const step = stepTransfer(row.phase, event);
@@ -182,6 +192,7 @@ async function move(ctx: MutationCtx, row: Doc<'transfer_queue'>, event: Transfe
 	await followTarget(ctx, row, step.to, step.effects, now);
 	if (firstAgentLeaves(event.type, step.to, step.effects)) await releaseFirstAgent(ctx, row, now, wrapupSeconds);
 	if (step.to === 'completed') await handOver(ctx, row, now);
+	if (step.to === 'requeued') await leaveCallToQueue(ctx, row.callSid);
 	await ctx.db.patch('transfer_queue', row._id, patch);
 	return { ok: true, row: { ...row, ...patch }, effects: step.effects };
 }

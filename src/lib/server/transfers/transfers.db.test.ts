@@ -248,6 +248,9 @@ describe('transfers: queues and notices', () => {
 		expect(await hot.query(api.transfers.directory, { queues: ['support'] }, SYSTEM_IDENTITY)).toMatchObject({ waiting: [{ queueName: 'support', count: 1 }] });
 		expect(mine()).toMatchObject([{ transferId: row.transferId, phase: 'requeued' }]);
 		expect(await archived(row.transferId)).toMatchObject({ outcome: 'queued', toQueue: 'support' });
+		// Ann is in wrap-up on her hand-off: the call is not hers any more.
+		expect(await status(ann)).toBe('wrapup');
+		expect(await hot.query(api.callControl.mine, {}, me(ann))).toBeNull();
 		await endAnnCall(callSid);
 	});
 
@@ -261,8 +264,10 @@ describe('transfers: queues and notices', () => {
 		expect(seen).toMatchObject([{ transferId: row.transferId, phase: 'blind_ringing', note: 'Billing question', fromAgentName: ann.name }]);
 		expect(carrier.ops.slice(-3)).toEqual([`hold cust-${callSid}`, `add agent:${bob.id}`, `remove ${callSid}`]);
 		await moveTransfer(deps, { transferId: row.transferId, event: 'target-declined', actorId: bob.id });
-		// Ann has left (cold): the caller waits in the line of the number's own queue, nothing left ringing.
+		// Ann has left (cold): the caller waits in the line of the number's own queue, nothing left ringing; the call is nobody's.
 		expect(carrier.ops.slice(-2)).toEqual([`redirect cust-${callSid} sales`, expect.stringMatching(/^remove leg-/)]);
+		expect(await hot.query(api.transfers.callFor, { callSid }, SYSTEM_IDENTITY)).toBeNull();
+		expect(await status(ann)).toBe('wrapup');
 		await endAnnCall(callSid);
 	});
 });
