@@ -18,7 +18,7 @@ import { conferenceReady, liveCall, type CallControlServices } from './conferenc
 import { parseLabel } from './conference-twiml';
 import { archiveCallId } from './hold-call';
 import { mayControl } from './participants';
-import { endPartySegment, hasOpenSegment, recordSegment, switchSegment } from './record-segment';
+import { endPartySegment, hasOpenSegment, lockCallStory, recordSegment, switchSegment } from './record-segment';
 
 export type AddTarget = { agentId: string } | { number: string };
 export type Actor = { id: string; role: Role };
@@ -73,6 +73,7 @@ export async function addParticipant(services: CallControlServices, actor: Actor
 	const callId = await archiveCallId(services, row.callSid);
 	if (callId) {
 		await services.db.transaction(async (tx) => {
+			await lockCallStory(tx, callId);
 			// The call's agent is in a conference now, not a two-way talk; the added party's own segment runs beside it.
 			if (!(await hasOpenSegment(tx, { callId, kind: 'conference', agentId: row.agentId }))) {
 				await switchSegment(tx, { callId, agentId: row.agentId, from: 'talk', to: 'conference', at: now });
@@ -94,6 +95,7 @@ export async function dropParticipant(services: CallControlServices, actor: Acto
 	const callId = await archiveCallId(services, row.callSid);
 	if (callId) {
 		await services.db.transaction(async (tx) => {
+			await lockCallStory(tx, callId);
 			await endPartySegment(tx, { callId, callAgentId: row.agentId, label: party.label, others: (row.participants ?? []).filter((p) => p.callSid !== input.participantCallSid), at: now });
 			await addCallEvent(tx, { callId, kind: 'participant.dropped', at: now, payload: { label: party.label, callSid: input.participantCallSid, by: actor.id } });
 		});

@@ -12,7 +12,7 @@ import { AppError } from '../errors';
 import { SYSTEM_IDENTITY } from '../live/hot';
 import { conferenceReady, liveCall, type CallControlServices } from './conference';
 import { CONFERENCE_PATHS } from './conference-twiml';
-import { switchSegment } from './record-segment';
+import { lockCallStory, switchSegment } from './record-segment';
 import { logCallControlEvent } from '../reporting/log-call-control-event';
 
 export interface HoldResult {
@@ -56,6 +56,7 @@ export async function setCallHold(
 	const callId = await archiveCallId(services, row.callSid);
 	if (callId) {
 		await services.db.transaction(async (tx) => {
+			await lockCallStory(tx, callId);
 			await addCallEvent(tx, { callId, kind: input.held ? 'hold.started' : 'hold.ended', at: now, payload: { by: actor.id, ...(input.held ? {} : { seconds: decided.heldSeconds }) } });
 			// A hold is a segment from the moment it starts, so a call that ends held still shows it; the agent's talk pauses meanwhile.
 			if (input.held) await switchSegment(tx, { callId, agentId: actor.id, from: 'talk', to: 'hold', at: now });

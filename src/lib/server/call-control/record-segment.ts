@@ -19,6 +19,15 @@ export interface SegmentInput {
 	detail?: Record<string, unknown>;
 }
 
+/**
+ * Take the call's row lock first in every transaction that writes its segments (the status
+ * callback's does, through ensureCall): two webhooks closing and opening the same segments in
+ * different orders then take turns instead of deadlocking.
+ */
+export async function lockCallStory(tx: Db | Tx, callId: string): Promise<void> {
+	await tx.select({ id: calls.id }).from(calls).where(eq(calls.id, callId)).for('update');
+}
+
 /** One segment, closed or still going; returns its id. */
 export async function recordSegment(tx: Db | Tx, input: SegmentInput): Promise<string> {
 	const [row] = await tx

@@ -16,7 +16,7 @@ import type { Doc } from '$convex/_generated/dataModel';
 import type { Db } from '../db/client';
 import type { SegmentKind } from '../db/schema/call-control';
 import { callTransfers } from '../db/schema/transfers';
-import { CONVERSATION_KINDS, closeSegments, recordSegment } from '../call-control/record-segment';
+import { CONVERSATION_KINDS, closeSegments, lockCallStory, recordSegment } from '../call-control/record-segment';
 
 type Row = Pick<Doc<'transfer_queue'>, 'transferId' | 'phase' | 'fromAgentId' | 'toAgentId' | 'toNumber' | 'toQueue' | 'targetKind'>;
 interface Open {
@@ -59,6 +59,7 @@ export async function recordTransferSegments(db: Db, row: Row, at: Date): Promis
 	const callId = archived?.callId;
 	if (!callId) return;
 	await db.transaction(async (tx) => {
+		await lockCallStory(tx, callId);
 		for (const kind of CONVERSATION_KINDS) await closeSegments(tx, { callId, kind, endedAt: at });
 		for (const open of transferSegments(row)) await recordSegment(tx, { callId, ...open, startedAt: at });
 	});
