@@ -7,7 +7,7 @@ import { v } from 'convex/values';
 import type { Doc } from './_generated/dataModel';
 import type { QueryCtx } from './_generated/server';
 import { activeBySid, incomingBySid, setAgent } from './lib/callRows';
-import { findAgent } from './lib/routing';
+import { findAgent, softphoneHealthy } from './lib/routing';
 import { agentQuery, systemMutation, systemQuery } from './lib/functions';
 import { vActiveCall } from './schema';
 
@@ -206,13 +206,32 @@ export const removeListener = systemMutation({
 	}
 });
 
+/**
+ * An agent added to a call (not the call's own agent) joined or left its conference: busy on their
+ * leg while they are in it, so nothing else is offered to them; available again when they leave.
+ * A transfer's target is not available when they join (ringing, then the transfer's own row), so
+ * this leaves them to the transfer.
+ */
+export const partyPresence = systemMutation({
+	args: { userId: v.string(), legSid: v.string(), joined: v.boolean() },
+	returns: v.null(),
+	handler: async (ctx, { userId, legSid, joined }) => {
+		const agent = await findAgent(ctx, userId);
+		if (!agent) return null;
+		const now = Date.now();
+		if (joined && agent.status === 'available' && !agent.activeCallSid) await setAgent(ctx, agent, { status: 'busy', since: now, activeCallSid: legSid });
+		if (!joined && agent.status === 'busy' && agent.activeCallSid === legSid) await setAgent(ctx, agent, { status: 'available', since: now, activeCallSid: undefined });
+		return null;
+	}
+});
+
 /** An agent's name and presence, for adding them to a call (OFFLINE, BUSY are refusals the server words). */
 export const agentPresence = systemQuery({
 	args: { userId: v.string() },
-	returns: v.union(v.object({ name: v.string(), status: v.string(), onCall: v.boolean() }), v.null()),
+	returns: v.union(v.object({ name: v.string(), status: v.string(), onCall: v.boolean(), ready: v.boolean() }), v.null()),
 	handler: async (ctx, { userId }) => {
 		const agent = await findAgent(ctx, userId);
-		return agent ? { name: agent.name, status: agent.status, onCall: Boolean(agent.activeCallSid) } : null;
+		return agent ? { name: agent.name, status: agent.status, onCall: Boolean(agent.activeCallSid), ready: softphoneHealthy(agent, Date.now()) } : null;
 	}
 });
 

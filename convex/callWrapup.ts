@@ -88,7 +88,9 @@ export const myWrapups = agentQuery({
 			customerId: v.union(v.string(), v.null()),
 			customerName: v.union(v.string(), v.null()),
 			endedAt: v.union(v.number(), v.null()),
-			wrapupEndsAt: v.union(v.number(), v.null())
+			wrapupEndsAt: v.union(v.number(), v.null()),
+			/** A first agent's wrap-up after a transfer took them off the call (transfers.ts releaseFirstAgent): that call's CallSid. */
+			handoffOf: v.union(v.string(), v.null())
 		})
 	),
 	handler: async (ctx) => {
@@ -106,7 +108,8 @@ export const myWrapups = agentQuery({
 				customerId: r.customerId ?? null,
 				customerName: r.customerName ?? null,
 				endedAt: r.endedAt ?? null,
-				wrapupEndsAt: r.wrapupEndsAt ?? null
+				wrapupEndsAt: r.wrapupEndsAt ?? null,
+				handoffOf: r.handoffOf ?? null
 			}));
 	}
 });

@@ -125,6 +125,8 @@ export const activeCallFields = {
 	callSid: v.string(),
 	/** The customer's leg when the agent leg is a child call. */
 	parentCallSid: v.optional(v.string()),
+	/** A first agent's wrap-up row after a transfer took them off the call (transfers.ts): that call's CallSid. */
+	handoffOf: v.optional(v.string()),
 	direction: vCallDirection,
 	agentId: v.string(),
 	customerId: v.optional(v.string()),

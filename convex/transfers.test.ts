@@ -90,6 +90,44 @@ describe('transfers', () => {
 		expect(await t.run((ctx) => ctx.db.query('transfer_queue').collect())).toHaveLength(1);
 	});
 
+	it('the first agent is in wrap-up as the transfer takes them off the call; the target has the call, and its end', async () => {
+		const t = newConvex();
+		await floor(t);
+		const sys = as(t, 'system');
+		await sys.mutation(api.transfers.offer, { ...base, transferId: '0b9e5c1e-5d4f-4a8e-9a57-2f0c7d1e3b42', kind: 'warm', targetKind: 'agent', toAgentId: 'u-bob', wrapupSeconds: 45 });
+		await sys.mutation(api.transfers.advance, { transferId: '0b9e5c1e-5d4f-4a8e-9a57-2f0c7d1e3b42', event: 'target-answered', actorId: 'u-bob' });
+		// Consulting: both on the call, nobody in wrap-up yet.
+		expect([await status(t, 'u-ann'), await status(t, 'u-bob')]).toEqual(['busy', 'busy']);
+		vi.setSystemTime(T0 + 10_000);
+		await sys.mutation(api.transfers.advance, { transferId: '0b9e5c1e-5d4f-4a8e-9a57-2f0c7d1e3b42', event: 'complete', actorId: 'u-ann', wrapupSeconds: 45 });
+		expect(await status(t, 'u-ann')).toBe('wrapup');
+		const handoff = 'CA0b9e5c1e5d4f4a8e9a572f0c7d1e3b42';
+		expect(await as(t, 'agent', 'u-ann').query(api.callWrapup.myWrapups, {})).toEqual([
+			{ callSid: handoff, from: '+12125550123', customerId: null, customerName: null, endedAt: T0 + 10_000, wrapupEndsAt: T0 + 55_000, handoffOf: 'CA-ann' }
+		]);
+		// The call's row is Bob's now (his leg row gone): the caller hanging up puts him in wrap-up, like any call.
+		const rows = await t.run((ctx) => ctx.db.query('active_calls').collect());
+		expect(rows.map((r) => `${r.callSid} ${r.agentId} ${r.state}`).sort()).toEqual([`CA-ann u-bob in-progress`, `${handoff} u-ann wrapup`]);
+		await sys.mutation(api.callWrapup.completeCall, { callSid: 'CA-ann', wrapupSeconds: 30 });
+		expect(await status(t, 'u-bob')).toBe('wrapup');
+		expect(await as(t, 'agent', 'u-bob').query(api.callWrapup.myWrapups, {})).toMatchObject([{ callSid: 'CA-ann', handoffOf: null }]);
+		// Each one's wrap-up ends on its own.
+		await sys.mutation(api.callWrapup.endWrapup, { callSid: handoff });
+		expect([await status(t, 'u-ann'), await status(t, 'u-bob')]).toEqual(['available', 'wrapup']);
+	});
+
+	it('a cold transfer releases the first agent at once; until the target answers the call is nobody\'s', async () => {
+		const t = newConvex();
+		await floor(t);
+		const sys = as(t, 'system');
+		await sys.mutation(api.transfers.offer, { ...base, transferId: '1b9e5c1e-5d4f-4a8e-9a57-2f0c7d1e3b42', kind: 'cold', targetKind: 'agent', toAgentId: 'u-bob' });
+		expect([await status(t, 'u-ann'), await status(t, 'u-bob')]).toEqual(['wrapup', 'ringing']);
+		expect(await as(t, 'agent', 'u-ann').query(api.callControl.mine, {})).toBeNull();
+		await sys.mutation(api.transfers.advance, { transferId: '1b9e5c1e-5d4f-4a8e-9a57-2f0c7d1e3b42', event: 'target-answered', actorId: 'u-bob' });
+		expect(await as(t, 'agent', 'u-bob').query(api.callControl.mine, {})).toMatchObject({ callSid: 'CA-ann', state: 'in-progress' });
+		expect([await status(t, 'u-ann'), await status(t, 'u-bob')]).toEqual(['wrapup', 'busy']);
+	});
+
 	it('declined: the target is free again and the first agent has the customer back', async () => {
 		const t = newConvex();
 		await floor(t);

@@ -9,6 +9,7 @@
 import { v, type Infer } from 'convex/values';
 import {
 	REFUSAL_MESSAGES,
+	firstAgentLeaves,
 	isFinalPhase,
 	stepTransfer,
 	type TransferEffect,
@@ -16,10 +17,11 @@ import {
 	type TransferOutcome,
 	type TransferPhase
 } from '../src/lib/transfers/transfer-machine';
+import { handoffCallSid } from '../src/lib/transfers/handoff';
 import type { Doc } from './_generated/dataModel';
 import type { MutationCtx, QueryCtx } from './_generated/server';
 import { agentQuery, internalMutation, systemMutation, systemQuery } from './lib/functions';
-import { activeBySid } from './lib/callRows';
+import { activeBySid, setAgent } from './lib/callRows';
 import { findAgent, softphoneHealthy } from './lib/routing';
 import { vActiveCall, vTransfer, vTransferKind, vTransferOutcome, vTransferTargetKind } from './schema';
 
@@ -112,8 +114,71 @@ async function followTarget(ctx: MutationCtx, row: Doc<'transfer_queue'>, to: Tr
 	}
 }
 
+/**
+ * The first agent is off the call: into wrap-up now, not when the caller hangs up, on a wrap-up
+ * row of their own (handoffCallSid); the call's row stays for whoever has the caller next (named
+ * by the transfer until then: handOver, or nobody's when it went to a queue or a number).
+ */
+async function releaseFirstAgent(ctx: MutationCtx, row: Doc<'transfer_queue'>, now: number, wrapupSeconds: number | undefined) {
+	const call = await activeBySid(ctx, row.callSid);
+	const sid = handoffCallSid(row.transferId);
+	if (!(await activeBySid(ctx, sid))) {
+		await ctx.db.insert('active_calls', {
+			callSid: sid,
+			// The call as the first agent's softphone knows it, so its wrap-up becomes this one.
+			handoffOf: row.callSid,
+			direction: call?.direction ?? 'inbound',
+			agentId: row.fromAgentId,
+			...(row.customerId ? { customerId: row.customerId } : {}),
+			...(row.customerName ? { customerName: row.customerName } : {}),
+			from: call?.from ?? row.callerNumber,
+			to: call?.to ?? row.ourNumber ?? '',
+			state: 'wrapup',
+			startedAt: call?.startedAt ?? row.requestedAt,
+			...(call?.answeredAt !== undefined ? { answeredAt: call.answeredAt } : {}),
+			endedAt: now,
+			...(wrapupSeconds !== undefined ? { wrapupEndsAt: now + wrapupSeconds * 1000 } : {}),
+			muted: false,
+			recording: false,
+			...(call?.queueName ? { queueName: call.queueName } : {})
+		});
+	}
+	// Until someone answers for it, the call is nobody's: not the first agent's controls, calls or wrap-up any more.
+	if (call && call.agentId === row.fromAgentId && call.state !== 'wrapup') await ctx.db.patch('active_calls', call._id, { agentId: `transfer:${row.transferId}` });
+	const agent = await findAgent(ctx, row.fromAgentId);
+	if (agent && (!agent.activeCallSid || agent.activeCallSid === row.callSid || (call && agent.activeCallSid === call.agentCallSid))) {
+		await setAgent(ctx, agent, { status: 'wrapup', since: now, activeCallSid: sid });
+	}
+}
+
+/**
+ * Completed to an agent: the call is the target's now. Its row (which call control and the end
+ * of the call go by) names them and their leg, their own leg row goes, so the caller hanging up
+ * puts them in wrap-up on the call like any agent ending a call (callWrapup.completeCall).
+ */
+async function handOver(ctx: MutationCtx, row: Doc<'transfer_queue'>, now: number) {
+	if (row.targetKind !== 'agent' || !row.toAgentId) return;
+	const call = await activeBySid(ctx, row.callSid);
+	if (!call || call.state === 'wrapup') return;
+	const leg = await activeBySid(ctx, targetLeg(row));
+	if (leg && leg._id !== call._id) await ctx.db.delete('active_calls', leg._id);
+	await ctx.db.patch('active_calls', call._id, { agentId: row.toAgentId, ...(row.targetCallSid ? { agentCallSid: row.targetCallSid } : {}), state: 'in-progress', holdStartedAt: undefined });
+	const agent = await findAgent(ctx, row.toAgentId);
+	if (agent) await setAgent(ctx, agent, { status: 'busy', since: now, activeCallSid: call.callSid });
+}
+
+/**
+ * A blind transfer nobody answered put the caller back in line: nobody has the call now, so its
+ * row goes and whoever takes them from the line starts it afresh. (Not at a queue transfer's
+ * start: its effects still move the call into its conference by that row.)
+ */
+async function leaveCallToQueue(ctx: MutationCtx, callSid: string) {
+	const call = await activeBySid(ctx, callSid);
+	if (call && call.state !== 'wrapup') await ctx.db.delete('active_calls', call._id);
+}
+
 /** Run one event through the machine on a row, atomically. */
-async function move(ctx: MutationCtx, row: Doc<'transfer_queue'>, event: TransferEvent, now: number): Promise<TransferMove> {
+async function move(ctx: MutationCtx, row: Doc<'transfer_queue'>, event: TransferEvent, now: number, wrapupSeconds?: number): Promise<TransferMove> {
 	const step = stepTransfer(row.phase, event);
 	if (!step.ok) return refuse(step.refusal, REFUSAL_MESSAGES[step.refusal], row.phase);
 	const outcome = outcomeOf(step.effects);
@@ -125,6 +190,9 @@ async function move(ctx: MutationCtx, row: Doc<'transfer_queue'>, event: Transfe
 		if ((outcome === 'declined' || outcome === 'timeout') && row.respondedAt === undefined) patch.respondedAt = now;
 	}
 	await followTarget(ctx, row, step.to, step.effects, now);
+	if (firstAgentLeaves(event.type, step.to, step.effects)) await releaseFirstAgent(ctx, row, now, wrapupSeconds);
+	if (step.to === 'completed') await handOver(ctx, row, now);
+	if (step.to === 'requeued') await leaveCallToQueue(ctx, row.callSid);
 	await ctx.db.patch('transfer_queue', row._id, patch);
 	return { ok: true, row: { ...row, ...patch }, effects: step.effects };
 }
@@ -156,7 +224,9 @@ export const offer = systemMutation({
 		callerNumber: v.string(),
 		ourNumber: v.optional(v.string()),
 		note: v.optional(v.string()),
-		offerSeconds: v.number()
+		offerSeconds: v.number(),
+		/** The call's queue's wrap-up time, for the first agent's countdown when the transfer takes them off the call. */
+		wrapupSeconds: v.optional(v.number())
 	},
 	returns: v.union(vMoved, vRefused),
 	handler: async (ctx, args) => {
@@ -167,8 +237,9 @@ export const offer = systemMutation({
 			.withIndex('by_callSid', (q) => q.eq('callSid', args.callSid))
 			.unique();
 		if (!call || call.state === 'wrapup') return refuse('CALL_ENDED', REFUSAL_MESSAGES.CALL_ENDED);
-		if (call.agentId !== args.fromAgentId) return refuse('NOT_YOUR_CALL', 'Only the agent on this call can transfer it.');
+		// A transfer under way first: a cold one has already taken the call from its first agent.
 		if (await openOnCall(ctx, args.callSid)) return refuse('TRANSFER_IN_PROGRESS', REFUSAL_MESSAGES.TRANSFER_IN_PROGRESS);
+		if (call.agentId !== args.fromAgentId) return refuse('NOT_YOUR_CALL', 'Only the agent on this call can transfer it.');
 		let toAgentName: string | undefined;
 		if (args.targetKind === 'agent') {
 			if (!args.toAgentId) return refuse('BAD_TARGET', 'Choose an agent to transfer to.');
@@ -183,7 +254,7 @@ export const offer = systemMutation({
 		}
 		const step = stepTransfer('idle', { type: 'start', kind: args.kind, target: args.targetKind });
 		if (!step.ok) return refuse(step.refusal, REFUSAL_MESSAGES[step.refusal]);
-		const { offerSeconds, ...fields } = args;
+		const { offerSeconds, wrapupSeconds, ...fields } = args;
 		const outcome = outcomeOf(step.effects);
 		const row = {
 			...fields,
@@ -194,7 +265,9 @@ export const offer = systemMutation({
 			...(outcome ? { outcome, closedAt: now } : {})
 		};
 		const id = await ctx.db.insert('transfer_queue', row);
-		return { ok: true as const, row: { _id: id, _creationTime: now, ...row }, effects: step.effects };
+		const inserted = { _id: id, _creationTime: now, ...row };
+		if (firstAgentLeaves('start', step.to, step.effects)) await releaseFirstAgent(ctx, inserted, now, wrapupSeconds);
+		return { ok: true as const, row: inserted, effects: step.effects };
 	}
 });
 
@@ -214,10 +287,12 @@ export const advance = systemMutation({
 			v.literal('customer-hangup')
 		),
 		/** The agent who pressed the button; absent for carrier events. */
-		actorId: v.optional(v.string())
+		actorId: v.optional(v.string()),
+		/** The call's queue's wrap-up time, for the first agent's countdown when this move takes them off the call. */
+		wrapupSeconds: v.optional(v.number())
 	},
 	returns: v.union(vMoved, vRefused),
-	handler: async (ctx, { transferId, event, actorId }) => {
+	handler: async (ctx, { transferId, event, actorId, wrapupSeconds }) => {
 		const row = await byTransferId(ctx, transferId);
 		if (!row) return refuse('UNKNOWN_TRANSFER', 'That transfer no longer exists.');
 		const who = ACTOR[event];
@@ -227,7 +302,7 @@ export const advance = systemMutation({
 				return refuse('NOT_YOURS', who === 'target' ? 'This transfer was offered to someone else.' : 'Only the agent who started this transfer can do that.');
 			}
 		}
-		return move(ctx, row, { type: event }, Date.now());
+		return move(ctx, row, { type: event }, Date.now(), wrapupSeconds);
 	}
 });
 

@@ -1,10 +1,9 @@
 /**
- * A transferred call's target legs end with the call. The target agent's leg is an active_calls
- * row of its own (transfers.ts followTarget), which no status callback of the carrier ends (it is
- * a conference participant leg); so when the call itself ends, the target's leg row goes and the
- * target is available again, instead of staying busy forever. Not wrap-up: the archive keeps the
- * call (and its wrap-up form) under the agent who answered it, so the target's wrap-up could
- * never be saved or ended (wrap-up-call.ts finds no archive call for the target's leg).
+ * A transferred call's target legs end with the call. A target agent who joined a three-way call
+ * is on a leg row of their own (transfers.ts followTarget), which no status callback of the carrier
+ * ends (it is a conference participant leg); so when the call itself ends, that row goes and the
+ * target is available again. (A completed transfer hands the call's own row to the target instead,
+ * so its end puts them in wrap-up like any call: transfers.ts handOver.)
  */
 import type { MutationCtx } from '../_generated/server';
 import { activeBySid, setAgent } from './callRows';

@@ -54,6 +54,8 @@ export interface WrapUp {
 	/** The form's fields, kept per call so a second pending wrap-up never mixes them up. */
 	disposition: string;
 	notes: string;
+	/** A first agent's wrap-up after a transfer took them off the call: the call's CallSid (callSid is their hand-off's). */
+	handoffOf?: string;
 }
 
 /** A call in wrap-up as hot state has it (convex callWrapup.myWrapups). */
@@ -62,6 +64,8 @@ export interface LiveWrapUp {
 	from: string;
 	customerName: string | null;
 	wrapupEndsAt: number | null;
+	/** Set for a first agent's wrap-up after a transfer took them off the call: that call's CallSid. */
+	handoffOf?: string | null;
 }
 
 /**

@@ -340,6 +340,20 @@ describe('wrap-up', () => {
 		expect(phone.wrapUp).toBeNull();
 	});
 
+	it('a transfer took me off the call: the form my leg opened becomes my hand-off wrap-up, whichever arrives first', async () => {
+		const handoff = `CA${'e'.repeat(32)}`;
+		const { phone } = await endedCall();
+		phone.wrapUp!.disposition = 'Transferred';
+		phone.syncWrapUps([{ ...live('e', Date.now() + 60_000), callSid: handoff, handoffOf: parentOf('7') }]);
+		expect(phone.wrapUps).toHaveLength(1);
+		expect(phone.wrapUp).toMatchObject({ callSid: handoff, handoffOf: parentOf('7'), disposition: 'Transferred', state: 'wrapping' });
+		// Hot state first, the leg's end after: still one form, the hand-off's.
+		const { phone: other, hangUp } = await endedCall(undefined, '8');
+		other.syncWrapUps([live('8', Date.now() + 60_000), { ...live('e', Date.now() + 60_000), callSid: handoff, handoffOf: parentOf('9') }]);
+		await hangUp('9', 'Ada Lovelace');
+		expect(other.wrapUps.map((w) => w.callSid)).toEqual([parentOf('8'), handoff]);
+	});
+
 	it('does not take a call that hot state never listed for ready', async () => {
 		const { phone } = await endedCall();
 		// The live list had not caught up yet: an empty list is not "the time ran out".

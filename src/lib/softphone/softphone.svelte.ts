@@ -526,12 +526,15 @@ export class Softphone {
 	syncWrapUps(live: readonly LiveWrapUp[]): void {
 		for (const row of live) {
 			if (this.#finished.has(row.callSid)) continue;
+			// A transfer took me off the call: the wrap-up my leg's end opened for the call is my hand-off's (what I typed stays).
+			const handedOff = row.handoffOf ? this.wrapUps.find((w) => w.callSid === row.handoffOf && !w.seenLive) : undefined;
+			if (handedOff && row.handoffOf) Object.assign(handedOff, { callSid: row.callSid, handoffOf: row.handoffOf });
 			const known = this.wrapUps.find((w) => w.callSid === row.callSid);
 			if (known) {
 				known.endsAt = row.wrapupEndsAt;
 				known.seenLive = true;
 			} else {
-				this.#addWrapUp({ callSid: row.callSid, from: row.from, customerName: row.customerName }, true, row.wrapupEndsAt);
+				this.#addWrapUp({ callSid: row.callSid, from: row.from, customerName: row.customerName, ...(row.handoffOf ? { handoffOf: row.handoffOf } : {}) }, true, row.wrapupEndsAt);
 			}
 		}
 		for (const w of this.wrapUps) {
@@ -543,8 +546,8 @@ export class Softphone {
 		this.#tickIfNeeded();
 	}
 
-	#addWrapUp(call: { callSid: string; from: string; customerName: string | null }, seenLive: boolean, endsAt: number | null = null): void {
-		if (this.#finished.has(call.callSid) || this.wrapUps.some((w) => w.callSid === call.callSid)) return;
+	#addWrapUp(call: { callSid: string; from: string; customerName: string | null; handoffOf?: string }, seenLive: boolean, endsAt: number | null = null): void {
+		if (this.#finished.has(call.callSid) || this.wrapUps.some((w) => w.callSid === call.callSid || w.handoffOf === call.callSid)) return;
 		this.wrapUps.push({ ...call, state: 'wrapping', readyBy: null, endsAt, seenLive, disposition: '', notes: '' });
 		this.#tickIfNeeded();
 	}

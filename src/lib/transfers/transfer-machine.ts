@@ -208,6 +208,14 @@ export function stepTransfer(phase: TransferPhase, event: TransferEvent): Transf
 	return { ok: true, from: phase, to: step.to, effects: step.effects };
 }
 
+/**
+ * The move takes the first agent off the call: it drops them (cold, a queue, complete), or they
+ * hung up and the transfer goes on without them. They are in wrap-up from then.
+ */
+export function firstAgentLeaves(event: TransferEventType, to: TransferPhase, effects: readonly TransferEffect[]): boolean {
+	return effects.some((e) => e.type === 'drop-first-agent') || (event === 'first-agent-hangup' && to !== 'ended');
+}
+
 /** The agent-facing text for each refusal (procedures raise it; webhooks drop the event). */
 export const REFUSAL_MESSAGES: Record<TransferRefusal, string> = {
 	TRANSFER_IN_PROGRESS: 'A transfer of this call is already under way; complete or cancel it first.',

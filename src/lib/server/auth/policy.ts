@@ -49,8 +49,9 @@ export const OBJECT_RULES = {
 	'transfer-party':
 		'a transfer is started on a call the caller is the agent on; completed, cancelled or joined by the agent who started it; accepted or declined by its target only (transfers/start-transfer.ts, convex/transfers.ts advance)',
 	'call-controller':
-		"hold and resume: the agent on the call only; a call's parties (list, add, drop): its agent, an agent in its conference, managers and up; monitor, whisper, barge: managers and supervisors, never on their own call (call-control/)",
-	'call-agent': 'a call the caller is the agent on (a supervisor may pause recordings of any call) (calls/set-call-recording.ts, wrap-up-call.ts)',
+		"hold and resume: the agent on the call only; a call's parties (list, add, drop): its agent, an agent in its conference, managers and up; an agent added must be another active staff member, available with a ready softphone and on no call; monitor, whisper, barge: managers and supervisors, never on their own call (call-control/)",
+	'call-agent':
+		'a call the caller is the agent on (a supervisor may pause recordings of any call); its wrap-up is the agent who had the caller at the end (the target of a completed transfer), and a first agent a transfer took off the call wraps up their own hand-off (calls/set-call-recording.ts, wrap-up-call.ts, handoff-wrapup.ts)',
 	'thread-sender':
 		'sending into a thread: unassigned or assigned to the sender; one assigned to someone else needs manager, supervisor or admin (sms/send-in-thread.ts; a first text from a record, outbound/start-text-thread.ts, goes on in the customer’s thread under the same rule), and the lease holder only (smsLocks.assertHolder)',
 	'search-scope':
@@ -289,6 +290,7 @@ const CONVEX: Record<string, PolicyEntry> = {
 	'convex:callControl.beginMove': e(SYSTEM),
 	'convex:callControl.abortMove': e(SYSTEM),
 	'convex:callControl.agentPresence': e(SYSTEM),
+	'convex:callControl.partyPresence': e(SYSTEM),
 	'convex:callControl.requeueAlone': e(SYSTEM),
 	'convex:callControl.applyParticipant': e(SYSTEM),
 	'convex:callControl.conferenceStarted': e(SYSTEM),

@@ -4,10 +4,12 @@
  * nothing reaches the carrier). Dropping one takes them out of the conference; the customer
  * cannot be dropped (hang up instead). The archive keeps a `conference` segment per party.
  */
+import { eq } from 'drizzle-orm';
 import { api } from '$convex/_generated/api';
 import type { Role } from '$lib/roles';
 import { addCallEvent } from '../calls/call-archive';
 import { agentClientIdentity } from '../calls/caller-number';
+import { user } from '../db/schema/auth';
 import { AppError } from '../errors';
 import { SYSTEM_IDENTITY } from '../live/hot';
 import { outboundClock } from '../outbound/clock';
@@ -16,7 +18,7 @@ import { conferenceReady, liveCall, type CallControlServices } from './conferenc
 import { parseLabel } from './conference-twiml';
 import { archiveCallId } from './hold-call';
 import { mayControl } from './participants';
-import { closeSegments, recordSegment } from './record-segment';
+import { endPartySegment, hasOpenSegment, lockCallStory, recordSegment, switchSegment } from './record-segment';
 
 export type AddTarget = { agentId: string } | { number: string };
 export type Actor = { id: string; role: Role };
@@ -36,10 +38,13 @@ export async function addParticipant(services: CallControlServices, actor: Actor
 		const agentId = input.target.agentId;
 		if (agentId === actor.id) throw new AppError('BAD_REQUEST', 'CANNOT_ADD_YOURSELF', 'You are already on this call.');
 		if (agentId === row.agentId || (row.participants ?? []).some((p) => p.label === `agent:${agentId}`)) throw new AppError('CONFLICT', 'ALREADY_ON_CALL', 'That agent is already on this call.');
-		const presence = await services.hot.query(api.callControl.agentPresence, { userId: agentId }, SYSTEM_IDENTITY);
+		// A staff member who can take calls (not deactivated), available now with a ready softphone, as the transfer directory shows them.
+		const [staff] = await services.db.select({ banned: user.banned }).from(user).where(eq(user.id, agentId)).limit(1);
+		const presence = staff && !staff.banned ? await services.hot.query(api.callControl.agentPresence, { userId: agentId }, SYSTEM_IDENTITY) : null;
 		if (!presence) throw new AppError('NOT_FOUND', 'AGENT_NOT_FOUND', 'No such agent.');
-		if (presence.status !== 'available' || presence.onCall) {
-			throw new AppError('CONFLICT', 'AGENT_UNAVAILABLE', `${presence.name} is ${presence.onCall ? 'on another call' : presence.status} and cannot be added now.`);
+		if (presence.status !== 'available' || presence.onCall || !presence.ready) {
+			const why = presence.onCall ? 'on another call' : presence.status === 'available' ? 'without a ready softphone' : presence.status;
+			throw new AppError('CONFLICT', 'AGENT_UNAVAILABLE', `${presence.name} is ${why} and cannot be added now.`);
 		}
 		to = `client:${agentClientIdentity(agentId)}`;
 		label = `agent:${agentId}`;
@@ -68,6 +73,11 @@ export async function addParticipant(services: CallControlServices, actor: Actor
 	const callId = await archiveCallId(services, row.callSid);
 	if (callId) {
 		await services.db.transaction(async (tx) => {
+			await lockCallStory(tx, callId);
+			// The call's agent is in a conference now, not a two-way talk; the added party's own segment runs beside it.
+			if (!(await hasOpenSegment(tx, { callId, kind: 'conference', agentId: row.agentId }))) {
+				await switchSegment(tx, { callId, agentId: row.agentId, from: 'talk', to: 'conference', at: now });
+			}
 			await recordSegment(tx, { callId, kind: 'conference', agentId: 'agentId' in input.target ? input.target.agentId : null, startedAt: now, detail: { ...detail, callSid: leg.callSid, by: actor.id } });
 			await addCallEvent(tx, { callId, kind: 'participant.added', at: now, payload: { ...detail, callSid: leg.callSid, by: actor.id } });
 		});
@@ -85,8 +95,8 @@ export async function dropParticipant(services: CallControlServices, actor: Acto
 	const callId = await archiveCallId(services, row.callSid);
 	if (callId) {
 		await services.db.transaction(async (tx) => {
-			const agentId = parseLabel(party.label)?.kind === 'agent' ? parseLabel(party.label)?.id : undefined;
-			if (agentId) await closeSegments(tx, { callId, kind: 'conference', agentId, endedAt: now });
+			await lockCallStory(tx, callId);
+			await endPartySegment(tx, { callId, callAgentId: row.agentId, label: party.label, others: (row.participants ?? []).filter((p) => p.callSid !== input.participantCallSid), at: now });
 			await addCallEvent(tx, { callId, kind: 'participant.dropped', at: now, payload: { label: party.label, callSid: input.participantCallSid, by: actor.id } });
 		});
 	}

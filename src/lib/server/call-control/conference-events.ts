@@ -11,7 +11,7 @@ import { onTransferConferenceEvent } from '../transfers/conference-events';
 import type { VoiceServices } from '../calls/voice-services';
 import { legsOf } from './conference';
 import { parseLabel } from './conference-twiml';
-import { closeOpenSegments, endMonitoring, requeueAloneCustomer } from './leave-rules';
+import { closeOpenSegments, endMonitoring, endPartyStory, requeueAloneCustomer } from './leave-rules';
 
 const sid = (prefix: string) => z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must be ${prefix} followed by 32 hex digits`);
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -79,6 +79,12 @@ export async function handleConferenceEvent(services: ConferenceEventServices, e
 			SYSTEM_IDENTITY
 		);
 		if (left && parseLabel(label)?.kind === 'supervisor') await endMonitoring(services, row.callSid, event.CallSid);
+		// An agent added to the call is busy while they are in it (a transfer's target is the transfer's to follow).
+		const party = parseLabel(label);
+		if (party?.kind === 'agent' && party.id !== row.agentId && (left || event.StatusCallbackEvent === 'participant-join')) {
+			await services.hot.mutation(api.callControl.partyPresence, { userId: party.id, legSid: event.CallSid, joined: !left }, SYSTEM_IDENTITY);
+		}
+		if (left && after && label !== `agent:${row.agentId}`) await endPartyStory(services, row.callSid, { callAgentId: row.agentId, label, others: after.participants });
 	}
 	if (row && event.StatusCallbackEvent === 'conference-end') await closeOpenSegments(services, row.callSid);
 	const transfer = await onTransferConferenceEvent(services, event);

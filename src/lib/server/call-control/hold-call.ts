@@ -12,7 +12,7 @@ import { AppError } from '../errors';
 import { SYSTEM_IDENTITY } from '../live/hot';
 import { conferenceReady, liveCall, type CallControlServices } from './conference';
 import { CONFERENCE_PATHS } from './conference-twiml';
-import { closeSegments, recordSegment } from './record-segment';
+import { lockCallStory, switchSegment } from './record-segment';
 import { logCallControlEvent } from '../reporting/log-call-control-event';
 
 export interface HoldResult {
@@ -56,10 +56,11 @@ export async function setCallHold(
 	const callId = await archiveCallId(services, row.callSid);
 	if (callId) {
 		await services.db.transaction(async (tx) => {
+			await lockCallStory(tx, callId);
 			await addCallEvent(tx, { callId, kind: input.held ? 'hold.started' : 'hold.ended', at: now, payload: { by: actor.id, ...(input.held ? {} : { seconds: decided.heldSeconds }) } });
-			// A hold is a segment from the moment it starts, so a call that ends held still shows it.
-			if (input.held) await recordSegment(tx, { callId, kind: 'hold', agentId: actor.id, startedAt: now });
-			else await closeSegments(tx, { callId, kind: 'hold', endedAt: now });
+			// A hold is a segment from the moment it starts, so a call that ends held still shows it; the agent's talk pauses meanwhile.
+			if (input.held) await switchSegment(tx, { callId, agentId: actor.id, from: 'talk', to: 'hold', at: now });
+			else await switchSegment(tx, { callId, agentId: actor.id, from: 'hold', to: 'talk', at: now });
 			// Reports: a hold's seconds move from talk to hold (handle time counts each second once); the hold's start names it.
 			const ref = `hold:${row.callSid}:${input.held ? now.getTime() : (row.holdStartedAt ?? now.getTime())}`;
 			await logCallControlEvent(tx, { callSid: row.callSid, kind: input.held ? 'held' : 'resumed', agentId: actor.id, at: now, ref, ...(input.held ? {} : { seconds: decided.heldSeconds }) });

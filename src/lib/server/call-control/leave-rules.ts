@@ -12,7 +12,8 @@ import { logger } from '../log';
 import type { ConferenceEventServices } from './conference-events';
 import { archiveCallId } from './hold-call';
 import { SEGMENT_KINDS } from '../db/schema/call-control';
-import { closeSegments } from './record-segment';
+import { closeSegments, endPartySegment, lockCallStory } from './record-segment';
+import { parseLabel } from './conference-twiml';
 
 const log = logger('call-control');
 
@@ -51,6 +52,7 @@ export async function requeueAloneCustomer(
 	const callId = await archiveCallId(services, callSid);
 	if (callId) {
 		await services.db.transaction(async (tx) => {
+			await lockCallStory(tx, callId);
 			await closeSegments(tx, { callId, kind: 'hold', endedAt: now });
 			await addCallEvent(tx, { callId, kind: decision.kind === 'requeued' ? 'control.requeued' : 'control.ended-alone', at: now, payload: decision.kind === 'requeued' ? { queue: decision.queueName } : {} });
 		});
@@ -64,8 +66,21 @@ export async function endMonitoring(services: ConferenceEventServices, callSid: 
 	const callId = await archiveCallId(services, callSid);
 	if (!callId) return;
 	await services.db.transaction(async (tx) => {
+		await lockCallStory(tx, callId);
 		await closeSegments(tx, { callId, kind: 'monitor', agentId: gone.userId, endedAt: now });
 		await addCallEvent(tx, { callId, kind: 'monitor.ended', at: now, payload: { by: gone.userId, mode: gone.mode } });
+	});
+}
+
+/** An added party left by themselves (hung up): their conference segment closes, as when the agent drops them. */
+export async function endPartyStory(services: ConferenceEventServices, callSid: string, input: { callAgentId: string; label: string; others: { label: string }[] }, now = new Date()): Promise<void> {
+	const kind = parseLabel(input.label)?.kind;
+	if (kind !== 'agent' && kind !== 'external') return;
+	const callId = await archiveCallId(services, callSid);
+	if (!callId) return;
+	await services.db.transaction(async (tx) => {
+		await lockCallStory(tx, callId);
+		await endPartySegment(tx, { callId, ...input, at: now });
 	});
 }
 
@@ -74,6 +89,7 @@ export async function closeOpenSegments(services: ConferenceEventServices, callS
 	const callId = await archiveCallId(services, callSid);
 	if (!callId) return;
 	await services.db.transaction(async (tx) => {
+		await lockCallStory(tx, callId);
 		for (const kind of SEGMENT_KINDS) await closeSegments(tx, { callId, kind, endedAt: now });
 	});
 }

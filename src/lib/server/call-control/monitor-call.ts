@@ -16,7 +16,7 @@ import { eq } from 'drizzle-orm';
 import type { Actor } from './add-participant';
 import { conferenceReady, liveCall, type CallControlServices } from './conference';
 import { archiveCallId } from './hold-call';
-import { recordSegment } from './record-segment';
+import { lockCallStory, recordSegment } from './record-segment';
 
 export type MonitorMode = 'monitor' | 'whisper' | 'barge';
 
@@ -59,6 +59,7 @@ export async function monitorCall(services: CallControlServices, actor: Actor, i
 	const callId = await archiveCallId(services, row.callSid);
 	if (callId) {
 		await services.db.transaction(async (tx) => {
+			await lockCallStory(tx, callId);
 			if (!existing) await recordSegment(tx, { callId, kind: 'monitor', agentId: actor.id, startedAt: now, detail: { mode: input.mode, callSid: legSid } });
 			await addCallEvent(tx, { callId, kind: `monitor.${input.mode}`, at: now, payload: { by: actor.id, callSid: legSid } });
 		});

@@ -16,7 +16,7 @@ import { createVoiceHarness, type VoiceHarness, answerCarrierWith } from '../cal
 import type { VoiceServices } from '../calls/voice-services';
 import { SYSTEM_IDENTITY } from '../live/hot';
 import { setLogLevel } from '../log';
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { callSegments } from '../db/schema/call-control';
 import { callEvents, calls } from '../db/schema/calls';
 import { callLog } from '../db/schema/reporting';
@@ -135,10 +135,14 @@ describe('moving a call into its conference', () => {
 		phoneCall.hangUp();
 		await advance(10, async () => (await h.hot.query(api.callControl.byLeg, { legSid: phoneCall.sid }, SYSTEM_IDENTITY))?.state === 'wrapup');
 		const [call] = await h.testDb.db.select().from(calls).where(eq(calls.callSid, phoneCall.sid));
-		const segments = await h.testDb.db.select().from(callSegments).where(eq(callSegments.callId, call!.id));
-		expect(segments).toHaveLength(1);
-		expect(segments[0]).toMatchObject({ kind: 'hold', agentId: agent.subject });
-		expect(segments[0]!.endedAt!.getTime() - segments[0]!.startedAt.getTime()).toBe(30_000);
+		// The call's story: talk, the hold (talk pauses), talk again until the caller hangs up; all closed.
+		const segments = await h.testDb.db.select().from(callSegments).where(eq(callSegments.callId, call!.id)).orderBy(asc(callSegments.startedAt), asc(callSegments.createdAt));
+		expect(segments.map((x) => `${x.kind} ${x.agentId === agent.subject ? 'me' : x.agentId}`)).toEqual(['talk me', 'hold me', 'talk me']);
+		expect(segments.every((x) => x.endedAt !== null)).toBe(true);
+		const hold = segments[1]!;
+		expect(hold.endedAt!.getTime() - hold.startedAt.getTime()).toBe(30_000);
+		expect(segments[0]!.endedAt!.getTime()).toBe(hold.startedAt.getTime());
+		expect(segments[2]!.startedAt.getTime()).toBe(hold.endedAt!.getTime());
 		const kinds = (await h.testDb.db.select().from(callEvents).where(eq(callEvents.callId, call!.id))).map((e) => e.kind);
 		expect(kinds).toEqual(expect.arrayContaining(['hold.started', 'hold.ended']));
 		// The reporting log has the hold too: its 30 s move from talk to hold (handle time counts them once).
@@ -177,6 +181,13 @@ describe('moving a call into its conference', () => {
 		const legsBefore = carrier.carrier.calls.size;
 		await expect(addParticipant(services, me, { callSid: phoneCall.sid, target: { agentId: alice.subject } })).rejects.toMatchObject({ code: 'CANNOT_ADD_YOURSELF' });
 		await expect(addParticipant(services, me, { callSid: phoneCall.sid, target: { agentId: 'no-such-agent' } })).rejects.toMatchObject({ code: 'AGENT_NOT_FOUND' });
+		// Only an agent available now, with a ready softphone, can be added.
+		await h.hot.mutation(api.agentStatus.setMine, { status: 'away' }, bob);
+		await expect(addParticipant(services, me, { callSid: phoneCall.sid, target: { agentId: bob.subject } })).rejects.toMatchObject({ code: 'AGENT_UNAVAILABLE' });
+		await h.hot.mutation(api.agentStatus.setMine, { status: 'available' }, bob);
+		await h.hot.mutation(api.agentStatus.heartbeat, { softphone: 'registering' }, bob);
+		await expect(addParticipant(services, me, { callSid: phoneCall.sid, target: { agentId: bob.subject } })).rejects.toMatchObject({ code: 'AGENT_UNAVAILABLE' });
+		await h.hot.mutation(api.agentStatus.heartbeat, { softphone: 'ready' }, bob);
 		await expect(addParticipant(services, me, { callSid: phoneCall.sid, target: { number: 'not a number' } })).rejects.toMatchObject({ kind: 'BAD_REQUEST' });
 		await expect(addParticipant(services, { id: bob.subject, role: 'agent' }, { callSid: phoneCall.sid, target: { agentId: sue.subject } })).rejects.toMatchObject({ code: 'NOT_YOUR_CALL' });
 		await expect(monitorCall(services, me, { callSid: phoneCall.sid, mode: 'monitor' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
@@ -188,6 +199,9 @@ describe('moving a call into its conference', () => {
 		void adding.then((r) => (added = r));
 		await advance(30, async () => added !== undefined && ((await row())?.participants ?? []).some((p) => p.label === `agent:${bob.subject}`));
 		expect((await row())?.participants?.map((p) => p.label).sort()).toEqual(['agent:' + alice.subject, 'agent:' + bob.subject, 'customer'].sort());
+		// Bob is on the call now: busy, so nothing else is offered to him, and he cannot be added twice.
+		expect((await h.hot.query(api.agentStatus.mine, {}, bob))?.status).toBe('busy');
+		await expect(addParticipant(services, me, { callSid: phoneCall.sid, target: { agentId: bob.subject } })).rejects.toMatchObject({ code: 'ALREADY_ON_CALL' });
 
 		const whisper = monitorCall(services, { id: sue.subject, role: 'supervisor' }, { callSid: phoneCall.sid, mode: 'whisper' });
 		let whispering: Awaited<typeof whisper> | undefined;
@@ -203,6 +217,7 @@ describe('moving a call into its conference', () => {
 		await advance(10, async () => ((await row())?.listeners ?? []).length === 0);
 		await dropParticipant(services, me, { callSid: phoneCall.sid, participantCallSid: added!.participantCallSid });
 		await advance(10, async () => !((await row())?.participants ?? []).some((p) => p.label === `agent:${bob.subject}`));
+		expect((await h.hot.query(api.agentStatus.mine, {}, bob))?.status).toBe('available');
 		await expect(dropParticipant(services, me, { callSid: phoneCall.sid, participantCallSid: phoneCall.sid })).rejects.toMatchObject({ code: 'CANNOT_DROP_CUSTOMER' });
 
 		phoneCall.hangUp();
@@ -210,8 +225,10 @@ describe('moving a call into its conference', () => {
 		const [call] = await h.testDb.db.select().from(calls).where(eq(calls.callSid, phoneCall.sid));
 		const kinds = (await h.testDb.db.select().from(callEvents).where(eq(callEvents.callId, call!.id))).map((e) => e.kind);
 		expect(kinds).toEqual(expect.arrayContaining(['participant.added', 'monitor.whisper', 'monitor.ended', 'participant.dropped']));
-		const segments = await h.testDb.db.select().from(callSegments).where(eq(callSegments.callId, call!.id));
-		expect(segments.map((x) => x.kind).sort()).toEqual(['conference', 'monitor']);
+		// The call's story: Alice talks, is in a conference with Bob while he is on it (Sue monitoring apart), then talks again.
+		const segments = await h.testDb.db.select().from(callSegments).where(eq(callSegments.callId, call!.id)).orderBy(asc(callSegments.startedAt), asc(callSegments.createdAt));
+		const names: Record<string, string> = { [alice.subject]: 'Alice', [bob.subject]: 'Bob', [sue.subject]: 'Sue' };
+		expect(segments.map((x) => `${x.kind} ${names[x.agentId ?? ''] ?? '-'}`)).toEqual(['talk Alice', 'conference Alice', 'conference Bob', 'monitor Sue', 'talk Alice']);
 		expect(segments.every((x) => x.endedAt !== null)).toBe(true);
 	});
 

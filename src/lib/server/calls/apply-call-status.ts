@@ -18,6 +18,7 @@ import { FINAL_RANK, foldCallStatus, STATUS_RANK, type CallFacts } from './fold-
 import { logAnswered, logCallEnd } from './log-inbound-events';
 import { recordCallActivity, WRAPUP_GRACE_SECONDS } from './record-call-activity';
 import { retryHotWriteLater } from './retry-hot-write';
+import { closeAllSegments, recordSegment } from '../call-control/record-segment';
 import type { VoiceServices } from './voice-services';
 
 /** RFC 2822 `Timestamp` when it parses, else the arrival time. */
@@ -103,6 +104,8 @@ async function scheduleCallEnd(
 	now: Date
 ): Promise<number | undefined> {
 	await logCallEnd(tx, row.id, folded);
+	// Whatever the call was doing (talk, a hold, a conference, monitoring) ends with it.
+	await closeAllSegments(tx, row.id, now);
 	// Unanswered calls are on the timeline now; answered ones at wrap-up, or by this job if it never comes.
 	if (folded.outcome !== 'answered') {
 		await recordCallActivity(tx, row.id);
@@ -142,6 +145,10 @@ export async function applyCallStatus(services: VoiceServices, input: ApplyCallS
 		// The customer answering an agent's dial is what an agent answering is for an inbound call.
 		if (input.outboundLeg) folded = foldCallStatus(folded, { leg: 'agent', ...event, agentId: row.agentId });
 		await archiveStatus(tx, row, folded, { leg, at, agentId, status, source: input.source });
+		// The call's story (call_segments) starts with the answering agent's talk; call control and transfers go on from it.
+		if (!row.answeredAt && folded.answeredAt && !folded.endedAt && folded.agentId) {
+			await recordSegment(tx, { callId: row.id, kind: 'talk', agentId: folded.agentId, startedAt: now });
+		}
 		const ended = leg === 'customer' && STATUS_RANK[status.CallStatus] === FINAL_RANK && row.statusRank < FINAL_RANK;
 		if (!ended) return { replay: false, ended };
 		const wrapupSeconds = await scheduleCallEnd(tx, services, row, folded, callSid, now);

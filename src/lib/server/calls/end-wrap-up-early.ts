@@ -13,6 +13,9 @@ import { SYSTEM_IDENTITY, type HotState, type Identity } from '../live/hot';
 import { logger } from '../log';
 import { addCallEvent } from './call-archive';
 import { logWrapupEnded } from './log-inbound-events';
+import { callOwnerId } from './call-handler';
+import { readyAfterHandoff } from './handoff-wrapup';
+import { transferIdOfHandoff } from '$lib/transfers/handoff';
 
 const log = logger('voice');
 
@@ -25,8 +28,11 @@ export interface EndWrapUpEarlyResult {
 export async function endWrapUpEarly(deps: { db: Db; hot: Pick<HotState, 'mutation'> }, agent: Identity, callSid: string, now = new Date()): Promise<EndWrapUpEarlyResult> {
 	const result = await deps.db.transaction(async (tx) => {
 		const [call] = await tx.select().from(calls).where(eq(calls.callSid, callSid)).for('update');
+		const handoff = call ? null : transferIdOfHandoff(callSid);
+		if (handoff) return { callSid, ...(await readyAfterHandoff(tx, handoff, agent.subject, now)) };
 		if (!call) throw new AppError('NOT_FOUND', 'CALL_NOT_FOUND', `No call ${callSid} in the archive.`);
-		if (call.agentId !== agent.subject) throw new AppError('FORBIDDEN', 'NOT_YOUR_CALL', 'Only the agent who took this call can end its wrap-up.');
+		const owner = await callOwnerId(tx, call);
+		if (owner !== agent.subject) throw new AppError('FORBIDDEN', 'NOT_YOUR_CALL', 'Only the agent who took this call can end its wrap-up.');
 		if (!call.endedAt) throw new AppError('CONFLICT', 'CALL_IN_PROGRESS', 'The call is still going: hang up first.');
 		if (call.readyAt) return { callSid, readyAt: call.readyAt, changed: false };
 		await tx
@@ -34,7 +40,7 @@ export async function endWrapUpEarly(deps: { db: Db; hot: Pick<HotState, 'mutati
 			.set({ readyAt: now })
 			.where(and(eq(calls.id, call.id), isNull(calls.readyAt)));
 		await addCallEvent(tx, { callId: call.id, kind: 'wrapup.ready', at: now, payload: { agentId: agent.subject } });
-		await logWrapupEnded(tx, call, now);
+		await logWrapupEnded(tx, { ...call, agentId: owner }, now);
 		return { callSid, readyAt: now, changed: true };
 	});
 	if (result.changed) {

@@ -10,6 +10,7 @@ import { logOutboundEnd } from '../reporting/log-outbound-call';
 import { recordCallEvent, type CallEventInput } from '../reporting/record-call-event';
 import type { CallRow } from './call-archive';
 import type { CallFacts } from './fold-call-status';
+import { handedOnTo } from './call-handler';
 
 const secondsBetween = (from: Date, to: Date) => Math.max(0, Math.round((to.getTime() - from.getTime()) / 1000));
 
@@ -50,8 +51,12 @@ export async function logCallEnd(tx: Db | Tx, callId: string, folded: CallFacts)
 		return;
 	}
 	if (folded.outcome === 'answered') {
-		await recordCallEvent(tx, { callId, type: 'ended', at, agentId: folded.agentId, seconds: folded.talkSeconds ?? 0 });
-		await recordCallEvent(tx, { callId, type: 'wrapup_started', at, agentId: folded.agentId });
+		// A call a transfer handed on ends for the agent who had the caller last, from their answer (the first agent's part was logged at the hand-off).
+		const handler = await handedOnTo(tx, callId);
+		const agentId = handler ? handler.agentId : folded.agentId;
+		const seconds = handler ? secondsBetween(handler.since, at) : (folded.talkSeconds ?? 0);
+		await recordCallEvent(tx, { callId, type: 'ended', at, agentId, seconds });
+		await recordCallEvent(tx, { callId, type: 'wrapup_started', at, agentId });
 	} else if (folded.outcome === 'abandoned') {
 		await recordCallEvent(tx, { callId, type: 'abandoned', at, seconds: folded.waitSeconds ?? 0 });
 	} else if (folded.outcome === 'voicemail') {

@@ -13,6 +13,10 @@ import { api } from '$convex/_generated/api';
 import { SYSTEM_IDENTITY, type HotState } from '../live/hot';
 import { loadMissedBy } from './call-details';
 import { logWrapupEnded } from './log-inbound-events';
+import { callOwnerId } from './call-handler';
+import { readyAfterHandoff } from './handoff-wrapup';
+import { AppError } from '../errors';
+import { transferIdOfHandoff } from '$lib/transfers/handoff';
 import { recordingKey } from './fetch-recording';
 
 /** `4m 12s`, `45s`. */
@@ -117,7 +121,12 @@ export async function endWrapupJob(deps: { db: Db; hot: Pick<HotState, 'mutation
 			.set({ readyAt })
 			.where(and(eq(calls.callSid, data.callSid), isNull(calls.readyAt), isNotNull(calls.endedAt)))
 			.returning();
-		if (call) await logWrapupEnded(tx, call, readyAt);
+		if (call) await logWrapupEnded(tx, { ...call, agentId: await callOwnerId(tx, call) }, readyAt);
+		// A first agent's wrap-up after a transfer took them off the call (no call row has their hand-off CallSid).
+		const handoff = call ? null : transferIdOfHandoff(data.callSid);
+		if (handoff) await readyAfterHandoff(tx, handoff, null, readyAt).catch((error: unknown) => {
+			if (!(error instanceof AppError && error.code === 'CALL_NOT_FOUND')) throw error;
+		});
 	});
 }
 

@@ -13,6 +13,9 @@ import { SYSTEM_IDENTITY, type HotState, type Identity } from '../live/hot';
 import { logger } from '../log';
 import { logWrapupEnded } from './log-inbound-events';
 import { recordCallActivity } from './record-call-activity';
+import { callOwnerId } from './call-handler';
+import { wrapUpHandoff } from './handoff-wrapup';
+import { transferIdOfHandoff } from '$lib/transfers/handoff';
 
 const log = logger('voice');
 
@@ -36,8 +39,13 @@ export async function wrapUpCall(
 ): Promise<WrapUpResult> {
 	const result = await deps.db.transaction(async (tx) => {
 		const [call] = await tx.select().from(calls).where(eq(calls.callSid, input.callSid)).for('update');
+		// A first agent's wrap-up after a transfer took them off the call (calls/handoff-wrapup.ts).
+		const handoff = call ? null : transferIdOfHandoff(input.callSid);
+		if (handoff) return { ...(await wrapUpHandoff(tx, handoff, agent.subject, input, now)), activityId: null };
 		if (!call) throw new AppError('NOT_FOUND', 'CALL_NOT_FOUND', `No call ${input.callSid} in the archive.`);
-		if (call.agentId !== agent.subject) throw new AppError('FORBIDDEN', 'NOT_YOUR_CALL', 'Only the agent who took this call can wrap it up.');
+		// A call handed on by a transfer is wrapped up by the agent who had the caller at the end.
+		const owner = await callOwnerId(tx, call);
+		if (owner !== agent.subject) throw new AppError('FORBIDDEN', 'NOT_YOUR_CALL', 'Only the agent who took this call can wrap it up.');
 		if (!call.endedAt) throw new AppError('CONFLICT', 'CALL_IN_PROGRESS', 'Hang up before saving the wrap-up.');
 		if (call.wrappedUpAt) throw new AppError('CONFLICT', 'ALREADY_WRAPPED_UP', 'This call is already wrapped up.');
 		const readyAt = call.readyAt ?? now;
@@ -52,7 +60,7 @@ export async function wrapUpCall(
 				readyAt
 			})
 			.where(eq(calls.id, call.id));
-		if (!call.readyAt) await logWrapupEnded(tx, call, readyAt);
+		if (!call.readyAt) await logWrapupEnded(tx, { ...call, agentId: owner }, readyAt);
 		const activityId = await recordCallActivity(tx, call.id);
 		return { callId: call.id, wrapupSeconds, activityId, wasReady: call.readyAt !== null };
 	});

@@ -10,9 +10,11 @@ import { AppError } from '../errors';
 import { SYSTEM_IDENTITY } from '../live/hot';
 import { logger } from '../log';
 import { carryOut } from './transfer-carrier';
-import { closeTransferArchive, markTransferAnswered } from './transfer-archive';
+import { archiveHandoff, closeTransferArchive, handoffWrapupSeconds, markTransferAnswered } from './transfer-archive';
+import { recordTransferSegments } from './transfer-segments';
 import { effectsContext, type TransferDeps } from './transfer-deps';
-import type { TransferEffect, TransferEventType } from '$lib/transfers/transfer-machine';
+import { firstAgentLeaves, type TransferEffect, type TransferEventType } from '$lib/transfers/transfer-machine';
+import { handoffCallSid } from '$lib/transfers/handoff';
 import { notifyTransfer } from './transfer-notices';
 
 const log = logger('transfers');
@@ -35,11 +37,19 @@ const REASONS: Record<MoveEvent, string> = {
 const KIND_OF: Record<string, AppError['kind']> = { NOT_YOURS: 'FORBIDDEN', UNKNOWN_TRANSFER: 'NOT_FOUND' };
 
 /** Archive, carrier and screens after hot state moved a transfer. */
-export async function afterMove(deps: TransferDeps, row: Doc<'transfer_queue'>, effects: readonly TransferEffect[], reason: string): Promise<Doc<'transfer_queue'>> {
+export async function afterMove(
+	deps: TransferDeps,
+	row: Doc<'transfer_queue'>,
+	effects: readonly TransferEffect[],
+	reason: string,
+	event: TransferEventType
+): Promise<Doc<'transfer_queue'>> {
 	const now = new Date();
 	if (effects.some((e) => e.type === 'mark-accepted')) await markTransferAnswered(deps.db, row.transferId, now);
 	const close = effects.find((e) => e.type === 'close');
 	if (close) await closeTransferArchive(deps.db, row.transferId, close.outcome, reason, now);
+	await recordTransferSegments(deps.db, row, now);
+	if (firstAgentLeaves(event, row.phase, effects)) await handOff(deps, row, now);
 	try {
 		await carryOut(await effectsContext(deps, row), row, effects);
 	} catch (error) {
@@ -51,6 +61,18 @@ export async function afterMove(deps: TransferDeps, row: Doc<'transfer_queue'>, 
 }
 
 /**
+ * The first agent is off the call and in wrap-up (hot state did that in the same move): the
+ * archive keeps the hand-off, and their wrap-up ends by itself after the queue's wrap-up time
+ * like any call's (the end-wrapup job, on their hand-off CallSid).
+ */
+export async function handOff(deps: TransferDeps, row: Doc<'transfer_queue'>, at: Date): Promise<void> {
+	await archiveHandoff(deps.db, row.transferId, at);
+	if (!deps.jobs) return;
+	const seconds = await handoffWrapupSeconds(deps.db, { transferId: row.transferId });
+	await deps.jobs.enqueue(deps.db, 'end-wrapup', { callSid: handoffCallSid(row.transferId) }, { startAfter: new Date(at.getTime() + seconds * 1000) });
+}
+
+/**
  * Move a transfer. With `actorId` (an agent's button) a refusal is an error the agent reads;
  * without (a webhook, the sweep) a refused event is stale and answers null.
  */
@@ -58,21 +80,22 @@ export async function moveTransfer(
 	deps: TransferDeps,
 	input: { transferId: string; event: MoveEvent; actorId?: string; reason?: string }
 ): Promise<Doc<'transfer_queue'> | null> {
+	const wrapupSeconds = await handoffWrapupSeconds(deps.db, { transferId: input.transferId });
 	const moved = await deps.hot.mutation(
 		api.transfers.advance,
-		{ transferId: input.transferId, event: input.event, ...(input.actorId ? { actorId: input.actorId } : {}) },
+		{ transferId: input.transferId, event: input.event, wrapupSeconds, ...(input.actorId ? { actorId: input.actorId } : {}) },
 		SYSTEM_IDENTITY
 	);
 	if (!moved.ok) {
 		if (!input.actorId) return null;
 		throw new AppError(KIND_OF[moved.code] ?? 'CONFLICT', moved.code, moved.message);
 	}
-	return afterMove(deps, moved.row, moved.effects, input.reason ?? REASONS[input.event]);
+	return afterMove(deps, moved.row, moved.effects, input.reason ?? REASONS[input.event], input.event);
 }
 
 /** The sweep: offers past their time out, in hot state first, then as any other move. */
 export async function expireTransferOffers(deps: TransferDeps): Promise<number> {
 	const moves = await deps.hot.mutation(api.transfers.expireOffers, {}, SYSTEM_IDENTITY);
-	for (const m of moves) await afterMove(deps, m.row, m.effects, REASONS['target-timeout']);
+	for (const m of moves) await afterMove(deps, m.row, m.effects, REASONS['target-timeout'], 'target-timeout');
 	return moves.length;
 }

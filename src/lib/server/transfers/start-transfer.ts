@@ -17,11 +17,12 @@ import { AppError } from '../errors';
 import { SYSTEM_IDENTITY } from '../live/hot';
 import { outboundClock } from '../outbound/clock';
 import { gateAttempt } from '../outbound/gate';
-import { afterMove } from './move-transfer';
+import { afterMove, handOff } from './move-transfer';
 import { carryOut } from './transfer-carrier';
-import { closeTransferArchive, openTransferArchive } from './transfer-archive';
+import { closeTransferArchive, handoffWrapupSeconds, openTransferArchive } from './transfer-archive';
+import { recordTransferSegments } from './transfer-segments';
 import { effectsContext, OFFER_SECONDS, queueByName, type TransferDeps } from './transfer-deps';
-import type { TransferKind } from '$lib/transfers/transfer-machine';
+import { firstAgentLeaves, type TransferKind } from '$lib/transfers/transfer-machine';
 import { notifyTransfer } from './transfer-notices';
 
 export type TransferTarget = { agentId: string } | { queue: string } | { number: string };
@@ -87,7 +88,8 @@ export async function startTransfer(deps: TransferDeps, actor: { id: string; nam
 			callerNumber: call.customerNumber ?? (inbound ? call.from : call.to),
 			ourNumber: inbound ? call.to : call.from,
 			...(input.note?.trim() ? { note: input.note.trim() } : {}),
-			offerSeconds: deps.offerSeconds ?? OFFER_SECONDS
+			offerSeconds: deps.offerSeconds ?? OFFER_SECONDS,
+			wrapupSeconds: await handoffWrapupSeconds(deps.db, { queueName: call.queueName })
 		},
 		SYSTEM_IDENTITY
 	);
@@ -101,7 +103,10 @@ export async function startTransfer(deps: TransferDeps, actor: { id: string; nam
 		throw error;
 	}
 	const close = offered.effects.find((e) => e.type === 'close');
-	if (close) await closeTransferArchive(deps.db, row.transferId, close.outcome, 'transferred to a queue', new Date());
+	const now = new Date();
+	if (close) await closeTransferArchive(deps.db, row.transferId, close.outcome, 'transferred to a queue', now);
+	await recordTransferSegments(deps.db, row, now);
+	if (firstAgentLeaves('start', row.phase, offered.effects)) await handOff(deps, row, now);
 	try {
 		await carryOut(await effectsContext(deps, row), row, offered.effects);
 	} catch (error) {
@@ -115,7 +120,7 @@ export async function startTransfer(deps: TransferDeps, actor: { id: string; nam
 /** The carrier refused a leg: close the transfer as a decline (the caller goes back, nothing rings). */
 async function failStart(deps: TransferDeps, row: Doc<'transfer_queue'>, error: unknown): Promise<void> {
 	const moved = await deps.hot.mutation(api.transfers.advance, { transferId: row.transferId, event: 'target-declined' }, SYSTEM_IDENTITY);
-	if (moved.ok) await afterMove(deps, { ...moved.row, ...pickLegs(row) }, moved.effects, `carrier error: ${String(error)}`);
+	if (moved.ok) await afterMove(deps, { ...moved.row, ...pickLegs(row) }, moved.effects, `carrier error: ${String(error)}`, 'target-declined');
 }
 
 function pickLegs(row: Doc<'transfer_queue'>) {

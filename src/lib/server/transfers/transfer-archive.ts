@@ -6,7 +6,10 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Doc } from '$convex/_generated/dataModel';
 import type { Db, Tx } from '../db/client';
-import { calls } from '../db/schema/calls';
+import { calls, voiceQueues } from '../db/schema/calls';
+import { addCallEvent } from '../calls/call-archive';
+import { DEFAULT_WRAPUP_SECONDS } from '../calls/apply-call-status';
+import { recordCallEvent } from '../reporting/record-call-event';
 import { callTransfers } from '../db/schema/transfers';
 import type { TransferOutcome } from '$lib/transfers/transfer-machine';
 import { logCallControlEvent, UnknownCallError } from '../reporting/log-call-control-event';
@@ -62,4 +65,41 @@ export async function closeTransferArchive(db: Db | Tx, transferId: string, outc
 		// A call the archive never had (none in tests with a bare hot row) has no log to count in.
 		if (!(error instanceof UnknownCallError)) throw error;
 	});
+}
+
+/**
+ * The transfer took the first agent off the call: their part ends here in the log (talk time
+ * from the answer, keyed by the transfer so it counts once) and their wrap-up starts; the call's
+ * own end later counts the agent it was handed on to (calls/call-handler.ts). Once per transfer.
+ */
+export async function archiveHandoff(db: Db, transferId: string, at: Date): Promise<void> {
+	await db.transaction(async (tx) => {
+		const [marked] = await tx
+			.update(callTransfers)
+			.set({ handedOffAt: at })
+			.where(and(eq(callTransfers.id, transferId), isNull(callTransfers.handedOffAt)))
+			.returning({ callId: callTransfers.callId, fromAgentId: callTransfers.fromAgentId });
+		if (!marked?.callId || !marked.fromAgentId) return;
+		const [call] = await tx.select({ answeredAt: calls.answeredAt }).from(calls).where(eq(calls.id, marked.callId));
+		const seconds = call?.answeredAt ? Math.max(0, Math.round((at.getTime() - call.answeredAt.getTime()) / 1000)) : 0;
+		await recordCallEvent(tx, { callId: marked.callId, type: 'ended', at, agentId: marked.fromAgentId, seconds, key: transferId });
+		await recordCallEvent(tx, { callId: marked.callId, type: 'wrapup_started', at, agentId: marked.fromAgentId, key: transferId });
+		await addCallEvent(tx, { callId: marked.callId, kind: 'transfer.handed-off', at, payload: { transferId, agentId: marked.fromAgentId } });
+	});
+}
+
+/** The wrap-up time of the call's queue, for the first agent's countdown at the hand-off. */
+export async function handoffWrapupSeconds(db: Db, call: { transferId: string } | { queueName: string | undefined }): Promise<number> {
+	const [row] =
+		'transferId' in call
+			? await db
+					.select({ seconds: voiceQueues.wrapupSeconds })
+					.from(callTransfers)
+					.innerJoin(calls, eq(calls.id, callTransfers.callId))
+					.innerJoin(voiceQueues, eq(voiceQueues.name, calls.queue))
+					.where(eq(callTransfers.id, call.transferId))
+			: call.queueName
+				? await db.select({ seconds: voiceQueues.wrapupSeconds }).from(voiceQueues).where(eq(voiceQueues.name, call.queueName))
+				: [];
+	return row?.seconds ?? DEFAULT_WRAPUP_SECONDS;
 }

@@ -3,7 +3,7 @@
  * real hot engine, PGlite), moved into its conference by the transfer, the target's softphone
  * device ringing and answering, who hears whom per the carrier's audio routing, and the archive.
  */
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { api } from '$convex/_generated/api';
 import { LocalTelephony } from '../adapters/telephony';
@@ -15,6 +15,13 @@ import type { VoiceServices } from '../calls/voice-services';
 import { SYSTEM_IDENTITY } from '../live/hot';
 import { setLogLevel } from '../log';
 import { callTransfers } from '../db/schema/transfers';
+import { callSegments } from '../db/schema/call-control';
+import { calls } from '../db/schema/calls';
+import { callLog } from '../db/schema/reporting';
+import { handleTimeByAgent } from '../call-control/record-segment';
+import { endWrapupJob } from '../calls/record-call-activity';
+import { wrapUpCall } from '../calls/wrap-up-call';
+import { handoffCallSid } from '$lib/transfers/handoff';
 import { moveTransfer } from './move-transfer';
 import { startTransfer } from './start-transfer';
 import { TRANSFER_ANNOUNCEMENT } from './transfer-carrier';
@@ -92,6 +99,22 @@ function routing(conference: string, customerSid: string) {
 
 const status = async (who: Agent) => (await h.hot.query(api.agentStatus.mine, {}, who))?.status;
 const archived = (id: string) => h.testDb.db.select().from(callTransfers).where(eq(callTransfers.id, id)).then((r) => r[0]);
+const archiveCall = (callSid: string) => h.testDb.db.select().from(calls).where(eq(calls.callSid, callSid)).then((r) => r[0]!);
+
+/**
+ * The call's story once it ended: its segments in order as `kind agent` (agent by name, '-' for
+ * none), after checking every one is closed and no party's segments overlap.
+ */
+async function story(callSid: string, names: Record<string, string>): Promise<string[]> {
+	const call = await archiveCall(callSid);
+	const segments = await h.testDb.db.select().from(callSegments).where(eq(callSegments.callId, call.id)).orderBy(asc(callSegments.startedAt), asc(callSegments.createdAt));
+	expect(segments.filter((x) => x.endedAt === null)).toEqual([]);
+	const byParty = new Map<string, typeof segments>();
+	for (const x of segments) byParty.set(x.agentId ?? '-', [...(byParty.get(x.agentId ?? '-') ?? []), x]);
+	for (const own of byParty.values()) for (let i = 1; i < own.length; i++) expect(own[i]!.startedAt.getTime()).toBeGreaterThanOrEqual(own[i - 1]!.endedAt!.getTime());
+	return segments.map((x) => `${x.kind} ${x.agentId ? (names[x.agentId] ?? x.agentId) : '-'}`);
+}
+const identity = (who: Agent) => ({ subject: who.subject, role: 'agent' as const, name: who.name ?? '' });
 
 describe('transfers through the local carrier', () => {
 	it('cold: the call moves into its conference, the target rings and answers, the first agent leaves, customer and target hear each other', async () => {
@@ -117,14 +140,42 @@ describe('transfers through the local carrier', () => {
 		expect((await archived(started.transferId))?.callId).toBeTruthy();
 
 		expect(await status(bob)).toBe('busy');
+		// Ann left the call with the transfer: she is in wrap-up now, on her hand-off, while the caller talks with Bob.
+		expect(await status(ann)).toBe('wrapup');
+		expect(await h.hot.query(api.callWrapup.myWrapups, {}, ann)).toMatchObject([{ callSid: handoffCallSid(started.transferId) }]);
+		expect(await h.hot.query(api.callControl.mine, {}, ann)).toBeNull();
+		expect(await h.hot.query(api.callControl.mine, {}, bob)).toMatchObject({ callSid: phoneCall.sid, state: 'in-progress' });
+		expect((await archived(started.transferId))?.handedOffAt).toBeTruthy();
+
 		phoneCall.hangUp();
 		await advance(10, async () => (await row())?.state === 'wrapup');
-		// The target's leg ends with the call: they are free again, not busy on a call that is gone.
-		expect(await status(bob)).toBe('available');
-		expect(await status(ann)).toBe('wrapup');
+		// The caller hanging up ends Bob's call like any other: wrap-up, on the call, with the queue's countdown.
+		expect(await status(bob)).toBe('wrapup');
+		expect(await h.hot.query(api.callWrapup.myWrapups, {}, bob)).toMatchObject([{ callSid: phoneCall.sid, wrapupEndsAt: expect.any(Number) }]);
 		expect(await h.hot.query(api.transfers.openForCall, { callSid: phoneCall.sid }, SYSTEM_IDENTITY)).toBeNull();
 		expect(carrier.engine.liveCalls).toEqual([]);
 		expect(answered.filter((s) => s !== 200 && s !== 204)).toEqual([]);
+
+		// The archive: talk with Ann, the caller held while Bob rang (Ann gone), talk with Bob.
+		expect(await story(phoneCall.sid, { [ann.subject]: 'Ann', [bob.subject]: 'Bob' })).toEqual(['talk Ann', 'hold -', 'talk Bob']);
+		// Each wraps up their own part: Bob the call, Ann her hand-off; not each other's.
+		await expect(wrapUpCall(h.services, identity(ann), { callSid: phoneCall.sid, disposition: 'Resolved', notes: '' })).rejects.toMatchObject({ code: 'NOT_YOUR_CALL' });
+		await wrapUpCall(h.services, identity(bob), { callSid: phoneCall.sid, disposition: 'Resolved', notes: 'refunded' });
+		expect(await status(bob)).toBe('available');
+		await wrapUpCall(h.services, identity(ann), { callSid: handoffCallSid(started.transferId), disposition: 'Transferred', notes: 'to billing' });
+		expect(await status(ann)).toBe('available');
+		await expect(wrapUpCall(h.services, identity(ann), { callSid: handoffCallSid(started.transferId), disposition: 'Transferred', notes: '' })).rejects.toMatchObject({ code: 'ALREADY_WRAPPED_UP' });
+		expect(await archived(started.transferId)).toMatchObject({ fromDisposition: 'Transferred', fromNotes: 'to billing', fromWrappedUpAt: expect.any(Date) });
+		expect(await archiveCall(phoneCall.sid)).toMatchObject({ disposition: 'Resolved', wrappedUpAt: expect.any(Date) });
+
+		// Reports: each agent handled the call once, with their own talk; the transfer counts for Ann.
+		const logged = await h.testDb.db.select().from(callLog).where(eq(callLog.callId, (await archiveCall(phoneCall.sid)).id));
+		const of = (type: string) => logged.filter((e) => e.type === type).map((e) => e.agentId).sort();
+		expect(of('ended')).toEqual([ann.subject, bob.subject].sort());
+		expect(of('wrapup_ended')).toEqual([ann.subject, bob.subject].sort());
+		expect(of('transferred')).toEqual([ann.subject]);
+		const times = await handleTimeByAgent(h.testDb.db, new Date(0), new Date(Date.UTC(2100, 0, 1)));
+		expect(times.filter((t) => t.agentId === ann.subject || t.agentId === bob.subject).map((t) => t.calls)).toEqual([1, 1]);
 	});
 	/** A warm transfer to its consult: the customer held hearing hold music, the two agents talking. */
 	async function consult(number: string, queue: string, names: [string, string]) {
@@ -157,11 +208,21 @@ describe('transfers through the local carrier', () => {
 		expect(await archived(started.transferId)).toMatchObject({ kind: 'warm', outcome: 'completed', fromAgentId: ann.subject, toAgentId: bob.subject });
 		expect((await archived(started.transferId))?.answeredAt).toBeTruthy();
 
+		// Ann is released into wrap-up as she completes, not when the caller hangs up.
+		expect(await status(ann)).toBe('wrapup');
+		expect(await status(bob)).toBe('busy');
+
 		phoneCall.hangUp();
 		await advance(10, async () => (await row())?.state === 'wrapup');
-		expect(await status(bob)).toBe('available');
+		expect(await status(bob)).toBe('wrapup');
 		expect(carrier.engine.liveCalls).toEqual([]);
 		expect(answered.filter((s) => s !== 200 && s !== 204)).toEqual([]);
+		expect(await story(phoneCall.sid, { [ann.subject]: 'Ann', [bob.subject]: 'Bob' })).toEqual(['talk Ann', 'hold Ann', 'consult Ann', 'consult Bob', 'talk Bob']);
+		// The queue's wrap-up time runs out for both, each on their own wrap-up.
+		await endWrapupJob(h.services, { callSid: handoffCallSid(started.transferId) });
+		await endWrapupJob(h.services, { callSid: phoneCall.sid });
+		expect([await status(ann), await status(bob)]).toEqual(['available', 'available']);
+		expect(await archived(started.transferId)).toMatchObject({ fromReadyAt: expect.any(Date) });
 	});
 
 	it('warm, then cancel: the target is dropped and the customer hears the first agent again', async () => {
@@ -180,6 +241,31 @@ describe('transfers through the local carrier', () => {
 		expect(await status(ann)).toBe('wrapup');
 		expect(carrier.engine.liveCalls).toEqual([]);
 		expect(answered.filter((s) => s !== 200 && s !== 204)).toEqual([]);
+		// Back to talk with Ann after the consult; the call and its wrap-up stay hers.
+		expect(await story(phoneCall.sid, { [ann.subject]: 'Ann', [bob.subject]: 'Bob' })).toEqual(['talk Ann', 'hold Ann', 'consult Ann', 'consult Bob', 'talk Ann']);
+		expect(await h.hot.query(api.callWrapup.myWrapups, {}, ann)).toMatchObject([{ callSid: phoneCall.sid }]);
+	});
+
+	it('warm, then join all three: a conference segment for each agent until the caller hangs up', async () => {
+		const { phoneCall, row, ann, bob, deps, started, transfer, conference } = await consult('+14155550164', 'warmjoin', ['Ann Joins', 'Bob Joined']);
+		await moveTransfer(deps, { transferId: started.transferId, event: 'join-all', actorId: ann.subject });
+		expect((await transfer())?.phase).toBe('joined');
+		const three = ['agent:' + ann.subject, 'agent:' + bob.subject, 'customer'].sort();
+		await advance(10, () => routing(conference, phoneCall.sid).labels.join() === three.join() && routing(conference, phoneCall.sid).customerHold === false);
+		expect([await status(ann), await status(bob)]).toEqual(['busy', 'busy']);
+
+		phoneCall.hangUp();
+		await advance(10, async () => (await row())?.state === 'wrapup');
+		expect(await status(ann)).toBe('wrapup');
+		expect(carrier.engine.liveCalls).toEqual([]);
+		expect(await story(phoneCall.sid, { [ann.subject]: 'Ann', [bob.subject]: 'Bob' })).toEqual([
+			'talk Ann',
+			'hold Ann',
+			'consult Ann',
+			'consult Bob',
+			'conference Ann',
+			'conference Bob'
+		]);
 	});
 
 	it('to a queue with nobody free, from a plain bridge: the transfer goes through, the caller waits in that line told so, the first agent is off the call', async () => {

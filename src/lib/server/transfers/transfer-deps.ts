@@ -8,6 +8,7 @@ import { findVoiceQueue } from '../calls/find-voice-queue';
 import { FALLBACK_QUEUE } from '../calls/routing-twiml';
 import type { Config } from '../env';
 import type { HotState } from '../live/hot';
+import type { Jobs } from '../jobs/jobs';
 import type { CarryOutContext, TransferCarrier } from './transfer-carrier';
 
 /** Seconds an offer rings before it times out (the softphone counts down to it). */
@@ -20,6 +21,8 @@ export interface TransferDeps {
 	carrier: TransferCarrier;
 	config: Pick<Config, 'outbound'>;
 	offerSeconds?: number;
+	/** For the end of the first agent's wrap-up after a hand-off; without it their form (or Ready now) ends it. */
+	jobs?: Pick<Jobs, 'enqueue'>;
 }
 
 export async function queueByName(db: Db, name: string): Promise<{ queueName: string; requiredSkills: string[]; number: string } | null> {

@@ -9,11 +9,12 @@ import { conferenceReady, type CallControlServices } from '../call-control/confe
 import { expireTransferOffers } from './move-transfer';
 import { portCarrier } from './transfer-carrier';
 import type { TransferDeps } from './transfer-deps';
+import type { Jobs } from '../jobs/jobs';
 
 const log = logger('transfers');
 const SWEEP_MS = 2_000;
 /** The app passes its whole services; a narrowed set (the voice test harness) may lack the Broadcast port. */
-type TransferServices = CallControlServices & { adapters: { broadcast?: BroadcastPort } };
+type TransferServices = CallControlServices & { adapters: { broadcast?: BroadcastPort }; jobs?: Pick<Jobs, 'enqueue'> };
 
 /** Without a Broadcast port the screens still follow hot state (transfers.mine); only the early ring is lost. */
 const NO_BROADCAST: BroadcastPort = {
@@ -33,7 +34,8 @@ export function transferDeps(services: TransferServices): TransferDeps {
 			broadcast: services.adapters.broadcast ?? NO_BROADCAST,
 			// Holding the customer needs their participant, so wait for the move into the conference to land.
 			carrier: portCarrier(services.adapters.telephony, (callSid) => conferenceReady(services, callSid)),
-			config: services.config
+			config: services.config,
+			...(services.jobs ? { jobs: services.jobs } : {})
 		};
 		deps.set(services, d);
 		const made = d;

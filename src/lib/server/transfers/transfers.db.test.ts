@@ -20,6 +20,7 @@ import { startTransfer } from './start-transfer';
 import type { ConferenceRef, TransferCarrier } from './transfer-carrier';
 import type { TransferDeps } from './transfer-deps';
 import { transferChannel } from './transfer-notices';
+import { handoffCallSid } from '$lib/transfers/handoff';
 
 /** Records what the transfer asked of the carrier. */
 class FakeCarrier implements TransferCarrier {
@@ -103,13 +104,11 @@ async function annOnCall(): Promise<string> {
 	return callSid;
 }
 
-async function endCall(callSid: string, agent: { id: string }) {
-	await hot.mutation(api.callWrapup.completeCall, { callSid }, SYSTEM_IDENTITY);
-	await hot.mutation(api.callWrapup.finishWrapup, { callSid, agentId: agent.id }, SYSTEM_IDENTITY);
-}
+/** The call ends; Ann finishes whatever wrap-up she has: the call's, or her hand-off's when a transfer took her off it. */
 async function endAnnCall(callSid: string) {
 	open.delete(callSid);
-	await endCall(callSid, ann);
+	await hot.mutation(api.callWrapup.completeCall, { callSid }, SYSTEM_IDENTITY);
+	for (const w of await hot.query(api.callWrapup.myWrapups, {}, me(ann))) await hot.mutation(api.callWrapup.finishWrapup, { callSid: w.callSid, agentId: ann.id }, SYSTEM_IDENTITY);
 }
 
 const archived = (id: string) => t.db.select().from(callTransfers).where(eq(callTransfers.id, id)).then((r) => r[0]);
@@ -187,12 +186,19 @@ describe('transfers: bad input', () => {
 		expect(await codeOf(moveTransfer(deps, { transferId: row.transferId, event: 'complete', actorId: ann.id }))).toBe('ok');
 		expect(await codeOf(moveTransfer(deps, { transferId: row.transferId, event: 'complete', actorId: ann.id }))).toBe('TRANSFER_FINISHED');
 		expect(await archived(row.transferId)).toMatchObject({ outcome: 'completed', toAgentId: bob.id, kind: 'warm' });
-		// Bob's leg is his call now: its end puts him in wrap-up and frees him like any call.
+		// Ann is off the call and in wrap-up at once, on her hand-off.
+		expect(await status(ann)).toBe('wrapup');
+		expect(await hot.query(api.callWrapup.myWrapups, {}, me(ann))).toMatchObject([{ callSid: handoffCallSid(row.transferId) }]);
+		// The call is Bob's now, by his leg too: its end puts him in wrap-up and frees him like any call.
 		const bobsLeg = (await hot.query(api.transfers.get, { transferId: row.transferId }, SYSTEM_IDENTITY))?.targetCallSid ?? '';
-		expect(await hot.query(api.transfers.callFor, { callSid: bobsLeg }, SYSTEM_IDENTITY)).toMatchObject({ agentId: bob.id, state: 'in-progress' });
-		await endCall(bobsLeg, bob);
+		expect(await hot.query(api.transfers.callFor, { callSid: bobsLeg }, SYSTEM_IDENTITY)).toMatchObject({ callSid, agentId: bob.id, state: 'in-progress' });
+		open.delete(callSid);
+		await hot.mutation(api.callWrapup.completeCall, { callSid }, SYSTEM_IDENTITY);
+		expect(await status(bob)).toBe('wrapup');
+		await hot.mutation(api.callWrapup.finishWrapup, { callSid, agentId: bob.id }, SYSTEM_IDENTITY);
 		expect(await status(bob)).toBe('available');
 		await endAnnCall(callSid);
+		expect(await status(ann)).toBe('available');
 	});
 
 	it('completing after the customer hung up: CALL_ENDED, everything torn down once', async () => {
@@ -242,6 +248,9 @@ describe('transfers: queues and notices', () => {
 		expect(await hot.query(api.transfers.directory, { queues: ['support'] }, SYSTEM_IDENTITY)).toMatchObject({ waiting: [{ queueName: 'support', count: 1 }] });
 		expect(mine()).toMatchObject([{ transferId: row.transferId, phase: 'requeued' }]);
 		expect(await archived(row.transferId)).toMatchObject({ outcome: 'queued', toQueue: 'support' });
+		// Ann is in wrap-up on her hand-off: the call is not hers any more.
+		expect(await status(ann)).toBe('wrapup');
+		expect(await hot.query(api.callControl.mine, {}, me(ann))).toBeNull();
 		await endAnnCall(callSid);
 	});
 
@@ -255,8 +264,10 @@ describe('transfers: queues and notices', () => {
 		expect(seen).toMatchObject([{ transferId: row.transferId, phase: 'blind_ringing', note: 'Billing question', fromAgentName: ann.name }]);
 		expect(carrier.ops.slice(-3)).toEqual([`hold cust-${callSid}`, `add agent:${bob.id}`, `remove ${callSid}`]);
 		await moveTransfer(deps, { transferId: row.transferId, event: 'target-declined', actorId: bob.id });
-		// Ann has left (cold): the caller waits in the line of the number's own queue, nothing left ringing.
+		// Ann has left (cold): the caller waits in the line of the number's own queue, nothing left ringing; the call is nobody's.
 		expect(carrier.ops.slice(-2)).toEqual([`redirect cust-${callSid} sales`, expect.stringMatching(/^remove leg-/)]);
+		expect(await hot.query(api.transfers.callFor, { callSid }, SYSTEM_IDENTITY)).toBeNull();
+		expect(await status(ann)).toBe('wrapup');
 		await endAnnCall(callSid);
 	});
 });

@@ -4,7 +4,7 @@
  * transfer starts and closed (outcome, ended_at) by the same move that closes the hot row.
  */
 import { sql } from 'drizzle-orm';
-import { check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { user } from './auth';
 import { calls } from './calls';
 
@@ -36,7 +36,18 @@ export const callTransfers = pgTable(
 		reason: text('reason'),
 		startedAt: ts('started_at').notNull(),
 		answeredAt: ts('answered_at'),
-		endedAt: ts('ended_at')
+		endedAt: ts('ended_at'),
+		/**
+		 * When the transfer took the first agent off the call (cold: at once; warm: on complete, or
+		 * when they hung up mid-transfer): their wrap-up of their part begins then, kept here, while
+		 * the call's own wrap-up (calls) is the agent who has the caller at the end.
+		 */
+		handedOffAt: ts('handed_off_at'),
+		fromReadyAt: ts('from_ready_at'),
+		fromWrappedUpAt: ts('from_wrapped_up_at'),
+		fromDisposition: text('from_disposition'),
+		fromNotes: text('from_notes'),
+		fromWrapupSeconds: integer('from_wrapup_seconds')
 	},
 	(t) => [
 		index('call_transfers_call_idx').on(t.callSid),
