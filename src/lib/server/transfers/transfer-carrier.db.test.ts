@@ -271,7 +271,7 @@ describe('transfers through the local carrier', () => {
 	it('to a queue with nobody free, from a plain bridge: the transfer goes through, the caller waits in that line told so, the first agent is off the call', async () => {
 		const ann = await h.addAgent(['qfrom'], 'Ann Queue');
 		const bob = await h.addAgent(['nothing'], 'Bob Idle');
-		const { phoneCall, row } = await liveCall('+14155550164', 'qfrom', ann, bob);
+		const { phoneCall, row } = await liveCall('+14155550166', 'qfrom', ann, bob);
 		await h.addQueue('+14155550165', 'qto', ['qto']);
 		expect((await row())?.controlState ?? null).toBeNull();
 		// It used to answer CARRIER_FAILED after putting the caller in line: the first agent's leg, already
