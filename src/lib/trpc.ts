@@ -17,3 +17,10 @@ export function errorMessage(error: unknown): string {
 	}
 	return thrownMessage(error);
 }
+
+/** The server's reason code (AppError's code, e.g. CALL_IN_PROGRESS) of a tRPC error, or null. */
+export function errorCode(error: unknown): string | null {
+	if (!(error instanceof TRPCClientError)) return null;
+	const data = error.data as { appCode?: string | null } | undefined;
+	return data?.appCode ?? null;
+}

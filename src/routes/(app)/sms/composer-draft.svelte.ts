@@ -5,7 +5,7 @@
  */
 import { TRPCClientError } from '@trpc/client';
 import { SMS_BODY_MAX } from '$lib/sms/limits';
-import { errorMessage, trpc } from '$lib/trpc';
+import { errorCode, errorMessage, trpc } from '$lib/trpc';
 import { filterCanned, slashTokenAt, type SlashToken } from './composer-text';
 import { dncDetailsOf, type DncDetails } from './dnc-details';
 import type { GrammarCheck } from './grammar-check.svelte';
@@ -28,12 +28,6 @@ export interface CannedPicker {
 export interface DraftRun {
 	text: string;
 	flagged: boolean;
-}
-
-function codeOf(error: unknown): string | null {
-	if (!(error instanceof TRPCClientError)) return null;
-	const data = error.data as { appCode?: string | null } | undefined;
-	return data?.appCode ?? null;
 }
 
 function detailsOf(error: unknown): DncDetails | null {
@@ -118,7 +112,7 @@ export class ComposerDraft {
 	}
 
 	fail(error: unknown): void {
-		this.problem = { code: codeOf(error), message: errorMessage(error) };
+		this.problem = { code: errorCode(error), message: errorMessage(error) };
 	}
 
 	async send(threadId: string, onSent: (message: SentMessage) => void): Promise<void> {
@@ -134,7 +128,7 @@ export class ComposerDraft {
 			this.blocked = null;
 			onSent(result.message);
 		} catch (error) {
-			if (codeOf(error) === 'DNC_BLOCKED') this.blocked = { message: errorMessage(error), details: detailsOf(error) };
+			if (errorCode(error) === 'DNC_BLOCKED') this.blocked = { message: errorMessage(error), details: detailsOf(error) };
 			else this.fail(error);
 		} finally {
 			this.sending = false;
