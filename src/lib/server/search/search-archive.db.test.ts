@@ -162,6 +162,15 @@ describe('searchArchive: filters', () => {
 		expect(await found({ q: 'zeppelin', from: new Date(now - 100 * DAY).toISOString() })).toEqual(idsOf(-1, 2, 20));
 		expect(await found({ q: 'zeppelin', to: new Date(now - 10 * DAY).toISOString() })).toEqual(idsOf(20, 200, 1000));
 		expect(await found({ q: 'zeppelin', from: new Date(now - 500 * DAY).toISOString(), to: new Date(now - 10 * DAY).toISOString() })).toEqual(idsOf(20, 200));
+		// The same through the GIN index's date windows: a walk of one transcript leaves the rest to them.
+		const walked = async (request: TSearchRequest, who = 'manager') =>
+			(await searchArchive(t.db, staff[who]!, ZSearchRequest.parse(request), { walk: 1 })).items.map((i) => i.id).sort();
+		expect(await walked({ q: 'zeppelin' })).toEqual(idsOf(...ages));
+		expect(await walked({ q: 'zeppelin' }, 'agent')).toEqual(idsOf(...ages));
+		expect(await walked({ q: 'zeppelin', from: new Date(now - 100 * DAY).toISOString() })).toEqual(idsOf(-1, 2, 20));
+		expect(await walked({ q: 'zeppelin', to: new Date(now - 10 * DAY).toISOString() })).toEqual(idsOf(20, 200, 1000));
+		expect(await walked({ q: 'zeppelin', from: new Date(now - 500 * DAY).toISOString(), to: new Date(now - 10 * DAY).toISOString() })).toEqual(idsOf(20, 200));
+		expect(await walked({ q: 'refund or invoice', queue: 'billing' })).toEqual(sorted('cancel', 'voicemail', 'reply'));
 	});
 
 	it('refuses a date range that ends before it starts, saying what to fix', () => {

@@ -43,11 +43,18 @@ const where = (conditions: (SQL | undefined)[]) =>
 		sql` and `
 	);
 
-/** Date windows (days back from the newest end) searched one after the other, then all the rest. */
+/** Date windows (days back from where the walk stopped) searched one after the other, then all the rest. */
 export const WINDOW_DAYS = [7, 30, 90, 365];
+/**
+ * Transcripts within the filters read newest first, each checked with `@@`, before the GIN index
+ * is asked: a common word is found in the newest few hundred without the index (whose bitmap for
+ * a word in half the archive costs tens of milliseconds to build), a rare one costs this many
+ * tsvector reads before the index takes over.
+ */
+export const WALK = 1000;
 
-/** One window of the transcripts' candidates: newest first within filters and the viewer's scope. */
-function callWindow(q: SQL, r: SearchRequest, scope: CallScope, limit: number): SQL {
+/** The filters and the viewer's scope on `call_transcripts ct`, cheap column tests first. */
+function callFilters(r: SearchRequest, scope: CallScope): (SQL | undefined)[] {
 	const kind = r.channel === 'call' || r.channel === 'voicemail' ? sql`ct.kind = ${r.channel}` : undefined;
 	const scoped =
 		scope === null
@@ -55,46 +62,85 @@ function callWindow(q: SQL, r: SearchRequest, scope: CallScope, limit: number): 
 			: scope.callIds.length > 0
 				? sql`(ct.agent_id = ${scope.agentId} or ct.call_id in ${scope.callIds})`
 				: sql`ct.agent_id = ${scope.agentId}`;
-	// Cheap column filters first: PostgreSQL tests quals of equal cost in the order written, and
-	// `@@` on a walked row means reading its tsvector out of TOAST.
-	const conditions = [
+	return [
 		kind,
 		r.agentId ? sql`ct.agent_id = ${r.agentId}` : undefined,
 		r.queue ? sql`ct.queue = ${r.queue}` : undefined,
 		r.customerId ? sql`ct.customer_id = ${r.customerId}` : undefined,
 		r.direction ? sql`ct.direction = ${r.direction}` : undefined,
 		...range(sql`ct.occurred_at`, r),
-		scoped,
-		sql`ct.search @@ ${q}`
+		scoped
 	];
+}
+
+/** Upper bound that includes its instant (the walk's last row; rows sharing it may be unread). */
+interface Through {
+	through?: string;
+}
+
+/** One window of the transcripts' candidates through the GIN index: newest first within filters and scope. */
+function callWindow(q: SQL, r: SearchRequest & Through, scope: CallScope, limit: number): SQL {
+	// Cheap column filters first: PostgreSQL tests quals of equal cost in the order written, and
+	// `@@` on a walked row means reading its tsvector out of TOAST.
+	const conditions = [...callFilters(r, scope), r.through ? sql`ct.occurred_at <= ${r.through}::timestamptz` : undefined, sql`ct.search @@ ${q}`];
 	return sql`select ct.id::text as id from call_transcripts ct where ${where(conditions)} order by ct.occurred_at desc limit ${limit}`;
 }
 
 /**
- * The transcripts' candidates, the newest CANDIDATES matches, found window by window newest first
- * (last 7 days, then up to 30, 90, 365, then the rest) and stopped once there are enough; an
- * agent's search or one filtered by agent or customer is one statement (see `narrow`). Within a
- * window PostgreSQL ANDs the GIN bitmap with the date index's, so it reads from the heap only the
- * matches of that window: a common phrase reads a few hundred pages instead of every match's
- * (tens of thousands on a million transcripts), whatever the planner guessed about its frequency.
+ * The walk: the newest WALK transcripts within filters and scope (date index, or the agent's or
+ * customer's (id, date) index), each tested with `@@`, stopping at `limit` matches. The LIMIT
+ * inside makes PostgreSQL walk an index whatever it guesses about the words' frequency.
  */
-async function callCandidateIds(db: Db, q: SQL, r: SearchRequest, scope: CallScope): Promise<string[]> {
-	const newest = r.to ? Date.parse(r.to) : Date.now();
+function callWalk(q: SQL, r: SearchRequest, scope: CallScope, walk: number, limit: number): SQL {
+	const conditions = callFilters(r, scope);
+	const filtered = conditions.some((c) => c !== undefined) ? sql`where ${where(conditions)}` : sql``;
+	return sql`select w.id::text as id from (select ct.id, ct.occurred_at, ct.search from call_transcripts ct ${filtered}
+		order by ct.occurred_at desc limit ${walk}) w where w.search @@ ${q} limit ${limit}`;
+}
+
+/** The date of the walk's last row, or undefined when the filters hold no more rows than the walk read. */
+async function walkEnd(db: Db, r: SearchRequest, scope: CallScope, walk: number): Promise<string | undefined> {
+	const conditions = callFilters(r, scope);
+	const filtered = conditions.some((c) => c !== undefined) ? sql`where ${where(conditions)}` : sql``;
+	const [last] = await rows<{ at: string }>(
+		db,
+		sql`select to_char(ct.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at from call_transcripts ct ${filtered}
+			order by ct.occurred_at desc offset ${walk - 1} limit 1`
+	);
+	return last?.at;
+}
+
+/**
+ * The transcripts' candidates, the newest CANDIDATES matches: first the walk (see `callWalk`);
+ * when it falls short and there are older transcripts, the GIN index, date window by date window
+ * going back from the walk's last row (7 days, then up to 30, 90, 365, then the rest), stopped
+ * once there are enough; an agent's search or one filtered by agent or customer takes the rest
+ * in one statement (see `narrow`). Within a window PostgreSQL ANDs the GIN bitmap with the date
+ * index's, so it reads from the heap only the matches of that window.
+ */
+async function callCandidateIds(db: Db, q: SQL, r: SearchRequest, scope: CallScope, walk: number): Promise<string[]> {
+	const found = new Set((await rows<{ id: string }>(db, callWalk(q, r, scope, walk, CANDIDATES))).map((row) => row.id));
+	if (found.size >= CANDIDATES) return [...found];
+	const end = await walkEnd(db, r, scope, walk);
+	if (end === undefined) return [...found];
+	const newest = Date.parse(end);
 	const oldest = r.from ? Date.parse(r.from) : -Infinity;
-	const found: string[] = [];
-	let upper = r.to;
+	let upper: string | undefined = undefined;
 	// An agent's or customer's calls are a few thousand rows with their own (id, date) index: one
 	// statement over the whole range is cheaper than planning one per window.
 	const narrow = scope !== null || r.agentId !== undefined || r.customerId !== undefined;
 	for (const days of narrow ? [Infinity] : [...WINDOW_DAYS, Infinity]) {
 		const bound = newest - days * 86_400_000;
 		const lower = bound > oldest ? new Date(bound).toISOString() : r.from;
-		const window = { ...r, from: lower, to: upper };
-		found.push(...(await rows<{ id: string }>(db, callWindow(q, window, scope, CANDIDATES - found.length))).map((row) => row.id));
-		if (found.length >= CANDIDATES || lower === r.from) break;
+		// The first window starts at the walk's last row, included (rows of the same instant may be
+		// unread); the walk's matches it finds again are counted once.
+		const window = upper === undefined ? { ...r, from: lower, to: undefined, through: end } : { ...r, from: lower, to: upper };
+		const limit = CANDIDATES - found.size + (upper === undefined ? 1 : 0);
+		for (const row of await rows<{ id: string }>(db, callWindow(q, window, scope, limit))) found.add(row.id);
+		if (found.size >= CANDIDATES || lower === r.from) break;
 		upper = lower;
 	}
-	return found;
+	return [...found].slice(0, CANDIDATES);
 }
 
 /** The texts' candidates. Agent: who sent it; queue: the queue of the number the thread uses. */
@@ -150,7 +196,6 @@ interface CallRow {
 	phone: string | null;
 	agent_id: string | null;
 	agent_name: string | null;
-	fallback: string | null;
 }
 interface LineRow {
 	id: string;
@@ -161,28 +206,40 @@ interface LineRow {
 
 const clean = (column: SQL) => sql`translate(${column}, ${MARKERS}, '')`;
 
+const wholeText = (snippet: string | undefined): SearchLine[] => (snippet ? [{ start: null, speaker: null, parts: splitSnippet(snippet) }] : []);
+
 async function callHits(db: Db, q: SQL, ids: string[]): Promise<Map<string, Omit<SearchHit, 'rank'>>> {
 	const [found, lines] = await Promise.all([
 		rows<CallRow>(
 			db,
 			sql`select ct.id::text, ct.call_id::text, ct.kind, (extract(epoch from ct.occurred_at) * 1000)::float8 as at_ms, ct.direction, ct.queue,
 				ct.customer_id::text, cu.first_name, cu.last_name, cu.company, ct.agent_id, u.name as agent_name,
-				(select case when c.direction = 'outbound' then c.to_e164 else c.from_e164 end from calls c where c.id = ct.call_id) as phone,
-				case when not exists (select 1 from jsonb_array_elements(ct.segments) s where to_tsvector('english', s->>'text') @@ ${q})
-					then ts_headline('english', ${clean(sql`ct.text`)}, ${q}, ${HEADLINE}) end as fallback
+				(select case when c.direction = 'outbound' then c.to_e164 else c.from_e164 end from calls c where c.id = ct.call_id) as phone
 			from call_transcripts ct left join customers cu on cu.id = ct.customer_id left join "user" u on u.id = ct.agent_id
 			where ct.id in ${ids}`
 		),
+		// The first LINES_PER_HIT matching lines: the function scan yields the lines in order and the
+		// LIMIT stops it there, so a common word parses a few lines, not all of them (no ORDER BY
+		// inside, which would parse every line to sort them).
 		rows<LineRow>(
 			db,
 			sql`select ct.id::text, l.start, l.speaker, ts_headline('english', ${clean(sql`l.text`)}, ${q}, ${HEADLINE}) as snippet
 			from call_transcripts ct cross join lateral (
 				select (s->>'start')::float8 as start, s->>'speaker' as speaker, s->>'text' as text, ord
 				from jsonb_array_elements(ct.segments) with ordinality as e(s, ord)
-				where to_tsvector('english', s->>'text') @@ ${q} order by ord limit ${LINES_PER_HIT}) l
+				where to_tsvector('english', s->>'text') @@ ${q} limit ${LINES_PER_HIT}) l
 			where ct.id in ${ids} order by ct.id, l.ord`
 		)
 	]);
+	// A match that no single line holds (a phrase across two lines): a snippet of the whole text.
+	const lineless = ids.filter((id) => !lines.some((l) => l.id === id));
+	const fallbacks = lineless.length
+		? await rows<{ id: string; snippet: string }>(
+				db,
+				sql`select ct.id::text, ts_headline('english', ${clean(sql`ct.text`)}, ${q}, ${HEADLINE}) as snippet from call_transcripts ct where ct.id in ${lineless}`
+			)
+		: [];
+	const fallback = new Map(fallbacks.map((f) => [f.id, f.snippet]));
 	const byId = new Map<string, SearchLine[]>();
 	for (const line of lines) {
 		const list = byId.get(line.id) ?? [];
@@ -202,7 +259,7 @@ async function callHits(db: Db, q: SQL, ids: string[]): Promise<Map<string, Omit
 				customer: row.customer_id ? { id: row.customer_id, name: displayName({ firstName: row.first_name ?? '', lastName: row.last_name ?? '', company: row.company ?? '' }) } : null,
 				phone: row.phone,
 				agent: row.agent_id ? { id: row.agent_id, name: row.agent_name ?? 'Former staff member' } : null,
-				lines: byId.get(row.id) ?? (row.fallback ? [{ start: null, speaker: null, parts: splitSnippet(row.fallback) }] : [])
+				lines: byId.get(row.id) ?? wholeText(fallback.get(row.id))
 			}
 		])
 	);
@@ -254,13 +311,13 @@ async function smsHits(db: Db, q: SQL, ids: string[]): Promise<Map<string, Omit<
 	);
 }
 
-/** Search what `viewer` may see; see the module comment for how it stays fast. */
-export async function searchArchive(db: Db, viewer: CallViewer, request: SearchRequest): Promise<SearchResponse> {
+/** Search what `viewer` may see; see the module comment for how it stays fast. `tuning.walk` (tests) sizes the walk. */
+export async function searchArchive(db: Db, viewer: CallViewer, request: SearchRequest, tuning: { walk?: number } = {}): Promise<SearchResponse> {
 	const { text, truncated } = searchText(request.q);
 	if (!text) return { items: [], truncated, capped: false };
 	const q = tsquery(text);
 	const scope = request.channel === 'sms' ? null : await callScope(db, viewer);
-	const callIds = request.channel === 'sms' ? [] : await callCandidateIds(db, q, request, scope);
+	const callIds = request.channel === 'sms' ? [] : await callCandidateIds(db, q, request, scope, tuning.walk ?? WALK);
 	if (callIds.length === 0 && request.channel !== undefined && request.channel !== 'sms') return { items: [], truncated, capped: false };
 	const ranked = await rows<Ranked>(db, planRanking(q, request, callIds));
 	const ids = (src: Ranked['src']) => ranked.filter((r) => r.src === src).map((r) => r.id);
