@@ -81,7 +81,7 @@ export const callTranscripts = pgTable(
 		/** Masked full text, the lines joined in order (what search indexes). */
 		text: text('text').notNull().default(''),
 		segments: jsonb('segments').$type<TranscriptLine[]>().notNull().default([]),
-		/** `text`'s search terms (search/), kept by the database; GIN-indexed. */
+		/** `text`'s search terms (search/), kept by the database; GIN-indexed. STORAGE MAIN (migration 0026): kept in the row, not in TOAST. */
 		search: tsvector('search')
 			.notNull()
 			.generatedAlwaysAs(sql`to_tsvector('english'::regconfig, text)`),
