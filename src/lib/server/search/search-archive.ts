@@ -43,18 +43,22 @@ const where = (conditions: (SQL | undefined)[]) =>
 		sql` and `
 	);
 
-/** Date windows (days back from where the walk stopped) searched one after the other, then all the rest. */
-export const WINDOW_DAYS = [7, 30, 90, 365];
 /**
  * Transcripts within the filters read newest first, each checked with `@@`, before the GIN index
  * is asked: a common word is found in the newest few hundred without the index (whose bitmap for
  * a word in half the archive costs tens of milliseconds to build), a rare one costs this many
  * tsvector reads before the index takes over.
  */
-export const WALK = 1000;
+export const WALK = 2000;
+/** Rows a walk goes on for when its matches so far say that is where the missing ones are. */
+export const WALK_MORE = 8000;
 
-/** The filters and the viewer's scope on `call_transcripts ct`, cheap column tests first. */
-function callFilters(r: SearchRequest, scope: CallScope): (SQL | undefined)[] {
+/**
+ * The filters and the viewer's scope on `call_transcripts ct`: `lead`, the one a (column, date)
+ * index holds (customer, agent, the viewer's own calls, queue; the first present) with the date
+ * range, and `rest`, tested on the rows that index hands over, cheap column tests first.
+ */
+function callFilters(r: SearchRequest, scope: CallScope): { lead: SQL[]; rest: SQL[] } {
 	const kind = r.channel === 'call' || r.channel === 'voicemail' ? sql`ct.kind = ${r.channel}` : undefined;
 	const scoped =
 		scope === null
@@ -62,83 +66,112 @@ function callFilters(r: SearchRequest, scope: CallScope): (SQL | undefined)[] {
 			: scope.callIds.length > 0
 				? sql`(ct.agent_id = ${scope.agentId} or ct.call_id in ${scope.callIds})`
 				: sql`ct.agent_id = ${scope.agentId}`;
-	return [
-		kind,
-		r.agentId ? sql`ct.agent_id = ${r.agentId}` : undefined,
-		r.queue ? sql`ct.queue = ${r.queue}` : undefined,
+	const indexed = [
 		r.customerId ? sql`ct.customer_id = ${r.customerId}` : undefined,
-		r.direction ? sql`ct.direction = ${r.direction}` : undefined,
-		...range(sql`ct.occurred_at`, r),
-		scoped
-	];
+		r.agentId ? sql`ct.agent_id = ${r.agentId}` : undefined,
+		scoped,
+		r.queue ? sql`ct.queue = ${r.queue}` : undefined
+	].filter((c): c is SQL => c !== undefined);
+	const dates = range(sql`ct.occurred_at`, r).filter((c): c is SQL => c !== undefined);
+	const others = [kind, r.direction ? sql`ct.direction = ${r.direction}` : undefined].filter((c): c is SQL => c !== undefined);
+	return { lead: [...indexed.slice(0, 1), ...dates], rest: [...others, ...indexed.slice(1)] };
 }
+
+const whereAll = (conditions: SQL[]) => (conditions.length > 0 ? sql`where ${where(conditions)}` : sql``);
 
 /** Upper bound that includes its instant (the walk's last row; rows sharing it may be unread). */
 interface Through {
 	through?: string;
 }
 
-/** One window of the transcripts' candidates through the GIN index: newest first within filters and scope. */
-function callWindow(q: SQL, r: SearchRequest & Through, scope: CallScope, limit: number): SQL {
-	// Cheap column filters first: PostgreSQL tests quals of equal cost in the order written, and
-	// `@@` on a walked row means reading its tsvector out of TOAST.
-	const conditions = [...callFilters(r, scope), r.through ? sql`ct.occurred_at <= ${r.through}::timestamptz` : undefined, sql`ct.search @@ ${q}`];
-	return sql`select ct.id::text as id from call_transcripts ct where ${where(conditions)} order by ct.occurred_at desc limit ${limit}`;
-}
-
 /**
- * The walk: the newest WALK transcripts within filters and scope (date index, or the agent's or
- * customer's (id, date) index), each tested with `@@`, stopping at `limit` matches. The LIMIT
- * inside makes PostgreSQL walk an index whatever it guesses about the words' frequency.
+ * One window of the transcripts' candidates through the GIN index: newest first within filters
+ * and scope. `wide` (a window over a year long or open-ended: the words are rare here): the queue
+ * is tested on the rows, not through its (queue, date) index, or PostgreSQL may AND a bitmap of
+ * 200,000 rows with a rare word's bitmap of a few (150 ms measured for a word in one transcript);
+ * in a narrower window that index keeps a phrase's rechecks to the queue's rows.
  */
-function callWalk(q: SQL, r: SearchRequest, scope: CallScope, walk: number, limit: number): SQL {
-	const conditions = callFilters(r, scope);
-	const filtered = conditions.some((c) => c !== undefined) ? sql`where ${where(conditions)}` : sql``;
-	return sql`select w.id::text as id from (select ct.id, ct.occurred_at, ct.search from call_transcripts ct ${filtered}
-		order by ct.occurred_at desc limit ${walk}) w where w.search @@ ${q} limit ${limit}`;
-}
-
-/** The date of the walk's last row, or undefined when the filters hold no more rows than the walk read. */
-async function walkEnd(db: Db, r: SearchRequest, scope: CallScope, walk: number): Promise<string | undefined> {
-	const conditions = callFilters(r, scope);
-	const filtered = conditions.some((c) => c !== undefined) ? sql`where ${where(conditions)}` : sql``;
-	const [last] = await rows<{ at: string }>(
-		db,
-		sql`select to_char(ct.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at from call_transcripts ct ${filtered}
-			order by ct.occurred_at desc offset ${walk - 1} limit 1`
-	);
-	return last?.at;
+function callWindow(q: SQL, r: SearchRequest & Through, scope: CallScope, limit: number, wide: boolean): SQL {
+	const { lead, rest } = callFilters(wide ? { ...r, queue: undefined } : r, scope);
+	// Column filters before `@@`: PostgreSQL tests quals of equal cost in the order written.
+	const queue = wide && r.queue ? [sql`(ct.queue = ${r.queue}) is true`] : [];
+	return sql`select ct.id::text as id from call_transcripts ct ${whereAll([...lead, ...rest, ...queue, ...through(r), sql`ct.search @@ ${q}`])}
+		order by ct.occurred_at desc limit ${limit}`;
 }
 
 /**
- * The transcripts' candidates, the newest CANDIDATES matches: first the walk (see `callWalk`);
- * when it falls short and there are older transcripts, the GIN index, date window by date window
- * going back from the walk's last row (7 days, then up to 30, 90, 365, then the rest), stopped
- * once there are enough; an agent's search or one filtered by agent or customer takes the rest
- * in one statement (see `narrow`). Within a window PostgreSQL ANDs the GIN bitmap with the date
- * index's, so it reads from the heap only the matches of that window.
+ * The walk: the newest `walk` transcripts of the lead filter's index (or the date index), each
+ * tested with the other filters, then `@@` (the tsvector is in the row: migration 0026), stopping
+ * at `limit` matches. The LIMIT inside makes PostgreSQL walk the index whatever it guesses about
+ * the words' frequency, and bounds the rows read however selective the other filters are.
+ */
+function callWalk(q: SQL, r: SearchRequest & Through, scope: CallScope, walk: number, limit: number): SQL {
+	const { lead, rest } = callFilters(r, scope);
+	return sql`select ct.id::text as id from (select * from call_transcripts ct ${whereAll([...lead, ...through(r)])}
+		order by ct.occurred_at desc limit ${walk}) ct ${whereAll([...rest, sql`ct.search @@ ${q}`])} limit ${limit}`;
+}
+
+const through = (r: Through) => (r.through ? [sql`ct.occurred_at <= ${r.through}::timestamptz`] : []);
+
+/** When a walk's first and last rows happened (ms), or undefined when the lead filter holds no more rows than it read. */
+async function walkSpan(db: Db, r: SearchRequest & Through, scope: CallScope, walk: number): Promise<{ first: number; last: number } | undefined> {
+	const { lead } = callFilters(r, scope);
+	const at = (offset: number) =>
+		sql`(select (extract(epoch from ct.occurred_at) * 1000)::float8 from call_transcripts ct ${whereAll([...lead, ...through(r)])} order by ct.occurred_at desc offset ${offset} limit 1)`;
+	const [span] = await rows<{ first: number | null; last: number | null }>(db, sql`select ${at(0)} as first, ${at(walk - 1)} as last`);
+	return span?.first != null && span.last != null ? { first: span.first, last: span.last } : undefined;
+}
+
+/**
+ * The transcripts' candidates, the newest CANDIDATES matches. First the walk (see `callWalk`) of
+ * WALK rows; while it falls short and the matches it met say the missing ones lie within
+ * WALK_MORE more rows, it walks on from its last row (a common word behind a selective filter:
+ * the GIN bitmap of a word in half the archive costs far more than a few thousand rows).
+ * Otherwise the GIN index takes over from the walk's last row back, in date windows sized from
+ * what the walk found: a window meant to hold the matches still missing (one and a half times
+ * over) at the rate the walk met them, each next window four times as long, until enough are
+ * found or the range ends. A walk that found nothing leaves the whole rest to one statement (its
+ * words are rare, so the index hands over few rows). Within a window PostgreSQL ANDs the GIN
+ * bitmap with the date index's, so it reads from the heap only that window's matches; each
+ * window is one pass over the words' posting lists, so few, right-sized windows beat a ladder.
+ * A walk resumes at its last row's instant, included (rows of that instant may be unread); what
+ * it finds again is counted once.
  */
 async function callCandidateIds(db: Db, q: SQL, r: SearchRequest, scope: CallScope, walk: number): Promise<string[]> {
-	const found = new Set((await rows<{ id: string }>(db, callWalk(q, r, scope, walk, CANDIDATES))).map((row) => row.id));
-	if (found.size >= CANDIDATES) return [...found];
-	const end = await walkEnd(db, r, scope, walk);
-	if (end === undefined) return [...found];
-	const newest = Date.parse(end);
+	const found = new Set<string>();
+	let from: SearchRequest & Through = r;
+	let size = walk;
+	let walked = 0;
+	let first: number | undefined;
+	let span: { first: number; last: number } | undefined;
+	for (;;) {
+		const limit = CANDIDATES - found.size + (from.through ? 1 : 0);
+		for (const row of await rows<{ id: string }>(db, callWalk(q, from, scope, size, limit))) found.add(row.id);
+		if (found.size >= CANDIDATES) return [...found].slice(0, CANDIDATES);
+		span = await walkSpan(db, from, scope, size);
+		if (span === undefined) return [...found];
+		first ??= span.first;
+		walked += size;
+		from = { ...r, to: undefined, through: new Date(span.last).toISOString() };
+		const more = found.size > 0 ? ((CANDIDATES - found.size) * walked * 1.5) / found.size : Infinity;
+		if (more > WALK_MORE) break;
+		size = Math.ceil(more);
+	}
 	const oldest = r.from ? Date.parse(r.from) : -Infinity;
 	let upper: string | undefined = undefined;
-	// An agent's or customer's calls are a few thousand rows with their own (id, date) index: one
-	// statement over the whole range is cheaper than planning one per window.
-	const narrow = scope !== null || r.agentId !== undefined || r.customerId !== undefined;
-	for (const days of narrow ? [Infinity] : [...WINDOW_DAYS, Infinity]) {
-		const bound = newest - days * 86_400_000;
-		const lower = bound > oldest ? new Date(bound).toISOString() : r.from;
-		// The first window starts at the walk's last row, included (rows of the same instant may be
-		// unread); the walk's matches it finds again are counted once.
-		const window = upper === undefined ? { ...r, from: lower, to: undefined, through: end } : { ...r, from: lower, to: upper };
+	let width = found.size === 0 ? Infinity : Math.max(60_000, ((first - span.last) * (CANDIDATES - found.size) * 1.5) / found.size);
+	let edge = span.last;
+	for (;;) {
+		const bound = edge - width;
+		// Past the range's start (or before 1970, when no transcript was made): the rest, in one.
+		const lower = bound > oldest && bound > 0 ? new Date(bound).toISOString() : r.from;
+		const window = upper === undefined ? { ...from, from: lower } : { ...r, from: lower, to: upper };
 		const limit = CANDIDATES - found.size + (upper === undefined ? 1 : 0);
-		for (const row of await rows<{ id: string }>(db, callWindow(q, window, scope, limit))) found.add(row.id);
+		for (const row of await rows<{ id: string }>(db, callWindow(q, window, scope, limit, lower === r.from || width > 365 * 86_400_000))) found.add(row.id);
 		if (found.size >= CANDIDATES || lower === r.from) break;
 		upper = lower;
+		edge = bound;
+		width *= 4;
 	}
 	return [...found].slice(0, CANDIDATES);
 }
@@ -153,7 +186,7 @@ function smsCandidates(q: SQL, r: SearchRequest): SQL {
 		...range(sql`m.created_at`, r),
 		sql`m.search @@ ${q}`
 	];
-	return sql`select 'sms' as src, m.id, m.created_at as at, m.search from sms_messages m join sms_threads t on t.id = m.thread_id
+	return sql`select 'sms' as src, m.id, m.created_at as at, ts_rank(m.search, ${q}, 1) as rank from sms_messages m join sms_threads t on t.id = m.thread_id
 		where ${where(conditions)} order by m.created_at desc limit ${CANDIDATES}`;
 }
 
@@ -168,7 +201,7 @@ interface Ranked {
 function planRanking(q: SQL, r: SearchRequest, callIds: string[]): SQL {
 	const calls =
 		callIds.length > 0
-			? sql`select 'call' as src, ct.id, ct.occurred_at as at, ct.search from call_transcripts ct where ct.id in ${callIds}`
+			? sql`select 'call' as src, ct.id, ct.occurred_at as at, ts_rank(ct.search, ${q}, 1) as rank from call_transcripts ct where ct.id in ${callIds}`
 			: undefined;
 	const parts = [
 		calls,
@@ -178,7 +211,8 @@ function planRanking(q: SQL, r: SearchRequest, callIds: string[]): SQL {
 		parts.map((p) => sql`(${p})`),
 		sql` union all `
 	);
-	return sql`select src, id::text as id, ts_rank(search, ${q}, 1)::float8 as rank, count(*) over (partition by src)::int as n
+	// Ranked inside each part, so the sorts below carry ids and numbers, not tsvectors.
+	return sql`select src, id::text as id, rank::float8 as rank, count(*) over (partition by src)::int as n
 		from (${union}) hits order by rank desc, at desc limit ${r.limit}`;
 }
 
