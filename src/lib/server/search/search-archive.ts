@@ -3,8 +3,9 @@
  * generated `search` tsvectors, their GIN indexes, websearch_to_tsquery, ts_rank, ts_headline).
  *
  * Built for a million transcripts: each source first takes its newest CANDIDATES matches within
- * the filters (the planner walks the GIN index or the date index, whichever is cheaper), only
- * those are ranked, and only the page's rows get snippets. Call snippets are the transcript lines
+ * the filters (transcripts: a bounded walk of the newest rows, then the GIN index in windows sized
+ * from what the walk met; see `callCandidateIds`), only those are ranked (the page is the best
+ * of them, newest first on ties), and only the page's rows get snippets. Call snippets are the transcript lines
  * that match, each with its start second, found in the returned rows' `segments` alone; a match
  * that spans two lines falls back to a snippet of the whole text.
  */
