@@ -243,7 +243,7 @@ const clean = (column: SQL) => sql`translate(${column}, ${MARKERS}, '')`;
 
 const wholeText = (snippet: string | undefined): SearchLine[] => (snippet ? [{ start: null, speaker: null, parts: splitSnippet(snippet) }] : []);
 
-async function callHits(db: Db, q: SQL, ids: string[]): Promise<Map<string, Omit<SearchHit, 'rank'>>> {
+async function callHits(db: Db, q: SQL, text: string, ids: string[]): Promise<Map<string, Omit<SearchHit, 'rank'>>> {
 	const [found, lines] = await Promise.all([
 		rows<CallRow>(
 			db,
@@ -255,14 +255,19 @@ async function callHits(db: Db, q: SQL, ids: string[]): Promise<Map<string, Omit
 		),
 		// The first LINES_PER_HIT matching lines: the function scan yields the lines in order and the
 		// LIMIT stops it there, so a common word parses a few lines, not all of them (no ORDER BY
-		// inside, which would parse every line to sort them).
+		// inside, which would parse every line to sort them). A line is parsed only when its
+		// lowercase text holds one of the query's stems (a final "i" dropped: "delivery" is stemmed
+		// "deliveri"); a stem that is not a prefix of its word ("dying": "die") misses its line, and
+		// a call whose lines all miss gets the whole-text snippet below, so nothing is lost.
 		rows<LineRow>(
 			db,
-			sql`select ct.id::text, l.start, l.speaker, ts_headline('english', ${clean(sql`l.text`)}, ${q}, ${HEADLINE}) as snippet
-			from call_transcripts ct cross join lateral (
+			sql`with stems as (select coalesce(array_agg(regexp_replace(lexeme, '(.)i$', '\\1')), '{}') as list from unnest(to_tsvector('english', ${text})))
+			select ct.id::text, l.start, l.speaker, ts_headline('english', ${clean(sql`l.text`)}, ${q}, ${HEADLINE}) as snippet
+			from stems, call_transcripts ct cross join lateral (
 				select (s->>'start')::float8 as start, s->>'speaker' as speaker, s->>'text' as text, ord
 				from jsonb_array_elements(ct.segments) with ordinality as e(s, ord)
-				where to_tsvector('english', s->>'text') @@ ${q} limit ${LINES_PER_HIT}) l
+				where exists (select 1 from unnest(stems.list) w where strpos(lower(s->>'text'), w) > 0)
+					and to_tsvector('english', s->>'text') @@ ${q} limit ${LINES_PER_HIT}) l
 			where ct.id in ${ids} order by ct.id, l.ord`
 		)
 	]);
@@ -357,7 +362,7 @@ export async function searchArchive(db: Db, viewer: CallViewer, request: SearchR
 	const ranked = await rows<Ranked>(db, planRanking(q, request, callIds));
 	const ids = (src: Ranked['src']) => ranked.filter((r) => r.src === src).map((r) => r.id);
 	const [calls, texts] = await Promise.all([
-		ids('call').length ? callHits(db, q, ids('call')) : new Map<string, Omit<SearchHit, 'rank'>>(),
+		ids('call').length ? callHits(db, q, text, ids('call')) : new Map<string, Omit<SearchHit, 'rank'>>(),
 		ids('sms').length ? smsHits(db, q, ids('sms')) : new Map<string, Omit<SearchHit, 'rank'>>()
 	]);
 	const items = ranked.flatMap((r) => {
