@@ -123,6 +123,15 @@ describe('searchArchive: finding things', () => {
 		expect(marked(items[0]!)).toEqual(['purple', 'elephant']);
 	});
 
+	it('a word whose stem is not in the line as written ("dying": "die") still finds the call, with a whole-text snippet', async () => {
+		const id = await insertTranscribedCall(t.db, { at: new Date(now - 5 * DAY), lines: [['customer', 'The kettle is dying slowly']] });
+		const { items } = await search({ q: 'dying' });
+		expect(items.map((i) => i.id)).toEqual([id]);
+		expect(items[0]?.lines).toHaveLength(1);
+		expect(items[0]?.lines[0]?.start).toBeNull();
+		expect(marked(items[0]!)).toEqual(['dying']);
+	});
+
 	it('keeps markup in a text as text, with the thread to open', async () => {
 		const { items } = await search({ q: 'way', channel: 'sms' });
 		expect(items).toHaveLength(1);
