@@ -3,8 +3,9 @@
  * generated `search` tsvectors, their GIN indexes, websearch_to_tsquery, ts_rank, ts_headline).
  *
  * Built for a million transcripts: each source first takes its newest CANDIDATES matches within
- * the filters (the planner walks the GIN index or the date index, whichever is cheaper), only
- * those are ranked, and only the page's rows get snippets. Call snippets are the transcript lines
+ * the filters (transcripts: a bounded walk of the newest rows, then the GIN index in windows sized
+ * from what the walk met; see `callCandidateIds`), only those are ranked (the page is the best
+ * of them, newest first on ties), and only the page's rows get snippets. Call snippets are the transcript lines
  * that match, each with its start second, found in the returned rows' `segments` alone; a match
  * that spans two lines falls back to a snippet of the whole text.
  */
@@ -43,11 +44,22 @@ const where = (conditions: (SQL | undefined)[]) =>
 		sql` and `
 	);
 
-/** Date windows (days back from the newest end) searched one after the other, then all the rest. */
-export const WINDOW_DAYS = [7, 30, 90, 365];
+/**
+ * Transcripts within the filters read newest first, each checked with `@@`, before the GIN index
+ * is asked: a common word is found in the newest few hundred without the index (whose bitmap for
+ * a word in half the archive costs tens of milliseconds to build), a rare one costs this many
+ * tsvector reads before the index takes over.
+ */
+export const WALK = 2000;
+/** Rows a walk goes on for when its matches so far say that is where the missing ones are. */
+export const WALK_MORE = 8000;
 
-/** One window of the transcripts' candidates: newest first within filters and the viewer's scope. */
-function callWindow(q: SQL, r: SearchRequest, scope: CallScope, limit: number): SQL {
+/**
+ * The filters and the viewer's scope on `call_transcripts ct`: `lead`, the one a (column, date)
+ * index holds (customer, agent, the viewer's own calls, queue; the first present) with the date
+ * range, and `rest`, tested on the rows that index hands over, cheap column tests first.
+ */
+function callFilters(r: SearchRequest, scope: CallScope): { lead: SQL[]; rest: SQL[] } {
 	const kind = r.channel === 'call' || r.channel === 'voicemail' ? sql`ct.kind = ${r.channel}` : undefined;
 	const scoped =
 		scope === null
@@ -55,46 +67,114 @@ function callWindow(q: SQL, r: SearchRequest, scope: CallScope, limit: number): 
 			: scope.callIds.length > 0
 				? sql`(ct.agent_id = ${scope.agentId} or ct.call_id in ${scope.callIds})`
 				: sql`ct.agent_id = ${scope.agentId}`;
-	// Cheap column filters first: PostgreSQL tests quals of equal cost in the order written, and
-	// `@@` on a walked row means reading its tsvector out of TOAST.
-	const conditions = [
-		kind,
-		r.agentId ? sql`ct.agent_id = ${r.agentId}` : undefined,
-		r.queue ? sql`ct.queue = ${r.queue}` : undefined,
+	const indexed = [
 		r.customerId ? sql`ct.customer_id = ${r.customerId}` : undefined,
-		r.direction ? sql`ct.direction = ${r.direction}` : undefined,
-		...range(sql`ct.occurred_at`, r),
+		r.agentId ? sql`ct.agent_id = ${r.agentId}` : undefined,
 		scoped,
-		sql`ct.search @@ ${q}`
-	];
-	return sql`select ct.id::text as id from call_transcripts ct where ${where(conditions)} order by ct.occurred_at desc limit ${limit}`;
+		r.queue ? sql`ct.queue = ${r.queue}` : undefined
+	].filter((c): c is SQL => c !== undefined);
+	const dates = range(sql`ct.occurred_at`, r).filter((c): c is SQL => c !== undefined);
+	const others = [kind, r.direction ? sql`ct.direction = ${r.direction}` : undefined].filter((c): c is SQL => c !== undefined);
+	return { lead: [...indexed.slice(0, 1), ...dates], rest: [...others, ...indexed.slice(1)] };
+}
+
+const whereAll = (conditions: SQL[]) => (conditions.length > 0 ? sql`where ${where(conditions)}` : sql``);
+
+/** Upper bound that includes its instant (the walk's last row; rows sharing it may be unread). */
+interface Through {
+	through?: string;
 }
 
 /**
- * The transcripts' candidates, the newest CANDIDATES matches, found window by window newest first
- * (last 7 days, then up to 30, 90, 365, then the rest) and stopped once there are enough; an
- * agent's search or one filtered by agent or customer is one statement (see `narrow`). Within a
- * window PostgreSQL ANDs the GIN bitmap with the date index's, so it reads from the heap only the
- * matches of that window: a common phrase reads a few hundred pages instead of every match's
- * (tens of thousands on a million transcripts), whatever the planner guessed about its frequency.
+ * One window of the transcripts' candidates through the GIN index: newest first within filters
+ * and scope. `wide` (a window over a year long or open-ended: the words are rare here): the queue
+ * is tested on the rows, not through its (queue, date) index, or PostgreSQL may AND a bitmap of
+ * 200,000 rows with a rare word's bitmap of a few (150 ms measured for a word in one transcript);
+ * in a narrower window that index keeps a phrase's rechecks to the queue's rows.
  */
-async function callCandidateIds(db: Db, q: SQL, r: SearchRequest, scope: CallScope): Promise<string[]> {
-	const newest = r.to ? Date.parse(r.to) : Date.now();
-	const oldest = r.from ? Date.parse(r.from) : -Infinity;
-	const found: string[] = [];
-	let upper = r.to;
-	// An agent's or customer's calls are a few thousand rows with their own (id, date) index: one
-	// statement over the whole range is cheaper than planning one per window.
-	const narrow = scope !== null || r.agentId !== undefined || r.customerId !== undefined;
-	for (const days of narrow ? [Infinity] : [...WINDOW_DAYS, Infinity]) {
-		const bound = newest - days * 86_400_000;
-		const lower = bound > oldest ? new Date(bound).toISOString() : r.from;
-		const window = { ...r, from: lower, to: upper };
-		found.push(...(await rows<{ id: string }>(db, callWindow(q, window, scope, CANDIDATES - found.length))).map((row) => row.id));
-		if (found.length >= CANDIDATES || lower === r.from) break;
-		upper = lower;
+function callWindow(q: SQL, r: SearchRequest & Through, scope: CallScope, limit: number, wide: boolean): SQL {
+	const { lead, rest } = callFilters(wide ? { ...r, queue: undefined } : r, scope);
+	// Column filters before `@@`: PostgreSQL tests quals of equal cost in the order written.
+	const queue = wide && r.queue ? [sql`(ct.queue = ${r.queue}) is true`] : [];
+	return sql`select ct.id::text as id from call_transcripts ct ${whereAll([...lead, ...rest, ...queue, ...through(r), sql`ct.search @@ ${q}`])}
+		order by ct.occurred_at desc limit ${limit}`;
+}
+
+/**
+ * The walk: the newest `walk` transcripts of the lead filter's index (or the date index), each
+ * tested with the other filters, then `@@` (the tsvector is in the row: migration 0026), stopping
+ * at `limit` matches. The LIMIT inside makes PostgreSQL walk the index whatever it guesses about
+ * the words' frequency, and bounds the rows read however selective the other filters are.
+ */
+function callWalk(q: SQL, r: SearchRequest & Through, scope: CallScope, walk: number, limit: number): SQL {
+	const { lead, rest } = callFilters(r, scope);
+	return sql`select ct.id::text as id from (select * from call_transcripts ct ${whereAll([...lead, ...through(r)])}
+		order by ct.occurred_at desc limit ${walk}) ct ${whereAll([...rest, sql`ct.search @@ ${q}`])} limit ${limit}`;
+}
+
+const through = (r: Through) => (r.through ? [sql`ct.occurred_at <= ${r.through}::timestamptz`] : []);
+
+/** When a walk's first and last rows happened (ms), or undefined when the lead filter holds no more rows than it read. */
+async function walkSpan(db: Db, r: SearchRequest & Through, scope: CallScope, walk: number): Promise<{ first: number; last: number } | undefined> {
+	const { lead } = callFilters(r, scope);
+	const at = (offset: number) =>
+		sql`(select (extract(epoch from ct.occurred_at) * 1000)::float8 from call_transcripts ct ${whereAll([...lead, ...through(r)])} order by ct.occurred_at desc offset ${offset} limit 1)`;
+	const [span] = await rows<{ first: number | null; last: number | null }>(db, sql`select ${at(0)} as first, ${at(walk - 1)} as last`);
+	return span?.first != null && span.last != null ? { first: span.first, last: span.last } : undefined;
+}
+
+/**
+ * The transcripts' candidates, the newest CANDIDATES matches. First the walk (see `callWalk`) of
+ * WALK rows; while it falls short and the matches it met say the missing ones lie within
+ * WALK_MORE more rows, it walks on from its last row (a common word behind a selective filter:
+ * the GIN bitmap of a word in half the archive costs far more than a few thousand rows).
+ * Otherwise the GIN index takes over from the walk's last row back, in date windows sized from
+ * what the walk found: a window meant to hold the matches still missing (one and a half times
+ * over) at the rate the walk met them, each next window four times as long, until enough are
+ * found or the range ends. A walk that found nothing leaves the whole rest to one statement (its
+ * words are rare, so the index hands over few rows). Within a window PostgreSQL ANDs the GIN
+ * bitmap with the date index's, so it reads from the heap only that window's matches; each
+ * window is one pass over the words' posting lists, so few, right-sized windows beat a ladder.
+ * A walk resumes at its last row's instant, included (rows of that instant may be unread); what
+ * it finds again is counted once.
+ */
+async function callCandidateIds(db: Db, q: SQL, r: SearchRequest, scope: CallScope, walk: number): Promise<string[]> {
+	const found = new Set<string>();
+	let from: SearchRequest & Through = r;
+	let size = walk;
+	let walked = 0;
+	let first: number | undefined;
+	let span: { first: number; last: number } | undefined;
+	for (;;) {
+		const limit = CANDIDATES - found.size + (from.through ? 1 : 0);
+		for (const row of await rows<{ id: string }>(db, callWalk(q, from, scope, size, limit))) found.add(row.id);
+		if (found.size >= CANDIDATES) return [...found].slice(0, CANDIDATES);
+		span = await walkSpan(db, from, scope, size);
+		if (span === undefined) return [...found];
+		first ??= span.first;
+		walked += size;
+		from = { ...r, to: undefined, through: new Date(span.last).toISOString() };
+		const more = found.size > 0 ? ((CANDIDATES - found.size) * walked * 1.5) / found.size : Infinity;
+		if (more > WALK_MORE) break;
+		size = Math.ceil(more);
 	}
-	return found;
+	const oldest = r.from ? Date.parse(r.from) : -Infinity;
+	let upper: string | undefined = undefined;
+	let width = found.size === 0 ? Infinity : Math.max(60_000, ((first - span.last) * (CANDIDATES - found.size) * 1.5) / found.size);
+	let edge = span.last;
+	for (;;) {
+		const bound = edge - width;
+		// Past the range's start (or before 1970, when no transcript was made): the rest, in one.
+		const lower = bound > oldest && bound > 0 ? new Date(bound).toISOString() : r.from;
+		const window = upper === undefined ? { ...from, from: lower } : { ...r, from: lower, to: upper };
+		const limit = CANDIDATES - found.size + (upper === undefined ? 1 : 0);
+		for (const row of await rows<{ id: string }>(db, callWindow(q, window, scope, limit, lower === r.from || width > 365 * 86_400_000))) found.add(row.id);
+		if (found.size >= CANDIDATES || lower === r.from) break;
+		upper = lower;
+		edge = bound;
+		width *= 4;
+	}
+	return [...found].slice(0, CANDIDATES);
 }
 
 /** The texts' candidates. Agent: who sent it; queue: the queue of the number the thread uses. */
@@ -107,7 +187,7 @@ function smsCandidates(q: SQL, r: SearchRequest): SQL {
 		...range(sql`m.created_at`, r),
 		sql`m.search @@ ${q}`
 	];
-	return sql`select 'sms' as src, m.id, m.created_at as at, m.search from sms_messages m join sms_threads t on t.id = m.thread_id
+	return sql`select 'sms' as src, m.id, m.created_at as at, ts_rank(m.search, ${q}, 1) as rank from sms_messages m join sms_threads t on t.id = m.thread_id
 		where ${where(conditions)} order by m.created_at desc limit ${CANDIDATES}`;
 }
 
@@ -122,7 +202,7 @@ interface Ranked {
 function planRanking(q: SQL, r: SearchRequest, callIds: string[]): SQL {
 	const calls =
 		callIds.length > 0
-			? sql`select 'call' as src, ct.id, ct.occurred_at as at, ct.search from call_transcripts ct where ct.id in ${callIds}`
+			? sql`select 'call' as src, ct.id, ct.occurred_at as at, ts_rank(ct.search, ${q}, 1) as rank from call_transcripts ct where ct.id in ${callIds}`
 			: undefined;
 	const parts = [
 		calls,
@@ -132,7 +212,8 @@ function planRanking(q: SQL, r: SearchRequest, callIds: string[]): SQL {
 		parts.map((p) => sql`(${p})`),
 		sql` union all `
 	);
-	return sql`select src, id::text as id, ts_rank(search, ${q}, 1)::float8 as rank, count(*) over (partition by src)::int as n
+	// Ranked inside each part, so the sorts below carry ids and numbers, not tsvectors.
+	return sql`select src, id::text as id, rank::float8 as rank, count(*) over (partition by src)::int as n
 		from (${union}) hits order by rank desc, at desc limit ${r.limit}`;
 }
 
@@ -150,7 +231,6 @@ interface CallRow {
 	phone: string | null;
 	agent_id: string | null;
 	agent_name: string | null;
-	fallback: string | null;
 }
 interface LineRow {
 	id: string;
@@ -161,28 +241,45 @@ interface LineRow {
 
 const clean = (column: SQL) => sql`translate(${column}, ${MARKERS}, '')`;
 
-async function callHits(db: Db, q: SQL, ids: string[]): Promise<Map<string, Omit<SearchHit, 'rank'>>> {
+const wholeText = (snippet: string | undefined): SearchLine[] => (snippet ? [{ start: null, speaker: null, parts: splitSnippet(snippet) }] : []);
+
+async function callHits(db: Db, q: SQL, text: string, ids: string[]): Promise<Map<string, Omit<SearchHit, 'rank'>>> {
 	const [found, lines] = await Promise.all([
 		rows<CallRow>(
 			db,
 			sql`select ct.id::text, ct.call_id::text, ct.kind, (extract(epoch from ct.occurred_at) * 1000)::float8 as at_ms, ct.direction, ct.queue,
 				ct.customer_id::text, cu.first_name, cu.last_name, cu.company, ct.agent_id, u.name as agent_name,
-				(select case when c.direction = 'outbound' then c.to_e164 else c.from_e164 end from calls c where c.id = ct.call_id) as phone,
-				case when not exists (select 1 from jsonb_array_elements(ct.segments) s where to_tsvector('english', s->>'text') @@ ${q})
-					then ts_headline('english', ${clean(sql`ct.text`)}, ${q}, ${HEADLINE}) end as fallback
+				(select case when c.direction = 'outbound' then c.to_e164 else c.from_e164 end from calls c where c.id = ct.call_id) as phone
 			from call_transcripts ct left join customers cu on cu.id = ct.customer_id left join "user" u on u.id = ct.agent_id
 			where ct.id in ${ids}`
 		),
+		// The first LINES_PER_HIT matching lines: the function scan yields the lines in order and the
+		// LIMIT stops it there, so a common word parses a few lines, not all of them (no ORDER BY
+		// inside, which would parse every line to sort them). A line is parsed only when its
+		// lowercase text holds one of the query's stems (a final "i" dropped: "delivery" is stemmed
+		// "deliveri"); a stem that is not a prefix of its word ("dying": "die") misses its line, and
+		// a call whose lines all miss gets the whole-text snippet below, so nothing is lost.
 		rows<LineRow>(
 			db,
-			sql`select ct.id::text, l.start, l.speaker, ts_headline('english', ${clean(sql`l.text`)}, ${q}, ${HEADLINE}) as snippet
-			from call_transcripts ct cross join lateral (
+			sql`with stems as (select coalesce(array_agg(regexp_replace(lexeme, '(.)i$', '\\1')), '{}') as list from unnest(to_tsvector('english', ${text})))
+			select ct.id::text, l.start, l.speaker, ts_headline('english', ${clean(sql`l.text`)}, ${q}, ${HEADLINE}) as snippet
+			from stems, call_transcripts ct cross join lateral (
 				select (s->>'start')::float8 as start, s->>'speaker' as speaker, s->>'text' as text, ord
 				from jsonb_array_elements(ct.segments) with ordinality as e(s, ord)
-				where to_tsvector('english', s->>'text') @@ ${q} order by ord limit ${LINES_PER_HIT}) l
+				where exists (select 1 from unnest(stems.list) w where strpos(lower(s->>'text'), w) > 0)
+					and to_tsvector('english', s->>'text') @@ ${q} limit ${LINES_PER_HIT}) l
 			where ct.id in ${ids} order by ct.id, l.ord`
 		)
 	]);
+	// A match that no single line holds (a phrase across two lines): a snippet of the whole text.
+	const lineless = ids.filter((id) => !lines.some((l) => l.id === id));
+	const fallbacks = lineless.length
+		? await rows<{ id: string; snippet: string }>(
+				db,
+				sql`select ct.id::text, ts_headline('english', ${clean(sql`ct.text`)}, ${q}, ${HEADLINE}) as snippet from call_transcripts ct where ct.id in ${lineless}`
+			)
+		: [];
+	const fallback = new Map(fallbacks.map((f) => [f.id, f.snippet]));
 	const byId = new Map<string, SearchLine[]>();
 	for (const line of lines) {
 		const list = byId.get(line.id) ?? [];
@@ -202,7 +299,7 @@ async function callHits(db: Db, q: SQL, ids: string[]): Promise<Map<string, Omit
 				customer: row.customer_id ? { id: row.customer_id, name: displayName({ firstName: row.first_name ?? '', lastName: row.last_name ?? '', company: row.company ?? '' }) } : null,
 				phone: row.phone,
 				agent: row.agent_id ? { id: row.agent_id, name: row.agent_name ?? 'Former staff member' } : null,
-				lines: byId.get(row.id) ?? (row.fallback ? [{ start: null, speaker: null, parts: splitSnippet(row.fallback) }] : [])
+				lines: byId.get(row.id) ?? wholeText(fallback.get(row.id))
 			}
 		])
 	);
@@ -254,18 +351,18 @@ async function smsHits(db: Db, q: SQL, ids: string[]): Promise<Map<string, Omit<
 	);
 }
 
-/** Search what `viewer` may see; see the module comment for how it stays fast. */
-export async function searchArchive(db: Db, viewer: CallViewer, request: SearchRequest): Promise<SearchResponse> {
+/** Search what `viewer` may see; see the module comment for how it stays fast. `tuning.walk` (tests) sizes the walk. */
+export async function searchArchive(db: Db, viewer: CallViewer, request: SearchRequest, tuning: { walk?: number } = {}): Promise<SearchResponse> {
 	const { text, truncated } = searchText(request.q);
 	if (!text) return { items: [], truncated, capped: false };
 	const q = tsquery(text);
 	const scope = request.channel === 'sms' ? null : await callScope(db, viewer);
-	const callIds = request.channel === 'sms' ? [] : await callCandidateIds(db, q, request, scope);
+	const callIds = request.channel === 'sms' ? [] : await callCandidateIds(db, q, request, scope, tuning.walk ?? WALK);
 	if (callIds.length === 0 && request.channel !== undefined && request.channel !== 'sms') return { items: [], truncated, capped: false };
 	const ranked = await rows<Ranked>(db, planRanking(q, request, callIds));
 	const ids = (src: Ranked['src']) => ranked.filter((r) => r.src === src).map((r) => r.id);
 	const [calls, texts] = await Promise.all([
-		ids('call').length ? callHits(db, q, ids('call')) : new Map<string, Omit<SearchHit, 'rank'>>(),
+		ids('call').length ? callHits(db, q, text, ids('call')) : new Map<string, Omit<SearchHit, 'rank'>>(),
 		ids('sms').length ? smsHits(db, q, ids('sms')) : new Map<string, Omit<SearchHit, 'rank'>>()
 	]);
 	const items = ranked.flatMap((r) => {

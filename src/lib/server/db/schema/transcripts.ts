@@ -81,7 +81,7 @@ export const callTranscripts = pgTable(
 		/** Masked full text, the lines joined in order (what search indexes). */
 		text: text('text').notNull().default(''),
 		segments: jsonb('segments').$type<TranscriptLine[]>().notNull().default([]),
-		/** `text`'s search terms (search/), kept by the database; GIN-indexed. */
+		/** `text`'s search terms (search/), kept by the database; GIN-indexed. STORAGE MAIN (migration 0026_search_walk): kept in the row, not in TOAST. */
 		search: tsvector('search')
 			.notNull()
 			.generatedAlwaysAs(sql`to_tsvector('english'::regconfig, text)`),
@@ -100,6 +100,8 @@ export const callTranscripts = pgTable(
 		index('call_transcripts_customer_idx').on(t.customerId, t.occurredAt.desc().nullsFirst()),
 		index('call_transcripts_agent_idx').on(t.agentId, t.occurredAt.desc().nullsFirst()),
 		index('call_transcripts_occurred_idx').on(t.occurredAt.desc().nullsFirst()),
+		/** Search's walk for a queue filter (search/search-archive.ts). */
+		index('call_transcripts_queue_idx').on(t.queue, t.occurredAt.desc().nullsFirst()),
 		index('call_transcripts_status_idx').on(t.status),
 		index('call_transcripts_search_idx').using('gin', t.search)
 	]
