@@ -90,7 +90,7 @@ async function seedBatch(db: Db, from: number, to: number): Promise<void> {
 }
 
 /**
- * An archive kept from before migration 0026 (call_transcripts.search STORAGE MAIN) has its
+ * An archive kept from before migration 0027 (call_transcripts.search STORAGE MAIN) has its
  * tsvectors out of line; one VACUUM FULL rewrites the rows so they are read as the app's are.
  */
 async function inlineSearchColumn(db: Db, rowsNow: number, log: (line: string) => void): Promise<void> {

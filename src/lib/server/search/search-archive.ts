@@ -102,7 +102,7 @@ function callWindow(q: SQL, r: SearchRequest & Through, scope: CallScope, limit:
 
 /**
  * The walk: the newest `walk` transcripts of the lead filter's index (or the date index), each
- * tested with the other filters, then `@@` (the tsvector is in the row: migration 0026), stopping
+ * tested with the other filters, then `@@` (the tsvector is in the row: migration 0027), stopping
  * at `limit` matches. The LIMIT inside makes PostgreSQL walk the index whatever it guesses about
  * the words' frequency, and bounds the rows read however selective the other filters are.
  */
