@@ -3,12 +3,14 @@
  * racing the first attempt): the one-statement archive write and the grouped routing-decision
  * writes (record-incoming-call.ts) must leave exactly what one delivery at a time would: one
  * call row, one `received` and one `queued` event per call, one lead per unknown number, a
- * known caller on their own record, and the same TwiML to both attempts.
+ * known caller on their own record, the reporting log's `offered` and `queued` once per call
+ * (the queue's interval counting each call once), and the same TwiML to both attempts.
  */
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sum } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callEvents, calls } from '../db/schema/calls';
 import { customerPhones } from '../db/schema/crm';
+import { callLog, reportIntervals } from '../db/schema/reporting';
 import { webhookDeliveries } from '../db/schema/webhooks';
 import { ACCOUNT_SID, createVoiceHarness, newCallSid, type VoiceHarness } from './test-harness';
 import { VOICE_PATHS } from './voice-paths';
@@ -31,6 +33,9 @@ describe('a burst of concurrent incoming calls, each delivered twice at once', (
 		const known = '+12125550177';
 		const customerId = await h.addCustomer(known, 'Grace');
 		const before = await h.counts();
+		const offeredIn = async () =>
+			Number((await h.testDb.db.select({ n: sum(reportIntervals.offered) }).from(reportIntervals).where(and(eq(reportIntervals.queue, 'nobody'), eq(reportIntervals.agentId, ''))))[0]?.n ?? 0);
+		const offeredBefore = await offeredIn();
 		const burst = Array.from({ length: CALLS }, (_, i) => ({
 			sid: newCallSid(),
 			// Every fifth call is the known customer; the rest come from numbers nobody knows.
@@ -54,7 +59,11 @@ describe('a burst of concurrent incoming calls, each delivered twice at once', (
 			expect(row.queuedAt).not.toBeNull();
 			const kinds = (await h.testDb.db.select({ kind: callEvents.kind }).from(callEvents).where(eq(callEvents.callId, row.id))).map((e) => e.kind).sort();
 			expect(kinds, row.callSid).toEqual(['queued', 'received']);
+			const logged = await h.testDb.db.select().from(callLog).where(eq(callLog.callId, row.id));
+			expect(logged.map((e) => e.type).sort(), row.callSid).toEqual(['offered', 'queued']);
+			for (const e of logged) expect({ queue: e.queue, direction: e.direction, started: e.callStartedAt.getTime() }).toEqual({ queue: 'nobody', direction: 'inbound', started: logged.find((l) => l.type === 'offered')!.at.getTime() });
 		}
+		expect(await offeredIn()).toBe(offeredBefore + CALLS);
 		for (const row of rows.filter((r) => r.fromE164 === known)) expect(row.customerId).toBe(customerId);
 		// One lead per unknown number, holding just that number; the known customer got no second record.
 		const unknown = burst.filter((c) => c.from !== known).map((c) => c.from);

@@ -16,9 +16,10 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { callEvents, calls } from '../db/schema/calls';
 import { customerPhones, customers } from '../db/schema/crm';
+import { callLog, reportDayMarks, reportIntervals } from '../db/schema/reporting';
 import { webhookDeliveries } from '../db/schema/webhooks';
 import { displayName } from '../crm/display-name';
-import { logInboundBySid } from './log-inbound-events';
+import { bucketOf } from '../reporting/interval-delta';
 import type { CallerView } from './call-archive';
 
 export interface IncomingCallRecord {
@@ -114,13 +115,30 @@ export interface RoutingDecisionInput {
 	queueName?: string;
 }
 
+/** The call's start in the reporting log, written with its routing: offered (open queue) or offered_closed. */
+export interface CallStart {
+	type: 'offered' | 'offered_closed';
+	queue: string;
+}
+
+/** One call's writes in a grouped statement (writeRoutingRows); null parts are skipped. */
 interface RoutingRow {
 	callSid: string;
-	key: string;
-	queued: boolean;
-	kind: 'queued' | 'offered';
 	at: string;
-	payload: Record<string, unknown>;
+	/** The routing ledger key and call event (offered / queued decisions only). */
+	routeKey: string | null;
+	queued: boolean;
+	routeKind: 'queued' | 'offered' | null;
+	routePayload: Record<string, unknown> | null;
+	/** The start event, and the 15-minute interval its count goes to (bucketOf(at)). */
+	startType: CallStart['type'] | null;
+	startQueue: string | null;
+	bucket: string | null;
+	/** The decision in the reporting log: queued or ringing. */
+	logType: 'queued' | 'ringing' | null;
+	logAgent: string;
+	logKey: string;
+	logPayload: Record<string, unknown>;
 }
 
 interface Waiting {
@@ -143,43 +161,50 @@ const writers = new WeakMap<Db, Writer>();
  * The offer or queue entry as a call event, once per decision (a retried webhook gets the same
  * decision back from hot state and writes nothing): the ledger row for
  * `voice.routing:<sid>:<offered:agent:attempt | queued>`, then `queued_at` (first value kept)
- * and the event, both only when the ledger row is new. Nothing for an unknown CallSid.
+ * and the event, both only when the ledger row is new. Nothing for an unknown CallSid. The same
+ * decision goes into the reporting event log (queued or ringing; the log keeps the first), and
+ * with `start` the call's offered / offered_closed event and its interval count, as
+ * recordCallEvent (reporting/record-call-event.ts) would write them.
  *
  * Decisions come out of the engine one at a time while earlier ones are being written, so the
  * writes are grouped: one goes at once, and those that arrive while MAX_IN_FLIGHT statements
- * are out go together in the next (one row per call in a statement, so a call's events keep
- * their order). Each caller's promise settles with its own statement.
+ * are out go together in the next, one statement for all their archive and reporting rows (one
+ * row per call in a statement, so a call's events keep their order). Each caller's promise
+ * settles with its own statement's commit, so nothing is answered before it is written. The
+ * reporting events used to take two transactions of their own per call (about fourteen round
+ * trips, each holding the queue's interval row locked to commit): at 50 concurrent new calls
+ * they were most of the webhook's time (issue 17 item 5).
  */
-export function recordRoutingDecision(db: Db, callSid: string, decision: RoutingDecisionInput, now: Date): Promise<void> {
-	if (decision.kind !== 'offered' && decision.kind !== 'queued') return Promise.resolve();
-	const queued = decision.kind === 'queued';
+export function recordRoutingDecision(db: Db, callSid: string, decision: RoutingDecisionInput | null, now: Date, start?: CallStart): Promise<void> {
+	const routed = decision?.kind === 'offered' || decision?.kind === 'queued' ? decision : null;
+	if (!routed && !start) return Promise.resolve();
+	const queued = routed?.kind === 'queued';
 	const row: RoutingRow = {
 		callSid,
-		key: `voice.routing:${callSid}:${queued ? 'queued' : `offered:${decision.agentId}:${decision.attempts}`}`,
-		queued,
-		kind: decision.kind,
 		at: now.toISOString(),
-		payload: queued
-			? { queue: decision.queueName, position: decision.position, ...(decision.positionAtLeast ? { positionAtLeast: true } : {}) }
-			: { agentId: decision.agentId, attempt: decision.attempts }
+		routeKey: routed ? `voice.routing:${callSid}:${queued ? 'queued' : `offered:${routed.agentId}:${routed.attempts}`}` : null,
+		queued,
+		routeKind: routed ? (queued ? 'queued' : 'offered') : null,
+		routePayload: !routed
+			? null
+			: queued
+				? { queue: routed.queueName, position: routed.position, ...(routed.positionAtLeast ? { positionAtLeast: true } : {}) }
+				: { agentId: routed.agentId, attempt: routed.attempts },
+		startType: start?.type ?? null,
+		startQueue: start?.queue ?? null,
+		bucket: start ? bucketOf(now).toISOString() : null,
+		logType: routed ? (queued ? 'queued' : 'ringing') : null,
+		logAgent: routed && !queued ? (routed.agentId ?? '') : '',
+		logKey: routed && !queued ? `${routed.agentId}:${routed.attempts}` : '',
+		logPayload: queued ? { position: routed?.position ?? null } : {}
 	};
 	let writer = writers.get(db);
 	if (!writer) writers.set(db, (writer = { inFlight: 0, waiting: [] }));
 	const w = writer;
-	const written = new Promise<void>((resolve, reject) => {
+	return new Promise<void>((resolve, reject) => {
 		w.waiting.push({ row, resolve, reject });
 		if (w.inFlight < MAX_IN_FLIGHT) void drain(db, w);
 	});
-	// The same decision in the reporting event log (once per decision: the log keeps the first).
-	return written.then(() =>
-		logInboundBySid(
-			db,
-			callSid,
-			queued
-				? { type: 'queued', at: now, payload: { position: decision.position ?? null } }
-				: { type: 'ringing', at: now, agentId: decision.agentId ?? null, key: `${decision.agentId}:${decision.attempts}` }
-		)
-	);
 }
 
 /** Write what waits, a statement at a time, until nothing does. */
@@ -209,25 +234,84 @@ async function drain(db: Db, w: Writer) {
 	}
 }
 
+/** PostgreSQL's deadlock_detected: two statements locked the same interval rows in another order. */
+const isDeadlock = (error: unknown) => (error as { code?: string } | null)?.code === '40P01' || /deadlock detected/.test(String(error));
+
 async function writeRoutingRows(db: Db, rows: RoutingRow[]): Promise<void> {
+	try {
+		await routingStatement(db, rows);
+	} catch (error) {
+		// Another path's transaction held an interval row this statement needed (or the reverse):
+		// the statement was rolled back whole, so it is safe to run once more.
+		if (!isDeadlock(error)) throw error;
+		await routingStatement(db, rows);
+	}
+}
+
+async function routingStatement(db: Db, rows: RoutingRow[]): Promise<void> {
+	const startTypes = sql.raw(`'offered', 'placed', 'offered_closed'`);
 	await db.execute(sql`
 		with input as (
 			select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-				as t("callSid" text, key text, queued boolean, kind text, at timestamptz, payload jsonb)
+				as t("callSid" text, at timestamptz, "routeKey" text, queued boolean, "routeKind" text, "routePayload" jsonb,
+					"startType" text, "startQueue" text, bucket timestamptz, "logType" text, "logAgent" text, "logKey" text, "logPayload" jsonb)
 		),
-		call_row as (select c.id, input.* from input join ${calls} c on c.call_sid = input."callSid"),
+		call_row as (
+			select c.id, c.received_at, c.queue as call_queue, c.direction as call_direction, input.*
+			from input join ${calls} c on c.call_sid = input."callSid"
+		),
 		delivery as (
 			insert into ${webhookDeliveries} (dedupe_key, kind)
-			select key, 'voice.routing' from call_row
+			select "routeKey", 'voice.routing' from call_row where "routeKey" is not null
 			on conflict (dedupe_key) do nothing
 			returning dedupe_key
 		),
-		fresh as (select call_row.* from call_row join delivery on delivery.dedupe_key = call_row.key),
+		fresh as (select call_row.* from call_row join delivery on delivery.dedupe_key = call_row."routeKey"),
 		queued as (
 			update ${calls} set queued_at = coalesce(${calls}.queued_at, fresh.at), updated_at = ${new Date().toISOString()}::timestamptz
 			from fresh where ${calls}.id = fresh.id and fresh.queued
+		),
+		routed as (
+			insert into ${callEvents} (call_id, kind, at, payload)
+			select id, "routeKind", at, "routePayload" from fresh
+		),
+		started as (
+			insert into ${callLog} (call_id, type, direction, at, call_started_at, queue, agent_id, key, payload)
+			select id, "startType", 'inbound', at, at, "startQueue", '', '', '{}'::jsonb from call_row where "startType" is not null
+			on conflict do nothing
+			returning call_id, type
+		),
+		counted as (
+			select cr.bucket, cr."startQueue" as queue,
+				(count(*) filter (where s.type = 'offered'))::int as offered,
+				(count(*) filter (where s.type = 'offered_closed'))::int as offered_closed
+			from started s join call_row cr on cr.id = s.call_id
+			group by cr.bucket, cr."startQueue"
+		),
+		intervals as (
+			insert into ${reportIntervals} (bucket, queue, agent_id, direction, offered, offered_closed)
+			select bucket, queue, '', 'inbound', offered, offered_closed from counted order by bucket, queue
+			on conflict (bucket, queue, agent_id, direction) do update set
+				offered = ${reportIntervals}.offered + excluded.offered,
+				offered_closed = ${reportIntervals}.offered_closed + excluded.offered_closed
+		),
+		forget as (
+			delete from ${reportDayMarks} m using (select distinct bucket from counted) b
+			where m.day >= (b.bucket - interval '1 day')::date and m.day < (b.bucket + interval '2 day')::date
+				and m.day = (b.bucket at time zone m.zone)::date
 		)
-		insert into ${callEvents} (call_id, kind, at, payload)
-		select id, kind, at, payload from fresh
+		insert into ${callLog} (call_id, type, direction, at, call_started_at, queue, agent_id, key, payload)
+		select cr.id, cr."logType",
+			coalesce(s.direction, case when cr."startType" is not null then 'inbound' end, cr.call_direction),
+			cr.at,
+			coalesce(s.at, case when cr."startType" is not null then cr.at end, cr.received_at),
+			coalesce(s.queue, cr."startQueue", cr.call_queue, ''),
+			cr."logAgent", cr."logKey", cr."logPayload"
+		from call_row cr
+		left join lateral (
+			select l.at, l.queue, l.direction from ${callLog} l where l.call_id = cr.id and l.type in (${startTypes}) limit 1
+		) s on true
+		where cr."logType" is not null
+		on conflict do nothing
 	`);
 }
