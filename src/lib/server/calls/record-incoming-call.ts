@@ -7,10 +7,11 @@
  *
  * It was a transaction of seven to nine statements, each a round trip holding one of the pool's
  * connections; under a burst of 50 concurrent calls the pool queued and the webhook's p99 went
- * past two seconds (issue 17 item 5). Same rules as recordUnknownCaller (crm/) and upsertCall
- * (call-archive.ts): customers before leads, then the most recently updated; the lead holds just
- * the number (label `other`, primary); the call's caller-owned fields overwrite a row an earlier
- * status callback made.
+ * past two seconds (issue 17 item 5). Concurrent calls now share that statement, and their
+ * routing decisions share another (groupedWriter): a burst costs a few commits, not one per call.
+ * Same rules as recordUnknownCaller (crm/) and upsertCall (call-archive.ts): customers before
+ * leads, then the most recently updated; the lead holds just the number (label `other`,
+ * primary); the call's caller-owned fields overwrite a row an earlier status callback made.
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
@@ -39,7 +40,22 @@ export interface IncomingCallRecord {
 /** `fresh` false: the delivery was seen before and nothing was written (the caller reads the call instead). */
 export type IncomingCallRecorded = { fresh: false } | { fresh: true; caller: CallerView | null };
 
+interface IncomingInput {
+	dedupeKey: string;
+	callSid: string;
+	fromRaw: string;
+	toRaw: string;
+	fromE164: string | null;
+	toE164: string | null;
+	queue: string;
+	callerName: string | null;
+	at: string;
+	voicemailAt: string | null;
+	closedEvent: string | null;
+}
+
 interface Row {
+	dedupe_key: string;
 	fresh: boolean;
 	customer_id: string | null;
 	first_name: string | null;
@@ -47,63 +63,172 @@ interface Row {
 	company: string | null;
 }
 
-export async function recordIncomingCall(db: Db, r: IncomingCallRecord): Promise<IncomingCallRecorded> {
+/**
+ * Concurrent new calls share the statement (groupedWriter): one commit for all the calls that
+ * arrived while the previous statements were out, instead of one each queueing for the pool.
+ */
+export function recordIncomingCall(db: Db, r: IncomingCallRecord): Promise<IncomingCallRecorded> {
 	const at = r.now.toISOString();
-	const voicemailAt = r.closed?.voicemail ? at : null;
+	const input: IncomingInput = {
+		dedupeKey: r.dedupeKey,
+		callSid: r.callSid,
+		fromRaw: r.fromRaw,
+		toRaw: r.toRaw,
+		fromE164: r.fromE164,
+		toE164: r.toE164,
+		queue: r.queue,
+		callerName: r.callerName,
+		at,
+		voicemailAt: r.closed?.voicemail ? at : null,
+		closedEvent: r.closed?.event ?? null
+	};
+	return groupedWriter(incomingWriters, db, writeIncomingCalls).write(r.callSid, input);
+}
+
+const incomingWriters = new WeakMap<Db, GroupedWriter<IncomingInput, IncomingCallRecorded>>();
+
+/**
+ * Several calls in one statement, each row as the single-call statement wrote it: the ledger
+ * row first, and every later write only for a call whose ledger row is new. Callers from the
+ * same unknown number in one statement share the one lead made for it. Each call appears once
+ * per statement (groupedWriter), so the call row's upsert touches each row once.
+ */
+async function writeIncomingCalls(db: Db, rows: IncomingInput[]): Promise<IncomingCallRecorded[]> {
 	const result: unknown = await db.execute(sql`
-		with delivery as (
-			insert into ${webhookDeliveries} (dedupe_key, kind) values (${r.dedupeKey}, 'voice.incoming')
-			on conflict (dedupe_key) do nothing
-			returning id
+		with input as (
+			select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+				as t("dedupeKey" text, "callSid" text, "fromRaw" text, "toRaw" text, "fromE164" text, "toE164" text,
+					queue text, "callerName" text, at timestamptz, "voicemailAt" timestamptz, "closedEvent" text)
 		),
+		delivery as (
+			insert into ${webhookDeliveries} (dedupe_key, kind) select "dedupeKey", 'voice.incoming' from input
+			on conflict (dedupe_key) do nothing
+			returning dedupe_key
+		),
+		fresh as (select input.* from input join delivery on delivery.dedupe_key = input."dedupeKey"),
 		found as (
-			select c.id, c.first_name, c.last_name, c.company
+			select distinct on (p.e164) p.e164, c.id, c.first_name, c.last_name, c.company
 			from ${customerPhones} p join ${customers} c on c.id = p.customer_id
-			where ${r.fromE164}::text is not null and p.e164 = ${r.fromE164}::text
-			order by c.kind = 'customer' desc, c.updated_at desc, c.id
-			limit 1
+			where p.e164 in (select "fromE164" from input where "fromE164" is not null)
+			order by p.e164, c.kind = 'customer' desc, c.updated_at desc, c.id
+		),
+		new_lead as (
+			select gen_random_uuid() as id, n.e164
+			from (select distinct "fromE164" as e164 from fresh where "fromE164" is not null) n
+			where not exists (select 1 from found where found.e164 = n.e164)
 		),
 		lead as (
-			insert into ${customers} (kind, status, source)
-			select 'lead', 'new', 'unknown-caller'
-			where ${r.fromE164}::text is not null and exists (select 1 from delivery) and not exists (select 1 from found)
+			insert into ${customers} (id, kind, status, source)
+			select id, 'lead', 'new', 'unknown-caller' from new_lead
 			returning id, first_name, last_name, company
 		),
 		lead_phone as (
 			insert into ${customerPhones} (customer_id, e164, label, is_primary, position)
-			select id, ${r.fromE164}::text, 'other', true, 0 from lead
+			select id, e164, 'other', true, 0 from new_lead
 		),
-		caller as (select * from found union all select * from lead),
+		caller as (
+			select e164, id, first_name, last_name, company from found
+			union all
+			select new_lead.e164, lead.id, lead.first_name, lead.last_name, lead.company from lead join new_lead on new_lead.id = lead.id
+		),
 		call_row as (
 			insert into ${calls} (call_sid, direction, from_raw, to_raw, from_e164, to_e164, received_at, customer_id, queue, voicemail_at)
-			select ${r.callSid}::text, 'inbound', ${r.fromRaw}::text, ${r.toRaw}::text, ${r.fromE164}::text, ${r.toE164}::text,
-				${at}::timestamptz, (select id from caller), ${r.queue}::text, ${voicemailAt}::timestamptz
-			where exists (select 1 from delivery)
+			select f."callSid", 'inbound', f."fromRaw", f."toRaw", f."fromE164", f."toE164", f.at,
+				(select id from caller where caller.e164 = f."fromE164"), f.queue, f."voicemailAt"
+			from fresh f
 			on conflict (call_sid) do update set
 				from_raw = excluded.from_raw, to_raw = excluded.to_raw, from_e164 = excluded.from_e164, to_e164 = excluded.to_e164,
 				customer_id = excluded.customer_id, queue = excluded.queue,
 				voicemail_at = coalesce(excluded.voicemail_at, ${calls}.voicemail_at), updated_at = ${new Date().toISOString()}::timestamptz
-			returning id
+			returning id, call_sid
 		),
 		events as (
 			insert into ${callEvents} (call_id, kind, at, payload)
-			select call_row.id, 'received', ${at}::timestamptz,
-				jsonb_build_object('from', ${r.fromRaw}::text, 'to', ${r.toRaw}::text, 'queue', ${r.queue}::text,
-					'customerId', (select id from caller), 'callerName', ${r.callerName}::text)
-			from call_row
+			select call_row.id, 'received', f.at,
+				jsonb_build_object('from', f."fromRaw", 'to', f."toRaw", 'queue', f.queue,
+					'customerId', (select id from caller where caller.e164 = f."fromE164"), 'callerName', f."callerName")
+			from call_row join fresh f on f."callSid" = call_row.call_sid
 			union all
-			select call_row.id, ${r.closed?.event ?? 'closed'}::text, ${at}::timestamptz, '{"reason":"closed"}'::jsonb
-			from call_row where ${r.closed !== null}::boolean
+			select call_row.id, f."closedEvent", f.at, '{"reason":"closed"}'::jsonb
+			from call_row join fresh f on f."callSid" = call_row.call_sid where f."closedEvent" is not null
 		)
-		select exists (select 1 from delivery) as fresh, caller.id as customer_id, caller.first_name, caller.last_name, caller.company
-		from (select 1) one left join caller on true
+		select i."dedupeKey" as dedupe_key, f."dedupeKey" is not null as fresh, c.id as customer_id, c.first_name, c.last_name, c.company
+		from input i left join fresh f on f."dedupeKey" = i."dedupeKey" left join caller c on f."dedupeKey" is not null and c.e164 = i."fromE164"
 	`);
-	const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Row[];
-	const row = rows[0];
-	if (!row?.fresh) return { fresh: false };
-	if (!row.customer_id) return { fresh: true, caller: null };
-	const names = { firstName: row.first_name ?? '', lastName: row.last_name ?? '', company: row.company ?? '' };
-	return { fresh: true, caller: { customerId: row.customer_id, name: displayName(names), company: names.company } };
+	const found = new Map(((Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Row[]).map((row) => [row.dedupe_key, row]));
+	return rows.map((input): IncomingCallRecorded => {
+		const row = found.get(input.dedupeKey);
+		if (!row?.fresh) return { fresh: false };
+		if (!row.customer_id) return { fresh: true, caller: null };
+		const names = { firstName: row.first_name ?? '', lastName: row.last_name ?? '', company: row.company ?? '' };
+		return { fresh: true, caller: { customerId: row.customer_id, name: displayName(names), company: names.company } };
+	});
+}
+
+/**
+ * Statements shared by concurrent callers: one goes at once, and those that arrive while
+ * MAX_IN_FLIGHT statements are out go together in the next (at most MAX_BATCH, one per key, so
+ * a call's writes keep their order). Each caller's promise settles with its own statement's
+ * commit: nothing is answered before it is written, and a failed statement fails only its callers.
+ */
+interface GroupedWriter<In, Out> {
+	write(key: string, input: In): Promise<Out>;
+}
+
+interface Waiting<In, Out> {
+	key: string;
+	input: In;
+	resolve(value: Out): void;
+	reject(error: unknown): void;
+}
+
+/** Rows per statement at most, and statements in flight at once per archive handle and writer. */
+const MAX_BATCH = 100;
+const MAX_IN_FLIGHT = 2;
+
+function groupedWriter<In, Out>(
+	writers: WeakMap<Db, GroupedWriter<In, Out>>,
+	db: Db,
+	statement: (db: Db, rows: In[]) => Promise<Out[]>
+): GroupedWriter<In, Out> {
+	const existing = writers.get(db);
+	if (existing) return existing;
+	let inFlight = 0;
+	const waiting: Waiting<In, Out>[] = [];
+	const drain = async () => {
+		inFlight++;
+		try {
+			while (waiting.length > 0) {
+				const batch: Waiting<In, Out>[] = [];
+				const keys = new Set<string>();
+				const later: Waiting<In, Out>[] = [];
+				for (const item of waiting.splice(0)) {
+					if (batch.length < MAX_BATCH && !keys.has(item.key)) {
+						keys.add(item.key);
+						batch.push(item);
+					} else later.push(item);
+				}
+				waiting.unshift(...later);
+				try {
+					const out = await statement(db, batch.map((b) => b.input));
+					batch.forEach((b, i) => b.resolve(out[i]!));
+				} catch (error) {
+					for (const b of batch) b.reject(error);
+				}
+			}
+		} finally {
+			inFlight--;
+		}
+	};
+	const writer: GroupedWriter<In, Out> = {
+		write: (key, input) =>
+			new Promise<Out>((resolve, reject) => {
+				waiting.push({ key, input, resolve, reject });
+				if (inFlight < MAX_IN_FLIGHT) void drain();
+			})
+	};
+	writers.set(db, writer);
+	return writer;
 }
 
 export interface RoutingDecisionInput {
@@ -141,21 +266,7 @@ interface RoutingRow {
 	logPayload: Record<string, unknown>;
 }
 
-interface Waiting {
-	row: RoutingRow;
-	resolve(): void;
-	reject(error: unknown): void;
-}
-
-interface Writer {
-	inFlight: number;
-	waiting: Waiting[];
-}
-
-/** Rows per statement at most, and statements in flight at once per archive handle. */
-const MAX_BATCH = 100;
-const MAX_IN_FLIGHT = 2;
-const writers = new WeakMap<Db, Writer>();
+const routingWriters = new WeakMap<Db, GroupedWriter<RoutingRow, void>>();
 
 /**
  * The offer or queue entry as a call event, once per decision (a retried webhook gets the same
@@ -198,46 +309,13 @@ export function recordRoutingDecision(db: Db, callSid: string, decision: Routing
 		logKey: routed && !queued ? `${routed.agentId}:${routed.attempts}` : '',
 		logPayload: queued ? { position: routed?.position ?? null } : {}
 	};
-	let writer = writers.get(db);
-	if (!writer) writers.set(db, (writer = { inFlight: 0, waiting: [] }));
-	const w = writer;
-	return new Promise<void>((resolve, reject) => {
-		w.waiting.push({ row, resolve, reject });
-		if (w.inFlight < MAX_IN_FLIGHT) void drain(db, w);
-	});
-}
-
-/** Write what waits, a statement at a time, until nothing does. */
-async function drain(db: Db, w: Writer) {
-	w.inFlight++;
-	try {
-		while (w.waiting.length > 0) {
-			const batch: Waiting[] = [];
-			const sids = new Set<string>();
-			const later: Waiting[] = [];
-			for (const item of w.waiting.splice(0)) {
-				if (batch.length < MAX_BATCH && !sids.has(item.row.callSid)) {
-					sids.add(item.row.callSid);
-					batch.push(item);
-				} else later.push(item);
-			}
-			w.waiting.unshift(...later);
-			try {
-				await writeRoutingRows(db, batch.map((b) => b.row));
-				for (const b of batch) b.resolve();
-			} catch (error) {
-				for (const b of batch) b.reject(error);
-			}
-		}
-	} finally {
-		w.inFlight--;
-	}
+	return groupedWriter(routingWriters, db, writeRoutingRows).write(callSid, row);
 }
 
 /** PostgreSQL's deadlock_detected: two statements locked the same interval rows in another order. */
 const isDeadlock = (error: unknown) => (error as { code?: string } | null)?.code === '40P01' || /deadlock detected/.test(String(error));
 
-async function writeRoutingRows(db: Db, rows: RoutingRow[]): Promise<void> {
+async function writeRoutingRows(db: Db, rows: RoutingRow[]): Promise<void[]> {
 	try {
 		await routingStatement(db, rows);
 	} catch (error) {
@@ -246,6 +324,7 @@ async function writeRoutingRows(db: Db, rows: RoutingRow[]): Promise<void> {
 		if (!isDeadlock(error)) throw error;
 		await routingStatement(db, rows);
 	}
+	return rows.map(() => undefined);
 }
 
 async function routingStatement(db: Db, rows: RoutingRow[]): Promise<void> {
