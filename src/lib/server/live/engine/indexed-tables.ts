@@ -169,6 +169,9 @@ function orderedIndex(db: DatabaseFakeInstance, state: Indexes, name: string, fi
 /** The database the indexes last served and convex-test's helpers: what countIndexRange counts in (the engine has one database). */
 let lastDb: DatabaseFakeInstance | undefined;
 let installedHelpers: ConvexTestHelpers | undefined;
+const remember = (db: DatabaseFakeInstance) => {
+	lastDb = db;
+};
 
 /** An index range already as (field, comparison, value) over the index's fields; see convex/lib/indexCount.ts. */
 export interface CountCondition {
@@ -251,7 +254,7 @@ export function indexDatabaseFake(DatabaseFake: DatabaseFakeClass, helpers?: Con
 	const originalResolve = proto._resolveQuerySource;
 
 	proto.commit = function (this: DatabaseFakeInstance, commitTs?: bigint | null) {
-		lastDb = this;
+		remember(this);
 		const top = this._writes.length === 1 ? this._writes[0] : undefined;
 		if (!top) return originalCommit.call(this, commitTs);
 		const state = indexesOf(this);
@@ -261,7 +264,7 @@ export function indexDatabaseFake(DatabaseFake: DatabaseFakeClass, helpers?: Con
 	};
 
 	proto._resolveQuerySource = function (this: DatabaseFakeInstance, query: Query) {
-		lastDb = this;
+		remember(this);
 		const ordered = helpers ? resolveOrdered(this, query, helpers) : undefined;
 		if (ordered) return ordered;
 		const condition = exactCondition(query.source);

@@ -147,12 +147,12 @@ describe('ordered index ranges', () => {
 				expect(got.map((d) => d._id), JSON.stringify({ range, order, limit })).toEqual(expected.map((d) => d._id));
 				checked += expected.length;
 				// Counted without reading the documents: the whole range, also cut on _creationTime after every field's equality.
-				const all = (plain._resolveQuerySource({ source: { range } } as never) as { sortedDocs: Doc[] }).sortedDocs;
+				const all = (plain._resolveQuerySource({ source: { range } }) as { sortedDocs: Doc[] }).sortedDocs;
 				expect(countIndexRange('queue.by_line', range), JSON.stringify(range)).toBe(all.length);
 				const full = all[0];
 				if (full) {
 					const byCreation: Range = [...FIELDS.map((f) => ({ type: 'Eq', fieldPath: f, value: full[f] })), { type: 'Lt', fieldPath: '_creationTime', value: 1 + Math.floor(r() * next) }];
-					const fewer = (plain._resolveQuerySource({ source: { range: byCreation } } as never) as { sortedDocs: Doc[] }).sortedDocs;
+					const fewer = (plain._resolveQuerySource({ source: { range: byCreation } }) as { sortedDocs: Doc[] }).sortedDocs;
 					expect(countIndexRange('queue.by_line', byCreation), JSON.stringify(byCreation)).toBe(fewer.length);
 				}
 			}
