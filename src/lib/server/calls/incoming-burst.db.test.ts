@@ -28,8 +28,8 @@ afterAll(() => h.close());
 
 const incoming = (callSid: string, from: string) => ({ CallSid: callSid, AccountSid: ACCOUNT_SID, From: from, To: NOBODY_NUMBER, CallStatus: 'ringing', Direction: 'inbound' });
 
-describe('a burst of concurrent incoming calls, each delivered twice at once', () => {
-	it('archives each call, its events and its caller exactly once, and answers both attempts alike', async () => {
+describe('a burst of concurrent incoming calls', () => {
+	it('archives each call (each delivered twice at once), its events and its caller exactly once, and answers both attempts alike', async () => {
 		const known = '+12125550177';
 		const customerId = await h.addCustomer(known, 'Grace');
 		const before = await h.counts();
@@ -75,5 +75,21 @@ describe('a burst of concurrent incoming calls, each delivered twice at once', (
 		expect(after.events - before.events).toBe(2 * CALLS);
 		const ledger = await h.testDb.db.select().from(webhookDeliveries).where(inArray(webhookDeliveries.kind, ['voice.incoming', 'voice.routing']));
 		expect(ledger.filter((d) => sids.some((sid) => d.dedupeKey.includes(sid)))).toHaveLength(2 * CALLS);
+	});
+
+	it('writes every call of a burst when one of them cannot be written', async () => {
+		// A NUL in the caller ID is valid form data that PostgreSQL text cannot hold: that call's
+		// archive write fails (the caller is held by the fallback TwiML); the calls sharing its
+		// statement are written again without it.
+		const good = Array.from({ length: 12 }, () => newCallSid());
+		const bad = newCallSid();
+		const answers = await Promise.all([
+			...good.map((sid, i) => h.post(VOICE_PATHS.incoming, incoming(sid, `+1646556${String(1000 + i).padStart(4, '0')}`)).then(async (r) => ({ sid, status: r.status, twiml: await r.text() }))),
+			h.post(VOICE_PATHS.incoming, incoming(bad, '+1646557\u00000000')).then(async (r) => ({ sid: bad, status: r.status, twiml: await r.text() }))
+		]);
+		for (const a of answers) expect(a.status, a.twiml).toBe(200);
+		for (const a of answers.filter((x) => x.sid !== bad)) expect(a.twiml).toContain('<Enqueue');
+		const rows = await h.testDb.db.select({ sid: calls.callSid }).from(calls).where(inArray(calls.callSid, [...good, bad]));
+		expect(rows.map((r) => r.sid).sort()).toEqual([...good].sort());
 	});
 });

@@ -169,7 +169,8 @@ async function writeIncomingCalls(db: Db, rows: IncomingInput[]): Promise<Incomi
  * Statements shared by concurrent callers: one goes at once, and those that arrive while
  * MAX_IN_FLIGHT statements are out go together in the next (at most MAX_BATCH, one per key, so
  * a call's writes keep their order). Each caller's promise settles with its own statement's
- * commit: nothing is answered before it is written, and a failed statement fails only its callers.
+ * commit: nothing is answered before it is written. A failed statement is retried one row at a
+ * time, so a row that cannot be written fails its own call and not the others grouped with it.
  */
 interface GroupedWriter<In, Out> {
 	write(key: string, input: In): Promise<Out>;
@@ -213,7 +214,9 @@ function groupedWriter<In, Out>(
 					const out = await statement(db, batch.map((b) => b.input));
 					batch.forEach((b, i) => b.resolve(out[i]!));
 				} catch (error) {
-					for (const b of batch) b.reject(error);
+					if (batch.length === 1) batch[0]!.reject(error);
+					// One call's row can fail the statement for all: each goes again alone, so only it fails.
+					else await Promise.all(batch.map((b) => statement(db, [b.input]).then((out) => b.resolve(out[0]!), (e: unknown) => b.reject(e))));
 				}
 			}
 		} finally {
