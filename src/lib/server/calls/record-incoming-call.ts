@@ -330,6 +330,11 @@ async function writeRoutingRows(db: Db, rows: RoutingRow[]): Promise<void[]> {
 	return rows.map(() => undefined);
 }
 
+/**
+ * The calls are reached by their indexes (a lateral lookup per row, `id = any(array(...))`):
+ * jsonb_to_recordset gives the planner no row count, and against a small or young archive it
+ * chose to scan every call for each statement.
+ */
 async function routingStatement(db: Db, rows: RoutingRow[]): Promise<void> {
 	const startTypes = sql.raw(`'offered', 'placed', 'offered_closed'`);
 	await db.execute(sql`
@@ -340,7 +345,8 @@ async function routingStatement(db: Db, rows: RoutingRow[]): Promise<void> {
 		),
 		call_row as (
 			select c.id, c.received_at, c.queue as call_queue, c.direction as call_direction, input.*
-			from input join ${calls} c on c.call_sid = input."callSid"
+			from input
+			join lateral (select id, received_at, queue, direction from ${calls} where call_sid = input."callSid" limit 1) c on true
 		),
 		delivery as (
 			insert into ${webhookDeliveries} (dedupe_key, kind)
@@ -351,7 +357,7 @@ async function routingStatement(db: Db, rows: RoutingRow[]): Promise<void> {
 		fresh as (select call_row.* from call_row join delivery on delivery.dedupe_key = call_row."routeKey"),
 		queued as (
 			update ${calls} set queued_at = coalesce(${calls}.queued_at, fresh.at), updated_at = ${new Date().toISOString()}::timestamptz
-			from fresh where ${calls}.id = fresh.id and fresh.queued
+			from fresh where ${calls}.id = any(array(select id from fresh where queued)) and ${calls}.id = fresh.id
 		),
 		routed as (
 			insert into ${callEvents} (call_id, kind, at, payload)
