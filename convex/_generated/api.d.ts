@@ -30,6 +30,7 @@ import type * as lib_callLine from "../lib/callLine.js";
 import type * as lib_callRows from "../lib/callRows.js";
 import type * as lib_errors from "../lib/errors.js";
 import type * as lib_functions from "../lib/functions.js";
+import type * as lib_indexCount from "../lib/indexCount.js";
 import type * as lib_observe from "../lib/observe.js";
 import type * as lib_routing from "../lib/routing.js";
 import type * as lib_transferLegs from "../lib/transferLegs.js";
@@ -64,6 +65,7 @@ declare const fullApi: ApiFromModules<{
   "lib/callRows": typeof lib_callRows;
   "lib/errors": typeof lib_errors;
   "lib/functions": typeof lib_functions;
+  "lib/indexCount": typeof lib_indexCount;
   "lib/observe": typeof lib_observe;
   "lib/routing": typeof lib_routing;
   "lib/transferLegs": typeof lib_transferLegs;

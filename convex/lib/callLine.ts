@@ -7,6 +7,7 @@ import { v } from 'convex/values';
 import type { Doc } from '../_generated/dataModel';
 import type { MutationCtx, QueryCtx } from '../_generated/server';
 import { incomingBySid, setAgent } from './callRows';
+import { countIndexRange, type IndexCondition } from './indexCount';
 import { findAgent, pickAgent } from './routing';
 
 /** What the webhook does next: Dial the agent's client, or put the caller in the named queue. */
@@ -39,6 +40,11 @@ function line(ctx: QueryCtx | MutationCtx, queueName: string) {
  * creation). Reads only the callers ahead, through `by_line`, and at most POSITION_CAP of them.
  */
 async function placeOf(ctx: QueryCtx | MutationCtx, entry: InLine): Promise<{ position: number; atLeast: boolean }> {
+	const counted = countAhead(entry);
+	if (counted !== undefined) {
+		const capped = Math.min(counted, POSITION_CAP);
+		return { position: capped + 1, atLeast: capped >= POSITION_CAP };
+	}
 	let ahead = 0;
 	const higher = await ctx.db
 		.query('incoming_call_queue')
@@ -60,6 +66,30 @@ async function placeOf(ctx: QueryCtx | MutationCtx, entry: InLine): Promise<{ po
 		ahead += Math.min(POSITION_CAP - ahead, sameTime.filter((w) => w._id !== entry._id && w._creationTime < entry._creationTime).length);
 	}
 	return { position: ahead + 1, atLeast: ahead >= POSITION_CAP };
+}
+
+/**
+ * The same count as placeOf's reads, where the engine counts index ranges without reading the
+ * documents (the local engine; convex/lib/indexCount.ts): higher priority, then the same
+ * priority and earlier arrival, then the same arrival and earlier creation. Undefined elsewhere.
+ */
+function countAhead(entry: InLine): number | undefined {
+	const index = 'incoming_call_queue.by_line';
+	const line: IndexCondition[] = [
+		{ fieldPath: 'queueName', type: 'Eq', value: entry.queueName },
+		{ fieldPath: 'lineState', type: 'Eq', value: 'waiting' }
+	];
+	const priority: IndexCondition = { fieldPath: 'priority', type: 'Eq', value: entry.priority };
+	const higher = countIndexRange(index, [...line, { fieldPath: 'priority', type: 'Gt', value: entry.priority }]);
+	const earlier = countIndexRange(index, [...line, priority, { fieldPath: 'enqueuedAt', type: 'Lt', value: entry.enqueuedAt }]);
+	const sameTime = countIndexRange(index, [
+		...line,
+		priority,
+		{ fieldPath: 'enqueuedAt', type: 'Eq', value: entry.enqueuedAt },
+		{ fieldPath: '_creationTime', type: 'Lt', value: entry._creationTime }
+	]);
+	if (higher === undefined || earlier === undefined || sameTime === undefined) return undefined;
+	return higher + earlier + sameTime;
 }
 
 /** The queued decision for a waiting entry: its place, flagged when it is a lower bound. */

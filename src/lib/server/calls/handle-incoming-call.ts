@@ -3,7 +3,9 @@
  * the caller. The archive comes first (caller record, call row, delivery ledger in one
  * statement, record-incoming-call.ts), then the routing decision in hot state, then TwiML.
  * The queue comes from a short-lived per-process copy (findVoiceQueueCached), so a new call
- * costs two archive round trips: the write above and the routing decision's event. A retried
+ * costs two archive statements: the write above and the routing decision's grouped write
+ * (its call event and the reporting log's offered and queued/ringing entries, shared with
+ * the other calls decided meanwhile). A retried
  * delivery writes nothing and gets the same answer, because routeInbound returns the decision
  * already taken; one for a call the archive has closed since is hung up instead of routed again.
  * Slow work (recordings, transcripts) is not done here; it follows from later callbacks as jobs.
@@ -17,7 +19,6 @@ import type { TVoiceRequest } from '../webhooks/voice-params';
 import { addCallEvent, ensureCall, keepFirst, loadCall, type CallerView } from './call-archive';
 import { phoneNumberOrNull } from './caller-number';
 import { liveTranscriptionFor } from './live-transcription-twiml';
-import { logInboundBySid } from './log-inbound-events';
 import { findVoiceQueueCached, isQueueOpen } from './find-voice-queue';
 import { agentPickupTarget, handleAgentPickup } from './handle-agent-pickup';
 import { retryHotWriteLater } from './retry-hot-write';
@@ -83,13 +84,14 @@ export async function handleIncomingCall(services: VoiceServices, { call, dedupe
 	if (ended) return callOverTwiml();
 	if (!open) {
 		// Logged apart from offered: reports count callers of a closed queue, outside service level.
-		await logInboundBySid(db, call.CallSid, { type: 'offered_closed', at: now, queue: queue.name, direction: 'inbound' });
+		await recordRoutingDecision(db, call.CallSid, null, now, { type: 'offered_closed', queue: queue.name });
 		return voicemailTwiml(queue);
 	}
 	// Only an open queue is offered a call: callers outside opening hours are in no service level.
-	// Written for a retried delivery too (the log keeps the first), so a crash between the archive
-	// write and this one still leaves the call offered once.
-	await logInboundBySid(db, call.CallSid, { type: 'offered', at: now, queue: queue.name, direction: 'inbound' });
+	// The offered event goes with the routing decision's grouped write below, also for a retried
+	// delivery (the log keeps the first), so a crash between the archive write and that one still
+	// leaves the call offered once: the carrier retries, and nothing was answered before it.
+	const start = { type: 'offered' as const, queue: queue.name };
 
 	const route = {
 		callSid: call.CallSid,
@@ -107,9 +109,9 @@ export async function handleIncomingCall(services: VoiceServices, { call, dedupe
 	} catch (error) {
 		// Hot state failed: the caller waits in the queue rather than hearing a hang-up, and a job
 		// routes the call once hot state answers (the hold loop then offers it to an agent).
-		await retryHotWriteLater(services, { kind: 'routeInbound', args: route }, error);
+		await Promise.all([retryHotWriteLater(services, { kind: 'routeInbound', args: route }, error), recordRoutingDecision(db, call.CallSid, null, now, start)]);
 		return routingTwiml({ decision: { kind: 'queued', queueName: queue.name, position: 0 }, callSid: call.CallSid, from: call.From, queue, caller, notice: true, transcription: liveTranscriptionFor(services.config, 'customer') });
 	}
-	await recordRoutingDecision(db, call.CallSid, decision, now);
+	await recordRoutingDecision(db, call.CallSid, decision, now, start);
 	return routingTwiml({ decision, callSid: call.CallSid, from: call.From, queue, caller, notice: true, transcription: liveTranscriptionFor(services.config, 'customer') });
 }

@@ -3,12 +3,14 @@
  * racing the first attempt): the one-statement archive write and the grouped routing-decision
  * writes (record-incoming-call.ts) must leave exactly what one delivery at a time would: one
  * call row, one `received` and one `queued` event per call, one lead per unknown number, a
- * known caller on their own record, and the same TwiML to both attempts.
+ * known caller on their own record, the reporting log's `offered` and `queued` once per call
+ * (the queue's interval counting each call once), and the same TwiML to both attempts.
  */
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sum } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callEvents, calls } from '../db/schema/calls';
 import { customerPhones } from '../db/schema/crm';
+import { callLog, reportIntervals } from '../db/schema/reporting';
 import { webhookDeliveries } from '../db/schema/webhooks';
 import { ACCOUNT_SID, createVoiceHarness, newCallSid, type VoiceHarness } from './test-harness';
 import { VOICE_PATHS } from './voice-paths';
@@ -26,11 +28,14 @@ afterAll(() => h.close());
 
 const incoming = (callSid: string, from: string) => ({ CallSid: callSid, AccountSid: ACCOUNT_SID, From: from, To: NOBODY_NUMBER, CallStatus: 'ringing', Direction: 'inbound' });
 
-describe('a burst of concurrent incoming calls, each delivered twice at once', () => {
-	it('archives each call, its events and its caller exactly once, and answers both attempts alike', async () => {
+describe('a burst of concurrent incoming calls', () => {
+	it('archives each call (each delivered twice at once), its events and its caller exactly once, and answers both attempts alike', async () => {
 		const known = '+12125550177';
 		const customerId = await h.addCustomer(known, 'Grace');
 		const before = await h.counts();
+		const offeredIn = async () =>
+			Number((await h.testDb.db.select({ n: sum(reportIntervals.offered) }).from(reportIntervals).where(and(eq(reportIntervals.queue, 'nobody'), eq(reportIntervals.agentId, ''))))[0]?.n ?? 0);
+		const offeredBefore = await offeredIn();
 		const burst = Array.from({ length: CALLS }, (_, i) => ({
 			sid: newCallSid(),
 			// Every fifth call is the known customer; the rest come from numbers nobody knows.
@@ -54,7 +59,11 @@ describe('a burst of concurrent incoming calls, each delivered twice at once', (
 			expect(row.queuedAt).not.toBeNull();
 			const kinds = (await h.testDb.db.select({ kind: callEvents.kind }).from(callEvents).where(eq(callEvents.callId, row.id))).map((e) => e.kind).sort();
 			expect(kinds, row.callSid).toEqual(['queued', 'received']);
+			const logged = await h.testDb.db.select().from(callLog).where(eq(callLog.callId, row.id));
+			expect(logged.map((e) => e.type).sort(), row.callSid).toEqual(['offered', 'queued']);
+			for (const e of logged) expect({ queue: e.queue, direction: e.direction, started: e.callStartedAt.getTime() }).toEqual({ queue: 'nobody', direction: 'inbound', started: logged.find((l) => l.type === 'offered')!.at.getTime() });
 		}
+		expect(await offeredIn()).toBe(offeredBefore + CALLS);
 		for (const row of rows.filter((r) => r.fromE164 === known)) expect(row.customerId).toBe(customerId);
 		// One lead per unknown number, holding just that number; the known customer got no second record.
 		const unknown = burst.filter((c) => c.from !== known).map((c) => c.from);
@@ -66,5 +75,21 @@ describe('a burst of concurrent incoming calls, each delivered twice at once', (
 		expect(after.events - before.events).toBe(2 * CALLS);
 		const ledger = await h.testDb.db.select().from(webhookDeliveries).where(inArray(webhookDeliveries.kind, ['voice.incoming', 'voice.routing']));
 		expect(ledger.filter((d) => sids.some((sid) => d.dedupeKey.includes(sid)))).toHaveLength(2 * CALLS);
+	});
+
+	it('writes every call of a burst when one of them cannot be written', async () => {
+		// A NUL in the caller ID is valid form data that PostgreSQL text cannot hold: that call's
+		// archive write fails (the caller is held by the fallback TwiML); the calls sharing its
+		// statement are written again without it.
+		const good = Array.from({ length: 12 }, () => newCallSid());
+		const bad = newCallSid();
+		const answers = await Promise.all([
+			...good.map((sid, i) => h.post(VOICE_PATHS.incoming, incoming(sid, `+1646556${String(1000 + i).padStart(4, '0')}`)).then(async (r) => ({ sid, status: r.status, twiml: await r.text() }))),
+			h.post(VOICE_PATHS.incoming, incoming(bad, '+1646557\u00000000')).then(async (r) => ({ sid: bad, status: r.status, twiml: await r.text() }))
+		]);
+		for (const a of answers) expect(a.status, a.twiml).toBe(200);
+		for (const a of answers.filter((x) => x.sid !== bad)) expect(a.twiml).toContain('<Enqueue');
+		const rows = await h.testDb.db.select({ sid: calls.callSid }).from(calls).where(inArray(calls.callSid, [...good, bad]));
+		expect(rows.map((r) => r.sid).sort()).toEqual([...good].sort());
 	});
 });

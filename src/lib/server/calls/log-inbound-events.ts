@@ -1,13 +1,14 @@
 /**
  * The inbound call paths' entries in the reporting event log (reporting/record-call-event.ts),
- * each called inside the transaction that writes the same fact onto the call row.
+ * each called inside the transaction that writes the same fact onto the call row. The incoming
+ * call's offered / offered_closed and queued / ringing entries are written with its routing
+ * decision instead (recordRoutingDecision, record-incoming-call.ts).
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
 import { callLog } from '../db/schema/reporting';
-import { calls } from '../db/schema/calls';
 import { logOutboundEnd } from '../reporting/log-outbound-call';
-import { recordCallEvent, type CallEventInput } from '../reporting/record-call-event';
+import { recordCallEvent } from '../reporting/record-call-event';
 import type { CallRow } from './call-archive';
 import type { CallFacts } from './fold-call-status';
 import { handedOnTo } from './call-handler';
@@ -68,14 +69,4 @@ export async function logCallEnd(tx: Db | Tx, callId: string, folded: CallFacts)
 export async function logWrapupEnded(tx: Db | Tx, call: Pick<CallRow, 'id' | 'endedAt' | 'agentId' | 'answeredAt'>, readyAt: Date): Promise<void> {
 	if (!call.endedAt || !call.answeredAt || !(await wasOffered(tx, call.id))) return;
 	await recordCallEvent(tx, { callId: call.id, type: 'wrapup_ended', at: readyAt, agentId: call.agentId, seconds: secondsBetween(call.endedAt, readyAt) });
-}
-
-/**
- * An event of a call known by its CallSid, in its own transaction: for the incoming-call path,
- * whose archive writes are single batched statements (record-incoming-call.ts). The log keeps the
- * first of each event, so a retried delivery may call this again safely.
- */
-export async function logInboundBySid(db: Db, callSid: string, event: Omit<CallEventInput, 'callId'>): Promise<void> {
-	const [row] = await db.select({ id: calls.id }).from(calls).where(eq(calls.callSid, callSid)).limit(1);
-	if (row) await db.transaction((tx) => recordCallEvent(tx, { ...event, callId: row.id }));
 }

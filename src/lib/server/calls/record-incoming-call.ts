@@ -7,18 +7,20 @@
  *
  * It was a transaction of seven to nine statements, each a round trip holding one of the pool's
  * connections; under a burst of 50 concurrent calls the pool queued and the webhook's p99 went
- * past two seconds (issue 17 item 5). Same rules as recordUnknownCaller (crm/) and upsertCall
- * (call-archive.ts): customers before leads, then the most recently updated; the lead holds just
- * the number (label `other`, primary); the call's caller-owned fields overwrite a row an earlier
- * status callback made.
+ * past two seconds (issue 17 item 5). Concurrent calls now share that statement, and their
+ * routing decisions share another (groupedWriter): a burst costs a few commits, not one per call.
+ * Same rules as recordUnknownCaller (crm/) and upsertCall (call-archive.ts): customers before
+ * leads, then the most recently updated; the lead holds just the number (label `other`,
+ * primary); the call's caller-owned fields overwrite a row an earlier status callback made.
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { callEvents, calls } from '../db/schema/calls';
 import { customerPhones, customers } from '../db/schema/crm';
+import { callLog, reportDayMarks, reportIntervals } from '../db/schema/reporting';
 import { webhookDeliveries } from '../db/schema/webhooks';
 import { displayName } from '../crm/display-name';
-import { logInboundBySid } from './log-inbound-events';
+import { bucketOf } from '../reporting/interval-delta';
 import type { CallerView } from './call-archive';
 
 export interface IncomingCallRecord {
@@ -38,7 +40,22 @@ export interface IncomingCallRecord {
 /** `fresh` false: the delivery was seen before and nothing was written (the caller reads the call instead). */
 export type IncomingCallRecorded = { fresh: false } | { fresh: true; caller: CallerView | null };
 
+interface IncomingInput {
+	dedupeKey: string;
+	callSid: string;
+	fromRaw: string;
+	toRaw: string;
+	fromE164: string | null;
+	toE164: string | null;
+	queue: string;
+	callerName: string | null;
+	at: string;
+	voicemailAt: string | null;
+	closedEvent: string | null;
+}
+
 interface Row {
+	dedupe_key: string;
 	fresh: boolean;
 	customer_id: string | null;
 	first_name: string | null;
@@ -46,63 +63,175 @@ interface Row {
 	company: string | null;
 }
 
-export async function recordIncomingCall(db: Db, r: IncomingCallRecord): Promise<IncomingCallRecorded> {
+/**
+ * Concurrent new calls share the statement (groupedWriter): one commit for all the calls that
+ * arrived while the previous statements were out, instead of one each queueing for the pool.
+ */
+export function recordIncomingCall(db: Db, r: IncomingCallRecord): Promise<IncomingCallRecorded> {
 	const at = r.now.toISOString();
-	const voicemailAt = r.closed?.voicemail ? at : null;
+	const input: IncomingInput = {
+		dedupeKey: r.dedupeKey,
+		callSid: r.callSid,
+		fromRaw: r.fromRaw,
+		toRaw: r.toRaw,
+		fromE164: r.fromE164,
+		toE164: r.toE164,
+		queue: r.queue,
+		callerName: r.callerName,
+		at,
+		voicemailAt: r.closed?.voicemail ? at : null,
+		closedEvent: r.closed?.event ?? null
+	};
+	return groupedWriter(incomingWriters, db, writeIncomingCalls).write(r.callSid, input);
+}
+
+const incomingWriters = new WeakMap<Db, GroupedWriter<IncomingInput, IncomingCallRecorded>>();
+
+/**
+ * Several calls in one statement, each row as the single-call statement wrote it: the ledger
+ * row first, and every later write only for a call whose ledger row is new. Callers from the
+ * same unknown number in one statement share the one lead made for it. Each call appears once
+ * per statement (groupedWriter), so the call row's upsert touches each row once.
+ */
+async function writeIncomingCalls(db: Db, rows: IncomingInput[]): Promise<IncomingCallRecorded[]> {
 	const result: unknown = await db.execute(sql`
-		with delivery as (
-			insert into ${webhookDeliveries} (dedupe_key, kind) values (${r.dedupeKey}, 'voice.incoming')
-			on conflict (dedupe_key) do nothing
-			returning id
+		with input as (
+			select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+				as t("dedupeKey" text, "callSid" text, "fromRaw" text, "toRaw" text, "fromE164" text, "toE164" text,
+					queue text, "callerName" text, at timestamptz, "voicemailAt" timestamptz, "closedEvent" text)
 		),
+		delivery as (
+			insert into ${webhookDeliveries} (dedupe_key, kind) select "dedupeKey", 'voice.incoming' from input
+			on conflict (dedupe_key) do nothing
+			returning dedupe_key
+		),
+		fresh as (select input.* from input join delivery on delivery.dedupe_key = input."dedupeKey"),
 		found as (
-			select c.id, c.first_name, c.last_name, c.company
+			select distinct on (p.e164) p.e164, c.id, c.first_name, c.last_name, c.company
 			from ${customerPhones} p join ${customers} c on c.id = p.customer_id
-			where ${r.fromE164}::text is not null and p.e164 = ${r.fromE164}::text
-			order by c.kind = 'customer' desc, c.updated_at desc, c.id
-			limit 1
+			where p.e164 in (select "fromE164" from input where "fromE164" is not null)
+			order by p.e164, c.kind = 'customer' desc, c.updated_at desc, c.id
+		),
+		new_lead as (
+			select gen_random_uuid() as id, n.e164
+			from (select distinct "fromE164" as e164 from fresh where "fromE164" is not null) n
+			where not exists (select 1 from found where found.e164 = n.e164)
 		),
 		lead as (
-			insert into ${customers} (kind, status, source)
-			select 'lead', 'new', 'unknown-caller'
-			where ${r.fromE164}::text is not null and exists (select 1 from delivery) and not exists (select 1 from found)
+			insert into ${customers} (id, kind, status, source)
+			select id, 'lead', 'new', 'unknown-caller' from new_lead
 			returning id, first_name, last_name, company
 		),
 		lead_phone as (
 			insert into ${customerPhones} (customer_id, e164, label, is_primary, position)
-			select id, ${r.fromE164}::text, 'other', true, 0 from lead
+			select id, e164, 'other', true, 0 from new_lead
 		),
-		caller as (select * from found union all select * from lead),
+		caller as (
+			select e164, id, first_name, last_name, company from found
+			union all
+			select new_lead.e164, lead.id, lead.first_name, lead.last_name, lead.company from lead join new_lead on new_lead.id = lead.id
+		),
 		call_row as (
 			insert into ${calls} (call_sid, direction, from_raw, to_raw, from_e164, to_e164, received_at, customer_id, queue, voicemail_at)
-			select ${r.callSid}::text, 'inbound', ${r.fromRaw}::text, ${r.toRaw}::text, ${r.fromE164}::text, ${r.toE164}::text,
-				${at}::timestamptz, (select id from caller), ${r.queue}::text, ${voicemailAt}::timestamptz
-			where exists (select 1 from delivery)
+			select f."callSid", 'inbound', f."fromRaw", f."toRaw", f."fromE164", f."toE164", f.at,
+				(select id from caller where caller.e164 = f."fromE164"), f.queue, f."voicemailAt"
+			from fresh f
 			on conflict (call_sid) do update set
 				from_raw = excluded.from_raw, to_raw = excluded.to_raw, from_e164 = excluded.from_e164, to_e164 = excluded.to_e164,
 				customer_id = excluded.customer_id, queue = excluded.queue,
 				voicemail_at = coalesce(excluded.voicemail_at, ${calls}.voicemail_at), updated_at = ${new Date().toISOString()}::timestamptz
-			returning id
+			returning id, call_sid
 		),
 		events as (
 			insert into ${callEvents} (call_id, kind, at, payload)
-			select call_row.id, 'received', ${at}::timestamptz,
-				jsonb_build_object('from', ${r.fromRaw}::text, 'to', ${r.toRaw}::text, 'queue', ${r.queue}::text,
-					'customerId', (select id from caller), 'callerName', ${r.callerName}::text)
-			from call_row
+			select call_row.id, 'received', f.at,
+				jsonb_build_object('from', f."fromRaw", 'to', f."toRaw", 'queue', f.queue,
+					'customerId', (select id from caller where caller.e164 = f."fromE164"), 'callerName', f."callerName")
+			from call_row join fresh f on f."callSid" = call_row.call_sid
 			union all
-			select call_row.id, ${r.closed?.event ?? 'closed'}::text, ${at}::timestamptz, '{"reason":"closed"}'::jsonb
-			from call_row where ${r.closed !== null}::boolean
+			select call_row.id, f."closedEvent", f.at, '{"reason":"closed"}'::jsonb
+			from call_row join fresh f on f."callSid" = call_row.call_sid where f."closedEvent" is not null
 		)
-		select exists (select 1 from delivery) as fresh, caller.id as customer_id, caller.first_name, caller.last_name, caller.company
-		from (select 1) one left join caller on true
+		select i."dedupeKey" as dedupe_key, f."dedupeKey" is not null as fresh, c.id as customer_id, c.first_name, c.last_name, c.company
+		from input i left join fresh f on f."dedupeKey" = i."dedupeKey" left join caller c on f."dedupeKey" is not null and c.e164 = i."fromE164"
 	`);
-	const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Row[];
-	const row = rows[0];
-	if (!row?.fresh) return { fresh: false };
-	if (!row.customer_id) return { fresh: true, caller: null };
-	const names = { firstName: row.first_name ?? '', lastName: row.last_name ?? '', company: row.company ?? '' };
-	return { fresh: true, caller: { customerId: row.customer_id, name: displayName(names), company: names.company } };
+	const found = new Map(((Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Row[]).map((row) => [row.dedupe_key, row]));
+	return rows.map((input): IncomingCallRecorded => {
+		const row = found.get(input.dedupeKey);
+		if (!row?.fresh) return { fresh: false };
+		if (!row.customer_id) return { fresh: true, caller: null };
+		const names = { firstName: row.first_name ?? '', lastName: row.last_name ?? '', company: row.company ?? '' };
+		return { fresh: true, caller: { customerId: row.customer_id, name: displayName(names), company: names.company } };
+	});
+}
+
+/**
+ * Statements shared by concurrent callers: one goes at once, and those that arrive while
+ * MAX_IN_FLIGHT statements are out go together in the next (at most MAX_BATCH, one per key, so
+ * a call's writes keep their order). Each caller's promise settles with its own statement's
+ * commit: nothing is answered before it is written. A failed statement is retried one row at a
+ * time, so a row that cannot be written fails its own call and not the others grouped with it.
+ */
+interface GroupedWriter<In, Out> {
+	write(key: string, input: In): Promise<Out>;
+}
+
+interface Waiting<In, Out> {
+	key: string;
+	input: In;
+	resolve(value: Out): void;
+	reject(error: unknown): void;
+}
+
+/** Rows per statement at most, and statements in flight at once per archive handle and writer. */
+const MAX_BATCH = 100;
+const MAX_IN_FLIGHT = 2;
+
+function groupedWriter<In, Out>(
+	writers: WeakMap<Db, GroupedWriter<In, Out>>,
+	db: Db,
+	statement: (db: Db, rows: In[]) => Promise<Out[]>
+): GroupedWriter<In, Out> {
+	const existing = writers.get(db);
+	if (existing) return existing;
+	let inFlight = 0;
+	const waiting: Waiting<In, Out>[] = [];
+	const drain = async () => {
+		inFlight++;
+		try {
+			while (waiting.length > 0) {
+				const batch: Waiting<In, Out>[] = [];
+				const keys = new Set<string>();
+				const later: Waiting<In, Out>[] = [];
+				for (const item of waiting.splice(0)) {
+					if (batch.length < MAX_BATCH && !keys.has(item.key)) {
+						keys.add(item.key);
+						batch.push(item);
+					} else later.push(item);
+				}
+				waiting.unshift(...later);
+				try {
+					const out = await statement(db, batch.map((b) => b.input));
+					batch.forEach((b, i) => b.resolve(out[i]!));
+				} catch (error) {
+					if (batch.length === 1) batch[0]!.reject(error);
+					// One call's row can fail the statement for all: each goes again alone, so only it fails.
+					else await Promise.all(batch.map((b) => statement(db, [b.input]).then((out) => b.resolve(out[0]!), (e: unknown) => b.reject(e))));
+				}
+			}
+		} finally {
+			inFlight--;
+		}
+	};
+	const writer: GroupedWriter<In, Out> = {
+		write: (key, input) =>
+			new Promise<Out>((resolve, reject) => {
+				waiting.push({ key, input, resolve, reject });
+				if (inFlight < MAX_IN_FLIGHT) void drain();
+			})
+	};
+	writers.set(db, writer);
+	return writer;
 }
 
 export interface RoutingDecisionInput {
@@ -114,120 +243,163 @@ export interface RoutingDecisionInput {
 	queueName?: string;
 }
 
+/** The call's start in the reporting log, written with its routing: offered (open queue) or offered_closed. */
+export interface CallStart {
+	type: 'offered' | 'offered_closed';
+	queue: string;
+}
+
+/** One call's writes in a grouped statement (writeRoutingRows); null parts are skipped. */
 interface RoutingRow {
 	callSid: string;
-	key: string;
-	queued: boolean;
-	kind: 'queued' | 'offered';
 	at: string;
-	payload: Record<string, unknown>;
+	/** The routing ledger key and call event (offered / queued decisions only). */
+	routeKey: string | null;
+	queued: boolean;
+	routeKind: 'queued' | 'offered' | null;
+	routePayload: Record<string, unknown> | null;
+	/** The start event, and the 15-minute interval its count goes to (bucketOf(at)). */
+	startType: CallStart['type'] | null;
+	startQueue: string | null;
+	bucket: string | null;
+	/** The decision in the reporting log: queued or ringing. */
+	logType: 'queued' | 'ringing' | null;
+	logAgent: string;
+	logKey: string;
+	logPayload: Record<string, unknown>;
 }
 
-interface Waiting {
-	row: RoutingRow;
-	resolve(): void;
-	reject(error: unknown): void;
-}
-
-interface Writer {
-	inFlight: number;
-	waiting: Waiting[];
-}
-
-/** Rows per statement at most, and statements in flight at once per archive handle. */
-const MAX_BATCH = 100;
-const MAX_IN_FLIGHT = 2;
-const writers = new WeakMap<Db, Writer>();
+const routingWriters = new WeakMap<Db, GroupedWriter<RoutingRow, void>>();
 
 /**
  * The offer or queue entry as a call event, once per decision (a retried webhook gets the same
  * decision back from hot state and writes nothing): the ledger row for
  * `voice.routing:<sid>:<offered:agent:attempt | queued>`, then `queued_at` (first value kept)
- * and the event, both only when the ledger row is new. Nothing for an unknown CallSid.
+ * and the event, both only when the ledger row is new. Nothing for an unknown CallSid. The same
+ * decision goes into the reporting event log (queued or ringing; the log keeps the first), and
+ * with `start` the call's offered / offered_closed event and its interval count, as
+ * recordCallEvent (reporting/record-call-event.ts) would write them.
  *
  * Decisions come out of the engine one at a time while earlier ones are being written, so the
  * writes are grouped: one goes at once, and those that arrive while MAX_IN_FLIGHT statements
- * are out go together in the next (one row per call in a statement, so a call's events keep
- * their order). Each caller's promise settles with its own statement.
+ * are out go together in the next, one statement for all their archive and reporting rows (one
+ * row per call in a statement, so a call's events keep their order). Each caller's promise
+ * settles with its own statement's commit, so nothing is answered before it is written. The
+ * reporting events used to take two transactions of their own per call (about fourteen round
+ * trips, each holding the queue's interval row locked to commit): at 50 concurrent new calls
+ * they were most of the webhook's time (issue 17 item 5).
  */
-export function recordRoutingDecision(db: Db, callSid: string, decision: RoutingDecisionInput, now: Date): Promise<void> {
-	if (decision.kind !== 'offered' && decision.kind !== 'queued') return Promise.resolve();
-	const queued = decision.kind === 'queued';
+export function recordRoutingDecision(db: Db, callSid: string, decision: RoutingDecisionInput | null, now: Date, start?: CallStart): Promise<void> {
+	const routed = decision?.kind === 'offered' || decision?.kind === 'queued' ? decision : null;
+	if (!routed && !start) return Promise.resolve();
+	const queued = routed?.kind === 'queued';
 	const row: RoutingRow = {
 		callSid,
-		key: `voice.routing:${callSid}:${queued ? 'queued' : `offered:${decision.agentId}:${decision.attempts}`}`,
-		queued,
-		kind: decision.kind,
 		at: now.toISOString(),
-		payload: queued
-			? { queue: decision.queueName, position: decision.position, ...(decision.positionAtLeast ? { positionAtLeast: true } : {}) }
-			: { agentId: decision.agentId, attempt: decision.attempts }
+		routeKey: routed ? `voice.routing:${callSid}:${queued ? 'queued' : `offered:${routed.agentId}:${routed.attempts}`}` : null,
+		queued,
+		routeKind: routed ? (queued ? 'queued' : 'offered') : null,
+		routePayload: !routed
+			? null
+			: queued
+				? { queue: routed.queueName, position: routed.position, ...(routed.positionAtLeast ? { positionAtLeast: true } : {}) }
+				: { agentId: routed.agentId, attempt: routed.attempts },
+		startType: start?.type ?? null,
+		startQueue: start?.queue ?? null,
+		bucket: start ? bucketOf(now).toISOString() : null,
+		logType: routed ? (queued ? 'queued' : 'ringing') : null,
+		logAgent: routed && !queued ? (routed.agentId ?? '') : '',
+		logKey: routed && !queued ? `${routed.agentId}:${routed.attempts}` : '',
+		logPayload: queued ? { position: routed?.position ?? null } : {}
 	};
-	let writer = writers.get(db);
-	if (!writer) writers.set(db, (writer = { inFlight: 0, waiting: [] }));
-	const w = writer;
-	const written = new Promise<void>((resolve, reject) => {
-		w.waiting.push({ row, resolve, reject });
-		if (w.inFlight < MAX_IN_FLIGHT) void drain(db, w);
-	});
-	// The same decision in the reporting event log (once per decision: the log keeps the first).
-	return written.then(() =>
-		logInboundBySid(
-			db,
-			callSid,
-			queued
-				? { type: 'queued', at: now, payload: { position: decision.position ?? null } }
-				: { type: 'ringing', at: now, agentId: decision.agentId ?? null, key: `${decision.agentId}:${decision.attempts}` }
-		)
-	);
+	return groupedWriter(routingWriters, db, writeRoutingRows).write(callSid, row);
 }
 
-/** Write what waits, a statement at a time, until nothing does. */
-async function drain(db: Db, w: Writer) {
-	w.inFlight++;
+/** PostgreSQL's deadlock_detected: two statements locked the same interval rows in another order. */
+const isDeadlock = (error: unknown) => (error as { code?: string } | null)?.code === '40P01' || /deadlock detected/.test(String(error));
+
+async function writeRoutingRows(db: Db, rows: RoutingRow[]): Promise<void[]> {
 	try {
-		while (w.waiting.length > 0) {
-			const batch: Waiting[] = [];
-			const sids = new Set<string>();
-			const later: Waiting[] = [];
-			for (const item of w.waiting.splice(0)) {
-				if (batch.length < MAX_BATCH && !sids.has(item.row.callSid)) {
-					sids.add(item.row.callSid);
-					batch.push(item);
-				} else later.push(item);
-			}
-			w.waiting.unshift(...later);
-			try {
-				await writeRoutingRows(db, batch.map((b) => b.row));
-				for (const b of batch) b.resolve();
-			} catch (error) {
-				for (const b of batch) b.reject(error);
-			}
-		}
-	} finally {
-		w.inFlight--;
+		await routingStatement(db, rows);
+	} catch (error) {
+		// Another path's transaction held an interval row this statement needed (or the reverse):
+		// the statement was rolled back whole, so it is safe to run once more.
+		if (!isDeadlock(error)) throw error;
+		await routingStatement(db, rows);
 	}
+	return rows.map(() => undefined);
 }
 
-async function writeRoutingRows(db: Db, rows: RoutingRow[]): Promise<void> {
+/**
+ * The calls are reached by their indexes (a lateral lookup per row, `id = any(array(...))`):
+ * jsonb_to_recordset gives the planner no row count, and against a small or young archive it
+ * chose to scan every call for each statement.
+ */
+async function routingStatement(db: Db, rows: RoutingRow[]): Promise<void> {
+	const startTypes = sql.raw(`'offered', 'placed', 'offered_closed'`);
 	await db.execute(sql`
 		with input as (
 			select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-				as t("callSid" text, key text, queued boolean, kind text, at timestamptz, payload jsonb)
+				as t("callSid" text, at timestamptz, "routeKey" text, queued boolean, "routeKind" text, "routePayload" jsonb,
+					"startType" text, "startQueue" text, bucket timestamptz, "logType" text, "logAgent" text, "logKey" text, "logPayload" jsonb)
 		),
-		call_row as (select c.id, input.* from input join ${calls} c on c.call_sid = input."callSid"),
+		call_row as (
+			select c.id, c.received_at, c.queue as call_queue, c.direction as call_direction, input.*
+			from input
+			join lateral (select id, received_at, queue, direction from ${calls} where call_sid = input."callSid" limit 1) c on true
+		),
 		delivery as (
 			insert into ${webhookDeliveries} (dedupe_key, kind)
-			select key, 'voice.routing' from call_row
+			select "routeKey", 'voice.routing' from call_row where "routeKey" is not null
 			on conflict (dedupe_key) do nothing
 			returning dedupe_key
 		),
-		fresh as (select call_row.* from call_row join delivery on delivery.dedupe_key = call_row.key),
+		fresh as (select call_row.* from call_row join delivery on delivery.dedupe_key = call_row."routeKey"),
 		queued as (
 			update ${calls} set queued_at = coalesce(${calls}.queued_at, fresh.at), updated_at = ${new Date().toISOString()}::timestamptz
-			from fresh where ${calls}.id = fresh.id and fresh.queued
+			from fresh where ${calls}.id = any(array(select id from fresh where queued)) and ${calls}.id = fresh.id
+		),
+		routed as (
+			insert into ${callEvents} (call_id, kind, at, payload)
+			select id, "routeKind", at, "routePayload" from fresh
+		),
+		started as (
+			insert into ${callLog} (call_id, type, direction, at, call_started_at, queue, agent_id, key, payload)
+			select id, "startType", 'inbound', at, at, "startQueue", '', '', '{}'::jsonb from call_row where "startType" is not null
+			on conflict do nothing
+			returning call_id, type
+		),
+		counted as (
+			select cr.bucket, cr."startQueue" as queue,
+				(count(*) filter (where s.type = 'offered'))::int as offered,
+				(count(*) filter (where s.type = 'offered_closed'))::int as offered_closed
+			from started s join call_row cr on cr.id = s.call_id
+			group by cr.bucket, cr."startQueue"
+		),
+		intervals as (
+			insert into ${reportIntervals} (bucket, queue, agent_id, direction, offered, offered_closed)
+			select bucket, queue, '', 'inbound', offered, offered_closed from counted order by bucket, queue
+			on conflict (bucket, queue, agent_id, direction) do update set
+				offered = ${reportIntervals}.offered + excluded.offered,
+				offered_closed = ${reportIntervals}.offered_closed + excluded.offered_closed
+		),
+		forget as (
+			delete from ${reportDayMarks} m using (select distinct bucket from counted) b
+			where m.day >= (b.bucket - interval '1 day')::date and m.day < (b.bucket + interval '2 day')::date
+				and m.day = (b.bucket at time zone m.zone)::date
 		)
-		insert into ${callEvents} (call_id, kind, at, payload)
-		select id, kind, at, payload from fresh
+		insert into ${callLog} (call_id, type, direction, at, call_started_at, queue, agent_id, key, payload)
+		select cr.id, cr."logType",
+			coalesce(s.direction, case when cr."startType" is not null then 'inbound' end, cr.call_direction),
+			cr.at,
+			coalesce(s.at, case when cr."startType" is not null then cr.at end, cr.received_at),
+			coalesce(s.queue, cr."startQueue", cr.call_queue, ''),
+			cr."logAgent", cr."logKey", cr."logPayload"
+		from call_row cr
+		left join lateral (
+			select l.at, l.queue, l.direction from ${callLog} l where l.call_id = cr.id and l.type in (${startTypes}) limit 1
+		) s on true
+		where cr."logType" is not null
+		on conflict do nothing
 	`);
 }

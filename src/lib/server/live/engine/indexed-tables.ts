@@ -22,7 +22,7 @@
  * convex-test does not export its DatabaseFake class; scripts/build-engine.mjs re-exports it from
  * the bundled copy as `__DatabaseFake` (see there). Without it the engine runs unindexed.
  */
-import { insertEntry, keyOf, queryRange, removeEntry, type Bound, type ConvexTestHelpers, type OrderedIndex } from './ordered-index';
+import { countRange, insertEntry, keyOf, queryRange, removeEntry, type Bound, type ConvexTestHelpers, type OrderedIndex } from './ordered-index';
 
 type Doc = Record<string, unknown>;
 type Writes = Record<string, Doc | null>;
@@ -166,6 +166,49 @@ function orderedIndex(db: DatabaseFakeInstance, state: Indexes, name: string, fi
 	return index;
 }
 
+/** The database the indexes last served and convex-test's helpers: what countIndexRange counts in (the engine has one database). */
+let lastDb: DatabaseFakeInstance | undefined;
+let installedHelpers: ConvexTestHelpers | undefined;
+const remember = (db: DatabaseFakeInstance) => {
+	lastDb = db;
+};
+
+/** An index range already as (field, comparison, value) over the index's fields; see convex/lib/indexCount.ts. */
+export interface CountCondition {
+	fieldPath: string;
+	type: string;
+	value: unknown;
+}
+
+/**
+ * How many documents of `table.index` fall in `range`, the open transaction's writes included,
+ * counted on the index's ordered copy without reading the committed documents. Undefined when
+ * that cannot be done here (no helpers, no database yet, not a schema index, a field not in it).
+ */
+export function countIndexRange(indexName: string, range: CountCondition[]): number | undefined {
+	const db = lastDb;
+	const helpers = installedHelpers;
+	if (!db || !helpers) return undefined;
+	const [table, name] = indexName.split('.');
+	const declared = db._schema?.tables.get(table!)?.indexes.find((i) => i.indexDescriptor === name);
+	if (!table || !declared) return undefined;
+	const fields = [...declared.fields, '_creationTime', '_id'];
+	const bounds: Bound[] = range.map((f) => ({ type: f.type, pos: fields.indexOf(f.fieldPath), value: f.value })).sort((a, b) => a.pos - b.pos);
+	// As validateIndexRangeExpression: equalities on a prefix, then bounds on one field.
+	const eqs = bounds.filter((b) => b.type === 'Eq');
+	if (bounds.some((b) => b.pos < 0) || eqs.some((b, i) => b.pos !== i) || bounds.some((b) => b.type !== 'Eq' && b.pos !== eqs.length)) return undefined;
+	const pending = new Set<string>();
+	for (const level of db._writes) for (const id of Object.keys(level)) if (tableOf(id) === table) pending.add(id);
+	return countRange({
+		index: orderedIndex(db, indexesOf(db), indexName, fields, helpers),
+		bounds,
+		pending,
+		read: (id) => db.get(table, id),
+		committed: (id) => db._documents[id],
+		helpers
+	});
+}
+
 /** A range over a schema index, answered from its ordered copy; undefined when convex-test should answer. */
 function resolveOrdered(db: DatabaseFakeInstance, query: Query, helpers: ConvexTestHelpers) {
 	const source = query.source;
@@ -206,10 +249,12 @@ function resolveOrdered(db: DatabaseFakeInstance, query: Query, helpers: ConvexT
  */
 export function indexDatabaseFake(DatabaseFake: DatabaseFakeClass, helpers?: ConvexTestHelpers): void {
 	const proto = DatabaseFake.prototype;
+	installedHelpers = helpers;
 	const originalCommit = proto.commit;
 	const originalResolve = proto._resolveQuerySource;
 
 	proto.commit = function (this: DatabaseFakeInstance, commitTs?: bigint | null) {
+		remember(this);
 		const top = this._writes.length === 1 ? this._writes[0] : undefined;
 		if (!top) return originalCommit.call(this, commitTs);
 		const state = indexesOf(this);
@@ -219,6 +264,7 @@ export function indexDatabaseFake(DatabaseFake: DatabaseFakeClass, helpers?: Con
 	};
 
 	proto._resolveQuerySource = function (this: DatabaseFakeInstance, query: Query) {
+		remember(this);
 		const ordered = helpers ? resolveOrdered(this, query, helpers) : undefined;
 		if (ordered) return ordered;
 		const condition = exactCondition(query.source);

@@ -167,3 +167,28 @@ export function queryRange(q: RangeQuery): Doc[] {
 	}
 	return out;
 }
+
+export interface CountQuery {
+	index: OrderedIndex;
+	bounds: Bound[];
+	/** Ids the open transaction wrote in this table: their committed entries are stale. */
+	pending: Set<string>;
+	/** The pending version of an id (null when deleted). */
+	read(id: string): Doc | null;
+	/** The committed document of an id, if it has one. */
+	committed(id: string): Doc | undefined;
+	helpers: ConvexTestHelpers;
+}
+
+/** How many documents are in the range, pending writes included, without reading the committed ones. */
+export function countRange(q: CountQuery): number {
+	const [start, end] = rangeOf(q.index, q.bounds);
+	let n = end - start;
+	for (const id of q.pending) {
+		const was = q.committed(id);
+		if (was && inRange(keyOf(q.index.fields, was, q.helpers), q.bounds)) n--;
+		const now = q.read(id);
+		if (now && inRange(keyOf(q.index.fields, now, q.helpers), q.bounds)) n++;
+	}
+	return n;
+}

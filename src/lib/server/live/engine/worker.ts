@@ -20,10 +20,11 @@ import { makeFunctionReference, type FunctionReference } from 'convex/server';
 import { convexToJson, type Value } from 'convex/values';
 import { moduleExports, modules } from 'virtual:convex-modules';
 import { isLiveErrorData } from '../../../../../convex/lib/errors';
+import { setIndexCounter } from '../../../../../convex/lib/indexCount';
 import { setDbObserver } from '../../../../../convex/lib/observe';
 import schema from '../../../../../convex/schema';
 import type { Identity } from '../identity';
-import { indexDatabaseFake, type DatabaseFakeInstance } from './indexed-tables';
+import { countIndexRange, indexDatabaseFake, type DatabaseFakeInstance } from './indexed-tables';
 import { listFunctions } from './manifest';
 import type { ConvexTestHelpers } from './ordered-index';
 import type { FromEngine, FunctionInfo, ToEngine, WireError } from './protocol';
@@ -89,7 +90,15 @@ setDbObserver({
 // Bundled by scripts/build-engine.mjs, which re-exports convex-test's database class for indexing.
 const bundled = convexTestModule as { __DatabaseFake?: { prototype: DatabaseFakeInstance }; __rangeHelpers?: ConvexTestHelpers };
 const databaseClass = bundled.__DatabaseFake;
-if (databaseClass) indexDatabaseFake(databaseClass, bundled.__rangeHelpers);
+if (databaseClass) {
+	indexDatabaseFake(databaseClass, bundled.__rangeHelpers);
+	// Counts read the table as a query would, for the subscriptions' change tracking.
+	setIndexCounter((index, range) => {
+		const count = countIndexRange(index, range);
+		if (count !== undefined) runs.getStore()?.reads.add(index.split('.')[0]!);
+		return count;
+	});
+}
 else console.warn('engine: convex-test database class not found; queries scan every document');
 
 // Convex's per-transaction limits (reads, writes, queries), so the twin refuses what Convex refuses.
