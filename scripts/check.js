@@ -4,16 +4,25 @@
 // any fails, after all have finished, so one run reports every kind of problem.
 import { spawn } from 'node:child_process';
 
+/** The commands running now, ended with this process on SIGTERM (npm test stops it early). */
+const running = new Set();
+process.once('SIGTERM', () => {
+	for (const child of running) child.kill('SIGTERM');
+	process.exit(143);
+});
+
 /** Run one command, output passed through; resolves to whether it succeeded. */
 function run(cmd, args) {
 	const t0 = Date.now();
 	return new Promise((resolve) => {
 		const child = spawn(cmd, args, { stdio: 'inherit' });
+		running.add(child);
 		child.once('error', (error) => {
 			console.error(`check: ${cmd} could not start: ${error.message}`);
 			resolve(false);
 		});
 		child.once('exit', (code) => {
+			running.delete(child);
 			const seconds = ((Date.now() - t0) / 1000).toFixed(1);
 			console.log(`check: ${[cmd, ...args].join(' ')}: ${code === 0 ? 'ok' : 'FAILED'} in ${seconds} s`);
 			resolve(code === 0);
