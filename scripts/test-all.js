@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const started = Date.now();
@@ -32,14 +33,14 @@ function run(title, cmd, args, env = {}) {
  * straight to a file (no pipe for this process to drain) and is printed when it ends. `done`
  * resolves to whether it succeeded; `stop()` ends it early (a stage in front failed).
  */
-function startAside(title, cmd, args) {
+function startAside(title, cmd, args, env = process.env) {
 	const t0 = Date.now();
 	const out = `test-results/reports/${title.replace(/[^a-z0-9]+/gi, '-')}.log`;
 	console.log(`\n=== ${title} (beside the other stages at low priority, output at the end): ${cmd} ${args.join(' ')}`);
 	const fd = openSync(out, 'w');
 	// Same session and process group as this one (not detached): nice only ranks processes within
 	// a session's scheduling group, and Ctrl-C reaches it too.
-	const child = spawn('nice', ['-n', '19', cmd, ...args], { stdio: ['ignore', fd, fd] });
+	const child = spawn('nice', ['-n', '19', cmd, ...args], { stdio: ['ignore', fd, fd], env });
 	let endedAt = 0;
 	let stopped = false;
 	const done = new Promise((resolve) => {
@@ -129,7 +130,8 @@ const steps = [
 
 // The static checks (eslint's type-checked rules alone take minutes of one core) beside every
 // stage: in front of the PGlite suite they cost it minutes; at nice 19 they take what is idle.
-const check = startAside('check', process.execPath, ['scripts/check.js']);
+// node_modules/.bin first on the PATH, as `npm run check` has it (the project's node 22 for the tools).
+const check = startAside('check', process.execPath, ['scripts/check.js'], { ...process.env, PATH: `${path.resolve('node_modules/.bin')}${path.delimiter}${process.env.PATH}` });
 for (const step of steps) {
 	if (!(await step())) {
 		check.stop();
