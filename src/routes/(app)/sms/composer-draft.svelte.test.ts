@@ -18,7 +18,8 @@ vi.mock('$lib/trpc', () => ({
 			}
 		}
 	},
-	errorMessage: (e: unknown) => (e instanceof Error ? e.message : String(e))
+	errorMessage: (e: unknown) => (e instanceof Error ? e.message : String(e)),
+	errorCode: () => null
 }));
 
 const { ComposerDraft, MAX_BODY } = await import('./composer-draft.svelte');
