@@ -220,6 +220,8 @@ export const partyPresence = systemMutation({
 		if (!agent) return null;
 		const now = Date.now();
 		if (joined && agent.status === 'available' && !agent.activeCallSid) await setAgent(ctx, agent, { status: 'busy', since: now, activeCallSid: legSid });
+		// A three-way call's target is on a leg row of their own: the call's end puts them in wrap-up (lib/transferLegs.ts).
+		if (!joined && (await activeBySid(ctx, legSid))) return null;
 		if (!joined && agent.status === 'busy' && agent.activeCallSid === legSid) await setAgent(ctx, agent, { status: 'available', since: now, activeCallSid: undefined });
 		return null;
 	}

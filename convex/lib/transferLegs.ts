@@ -1,15 +1,18 @@
 /**
  * A transferred call's target legs end with the call. A target agent who joined a three-way call
  * is on a leg row of their own (transfers.ts followTarget), which no status callback of the carrier
- * ends (it is a conference participant leg); so when the call itself ends, that row goes and the
- * target is available again. (A completed transfer hands the call's own row to the target instead,
- * so its end puts them in wrap-up like any call: transfers.ts handOver.)
+ * ends (it is a conference participant leg); so when the call itself ends, that row becomes their
+ * wrap-up, like any agent on a call at its end: on the CallSid of their part
+ * (joinedTargetCallSid, handoffOf the call), with the call's wrap-up time; their form and Ready now
+ * land on call_transfers.to_* (calls/handoff-wrapup.ts). (A completed transfer hands the call's own
+ * row to the target instead, so its end puts them in wrap-up on the call: transfers.ts handOver.)
  */
+import { joinedTargetCallSid } from '../../src/lib/transfers/handoff';
 import type { MutationCtx } from '../_generated/server';
 import { activeBySid, setAgent } from './callRows';
 import { findAgent } from './routing';
 
-export async function endTransferTargets(ctx: MutationCtx, callSid: string, now: number): Promise<void> {
+export async function endTransferTargets(ctx: MutationCtx, callSid: string, now: number, wrapupSeconds?: number): Promise<void> {
 	const transfers = await ctx.db
 		.query('transfer_queue')
 		.withIndex('by_callSid', (q) => q.eq('callSid', callSid))
@@ -21,6 +24,23 @@ export async function endTransferTargets(ctx: MutationCtx, callSid: string, now:
 		if (!leg) continue;
 		await ctx.db.delete('active_calls', leg._id);
 		const agent = await findAgent(ctx, leg.agentId);
-		if (agent && agent.activeCallSid === legSid) await setAgent(ctx, agent, { status: 'available', since: now, activeCallSid: undefined });
+		const onIt = agent && agent.activeCallSid === legSid;
+		if (t.phase !== 'joined') {
+			if (onIt) await setAgent(ctx, agent, { status: 'available', since: now, activeCallSid: undefined });
+			continue;
+		}
+		const sid = joinedTargetCallSid(t.transferId);
+		if (!(await activeBySid(ctx, sid))) {
+			const { _id, _creationTime, agentCallSid: _a, parentCallSid: _p, conferenceName: _c, holdStartedAt: _h, wrapupEndsAt: _w, ...rest } = leg;
+			await ctx.db.insert('active_calls', {
+				...rest,
+				callSid: sid,
+				handoffOf: callSid,
+				state: 'wrapup',
+				endedAt: now,
+				...(wrapupSeconds !== undefined ? { wrapupEndsAt: now + wrapupSeconds * 1000 } : {})
+			});
+		}
+		if (onIt) await setAgent(ctx, agent, { status: 'wrapup', since: now, activeCallSid: sid });
 	}
 }

@@ -81,7 +81,9 @@ export async function endPartySegment(tx: Db | Tx, input: { callId: string; call
 	else if (kind === 'external') await closeSegments(tx, { callId: input.callId, kind: 'conference', agentId: null, endedAt: input.at });
 	else return;
 	const company = input.others.some((p) => p.label !== 'customer' && p.label !== `agent:${input.callAgentId}` && !p.label.startsWith('supervisor:'));
-	if (!company && (await hasOpenSegment(tx, { callId: input.callId, kind: 'conference', agentId: input.callAgentId }))) {
+	// Back to talk only with the customer still there (the caller hanging up ends the conference: every party leaves).
+	const customer = input.others.some((p) => p.label === 'customer');
+	if (customer && !company && (await hasOpenSegment(tx, { callId: input.callId, kind: 'conference', agentId: input.callAgentId }))) {
 		await switchSegment(tx, { callId: input.callId, agentId: input.callAgentId, from: 'conference', to: 'talk', at: input.at });
 	}
 }

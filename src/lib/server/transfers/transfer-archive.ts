@@ -3,7 +3,7 @@
  * when the transfer starts, closed once by the move that closes the hot row (a replay or a
  * second close changes nothing: only a row still open is closed).
  */
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import type { Doc } from '$convex/_generated/dataModel';
 import type { Db, Tx } from '../db/client';
 import { calls, voiceQueues } from '../db/schema/calls';
@@ -102,4 +102,23 @@ export async function handoffWrapupSeconds(db: Db, call: { transferId: string } 
 				? await db.select({ seconds: voiceQueues.wrapupSeconds }).from(voiceQueues).where(eq(voiceQueues.name, call.queueName))
 				: [];
 	return row?.seconds ?? DEFAULT_WRAPUP_SECONDS;
+}
+
+/**
+ * The call ended with a three-way call's target still on it (outcome joined): their part ends
+ * here and their wrap-up starts (call_transfers.to_ended_at; the log's wrap-up keyed by the
+ * transfer's `:to` side), like the first agent's at a hand-off; the call's own end and wrap-up stay
+ * its owner's. Once per transfer; answers the transfers whose target now wraps up.
+ */
+export async function archiveJoinedTargetsEnd(tx: Tx, callId: string, at: Date): Promise<string[]> {
+	const ended = await tx
+		.update(callTransfers)
+		.set({ toEndedAt: at })
+		.where(and(eq(callTransfers.callId, callId), eq(callTransfers.outcome, 'joined'), isNotNull(callTransfers.toAgentId), isNull(callTransfers.toEndedAt)))
+		.returning({ id: callTransfers.id, toAgentId: callTransfers.toAgentId });
+	for (const t of ended) {
+		await recordCallEvent(tx, { callId, type: 'wrapup_started', at, agentId: t.toAgentId, key: `${t.id}:to` });
+		await addCallEvent(tx, { callId, kind: 'transfer.target-wrapup', at, payload: { transferId: t.id, agentId: t.toAgentId } });
+	}
+	return ended.map((t) => t.id);
 }

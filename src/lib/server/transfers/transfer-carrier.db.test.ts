@@ -21,7 +21,7 @@ import { callLog } from '../db/schema/reporting';
 import { handleTimeByAgent } from '../call-control/record-segment';
 import { endWrapupJob } from '../calls/record-call-activity';
 import { wrapUpCall } from '../calls/wrap-up-call';
-import { handoffCallSid } from '$lib/transfers/handoff';
+import { handoffCallSid, joinedTargetCallSid } from '$lib/transfers/handoff';
 import { moveTransfer } from './move-transfer';
 import { startTransfer } from './start-transfer';
 import { TRANSFER_ANNOUNCEMENT } from './transfer-carrier';
@@ -266,6 +266,20 @@ describe('transfers through the local carrier', () => {
 			'conference Ann',
 			'conference Bob'
 		]);
+		// Both were on the call at its end: both wrap up, Ann the call (hers), Bob his part on the transfer.
+		const bobs = joinedTargetCallSid(started.transferId);
+		expect(await status(bob)).toBe('wrapup');
+		expect(await h.hot.query(api.callWrapup.myWrapups, {}, bob)).toMatchObject([{ callSid: bobs, handoffOf: phoneCall.sid }]);
+		expect(await h.hot.query(api.callWrapup.myWrapups, {}, ann)).toMatchObject([{ callSid: phoneCall.sid }]);
+		await expect(wrapUpCall(h.services, identity(ann), { callSid: bobs, disposition: 'Joined', notes: '' })).rejects.toMatchObject({ code: 'NOT_YOUR_CALL' });
+		await wrapUpCall(h.services, identity(bob), { callSid: bobs, disposition: 'Joined', notes: 'three-way' });
+		expect(await status(bob)).toBe('available');
+		expect(await archived(started.transferId)).toMatchObject({ toDisposition: 'Joined', toNotes: 'three-way', toWrappedUpAt: expect.any(Date), toEndedAt: expect.any(Date) });
+		await wrapUpCall(h.services, identity(ann), { callSid: phoneCall.sid, disposition: 'Resolved', notes: '' });
+		expect(await archiveCall(phoneCall.sid)).toMatchObject({ disposition: 'Resolved' });
+		expect(await status(ann)).toBe('available');
+		const wrapups = await h.testDb.db.select().from(callLog).where(eq(callLog.callId, (await archiveCall(phoneCall.sid)).id));
+		expect(wrapups.filter((e) => e.type === 'wrapup_ended').map((e) => e.agentId).sort()).toEqual([ann.subject, bob.subject].sort());
 	});
 
 	it('to a queue with nobody free, from a plain bridge: the transfer goes through, the caller waits in that line told so, the first agent is off the call', async () => {
