@@ -34,3 +34,25 @@ export function transferIdOfHandoff(callSid: string): string | null {
 	const part = transferPartOf(callSid);
 	return part?.side === 'from' ? part.transferId : null;
 }
+
+/**
+ * While a cold transfer rings nobody has the call: its row names the transfer instead of an
+ * agent (transfers.ts releaseFirstAgent). No screen shows that id; the wallboard says where the
+ * call is going instead (callBoard.board's `transferringTo`).
+ */
+export function transferPlaceholder(transferId: string): string {
+	return `transfer:${transferId}`;
+}
+
+/** The transfer a call row's placeholder agent id names, or null for an agent's id. */
+export function transferOfPlaceholder(agentId: string): string | null {
+	return agentId.startsWith('transfer:') ? agentId.slice('transfer:'.length) : null;
+}
+
+/** "Transferring to Bob Ray" (an agent), "... to the billing queue", "... to +14155550100". */
+export function transferringLabel(t: { toAgentName?: string; toQueue?: string; toNumber?: string }): string {
+	if (t.toAgentName) return `Transferring to ${t.toAgentName}`;
+	if (t.toQueue) return `Transferring to the ${t.toQueue} queue`;
+	if (t.toNumber) return `Transferring to ${t.toNumber}`;
+	return 'Transferring';
+}
