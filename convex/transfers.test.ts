@@ -134,6 +134,18 @@ describe('transfers', () => {
 		expect(answered?.transferringTo).toBeUndefined();
 	});
 
+	it('a queue transfer picked up by another agent: one row for the call, theirs', async () => {
+		const t = newConvex();
+		await floor(t);
+		const sys = as(t, 'system');
+		await sys.mutation(api.transfers.offer, { ...base, transferId: '2c8e5c1e-5d4f-4a8e-9a57-2f0c7d1e3b43', kind: 'cold', targetKind: 'queue', toQueue: 'billing' });
+		await sys.mutation(api.transfers.requeueCaller, { callSid: 'CA-ann', from: '+12125550123', to: '+14155550100', queueName: 'billing', requiredSkills: [] });
+		expect(await sys.mutation(api.callLine.claimFromQueue, { agentId: 'u-bob', queueName: 'billing' })).toMatchObject({ callSid: 'CA-ann', claimed: true });
+		const rows = await t.run(async (ctx) => (await ctx.db.query('active_calls').collect()).filter((r) => r.callSid === 'CA-ann'));
+		expect(rows.map((r) => [r.agentId, r.state])).toEqual([['u-bob', 'in-progress']]);
+		expect(await as(t, 'agent', 'u-bob').query(api.callControl.mine, {})).toMatchObject({ callSid: 'CA-ann' });
+	});
+
 	it('declined: the target is free again and the first agent has the customer back', async () => {
 		const t = newConvex();
 		await floor(t);
