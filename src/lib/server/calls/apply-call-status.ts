@@ -18,7 +18,7 @@ import { FINAL_RANK, foldCallStatus, STATUS_RANK, type CallFacts } from './fold-
 import { logAnswered, logCallEnd } from './log-inbound-events';
 import { recordCallActivity, WRAPUP_GRACE_SECONDS } from './record-call-activity';
 import { retryHotWriteLater } from './retry-hot-write';
-import { closeAllSegments, recordSegment } from '../call-control/record-segment';
+import { closeAllSegments, recordSegment, startTalkIfIdle } from '../call-control/record-segment';
 import type { VoiceServices } from './voice-services';
 import { archiveJoinedTargetsEnd } from '../transfers/transfer-archive';
 import { joinedTargetCallSid } from '$lib/transfers/handoff';
@@ -154,6 +154,9 @@ export async function applyCallStatus(services: VoiceServices, input: ApplyCallS
 		// The call's story (call_segments) starts with the answering agent's talk; call control and transfers go on from it.
 		if (!row.answeredAt && folded.answeredAt && !folded.endedAt && folded.agentId) {
 			await recordSegment(tx, { callId: row.id, kind: 'talk', agentId: folded.agentId, startedAt: now });
+		} else if (row.answeredAt && leg === 'agent' && status.CallStatus === 'in-progress' && agentId && !folded.endedAt) {
+			// A caller a transfer put back in line, taken by another agent: their own talk from now.
+			await startTalkIfIdle(tx, { callId: row.id, agentId, at: now, answeredBefore: true });
 		}
 		const ended = leg === 'customer' && STATUS_RANK[status.CallStatus] === FINAL_RANK && row.statusRank < FINAL_RANK;
 		if (!ended) return { replay: false, ended };

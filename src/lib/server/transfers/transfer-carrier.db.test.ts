@@ -114,6 +114,12 @@ async function story(callSid: string, names: Record<string, string>): Promise<st
 	for (const own of byParty.values()) for (let i = 1; i < own.length; i++) expect(own[i]!.startedAt.getTime()).toBeGreaterThanOrEqual(own[i - 1]!.endedAt!.getTime());
 	return segments.map((x) => `${x.kind} ${x.agentId ? (names[x.agentId] ?? x.agentId) : '-'}`);
 }
+/** Whether the agent has a talk segment open on the call. */
+async function openTalk(callSid: string, agentId: string): Promise<boolean> {
+	const call = await archiveCall(callSid);
+	const segments = await h.testDb.db.select().from(callSegments).where(eq(callSegments.callId, call.id));
+	return segments.some((x) => x.kind === 'talk' && x.agentId === agentId && x.endedAt === null);
+}
 const identity = (who: Agent) => ({ subject: who.subject, role: 'agent' as const, name: who.name ?? '' });
 
 describe('transfers through the local carrier', () => {
@@ -298,8 +304,29 @@ describe('transfers through the local carrier', () => {
 		expect(phoneCall.status).toBe('in-progress');
 		expect(await archived(started.transferId)).toMatchObject({ kind: 'cold', outcome: 'queued', toQueue: 'qto' });
 
+		// Cy comes free for that line and takes the caller: the call is hers now, one row for it, her own talk.
+		const cy = await h.addAgent(['qto'], 'Cy Picks');
+		answering(cy, new Map());
+		await advance(30, async () => (await row())?.agentId === cy.subject && (await status(cy)) === 'busy');
+		const rows = await h.hot.query(api.callBoard.board, {}, { subject: 'm', role: 'manager', name: 'M' });
+		expect(rows.active.filter((c) => c.callSid === phoneCall.sid).map((c) => c.agentId)).toEqual([cy.subject]);
+		expect(await openTalk(phoneCall.sid, cy.subject)).toBe(true);
+
 		phoneCall.hangUp();
 		await advance(10, () => carrier.engine.liveCalls.length === 0);
+		await advance(10, async () => (await status(cy)) === 'wrapup');
 		expect(answered.filter((s) => s !== 200 && s !== 204)).toEqual([]);
+		expect(await story(phoneCall.sid, { [ann.subject]: 'Ann', [cy.subject]: 'Cy' })).toEqual(['talk Ann', 'talk Cy']);
+		const log = await h.testDb.db.select().from(callLog).where(eq(callLog.callId, (await archiveCall(phoneCall.sid)).id));
+		// Ann's part ended at the hand-off (keyed by the transfer); the call's end is Cy's, from her pickup.
+		expect(log.filter((e) => e.type === 'ended').map((e) => [e.agentId, e.key]).sort()).toEqual([[ann.subject, started.transferId], [cy.subject, '']].sort());
+		const cysEnd = log.find((e) => e.type === 'ended' && e.agentId === cy.subject);
+		// From her pickup, not from Ann's answer (the whole call's talk time).
+		expect(cysEnd?.seconds ?? Infinity).toBeLessThan((await archiveCall(phoneCall.sid)).talkSeconds ?? 0);
+		await expect(wrapUpCall(h.services, identity(ann), { callSid: phoneCall.sid, disposition: 'Billing', notes: '' })).rejects.toMatchObject({ code: 'NOT_YOUR_CALL' });
+		await wrapUpCall(h.services, identity(cy), { callSid: phoneCall.sid, disposition: 'Billing', notes: '' });
+		expect(await status(cy)).toBe('available');
+		const times = await handleTimeByAgent(h.testDb.db, new Date(0), new Date(Date.UTC(2100, 0, 1)));
+		expect(times.find((x) => x.agentId === cy.subject)).toBeTruthy();
 	});
 });
