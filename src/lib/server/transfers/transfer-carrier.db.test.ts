@@ -288,6 +288,44 @@ describe('transfers through the local carrier', () => {
 		expect(wrapups.filter((e) => e.type === 'wrapup_ended').map((e) => e.agentId).sort()).toEqual([ann.subject, bob.subject].sort());
 	});
 
+	it('cold to an agent who never answers: the caller goes back in line, the agent who takes them has the call from then', async () => {
+		const ann = await h.addAgent(['blind'], 'Ann Blind');
+		const bob = await h.addAgent(['nothing'], 'Bob Away');
+		const legs = new Map<string, string>();
+		answering(ann, legs);
+		carrier.engine.device(agentClientIdentity(bob.subject)).register();
+		await h.addQueue('+14155550167', 'blind', ['blind']);
+		const phoneCall = carrier.engine.phone('+13035559911').call('+14155550167');
+		const row = () => h.hot.query(api.callControl.byLeg, { legSid: phoneCall.sid }, SYSTEM_IDENTITY);
+		await advance(20, async () => Boolean((await row())?.agentCallSid));
+		const deps = transferDeps(services);
+		const started = await startTransfer(deps, { id: ann.subject, name: 'Ann Blind' }, { callSid: phoneCall.sid, kind: 'cold', target: { agentId: bob.subject } });
+		expect(started).toMatchObject({ phase: 'blind_ringing' });
+		// The wallboard says where the call is going while it rings.
+		const board = () => h.hot.query(api.callBoard.board, {}, { subject: 'm', role: 'manager', name: 'M' });
+		expect((await board()).active.find((c) => c.callSid === phoneCall.sid)).toMatchObject({ transferringTo: 'Transferring to Bob Away' });
+		await moveTransfer(deps, { transferId: started.transferId, event: 'target-timeout' });
+		const transfer = await h.hot.query(api.transfers.get, { transferId: started.transferId }, SYSTEM_IDENTITY);
+		expect(transfer?.phase).toBe('requeued');
+
+		const cy = await h.addAgent(['blind'], 'Cy Next');
+		answering(cy, legs);
+		await advance(30, async () => (await row())?.agentId === cy.subject && (await status(cy)) === 'busy');
+		expect((await board()).active.filter((c) => c.callSid === phoneCall.sid).map((c) => c.agentId)).toEqual([cy.subject]);
+		expect(await openTalk(phoneCall.sid, cy.subject)).toBe(true);
+
+		phoneCall.hangUp();
+		await advance(10, async () => (await status(cy)) === 'wrapup');
+		await advance(10, () => carrier.engine.liveCalls.length === 0);
+		expect(answered.filter((s) => s !== 200 && s !== 204)).toEqual([]);
+		expect(await story(phoneCall.sid, { [ann.subject]: 'Ann', [cy.subject]: 'Cy' })).toEqual(['talk Ann', 'hold -', 'talk Cy']);
+		const log = await h.testDb.db.select().from(callLog).where(eq(callLog.callId, (await archiveCall(phoneCall.sid)).id));
+		expect(log.filter((e) => e.type === 'ended').map((e) => e.agentId).sort()).toEqual([ann.subject, cy.subject].sort());
+		expect(log.find((e) => e.type === 'ended' && e.agentId === cy.subject)?.seconds ?? Infinity).toBeLessThan((await archiveCall(phoneCall.sid)).talkSeconds ?? 0);
+		await wrapUpCall(h.services, identity(cy), { callSid: phoneCall.sid, disposition: 'Resolved', notes: '' });
+		expect(await status(cy)).toBe('available');
+	});
+
 	it('to a queue with nobody free, from a plain bridge: the transfer goes through, the caller waits in that line told so, the first agent is off the call', async () => {
 		const ann = await h.addAgent(['qfrom'], 'Ann Queue');
 		const bob = await h.addAgent(['nothing'], 'Bob Idle');
