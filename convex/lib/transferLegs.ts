@@ -8,6 +8,7 @@
  * row to the target instead, so its end puts them in wrap-up on the call: transfers.ts handOver.)
  */
 import { joinedTargetCallSid } from '../../src/lib/transfers/handoff';
+import type { Doc } from '../_generated/dataModel';
 import type { MutationCtx } from '../_generated/server';
 import { activeBySid, setAgent } from './callRows';
 import { findAgent } from './routing';
@@ -29,18 +30,42 @@ export async function endTransferTargets(ctx: MutationCtx, callSid: string, now:
 			if (onIt) await setAgent(ctx, agent, { status: 'available', since: now, activeCallSid: undefined });
 			continue;
 		}
-		const sid = joinedTargetCallSid(t.transferId);
-		if (!(await activeBySid(ctx, sid))) {
-			const { _id, _creationTime, agentCallSid: _a, parentCallSid: _p, conferenceName: _c, holdStartedAt: _h, wrapupEndsAt: _w, ...rest } = leg;
-			await ctx.db.insert('active_calls', {
-				...rest,
-				callSid: sid,
-				handoffOf: callSid,
-				state: 'wrapup',
-				endedAt: now,
-				...(wrapupSeconds !== undefined ? { wrapupEndsAt: now + wrapupSeconds * 1000 } : {})
-			});
-		}
-		if (onIt) await setAgent(ctx, agent, { status: 'wrapup', since: now, activeCallSid: sid });
+		await targetWrapup(ctx, t.transferId, callSid, leg, now, wrapupSeconds, Boolean(onIt));
 	}
+}
+
+async function targetWrapup(ctx: MutationCtx, transferId: string, callSid: string, leg: Doc<'active_calls'>, now: number, wrapupSeconds: number | undefined, onIt: boolean) {
+	const sid = joinedTargetCallSid(transferId);
+	if (!(await activeBySid(ctx, sid))) {
+		const { _id, _creationTime, agentCallSid: _a, parentCallSid: _p, conferenceName: _c, holdStartedAt: _h, wrapupEndsAt: _w, ...rest } = leg;
+		await ctx.db.insert('active_calls', {
+			...rest,
+			callSid: sid,
+			handoffOf: callSid,
+			state: 'wrapup',
+			endedAt: now,
+			...(wrapupSeconds !== undefined ? { wrapupEndsAt: now + wrapupSeconds * 1000 } : {})
+		});
+	}
+	const agent = await findAgent(ctx, leg.agentId);
+	if (agent && onIt) await setAgent(ctx, agent, { status: 'wrapup', since: now, activeCallSid: sid });
+}
+
+/**
+ * A three-way call's target left it before its end (hung up their leg): their part ends now, into
+ * wrap-up as at the call's end. Answers the transfer, for the archive's half; null for any other leg.
+ */
+export async function joinedTargetLeaves(ctx: MutationCtx, legSid: string, now: number, wrapupSeconds?: number): Promise<string | null> {
+	const leg = await activeBySid(ctx, legSid);
+	if (!leg || leg.state === 'wrapup') return null;
+	const joined = await ctx.db
+		.query('transfer_queue')
+		.withIndex('by_phase', (q) => q.eq('phase', 'joined'))
+		.take(500);
+	const t = joined.find((r) => r.toAgentId === leg.agentId && (r.targetCallSid ?? `transfer-${r.transferId}`) === legSid);
+	if (!t) return null;
+	await ctx.db.delete('active_calls', leg._id);
+	const agent = await findAgent(ctx, leg.agentId);
+	await targetWrapup(ctx, t.transferId, t.callSid, leg, now, wrapupSeconds, agent?.activeCallSid === legSid);
+	return t.transferId;
 }

@@ -326,6 +326,29 @@ describe('transfers through the local carrier', () => {
 		expect(await status(cy)).toBe('available');
 	});
 
+	it('join all, then the target hangs up first: his part ends into wrap-up at once, the caller and the first agent go on', async () => {
+		const { phoneCall, row, ann, bob, deps, started, legs, conference } = await consult('+14155550168', 'warmleave', ['Ann Stays', 'Bob Leaves']);
+		await moveTransfer(deps, { transferId: started.transferId, event: 'join-all', actorId: ann.subject });
+		const three = ['agent:' + ann.subject, 'agent:' + bob.subject, 'customer'].sort();
+		await advance(10, () => routing(conference, phoneCall.sid).labels.join() === three.join() && routing(conference, phoneCall.sid).customerHold === false);
+		carrier.engine.hangUp(legs.get(bob.subject)!);
+		await advance(10, async () => (await status(bob)) === 'wrapup');
+		const bobs = joinedTargetCallSid(started.transferId);
+		expect(await h.hot.query(api.callWrapup.myWrapups, {}, bob)).toMatchObject([{ callSid: bobs, wrapupEndsAt: expect.any(Number) }]);
+		expect((await archived(started.transferId))?.toEndedAt).toBeTruthy();
+		expect([await status(ann), (await row())?.state]).toEqual(['busy', 'in-progress']);
+		// His wrap-up time runs out by itself like any call's.
+		await endWrapupJob(h.services, { callSid: bobs });
+		expect(await status(bob)).toBe('available');
+		expect((await archived(started.transferId))?.toReadyAt).toBeTruthy();
+
+		phoneCall.hangUp();
+		await advance(10, async () => (await row())?.state === 'wrapup');
+		expect(await status(ann)).toBe('wrapup');
+		expect(await status(bob)).toBe('available');
+		expect(await story(phoneCall.sid, { [ann.subject]: 'Ann', [bob.subject]: 'Bob' })).toEqual(['talk Ann', 'hold Ann', 'consult Ann', 'consult Bob', 'conference Ann', 'conference Bob', 'talk Ann']);
+	});
+
 	it('to a queue with nobody free, from a plain bridge: the transfer goes through, the caller waits in that line told so, the first agent is off the call', async () => {
 		const ann = await h.addAgent(['qfrom'], 'Ann Queue');
 		const bob = await h.addAgent(['nothing'], 'Bob Idle');
