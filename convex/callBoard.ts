@@ -4,6 +4,7 @@
  */
 import { v } from 'convex/values';
 import type { Doc } from './_generated/dataModel';
+import { transferOfPlaceholder, transferringLabel } from '../src/lib/transfers/handoff';
 import { activeBySid } from './lib/callRows';
 import { managerQuery, systemMutation } from './lib/functions';
 import { vActiveCall, vIncomingCall } from './schema';
@@ -38,7 +39,8 @@ export const board = managerQuery({
 	returns: v.object({
 		incoming: v.array(vIncomingCall.extend({ _id: v.id('incoming_call_queue'), _creationTime: v.number() })),
 		waiting: v.array(vWaitingCaller),
-		active: v.array(vActiveCall.extend({ _id: v.id('active_calls'), _creationTime: v.number() }))
+		/** transferringTo: where a call nobody has yet is going (a cold transfer ringing), instead of its placeholder agent id. */
+		active: v.array(vActiveCall.extend({ _id: v.id('active_calls'), _creationTime: v.number(), transferringTo: v.optional(v.string()) }))
 	}),
 	handler: async (ctx) => {
 		const rows = await ctx.db.query('incoming_call_queue').collect();
@@ -58,7 +60,18 @@ export const board = managerQuery({
 					: []
 			)
 			.sort((a, b) => a.queueName.localeCompare(b.queueName) || b.priority - a.priority || a.enqueuedAt - b.enqueuedAt);
-		const active = (await ctx.db.query('active_calls').collect()).sort((a, b) => a.startedAt - b.startedAt);
+		const rowsActive = (await ctx.db.query('active_calls').collect()).sort((a, b) => a.startedAt - b.startedAt);
+		const active = [];
+		for (const row of rowsActive) {
+			const transferId = transferOfPlaceholder(row.agentId);
+			const transfer = transferId
+				? await ctx.db
+						.query('transfer_queue')
+						.withIndex('by_transferId', (q) => q.eq('transferId', transferId))
+						.unique()
+				: null;
+			active.push(transferId ? { ...row, transferringTo: transferringLabel(transfer ?? {}) } : row);
+		}
 		return { incoming, waiting, active };
 	}
 });

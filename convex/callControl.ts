@@ -7,6 +7,7 @@ import { v } from 'convex/values';
 import type { Doc } from './_generated/dataModel';
 import type { QueryCtx } from './_generated/server';
 import { activeBySid, incomingBySid, setAgent } from './lib/callRows';
+import { joinedTargetLeaves } from './lib/transferLegs';
 import { findAgent, softphoneHealthy } from './lib/routing';
 import { agentQuery, systemMutation, systemQuery } from './lib/functions';
 import { vActiveCall } from './schema';
@@ -213,13 +214,20 @@ export const removeListener = systemMutation({
  * this leaves them to the transfer.
  */
 export const partyPresence = systemMutation({
-	args: { userId: v.string(), legSid: v.string(), joined: v.boolean() },
-	returns: v.null(),
-	handler: async (ctx, { userId, legSid, joined }) => {
+	/** wrapupSeconds: the call's queue's wrap-up time, for a three-way call's target leaving it (their wrap-up). */
+	args: { userId: v.string(), legSid: v.string(), joined: v.boolean(), wrapupSeconds: v.optional(v.number()) },
+	returns: v.union(v.null(), v.object({ joinedTargetOf: v.string() })),
+	handler: async (ctx, { userId, legSid, joined, wrapupSeconds }) => {
 		const agent = await findAgent(ctx, userId);
 		if (!agent) return null;
 		const now = Date.now();
 		if (joined && agent.status === 'available' && !agent.activeCallSid) await setAgent(ctx, agent, { status: 'busy', since: now, activeCallSid: legSid });
+		// A three-way call's target is on a leg row of their own: leaving, they go to wrap-up as at the call's end (lib/transferLegs.ts).
+		if (!joined) {
+			const transferId = await joinedTargetLeaves(ctx, legSid, now, wrapupSeconds);
+			if (transferId) return { joinedTargetOf: transferId };
+			if (await activeBySid(ctx, legSid)) return null;
+		}
 		if (!joined && agent.status === 'busy' && agent.activeCallSid === legSid) await setAgent(ctx, agent, { status: 'available', since: now, activeCallSid: undefined });
 		return null;
 	}

@@ -28,7 +28,7 @@ export const completeCall = systemMutation({
 				await ctx.db.patch('active_calls', active._id, { state: 'wrapup', endedAt: now, wrapupEndsAt: wrapupSeconds === undefined ? undefined : now + wrapupSeconds * 1000 });
 				const agent = await findAgent(ctx, active.agentId);
 				if (agent && agent.activeCallSid === callSid) await setAgent(ctx, agent, { status: 'wrapup', since: now });
-				await endTransferTargets(ctx, callSid, now);
+				await endTransferTargets(ctx, callSid, now, wrapupSeconds);
 			}
 			return { answeredBy: active.agentId };
 		}

@@ -123,9 +123,27 @@ describe('transfers', () => {
 		await sys.mutation(api.transfers.offer, { ...base, transferId: '1b9e5c1e-5d4f-4a8e-9a57-2f0c7d1e3b42', kind: 'cold', targetKind: 'agent', toAgentId: 'u-bob' });
 		expect([await status(t, 'u-ann'), await status(t, 'u-bob')]).toEqual(['wrapup', 'ringing']);
 		expect(await as(t, 'agent', 'u-ann').query(api.callControl.mine, {})).toBeNull();
+		// The wallboard names where the call is going, never the row's placeholder id.
+		const ringing = (await as(t, 'manager').query(api.callBoard.board, {})).active.find((c) => c.callSid === 'CA-ann');
+		expect(ringing).toMatchObject({ transferringTo: 'Transferring to Bob Ray' });
+		expect(JSON.stringify(await as(t, 'agent', 'u-ann').query(api.callWrapup.myWrapups, {}))).not.toContain('transfer:');
 		await sys.mutation(api.transfers.advance, { transferId: '1b9e5c1e-5d4f-4a8e-9a57-2f0c7d1e3b42', event: 'target-answered', actorId: 'u-bob' });
 		expect(await as(t, 'agent', 'u-bob').query(api.callControl.mine, {})).toMatchObject({ callSid: 'CA-ann', state: 'in-progress' });
 		expect([await status(t, 'u-ann'), await status(t, 'u-bob')]).toEqual(['wrapup', 'busy']);
+		const answered = (await as(t, 'manager').query(api.callBoard.board, {})).active.find((c) => c.callSid === 'CA-ann');
+		expect(answered?.transferringTo).toBeUndefined();
+	});
+
+	it('a queue transfer picked up by another agent: one row for the call, theirs', async () => {
+		const t = newConvex();
+		await floor(t);
+		const sys = as(t, 'system');
+		await sys.mutation(api.transfers.offer, { ...base, transferId: '2c8e5c1e-5d4f-4a8e-9a57-2f0c7d1e3b43', kind: 'cold', targetKind: 'queue', toQueue: 'billing' });
+		await sys.mutation(api.transfers.requeueCaller, { callSid: 'CA-ann', from: '+12125550123', to: '+14155550100', queueName: 'billing', requiredSkills: [] });
+		expect(await sys.mutation(api.callLine.claimFromQueue, { agentId: 'u-bob', queueName: 'billing' })).toMatchObject({ callSid: 'CA-ann', claimed: true });
+		const rows = await t.run(async (ctx) => (await ctx.db.query('active_calls').collect()).filter((r) => r.callSid === 'CA-ann'));
+		expect(rows.map((r) => [r.agentId, r.state])).toEqual([['u-bob', 'in-progress']]);
+		expect(await as(t, 'agent', 'u-bob').query(api.callControl.mine, {})).toMatchObject({ callSid: 'CA-ann' });
 	});
 
 	it('declined: the target is free again and the first agent has the customer back', async () => {

@@ -17,7 +17,7 @@ import {
 	type TransferOutcome,
 	type TransferPhase
 } from '../src/lib/transfers/transfer-machine';
-import { handoffCallSid } from '../src/lib/transfers/handoff';
+import { handoffCallSid, transferPlaceholder } from '../src/lib/transfers/handoff';
 import type { Doc } from './_generated/dataModel';
 import type { MutationCtx, QueryCtx } from './_generated/server';
 import { agentQuery, internalMutation, systemMutation, systemQuery } from './lib/functions';
@@ -144,7 +144,7 @@ async function releaseFirstAgent(ctx: MutationCtx, row: Doc<'transfer_queue'>, n
 		});
 	}
 	// Until someone answers for it, the call is nobody's: not the first agent's controls, calls or wrap-up any more.
-	if (call && call.agentId === row.fromAgentId && call.state !== 'wrapup') await ctx.db.patch('active_calls', call._id, { agentId: `transfer:${row.transferId}` });
+	if (call && call.agentId === row.fromAgentId && call.state !== 'wrapup') await ctx.db.patch('active_calls', call._id, { agentId: transferPlaceholder(row.transferId) });
 	const agent = await findAgent(ctx, row.fromAgentId);
 	if (agent && (!agent.activeCallSid || agent.activeCallSid === row.callSid || (call && agent.activeCallSid === call.agentCallSid))) {
 		await setAgent(ctx, agent, { status: 'wrapup', since: now, activeCallSid: sid });

@@ -144,8 +144,17 @@ export async function currentDecision(ctx: QueryCtx | MutationCtx, incoming: Doc
 	return { kind: 'ended' };
 }
 
-/** The call's row in active_calls, from the moment an agent takes it. */
+/**
+ * The call's row in active_calls, from the moment an agent takes it. One row per call: a caller a
+ * transfer put back in line may still have the row the transfer left (a queue transfer's, named
+ * by the transfer until someone takes them); whoever takes them now starts it afresh.
+ */
 export async function startActiveCall(ctx: MutationCtx, incoming: Doc<'incoming_call_queue'>, agentId: string, now: number) {
+	const before = await ctx.db
+		.query('active_calls')
+		.withIndex('by_callSid', (q) => q.eq('callSid', incoming.callSid))
+		.collect();
+	for (const row of before) await ctx.db.delete('active_calls', row._id);
 	await ctx.db.insert('active_calls', {
 		callSid: incoming.callSid,
 		direction: 'inbound',

@@ -163,8 +163,11 @@ test('warm transfer, cancel: Bob is dropped and the customer hears Alice again; 
 	await expect(phone.getByTestId('hold-music')).toHaveCount(0);
 
 	await customerHangsUp();
-	await endsFree(bob);
-	await endsFree(alice);
+	// Both were on the call at its end: both wrap up, Bob his part (his own form), Alice the call.
+	await expect(bob.getByLabel('My status')).toHaveValue('wrapup', { timeout: 20_000 });
+	await expect(alice.getByLabel('My status')).toHaveValue('wrapup', { timeout: 20_000 });
+	await wrapUp(bob, 'Resolved');
+	await wrapUp(alice, 'Resolved');
 });
 
 test('transfer to a queue with nobody free: the caller waits in its line and hears the announcement', async () => {

@@ -8,6 +8,7 @@ import { api } from '$convex/_generated/api';
 import { SYSTEM_IDENTITY } from '../live/hot';
 import { deliveryKey, recordDeliveryOnce } from '../webhooks/delivery-ledger';
 import { onTransferConferenceEvent } from '../transfers/conference-events';
+import { archiveJoinedTargetLeft, handoffWrapupSeconds } from '../transfers/transfer-archive';
 import type { VoiceServices } from '../calls/voice-services';
 import { legsOf } from './conference';
 import { parseLabel } from './conference-twiml';
@@ -82,7 +83,14 @@ export async function handleConferenceEvent(services: ConferenceEventServices, e
 		// An agent added to the call is busy while they are in it (a transfer's target is the transfer's to follow).
 		const party = parseLabel(label);
 		if (party?.kind === 'agent' && party.id !== row.agentId && (left || event.StatusCallbackEvent === 'participant-join')) {
-			await services.hot.mutation(api.callControl.partyPresence, { userId: party.id, legSid: event.CallSid, joined: !left }, SYSTEM_IDENTITY);
+			const wrapupSeconds = left ? await handoffWrapupSeconds(services.db, { queueName: row.queueName }) : undefined;
+			const presence = await services.hot.mutation(
+				api.callControl.partyPresence,
+				{ userId: party.id, legSid: event.CallSid, joined: !left, ...(wrapupSeconds !== undefined ? { wrapupSeconds } : {}) },
+				SYSTEM_IDENTITY
+			);
+			// A three-way call's target hung up before the call's end: their part ends and their wrap-up starts now.
+			if (presence && wrapupSeconds !== undefined) await archiveJoinedTargetLeft(services, presence.joinedTargetOf, wrapupSeconds, new Date());
 		}
 		if (left && after && label !== `agent:${row.agentId}`) await endPartyStory(services, row.callSid, { callAgentId: row.agentId, label, others: after.participants });
 	}

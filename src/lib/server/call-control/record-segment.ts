@@ -7,7 +7,7 @@ import { and, eq, gte, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
 import { callSegments, SEGMENT_KINDS, type SegmentKind } from '../db/schema/call-control';
 import { calls } from '../db/schema/calls';
-import { staffIdOrNull } from '../calls/call-archive';
+import { addCallEvent, staffIdOrNull } from '../calls/call-archive';
 
 export interface SegmentInput {
 	/** The archive call (calls.id). */
@@ -81,7 +81,9 @@ export async function endPartySegment(tx: Db | Tx, input: { callId: string; call
 	else if (kind === 'external') await closeSegments(tx, { callId: input.callId, kind: 'conference', agentId: null, endedAt: input.at });
 	else return;
 	const company = input.others.some((p) => p.label !== 'customer' && p.label !== `agent:${input.callAgentId}` && !p.label.startsWith('supervisor:'));
-	if (!company && (await hasOpenSegment(tx, { callId: input.callId, kind: 'conference', agentId: input.callAgentId }))) {
+	// Back to talk only with the customer still there (the caller hanging up ends the conference: every party leaves).
+	const customer = input.others.some((p) => p.label === 'customer');
+	if (customer && !company && (await hasOpenSegment(tx, { callId: input.callId, kind: 'conference', agentId: input.callAgentId }))) {
 		await switchSegment(tx, { callId: input.callId, agentId: input.callAgentId, from: 'conference', to: 'talk', at: input.at });
 	}
 }
@@ -149,4 +151,26 @@ export async function handleTimeByAgent(db: Db, from: Date, to: Date): Promise<A
 	for (const h of holds) if (byAgent.has(h.agentId ?? '')) entry(h.agentId ?? '').holdSeconds = Math.round(Number(h.seconds));
 	// Talk time is answer to end, so it already holds the holds; never report less handle than hold.
 	return [...byAgent.values()].map((e) => ({ ...e, handleSeconds: Math.max(e.handleSeconds, e.holdSeconds) }));
+}
+
+/** The call-event kind of a caller a transfer put back in line being taken by an agent (calls/call-handler.ts reads it). */
+export const PICKED_UP_AGAIN = 'requeue.picked-up';
+
+/**
+ * An agent takes a caller who is talking with nobody (waiting in line again after a transfer put
+ * them back): their own talk segment starts now. A call answered before gets a `requeue.picked-up`
+ * event, so its end and wrap-up go to this agent (call-handler.ts). Nothing when someone is
+ * already on the call with the caller (a transfer's target answering a conference leg).
+ * The caller holds the call's row lock.
+ */
+export async function startTalkIfIdle(tx: Db | Tx, input: { callId: string; agentId: string; at: Date; answeredBefore: boolean }): Promise<boolean> {
+	const [open] = await tx
+		.select({ id: callSegments.id })
+		.from(callSegments)
+		.where(and(eq(callSegments.callId, input.callId), inArray(callSegments.kind, [...CONVERSATION_KINDS]), sql`${callSegments.endedAt} IS NULL`))
+		.limit(1);
+	if (open) return false;
+	await recordSegment(tx, { callId: input.callId, kind: 'talk', agentId: input.agentId, startedAt: input.at });
+	if (input.answeredBefore) await addCallEvent(tx, { callId: input.callId, kind: PICKED_UP_AGAIN, at: input.at, payload: { agentId: input.agentId } });
+	return true;
 }

@@ -18,8 +18,10 @@ import { FINAL_RANK, foldCallStatus, STATUS_RANK, type CallFacts } from './fold-
 import { logAnswered, logCallEnd } from './log-inbound-events';
 import { recordCallActivity, WRAPUP_GRACE_SECONDS } from './record-call-activity';
 import { retryHotWriteLater } from './retry-hot-write';
-import { closeAllSegments, recordSegment } from '../call-control/record-segment';
+import { closeAllSegments, recordSegment, startTalkIfIdle } from '../call-control/record-segment';
 import type { VoiceServices } from './voice-services';
+import { archiveJoinedTargetsEnd } from '../transfers/transfer-archive';
+import { joinedTargetCallSid } from '$lib/transfers/handoff';
 
 /** RFC 2822 `Timestamp` when it parses, else the arrival time. */
 export function eventTime(timestamp: string | undefined, fallback: Date): Date {
@@ -118,6 +120,10 @@ async function scheduleCallEnd(
 	const [queue] = row.queue ? await tx.select({ wrapupSeconds: voiceQueues.wrapupSeconds }).from(voiceQueues).where(eq(voiceQueues.name, row.queue)).limit(1) : [];
 	const wrapupSeconds = queue?.wrapupSeconds ?? DEFAULT_WRAPUP_SECONDS;
 	await services.jobs.enqueue(tx, 'end-wrapup', { callSid }, { startAfter: new Date(now.getTime() + wrapupSeconds * 1000) });
+	// A three-way call's target on it at the end wraps up their part too, with the same time (hot state: transferLegs.ts).
+	for (const transferId of await archiveJoinedTargetsEnd(tx, row.id, now)) {
+		await services.jobs.enqueue(tx, 'end-wrapup', { callSid: joinedTargetCallSid(transferId) }, { startAfter: new Date(now.getTime() + wrapupSeconds * 1000) });
+	}
 	return wrapupSeconds;
 }
 
@@ -148,6 +154,9 @@ export async function applyCallStatus(services: VoiceServices, input: ApplyCallS
 		// The call's story (call_segments) starts with the answering agent's talk; call control and transfers go on from it.
 		if (!row.answeredAt && folded.answeredAt && !folded.endedAt && folded.agentId) {
 			await recordSegment(tx, { callId: row.id, kind: 'talk', agentId: folded.agentId, startedAt: now });
+		} else if (row.answeredAt && leg === 'agent' && status.CallStatus === 'in-progress' && agentId && !folded.endedAt) {
+			// A caller a transfer put back in line, taken by another agent: their own talk from now.
+			await startTalkIfIdle(tx, { callId: row.id, agentId, at: now, answeredBefore: true });
 		}
 		const ended = leg === 'customer' && STATUS_RANK[status.CallStatus] === FINAL_RANK && row.statusRank < FINAL_RANK;
 		if (!ended) return { replay: false, ended };

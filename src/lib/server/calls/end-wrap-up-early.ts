@@ -15,7 +15,7 @@ import { addCallEvent } from './call-archive';
 import { logWrapupEnded } from './log-inbound-events';
 import { callOwnerId } from './call-handler';
 import { readyAfterHandoff } from './handoff-wrapup';
-import { transferIdOfHandoff } from '$lib/transfers/handoff';
+import { transferPartOf } from '$lib/transfers/handoff';
 
 const log = logger('voice');
 
@@ -28,8 +28,8 @@ export interface EndWrapUpEarlyResult {
 export async function endWrapUpEarly(deps: { db: Db; hot: Pick<HotState, 'mutation'> }, agent: Identity, callSid: string, now = new Date()): Promise<EndWrapUpEarlyResult> {
 	const result = await deps.db.transaction(async (tx) => {
 		const [call] = await tx.select().from(calls).where(eq(calls.callSid, callSid)).for('update');
-		const handoff = call ? null : transferIdOfHandoff(callSid);
-		if (handoff) return { callSid, ...(await readyAfterHandoff(tx, handoff, agent.subject, now)) };
+		const part = call ? null : transferPartOf(callSid);
+		if (part) return { callSid, ...(await readyAfterHandoff(tx, part.transferId, agent.subject, now, part.side)) };
 		if (!call) throw new AppError('NOT_FOUND', 'CALL_NOT_FOUND', `No call ${callSid} in the archive.`);
 		const owner = await callOwnerId(tx, call);
 		if (owner !== agent.subject) throw new AppError('FORBIDDEN', 'NOT_YOUR_CALL', 'Only the agent who took this call can end its wrap-up.');

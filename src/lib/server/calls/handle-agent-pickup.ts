@@ -16,6 +16,7 @@ import { addCallEvent, ensureCall, keepFirst, loadCall, staffIdOrNull } from './
 import { agentIdFromClient } from './caller-number';
 import { logAnswered } from './log-inbound-events';
 import { dialQueue, hangup, response, say } from './twiml';
+import { startTalkIfIdle } from '../call-control/record-segment';
 import { VOICE_PATHS } from './voice-paths';
 import type { VoiceServices } from './voice-services';
 
@@ -105,6 +106,8 @@ export async function handleQueueBridge(
 			})
 			.where(eq(calls.id, row.id));
 		if (!row.answeredAt) await logAnswered(tx, row, now, agentId);
+		// The picking agent's talk (a caller back in line after a transfer: the call is theirs from now).
+		if (agentId) await startTalkIfIdle(tx, { callId: row.id, agentId, at: now, answeredBefore: Boolean(row.answeredAt) });
 		await addCallEvent(tx, {
 			callId: row.id,
 			kind: 'bridged',

@@ -16,7 +16,7 @@ import { logWrapupEnded } from './log-inbound-events';
 import { callOwnerId } from './call-handler';
 import { readyAfterHandoff } from './handoff-wrapup';
 import { AppError } from '../errors';
-import { transferIdOfHandoff } from '$lib/transfers/handoff';
+import { transferPartOf } from '$lib/transfers/handoff';
 import { recordingKey } from './fetch-recording';
 
 /** `4m 12s`, `45s`. */
@@ -122,9 +122,9 @@ export async function endWrapupJob(deps: { db: Db; hot: Pick<HotState, 'mutation
 			.where(and(eq(calls.callSid, data.callSid), isNull(calls.readyAt), isNotNull(calls.endedAt)))
 			.returning();
 		if (call) await logWrapupEnded(tx, { ...call, agentId: await callOwnerId(tx, call) }, readyAt);
-		// A first agent's wrap-up after a transfer took them off the call (no call row has their hand-off CallSid).
-		const handoff = call ? null : transferIdOfHandoff(data.callSid);
-		if (handoff) await readyAfterHandoff(tx, handoff, null, readyAt).catch((error: unknown) => {
+		// A transfer's part: the first agent's hand-off, a three-way call's target (no call row has their CallSid).
+		const part = call ? null : transferPartOf(data.callSid);
+		if (part) await readyAfterHandoff(tx, part.transferId, null, readyAt, part.side).catch((error: unknown) => {
 			if (!(error instanceof AppError && error.code === 'CALL_NOT_FOUND')) throw error;
 		});
 	});

@@ -15,7 +15,7 @@ import { logWrapupEnded } from './log-inbound-events';
 import { recordCallActivity } from './record-call-activity';
 import { callOwnerId } from './call-handler';
 import { wrapUpHandoff } from './handoff-wrapup';
-import { transferIdOfHandoff } from '$lib/transfers/handoff';
+import { transferPartOf } from '$lib/transfers/handoff';
 
 const log = logger('voice');
 
@@ -39,9 +39,9 @@ export async function wrapUpCall(
 ): Promise<WrapUpResult> {
 	const result = await deps.db.transaction(async (tx) => {
 		const [call] = await tx.select().from(calls).where(eq(calls.callSid, input.callSid)).for('update');
-		// A first agent's wrap-up after a transfer took them off the call (calls/handoff-wrapup.ts).
-		const handoff = call ? null : transferIdOfHandoff(input.callSid);
-		if (handoff) return { ...(await wrapUpHandoff(tx, handoff, agent.subject, input, now)), activityId: null };
+		// A transfer's part: the first agent's after the hand-off, a three-way call's target's (calls/handoff-wrapup.ts).
+		const part = call ? null : transferPartOf(input.callSid);
+		if (part) return { ...(await wrapUpHandoff(tx, part.transferId, agent.subject, input, now, part.side)), activityId: null };
 		if (!call) throw new AppError('NOT_FOUND', 'CALL_NOT_FOUND', `No call ${input.callSid} in the archive.`);
 		// A call handed on by a transfer is wrapped up by the agent who had the caller at the end.
 		const owner = await callOwnerId(tx, call);

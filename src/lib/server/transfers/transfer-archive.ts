@@ -3,7 +3,7 @@
  * when the transfer starts, closed once by the move that closes the hot row (a replay or a
  * second close changes nothing: only a row still open is closed).
  */
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import type { Doc } from '$convex/_generated/dataModel';
 import type { Db, Tx } from '../db/client';
 import { calls, voiceQueues } from '../db/schema/calls';
@@ -12,7 +12,10 @@ import { DEFAULT_WRAPUP_SECONDS } from '../calls/apply-call-status';
 import { recordCallEvent } from '../reporting/record-call-event';
 import { callTransfers } from '../db/schema/transfers';
 import type { TransferOutcome } from '$lib/transfers/transfer-machine';
+import type { Jobs } from '../jobs/jobs';
+import { joinedTargetCallSid } from '$lib/transfers/handoff';
 import { logCallControlEvent, UnknownCallError } from '../reporting/log-call-control-event';
+import { lockCallStory } from '../call-control/record-segment';
 
 export async function openTransferArchive(tx: Db | Tx, row: Doc<'transfer_queue'>): Promise<void> {
 	const sids = [row.callSid, ...(row.customerCallSid ? [row.customerCallSid] : [])];
@@ -102,4 +105,43 @@ export async function handoffWrapupSeconds(db: Db, call: { transferId: string } 
 				? await db.select({ seconds: voiceQueues.wrapupSeconds }).from(voiceQueues).where(eq(voiceQueues.name, call.queueName))
 				: [];
 	return row?.seconds ?? DEFAULT_WRAPUP_SECONDS;
+}
+
+/**
+ * The call ended with a three-way call's target still on it (outcome joined): their part ends
+ * here and their wrap-up starts (call_transfers.to_ended_at; the log's wrap-up keyed by the
+ * transfer's `:to` side), like the first agent's at a hand-off; the call's own end and wrap-up stay
+ * its owner's. Once per transfer; answers the transfers whose target now wraps up.
+ */
+export async function archiveJoinedTargetsEnd(tx: Db | Tx, callId: string | null, at: Date, transferId?: string): Promise<string[]> {
+	const ended = await tx
+		.update(callTransfers)
+		.set({ toEndedAt: at })
+		.where(
+			and(
+				callId ? eq(callTransfers.callId, callId) : undefined,
+				transferId ? eq(callTransfers.id, transferId) : undefined,
+				eq(callTransfers.outcome, 'joined'),
+				isNotNull(callTransfers.toAgentId),
+				isNull(callTransfers.toEndedAt)
+			)
+		)
+		.returning({ id: callTransfers.id, callId: callTransfers.callId, toAgentId: callTransfers.toAgentId });
+	for (const t of ended) {
+		if (!t.callId) continue;
+		await recordCallEvent(tx, { callId: t.callId, type: 'wrapup_started', at, agentId: t.toAgentId, key: `${t.id}:to` });
+		await addCallEvent(tx, { callId: t.callId, kind: 'transfer.target-wrapup', at, payload: { transferId: t.id, agentId: t.toAgentId } });
+	}
+	return ended.map((t) => t.id);
+}
+
+/** A three-way call's target hung up before the call ended (hot state put them in wrap-up): their part ends now, and its wrap-up time runs. */
+export async function archiveJoinedTargetLeft(services: { db: Db; jobs?: Pick<Jobs, 'enqueue'> }, transferId: string, wrapupSeconds: number, at: Date): Promise<void> {
+	await services.db.transaction(async (tx) => {
+		// The call's row lock first, as the status callback (which ends the same parts at the call's end) takes it.
+		const [t] = await tx.select({ callId: callTransfers.callId }).from(callTransfers).where(eq(callTransfers.id, transferId));
+		if (t?.callId) await lockCallStory(tx, t.callId);
+		const ended = await archiveJoinedTargetsEnd(tx, null, at, transferId);
+		if (ended.length && services.jobs) await services.jobs.enqueue(tx, 'end-wrapup', { callSid: joinedTargetCallSid(transferId) }, { startAfter: new Date(at.getTime() + wrapupSeconds * 1000) });
+	});
 }

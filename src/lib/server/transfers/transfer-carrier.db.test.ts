@@ -21,7 +21,7 @@ import { callLog } from '../db/schema/reporting';
 import { handleTimeByAgent } from '../call-control/record-segment';
 import { endWrapupJob } from '../calls/record-call-activity';
 import { wrapUpCall } from '../calls/wrap-up-call';
-import { handoffCallSid } from '$lib/transfers/handoff';
+import { handoffCallSid, joinedTargetCallSid } from '$lib/transfers/handoff';
 import { moveTransfer } from './move-transfer';
 import { startTransfer } from './start-transfer';
 import { TRANSFER_ANNOUNCEMENT } from './transfer-carrier';
@@ -113,6 +113,12 @@ async function story(callSid: string, names: Record<string, string>): Promise<st
 	for (const x of segments) byParty.set(x.agentId ?? '-', [...(byParty.get(x.agentId ?? '-') ?? []), x]);
 	for (const own of byParty.values()) for (let i = 1; i < own.length; i++) expect(own[i]!.startedAt.getTime()).toBeGreaterThanOrEqual(own[i - 1]!.endedAt!.getTime());
 	return segments.map((x) => `${x.kind} ${x.agentId ? (names[x.agentId] ?? x.agentId) : '-'}`);
+}
+/** Whether the agent has a talk segment open on the call. */
+async function openTalk(callSid: string, agentId: string): Promise<boolean> {
+	const call = await archiveCall(callSid);
+	const segments = await h.testDb.db.select().from(callSegments).where(eq(callSegments.callId, call.id));
+	return segments.some((x) => x.kind === 'talk' && x.agentId === agentId && x.endedAt === null);
 }
 const identity = (who: Agent) => ({ subject: who.subject, role: 'agent' as const, name: who.name ?? '' });
 
@@ -266,6 +272,81 @@ describe('transfers through the local carrier', () => {
 			'conference Ann',
 			'conference Bob'
 		]);
+		// Both were on the call at its end: both wrap up, Ann the call (hers), Bob his part on the transfer.
+		const bobs = joinedTargetCallSid(started.transferId);
+		expect(await status(bob)).toBe('wrapup');
+		expect(await h.hot.query(api.callWrapup.myWrapups, {}, bob)).toMatchObject([{ callSid: bobs, handoffOf: phoneCall.sid }]);
+		expect(await h.hot.query(api.callWrapup.myWrapups, {}, ann)).toMatchObject([{ callSid: phoneCall.sid }]);
+		await expect(wrapUpCall(h.services, identity(ann), { callSid: bobs, disposition: 'Joined', notes: '' })).rejects.toMatchObject({ code: 'NOT_YOUR_CALL' });
+		await wrapUpCall(h.services, identity(bob), { callSid: bobs, disposition: 'Joined', notes: 'three-way' });
+		expect(await status(bob)).toBe('available');
+		expect(await archived(started.transferId)).toMatchObject({ toDisposition: 'Joined', toNotes: 'three-way', toWrappedUpAt: expect.any(Date), toEndedAt: expect.any(Date) });
+		await wrapUpCall(h.services, identity(ann), { callSid: phoneCall.sid, disposition: 'Resolved', notes: '' });
+		expect(await archiveCall(phoneCall.sid)).toMatchObject({ disposition: 'Resolved' });
+		expect(await status(ann)).toBe('available');
+		const wrapups = await h.testDb.db.select().from(callLog).where(eq(callLog.callId, (await archiveCall(phoneCall.sid)).id));
+		expect(wrapups.filter((e) => e.type === 'wrapup_ended').map((e) => e.agentId).sort()).toEqual([ann.subject, bob.subject].sort());
+	});
+
+	it('cold to an agent who never answers: the caller goes back in line, the agent who takes them has the call from then', async () => {
+		const ann = await h.addAgent(['blind'], 'Ann Blind');
+		const bob = await h.addAgent(['nothing'], 'Bob Away');
+		const legs = new Map<string, string>();
+		answering(ann, legs);
+		carrier.engine.device(agentClientIdentity(bob.subject)).register();
+		await h.addQueue('+14155550167', 'blind', ['blind']);
+		const phoneCall = carrier.engine.phone('+13035559911').call('+14155550167');
+		const row = () => h.hot.query(api.callControl.byLeg, { legSid: phoneCall.sid }, SYSTEM_IDENTITY);
+		await advance(20, async () => Boolean((await row())?.agentCallSid));
+		const deps = transferDeps(services);
+		const started = await startTransfer(deps, { id: ann.subject, name: 'Ann Blind' }, { callSid: phoneCall.sid, kind: 'cold', target: { agentId: bob.subject } });
+		expect(started).toMatchObject({ phase: 'blind_ringing' });
+		// The wallboard says where the call is going while it rings.
+		const board = () => h.hot.query(api.callBoard.board, {}, { subject: 'm', role: 'manager', name: 'M' });
+		expect((await board()).active.find((c) => c.callSid === phoneCall.sid)).toMatchObject({ transferringTo: 'Transferring to Bob Away' });
+		await moveTransfer(deps, { transferId: started.transferId, event: 'target-timeout' });
+		const transfer = await h.hot.query(api.transfers.get, { transferId: started.transferId }, SYSTEM_IDENTITY);
+		expect(transfer?.phase).toBe('requeued');
+
+		const cy = await h.addAgent(['blind'], 'Cy Next');
+		answering(cy, legs);
+		await advance(30, async () => (await row())?.agentId === cy.subject && (await status(cy)) === 'busy');
+		expect((await board()).active.filter((c) => c.callSid === phoneCall.sid).map((c) => c.agentId)).toEqual([cy.subject]);
+		expect(await openTalk(phoneCall.sid, cy.subject)).toBe(true);
+
+		phoneCall.hangUp();
+		await advance(10, async () => (await status(cy)) === 'wrapup');
+		await advance(10, () => carrier.engine.liveCalls.length === 0);
+		expect(answered.filter((s) => s !== 200 && s !== 204)).toEqual([]);
+		expect(await story(phoneCall.sid, { [ann.subject]: 'Ann', [cy.subject]: 'Cy' })).toEqual(['talk Ann', 'hold -', 'talk Cy']);
+		const log = await h.testDb.db.select().from(callLog).where(eq(callLog.callId, (await archiveCall(phoneCall.sid)).id));
+		expect(log.filter((e) => e.type === 'ended').map((e) => e.agentId).sort()).toEqual([ann.subject, cy.subject].sort());
+		expect(log.find((e) => e.type === 'ended' && e.agentId === cy.subject)?.seconds ?? Infinity).toBeLessThan((await archiveCall(phoneCall.sid)).talkSeconds ?? 0);
+		await wrapUpCall(h.services, identity(cy), { callSid: phoneCall.sid, disposition: 'Resolved', notes: '' });
+		expect(await status(cy)).toBe('available');
+	});
+
+	it('join all, then the target hangs up first: his part ends into wrap-up at once, the caller and the first agent go on', async () => {
+		const { phoneCall, row, ann, bob, deps, started, legs, conference } = await consult('+14155550168', 'warmleave', ['Ann Stays', 'Bob Leaves']);
+		await moveTransfer(deps, { transferId: started.transferId, event: 'join-all', actorId: ann.subject });
+		const three = ['agent:' + ann.subject, 'agent:' + bob.subject, 'customer'].sort();
+		await advance(10, () => routing(conference, phoneCall.sid).labels.join() === three.join() && routing(conference, phoneCall.sid).customerHold === false);
+		carrier.engine.hangUp(legs.get(bob.subject)!);
+		await advance(10, async () => (await status(bob)) === 'wrapup');
+		const bobs = joinedTargetCallSid(started.transferId);
+		expect(await h.hot.query(api.callWrapup.myWrapups, {}, bob)).toMatchObject([{ callSid: bobs, wrapupEndsAt: expect.any(Number) }]);
+		expect((await archived(started.transferId))?.toEndedAt).toBeTruthy();
+		expect([await status(ann), (await row())?.state]).toEqual(['busy', 'in-progress']);
+		// His wrap-up time runs out by itself like any call's.
+		await endWrapupJob(h.services, { callSid: bobs });
+		expect(await status(bob)).toBe('available');
+		expect((await archived(started.transferId))?.toReadyAt).toBeTruthy();
+
+		phoneCall.hangUp();
+		await advance(10, async () => (await row())?.state === 'wrapup');
+		expect(await status(ann)).toBe('wrapup');
+		expect(await status(bob)).toBe('available');
+		expect(await story(phoneCall.sid, { [ann.subject]: 'Ann', [bob.subject]: 'Bob' })).toEqual(['talk Ann', 'hold Ann', 'consult Ann', 'consult Bob', 'conference Ann', 'conference Bob', 'talk Ann']);
 	});
 
 	it('to a queue with nobody free, from a plain bridge: the transfer goes through, the caller waits in that line told so, the first agent is off the call', async () => {
@@ -284,8 +365,29 @@ describe('transfers through the local carrier', () => {
 		expect(phoneCall.status).toBe('in-progress');
 		expect(await archived(started.transferId)).toMatchObject({ kind: 'cold', outcome: 'queued', toQueue: 'qto' });
 
+		// Cy comes free for that line and takes the caller: the call is hers now, one row for it, her own talk.
+		const cy = await h.addAgent(['qto'], 'Cy Picks');
+		answering(cy, new Map());
+		await advance(30, async () => (await row())?.agentId === cy.subject && (await status(cy)) === 'busy');
+		const rows = await h.hot.query(api.callBoard.board, {}, { subject: 'm', role: 'manager', name: 'M' });
+		expect(rows.active.filter((c) => c.callSid === phoneCall.sid).map((c) => c.agentId)).toEqual([cy.subject]);
+		expect(await openTalk(phoneCall.sid, cy.subject)).toBe(true);
+
 		phoneCall.hangUp();
 		await advance(10, () => carrier.engine.liveCalls.length === 0);
+		await advance(10, async () => (await status(cy)) === 'wrapup');
 		expect(answered.filter((s) => s !== 200 && s !== 204)).toEqual([]);
+		expect(await story(phoneCall.sid, { [ann.subject]: 'Ann', [cy.subject]: 'Cy' })).toEqual(['talk Ann', 'talk Cy']);
+		const log = await h.testDb.db.select().from(callLog).where(eq(callLog.callId, (await archiveCall(phoneCall.sid)).id));
+		// Ann's part ended at the hand-off (keyed by the transfer); the call's end is Cy's, from her pickup.
+		expect(log.filter((e) => e.type === 'ended').map((e) => [e.agentId, e.key]).sort()).toEqual([[ann.subject, started.transferId], [cy.subject, '']].sort());
+		const cysEnd = log.find((e) => e.type === 'ended' && e.agentId === cy.subject);
+		// From her pickup, not from Ann's answer (the whole call's talk time).
+		expect(cysEnd?.seconds ?? Infinity).toBeLessThan((await archiveCall(phoneCall.sid)).talkSeconds ?? 0);
+		await expect(wrapUpCall(h.services, identity(ann), { callSid: phoneCall.sid, disposition: 'Billing', notes: '' })).rejects.toMatchObject({ code: 'NOT_YOUR_CALL' });
+		await wrapUpCall(h.services, identity(cy), { callSid: phoneCall.sid, disposition: 'Billing', notes: '' });
+		expect(await status(cy)).toBe('available');
+		const times = await handleTimeByAgent(h.testDb.db, new Date(0), new Date(Date.UTC(2100, 0, 1)));
+		expect(times.find((x) => x.agentId === cy.subject)).toBeTruthy();
 	});
 });

@@ -47,7 +47,18 @@ export const callTransfers = pgTable(
 		fromWrappedUpAt: ts('from_wrapped_up_at'),
 		fromDisposition: text('from_disposition'),
 		fromNotes: text('from_notes'),
-		fromWrapupSeconds: integer('from_wrapup_seconds')
+		fromWrapupSeconds: integer('from_wrapup_seconds'),
+		/**
+		 * A three-way call's target (outcome joined) was on the call at its end: their wrap-up of
+		 * their part begins then (to_ended_at), kept here like the first agent's; the call's own
+		 * wrap-up stays the first agent's, who owns the call.
+		 */
+		toEndedAt: ts('to_ended_at'),
+		toReadyAt: ts('to_ready_at'),
+		toWrappedUpAt: ts('to_wrapped_up_at'),
+		toDisposition: text('to_disposition'),
+		toNotes: text('to_notes'),
+		toWrapupSeconds: integer('to_wrapup_seconds')
 	},
 	(t) => [
 		index('call_transfers_call_idx').on(t.callSid),
