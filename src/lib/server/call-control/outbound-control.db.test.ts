@@ -14,7 +14,7 @@ import { startHarness, type Harness } from '../adapters/telephony/carrier/test-s
 import { handleCarrierHttp } from '../adapters/telephony/carrier/http';
 import type { DeviceCall, PhoneCall } from '../adapters/telephony/carrier/parties';
 import { agentClientIdentity } from '../calls/caller-number';
-import { createVoiceHarness, type VoiceHarness, answerCarrierWith } from '../calls/test-harness';
+import { createVoiceHarness, SALES_NUMBER, type VoiceHarness, answerCarrierWith } from '../calls/test-harness';
 import { VOICE_PATHS } from '../calls/voice-paths';
 import type { VoiceServices } from '../calls/voice-services';
 import { callSegments } from '../db/schema/call-control';
@@ -26,6 +26,7 @@ import { handoffCallSid } from '$lib/transfers/handoff';
 import { moveTransfer } from '../transfers/move-transfer';
 import { startTransfer } from '../transfers/start-transfer';
 import { transferDeps } from '../transfers/transfer-services';
+import { addParticipant, dropParticipant } from './add-participant';
 import { setCallHold } from './hold-call';
 import { monitorCall, stopMonitor } from './monitor-call';
 
@@ -284,5 +285,50 @@ describe('call control on an outbound call, through the local carrier', () => {
 		expect(kinds).toEqual(expect.arrayContaining(['monitor.whisper', 'monitor.ended']));
 		// Ann's talk goes on under the whisper (a listener does not pause it); Sue's monitor segment is apart.
 		expect(await story(agentCall.sid, { [ann.subject]: 'Ann', [sue.subject]: 'Sue' })).toEqual(['talk Ann', 'monitor Sue']);
+	});
+	it('an outside number added (from our number) and dropped, then a supervisor barges: everyone hears everyone', async () => {
+		const ann = await h.addAgent(['sales'], 'Ann Three');
+		const sue = await h.addAgent(['nothing'], 'Sue Barges');
+		const legs = new Map<string, string>();
+		answering(sue, legs);
+		const { agentCall, phoneCall, row } = await outboundCall(ann, legs);
+		const outside = '+12125559876';
+		let outsideCall: PhoneCall | undefined;
+		carrier.engine.phone(outside).on('incoming', (call) => {
+			outsideCall = call;
+			queueMicrotask(() => call.answer());
+		});
+		const added = await settle(addParticipant(services, { id: ann.subject, role: 'agent' }, { callSid: agentCall.sid, target: { number: outside } }));
+		expect(added.label).toBe(`external:${outside}`);
+		const conference = `call-${phoneCall.sid}`;
+		const three = ['agent:' + ann.subject, 'customer', `external:${outside}`].sort();
+		// The carrier's conference and the call's row (its participant-join webhook) both have the outside party.
+		await advance(10, async () => routing(conference, phoneCall.sid).labels.join() === three.join() && ((await row())?.participants ?? []).some((p) => p.callSid === added.participantCallSid));
+		expect(routing(conference, phoneCall.sid)).toEqual({ labels: three, customerHears: ['agent:' + ann.subject, `external:${outside}`].sort(), heardByCustomer: ['agent:' + ann.subject, `external:${outside}`].sort(), customerHold: false });
+		// The outside party sees the number the agent dialled out from, not the softphone's client identity.
+		expect(carrier.carrier.fetchCall(outsideCall!.sid).from).toBe(SALES_NUMBER);
+
+		await dropParticipant(services, { id: ann.subject, role: 'agent' }, { callSid: agentCall.sid, participantCallSid: added.participantCallSid });
+		const two = ['agent:' + ann.subject, 'customer'].sort();
+		await advance(10, () => routing(conference, phoneCall.sid).labels.join() === two.join());
+		expect(agentCall.status()).toBe('open');
+		expect(phoneCall.status).toBe('in-progress');
+
+		const supervisor = { id: sue.subject, role: 'supervisor' as const };
+		const barging = await settle(monitorCall(services, supervisor, { callSid: agentCall.sid, mode: 'barge' }));
+		const withSue = ['agent:' + ann.subject, 'customer', 'supervisor:' + sue.subject].sort();
+		await advance(10, () => routing(conference, phoneCall.sid).labels.join() === withSue.join());
+		expect(routing(conference, phoneCall.sid)).toMatchObject({
+			customerHears: ['agent:' + ann.subject, 'supervisor:' + sue.subject].sort(),
+			heardByCustomer: ['agent:' + ann.subject, 'supervisor:' + sue.subject].sort()
+		});
+		expect(carrier.engine.audioRouting(conference).participants.find((p) => p.label === 'agent:' + ann.subject)?.hears).toContain(barging.participantCallSid);
+
+		phoneCall.hangUp();
+		await advance(10, async () => (await row())?.state === 'wrapup' && carrier.engine.liveCalls.length === 0);
+		expect(answered.filter((s) => s !== 200 && s !== 204)).toEqual([]);
+		const kinds = (await h.testDb.db.select().from(callEvents).where(eq(callEvents.callId, (await archiveCall(agentCall.sid)).id))).map((e) => e.kind);
+		expect(kinds).toEqual(expect.arrayContaining(['participant.added', 'participant.dropped', 'monitor.barge']));
+		expect(await status(ann)).toBe('wrapup');
 	});
 });
