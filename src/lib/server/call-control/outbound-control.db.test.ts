@@ -71,13 +71,15 @@ async function advance(seconds: number, until?: () => boolean | Promise<boolean>
 
 type Agent = Awaited<ReturnType<VoiceHarness['addAgent']>>;
 
-/** A softphone that answers whatever rings it (a transfer leg, a supervisor's leg) at once; the legs it took by agent. */
+/** A softphone that answers whatever rings it: a queue offer through acceptCall, a transfer or supervisor's leg at once; the legs it took by agent. */
 function answering(who: Agent, legs: Map<string, string>) {
 	const device = carrier.engine.device(agentClientIdentity(who.subject));
 	device.register();
 	device.on('incoming', (call) => {
 		legs.set(who.subject, call.parameters.CallSid ?? '');
-		queueMicrotask(() => call.accept());
+		const callSid = call.customParameters.get('callSid');
+		if (callSid) void h.hot.mutation(api.callLine.acceptCall, { callSid }, who).then(() => call.accept());
+		else queueMicrotask(() => call.accept());
 	});
 	return device;
 }
@@ -330,5 +332,67 @@ describe('call control on an outbound call, through the local carrier', () => {
 		const kinds = (await h.testDb.db.select().from(callEvents).where(eq(callEvents.callId, (await archiveCall(agentCall.sid)).id))).map((e) => e.kind);
 		expect(kinds).toEqual(expect.arrayContaining(['participant.added', 'participant.dropped', 'monitor.barge']));
 		expect(await status(ann)).toBe('wrapup');
+	});
+	it('cold transfer to an outside number: the number rings from our number and answers, customer and number hear each other', async () => {
+		const ann = await h.addAgent(['sales'], 'Ann Outside');
+		const legs = new Map<string, string>();
+		const { agentCall, phoneCall, row } = await outboundCall(ann, legs);
+		const outside = '+12125559871';
+		let outsideCall: PhoneCall | undefined;
+		carrier.engine.phone(outside).on('incoming', (call) => {
+			outsideCall = call;
+			queueMicrotask(() => call.answer());
+		});
+		const started = await settle(startTransfer(transferDeps(services), { id: ann.subject, name: 'Ann Outside' }, { callSid: agentCall.sid, kind: 'cold', target: { number: outside } }));
+		const transfer = () => h.hot.query(api.transfers.get, { transferId: started.transferId }, SYSTEM_IDENTITY);
+		await advance(30, async () => (await transfer())?.phase === 'completed');
+		const conference = `call-${phoneCall.sid}`;
+		const two = ['customer', `external:${outside}`].sort();
+		await advance(10, () => routing(conference, phoneCall.sid).labels.join() === two.join() && routing(conference, phoneCall.sid).customerHold === false);
+		expect(routing(conference, phoneCall.sid)).toEqual({ labels: two, customerHears: [`external:${outside}`], heardByCustomer: [`external:${outside}`], customerHold: false });
+		expect(carrier.carrier.fetchCall(outsideCall!.sid).from).toBe(SALES_NUMBER);
+		await advance(10, () => agentCall.status() === 'closed');
+		expect(await status(ann)).toBe('wrapup');
+		expect(await archived(started.transferId)).toMatchObject({ kind: 'cold', outcome: 'completed', toNumber: outside, callId: (await archiveCall(agentCall.sid)).id });
+
+		phoneCall.hangUp();
+		await advance(10, () => carrier.engine.liveCalls.length === 0);
+		expect(answered.filter((s) => s !== 200 && s !== 204)).toEqual([]);
+		expect((await row())?.state ?? 'wrapup').toBe('wrapup');
+	});
+
+	it("cold transfer to a queue: the customer waits in that line, the queue's agent picks up and talks with them", async () => {
+		const ann = await h.addAgent(['sales'], 'Ann Requeue');
+		const bob = await h.addAgent(['qout'], 'Bob Queue');
+		const legs = new Map<string, string>();
+		answering(bob, legs);
+		await h.hot.mutation(api.agentStatus.setMine, { status: 'away' }, bob);
+		await h.addQueue('+14155550177', 'qout', ['qout']);
+		const { agentCall, phoneCall } = await outboundCall(ann, legs);
+		const started = await settle(startTransfer(transferDeps(services), { id: ann.subject, name: 'Ann Requeue' }, { callSid: agentCall.sid, kind: 'cold', target: { queue: 'qout' } }));
+		expect(started).toMatchObject({ phase: 'requeued', outcome: 'queued' });
+		const inLine = () => carrier.engine.scenario.state().queues.find((q) => q.name === 'qout')?.callers.includes(phoneCall.sid) ?? false;
+		await advance(10, inLine);
+		await advance(10, () => agentCall.status() === 'closed');
+		expect(await status(ann)).toBe('wrapup');
+		expect(phoneCall.status).toBe('in-progress');
+
+		// Bob comes back: the caller is offered to him, he accepts and talks with them.
+		await h.hot.mutation(api.agentStatus.setMine, { status: 'available' }, bob);
+		const bobs = () => h.hot.query(api.callControl.byLeg, { legSid: phoneCall.sid }, SYSTEM_IDENTITY);
+		await advance(30, async () => {
+			const r = await bobs();
+			return r?.agentId === bob.subject && r.state === 'in-progress' && Boolean(r.agentCallSid);
+		});
+		expect(await status(bob)).toBe('busy');
+		expect(carrier.carrier.fetchCall((await bobs())!.agentCallSid!).status).toBe('in-progress');
+
+		phoneCall.hangUp();
+		// The customer's hang-up reaches the call Bob picked up (keyed by their leg, as an inbound caller's), not only Ann's.
+		await advance(10, async () => (await bobs())?.state === 'wrapup' && carrier.engine.liveCalls.length === 0);
+		expect(await status(bob)).toBe('wrapup');
+		expect(await h.hot.query(api.callWrapup.myWrapups, {}, bob)).toMatchObject([{ callSid: phoneCall.sid }]);
+		expect(await archiveCall(phoneCall.sid)).toMatchObject({ agentId: bob.subject, endedAt: expect.any(Date) });
+		expect(answered.filter((s) => s !== 200 && s !== 204)).toEqual([]);
 	});
 });
