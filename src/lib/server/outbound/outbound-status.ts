@@ -10,6 +10,7 @@ import { applyCallStatus } from '../calls/apply-call-status';
 import { loadCall } from '../calls/call-archive';
 import type { VoiceServices } from '../calls/voice-services';
 import { findVoiceQueue } from '../calls/find-voice-queue';
+import { FINAL_RANK, STATUS_RANK } from '../calls/fold-call-status';
 import { SYSTEM_IDENTITY } from '../live/hot';
 import type { TCallStatus, TDialAction, TVoiceStatusCallback } from '../webhooks/voice-params';
 import { outboundNoticeTwiml } from './outbound-twiml';
@@ -18,6 +19,12 @@ export async function applyOutboundStatus(services: VoiceServices, input: { stat
 	const result = await applyCallStatus(services, { ...input, outboundLeg: true });
 	if (!result.replay && input.status.CallStatus === 'in-progress' && input.status.ParentCallSid) {
 		await services.hot.mutation(api.activeCalls.answerDial, { callSid: input.status.ParentCallSid, customerCallSid: input.status.CallSid }, SYSTEM_IDENTITY);
+	}
+	// A customer transferred to a queue and picked up there is a call of its own, keyed by their leg
+	// (as an inbound caller's is): their hang-up ends that call too, and puts its agent in wrap-up.
+	if (input.status.ParentCallSid && STATUS_RANK[input.status.CallStatus] === FINAL_RANK && (await loadCall(services.db, input.status.CallSid))) {
+		const { ParentCallSid: _parent, ...own } = input.status;
+		await applyCallStatus(services, { status: own, dedupeKey: `${input.dedupeKey}:own` });
 	}
 }
 
