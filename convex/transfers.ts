@@ -365,6 +365,16 @@ export const requeueCaller = systemMutation({
 			const { queueName: _q, requiredSkills: _r, ...caller } = args;
 			await ctx.db.insert('incoming_call_queue', { ...caller, ...line, receivedAt: now, attempts: 0 });
 		}
+		// In a line, the call is nobody's: the row the first agent had goes (as leaveCallToQueue does on a
+		// move), whoever picks the caller up starts a fresh one. An outbound call's row is keyed by the
+		// agent's leg, so it is found by the customer's; left, it stood beside the pickup's on the wallboard.
+		const held =
+			(await activeBySid(ctx, args.callSid)) ??
+			(await ctx.db
+				.query('active_calls')
+				.withIndex('by_customerCallSid', (q) => q.eq('customerCallSid', args.callSid))
+				.first());
+		if (held && held.state !== 'wrapup') await ctx.db.delete('active_calls', held._id);
 		return null;
 	}
 });

@@ -386,6 +386,9 @@ describe('call control on an outbound call, through the local carrier', () => {
 		});
 		expect(await status(bob)).toBe('busy');
 		expect(carrier.carrier.fetchCall((await bobs())!.agentCallSid!).status).toBe('in-progress');
+		// One live call for this customer on the wallboard: Bob's, not also Ann's left under the transfer's placeholder.
+		const board = await h.hot.query(api.callBoard.board, {}, { subject: 'm', role: 'manager', name: 'M' });
+		expect(board.active.filter((c) => c.state !== 'wrapup' && (c.callSid === agentCall.sid || c.callSid === phoneCall.sid)).map((c) => c.agentId)).toEqual([bob.subject]);
 
 		phoneCall.hangUp();
 		// The customer's hang-up reaches the call Bob picked up (keyed by their leg, as an inbound caller's), not only Ann's.
