@@ -5,7 +5,7 @@
  * in its conference, and the call goes on (no wrap-up) until the customer hangs up.
  */
 import twilio from 'twilio';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '$convex/_generated/api';
 import { LocalTelephony } from '../adapters/telephony';
 import { ACCOUNT, CUSTOMER, SWITCHBOARD_NUMBER, TOKEN, startHarness, type Harness } from '../adapters/telephony/carrier/test-switchboard';
@@ -13,6 +13,7 @@ import { handleCarrierHttp } from '../adapters/telephony/carrier/http';
 import { RebasingRequestClient } from '../adapters/telephony/twilio';
 import { agentClientIdentity } from '../calls/caller-number';
 import { createVoiceHarness, type VoiceHarness, answerCarrierWith } from '../calls/test-harness';
+import { advanceCarrier } from '../calls/carrier-test-kit';
 import type { VoiceServices } from '../calls/voice-services';
 import { SYSTEM_IDENTITY } from '../live/hot';
 import { setLogLevel } from '../log';
@@ -44,22 +45,8 @@ afterAll(async () => {
 	await h.close();
 });
 
-/** Advance the carrier's clock a second at a time; with `until`, until it holds (webhooks and the server run in real time meanwhile). */
-async function advance(seconds: number, until?: () => boolean | Promise<boolean>) {
-	if (!until) {
-		for (let i = 0; i < seconds; i++) await carrier.clock.advance(1000);
-		return;
-	}
-	let ticks = 0;
-	await vi.waitFor(
-		async () => {
-			if (await until()) return;
-			if (ticks++ < seconds) await carrier.clock.advance(1000);
-			throw new Error('not yet');
-		},
-		{ timeout: 20_000, interval: 20 }
-	);
-}
+/** The carrier's clock, a second at a time (carrier-test-kit.ts). */
+const advance = (seconds: number, until?: () => boolean | Promise<boolean>) => advanceCarrier(carrier, seconds, until);
 
 describe('moving a call into its conference', () => {
 	it('moves an answered inbound call: both legs join call-<customer>, the call goes on', async () => {

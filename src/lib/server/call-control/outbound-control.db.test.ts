@@ -7,14 +7,14 @@
  * is the customer's (the Dial's child); the agent's Client leg follows from the Dial action.
  */
 import { asc, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '$convex/_generated/api';
 import { LocalTelephony } from '../adapters/telephony';
 import { startHarness, type Harness } from '../adapters/telephony/carrier/test-switchboard';
 import { handleCarrierHttp } from '../adapters/telephony/carrier/http';
 import type { DeviceCall, PhoneCall } from '../adapters/telephony/carrier/parties';
-import { agentClientIdentity } from '../calls/caller-number';
 import { createVoiceHarness, SALES_NUMBER, type VoiceHarness, answerCarrierWith } from '../calls/test-harness';
+import { advanceCarrier, answeringSoftphone } from '../calls/carrier-test-kit';
 import { VOICE_PATHS } from '../calls/voice-paths';
 import type { VoiceServices } from '../calls/voice-services';
 import { callSegments } from '../db/schema/call-control';
@@ -52,37 +52,13 @@ afterAll(async () => {
 	await h.close();
 });
 
-/** Advance the carrier's clock a second at a time; with `until`, until it holds (webhooks and the server run in real time meanwhile). */
-async function advance(seconds: number, until?: () => boolean | Promise<boolean>) {
-	if (!until) {
-		for (let i = 0; i < seconds; i++) await carrier.clock.advance(1000);
-		return;
-	}
-	let ticks = 0;
-	await vi.waitFor(
-		async () => {
-			if (await until()) return;
-			if (ticks++ < seconds) await carrier.clock.advance(1000);
-			throw new Error('not yet');
-		},
-		{ timeout: 20_000, interval: 20 }
-	);
-}
+/** The carrier's clock, a second at a time (carrier-test-kit.ts). */
+const advance = (seconds: number, until?: () => boolean | Promise<boolean>) => advanceCarrier(carrier, seconds, until);
 
 type Agent = Awaited<ReturnType<VoiceHarness['addAgent']>>;
 
-/** A softphone that answers whatever rings it: a queue offer through acceptCall, a transfer or supervisor's leg at once; the legs it took by agent. */
-function answering(who: Agent, legs: Map<string, string>) {
-	const device = carrier.engine.device(agentClientIdentity(who.subject));
-	device.register();
-	device.on('incoming', (call) => {
-		legs.set(who.subject, call.parameters.CallSid ?? '');
-		const callSid = call.customParameters.get('callSid');
-		if (callSid) void h.hot.mutation(api.callLine.acceptCall, { callSid }, who).then(() => call.accept());
-		else queueMicrotask(() => call.accept());
-	});
-	return device;
-}
+/** A softphone that answers whatever rings it (carrier-test-kit.ts); `legs` gets the leg each agent took. */
+const answering = (who: Agent, legs: Map<string, string>) => answeringSoftphone(carrier, h.hot, who, legs);
 
 let dialled = 0;
 /** `agent` dials a fresh New York number from the softphone; the customer's phone answers; the call is live. */

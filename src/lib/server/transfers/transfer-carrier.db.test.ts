@@ -4,13 +4,14 @@
  * device ringing and answering, who hears whom per the carrier's audio routing, and the archive.
  */
 import { asc, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '$convex/_generated/api';
 import { LocalTelephony } from '../adapters/telephony';
 import { startHarness, type Harness } from '../adapters/telephony/carrier/test-switchboard';
 import { handleCarrierHttp } from '../adapters/telephony/carrier/http';
 import { agentClientIdentity } from '../calls/caller-number';
 import { createVoiceHarness, type VoiceHarness, answerCarrierWith } from '../calls/test-harness';
+import { advanceCarrier, answeringSoftphone } from '../calls/carrier-test-kit';
 import type { VoiceServices } from '../calls/voice-services';
 import { SYSTEM_IDENTITY } from '../live/hot';
 import { setLogLevel } from '../log';
@@ -44,32 +45,13 @@ afterAll(async () => {
 	await h.close();
 });
 
-/** Advance the carrier's clock a second at a time until `until` holds (webhooks and the server run in real time meanwhile). */
-async function advance(seconds: number, until: () => boolean | Promise<boolean>) {
-	let ticks = 0;
-	await vi.waitFor(
-		async () => {
-			if (await until()) return;
-			if (ticks++ < seconds) await carrier.clock.advance(1000);
-			throw new Error('not yet');
-		},
-		{ timeout: 20_000, interval: 20 }
-	);
-}
+/** The carrier's clock, a second at a time, until `until` holds (carrier-test-kit.ts). */
+const advance = (seconds: number, until: () => boolean | Promise<boolean>) => advanceCarrier(carrier, seconds, until);
 
 type Agent = Awaited<ReturnType<VoiceHarness['addAgent']>>;
 
-/** An agent whose softphone answers whatever rings: a queue offer through acceptCall, a transfer leg at once. */
-function answering(who: Agent, legs: Map<string, string>) {
-	const device = carrier.engine.device(agentClientIdentity(who.subject));
-	device.register();
-	device.on('incoming', (call) => {
-		legs.set(who.subject, call.parameters.CallSid ?? '');
-		const callSid = call.customParameters.get('callSid');
-		if (callSid) void h.hot.mutation(api.callLine.acceptCall, { callSid }, who).then(() => call.accept());
-		else queueMicrotask(() => call.accept());
-	});
-}
+/** A softphone that answers whatever rings it (carrier-test-kit.ts); `legs` gets the leg each agent took. */
+const answering = (who: Agent, legs: Map<string, string>) => answeringSoftphone(carrier, h.hot, who, legs);
 
 let customers = 0;
 /** A customer call answered by `first`, both agents' devices answering. */
