@@ -61,7 +61,7 @@ export const board = managerQuery({
 			)
 			.sort((a, b) => a.queueName.localeCompare(b.queueName) || b.priority - a.priority || a.enqueuedAt - b.enqueuedAt);
 		const rowsActive = (await ctx.db.query('active_calls').collect()).sort((a, b) => a.startedAt - b.startedAt);
-		const active = [];
+		const active: Array<Doc<'active_calls'> & { transferringTo?: string }> = [];
 		for (const row of rowsActive) {
 			const transferId = transferOfPlaceholder(row.agentId);
 			const transfer = transferId

@@ -42,7 +42,9 @@ test('calls through the carrier move the wallboard tiles live for a supervisor a
 		await hangUp(phone);
 		// Short or not depends on how long this machine took between the carrier's webhook and the
 		// hang-up (S is 5 s); the split itself is unit-tested (record-call-event.db.test.ts).
-		for (const board of boards) await expect(tile(board, 'tile-offered')).toHaveAttribute('data-value', String(before.offered + 1));
+		// At least this caller: a call from the spec before may still land in the day's figures after
+		// `before` was read (the board recomputes when the call log moves); the count itself is db-tested.
+		for (const board of boards) await expect.poll(() => count(board, 'tile-offered'), { message: 'the caller is counted offered' }).toBeGreaterThanOrEqual(before.offered + 1);
 		await expect.poll(async () => (await count(supervisor, 'tile-short-abandons')) + (await count(supervisor, 'tile-abandoned'))).toBe(before.short + before.abandoned + 1);
 		before.abandoned = await count(supervisor, 'tile-abandoned');
 
