@@ -13,7 +13,7 @@ import { handleCarrierHttp } from '../adapters/telephony/carrier/http';
 import { RebasingRequestClient } from '../adapters/telephony/twilio';
 import { agentClientIdentity } from '../calls/caller-number';
 import { createVoiceHarness, type VoiceHarness, answerCarrierWith } from '../calls/test-harness';
-import { advanceCarrier } from '../calls/carrier-test-kit';
+import { advanceCarrier } from '../calls/test-carrier-kit';
 import type { VoiceServices } from '../calls/voice-services';
 import { SYSTEM_IDENTITY } from '../live/hot';
 import { setLogLevel } from '../log';
@@ -45,7 +45,7 @@ afterAll(async () => {
 	await h.close();
 });
 
-/** The carrier's clock, a second at a time (carrier-test-kit.ts). */
+/** The carrier's clock, a second at a time (test-carrier-kit.ts). */
 const advance = (seconds: number, until?: () => boolean | Promise<boolean>) => advanceCarrier(carrier, seconds, until);
 
 describe('moving a call into its conference', () => {

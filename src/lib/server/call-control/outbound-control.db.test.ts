@@ -14,7 +14,7 @@ import { startHarness, type Harness } from '../adapters/telephony/carrier/test-s
 import { handleCarrierHttp } from '../adapters/telephony/carrier/http';
 import type { DeviceCall, PhoneCall } from '../adapters/telephony/carrier/parties';
 import { createVoiceHarness, SALES_NUMBER, type VoiceHarness, answerCarrierWith } from '../calls/test-harness';
-import { advanceCarrier, answeringSoftphone } from '../calls/carrier-test-kit';
+import { advanceCarrier, answeringSoftphone } from '../calls/test-carrier-kit';
 import { VOICE_PATHS } from '../calls/voice-paths';
 import type { VoiceServices } from '../calls/voice-services';
 import { callSegments } from '../db/schema/call-control';
@@ -52,12 +52,12 @@ afterAll(async () => {
 	await h.close();
 });
 
-/** The carrier's clock, a second at a time (carrier-test-kit.ts). */
+/** The carrier's clock, a second at a time (test-carrier-kit.ts). */
 const advance = (seconds: number, until?: () => boolean | Promise<boolean>) => advanceCarrier(carrier, seconds, until);
 
 type Agent = Awaited<ReturnType<VoiceHarness['addAgent']>>;
 
-/** A softphone that answers whatever rings it (carrier-test-kit.ts); `legs` gets the leg each agent took. */
+/** A softphone that answers whatever rings it (test-carrier-kit.ts); `legs` gets the leg each agent took. */
 const answering = (who: Agent, legs: Map<string, string>) => answeringSoftphone(carrier, h.hot, who, legs);
 
 let dialled = 0;

@@ -11,7 +11,7 @@ import { startHarness, type Harness } from '../adapters/telephony/carrier/test-s
 import { handleCarrierHttp } from '../adapters/telephony/carrier/http';
 import { agentClientIdentity } from '../calls/caller-number';
 import { createVoiceHarness, type VoiceHarness, answerCarrierWith } from '../calls/test-harness';
-import { advanceCarrier, answeringSoftphone } from '../calls/carrier-test-kit';
+import { advanceCarrier, answeringSoftphone } from '../calls/test-carrier-kit';
 import type { VoiceServices } from '../calls/voice-services';
 import { SYSTEM_IDENTITY } from '../live/hot';
 import { setLogLevel } from '../log';
@@ -45,12 +45,12 @@ afterAll(async () => {
 	await h.close();
 });
 
-/** The carrier's clock, a second at a time, until `until` holds (carrier-test-kit.ts). */
+/** The carrier's clock, a second at a time, until `until` holds (test-carrier-kit.ts). */
 const advance = (seconds: number, until: () => boolean | Promise<boolean>) => advanceCarrier(carrier, seconds, until);
 
 type Agent = Awaited<ReturnType<VoiceHarness['addAgent']>>;
 
-/** A softphone that answers whatever rings it (carrier-test-kit.ts); `legs` gets the leg each agent took. */
+/** A softphone that answers whatever rings it (test-carrier-kit.ts); `legs` gets the leg each agent took. */
 const answering = (who: Agent, legs: Map<string, string>) => answeringSoftphone(carrier, h.hot, who, legs);
 
 let customers = 0;
