@@ -87,12 +87,8 @@ async function followTarget(ctx: MutationCtx, row: Doc<'transfer_queue'>, to: Tr
 			await ctx.db.insert('active_calls', {
 				callSid: legSid,
 				...(row.customerCallSid ? { parentCallSid: row.customerCallSid } : {}),
-				direction: call?.direction ?? 'inbound',
+				...callerOf(row, call),
 				agentId: row.toAgentId,
-				...(row.customerId ? { customerId: row.customerId } : {}),
-				...(row.customerName ? { customerName: row.customerName } : {}),
-				from: call?.from ?? row.callerNumber,
-				to: call?.to ?? row.ourNumber ?? '',
 				state: 'in-progress',
 				startedAt: now,
 				answeredAt: now,
@@ -119,6 +115,17 @@ async function followTarget(ctx: MutationCtx, row: Doc<'transfer_queue'>, to: Tr
  * row of their own (handoffCallSid); the call's row stays for whoever has the caller next (named
  * by the transfer until then: handOver, or nobody's when it went to a queue or a number).
  */
+/** Who the call is with, for a row a transfer adds to active_calls: from the call's own row, else the transfer's. */
+function callerOf(row: Doc<'transfer_queue'>, call: Doc<'active_calls'> | null) {
+	return {
+		direction: call?.direction ?? ('inbound' as const),
+		...(row.customerId ? { customerId: row.customerId } : {}),
+		...(row.customerName ? { customerName: row.customerName } : {}),
+		from: call?.from ?? row.callerNumber,
+		to: call?.to ?? row.ourNumber ?? ''
+	};
+}
+
 async function releaseFirstAgent(ctx: MutationCtx, row: Doc<'transfer_queue'>, now: number, wrapupSeconds: number | undefined) {
 	const call = await activeBySid(ctx, row.callSid);
 	const sid = handoffCallSid(row.transferId);
@@ -127,12 +134,8 @@ async function releaseFirstAgent(ctx: MutationCtx, row: Doc<'transfer_queue'>, n
 			callSid: sid,
 			// The call as the first agent's softphone knows it, so its wrap-up becomes this one.
 			handoffOf: row.callSid,
-			direction: call?.direction ?? 'inbound',
+			...callerOf(row, call),
 			agentId: row.fromAgentId,
-			...(row.customerId ? { customerId: row.customerId } : {}),
-			...(row.customerName ? { customerName: row.customerName } : {}),
-			from: call?.from ?? row.callerNumber,
-			to: call?.to ?? row.ourNumber ?? '',
 			state: 'wrapup',
 			startedAt: call?.startedAt ?? row.requestedAt,
 			...(call?.answeredAt !== undefined ? { answeredAt: call.answeredAt } : {}),
