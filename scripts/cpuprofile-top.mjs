@@ -1,14 +1,23 @@
 // Top functions of a V8 .cpuprofile (node --cpu-prof), by self and by inclusive time, as shares
 // of the profile's wall time; a function counts once per sample however deep it recurses.
 //
-//   node scripts/cpuprofile-top.mjs CPU.*.cpuprofile [how many, default 25]
+//   node scripts/cpuprofile-top.mjs CPU.*.cpuprofile [how many, default 25] [last N ms only]
+//
+// The third argument keeps only the profile's last N milliseconds (the measured burst, without
+// the server's start-up and the warm-up).
 //
 // Used to find where the incoming-call burst spends its time (issue 17 item 5): profile the
 // server and its engine worker under the webhook load: `node --cpu-prof --cpu-prof-dir=DIR
 // build` writes one file per thread (the engine worker keeps the --cpu-prof flags; hot.ts).
 import fs from 'node:fs';
-const file = process.argv[2]; const top = Number(process.argv[3] ?? 25);
+const file = process.argv[2]; const top = Number(process.argv[3] ?? 25); const lastMs = Number(process.argv[4] ?? Infinity);
 const p = JSON.parse(fs.readFileSync(file, 'utf8'));
+{
+  // Keep the samples taken in the last `lastMs` of the profile.
+  let t = p.startTime; const at = p.timeDeltas.map((d) => (t += d));
+  const from = t - lastMs * 1e3; const keep = at.map((x) => x >= from);
+  p.samples = p.samples.filter((_, i) => keep[i]); p.timeDeltas = p.timeDeltas.filter((_, i) => keep[i]);
+}
 const byId = new Map(p.nodes.map((n) => [n.id, n]));
 const self = new Map();
 const dt = p.timeDeltas; let total = 0;

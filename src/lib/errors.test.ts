@@ -1,3 +1,4 @@
+import { DrizzleQueryError } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { errorDetail, errorMessage } from './errors';
 
@@ -12,5 +13,16 @@ describe('errorMessage / errorDetail', () => {
 		expect(errorMessage('timeout')).toBe('timeout');
 		expect(errorMessage(42)).toBe('42');
 		expect(errorDetail(undefined)).toBe('undefined');
+	});
+
+	it('logs a failed statement and its cause without its parameters (phone numbers, message text)', () => {
+		const cause = Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' });
+		const error = new DrizzleQueryError('insert into calls (from_raw) values ($1)', ['+16465551234', 'Hi, this is Dana'], cause);
+		expect(error.message).toContain('+16465551234');
+		const logged = errorDetail(error);
+		expect(logged).toContain('insert into calls (from_raw) values ($1)');
+		expect(logged).toContain('invalid byte sequence');
+		expect(logged).not.toContain('+16465551234');
+		expect(logged).not.toContain('Dana');
 	});
 });

@@ -15,6 +15,8 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { executePrepared } from '../db/prepared';
+import { groupedWriter, type GroupedWriter } from '../db/grouped-writer';
 import { callEvents, calls } from '../db/schema/calls';
 import { customerPhones, customers } from '../db/schema/crm';
 import { callLog, reportDayMarks, reportIntervals } from '../db/schema/reporting';
@@ -94,7 +96,7 @@ const incomingWriters = new WeakMap<Db, GroupedWriter<IncomingInput, IncomingCal
  * per statement (groupedWriter), so the call row's upsert touches each row once.
  */
 async function writeIncomingCalls(db: Db, rows: IncomingInput[]): Promise<IncomingCallRecorded[]> {
-	const result: unknown = await db.execute(sql`
+	const result = await executePrepared(db, sql`
 		with input as (
 			select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
 				as t("dedupeKey" text, "callSid" text, "fromRaw" text, "toRaw" text, "fromE164" text, "toE164" text,
@@ -155,7 +157,7 @@ async function writeIncomingCalls(db: Db, rows: IncomingInput[]): Promise<Incomi
 		select i."dedupeKey" as dedupe_key, f."dedupeKey" is not null as fresh, c.id as customer_id, c.first_name, c.last_name, c.company
 		from input i left join fresh f on f."dedupeKey" = i."dedupeKey" left join caller c on f."dedupeKey" is not null and c.e164 = i."fromE164"
 	`);
-	const found = new Map(((Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Row[]).map((row) => [row.dedupe_key, row]));
+	const found = new Map((result as unknown as Row[]).map((row) => [row.dedupe_key, row]));
 	return rows.map((input): IncomingCallRecorded => {
 		const row = found.get(input.dedupeKey);
 		if (!row?.fresh) return { fresh: false };
@@ -163,75 +165,6 @@ async function writeIncomingCalls(db: Db, rows: IncomingInput[]): Promise<Incomi
 		const names = { firstName: row.first_name ?? '', lastName: row.last_name ?? '', company: row.company ?? '' };
 		return { fresh: true, caller: { customerId: row.customer_id, name: displayName(names), company: names.company } };
 	});
-}
-
-/**
- * Statements shared by concurrent callers: one goes at once, and those that arrive while
- * MAX_IN_FLIGHT statements are out go together in the next (at most MAX_BATCH, one per key, so
- * a call's writes keep their order). Each caller's promise settles with its own statement's
- * commit: nothing is answered before it is written. A failed statement is retried one row at a
- * time, so a row that cannot be written fails its own call and not the others grouped with it.
- */
-interface GroupedWriter<In, Out> {
-	write(key: string, input: In): Promise<Out>;
-}
-
-interface Waiting<In, Out> {
-	key: string;
-	input: In;
-	resolve(value: Out): void;
-	reject(error: unknown): void;
-}
-
-/** Rows per statement at most, and statements in flight at once per archive handle and writer. */
-const MAX_BATCH = 100;
-const MAX_IN_FLIGHT = 2;
-
-function groupedWriter<In, Out>(
-	writers: WeakMap<Db, GroupedWriter<In, Out>>,
-	db: Db,
-	statement: (db: Db, rows: In[]) => Promise<Out[]>
-): GroupedWriter<In, Out> {
-	const existing = writers.get(db);
-	if (existing) return existing;
-	let inFlight = 0;
-	const waiting: Waiting<In, Out>[] = [];
-	const drain = async () => {
-		inFlight++;
-		try {
-			while (waiting.length > 0) {
-				const batch: Waiting<In, Out>[] = [];
-				const keys = new Set<string>();
-				const later: Waiting<In, Out>[] = [];
-				for (const item of waiting.splice(0)) {
-					if (batch.length < MAX_BATCH && !keys.has(item.key)) {
-						keys.add(item.key);
-						batch.push(item);
-					} else later.push(item);
-				}
-				waiting.unshift(...later);
-				try {
-					const out = await statement(db, batch.map((b) => b.input));
-					batch.forEach((b, i) => b.resolve(out[i]!));
-				} catch (error) {
-					if (batch.length === 1) batch[0]!.reject(error);
-					// One call's row can fail the statement for all: each goes again alone, so only it fails.
-					else await Promise.all(batch.map((b) => statement(db, [b.input]).then((out) => b.resolve(out[0]!), (e: unknown) => b.reject(e))));
-				}
-			}
-		} finally {
-			inFlight--;
-		}
-	};
-	const writer: GroupedWriter<In, Out> = {
-		write: (key, input) =>
-			new Promise<Out>((resolve, reject) => {
-				waiting.push({ key, input, resolve, reject });
-				if (inFlight < MAX_IN_FLIGHT) void drain();
-			})
-	};
-	writers.set(db, writer);
-	return writer;
 }
 
 export interface RoutingDecisionInput {
@@ -337,7 +270,7 @@ async function writeRoutingRows(db: Db, rows: RoutingRow[]): Promise<void[]> {
  */
 async function routingStatement(db: Db, rows: RoutingRow[]): Promise<void> {
 	const startTypes = sql.raw(`'offered', 'placed', 'offered_closed'`);
-	await db.execute(sql`
+	await executePrepared(db, sql`
 		with input as (
 			select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
 				as t("callSid" text, at timestamptz, "routeKey" text, queued boolean, "routeKind" text, "routePayload" jsonb,

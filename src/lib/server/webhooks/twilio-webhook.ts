@@ -38,14 +38,25 @@ export interface TwilioWebhookSpec<S extends z.ZodType> {
 
 const log = logger('webhooks');
 
+/**
+ * PostgreSQL text and jsonb cannot hold U+0000, which signed form data can (a caller ID, a
+ * text's body): each becomes U+FFFD once the signature is checked, so the delivery is archived
+ * with a visible mark instead of failing its statement (and, spooled, its every replay).
+ */
+export function withoutNul(params: TwilioParams): TwilioParams {
+	const clean = (v: string) => (v.includes('\u0000') ? v.replaceAll('\u0000', '\uFFFD') : v);
+	return Object.fromEntries(Object.entries(params).map(([name, value]) => [clean(name), Array.isArray(value) ? value.map(clean) : clean(value)]));
+}
+
 export async function twilioWebhook<S extends z.ZodType>(
 	request: Request,
 	url: URL,
 	env: WebhookEnv,
 	spec: TwilioWebhookSpec<S>
 ): Promise<Response> {
-	const params = await verifyTwilioRequest({ request, url, config: env.config, telephony: env.adapters.telephony });
-	if (params instanceof Response) return params;
+	const verified = await verifyTwilioRequest({ request, url, config: env.config, telephony: env.adapters.telephony });
+	if (verified instanceof Response) return verified;
+	const params = withoutNul(verified);
 	if (typeof params.AccountSid === 'string' && params.AccountSid !== env.adapters.telephony.accountSid) {
 		return textResponse(403, 'AccountSid does not belong to this Switchboard.');
 	}
