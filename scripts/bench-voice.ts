@@ -14,7 +14,7 @@
  * Both live here rather than in src/ because they drive a browser and sign as Twilio does from
  * outside the app, exactly as the carrier and a person would.
  */
-import { createServer, type Server } from 'node:http';
+import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
@@ -97,7 +97,12 @@ export interface LoadResult {
 	statuses: Record<string, number>;
 }
 
-/** `requests` POSTs, `concurrency` in flight at all times; `make(i)` builds request i. */
+/**
+ * `requests` POSTs, `concurrency` in flight at all times; `make(i)` builds request i. Sent with
+ * node:http over `concurrency` kept-alive connections rather than fetch: the load generator
+ * shares the machine's two cores with the server it measures, and fetch (undici's WHATWG
+ * layer) cost about twice the client CPU per request. Both sides of a comparison use this.
+ */
 async function load(
 	url: string,
 	requests: number,
@@ -106,20 +111,34 @@ async function load(
 ): Promise<LoadResult> {
 	const latencies: number[] = [];
 	const statuses: Record<string, number> = {};
+	const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+	const post = (body: string, headers: Record<string, string>) =>
+		new Promise<number>((resolve, reject) => {
+			const req = request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+				res.on('data', () => {});
+				res.on('end', () => resolve(res.statusCode ?? 0));
+				res.on('error', reject);
+			});
+			req.on('error', reject);
+			req.end(body);
+		});
 	let next = 0;
 	const started = performance.now();
-	await Promise.all(
-		Array.from({ length: concurrency }, async () => {
-			for (let i = next++; i < requests; i = next++) {
-				const { body, headers } = make(i);
-				const t0 = performance.now();
-				const res = await fetch(url, { method: 'POST', headers, body });
-				await res.arrayBuffer();
-				latencies.push(performance.now() - t0);
-				statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-			}
-		})
-	);
+	try {
+		await Promise.all(
+			Array.from({ length: concurrency }, async () => {
+				for (let i = next++; i < requests; i = next++) {
+					const { body, headers } = make(i);
+					const t0 = performance.now();
+					const status = await post(body, headers);
+					latencies.push(performance.now() - t0);
+					statuses[status] = (statuses[status] ?? 0) + 1;
+				}
+			})
+		);
+	} finally {
+		agent.destroy();
+	}
 	const seconds = (performance.now() - started) / 1000;
 	return { requests, concurrency, seconds, perSecond: requests / seconds, latenciesMs: latencies, statuses };
 }

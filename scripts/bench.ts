@@ -19,9 +19,11 @@
  *                      incoming-call webhook -> the softphone showing the ring with the caller's
  *                      name; baseline: the carrier starting to ring the agent's Client (which
  *                      includes the consent notice the caller hears first).
- *   voice webhook      signed incoming-call webhooks, 50 concurrent, each a new call; baseline:
- *                      node:http checking the same signature (twilio.validateRequest) and
- *                      answering the same TwiML to the same requests from the same client. Latency in the
+ *   voice webhook      5,000 signed incoming-call webhooks, 50 concurrent, each a new call (after
+ *                      200 of warm-up; a run long enough for a steady p99, not the 50 connections'
+ *                      start); baseline: node:http checking the same signature
+ *                      (twilio.validateRequest) and answering the same TwiML to the same requests
+ *                      from the same client (node:http, kept-alive connections). Latency in the
  *                      main table, throughput (req/s) and the ratios in a second one.
  *   search             1,000,000 call transcripts (five-minute calls) kept in the bench_search
  *                      database: searchArchive with filters, ranking and highlighted lines, as a
@@ -100,7 +102,7 @@ const SMS_THREADS = Number(process.env.BENCH_SMS_THREADS ?? 10_000);
 const SMS_PER_THREAD = Number(process.env.BENCH_SMS_PER_THREAD ?? 100);
 /** Transcripts in the kept bench_search database (topped up when fewer; a million takes most of an hour to build). */
 const SEARCH_TRANSCRIPTS = Number(process.env.BENCH_SEARCH_TRANSCRIPTS ?? 1_000_000);
-const WEBHOOK_REQUESTS = Number(process.env.BENCH_WEBHOOK_REQUESTS ?? 1000);
+const WEBHOOK_REQUESTS = Number(process.env.BENCH_WEBHOOK_REQUESTS ?? 5000);
 const WEBHOOK_CONCURRENCY = Number(process.env.BENCH_WEBHOOK_CONCURRENCY ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const rounds = (n: number) => Math.max(2, Math.round(n * ROUNDS));
