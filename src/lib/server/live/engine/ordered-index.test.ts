@@ -8,7 +8,7 @@
 import { compareValues, type Value } from 'convex/values';
 import { describe, expect, it } from 'vitest';
 import { countIndexRange, indexDatabaseFake, type DatabaseFakeInstance } from './indexed-tables';
-import { compareKeys, type ConvexTestHelpers } from './ordered-index';
+import { compareIndexValues, compareKeys, type ConvexTestHelpers } from './ordered-index';
 
 type Doc = Record<string, unknown>;
 type Range = { type: string; fieldPath: string; value: unknown }[];
@@ -175,5 +175,51 @@ describe('ordered index ranges', () => {
 			filterFn: (d: Doc) => boolean;
 		};
 		expect(filtered.sortedDocs.filter(filtered.filterFn).slice(0, 2).map((d) => d._id)).toEqual(['2queue', '4queue']);
+	});
+});
+
+const describeValue = (v: Value | undefined) => (v instanceof ArrayBuffer ? `bytes(${v.byteLength})` : typeof v === 'bigint' ? `${v}n` : (JSON.stringify(v) ?? 'undefined'));
+
+describe('compareIndexValues', () => {
+	it("orders every pair of values as Convex's compareValues does (same sign), across types and edge values", () => {
+		const values: (Value | undefined)[] = [
+			undefined,
+			null,
+			-0,
+			0,
+			1,
+			-1,
+			1.5,
+			Number.NaN,
+			-Number.NaN,
+			Number.POSITIVE_INFINITY,
+			Number.NEGATIVE_INFINITY,
+			Number.MAX_SAFE_INTEGER,
+			1n,
+			-2n,
+			false,
+			true,
+			'',
+			'a',
+			'b',
+			'ab',
+			'sales',
+			'waiting',
+			'\uFFFD',
+			'\uE000',
+			'😀',
+			'a😀',
+			'a\uFFFF',
+			new ArrayBuffer(2),
+			['sales', 1],
+			['sales', 2],
+			{ a: 1 },
+			{ a: 2 }
+		];
+		for (const a of values) {
+			for (const b of values) {
+				expect(Math.sign(compareIndexValues(a, b)), `${describeValue(a)} vs ${describeValue(b)}`).toBe(Math.sign(compareValues(a, b)));
+			}
+		}
 	});
 });

@@ -40,9 +40,23 @@ export interface Bound {
 	value: unknown;
 }
 
+/**
+ * Convex's compareValues, answered at once for the two cases a binary search over an index meets
+ * most: the same string (the equality fields, e.g. every waiting caller's queue name and line
+ * state, which compareValues walks code point by code point) and two different numbers that are
+ * not NaN. Everything else (equal numbers, where -0 and 0 differ; NaN; other types and mixed
+ * types) goes to compareValues. Only the sign of the answer counts, as with compareValues.
+ */
+export function compareIndexValues(a: unknown, b: unknown): number {
+	if (typeof a === 'string') {
+		if (a === b) return 0;
+	} else if (typeof a === 'number' && typeof b === 'number' && a !== b && a === a && b === b) return a < b ? -1 : 1;
+	return compareValues(a as Value | undefined, b as Value | undefined);
+}
+
 export function compareKeys(a: unknown[], b: unknown[]): number {
 	for (let i = 0; i < a.length; i++) {
-		const c = compareValues(a[i] as Value | undefined, b[i] as Value | undefined);
+		const c = compareIndexValues(a[i], b[i]);
 		if (c !== 0) return c;
 	}
 	return 0;
@@ -82,7 +96,7 @@ export function removeEntry(index: OrderedIndex, id: string, key: unknown[]): vo
 /** Does `key` fall in the range? (Same comparisons as convex-test's evaluateRangeFilter.) */
 export function inRange(key: unknown[], bounds: Bound[]): boolean {
 	for (const b of bounds) {
-		const c = compareValues(key[b.pos] as Value | undefined, b.value as Value | undefined);
+		const c = compareIndexValues(key[b.pos], b.value);
 		if (b.type === 'Eq' ? c !== 0 : b.type === 'Gt' ? c <= 0 : b.type === 'Gte' ? c < 0 : b.type === 'Lt' ? c >= 0 : c > 0) return false;
 	}
 	return true;
@@ -93,7 +107,7 @@ export function rangeOf(index: OrderedIndex, bounds: Bound[]): [number, number] 
 	// Before the range: smaller on an equality field, or not past the lower bound.
 	const below = (key: unknown[]) => {
 		for (const b of bounds) {
-			const c = compareValues(key[b.pos] as Value | undefined, b.value as Value | undefined);
+			const c = compareIndexValues(key[b.pos], b.value);
 			if (b.type === 'Eq') {
 				if (c !== 0) return c < 0;
 			} else if (b.type === 'Gt') return c <= 0;
@@ -104,7 +118,7 @@ export function rangeOf(index: OrderedIndex, bounds: Bound[]): [number, number] 
 	// Not after the range: smaller or equal on equality fields, and within the upper bound.
 	const notAbove = (key: unknown[]) => {
 		for (const b of bounds) {
-			const c = compareValues(key[b.pos] as Value | undefined, b.value as Value | undefined);
+			const c = compareIndexValues(key[b.pos], b.value);
 			if (b.type === 'Eq') {
 				if (c !== 0) return c < 0;
 			} else if (b.type === 'Lt') return c < 0;
