@@ -184,10 +184,13 @@ describe('moving a call into its conference', () => {
 		const adding = addParticipant(services, me, { callSid: phoneCall.sid, target: { agentId: bob.subject } });
 		let added: Awaited<typeof adding> | undefined;
 		void adding.then((r) => (added = r));
-		await advance(30, async () => added !== undefined && ((await row())?.participants ?? []).some((p) => p.label === `agent:${bob.subject}`));
+		const bobStatus = async () => (await h.hot.query(api.agentStatus.mine, {}, bob))?.status;
+		// The join reaches the call's row, then Bob's status (two hot-state writes of one
+		// conference event): wait for both, not for the first alone.
+		await advance(30, async () => added !== undefined && ((await row())?.participants ?? []).some((p) => p.label === `agent:${bob.subject}`) && (await bobStatus()) === 'busy');
 		expect((await row())?.participants?.map((p) => p.label).sort()).toEqual(['agent:' + alice.subject, 'agent:' + bob.subject, 'customer'].sort());
 		// Bob is on the call now: busy, so nothing else is offered to him, and he cannot be added twice.
-		expect((await h.hot.query(api.agentStatus.mine, {}, bob))?.status).toBe('busy');
+		expect(await bobStatus()).toBe('busy');
 		await expect(addParticipant(services, me, { callSid: phoneCall.sid, target: { agentId: bob.subject } })).rejects.toMatchObject({ code: 'ALREADY_ON_CALL' });
 
 		const whisper = monitorCall(services, { id: sue.subject, role: 'supervisor' }, { callSid: phoneCall.sid, mode: 'whisper' });
@@ -203,8 +206,9 @@ describe('moving a call into its conference', () => {
 		await stopMonitor(services, { id: sue.subject, role: 'supervisor' }, { callSid: phoneCall.sid });
 		await advance(10, async () => ((await row())?.listeners ?? []).length === 0);
 		await dropParticipant(services, me, { callSid: phoneCall.sid, participantCallSid: added!.participantCallSid });
-		await advance(10, async () => !((await row())?.participants ?? []).some((p) => p.label === `agent:${bob.subject}`));
-		expect((await h.hot.query(api.agentStatus.mine, {}, bob))?.status).toBe('available');
+		// Dropped: off the call's row, then available again (the leave's second write).
+		await advance(10, async () => !((await row())?.participants ?? []).some((p) => p.label === `agent:${bob.subject}`) && (await bobStatus()) !== 'busy');
+		expect(await bobStatus()).toBe('available');
 		await expect(dropParticipant(services, me, { callSid: phoneCall.sid, participantCallSid: phoneCall.sid })).rejects.toMatchObject({ code: 'CANNOT_DROP_CUSTOMER' });
 
 		phoneCall.hangUp();
