@@ -6,8 +6,8 @@
  * three times per routeInbound; issue 17 item 5).
  *
  * Entries are kept sorted by the index key (the index's fields, then _creationTime and _id, as
- * convex-test sorts), compared with Convex's own compareValues, the keys read with convex-test's
- * own evaluateFieldPath. An index range (equalities on a prefix, then at most a lower and an
+ * convex-test sorts), compared as Convex's own compareValues does (compareIndexValues), the keys
+ * read with convex-test's own evaluateFieldPath. An index range (equalities on a prefix, then at most a lower and an
  * upper bound on the next field, as validateIndexRangeExpression enforces) is one contiguous
  * block of that order. Pending writes of the open transaction are read and placed on top.
  */
@@ -48,9 +48,8 @@ export interface Bound {
  * types) goes to compareValues. Only the sign of the answer counts, as with compareValues.
  */
 export function compareIndexValues(a: unknown, b: unknown): number {
-	if (typeof a === 'string') {
-		if (a === b) return 0;
-	} else if (typeof a === 'number' && typeof b === 'number' && a !== b && a === a && b === b) return a < b ? -1 : 1;
+	if (typeof a === 'string' && a === b) return 0;
+	if (typeof a === 'number' && typeof b === 'number' && a !== b && !Number.isNaN(a) && !Number.isNaN(b)) return a < b ? -1 : 1;
 	return compareValues(a as Value | undefined, b as Value | undefined);
 }
 
