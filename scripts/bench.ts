@@ -75,6 +75,7 @@ import { benchTransferOffer } from './bench/transfer';
 import { createTelephony } from '../src/lib/server/adapters/telephony';
 import { parseConfig } from '../src/lib/server/env';
 import { benchPhoneLookup } from './bench/phone-lookup';
+import { seedArchiveHistory } from './bench/webhook-archive';
 import { openDatabase, type Db } from '../src/lib/server/db/client';
 import { setLogLevel } from '../src/lib/server/log';
 import { createLocalHotState } from '../src/lib/server/live/hot';
@@ -104,6 +105,9 @@ const SMS_PER_THREAD = Number(process.env.BENCH_SMS_PER_THREAD ?? 100);
 const SEARCH_TRANSCRIPTS = Number(process.env.BENCH_SEARCH_TRANSCRIPTS ?? 1_000_000);
 const WEBHOOK_REQUESTS = Number(process.env.BENCH_WEBHOOK_REQUESTS ?? 5000);
 const WEBHOOK_CONCURRENCY = Number(process.env.BENCH_WEBHOOK_CONCURRENCY ?? 50);
+/** The archive the PostgreSQL burst runs against (bench/webhook-archive.ts). */
+const ARCHIVE_CUSTOMERS = Number(process.env.BENCH_ARCHIVE_CUSTOMERS ?? 100_000);
+const ARCHIVE_CALLS = Number(process.env.BENCH_ARCHIVE_CALLS ?? 200_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const rounds = (n: number) => Math.max(2, Math.round(n * ROUNDS));
 const SECTIONS = ['live', 'http', 'webhook-pglite', 'webhook-postgres', 'lookup', 'inbox', 'click-to-dial', 'next-call', 'transfer', 'quality', 'reporting', 'search', 'speech'] as const;
@@ -322,18 +326,36 @@ async function withFreshPostgresUrl(fn: (url: string) => Promise<void>) {
 	}
 }
 
-/** The same webhook burst with the archive on PostgreSQL (DATABASE_URL), as in production. */
+/**
+ * The same webhook burst with the archive on PostgreSQL (DATABASE_URL), as in production: once
+ * on an archive with a call center's history (ARCHIVE_CUSTOMERS customers, ARCHIVE_CALLS past
+ * calls, analyzed; bench/webhook-archive.ts), and once on a new, empty one.
+ */
 async function webhookOnPostgres() {
-	await withFreshPostgresUrl(async (url) => {
-		console.log(`bench: signed incoming-call webhook throughput (${WEBHOOK_CONCURRENCY} concurrent), PostgreSQL`);
-		const app = await startApp(Number(process.env.BENCH_PORT ?? 4390) + 1, url);
-		try {
-			await webhookThroughput(app, 'PostgreSQL');
-		} finally {
-			app.stop();
-			await new Promise((r) => setTimeout(r, 1000)); // let it close its connections before the drop
-		}
-	});
+	for (const history of [{ customers: ARCHIVE_CUSTOMERS, calls: ARCHIVE_CALLS }, null]) {
+		await withFreshPostgresUrl(async (url) => {
+			const app = await startApp(Number(process.env.BENCH_PORT ?? 4390) + 1, url);
+			try {
+				let label = 'PostgreSQL, empty archive';
+				if (history) {
+					const t0 = performance.now();
+					const archive = await openDatabase({ driver: 'postgres', url });
+					try {
+						const held = await seedArchiveHistory(archive.db, history, 'sales', SALES_NUMBER);
+						label = `PostgreSQL, ${held.customers / 1000}k customers, ${held.calls / 1000}k past calls`;
+					} finally {
+						await archive.close();
+					}
+					console.log(`  archive history ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+				}
+				console.log(`bench: signed incoming-call webhook throughput (${WEBHOOK_CONCURRENCY} concurrent), ${label}`);
+				await webhookThroughput(app, label);
+			} finally {
+				app.stop();
+				await new Promise((r) => setTimeout(r, 1000)); // let it close its connections before the drop
+			}
+		});
+	}
 }
 
 if (runs('http') || runs('webhook-pglite')) await overHttp();

@@ -13,7 +13,7 @@
  * leads, then the most recently updated; the lead holds just the number (label `other`,
  * primary); the call's caller-owned fields overwrite a row an earlier status callback made.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { executePrepared } from '../db/prepared';
 import { groupedWriter, type GroupedWriter } from '../db/grouped-writer';
@@ -42,7 +42,7 @@ export interface IncomingCallRecord {
 /** `fresh` false: the delivery was seen before and nothing was written (the caller reads the call instead). */
 export type IncomingCallRecorded = { fresh: false } | { fresh: true; caller: CallerView | null };
 
-interface IncomingInput {
+export interface IncomingInput {
 	dedupeKey: string;
 	callSid: string;
 	fromRaw: string;
@@ -94,9 +94,28 @@ const incomingWriters = new WeakMap<Db, GroupedWriter<IncomingInput, IncomingCal
  * row first, and every later write only for a call whose ledger row is new. Callers from the
  * same unknown number in one statement share the one lead made for it. Each call appears once
  * per statement (groupedWriter), so the call row's upsert touches each row once.
+ *
+ * The caller's record is looked up once per number (a lateral lookup through the phone index,
+ * then the customer's key): as a join, the planner took jsonb_to_recordset for 100 rows and
+ * read every phone and every customer per statement, which it keeps doing as the archive grows
+ * (the prepared statement's plan is made once), a scan per burst statement in any archive of a
+ * few thousand customers.
  */
 async function writeIncomingCalls(db: Db, rows: IncomingInput[]): Promise<IncomingCallRecorded[]> {
-	const result = await executePrepared(db, sql`
+	const result = await executePrepared(db, incomingCallsStatement(rows));
+	const found = new Map((result as unknown as Row[]).map((row) => [row.dedupe_key, row]));
+	return rows.map((input): IncomingCallRecorded => {
+		const row = found.get(input.dedupeKey);
+		if (!row?.fresh) return { fresh: false };
+		if (!row.customer_id) return { fresh: true, caller: null };
+		const names = { firstName: row.first_name ?? '', lastName: row.last_name ?? '', company: row.company ?? '' };
+		return { fresh: true, caller: { customerId: row.customer_id, name: displayName(names), company: names.company } };
+	});
+}
+
+/** The statement writeIncomingCalls runs (exported for the query-plan test). */
+export function incomingCallsStatement(rows: IncomingInput[]): SQL {
+	return sql`
 		with input as (
 			select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
 				as t("dedupeKey" text, "callSid" text, "fromRaw" text, "toRaw" text, "fromE164" text, "toE164" text,
@@ -109,10 +128,15 @@ async function writeIncomingCalls(db: Db, rows: IncomingInput[]): Promise<Incomi
 		),
 		fresh as (select input.* from input join delivery on delivery.dedupe_key = input."dedupeKey"),
 		found as (
-			select distinct on (p.e164) p.e164, c.id, c.first_name, c.last_name, c.company
-			from ${customerPhones} p join ${customers} c on c.id = p.customer_id
-			where p.e164 in (select "fromE164" from input where "fromE164" is not null)
-			order by p.e164, c.kind = 'customer' desc, c.updated_at desc, c.id
+			select n.e164, best.id, best.first_name, best.last_name, best.company
+			from (select distinct "fromE164" as e164 from input where "fromE164" is not null) n
+			cross join lateral (
+				select c.id, c.first_name, c.last_name, c.company
+				from ${customerPhones} p join ${customers} c on c.id = p.customer_id
+				where p.e164 = n.e164
+				order by c.kind = 'customer' desc, c.updated_at desc, c.id
+				limit 1
+			) best
 		),
 		new_lead as (
 			select gen_random_uuid() as id, n.e164
@@ -156,15 +180,7 @@ async function writeIncomingCalls(db: Db, rows: IncomingInput[]): Promise<Incomi
 		)
 		select i."dedupeKey" as dedupe_key, f."dedupeKey" is not null as fresh, c.id as customer_id, c.first_name, c.last_name, c.company
 		from input i left join fresh f on f."dedupeKey" = i."dedupeKey" left join caller c on f."dedupeKey" is not null and c.e164 = i."fromE164"
-	`);
-	const found = new Map((result as unknown as Row[]).map((row) => [row.dedupe_key, row]));
-	return rows.map((input): IncomingCallRecorded => {
-		const row = found.get(input.dedupeKey);
-		if (!row?.fresh) return { fresh: false };
-		if (!row.customer_id) return { fresh: true, caller: null };
-		const names = { firstName: row.first_name ?? '', lastName: row.last_name ?? '', company: row.company ?? '' };
-		return { fresh: true, caller: { customerId: row.customer_id, name: displayName(names), company: names.company } };
-	});
+	`;
 }
 
 export interface RoutingDecisionInput {
@@ -264,9 +280,12 @@ async function writeRoutingRows(db: Db, rows: RoutingRow[]): Promise<void[]> {
 }
 
 /**
- * The calls are reached by their indexes (a lateral lookup per row, `id = any(array(...))`):
- * jsonb_to_recordset gives the planner no row count, and against a small or young archive it
- * chose to scan every call for each statement.
+ * Each call is found through its call_sid index (a lateral lookup per row): jsonb_to_recordset
+ * gives the planner no row count, and as a join it chose to scan every call for each statement.
+ * `queued_at` is then set by key (`id = any(array(...))`), through the primary key once the
+ * archive holds a few thousand calls; a plan made while the calls table was still (nearly)
+ * empty, in a new deployment's first statements, scans it until autovacuum's ANALYZE has the
+ * statement planned again.
  */
 async function routingStatement(db: Db, rows: RoutingRow[]): Promise<void> {
 	const startTypes = sql.raw(`'offered', 'placed', 'offered_closed'`);
