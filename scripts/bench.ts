@@ -23,8 +23,11 @@
  *                      200 of warm-up; a run long enough for a steady p99, not the 50 connections'
  *                      start); baseline: node:http checking the same signature
  *                      (twilio.validateRequest) and answering the same TwiML to the same requests
- *                      from the same client (node:http, kept-alive connections). Latency in the
- *                      main table, throughput (req/s) and the ratios in a second one.
+ *                      from the same client (node:http, kept-alive connections; every request
+ *                      built and signed before the clock starts). On PGlite, then on PostgreSQL
+ *                      twice: an archive with history (100,000 customers, 200,000 past calls)
+ *                      and an empty one. Latency in the main table, throughput (req/s) and the
+ *                      ratios in a second one.
  *   search             1,000,000 call transcripts (five-minute calls) kept in the bench_search
  *                      database: searchArchive with filters, ranking and highlighted lines, as a
  *                      manager and as an agent; baseline: the bare GIN-indexed `@@` LIMIT 20.
@@ -55,7 +58,7 @@
  * PostgreSQL, as production runs it.
  *
  * Sizes can be lowered for a quick look: BENCH_CUSTOMERS, BENCH_SMS_THREADS,
- * BENCH_SMS_PER_THREAD, BENCH_SEARCH_TRANSCRIPTS, BENCH_WEBHOOK_REQUESTS, BENCH_WEBHOOK_CONCURRENCY, BENCH_CAMPAIGN_LEADS, BENCH_SCORECARDS, BENCH_REPORT_CALLS, BENCH_ROUNDS (a
+ * BENCH_SMS_PER_THREAD, BENCH_SEARCH_TRANSCRIPTS, BENCH_WEBHOOK_REQUESTS, BENCH_WEBHOOK_CONCURRENCY, BENCH_ARCHIVE_CUSTOMERS, BENCH_ARCHIVE_CALLS, BENCH_CAMPAIGN_LEADS, BENCH_SCORECARDS, BENCH_REPORT_CALLS, BENCH_ROUNDS (a
  * factor on the live, SMS and screen-pop rounds, e.g. 0.25). BENCH_ONLY picks sections, comma
  * separated: live, http (live over SSE, inbound SMS, screen pop), webhook-pglite,
  * webhook-postgres (webhook: both), lookup, inbox, click-to-dial, next-call, transfer, quality, reporting, search, speech; e.g. `BENCH_ONLY=webhook npm run bench`.
