@@ -9,8 +9,10 @@
  * plans made for empty tables while the burst grows them by thousands of rows, until
  * autovacuum's ANALYZE (within about a minute) has them planned again.
  */
-import { sql } from 'drizzle-orm';
+import { count as countRows, sql } from 'drizzle-orm';
 import type { Db } from '../../src/lib/server/db/client';
+import { calls } from '../../src/lib/server/db/schema/calls';
+import { customers } from '../../src/lib/server/db/schema/crm';
 
 export interface ArchiveHistory {
 	customers: number;
@@ -19,12 +21,8 @@ export interface ArchiveHistory {
 
 /** Adds customers and past calls until the archive holds `want` of each; returns what it holds. */
 export async function seedArchiveHistory(db: Db, want: ArchiveHistory, queue: string, number: string): Promise<ArchiveHistory> {
-	const count = async (table: string) => {
-		const result: unknown = await db.execute(sql.raw(`select count(*)::int as n from ${table}`));
-		const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { n: number }[];
-		return rows[0]?.n ?? 0;
-	};
-	const haveCustomers = await count('customers');
+	const count = async (table: typeof customers | typeof calls) => (await db.select({ n: countRows() }).from(table))[0]?.n ?? 0;
+	const haveCustomers = await count(customers);
 	if (haveCustomers < want.customers) {
 		// Built in the database, not in this process: the load generator that follows shares the
 		// process, and a heap grown by 100,000 generated rows would slow it (and its baseline).
@@ -39,7 +37,7 @@ export async function seedArchiveHistory(db: Db, want: ArchiveHistory, queue: st
 			select id, '+1212' || lpad(substr(last_name, 9), 7, '0'), 'mobile', true, 0 from made
 		`);
 	}
-	const haveCalls = await count('calls');
+	const haveCalls = await count(calls);
 	if (haveCalls < want.calls) {
 		// One call every 30 seconds back from now, from the customers' own numbers in turn.
 		await db.execute(sql`
@@ -70,5 +68,5 @@ export async function seedArchiveHistory(db: Db, want: ArchiveHistory, queue: st
 	// written out, so neither autovacuum nor a checkpoint falls into the burst.
 	await db.execute(sql`vacuum analyze`);
 	await db.execute(sql`checkpoint`);
-	return { customers: await count('customers'), calls: await count('calls') };
+	return { customers: await count(customers), calls: await count(calls) };
 }

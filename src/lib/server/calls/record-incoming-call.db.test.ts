@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../db/test-db';
+import { explain } from '../crm/test-query-plans';
 import { incomingCallsStatement, type IncomingInput } from './record-incoming-call';
 
 let t: TestDb;
@@ -45,9 +46,7 @@ async function genericPlan(rows: IncomingInput[]): Promise<string> {
 		await tx.execute(sql`set local plan_cache_mode = force_generic_plan`);
 		await tx.execute(sql.raw(`prepare incoming_plan_check as ${text}`));
 		try {
-			const result: unknown = await tx.execute(sql.raw(`explain execute incoming_plan_check('[]', now())`));
-			const lines = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Record<string, string>[];
-			return lines.map((r) => r['QUERY PLAN'] ?? Object.values(r)[0]).join('\n');
+			return await explain(tx, sql.raw(`execute incoming_plan_check('[]', now())`));
 		} finally {
 			await tx.execute(sql`deallocate incoming_plan_check`);
 		}
