@@ -6,6 +6,9 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		adapter: adapter({ precompress: false }),
+		// npm test points its vitest and build stages elsewhere (scripts/test-all.js): the static
+		// checks running beside them read .svelte-kit, which every sync rewrites in place.
+		outDir: process.env.SWITCHBOARD_KIT_OUT_DIR || '.svelte-kit',
 		typescript: {
 			// Type-check the bench and CLI scripts with the app's own settings and aliases.
 			config: (tsconfig) => ({ ...tsconfig, include: [...tsconfig.include, '../scripts/**/*.ts'] })

@@ -1,7 +1,8 @@
 // `npm run check`: the static checks. `svelte-kit sync` first (the generated types the others
-// read), then side by side: eslint (type-checked rules, the slowest by far) as two processes,
-// one for the .svelte components and one for every other file, and svelte-check, the Convex
-// functions' tsc and the dependency-cruiser boundaries, one after the other. Exits non-zero when
+// read; npm test syncs before starting this and skips it here), then side by side: eslint
+// (type-checked rules, the slowest by far) as two processes, one for the .svelte components and
+// one for every other file, and svelte-check, the Convex functions' tsc and the
+// dependency-cruiser boundaries, one after the other. Exits non-zero when
 // any fails, after all have finished, so one run reports every kind of problem.
 //
 // Why two eslint processes: the 99 components took 195 s of CPU (about 2 s each; their scripts
@@ -43,7 +44,8 @@ async function inOrder(commands) {
 
 const bin = (name) => `node_modules/.bin/${name}`;
 
-if (!(await run(bin('svelte-kit'), ['sync']))) process.exit(1);
+// npm test has synced already, before starting the stages that run beside this (test-all.js).
+if (process.env.SWITCHBOARD_KIT_SYNCED !== '1' && !(await run(bin('svelte-kit'), ['sync']))) process.exit(1);
 const results = await Promise.all([
 	run(bin('eslint'), ['.', '--ignore-pattern', '**/*.svelte']),
 	run(bin('eslint'), ['**/*.svelte']),

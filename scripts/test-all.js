@@ -8,6 +8,8 @@ import net from 'node:net';
 import path from 'node:path';
 
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** The vitest and build stages' SvelteKit output, apart from the .svelte-kit the checks read (see below). */
+const STAGE_ENV = { SWITCHBOARD_KIT_OUT_DIR: '.svelte-kit/stages' };
 const started = Date.now();
 let passed = 0;
 let failed = 0;
@@ -106,7 +108,7 @@ mkdirSync('test-results/reports', { recursive: true });
 const steps = [
 	() => run('engine', 'npm', ['run', '--silent', 'build:engine']),
 	async () => {
-		const ok = await run('vitest (unit + db on PGlite)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/reports/vitest.json']);
+		const ok = await run('vitest (unit + db on PGlite)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/reports/vitest.json'], STAGE_ENV);
 		countVitest('test-results/reports/vitest.json');
 		return ok;
 	},
@@ -116,11 +118,11 @@ const steps = [
 			failed += 1;
 			return false;
 		}
-		const ok = await run('vitest db (PostgreSQL)', 'npx', ['vitest', 'run', '--project', 'db', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/reports/vitest-pg.json'], { DATABASE_URL: PG_URL });
+		const ok = await run('vitest db (PostgreSQL)', 'npx', ['vitest', 'run', '--project', 'db', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/reports/vitest-pg.json'], { ...STAGE_ENV, DATABASE_URL: PG_URL });
 		countVitest('test-results/reports/vitest-pg.json');
 		return ok;
 	},
-	() => run('build', 'npm', ['run', '--silent', 'build']),
+	() => run('build', 'npm', ['run', '--silent', 'build'], STAGE_ENV),
 	async () => {
 		const ok = await run('e2e (Playwright, Chromium)', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: 'test-results/reports/playwright.json' });
 		countPlaywright('test-results/reports/playwright.json');
@@ -131,7 +133,24 @@ const steps = [
 // The static checks (eslint's type-checked rules alone take minutes of one core) beside every
 // stage: in front of the PGlite suite they cost it minutes; at nice 19 they take what is idle.
 // node_modules/.bin first on the PATH, as `npm run check` has it (the project's node 22 for the tools).
-const check = startAside('check', process.execPath, ['scripts/check.js'], { ...process.env, PATH: `${path.resolve('node_modules/.bin')}${path.delimiter}${process.env.PATH}` });
+//
+// The checkers read the files `svelte-kit sync` writes into .svelte-kit (every route's
+// `$types.d.ts`, the generated tsconfig), and every vite process syncs as it starts (the vitest
+// stages, the build). A sync rewrites every `$types.d.ts` in place (truncate, then write), every
+// time: SvelteKit 2.70 deletes its own route_meta_data.json while clearing stale types, so it
+// never finds them current. A checker reading one in that moment sees an empty file: eslint once
+// saw a route's RequestHandler as `any` and CI failed. So .svelte-kit is synced once, here,
+// before anything starts, and only read after that (check.js skips its sync); the vitest and
+// build stages generate their own copy in .svelte-kit/stages (svelte.config.js), which SvelteKit
+// notes is not the one tsconfig.json extends: expected, and harmless to them (their transforms
+// read only compilerOptions).
+console.log('\n(the vitest and build stages write SvelteKit\'s generated files to .svelte-kit/stages; its notice that tsconfig.json should extend that copy is expected)');
+if (!(await run('sync', process.execPath, [path.resolve('node_modules/@sveltejs/kit/svelte-kit.js'), 'sync']))) finish(false);
+const check = startAside('check', process.execPath, ['scripts/check.js'], {
+	...process.env,
+	PATH: `${path.resolve('node_modules/.bin')}${path.delimiter}${process.env.PATH}`,
+	SWITCHBOARD_KIT_SYNCED: '1'
+});
 for (const step of steps) {
 	if (!(await step())) {
 		check.stop();
