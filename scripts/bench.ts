@@ -80,6 +80,7 @@ import { parseConfig } from '../src/lib/server/env';
 import { benchPhoneLookup } from './bench/phone-lookup';
 import { seedArchiveHistory } from './bench/webhook-archive';
 import { openDatabase, type Db } from '../src/lib/server/db/client';
+import { selectRows } from '../src/lib/server/db/rows';
 import { setLogLevel } from '../src/lib/server/log';
 import { createLocalHotState } from '../src/lib/server/live/hot';
 import { benchSearch, searchBenchUrl, seedTranscripts } from './bench/search';
@@ -155,8 +156,7 @@ function add(bench: string, values: number[], baseline: string, base: number[]) 
 }
 
 async function bareLookup(db: Db, count: number): Promise<number[]> {
-	const sample: unknown = await db.execute(sql`select e164 from customer_phones order by random() limit ${count}`);
-	const list = (Array.isArray(sample) ? sample : (sample as { rows: unknown[] }).rows) as { e164: string }[];
+	const list = await selectRows<{ e164: string }>(db, sql`select e164 from customer_phones order by random() limit ${count}`);
 	const out: number[] = [];
 	for (const { e164 } of list) {
 		const t0 = performance.now();

@@ -9,6 +9,7 @@
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import type { Db } from '../../src/lib/server/db/client';
+import { selectRows as rows } from '../../src/lib/server/db/rows';
 import { searchArchive } from '../../src/lib/server/search/search-archive';
 import { ZSearchRequest, type TSearchRequest } from '../../src/lib/server/search/search-request';
 import { BENCH_QUERIES, linePool } from './search-corpus';
@@ -22,11 +23,6 @@ const QUEUES = ['sales', 'support', 'billing', 'returns', 'technical'];
 /** The newest call; older ones are 31.5 s apart, so a million span a year. */
 const NEWEST = Date.parse('2026-12-01T00:00:00Z');
 const SPACING_S = 31.536;
-
-async function rows<T>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> {
-	const result: unknown = await db.execute(query);
-	return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as T[];
-}
 
 async function seedReferences(db: Db): Promise<void> {
 	await db.execute(sql`create table if not exists bench_search_lines (i int primary key, speaker text not null, text text not null)`);

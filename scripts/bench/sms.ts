@@ -14,6 +14,7 @@
 import { sql } from 'drizzle-orm';
 import { explain } from '../../src/lib/server/crm/test-query-plans';
 import type { Db } from '../../src/lib/server/db/client';
+import { selectRows as rowsOf } from '../../src/lib/server/db/rows';
 import type { HotState } from '../../src/lib/server/live/hot';
 import type { LiveEvent } from '../../src/lib/server/live/hub';
 import { EventQueue } from '../../src/lib/server/live/test-sse-client';
@@ -21,11 +22,6 @@ import { listInbox, listThreadMessages, planInbox, ZInboxQuery } from '../../src
 import { hydrateThread } from '../../src/lib/server/sms/publish-hot';
 
 export const OUR_BENCH_NUMBER = '+14155550100';
-
-async function rowsOf<T>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> {
-	const result: unknown = await db.execute(query);
-	return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as T[];
-}
 
 /**
  * Fill the archive: `threads` threads with `perThread` messages each, newest thread first by

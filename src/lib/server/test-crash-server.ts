@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import { sql } from 'drizzle-orm';
 import { parseConfig } from './env';
+import { rowsOf } from './db/rows';
 import { createServices, type Services } from './services';
 import { callStatusWebhook, incomingCallWebhook } from './calls/voice-webhooks';
 import { VOICE_PATHS } from './calls/voice-paths';
@@ -53,8 +54,7 @@ const server = createServer((req, res) => {
 			}
 			if (req.method === 'GET' && url.pathname === '/__test/jobs') {
 				const result: unknown = await services.db.execute(sql`select state, count(*)::int as n from pgboss.job where name = ${url.searchParams.get('name')} group by state`);
-				// PGlite answers { rows }, postgres-js the rows themselves.
-				const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { state: string; n: number }[];
+				const rows = rowsOf<{ state: string; n: number }>(result);
 				res.writeHead(200, { 'content-type': 'application/json' });
 				res.end(JSON.stringify(Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]))));
 				return;

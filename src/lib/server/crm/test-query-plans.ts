@@ -4,13 +4,14 @@
  */
 import { sql, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { rowsOf } from '../db/rows';
 import { phoneLookupQuery } from './lookup-customer-by-phone';
 import { planCustomerSearch, type SearchCustomersInput } from './search-customers';
 
 /** EXPLAIN output (one line per row) for any drizzle query, on either driver. */
 export async function explain(db: Db, query: SQLWrapper): Promise<string> {
 	const result: unknown = await db.execute(sql`explain ${query}`);
-	const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Record<string, string>[];
+	const rows = rowsOf<Record<string, string>>(result);
 	return rows.map((r) => r['QUERY PLAN'] ?? Object.values(r)[0]).join('\n');
 }
 

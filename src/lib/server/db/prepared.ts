@@ -14,6 +14,7 @@
 import type { SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Db } from './client';
+import { rowsOf } from './rows';
 
 const dialect = new PgDialect();
 
@@ -33,5 +34,5 @@ export async function executePrepared(db: Db, statement: SQL): Promise<Record<st
 		return [...(await client.unsafe(sql, params, { prepare: client.options.prepare !== false }))];
 	}
 	const result: unknown = await db.execute(statement);
-	return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Record<string, unknown>[];
+	return rowsOf(result);
 }

@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAdapters, type Adapters } from '../adapters';
 import { createTestDb, type TestDb } from '../db/test-db';
+import { rowsOf } from '../db/rows';
 import { parseConfig } from '../env';
 import { createLocalHotState, type HotState } from '../live/hot';
 import { setLogLevel } from '../log';
@@ -75,8 +76,7 @@ describe('jobs left running by a process that died', () => {
 	}
 	async function runsNow(id: string): Promise<boolean> {
 		const result: unknown = await testDb.db.execute(sql`select start_after <= now() as due from pgboss.job where id = ${id}::uuid`);
-		// PGlite answers { rows }, postgres-js the rows themselves.
-		const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { due: boolean }[];
+		const rows = rowsOf<{ due: boolean }>(result);
 		return rows[0]?.due === true;
 	}
 

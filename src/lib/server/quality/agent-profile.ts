@@ -9,6 +9,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { roleAllows } from '$lib/roles';
 import { SCORE_CATEGORIES, type AnchorSet, type ScoreCategory } from '$lib/quality/categories';
 import type { Db, Tx } from '../db/client';
+import { rowsOf } from '../db/rows';
 import { user } from '../db/schema/auth';
 import { aiGrades, scorecards, type AiCategoryGrade } from '../db/schema/quality';
 import { AppError, notFound } from '../errors';
@@ -48,9 +49,6 @@ const round = (v: unknown) => (v == null ? null : Math.round(Number(v) * 100) / 
 const averagesOf = (r: Record<string, unknown> | undefined): CategoryAverages => Object.fromEntries(SCORE_CATEGORIES.map((c) => [c, round(r?.[c])])) as CategoryAverages;
 const avgColumns = SCORE_CATEGORIES.map((c) => sql`avg(${COLUMN[c]})::float8 as ${sql.identifier(c)}`);
 
-function rows(res: unknown): Record<string, unknown>[] {
-	return Array.isArray(res) ? (res as Record<string, unknown>[]) : ((res as { rows?: Record<string, unknown>[] }).rows ?? []);
-}
 
 export function assertMayReadAgent(viewer: Viewer, agentId: string): void {
 	if (roleAllows('manager', viewer.role) || viewer.id === agentId) return;
@@ -82,13 +80,13 @@ export async function agentProfile(db: Db | Tx, viewer: Viewer, agentId: string,
 				.where(and(inArray(aiGrades.callId, callIds), eq(aiGrades.status, 'graded')))
 		: [];
 	const aiByCall = new Map(grades.map((g) => [g.callId, g.categories]));
-	const weeks = rows(weeksRes).map((r) => ({ week: String(r.week), cards: Number(r.cards), avg: averagesOf(r) }));
+	const weeks = rowsOf(weeksRes).map((r) => ({ week: String(r.week), cards: Number(r.cards), avg: averagesOf(r) }));
 	const first = weeks[0]?.avg;
 	const last = weeks.at(-1)?.avg;
 	const trend = Object.fromEntries(
 		SCORE_CATEGORIES.map((c) => [c, weeks.length > 1 && first?.[c] != null && last?.[c] != null ? Math.round((last[c] - first[c]) * 100) / 100 : null])
 	) as CategoryAverages;
-	const [totals] = rows(totalsRes);
+	const [totals] = rowsOf(totalsRes);
 	return {
 		agent,
 		cards: cards.map((card) => {

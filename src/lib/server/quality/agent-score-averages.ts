@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { SCORE_CATEGORIES, type ScoreCategory } from '$lib/quality/categories';
 import type { Db, Tx } from '../db/client';
+import { rowsOf } from '../db/rows';
 
 export interface AgentScoreAverages {
 	cards: number;
@@ -32,7 +33,7 @@ export async function agentScoreAverages(db: Db | Tx, agentIds: readonly string[
 			)})
 			and c.received_at >= ${period.from.toISOString()} and c.received_at < ${period.to.toISOString()}
 		group by s.agent_id`);
-	const rows = Array.isArray(res) ? (res as Record<string, unknown>[]) : ((res as { rows?: Record<string, unknown>[] }).rows ?? []);
+	const rows = rowsOf(res);
 	return new Map(
 		rows.map((r) => [
 			String(r.agent_id),

@@ -7,6 +7,7 @@
 import { sql } from 'drizzle-orm';
 import { SCORE_CATEGORIES, type ScoreCategory } from '$lib/quality/categories';
 import type { Db, Tx } from '../db/client';
+import { rowsOf } from '../db/rows';
 import { assertGrader, type Viewer } from './scorecards';
 
 export interface AgreementReport {
@@ -44,7 +45,7 @@ export async function agreementReport(db: Db | Tx, viewer: Viewer, filter: { fro
 			${filter.to ? sql`and c.received_at < ${filter.to.toISOString()}` : sql``}
 			${filter.agentId ? sql`and c.agent_id = ${filter.agentId}` : sql``}
 		group by c.id, u.name, g.categories`);
-	const rows = (Array.isArray(res) ? res : ((res as { rows?: unknown[] }).rows ?? [])) as PairRow[];
+	const rows = rowsOf<PairRow>(res);
 	return summarise(rows, worst);
 }
 

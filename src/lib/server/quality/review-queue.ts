@@ -5,6 +5,7 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
+import { rowsOf } from '../db/rows';
 import { calls } from '../db/schema/calls';
 import { qualitySettings, reviewQueueItems, type ReviewReason } from '../db/schema/quality';
 import { badRequest, notFound } from '../errors';
@@ -72,11 +73,6 @@ export async function sampleWeek(db: Db, at: Date, perAgent: number): Promise<nu
 			returning id`);
 		return rowsOf(res).length;
 	});
-}
-
-function rowsOf(res: unknown): Record<string, unknown>[] {
-	if (Array.isArray(res)) return res as Record<string, unknown>[];
-	return (res as { rows?: Record<string, unknown>[] }).rows ?? [];
 }
 
 export async function addToReviewQueue(db: Db | Tx, callId: string, reason: ReviewReason, addedBy: string | null): Promise<void> {

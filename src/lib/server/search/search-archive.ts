@@ -14,6 +14,7 @@ import { splitSnippet, MARK_START, MARK_STOP } from '$lib/search/highlight';
 import type { CallViewer } from '../calls/call-access';
 import { displayName } from '../crm/display-name';
 import type { Db } from '../db/client';
+import { selectRows as rows } from '../db/rows';
 import { callScope, type CallScope } from './search-scope';
 import { searchText, type SearchHit, type SearchLine, type SearchRequest, type SearchResponse } from './search-request';
 
@@ -27,11 +28,6 @@ const HEADLINE = sql.raw(`'StartSel="${MARK_START}", StopSel="${MARK_STOP}", Max
 const HEADLINE_WHOLE = sql.raw(`'StartSel="${MARK_START}", StopSel="${MARK_STOP}", HighlightAll=true'`);
 const MARKERS = `${MARK_START}${MARK_STOP}`;
 const tsquery = (text: string) => sql`websearch_to_tsquery('english', ${text})`;
-
-async function rows<T>(db: Db, query: SQL): Promise<T[]> {
-	const result: unknown = await db.execute(query);
-	return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as T[];
-}
 
 const range = (column: SQL, r: SearchRequest) => [
 	r.from ? sql`${column} >= ${r.from}::timestamptz` : undefined,

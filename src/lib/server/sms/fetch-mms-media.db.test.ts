@@ -15,6 +15,7 @@ import { LocalCarrier, LocalTelephony } from '../adapters/telephony';
 import { handleTwilioRest } from '../adapters/telephony/carrier/rest';
 import { startFakeHttpServer, type FakeHttpServer, type RecordedRequest } from '../adapters/test-http-server';
 import { smsAttachments, smsMessages } from '../db/schema/sms';
+import { rowsOf } from '../db/rows';
 import { createTestDb, type TestDb } from '../db/test-db';
 import type { Jobs } from '../jobs/jobs';
 import { createTestJobs } from '../jobs/test-jobs';
@@ -110,7 +111,7 @@ const attachments = (messageId: string) =>
 	t.db.select().from(smsAttachments).where(eq(smsAttachments.messageId, messageId)).orderBy(asc(smsAttachments.index));
 async function jobsFor(messageId: string) {
 	const result: unknown = await t.db.execute(sql`select state from pgboss.job where name = 'fetch-mms-media' and data->>'messageId' = ${messageId}`);
-	return ((result as { rows?: unknown[] }).rows ?? (result as unknown[])) as { state: string }[];
+	return rowsOf<{ state: string }>(result);
 }
 
 describe('recording an inbound MMS', () => {

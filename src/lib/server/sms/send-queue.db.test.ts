@@ -9,6 +9,7 @@ import { makeStaff } from '../auth/test-helpers';
 import { recordConsent } from '../compliance/record-consent';
 import { outboundAttempts } from '../db/schema/compliance';
 import { smsMessages } from '../db/schema/sms';
+import { rowsOf } from '../db/rows';
 import { createTestDb, type TestDb } from '../db/test-db';
 import type { Jobs } from '../jobs/jobs';
 import { createTestJobs } from '../jobs/test-jobs';
@@ -44,8 +45,7 @@ const rows = (ourPhone: string) =>
 	t.db.select().from(smsMessages).where(eq(smsMessages.fromPhone, ourPhone)).orderBy(asc(smsMessages.queueSeq));
 const jobsFor = async (ourPhone: string) => {
 	const result: unknown = await t.db.execute(sql`select state from pgboss.job where name = 'send-sms' and singleton_key = ${ourPhone}`);
-	// PGlite answers { rows }, postgres-js the rows themselves.
-	return ((result as { rows?: unknown[] }).rows ?? (result as unknown[])) as { state: string }[];
+	return rowsOf<{ state: string }>(result);
 };
 
 describe('sender rates', () => {

@@ -5,6 +5,7 @@ import type { Role } from '$lib/roles';
 import { LocalBroadcast } from '../adapters/broadcast/local';
 import { makeStaff } from '../auth/test-helpers';
 import { consentLedger } from '../db/schema/compliance';
+import { rowsOf } from '../db/rows';
 import { smsAttachments, smsEarlyStatuses, smsMessages, smsThreads } from '../db/schema/sms';
 import { webhookDeliveries } from '../db/schema/webhooks';
 import { createTestDb, type TestDb } from '../db/test-db';
@@ -88,7 +89,7 @@ async function counts() {
 	const one = async (table: typeof smsMessages | typeof smsThreads | typeof consentLedger | typeof webhookDeliveries | typeof smsAttachments) =>
 		(await t.db.select({ n: count() }).from(table))[0]?.n ?? 0;
 	const jobs: unknown = await t.db.execute(sql`select count(*)::int as n from pgboss.job where name = 'fetch-mms-media'`);
-	const mediaJobs = (((jobs as { rows?: unknown[] }).rows ?? (jobs as unknown[]))[0] as { n: number } | undefined)?.n ?? 0;
+	const mediaJobs = rowsOf<{ n: number }>(jobs)[0]?.n ?? 0;
 	return {
 		messages: await one(smsMessages),
 		threads: await one(smsThreads),
@@ -243,7 +244,7 @@ describe('POST /webhooks/twilio/sms', () => {
 		]);
 		const queued = async () => {
 			const result: unknown = await t.db.execute(sql`select id from pgboss.job where name = 'fetch-mms-media' and data->>'messageId' = ${message?.id ?? ''}`);
-			return ((result as { rows?: unknown[] }).rows ?? (result as unknown[])).length;
+			return rowsOf(result).length;
 		};
 		expect(await queued()).toBe(1);
 

@@ -8,6 +8,7 @@
 import { sql } from 'drizzle-orm';
 import { SCORE_CATEGORIES, type ScoreCategory } from '$lib/quality/categories';
 import type { Db, Tx } from '../../db/client';
+import { rowsOf as rows } from '../../db/rows';
 
 export type SummaryScope = 'agent' | 'queue';
 
@@ -26,11 +27,6 @@ const COLUMN: Record<ScoreCategory, string> = {
 	professionalism: 'score_professionalism',
 	closing: 'score_closing'
 };
-
-function rows(res: unknown): Record<string, unknown>[] {
-	if (Array.isArray(res)) return res as Record<string, unknown>[];
-	return (res as { rows?: Record<string, unknown>[] }).rows ?? [];
-}
 
 const num = (v: unknown): number | null => (v == null ? null : Math.round(Number(v) * 100) / 100);
 

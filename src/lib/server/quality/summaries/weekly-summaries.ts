@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import type { LanguageAiPort } from '../../adapters/language-ai';
 import type { Db } from '../../db/client';
+import { rowsOf } from '../../db/rows';
 import { logger } from '../../log';
 import { weekStart } from '../review-queue';
 import { generateSummary } from './generate-summary';
@@ -15,7 +16,7 @@ export async function weeklySummaries(deps: { db: Db; languageAi?: LanguageAiPor
 	const res = await deps.db.execute(sql`
 		select distinct 'agent' as scope, agent_id as subject from calls where outcome = 'answered' and agent_id is not null and received_at >= ${from.toISOString()} and received_at < ${to.toISOString()}
 		union select distinct 'queue', queue from calls where outcome = 'answered' and queue is not null and received_at >= ${from.toISOString()} and received_at < ${to.toISOString()}`);
-	const subjects = (Array.isArray(res) ? res : ((res as { rows?: unknown[] }).rows ?? [])) as { scope: 'agent' | 'queue'; subject: string }[];
+	const subjects = rowsOf<{ scope: 'agent' | 'queue'; subject: string }>(res);
 	for (const s of subjects) {
 		const summary = await generateSummary({ db: deps.db, languageAi: deps.languageAi }, { scope: s.scope, subject: s.subject, period: { from, to } });
 		if (summary.refusedReason) log.warn('summary refused', { scope: s.scope, subject: s.subject, reason: summary.refusedReason });

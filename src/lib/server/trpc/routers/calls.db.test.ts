@@ -8,6 +8,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '$convex/_generated/api';
 import { user } from '../../db/schema/auth';
+import { rowsOf } from '../../db/rows';
 import { activities } from '../../db/schema/crm';
 import { callbackTasks } from '../../db/schema/callbacks';
 import { agentSkills, skills } from '../../db/schema/staff';
@@ -205,8 +206,7 @@ describe('wrap-up time', () => {
 		expect(await status()).toBe('wrapup');
 		// The status webhook queued the end of wrap-up for the queue's wrap-up time (60 s by default).
 		const result: unknown = await h.testDb.db.execute(sql`select start_after, created_on from pgboss.job where name = 'end-wrapup' and data->>'callSid' = ${sid}`);
-		// PGlite answers { rows }, postgres-js the rows themselves.
-		const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { start_after: Date; created_on: Date }[];
+		const rows = rowsOf<{ start_after: Date; created_on: Date }>(result);
 		const [job] = rows;
 		expect(job).toBeDefined();
 		const delay = (new Date(job?.start_after ?? 0).getTime() - new Date(job?.created_on ?? 0).getTime()) / 1000;
@@ -249,7 +249,7 @@ describe('calls.readyNow', () => {
 		// Pressed twice (two tabs): the same moment, one event.
 		expect(await as(agent).readyNow({ callSid: sid })).toEqual(first);
 		const events = await h.testDb.db.execute(sql`select kind from call_events where call_id = ${row?.id ?? ''} and kind = 'wrapup.ready'`);
-		expect((Array.isArray(events) ? events : (events as { rows: unknown[] }).rows).length).toBe(1);
+		expect(rowsOf(events)).toHaveLength(1);
 		// The timer's job finds the agent already free and changes nothing.
 		await endWrapupJob({ db: h.testDb.db, hot: h.hot }, { callSid: sid });
 		expect((await callRow(sid))?.readyAt?.toISOString()).toBe(first.readyAt);
