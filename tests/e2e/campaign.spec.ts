@@ -79,6 +79,8 @@ test('a manager imports six leads and an agent works them with Next call while t
 	// the agent hangs up before recording the campaign's disposition.
 	const softphone = agent.getByRole('region', { name: 'Softphone' });
 	const wrapUp = async (disposition: string, next: string | null) => {
+		// Connected first: a hang-up while the dial is still being placed ends it with nothing to wrap up.
+		await expect(softphone.getByTestId('softphone-call')).toHaveAttribute('data-phase', 'active');
 		await softphone.getByRole('button', { name: 'Hang up' }).click();
 		await expect(softphone.getByTestId('softphone-call')).toHaveCount(0);
 		// The softphone's own wrap-up (the call record) and the campaign's disposition (the lead) are separate forms today.

@@ -10,6 +10,12 @@
  *      refused dial never reaches the customer's phone. A claim whose archive step refused or
  *      failed is released.
  * A retried delivery of the same CallSid gets the same Dial back and writes nothing.
+ *
+ * The agent can hang up while this request is on its way: Twilio then posts the softphone leg's
+ * final status (canceled) to the status route, which may get there first and end a call row of
+ * its own. The archive step finds that row ended, writes the dial's details on it and answers a
+ * hang-up, and the claim is released: the agent is free again (claimed and never released, the
+ * agent stayed busy for good, the softphone's status locked).
  */
 import { api } from '$convex/_generated/api';
 import { z } from 'zod';
@@ -23,6 +29,7 @@ import { ZVoiceRequest } from '../webhooks/voice-params';
 import { addCallEvent, loadCall, staffIdOrNull, upsertCall } from '../calls/call-archive';
 import { agentIdFromClient } from '../calls/caller-number';
 import { agentPickupTarget, handleAgentPickup } from '../calls/handle-agent-pickup';
+import { callOverTwiml } from '../calls/routing-twiml';
 import { liveTranscriptionFor } from '../calls/live-transcription-twiml';
 import type { VoiceServices } from '../calls/voice-services';
 import { eq } from 'drizzle-orm';
@@ -65,6 +72,7 @@ export async function handleOutboundCall(services: OutboundServices, input: { ca
 	if (!agentId) return refusedDialTwiml('Only an agent softphone can place calls.');
 
 	const retried = await loadCall(services.db, call.CallSid);
+	if (retried?.call.direction === 'outbound' && retried.call.endedAt) return callOverTwiml();
 	if (retried?.call.direction === 'outbound' && retried.call.toE164 && retried.call.fromE164) {
 		return dialCustomerTwiml({ number: retried.call.toE164, callerId: retried.call.fromE164, transcription: liveTranscriptionFor(services.config, 'agent') });
 	}
@@ -124,6 +132,8 @@ async function admit(
 			// The call's own times are the real clock's; only the gate reads the outbound clock.
 			{ callSid: call.CallSid, direction: 'outbound', receivedAt: new Date() },
 			{
+				// A row the status route made first (the agent hung up meanwhile) is this dial's all the same.
+				direction: 'outbound',
 				fromRaw: call.From,
 				toRaw: call.To,
 				fromE164: callerId.number,
@@ -137,6 +147,8 @@ async function admit(
 			.set({ agentId: staffIdOrNull(input.agentId) })
 			.where(eq(calls.id, row.id));
 		if (gate.attemptId) await setAttemptCall(tx, gate.attemptId, call.CallSid);
+		// The agent hung up before this answer: nothing is dialled, and the claim is released.
+		if (row.endedAt) return { refused: true, body: callOverTwiml() };
 		await addCallEvent(tx, {
 			callId: row.id,
 			kind: 'dialled',

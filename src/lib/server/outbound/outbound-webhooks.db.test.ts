@@ -236,6 +236,25 @@ describe('POST /webhooks/twilio/voice/outbound', () => {
 		]);
 	});
 
+	it("frees the agent who hung up before this answer: the softphone leg's canceled status came first", async () => {
+		const agent = await h.addAgent(['sales'], 'Quick Hang');
+		const to = freshNy();
+		const customerId = await h.addCustomer(to, 'Hal');
+		const c = clientCall(agent, { To: to, customerId });
+		// The TwiML App's status callback for the softphone's own leg, posted as the agent hung up,
+		// overtaking the voice request still on its way.
+		const status = await h.post(VOICE_PATHS.status, { ...c.params, CallStatus: 'canceled', CallDuration: '0' });
+		expect(status.status).toBeLessThan(300);
+		const res = await h.post(VOICE_PATHS.outbound, c.params);
+		expect(await res.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>');
+		expect(await h.hot.query(api.agentStatus.mine, {}, agent)).toMatchObject({ status: 'available' });
+		expect((await board()).active.find((a) => a.callSid === c.callSid)).toBeUndefined();
+		const [row] = await h.testDb.db.select().from(calls).where(eq(calls.callSid, c.callSid));
+		expect(row).toMatchObject({ direction: 'outbound', toE164: to, customerId, agentId: agent.subject, status: 'canceled' });
+		// Nothing holds the agent: their next dial goes through.
+		expect((await dial(agent, { To: freshNy() })).body).toContain('<Number ');
+	});
+
 	it('frees the agent when the Dial ends with no leg callbacks at all (busy at once)', async () => {
 		const agent = await h.addAgent(['sales']);
 		const to = freshNy();
