@@ -14,7 +14,7 @@
 import { sql } from 'drizzle-orm';
 import { explain } from '../../src/lib/server/crm/test-query-plans';
 import type { Db } from '../../src/lib/server/db/client';
-import { selectRows as rowsOf } from '../../src/lib/server/db/rows';
+import { selectRows } from '../../src/lib/server/db/rows';
 import type { HotState } from '../../src/lib/server/live/hot';
 import type { LiveEvent } from '../../src/lib/server/live/hub';
 import { EventQueue } from '../../src/lib/server/live/test-sse-client';
@@ -80,7 +80,7 @@ export interface InboxLoadResult {
 /** Time the inbox's first page and opening threads; `rounds` of each after a short warm-up. */
 export async function benchInboxLoad(db: Db, hot: HotState, viewer: { id: string }, rounds = 200): Promise<InboxLoadResult> {
 	const warmup = 10;
-	const sample = await rowsOf<{ id: string }>(db, sql`select id from sms_threads order by random() limit ${rounds + warmup}`);
+	const sample = await selectRows<{ id: string }>(db, sql`select id from sms_threads order by random() limit ${rounds + warmup}`);
 	const out: InboxLoadResult = { firstLoadMs: [], bareInboxMs: [], threadOpenMs: [], bareThreadMs: [], plans: {} };
 	const time = async (into: number[], i: number, run: () => Promise<unknown>) => {
 		const t0 = performance.now();

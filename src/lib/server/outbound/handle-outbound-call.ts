@@ -72,9 +72,11 @@ export async function handleOutboundCall(services: OutboundServices, input: { ca
 	if (!agentId) return refusedDialTwiml('Only an agent softphone can place calls.');
 
 	const retried = await loadCall(services.db, call.CallSid);
-	if (retried?.call.direction === 'outbound' && retried.call.endedAt) return callOverTwiml();
-	if (retried?.call.direction === 'outbound' && retried.call.toE164 && retried.call.fromE164) {
-		return dialCustomerTwiml({ number: retried.call.toE164, callerId: retried.call.fromE164, transcription: liveTranscriptionFor(services.config, 'agent') });
+	if (retried?.call.direction === 'outbound') {
+		if (retried.call.endedAt) return callOverTwiml();
+		if (retried.call.toE164 && retried.call.fromE164) {
+			return dialCustomerTwiml({ number: retried.call.toE164, callerId: retried.call.fromE164, transcription: liveTranscriptionFor(services.config, 'agent') });
+		}
 	}
 
 	const now = outboundClock(services.config)();

@@ -49,7 +49,6 @@ const round = (v: unknown) => (v == null ? null : Math.round(Number(v) * 100) / 
 const averagesOf = (r: Record<string, unknown> | undefined): CategoryAverages => Object.fromEntries(SCORE_CATEGORIES.map((c) => [c, round(r?.[c])])) as CategoryAverages;
 const avgColumns = SCORE_CATEGORIES.map((c) => sql`avg(${COLUMN[c]})::float8 as ${sql.identifier(c)}`);
 
-
 export function assertMayReadAgent(viewer: Viewer, agentId: string): void {
 	if (roleAllows('manager', viewer.role) || viewer.id === agentId) return;
 	throw new AppError('FORBIDDEN', 'NOT_YOUR_SCORECARD', "Agents see only their own quality page, not another agent's.");
