@@ -78,9 +78,11 @@ test('hold and resume, then a supervisor whispers to the agent only', async ({ b
 
 	// A supervisor whispers from the wallboard; their softphone takes the coaching leg.
 	const supervisor = await signedIn(browser, 'heidi@switchboard.local', '/wallboard');
+	const supervisorPhone = supervisor.getByRole('region', { name: 'Softphone' });
+	// Registered first: the coaching leg rings the devices registered when it is placed.
+	await expect(supervisorPhone.getByTestId('softphone-registration')).toHaveAttribute('data-state', 'ready');
 	const call = supervisor.getByTestId('wallboard-call').filter({ hasText: 'Alice Moreno' });
 	await call.getByTestId('monitor-whisper').click();
-	const supervisorPhone = supervisor.getByRole('region', { name: 'Softphone' });
 	await expect(supervisorPhone.getByTestId('softphone-call')).toHaveAttribute('data-phase', 'ringing');
 	await supervisorPhone.getByRole('button', { name: /Accept/ }).click();
 
